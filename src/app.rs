@@ -1,0 +1,185 @@
+//! Wires a command: settings -> inputs -> records (in parallel) -> vendor -> events -> view ->
+//! output. Also keeps the tally that accounts for every record read.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::config::{self, Env, Settings};
+use crate::output;
+use crate::record::{self, Analysis, Analyzed, Status};
+use crate::render;
+use crate::vendor::Vendor;
+
+/// Every record read, accounted for.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    pub records: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    /// Valid records with at least one warning.
+    pub warnings: u64,
+    pub unparseable: u64,
+    pub unknown: u64,
+    pub by_vendor: BTreeMap<Vendor, u64>,
+    pub files: u64,
+    pub failed_sources: u64,
+    /// Where the first unreadable and unknown records are, for the hint on stderr.
+    pub first_problem: Option<String>,
+}
+
+impl Tally {
+    pub fn add(&mut self, source: &str, r: &Analyzed) {
+        self.records += 1;
+        match r.status {
+            Status::Valid => {
+                self.valid += 1;
+                if r.has_warnings() {
+                    self.warnings += 1;
+                }
+            }
+            Status::Invalid => self.invalid += 1,
+            Status::Unparseable => self.unparseable += 1,
+            Status::Unknown => self.unknown += 1,
+        }
+        if let Some(v) = r.vendor {
+            *self.by_vendor.entry(v).or_default() += 1;
+        }
+        if matches!(r.status, Status::Unparseable | Status::Unknown) && self.first_problem.is_none() {
+            self.first_problem = Some(format!("{}:{}", source, r.line));
+        }
+    }
+
+    /// `1,204 records in 3 files`
+    pub fn read_phrase(&self) -> String {
+        let files = if self.files == 1 { "1 input".to_owned() } else { format!("{} inputs", output::thousands(self.files)) };
+        let records = if self.records == 1 { "1 record".to_owned() } else { format!("{} records", output::thousands(self.records)) };
+        format!("{records} in {files}")
+    }
+}
+
+/// The per-command part of a run: takes each batch's analyzed records in input order.
+pub trait View {
+    fn batch(&mut self, source: &str, stem: &str, records: &[Analyzed], out: &mut dyn Write) -> Result<()>;
+    fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()>;
+}
+
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    let env = Env::from_process();
+    match &cli.command {
+        Command::Schema { vendor, event, json_schema } => {
+            let mut out = output::stdout();
+            render::schema::run(*vendor, event.as_deref(), *json_schema, &cli.global, &env, &mut out)?;
+            out.flush()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Completions { shell } => {
+            let mut out = output::stdout();
+            render::shell::completions(*shell, &mut out)?;
+            out.flush()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man => {
+            let mut out = output::stdout();
+            render::shell::man(&mut out)?;
+            out.flush()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
+    let files = cli.command.inputs().map(|i| i.files.clone()).unwrap_or_default();
+    let settings = config::resolve(&cli.global, &files, &env)?;
+    let analysis = Analysis {
+        validate: matches!(cli.command, Command::Validate { .. }),
+        normalize: matches!(cli.command, Command::Events { .. } | Command::Timeline { .. } | Command::Summary { .. }),
+        forced: settings.forced,
+        naive_offset: settings.naive_offset,
+    };
+    let (tally, code) = match cli.command {
+        Command::Detect { explain, .. } => {
+            let mut view = render::detect::Detect::new(&settings, explain);
+            let tally = read(&settings, &analysis, &mut view)?;
+            let code = data_code(&tally, tally.unparseable + tally.unknown);
+            (tally, code)
+        }
+        Command::Validate { strict, .. } => {
+            let mut view = render::validate::Validate::new(&settings);
+            let tally = read(&settings, &analysis, &mut view)?;
+            let failing = tally.invalid + tally.unparseable + tally.unknown + if strict { tally.warnings } else { 0 };
+            (tally.clone(), data_code(&tally, failing))
+        }
+        Command::Events { .. } => {
+            let mut view = render::events::Events::new(&settings);
+            let tally = read(&settings, &analysis, &mut view)?;
+            let code = data_code(&tally, tally.unparseable + tally.unknown);
+            (tally, code)
+        }
+        Command::Timeline { .. } => {
+            let mut view = render::timeline::Timeline::new(&settings);
+            let tally = read(&settings, &analysis, &mut view)?;
+            let code = data_code(&tally, tally.unparseable + tally.unknown);
+            (tally, code)
+        }
+        Command::Summary { .. } => {
+            let mut view = render::summary::Summary::new(&settings);
+            let tally = read(&settings, &analysis, &mut view)?;
+            let code = data_code(&tally, tally.unparseable + tally.unknown);
+            (tally, code)
+        }
+        Command::Schema { .. } | Command::Completions { .. } | Command::Man => unreachable!("handled above"),
+    };
+    let _ = tally;
+    Ok(code)
+}
+
+fn data_code(tally: &Tally, failing: u64) -> ExitCode {
+    if tally.failed_sources > 0 {
+        ExitCode::from(2)
+    } else if failing > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Read every source through the pipeline into the view, printing unreadable sources on stderr.
+pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Result<Tally> {
+    let names: Vec<String> = settings.sources.iter().map(|s| s.name()).collect();
+    let stems: Vec<String> = settings.sources.iter().map(|s| s.stem()).collect();
+    let mut tally = Tally { files: settings.sources.len() as u64, ..Tally::default() };
+    let mut out = output::stdout();
+    let follow = settings.follow;
+    crate::pipeline::run(
+        &settings.sources,
+        settings.input_format,
+        settings.threads,
+        |batch| record::analyze_batch(batch, &stems[batch.source], analysis),
+        |unit| {
+            match unit {
+                crate::pipeline::Unit::Batch { source, result } => {
+                    for r in &result {
+                        tally.add(&names[source], r);
+                    }
+                    view.batch(&names[source], &stems[source], &result, &mut out)?;
+                    if follow {
+                        out.flush()?;
+                    }
+                }
+                crate::pipeline::Unit::Failed { error, .. } => {
+                    out.flush()?;
+                    tally.failed_sources += 1;
+                    eprintln!("callev: {error:#}");
+                }
+            }
+            Ok(())
+        },
+    )?;
+    view.finish(&tally, &mut out)?;
+    out.flush()?;
+    Ok(tally)
+}

@@ -1,0 +1,462 @@
+//! Per-call aggregation: events folded into a small state per call (not a list of events), so
+//! `summary` grows with calls, not events. Repeated deliveries are recognised and counted; the
+//! call's times, durations, outcome and anomalies are derived when it is finished.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+
+use crate::event::{Detail, Event, EventKind, Outcome};
+use crate::time::{rfc3339, Millis};
+use crate::vendor::Vendor;
+
+/// Kinds a call has at most once: a second identical one is a repeated delivery.
+fn once_per_call(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Started | EventKind::Ringing | EventKind::Answered | EventKind::Ended | EventKind::Failed | EventKind::Missed | EventKind::ParticipantJoined | EventKind::ParticipantLeft
+    )
+}
+
+/// Kinds that belong to the call's flow: one of them after the end is an anomaly (recordings,
+/// media and switch chatter legitimately trail the hang-up).
+fn call_flow(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Started | EventKind::Ringing | EventKind::Answered | EventKind::Hold | EventKind::Unhold | EventKind::Dtmf | EventKind::ParticipantJoined | EventKind::ParticipantLeft | EventKind::Transfer
+    )
+}
+
+fn hash_detail<H: Hasher>(d: &Detail, h: &mut H) {
+    match d {
+        Detail::Str(s) => s.hash(h),
+        Detail::Int(i) => i.hash(h),
+        Detail::Num(f) => f.to_bits().hash(h),
+        Detail::Bool(b) => b.hash(h),
+        Detail::Json(v) => v.to_string().hash(h),
+    }
+}
+
+/// What makes two deliveries the same event: name, kind, the payload's own time and the
+/// normalized extras (an envelope's or log line's time differs between deliveries).
+pub fn fingerprint(e: &Event) -> u64 {
+    let mut h = DefaultHasher::new();
+    e.event.hash(&mut h);
+    e.kind.hash(&mut h);
+    e.payload_time().hash(&mut h);
+    for (k, v) in &e.details.0 {
+        k.hash(&mut h);
+        hash_detail(v, &mut h);
+    }
+    h.finish()
+}
+
+/// Whether an event can be recognised as a repeat at all.
+pub fn dedupable(e: &Event) -> bool {
+    e.payload_time().is_some() || once_per_call(e.kind)
+}
+
+#[derive(Debug, Clone)]
+pub struct CallState {
+    pub call_id: String,
+    pub vendor: Vendor,
+    pub events: u64,
+    pub duplicates: u64,
+    first_time: Option<Millis>,
+    last_time: Option<Millis>,
+    started_time: Option<Millis>,
+    /// When the payload says the call was initiated (Xelion `date`).
+    initiated: Option<Millis>,
+    answered_time: Option<Millis>,
+    answered: bool,
+    ended_time: Option<Millis>,
+    terminal: Option<EventKind>,
+    terminal_name: Option<String>,
+    end_reason: Option<String>,
+    outcome_hint: Option<Outcome>,
+    open_hold: Option<Millis>,
+    hold_ms: i64,
+    hold_untimed: bool,
+    reported_talk: Option<i64>,
+    reported_total: Option<i64>,
+    participants: Vec<String>,
+    dtmf: String,
+    fingerprints: Vec<u64>,
+    latest_flow_time: Option<Millis>,
+    flow_after_terminal: u64,
+    started_seen: bool,
+    answered_before_started_untimed: bool,
+}
+
+const MAX_PARTICIPANTS: usize = 32;
+const MAX_DTMF: usize = 256;
+
+impl CallState {
+    pub fn new(call_id: String, vendor: Vendor) -> CallState {
+        CallState {
+            call_id,
+            vendor,
+            events: 0,
+            duplicates: 0,
+            first_time: None,
+            last_time: None,
+            started_time: None,
+            initiated: None,
+            answered_time: None,
+            answered: false,
+            ended_time: None,
+            terminal: None,
+            terminal_name: None,
+            end_reason: None,
+            outcome_hint: None,
+            open_hold: None,
+            hold_ms: 0,
+            hold_untimed: false,
+            reported_talk: None,
+            reported_total: None,
+            participants: Vec::new(),
+            dtmf: String::new(),
+            fingerprints: Vec::new(),
+            latest_flow_time: None,
+            flow_after_terminal: 0,
+            started_seen: false,
+            answered_before_started_untimed: false,
+        }
+    }
+
+    /// Whether this event repeats one already seen (and so is counted, not applied).
+    pub fn is_repeat(&mut self, e: &Event) -> bool {
+        if !dedupable(e) {
+            return false;
+        }
+        let fp = fingerprint(e);
+        if self.fingerprints.contains(&fp) {
+            self.duplicates += 1;
+            return true;
+        }
+        self.fingerprints.push(fp);
+        false
+    }
+
+    /// Fold one event into the call. Returns `false` for a repeated delivery.
+    pub fn add(&mut self, e: &Event) -> bool {
+        if self.is_repeat(e) {
+            return false;
+        }
+        self.apply(e);
+        true
+    }
+
+    /// Fold an event known not to be a repeat.
+    pub fn apply(&mut self, e: &Event) {
+        self.events += 1;
+        let t = e.time;
+        if let Some(t) = t {
+            self.first_time = Some(self.first_time.map_or(t, |f| f.min(t)));
+            self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));
+        }
+        if self.initiated.is_none() {
+            self.initiated = e.call_started;
+        }
+        if call_flow(e.kind) {
+            if let Some(t) = t {
+                self.latest_flow_time = Some(self.latest_flow_time.map_or(t, |l| l.max(t)));
+            } else if self.terminal.is_some() && e.kind != EventKind::Answered {
+                self.flow_after_terminal += 1;
+            }
+        }
+        match e.kind {
+            EventKind::Started => {
+                self.started_seen = true;
+                if let Some(t) = t {
+                    self.started_time = Some(self.started_time.map_or(t, |s| s.min(t)));
+                }
+            }
+            EventKind::Answered => {
+                if !self.started_seen && t.is_none() && self.vendor != Vendor::Voximplant {
+                    self.answered_before_started_untimed = true;
+                }
+                self.answered = true;
+                if let Some(t) = t {
+                    self.answered_time = Some(self.answered_time.map_or(t, |a| a.min(t)));
+                }
+            }
+            EventKind::Hold => match t {
+                Some(t) => {
+                    if self.open_hold.is_none() {
+                        self.open_hold = Some(t);
+                    }
+                }
+                None => self.hold_untimed = true,
+            },
+            EventKind::Unhold => {
+                if let (Some(open), Some(t)) = (self.open_hold.take(), t) {
+                    self.hold_ms += (t - open).max(0);
+                }
+            }
+            EventKind::Dtmf => {
+                if let Some(d) = e.details.get("digit").and_then(Detail::as_str) {
+                    if self.dtmf.len() + d.len() <= MAX_DTMF {
+                        self.dtmf.push_str(d);
+                    }
+                }
+            }
+            k if k.is_terminal() => {
+                self.terminal = Some(k);
+                self.terminal_name = e.event.clone();
+                if let Some(t) = t {
+                    self.ended_time = Some(self.ended_time.map_or(t, |x| x.max(t)));
+                }
+                if self.outcome_hint.is_none() {
+                    self.outcome_hint = e.outcome;
+                }
+                let reason = e.details.get("cause").or_else(|| e.details.get("reason")).map(Detail::display);
+                let code = e.details.get("code").and_then(Detail::as_i64);
+                let reason = match (reason, code) {
+                    (Some(r), Some(c)) => Some(format!("{c} {r}")),
+                    (Some(r), None) => Some(r),
+                    (None, Some(c)) => Some(c.to_string()),
+                    (None, None) => None,
+                };
+                if reason.is_some() || self.end_reason.is_none() {
+                    self.end_reason = reason.or_else(|| e.event.clone());
+                }
+            }
+            _ => {}
+        }
+        if e.kind.is_terminal() || e.kind == EventKind::ChannelEnded {
+            if let Some(ms) = e.details.get("talk_ms").and_then(Detail::as_i64) {
+                self.reported_talk = Some(ms);
+            }
+            if e.kind.is_terminal() {
+                if let Some(ms) = e.details.get("duration_ms").and_then(Detail::as_i64) {
+                    self.reported_total = Some(ms);
+                }
+            }
+        }
+        for key in ["participant", "caller", "callee", "from", "to"] {
+            if let Some(p) = e.details.get(key).and_then(Detail::as_str) {
+                if !p.is_empty() && self.participants.len() < MAX_PARTICIPANTS && !self.participants.iter().any(|x| x == p) {
+                    self.participants.push(p.to_owned());
+                }
+            }
+        }
+    }
+
+    pub fn is_ended(&self) -> bool {
+        self.terminal.is_some()
+    }
+
+    /// The call's numbers, derived.
+    pub fn finish(&self) -> CallSummary {
+        let started_at = self.started_time.or(self.initiated).or(self.first_time);
+        let answered_at = self.answered_time;
+        let ended_at = self.ended_time;
+        let diff = |a: Option<Millis>, b: Option<Millis>| match (a, b) {
+            (Some(a), Some(b)) => Some(b - a),
+            _ => None,
+        };
+        let ring_ms = diff(started_at, answered_at);
+        let measured_talk = diff(answered_at, ended_at);
+        let measured_total = diff(started_at, ended_at);
+        let hold_ms = match (self.open_hold, ended_at.or(self.last_time)) {
+            (Some(open), Some(end)) => Some(self.hold_ms + (end - open).max(0)),
+            _ if self.hold_ms > 0 => Some(self.hold_ms),
+            _ if self.hold_untimed || self.open_hold.is_some() => None,
+            _ => Some(0),
+        };
+        let answered = self.answered || self.reported_talk.is_some_and(|t| t > 0);
+        let outcome = if answered {
+            Outcome::Answered
+        } else if let Some(hint) = self.outcome_hint {
+            hint
+        } else {
+            match self.terminal {
+                Some(EventKind::Missed) => Outcome::Missed,
+                Some(EventKind::Failed) => Outcome::Failed,
+                Some(_) => Outcome::NoAnswer,
+                None if self.events > 0 && !self.started_seen && self.first_time.is_none() && self.initiated.is_none() => Outcome::Unknown,
+                None => Outcome::InProgress,
+            }
+        };
+        let mut anomalies = Vec::new();
+        if self.terminal.is_none() {
+            anomalies.push("no terminal event".to_owned());
+        }
+        let late = match (self.latest_flow_time, ended_at) {
+            (Some(l), Some(e)) if l > e => 1,
+            _ => 0,
+        } + self.flow_after_terminal;
+        if late > 0 {
+            anomalies.push("events after the end".to_owned());
+        }
+        if matches!((started_at, answered_at), (Some(s), Some(a)) if a < s) || self.answered_before_started_untimed {
+            anomalies.push("answered before started".to_owned());
+        }
+        for (what, reported) in [("talk", self.reported_talk), ("total", self.reported_total)] {
+            let Some(r) = reported else { continue };
+            let near = |m: Option<i64>| m.is_some_and(|m| (m - r).abs() <= 1000);
+            if (measured_talk.is_some() || measured_total.is_some()) && !near(measured_talk) && !near(measured_total) {
+                anomalies.push(format!(
+                    "reported {what} duration {} matches neither the measured talk ({}) nor total ({})",
+                    crate::time::human_duration(r),
+                    measured_talk.map_or("?".to_owned(), crate::time::human_duration),
+                    measured_total.map_or("?".to_owned(), crate::time::human_duration)
+                ));
+            }
+        }
+        CallSummary {
+            call_id: self.call_id.clone(),
+            vendor: self.vendor,
+            events: self.events,
+            first_time: self.first_time,
+            last_time: self.last_time,
+            started_at,
+            answered_at,
+            ended_at,
+            ring_ms,
+            talk_ms: measured_talk.or(if answered_at.is_none() { self.reported_talk } else { None }),
+            hold_ms,
+            total_ms: measured_total.or(if ended_at.is_none() || started_at.is_none() { self.reported_total } else { None }),
+            reported_talk_ms: self.reported_talk,
+            reported_total_ms: self.reported_total,
+            outcome,
+            end_reason: self.end_reason.clone(),
+            participants: self.participants.clone(),
+            dtmf: self.dtmf.clone(),
+            duplicates: self.duplicates,
+            anomalies,
+        }
+    }
+}
+
+/// One call's numbers: CLI.md's summary record.
+#[derive(Debug, Clone)]
+pub struct CallSummary {
+    pub call_id: String,
+    pub vendor: Vendor,
+    pub events: u64,
+    pub first_time: Option<Millis>,
+    pub last_time: Option<Millis>,
+    pub started_at: Option<Millis>,
+    pub answered_at: Option<Millis>,
+    pub ended_at: Option<Millis>,
+    pub ring_ms: Option<i64>,
+    pub talk_ms: Option<i64>,
+    pub hold_ms: Option<i64>,
+    pub total_ms: Option<i64>,
+    pub reported_talk_ms: Option<i64>,
+    pub reported_total_ms: Option<i64>,
+    pub outcome: Outcome,
+    pub end_reason: Option<String>,
+    pub participants: Vec<String>,
+    pub dtmf: String,
+    pub duplicates: u64,
+    pub anomalies: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct SummaryRecord<'a> {
+    call_id: &'a str,
+    vendor: &'static str,
+    events: u64,
+    first_time: Option<String>,
+    last_time: Option<String>,
+    started_at: Option<String>,
+    answered_at: Option<String>,
+    ended_at: Option<String>,
+    ring_ms: Option<i64>,
+    talk_ms: Option<i64>,
+    hold_ms: Option<i64>,
+    total_ms: Option<i64>,
+    reported_talk_ms: Option<i64>,
+    reported_total_ms: Option<i64>,
+    outcome: &'static str,
+    end_reason: Option<&'a str>,
+    participants: &'a [String],
+    dtmf: &'a str,
+    duplicates: u64,
+    anomalies: &'a [String],
+}
+
+pub const SUMMARY_HEADER: &[&str] = &[
+    "call_id", "vendor", "events", "first_time", "last_time", "started_at", "answered_at", "ended_at", "ring_ms", "talk_ms", "hold_ms", "total_ms",
+    "reported_talk_ms", "reported_total_ms", "outcome", "end_reason", "participants", "dtmf", "duplicates", "anomalies",
+];
+
+impl CallSummary {
+    pub fn record(&self) -> SummaryRecord<'_> {
+        SummaryRecord {
+            call_id: &self.call_id,
+            vendor: self.vendor.id(),
+            events: self.events,
+            first_time: self.first_time.map(rfc3339),
+            last_time: self.last_time.map(rfc3339),
+            started_at: self.started_at.map(rfc3339),
+            answered_at: self.answered_at.map(rfc3339),
+            ended_at: self.ended_at.map(rfc3339),
+            ring_ms: self.ring_ms,
+            talk_ms: self.talk_ms,
+            hold_ms: self.hold_ms,
+            total_ms: self.total_ms,
+            reported_talk_ms: self.reported_talk_ms,
+            reported_total_ms: self.reported_total_ms,
+            outcome: self.outcome.as_str(),
+            end_reason: self.end_reason.as_deref(),
+            participants: &self.participants,
+            dtmf: &self.dtmf,
+            duplicates: self.duplicates,
+            anomalies: &self.anomalies,
+        }
+    }
+}
+
+/// Resolves `--call` prefixes against the ids seen: a prefix matching two calls is ambiguous.
+#[derive(Debug, Default)]
+pub struct CallMatcher {
+    prefixes: Vec<(String, Vec<String>)>,
+}
+
+impl CallMatcher {
+    pub fn new(prefixes: &[String]) -> CallMatcher {
+        CallMatcher { prefixes: prefixes.iter().map(|p| (p.clone(), Vec::new())).collect() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.prefixes.is_empty()
+    }
+
+    /// Whether the id is selected; remembers which ids each prefix matched.
+    pub fn matches(&mut self, id: &str) -> bool {
+        if self.prefixes.is_empty() {
+            return true;
+        }
+        let mut hit = false;
+        for (prefix, seen) in &mut self.prefixes {
+            if id.starts_with(prefix.as_str()) {
+                hit = true;
+                if seen.len() < 8 && !seen.iter().any(|s| s == id) {
+                    seen.push(id.to_owned());
+                }
+            }
+        }
+        hit
+    }
+
+    /// The first prefix that matched more than one call, with its candidates; an exact id is
+    /// never ambiguous.
+    pub fn ambiguity(&self) -> Option<String> {
+        self.prefixes.iter().find(|(p, seen)| seen.len() > 1 && !seen.iter().any(|s| s == p)).map(|(p, seen)| {
+            format!("--call {p:?} is ambiguous: it matches {} (give more of the id)", seen.join(", "))
+        })
+    }
+
+    /// Prefixes that matched nothing.
+    pub fn unmatched(&self) -> Vec<&str> {
+        self.prefixes.iter().filter(|(_, seen)| seen.is_empty()).map(|(p, _)| p.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

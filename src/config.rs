@@ -1,0 +1,251 @@
+//! Resolved settings: the command line, the environment (`NO_COLOR`, `CLICOLOR_FORCE`,
+//! `COLUMNS`) and whether the streams are terminals, decided once here and handed down as plain
+//! values. Nothing downstream reads the environment or clap types.
+
+use std::io::IsTerminal;
+
+use anyhow::Result;
+
+use crate::cli::{ColorChoice, GlobalArgs, InputFormatArg, OutputFormat, VendorArg};
+use crate::input::{InputFormat, Source};
+use crate::output::Format;
+use crate::time::{self, Millis, Zone};
+use crate::vendor::Vendor;
+
+/// A usage error: a bad flag value or no input on a terminal (exit code 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(msg.into()))
+}
+
+/// Which events and calls the views keep.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Call id prefixes.
+    pub calls: Vec<String>,
+    /// Vendor event names or kinds.
+    pub events: Vec<String>,
+    pub since: Option<Millis>,
+    pub until: Option<Millis>,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        self.calls.is_empty() && self.events.is_empty() && self.since.is_none() && self.until.is_none()
+    }
+
+    /// Whether an event passes the event and time filters (calls are matched by the views,
+    /// which know the ids they have seen).
+    pub fn keeps_event(&self, event: &crate::event::Event) -> bool {
+        if !self.events.is_empty() {
+            let named = event.event.as_deref().is_some_and(|n| self.events.iter().any(|e| e == n));
+            let kind = self.events.iter().any(|e| e == event.kind.as_str());
+            if !named && !kind {
+                return false;
+            }
+        }
+        if self.since.is_some() || self.until.is_some() {
+            let Some(t) = event.time else { return false };
+            if self.since.is_some_and(|s| t < s) || self.until.is_some_and(|u| t > u) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub format: Format,
+    pub color: bool,
+    /// Terminal width for tables; `None` when output is not a terminal and `COLUMNS` is unset.
+    pub width: Option<usize>,
+    pub zone: Zone,
+    pub naive_offset: i32,
+    pub filter: Filter,
+    pub forced: Option<Vendor>,
+    pub input_format: InputFormat,
+    pub follow: bool,
+    pub threads: usize,
+    pub sources: Vec<Source>,
+    /// Whether stderr is a terminal (progress is drawn only there).
+    pub stderr_tty: bool,
+}
+
+/// The environment as the settings need it, so tests can pass their own.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    pub no_color: Option<String>,
+    pub clicolor_force: Option<String>,
+    pub columns: Option<String>,
+    pub stdout_tty: bool,
+    pub stdin_tty: bool,
+    pub stderr_tty: bool,
+    pub terminal_width: Option<usize>,
+}
+
+impl Env {
+    pub fn from_process() -> Env {
+        let stdout_tty = std::io::stdout().is_terminal();
+        Env {
+            no_color: std::env::var("NO_COLOR").ok(),
+            clicolor_force: std::env::var("CLICOLOR_FORCE").ok(),
+            columns: std::env::var("COLUMNS").ok(),
+            stdout_tty,
+            stdin_tty: std::io::stdin().is_terminal(),
+            stderr_tty: std::io::stderr().is_terminal(),
+            terminal_width: terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)),
+        }
+    }
+}
+
+fn set(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|s| !s.is_empty())
+}
+
+pub fn resolve(g: &GlobalArgs, files: &[String], env: &Env) -> Result<Settings> {
+    let color = match g.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if set(&env.no_color) {
+                false
+            } else if set(&env.clicolor_force) && env.clicolor_force.as_deref() != Some("0") {
+                true
+            } else {
+                env.stdout_tty
+            }
+        }
+    };
+    let columns = env.columns.as_deref().and_then(|c| c.trim().parse::<usize>().ok()).filter(|w| *w > 0);
+    let width = columns.or(if env.stdout_tty { env.terminal_width } else { None });
+    let zone = Zone::parse(&g.tz).ok_or_else(|| usage(format!("--tz {:?}: expected UTC, local or an offset such as +02:00", g.tz)))?;
+    let naive_offset = match Zone::parse(&g.source_tz) {
+        Some(Zone::Utc) => 0,
+        Some(Zone::Fixed(s)) => s,
+        Some(Zone::Local) => chrono::Local::now().offset().local_minus_utc(),
+        None => return Err(usage(format!("--source-tz {:?}: expected UTC, local or an offset such as +02:00", g.source_tz))),
+    };
+    let time_flag = |flag: &str, v: &Option<String>| -> Result<Option<Millis>> {
+        match v {
+            None => Ok(None),
+            Some(s) => time::parse_iso(s, naive_offset)
+                .map(Some)
+                .ok_or_else(|| usage(format!("{flag} {s:?}: expected an RFC 3339 time such as 2026-11-21T10:00:00Z"))),
+        }
+    };
+    let filter = Filter {
+        calls: g.calls.clone(),
+        events: g.events.clone(),
+        since: time_flag("--since", &g.since)?,
+        until: time_flag("--until", &g.until)?,
+    };
+    for e in &filter.events {
+        if e.is_empty() {
+            return Err(usage("--event needs a vendor event name or a kind"));
+        }
+    }
+    let sources = if files.is_empty() {
+        if env.stdin_tty {
+            return Err(usage("no input: give a FILE, or pipe events in (for example `cat webhooks.log | callev summary`)"));
+        }
+        vec![Source::Stdin]
+    } else {
+        files.iter().map(|f| Source::from_arg(f)).collect()
+    };
+    let threads = match g.threads {
+        Some(0) => return Err(usage("--threads must be at least 1")),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+    };
+    Ok(Settings {
+        format: match g.output {
+            OutputFormat::Table => Format::Table,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Ndjson => Format::Ndjson,
+            OutputFormat::Csv => Format::Csv,
+        },
+        color,
+        width,
+        zone,
+        naive_offset,
+        filter,
+        forced: g.vendor.map(|v| match v {
+            VendorArg::Workonflow => Vendor::Workonflow,
+            VendorArg::Xelion => Vendor::Xelion,
+            VendorArg::Voximplant => Vendor::Voximplant,
+            VendorArg::Bandwidth => Vendor::Bandwidth,
+        }),
+        input_format: match g.input_format {
+            InputFormatArg::Auto => InputFormat::Auto,
+            InputFormatArg::Json => InputFormat::Json,
+            InputFormatArg::Ndjson => InputFormat::Ndjson,
+            InputFormatArg::Log => InputFormat::Log,
+        },
+        follow: g.follow,
+        threads,
+        sources,
+        stderr_tty: env.stderr_tty,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use clap::Parser;
+
+    fn settings(args: &[&str], env: &Env) -> Result<Settings> {
+        let cli = Cli::try_parse_from(args).unwrap();
+        let files = cli.command.inputs().map(|i| i.files.clone()).unwrap_or_default();
+        resolve(&cli.global, &files, env)
+    }
+
+    #[test]
+    fn color_follows_flag_then_no_color_then_force_then_tty() {
+        let tty = Env { stdout_tty: true, ..Env::default() };
+        assert!(settings(&["callev", "events", "x"], &tty).unwrap().color);
+        let no_color = Env { no_color: Some("1".into()), ..tty.clone() };
+        assert!(!settings(&["callev", "events", "x"], &no_color).unwrap().color);
+        let empty_no_color = Env { no_color: Some(String::new()), ..tty.clone() };
+        assert!(settings(&["callev", "events", "x"], &empty_no_color).unwrap().color);
+        let forced = Env { clicolor_force: Some("1".into()), ..Env::default() };
+        assert!(settings(&["callev", "events", "x"], &forced).unwrap().color);
+        assert!(settings(&["callev", "--color", "always", "events", "x"], &Env::default()).unwrap().color);
+        assert!(!settings(&["callev", "events", "--color", "never", "x"], &tty).unwrap().color);
+    }
+
+    #[test]
+    fn width_comes_from_columns_or_the_terminal() {
+        let env = Env { columns: Some("77".into()), ..Env::default() };
+        assert_eq!(settings(&["callev", "events", "x"], &env).unwrap().width, Some(77));
+        let tty = Env { stdout_tty: true, terminal_width: Some(120), ..Env::default() };
+        assert_eq!(settings(&["callev", "events", "x"], &tty).unwrap().width, Some(120));
+        assert_eq!(settings(&["callev", "events", "x"], &Env::default()).unwrap().width, None);
+    }
+
+    #[test]
+    fn no_input_on_a_terminal_is_a_usage_error() {
+        let env = Env { stdin_tty: true, ..Env::default() };
+        let err = settings(&["callev", "validate"], &env).unwrap_err();
+        assert!(err.downcast_ref::<UsageError>().is_some());
+        assert_eq!(settings(&["callev", "validate"], &Env::default()).unwrap().sources, vec![Source::Stdin]);
+    }
+
+    #[test]
+    fn bad_times_and_zones_are_usage_errors() {
+        for args in [&["callev", "--tz", "Mars", "events", "x"][..], &["callev", "--since", "yesterday", "events", "x"]] {
+            assert!(settings(args, &Env::default()).unwrap_err().downcast_ref::<UsageError>().is_some());
+        }
+    }
+}

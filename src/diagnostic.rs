@@ -1,0 +1,69 @@
+//! Validation findings as values: a record with forty problems is a successful read that yields
+//! forty `Diagnostic`s, never an error that stops the run.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// CLI.md's finding codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    Parse,
+    UnknownVendor,
+    UnknownEvent,
+    MissingField,
+    WrongType,
+    BadValue,
+    UnknownField,
+    Inconsistent,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Parse => "parse",
+            Code::UnknownVendor => "unknown-vendor",
+            Code::UnknownEvent => "unknown-event",
+            Code::MissingField => "missing-field",
+            Code::WrongType => "wrong-type",
+            Code::BadValue => "bad-value",
+            Code::UnknownField => "unknown-field",
+            Code::Inconsistent => "inconsistent",
+        }
+    }
+}
+
+/// One finding about one record. `path` is a JSON Pointer into the record as read (so it
+/// includes an envelope's `/payload` or Xelion's `/notification`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    pub path: String,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, code, path: path.into(), message: message.into() }
+    }
+
+    pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, code, path: path.into(), message: message.into() }
+    }
+}

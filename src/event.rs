@@ -1,0 +1,270 @@
+//! The normalized event: what every vendor's record becomes after validation, and what the
+//! `events`, `timeline` and `summary` views read. Vendor modules fill it; nothing after them
+//! looks at vendor JSON again.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::time::Millis;
+use crate::vendor::Vendor;
+
+/// CLI.md's closed set of normalized kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventKind {
+    Started,
+    Ringing,
+    Answered,
+    Hold,
+    Unhold,
+    Dtmf,
+    ParticipantJoined,
+    ParticipantLeft,
+    Transfer,
+    Media,
+    Recording,
+    ChannelEnded,
+    Ended,
+    Failed,
+    Missed,
+    Other,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 16] = [
+        EventKind::Started,
+        EventKind::Ringing,
+        EventKind::Answered,
+        EventKind::Hold,
+        EventKind::Unhold,
+        EventKind::Dtmf,
+        EventKind::ParticipantJoined,
+        EventKind::ParticipantLeft,
+        EventKind::Transfer,
+        EventKind::Media,
+        EventKind::Recording,
+        EventKind::ChannelEnded,
+        EventKind::Ended,
+        EventKind::Failed,
+        EventKind::Missed,
+        EventKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Started => "started",
+            EventKind::Ringing => "ringing",
+            EventKind::Answered => "answered",
+            EventKind::Hold => "hold",
+            EventKind::Unhold => "unhold",
+            EventKind::Dtmf => "dtmf",
+            EventKind::ParticipantJoined => "participant_joined",
+            EventKind::ParticipantLeft => "participant_left",
+            EventKind::Transfer => "transfer",
+            EventKind::Media => "media",
+            EventKind::Recording => "recording",
+            EventKind::ChannelEnded => "channel_ended",
+            EventKind::Ended => "ended",
+            EventKind::Failed => "failed",
+            EventKind::Missed => "missed",
+            EventKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether this event ends the call (CLI.md: `ended`, `failed`, `missed`).
+    pub fn is_terminal(self) -> bool {
+        matches!(self, EventKind::Ended | EventKind::Failed | EventKind::Missed)
+    }
+}
+
+/// Where an event's time came from: the payload itself, an envelope around it, or the log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeSource {
+    Payload,
+    Envelope,
+    Log,
+}
+
+impl TimeSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeSource::Payload => "payload",
+            TimeSource::Envelope => "envelope",
+            TimeSource::Log => "log",
+        }
+    }
+}
+
+/// One normalized extra of an event, kept as the type it has.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    Str(String),
+    Int(i64),
+    Num(f64),
+    Bool(bool),
+    Json(serde_json::Value),
+}
+
+impl Detail {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Detail::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Detail::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The value as a person reads it in a table.
+    pub fn display(&self) -> String {
+        match self {
+            Detail::Str(s) => s.clone(),
+            Detail::Int(i) => i.to_string(),
+            Detail::Num(n) => n.to_string(),
+            Detail::Bool(b) => b.to_string(),
+            Detail::Json(v) => v.to_string(),
+        }
+    }
+}
+
+impl Serialize for Detail {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Detail::Str(v) => s.serialize_str(v),
+            Detail::Int(v) => s.serialize_i64(*v),
+            Detail::Num(v) => s.serialize_f64(*v),
+            Detail::Bool(v) => s.serialize_bool(*v),
+            Detail::Json(v) => v.serialize(s),
+        }
+    }
+}
+
+/// An event's normalized extras in a fixed order: a short vector serialised as a JSON object.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Details(pub Vec<(&'static str, Detail)>);
+
+impl Details {
+    pub fn get(&self, key: &str) -> Option<&Detail> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    pub fn push(&mut self, key: &'static str, value: Detail) {
+        self.0.push((key, value));
+    }
+
+    pub fn str(&mut self, key: &'static str, value: Option<&str>) {
+        if let Some(v) = value {
+            self.0.push((key, Detail::Str(v.to_owned())));
+        }
+    }
+
+    pub fn int(&mut self, key: &'static str, value: Option<i64>) {
+        if let Some(v) = value {
+            self.0.push((key, Detail::Int(v)));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Details {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// One vendor event, normalized.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub vendor: Vendor,
+    /// The vendor's own event name (`call.ended`, `Call.Disconnected`, `hangup`), when known.
+    pub event: Option<String>,
+    pub kind: EventKind,
+    pub call_id: Option<String>,
+    pub time: Option<Millis>,
+    pub time_source: Option<TimeSource>,
+    /// When the payload says when the whole call started (Xelion `date`), not when this event
+    /// happened: it dates the call, never the event.
+    pub call_started: Option<Millis>,
+    /// How the call ended, when this event's codes say so (SIP 486, `USER_BUSY`, a missed call).
+    pub outcome: Option<Outcome>,
+    pub details: Details,
+}
+
+impl Event {
+    /// A time the payload itself gave (never an envelope's or a log line's, which differ between
+    /// deliveries of the same event).
+    pub fn payload_time(&self) -> Option<Millis> {
+        match self.time_source {
+            Some(TimeSource::Payload) => self.time,
+            _ => None,
+        }
+    }
+}
+
+/// How a call ended, CLI.md's closed set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    Answered,
+    Missed,
+    Busy,
+    NoAnswer,
+    Rejected,
+    Cancelled,
+    Failed,
+    InProgress,
+    Unknown,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 9] = [
+        Outcome::Answered,
+        Outcome::Missed,
+        Outcome::Busy,
+        Outcome::NoAnswer,
+        Outcome::Rejected,
+        Outcome::Cancelled,
+        Outcome::Failed,
+        Outcome::InProgress,
+        Outcome::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Answered => "answered",
+            Outcome::Missed => "missed",
+            Outcome::Busy => "busy",
+            Outcome::NoAnswer => "no_answer",
+            Outcome::Rejected => "rejected",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Failed => "failed",
+            Outcome::InProgress => "in_progress",
+            Outcome::Unknown => "unknown",
+        }
+    }
+
+    /// A SIP-style status code as Voximplant reports it.
+    pub fn from_sip(code: i64) -> Option<Outcome> {
+        match code {
+            200..=299 => None,
+            486 | 600 => Some(Outcome::Busy),
+            408 | 480 => Some(Outcome::NoAnswer),
+            603 => Some(Outcome::Rejected),
+            487 => Some(Outcome::Cancelled),
+            _ => Some(Outcome::Failed),
+        }
+    }
+}

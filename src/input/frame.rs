@@ -1,0 +1,564 @@
+//! Framing: bytes into records, each with the 1-based line where it starts. One pass, line by
+//! line, in a single thread; it only decides where records begin and end and leaves parsing to
+//! the workers. A line that starts with `{` and ends with `}` (NDJSON, the common case) costs one
+//! newline search. Pretty-printed values and arrays go through a small structural scanner that
+//! tracks strings and brackets. After a broken value the framer resynchronises at the next line
+//! that starts a record at column 0, so one bad record never costs the rest of the file.
+
+use std::io::{self, Read};
+
+/// How much is read at a time; a batch holds the complete lines of one read.
+pub const BLOCK: usize = 256 * 1024;
+
+/// The largest record accepted; a longer one is reported and skipped, keeping memory bounded.
+pub const MAX_RECORD: usize = 64 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    Auto,
+    Json,
+    Ndjson,
+    Log,
+}
+
+/// What a framed record is, before parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// One JSON value, or several concatenated on one line, or a whole array on one line.
+    Json,
+    /// One element of a top-level array that spans lines.
+    Element,
+    /// A log line: a text prefix, then a JSON object from `json_at` (absolute index into data).
+    Log { json_at: usize },
+    /// Bytes that cannot be a record, with the reason.
+    Broken(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Raw {
+    pub line: u64,
+    pub start: usize,
+    pub end: usize,
+    pub shape: Shape,
+    /// Which top-level array of the source the record belongs to (1-based), 0 when none.
+    pub group: u32,
+}
+
+/// The records of one read of one source, and the bytes they point into.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub source: usize,
+    pub data: Vec<u8>,
+    pub records: Vec<Raw>,
+}
+
+impl Batch {
+    pub fn text(&self, raw: &Raw) -> &[u8] {
+        &self.data[raw.start..raw.end]
+    }
+}
+
+/// Tracks strings and brackets across lines to find where a value ends.
+#[derive(Debug, Default, Clone)]
+struct Scan {
+    depth: u32,
+    in_str: bool,
+    esc: bool,
+}
+
+impl Scan {
+    /// Feed bytes; return the index just past the value's end when it ends inside `bytes`. A
+    /// scalar element ends before a `,` or `]` at depth 0.
+    fn feed(&mut self, bytes: &[u8]) -> Option<usize> {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if self.in_str {
+                if self.esc {
+                    self.esc = false;
+                } else if b == b'\\' {
+                    self.esc = true;
+                } else if b == b'"' {
+                    self.in_str = false;
+                } else if let Some(skip) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
+                    // Jump over the string's plain run.
+                    i += skip;
+                    continue;
+                } else {
+                    return None;
+                }
+            } else {
+                match b {
+                    b'"' => self.in_str = true,
+                    b'{' | b'[' => self.depth += 1,
+                    b'}' | b']' => {
+                        if self.depth == 0 {
+                            return Some(i);
+                        }
+                        self.depth -= 1;
+                        if self.depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    b',' if self.depth == 0 => return Some(i),
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+/// A value spanning lines, being gathered.
+#[derive(Debug, Default)]
+struct Pending {
+    bytes: Vec<u8>,
+    line: u64,
+    scan: Scan,
+    element: bool,
+}
+
+#[derive(Debug)]
+enum Mode {
+    Top,
+    /// Inside a top-level array that spans lines: elements become records.
+    Array { group: u32 },
+    /// After an oversized record: skip lines until one starts a record at column 0.
+    Skip,
+}
+
+pub struct Framer<R> {
+    reader: R,
+    source: usize,
+    format: InputFormat,
+    buf: Vec<u8>,
+    /// Number of the first line in `buf`.
+    line: u64,
+    eof: bool,
+    at_start: bool,
+    mode: Mode,
+    pending: Option<Pending>,
+    groups: u32,
+    /// Discarding the rest of an over-long line.
+    discarding: bool,
+    /// Bytes read so far (decompressed), for progress.
+    pub bytes_read: u64,
+}
+
+/// Records found in one call to `Framer::line`, with copies of multi-line values.
+struct Out<'a> {
+    records: &'a mut Vec<Raw>,
+    extra: &'a mut Vec<u8>,
+    /// Where `extra` will start in the batch's data.
+    base: usize,
+}
+
+impl Out<'_> {
+    fn push_copy(&mut self, line: u64, bytes: &[u8], shape: Shape, group: u32) {
+        let start = self.base + self.extra.len();
+        self.extra.extend_from_slice(bytes);
+        self.records.push(Raw { line, start, end: start + bytes.len(), shape, group });
+    }
+
+    fn broken(&mut self, line: u64, why: String) {
+        let at = self.base + self.extra.len();
+        self.records.push(Raw { line, start: at, end: at, shape: Shape::Broken(why), group: 0 });
+    }
+}
+
+fn trim_end(b: &[u8]) -> &[u8] {
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c) {
+        end -= 1;
+    }
+    &b[..end]
+}
+
+fn leading_ws(b: &[u8]) -> usize {
+    b.iter().take_while(|c| matches!(c, b' ' | b'\t')).count()
+}
+
+/// Whether a line at column 0 starts a new record, which ends a pending value that never closed.
+fn starts_record(raw: &[u8]) -> bool {
+    matches!(raw.first(), Some(b'{' | b'['))
+        || (raw.first() == Some(&b',') && raw.get(1) == Some(&b'{'))
+}
+
+impl<R: Read> Framer<R> {
+    pub fn new(reader: R, source: usize, format: InputFormat) -> Self {
+        Framer {
+            reader,
+            source,
+            format,
+            buf: Vec::with_capacity(BLOCK),
+            line: 1,
+            eof: false,
+            at_start: true,
+            mode: Mode::Top,
+            pending: None,
+            groups: 0,
+            discarding: false,
+            bytes_read: 0,
+        }
+    }
+
+    /// The next batch of records; `None` at the end of the input. Each read's complete lines are
+    /// framed at once, so a slow pipe yields small batches promptly.
+    pub fn next_batch(&mut self) -> io::Result<Option<Batch>> {
+        loop {
+            if self.eof && self.buf.is_empty() {
+                return Ok(self.finish());
+            }
+            if !self.eof {
+                let len = self.buf.len();
+                self.buf.resize(len + BLOCK, 0);
+                let n = loop {
+                    match self.reader.read(&mut self.buf[len..]) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => {
+                            self.buf.truncate(len);
+                            return Err(e);
+                        }
+                    }
+                };
+                self.buf.truncate(len + n);
+                self.bytes_read += n as u64;
+                if n == 0 {
+                    self.eof = true;
+                }
+            }
+            if let Some(batch) = self.frame_buffered() {
+                return Ok(Some(batch));
+            }
+        }
+    }
+
+    /// Frame the complete lines in the buffer (all of it at the end of input).
+    fn frame_buffered(&mut self) -> Option<Batch> {
+        let mut records = Vec::new();
+        let mut extra = Vec::new();
+        if self.discarding {
+            match memchr::memchr(b'\n', &self.buf) {
+                Some(nl) => {
+                    self.buf.drain(..=nl);
+                    self.line += 1;
+                    self.discarding = false;
+                }
+                None => {
+                    self.buf.clear();
+                    return None;
+                }
+            }
+        }
+        let consumed = if self.eof {
+            self.buf.len()
+        } else {
+            match memchr::memrchr(b'\n', &self.buf) {
+                Some(nl) => nl + 1,
+                None => {
+                    if self.buf.len() > MAX_RECORD {
+                        let mut out = Out { records: &mut records, extra: &mut extra, base: 0 };
+                        out.broken(self.line, format!("line longer than {} MiB; skipped to the next line", MAX_RECORD >> 20));
+                        self.buf.clear();
+                        self.discarding = true;
+                        return Some(Batch { source: self.source, data: Vec::new(), records });
+                    }
+                    return None;
+                }
+            }
+        };
+        let data: Vec<u8> = if consumed == self.buf.len() {
+            std::mem::take(&mut self.buf)
+        } else {
+            let rest = self.buf.split_off(consumed);
+            std::mem::replace(&mut self.buf, rest)
+        };
+        {
+            let mut out = Out { records: &mut records, extra: &mut extra, base: data.len() };
+            let mut pos = 0;
+            while pos < data.len() {
+                let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
+                self.line_at(&data, pos, end, &mut out);
+                self.line += 1;
+                pos = end + 1;
+            }
+        }
+        let mut data = data;
+        data.extend_from_slice(&extra);
+        if records.is_empty() && !self.eof {
+            return None;
+        }
+        Some(Batch { source: self.source, data, records })
+    }
+
+    /// At the end of input: a value still open is reported as cut short.
+    fn finish(&mut self) -> Option<Batch> {
+        let pending = self.pending.take()?;
+        let mut records = Vec::new();
+        let mut extra = Vec::new();
+        let mut out = Out { records: &mut records, extra: &mut extra, base: 0 };
+        out.broken(pending.line, "the input ends inside this JSON value (truncated?)".to_owned());
+        Some(Batch { source: self.source, data: Vec::new(), records })
+    }
+
+    fn line_at(&mut self, data: &[u8], start: usize, end: usize, out: &mut Out) {
+        let mut start = start;
+        if self.at_start {
+            self.at_start = false;
+            if data[start..end].starts_with(b"\xEF\xBB\xBF") {
+                start += 3;
+            }
+        }
+        let raw = trim_end(&data[start..end]);
+        if let Some(mut p) = self.pending.take() {
+            if starts_record(raw) {
+                out.broken(p.line, format!("this JSON value never closes; the next record starts at line {}", self.line));
+            } else {
+                p.bytes.push(b'\n');
+                self.continue_value(p, data, start, start + raw.len(), out);
+                return;
+            }
+        }
+        if let Mode::Skip = self.mode {
+            if raw.is_empty() || matches!(raw[0], b' ' | b'\t' | b'"' | b'}' | b']' | b',') && !starts_record(raw) {
+                return;
+            }
+            self.mode = Mode::Top;
+        }
+        let lead = leading_ws(raw);
+        self.frame_from(data, start + lead, start + raw.len(), out);
+    }
+
+    /// Frame the text from `at` to `end` of the current line, outside any pending value.
+    fn frame_from(&mut self, data: &[u8], at: usize, end: usize, out: &mut Out) {
+        if at >= end {
+            return;
+        }
+        if let Mode::Array { group } = self.mode {
+            self.array_items(group, data, at, end, out);
+            return;
+        }
+        let text = &data[at..end];
+        let line = self.line;
+        let push = |out: &mut Out, shape: Shape, group: u32| {
+            out.records.push(Raw { line, start: at, end, shape, group });
+        };
+        match self.format {
+            InputFormat::Ndjson => return push(out, Shape::Json, 0),
+            InputFormat::Log => {
+                return match memchr::memchr(b'{', text) {
+                    Some(i) => push(out, Shape::Log { json_at: at + i }, 0),
+                    None => out.broken(line, "no JSON object on this log line".to_owned()),
+                }
+            }
+            InputFormat::Auto | InputFormat::Json => {}
+        }
+        let first = text[0];
+        let last = text[text.len() - 1];
+        let array_start = first == b'['
+            && (self.format == InputFormat::Json
+                || matches!(text[1..].iter().find(|c| !c.is_ascii_whitespace()), None | Some(b'{' | b'[' | b'"' | b']')));
+        if first == b'{' {
+            if last == b'}' {
+                return push(out, Shape::Json, 0);
+            }
+            let p = Pending { bytes: Vec::new(), line, scan: Scan::default(), element: false };
+            self.continue_value(p, data, at, end, out);
+        } else if array_start {
+            self.groups += 1;
+            let group = self.groups;
+            if last == b']' {
+                return push(out, Shape::Json, group);
+            }
+            self.mode = Mode::Array { group };
+            self.array_items(group, data, at + 1, end, out);
+        } else if self.format == InputFormat::Auto {
+            match memchr::memchr(b'{', text) {
+                Some(i) => push(out, Shape::Log { json_at: at + i }, 0),
+                None => out.broken(line, "not JSON, and no JSON object on the line".to_owned()),
+            }
+        } else {
+            push(out, Shape::Json, 0);
+        }
+    }
+
+    /// Inside a multi-line array: skip separators, start elements, end at `]`.
+    fn array_items(&mut self, group: u32, data: &[u8], mut at: usize, end: usize, out: &mut Out) {
+        while at < end {
+            match data[at] {
+                b' ' | b'\t' | b',' | b'\r' => at += 1,
+                b']' => {
+                    self.mode = Mode::Top;
+                    let rest = at + 1 + leading_ws(&data[at + 1..end]);
+                    if rest < end && data[rest] != b',' {
+                        self.frame_from(data, rest, end, out);
+                    }
+                    return;
+                }
+                _ => {
+                    let p = Pending { bytes: Vec::new(), line: self.line, scan: Scan::default(), element: true };
+                    let used = self.continue_value(p, data, at, end, out);
+                    match used {
+                        Some(next) => at = next,
+                        None => return,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Feed the line's text to a pending value. When it closes, emit it and frame the rest of
+    /// the line (returned for array elements, framed here otherwise).
+    fn continue_value(&mut self, mut p: Pending, data: &[u8], at: usize, end: usize, out: &mut Out) -> Option<usize> {
+        let text = &data[at..end];
+        match p.scan.feed(text) {
+            Some(close) => {
+                p.bytes.extend_from_slice(&text[..close]);
+                let shape = if p.element { Shape::Element } else { Shape::Json };
+                let group = match self.mode {
+                    Mode::Array { group } if p.element => group,
+                    _ => 0,
+                };
+                out.push_copy(p.line, &p.bytes, shape, group);
+                let rest = at + close;
+                if p.element {
+                    return Some(rest);
+                }
+                let rest = rest + leading_ws(&data[rest..end]);
+                if rest < end {
+                    if data[rest] == b'{' || data[rest] == b'[' {
+                        self.frame_from(data, rest, end, out);
+                    } else {
+                        out.broken(self.line, "unexpected text after a JSON value".to_owned());
+                    }
+                }
+                None
+            }
+            None if p.scan.in_str => {
+                out.broken(p.line, "a string runs to the end of the line (truncated JSON?)".to_owned());
+                None
+            }
+            None => {
+                p.bytes.extend_from_slice(text);
+                if p.bytes.len() > MAX_RECORD {
+                    out.broken(p.line, format!("JSON value larger than {} MiB; skipped", MAX_RECORD >> 20));
+                    self.mode = Mode::Skip;
+                } else {
+                    self.pending = Some(p);
+                }
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Frame a whole input, reading it in small pieces to exercise the carry-over.
+    pub fn frame_all(input: &[u8], format: InputFormat) -> Vec<(u64, Shape, String, u32)> {
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = buf.len().min(self.0.len()).min(7);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut f = Framer::new(Trickle(input), 0, format);
+        let mut all = Vec::new();
+        while let Some(b) = f.next_batch().unwrap() {
+            for r in &b.records {
+                all.push((r.line, r.shape.clone(), String::from_utf8_lossy(b.text(r)).into_owned(), r.group));
+            }
+        }
+        all
+    }
+
+    fn lines_and_texts(input: &str) -> Vec<(u64, String)> {
+        frame_all(input.as_bytes(), InputFormat::Auto).into_iter().map(|(l, s, t, _)| match s {
+            Shape::Broken(_) => (l, "BROKEN".to_owned()),
+            _ => (l, t),
+        }).collect()
+    }
+
+    #[test]
+    fn ndjson_lines_with_bom_crlf_and_blanks() {
+        let input = "\u{feff}{\"a\":1}\r\n\r\n  \n{\"b\":2}  \r\n{\"c\":3}";
+        assert_eq!(lines_and_texts(input), vec![(1, "{\"a\":1}".into()), (4, "{\"b\":2}".into()), (5, "{\"c\":3}".into())]);
+    }
+
+    #[test]
+    fn pretty_printed_objects_start_where_their_brace_is() {
+        let input = "{\n  \"a\": 1,\n  \"s\": \"}{\"\n}\n\n{\n  \"b\": {\"c\": [1]}\n}\n";
+        assert_eq!(
+            lines_and_texts(input),
+            vec![(1, "{\n  \"a\": 1,\n  \"s\": \"}{\"\n}".into()), (6, "{\n  \"b\": {\"c\": [1]}\n}".into())]
+        );
+    }
+
+    #[test]
+    fn multi_line_arrays_yield_elements_with_their_lines_and_group() {
+        let input = "[\n  {\n    \"name\": \"create\"\n  },\n  {\"name\": \"answer\"}\n]\n[\n{\"x\":1}\n,{\"y\":2}\n]\n";
+        let got = frame_all(input.as_bytes(), InputFormat::Auto);
+        let summary: Vec<(u64, &str, u32)> = got.iter().map(|(l, _, t, g)| (*l, t.as_str(), *g)).collect();
+        assert_eq!(
+            summary,
+            vec![
+                (2, "{\n    \"name\": \"create\"\n  }", 1),
+                (5, "{\"name\": \"answer\"}", 1),
+                (8, "{\"x\":1}", 2),
+                (9, "{\"y\":2}", 2),
+            ]
+        );
+        assert!(got.iter().all(|(_, s, _, _)| *s == Shape::Element));
+    }
+
+    #[test]
+    fn one_line_arrays_are_one_record_in_a_group() {
+        let got = frame_all(b"[{\"a\":1},{\"b\":2}]\n[{\"c\":3}]\n", InputFormat::Auto);
+        assert_eq!(got.iter().map(|r| (r.0, r.3)).collect::<Vec<_>>(), vec![(1, 1), (2, 2)]);
+    }
+
+    #[test]
+    fn log_lines_point_at_their_json() {
+        let input = "2026-11-21T10:00:00.123Z INFO webhook received: {\"eventType\":\"call.started\"}\n[2026-11-21 10:00:01] x {\"a\":1}\nplain text\n";
+        let got = frame_all(input.as_bytes(), InputFormat::Auto);
+        assert!(matches!(got[0].1, Shape::Log { json_at } if json_at == 48));
+        assert!(matches!(got[1].1, Shape::Log { .. }));
+        assert!(matches!(got[2].1, Shape::Broken(_)));
+        assert_eq!(got[2].0, 3);
+    }
+
+    #[test]
+    fn a_truncated_line_is_reported_and_the_next_lines_survive() {
+        let input = "{\"a\":1,\"b\":\"cut\n{\"c\":3}\n{\"d\":{\"e\":\n{\"f\":6}\n";
+        assert_eq!(
+            lines_and_texts(input),
+            vec![(1, "BROKEN".into()), (2, "{\"c\":3}".into()), (3, "BROKEN".into()), (4, "{\"f\":6}".into())]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_value_at_the_end_is_reported() {
+        assert_eq!(lines_and_texts("{\"a\":1}\n{\n  \"b\": 2,\n"), vec![(1, "{\"a\":1}".into()), (2, "BROKEN".into())]);
+    }
+
+    #[test]
+    fn text_after_a_value_is_reported() {
+        assert_eq!(lines_and_texts("{\"a\":1} trailing\n"), vec![(1, "{\"a\":1}".into()), (1, "BROKEN".into())]);
+    }
+
+    #[test]
+    fn forced_formats() {
+        let got = frame_all(b"not json\n{\"a\":1}\n", InputFormat::Ndjson);
+        assert_eq!(got.iter().map(|r| r.1.clone()).collect::<Vec<_>>(), vec![Shape::Json, Shape::Json]);
+        let got = frame_all(b"{\"a\":1}\nx\n", InputFormat::Log);
+        assert!(matches!(got[0].1, Shape::Log { json_at: 0 }));
+        assert!(matches!(got[1].1, Shape::Broken(_)));
+    }
+}

@@ -1,0 +1,7 @@
+//! The input stage: sources (files, standard input, gzip) and framing into records with origins.
+
+pub mod frame;
+pub mod source;
+
+pub use frame::{Batch, Framer, InputFormat, Raw, Shape};
+pub use source::{open, Source};

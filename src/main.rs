@@ -1,0 +1,34 @@
+//! callev: read, validate and summarise telephony call-event JSON. `main` only maps the result of
+//! `app::run` to an exit code; a closed pipe is a quiet success.
+
+mod app;
+mod call;
+mod cli;
+mod config;
+mod diagnostic;
+mod event;
+mod input;
+mod json;
+mod output;
+mod pipeline;
+mod record;
+mod render;
+mod time;
+mod vendor;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match app::run() {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("callev: {err:#}");
+            ExitCode::from(if err.downcast_ref::<config::UsageError>().is_some() { 2 } else { 1 })
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}

@@ -1,0 +1,165 @@
+//! The one buffered stdout, the machine formats (json, ndjson, csv) written as a stream, and the
+//! escaping that keeps control characters from vendor data out of a person's terminal.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Ndjson,
+    Csv,
+}
+
+/// Standard output, locked and buffered once for the whole run.
+pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
+    io::BufWriter::with_capacity(1 << 16, io::stdout().lock())
+}
+
+/// Writes records in a machine format as they come: a JSON array, one object per line, or CSV
+/// with a header row (nested values as JSON text).
+pub struct RecordWriter {
+    format: Format,
+    header: &'static [&'static str],
+    rows: u64,
+}
+
+impl RecordWriter {
+    pub fn new(format: Format, header: &'static [&'static str]) -> RecordWriter {
+        RecordWriter { format, header, rows: 0 }
+    }
+
+    pub fn row<W: Write + ?Sized, T: Serialize>(&mut self, w: &mut W, row: &T) -> io::Result<()> {
+        match self.format {
+            Format::Json => {
+                w.write_all(if self.rows == 0 { b"[\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut *w, row)?;
+            }
+            Format::Ndjson => {
+                serde_json::to_writer(&mut *w, row)?;
+                w.write_all(b"\n")?;
+            }
+            Format::Csv => {
+                let mut csv = csv::Writer::from_writer(Vec::new());
+                if self.rows == 0 {
+                    csv.write_record(self.header)?;
+                }
+                let value = serde_json::to_value(row)?;
+                csv.write_record(self.header.iter().map(|k| csv_cell(value.get(*k))))?;
+                w.write_all(&csv.into_inner().map_err(|e| e.into_error())?)?;
+            }
+            Format::Table => {}
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Close the document: `]` for JSON (an empty array when there were no rows), the header
+    /// alone for an empty CSV.
+    pub fn finish<W: Write + ?Sized>(&mut self, w: &mut W) -> io::Result<()> {
+        match self.format {
+            Format::Json => w.write_all(if self.rows == 0 { b"[]\n" } else { b"\n]\n" }),
+            Format::Csv if self.rows == 0 => {
+                let mut csv = csv::Writer::from_writer(Vec::new());
+                csv.write_record(self.header)?;
+                csv.flush()?;
+                w.write_all(csv.get_ref())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+fn csv_cell(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// Text from the data made safe for a terminal: control characters, escape sequences and
+/// bidirectional overrides are shown escaped, never written raw.
+pub fn safe(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{1b}' => out.push_str("\\e"),
+            c if bad(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Group digits by thousands: `1,204`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Row {
+        a: &'static str,
+        n: Option<u32>,
+        nested: serde_json::Value,
+    }
+
+    fn write(format: Format, rows: &[Row]) -> String {
+        let mut w = RecordWriter::new(format, &["a", "n", "nested"]);
+        let mut out = Vec::new();
+        for r in rows {
+            w.row(&mut out, r).unwrap();
+        }
+        w.finish(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn machine_formats() {
+        let rows = [Row { a: "x,\"y\"", n: Some(1), nested: serde_json::json!({"k": [1]}) }, Row { a: "z", n: None, nested: serde_json::Value::Null }];
+        let json: serde_json::Value = serde_json::from_str(&write(Format::Json, &rows)).unwrap();
+        assert_eq!(json[0]["a"], "x,\"y\"");
+        assert_eq!(json[1]["n"], serde_json::Value::Null);
+        assert_eq!(write(Format::Json, &[]), "[]\n");
+        assert_eq!(write(Format::Ndjson, &rows).lines().count(), 2);
+        assert_eq!(write(Format::Csv, &rows), "a,n,nested\n\"x,\"\"y\"\"\",1,\"{\"\"k\"\":[1]}\"\nz,,\n");
+        assert_eq!(write(Format::Csv, &[]), "a,n,nested\n");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(safe("plain ünïcode"), "plain ünïcode");
+        assert_eq!(safe("\u{1b}[2Jx\u{7}\r\n"), "\\e[2Jx\\u{7}\\r\\n");
+        assert_eq!(safe("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(safe("\u{9b}31m"), "\\u{9b}31m");
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1204), "1,204");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}

@@ -1,0 +1,100 @@
+//! Reading in parallel while keeping input order. One thread reads and frames (cheap, sequential),
+//! workers analyze whole batches (the expensive part, on every core), and the caller's thread
+//! receives the results in input order: each batch's result travels through a one-shot channel
+//! that is queued, in order, before the batch is handed to a worker. The queues are bounded, so
+//! memory stays flat however large the input.
+
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Error, Result};
+
+use crate::input::{self, Batch, Framer, InputFormat, Source};
+
+/// What arrives at the caller, in input order.
+pub enum Unit<T> {
+    Batch { source: usize, result: T },
+    /// A source that could not be opened or read; the others go on.
+    Failed { source: usize, error: Error },
+}
+
+enum Slot<T> {
+    Batch(usize, Receiver<T>),
+    Failed(usize, Error),
+}
+
+type Job<T> = (Batch, SyncSender<T>);
+
+/// Run `map` over every batch of every source on `threads` workers and hand the results to
+/// `fold` in input order. An error from `fold` (a closed pipe) stops the reading.
+pub fn run<T, M, F>(sources: &[Source], format: InputFormat, threads: usize, map: M, mut fold: F) -> Result<()>
+where
+    T: Send,
+    M: Fn(&Batch) -> T + Sync,
+    F: FnMut(Unit<T>) -> Result<()>,
+{
+    let threads = threads.max(1);
+    let (order_tx, order_rx) = sync_channel::<Slot<T>>(threads * 2 + 2);
+    let (work_tx, work_rx) = sync_channel::<Job<T>>(threads * 2);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    std::thread::scope(|scope| {
+        scope.spawn(move || read_all(sources, format, &order_tx, &work_tx));
+        for _ in 0..threads {
+            let work_rx = Arc::clone(&work_rx);
+            let map = &map;
+            scope.spawn(move || loop {
+                let job = match work_rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => return,
+                };
+                let Ok((batch, reply)) = job else { return };
+                // The receiver is gone only when the caller stopped early.
+                let _ = reply.send(map(&batch));
+            });
+        }
+        for slot in order_rx.iter() {
+            let unit = match slot {
+                Slot::Batch(source, rx) => match rx.recv() {
+                    Ok(result) => Unit::Batch { source, result },
+                    Err(_) => continue,
+                },
+                Slot::Failed(source, error) => Unit::Failed { source, error },
+            };
+            fold(unit)?;
+        }
+        Ok(())
+    })
+}
+
+fn read_all<T>(sources: &[Source], format: InputFormat, order: &SyncSender<Slot<T>>, work: &SyncSender<Job<T>>) {
+    for (i, source) in sources.iter().enumerate() {
+        let opened = match input::open(source) {
+            Ok(o) => o,
+            Err(e) => {
+                if order.send(Slot::Failed(i, e)).is_err() {
+                    return;
+                }
+                continue;
+            }
+        };
+        let mut framer = Framer::new(opened.reader, i, format);
+        loop {
+            match framer.next_batch() {
+                Ok(Some(batch)) => {
+                    let (tx, rx) = sync_channel(1);
+                    if order.send(Slot::Batch(i, rx)).is_err() || work.send((batch, tx)).is_err() {
+                        return;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    let e = Error::new(e).context(format!("failed to read {}", source.name()));
+                    if order.send(Slot::Failed(i, e)).is_err() {
+                        return;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+}

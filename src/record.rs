@@ -1,0 +1,156 @@
+//! One framed record through parsing, detection, validation and normalization. This is what the
+//! workers run, a batch at a time, in parallel; it reads only the batch and its settings.
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::event::Event;
+use crate::input::{Batch, Raw, Shape};
+use crate::json::Json;
+use crate::time::Millis;
+use crate::vendor::{self, Context, Vendor};
+
+/// What to work out for each record: commands that show no findings skip validation.
+#[derive(Debug, Clone, Copy)]
+pub struct Analysis {
+    pub validate: bool,
+    pub normalize: bool,
+    pub forced: Option<Vendor>,
+    /// Seconds east of UTC for times written without a zone.
+    pub naive_offset: i32,
+}
+
+/// How a record is accounted for (CLI.md: `records = valid + invalid + unparseable + unknown`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Valid,
+    Invalid,
+    Unparseable,
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct Analyzed {
+    pub line: u64,
+    pub status: Status,
+    pub vendor: Option<Vendor>,
+    pub event: Option<String>,
+    /// Why detection decided as it did (or why the record could not be read).
+    pub reason: String,
+    pub diagnostics: Vec<Diagnostic>,
+    pub normalized: Option<Event>,
+}
+
+impl Analyzed {
+    fn failed(line: u64, status: Status, code: Code, reason: String) -> Analyzed {
+        Analyzed {
+            line,
+            status,
+            vendor: None,
+            event: None,
+            diagnostics: vec![Diagnostic::error(code, "", reason.clone())],
+            reason,
+            normalized: None,
+        }
+    }
+
+    pub fn has_warnings(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Warning)
+    }
+}
+
+/// Analyze every record of a batch. `stem` names a Catapult list's call.
+pub fn analyze_batch(batch: &Batch, stem: &str, a: &Analysis) -> Vec<Analyzed> {
+    let mut out = Vec::with_capacity(batch.records.len());
+    for raw in &batch.records {
+        analyze_raw(batch, raw, stem, a, &mut out);
+    }
+    out
+}
+
+/// serde_json's message without its own location, which is relative to the record.
+fn parse_message(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+fn parse_error(raw_line: u64, err: &serde_json::Error, column_shift: usize, what: &str) -> String {
+    let line = raw_line + err.line().saturating_sub(1) as u64;
+    let column = if err.line() <= 1 { err.column() + column_shift } else { err.column() };
+    format!("{what}: {} (line {line}, column {column})", parse_message(err))
+}
+
+fn analyze_raw(batch: &Batch, raw: &Raw, stem: &str, a: &Analysis, out: &mut Vec<Analyzed>) {
+    let ctx = Context { stem, group: raw.group, naive_offset: a.naive_offset };
+    match &raw.shape {
+        Shape::Broken(why) => out.push(Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, why.clone())),
+        Shape::Element => match Json::parse(batch.text(raw)) {
+            Ok(v) => out.push(analyze_value(&v, raw.line, &ctx, None, a)),
+            Err(e) => out.push(Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, parse_error(raw.line, &e, 0, "invalid JSON"))),
+        },
+        Shape::Json => {
+            let text = batch.text(raw);
+            let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<Json>();
+            let mut first = true;
+            loop {
+                match stream.next() {
+                    None => break,
+                    Some(Ok(Json::Arr(items))) => {
+                        let group = if first { raw.group } else { 0 };
+                        let ctx = Context { group, ..ctx };
+                        if items.is_empty() {
+                            out.push(Analyzed::failed(raw.line, Status::Unknown, Code::UnknownVendor, "an empty array holds no events".to_owned()));
+                        }
+                        for item in &items {
+                            out.push(analyze_value(item, raw.line, &ctx, None, a));
+                        }
+                    }
+                    Some(Ok(v)) => out.push(analyze_value(&v, raw.line, &ctx, None, a)),
+                    Some(Err(e)) => {
+                        let what = if first { "invalid JSON" } else { "invalid JSON after the first value" };
+                        out.push(Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, parse_error(raw.line, &e, 0, what)));
+                        break;
+                    }
+                }
+                first = false;
+            }
+        }
+        Shape::Log { json_at } => {
+            let prefix = String::from_utf8_lossy(&batch.data[raw.start..*json_at]);
+            let log_time = crate::time::leading_timestamp(&prefix, a.naive_offset);
+            let text = &batch.data[*json_at..raw.end];
+            let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<Json>();
+            match stream.next() {
+                Some(Ok(v)) => out.push(analyze_value(&v, raw.line, &ctx, log_time, a)),
+                Some(Err(e)) => {
+                    let shift = json_at - raw.start;
+                    out.push(Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, parse_error(raw.line, &e, shift, "log line: the JSON after the prefix does not parse")));
+                }
+                None => out.push(Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, "log line without JSON".to_owned())),
+            }
+        }
+    }
+}
+
+fn analyze_value(v: &Json, line: u64, ctx: &Context, log_time: Option<Millis>, a: &Analysis) -> Analyzed {
+    let detected = match vendor::detect(v, a.forced, a.naive_offset) {
+        Ok(d) => d,
+        Err(why) => return Analyzed::failed(line, Status::Unknown, Code::UnknownVendor, format!("no vendor recognised: {why}")),
+    };
+    let mut diagnostics = Vec::new();
+    if a.validate {
+        vendor::validate(&detected, &mut diagnostics);
+    }
+    let status = if diagnostics.iter().any(|d| d.severity == Severity::Error) { Status::Invalid } else { Status::Valid };
+    let normalized = a.normalize.then(|| vendor::normalize(&detected, ctx, log_time));
+    Analyzed {
+        line,
+        status,
+        vendor: Some(detected.rec.vendor),
+        event: detected.rec.event,
+        reason: detected.rec.reason,
+        diagnostics,
+        normalized,
+    }
+}

@@ -1,0 +1,172 @@
+//! `callev events`: one row per event, in input order, normalized across vendors. Rows stream:
+//! each batch is written as it arrives, as a table chunk or as records.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use anyhow::{bail, Result};
+use comfy_table::{Cell, ColumnConstraint, Width};
+use serde::Serialize;
+
+use crate::app::{Tally, View};
+use crate::call::CallMatcher;
+use crate::config::{Filter, Settings};
+use crate::event::{Details, Event};
+use crate::output::{safe, Format, RecordWriter};
+use crate::record::Analyzed;
+use crate::render::table::{details_text, header, kind_cell, new_table};
+use crate::render::short_id;
+use crate::time::{rfc3339, Zone};
+
+/// CLI.md's events record.
+#[derive(Serialize)]
+pub struct EventRecord<'a> {
+    pub source: &'a str,
+    pub line: u64,
+    pub vendor: &'static str,
+    pub event: Option<&'a str>,
+    pub kind: &'static str,
+    pub call_id: Option<&'a str>,
+    pub time: Option<String>,
+    pub time_source: Option<&'static str>,
+    pub seq: u64,
+    pub details: &'a Details,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_ms: Option<i64>,
+}
+
+impl<'a> EventRecord<'a> {
+    pub fn new(source: &'a str, line: u64, e: &'a Event, seq: u64) -> EventRecord<'a> {
+        EventRecord {
+            source,
+            line,
+            vendor: e.vendor.id(),
+            event: e.event.as_deref(),
+            kind: e.kind.as_str(),
+            call_id: e.call_id.as_deref(),
+            time: e.time.map(rfc3339),
+            time_source: e.time_source.map(|s| s.as_str()),
+            seq,
+            details: &e.details,
+            offset_ms: None,
+        }
+    }
+}
+
+pub const EVENT_HEADER: &[&str] = &["source", "line", "vendor", "event", "kind", "call_id", "time", "time_source", "seq", "details"];
+
+/// Numbers each call's events 1, 2, 3... in input order.
+#[derive(Debug, Default)]
+pub struct Sequencer {
+    next: HashMap<String, u64>,
+    no_call: u64,
+}
+
+impl Sequencer {
+    pub fn next(&mut self, call: Option<&str>) -> u64 {
+        let counter = match call {
+            Some(id) => match self.next.get_mut(id) {
+                Some(n) => n,
+                None => self.next.entry(id.to_owned()).or_insert(0),
+            },
+            None => &mut self.no_call,
+        };
+        *counter += 1;
+        *counter
+    }
+}
+
+pub struct Events {
+    format: Format,
+    color: bool,
+    width: Option<usize>,
+    zone: Zone,
+    filter: Filter,
+    calls: CallMatcher,
+    seq: Sequencer,
+    writer: RecordWriter,
+    shown: u64,
+}
+
+impl Events {
+    pub fn new(settings: &Settings) -> Events {
+        Events {
+            format: settings.format,
+            color: settings.color,
+            width: settings.width,
+            zone: settings.zone,
+            filter: settings.filter.clone(),
+            calls: CallMatcher::new(&settings.filter.calls),
+            seq: Sequencer::default(),
+            writer: RecordWriter::new(settings.format, EVENT_HEADER),
+            shown: 0,
+        }
+    }
+
+    fn table_chunk(&mut self, rows: &[(&Event, u64)], out: &mut dyn Write) -> Result<()> {
+        let mut table = new_table(self.width, self.color);
+        if self.shown == 0 {
+            table.set_header(header(&["time", "call", "vendor", "kind", "event", "details"]));
+        }
+        for (e, _) in rows {
+            let time = e.time.map_or_else(|| "-".to_owned(), |t| self.zone.format(t));
+            let call = e.call_id.as_deref().map_or_else(|| "-".to_owned(), |c| short_id(&safe(c), 14));
+            table.add_row(vec![
+                Cell::new(time),
+                Cell::new(call),
+                Cell::new(e.vendor.id()),
+                kind_cell(e.kind),
+                Cell::new(safe(e.event.as_deref().unwrap_or("-"))),
+                Cell::new(details_text(&e.details)),
+            ]);
+        }
+        // Fixed widths keep the chunks of a long stream aligned with each other.
+        let fixed = [30u16, 14, 10, 18, 28];
+        for (i, w) in fixed.iter().enumerate() {
+            if let Some(col) = table.column_mut(i) {
+                col.set_constraint(ColumnConstraint::Absolute(Width::Fixed(*w)));
+            }
+        }
+        writeln!(out, "{}", table.to_string().lines().map(str::trim_end).collect::<Vec<_>>().join("\n"))?;
+        Ok(())
+    }
+}
+
+impl View for Events {
+    fn batch(&mut self, source: &str, _stem: &str, records: &[Analyzed], out: &mut dyn Write) -> Result<()> {
+        let mut rows: Vec<(&Event, u64)> = Vec::new();
+        for r in records {
+            let Some(e) = &r.normalized else { continue };
+            let seq = self.seq.next(e.call_id.as_deref());
+            if !self.calls.is_empty() && !e.call_id.as_deref().is_some_and(|c| self.calls.matches(c)) {
+                continue;
+            }
+            if let Some(msg) = self.calls.ambiguity() {
+                bail!(crate::config::UsageError(msg));
+            }
+            if !self.filter.keeps_event(e) {
+                continue;
+            }
+            if self.format == Format::Table {
+                rows.push((e, seq));
+            } else {
+                self.writer.row(out, &EventRecord::new(source, r.line, e, seq))?;
+                self.shown += 1;
+            }
+        }
+        if !rows.is_empty() {
+            self.table_chunk(&rows, out)?;
+            self.shown += rows.len() as u64;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
+        self.writer.finish(out)?;
+        super::summary::note_unread(tally, "events");
+        for p in self.calls.unmatched() {
+            eprintln!("callev: --call {p:?} matched no call");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,291 @@
+//! `callev schema`: the vendors' documented schemas, read from the same tables validation uses:
+//! the vendors, a vendor's events, an event's fields; or a JSON Schema (draft 2020-12) of them.
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+use comfy_table::Cell;
+use serde_json::{json, Map, Value};
+
+use crate::cli::{GlobalArgs, OutputFormat, VendorArg};
+use crate::config::{Env, UsageError};
+use crate::render::table::{header, new_table};
+use crate::vendor::schema::{EventSpec, Field, Origin, Type, Values};
+use crate::vendor::Vendor;
+
+fn vendor_of(v: VendorArg) -> Vendor {
+    match v {
+        VendorArg::Workonflow => Vendor::Workonflow,
+        VendorArg::Xelion => Vendor::Xelion,
+        VendorArg::Voximplant => Vendor::Voximplant,
+        VendorArg::Bandwidth => Vendor::Bandwidth,
+    }
+}
+
+pub fn run(vendor: Option<VendorArg>, event: Option<&str>, json_schema: bool, g: &GlobalArgs, env: &Env, out: &mut dyn Write) -> Result<()> {
+    let vendor = vendor.map(vendor_of);
+    let specs: Vec<&'static EventSpec> = match (vendor, event) {
+        (Some(v), Some(name)) => {
+            let found: Vec<_> = v.events().iter().filter(|s| s.name == name).collect();
+            if found.is_empty() {
+                let names: Vec<&str> = v.events().iter().map(|s| s.name).collect();
+                bail!(UsageError(format!("{v} has no event {name:?}; its events: {}", names.join(", "))));
+            }
+            found
+        }
+        (Some(v), None) => v.events().iter().collect(),
+        (None, _) => Vendor::ALL.iter().flat_map(|v| v.events().iter()).collect(),
+    };
+    if json_schema {
+        let doc = match (vendor, event) {
+            (Some(v), Some(_)) if specs.len() == 1 => with_header(event_schema(v, specs[0]), &format!("{v} {}", specs[0].name)),
+            (Some(v), _) => with_header(vendor_schema(v, &specs), &format!("{v} events")),
+            (None, _) => with_header(all_schema(), "call events of Workonflow, Xelion, Voximplant and Bandwidth"),
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let machine = g.output != OutputFormat::Table;
+    let width = env.columns.as_deref().and_then(|c| c.parse().ok()).or(if env.stdout_tty { env.terminal_width } else { None });
+    match (vendor, event) {
+        (None, _) => {
+            if machine {
+                let rows: Vec<Value> = Vendor::ALL
+                    .iter()
+                    .map(|v| json!({"vendor": v.id(), "title": v.title(), "events": v.events().iter().map(|s| s.name).collect::<Vec<_>>()}))
+                    .collect();
+                return write_json(out, &Value::Array(rows));
+            }
+            let mut t = new_table(width, false);
+            t.set_header(header(&["vendor", "events", "what", "event names"]));
+            for v in Vendor::ALL {
+                let mut names: Vec<&str> = v.events().iter().map(|s| s.name).collect();
+                names.dedup();
+                t.add_row(vec![Cell::new(v.id()), Cell::new(v.events().len()), Cell::new(v.title()), Cell::new(names.join(", "))]);
+            }
+            writeln!(out, "{t}")?;
+        }
+        (Some(v), None) => {
+            if machine {
+                let rows: Vec<Value> = specs.iter().map(|s| event_json(v, s)).collect();
+                return write_json(out, &Value::Array(rows));
+            }
+            writeln!(out, "{}: {}\n", v.id(), v.title())?;
+            let mut t = new_table(width, false);
+            t.set_header(header(&["event", "form", "kind", "fields", "source", "what"]));
+            for s in &specs {
+                t.add_row(vec![
+                    Cell::new(s.name),
+                    Cell::new(s.form),
+                    Cell::new(s.kind.as_str()),
+                    Cell::new(s.all_fields().count()),
+                    Cell::new(origin(s)),
+                    Cell::new(s.doc),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+        (Some(v), Some(_)) => {
+            if machine {
+                let rows: Vec<Value> = specs.iter().map(|s| event_json(v, s)).collect();
+                return write_json(out, &Value::Array(rows));
+            }
+            for (i, s) in specs.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                writeln!(out, "{} {} ({}, kind {}): {}", v.id(), s.name, s.form, s.kind.as_str(), s.doc)?;
+                if !s.complete {
+                    writeln!(out, "fields only partly known: other keys are not flagged")?;
+                }
+                writeln!(out)?;
+                let mut t = new_table(width, false);
+                t.set_header(header(&["field", "type", "required", "unit", "description"]));
+                for f in s.all_fields() {
+                    let required = if f.required { "yes" } else if f.nullable { "no (null ok)" } else { "no" };
+                    let mut doc = f.doc.to_owned();
+                    if let Some(values) = values_text(f.values) {
+                        doc = format!("{doc}; {values}");
+                    }
+                    t.add_row(vec![Cell::new(f.name), Cell::new(f.ty.describe()), Cell::new(required), Cell::new(f.unit.unwrap_or("")), Cell::new(doc)]);
+                }
+                writeln!(out, "{t}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_json(out: &mut dyn Write, v: &Value) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, v)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn origin(s: &EventSpec) -> &'static str {
+    match s.origin {
+        Origin::Documented => "document",
+        Origin::Later => "NOTES.md",
+    }
+}
+
+fn values_text(v: Values) -> Option<String> {
+    match v {
+        Values::Any => None,
+        Values::OneOf { values, explicit: true } => Some(format!("one of {}", values.join(", "))),
+        Values::OneOf { values, explicit: false } => Some(format!("documented values include {}", values.join(", "))),
+        Values::Dtmf { .. } => Some("DTMF tones 0-9, *, #".to_owned()),
+        Values::ObjectId => Some("a 24-hex ObjectId".to_owned()),
+        Values::Uuid => Some("a UUID".to_owned()),
+        Values::NonNegative => Some("zero or more".to_owned()),
+    }
+}
+
+fn event_json(v: Vendor, s: &EventSpec) -> Value {
+    json!({
+        "vendor": v.id(),
+        "event": s.name,
+        "form": s.form,
+        "kind": s.kind.as_str(),
+        "doc": s.doc,
+        "source": origin(s),
+        "complete": s.complete,
+        "fields": s.all_fields().map(|f| json!({
+            "name": f.name,
+            "type": f.ty.describe(),
+            "required": f.required,
+            "nullable": f.nullable,
+            "unit": f.unit,
+            "values": values_text(f.values),
+            "doc": f.doc,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A time string as `callev` reads one (checked fully by validation; the pattern is its shape).
+const ISO_PATTERN: &str = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)?$";
+
+/// The JSON Schema of one field: errors only, since warnings never make a record invalid.
+pub fn field_schema(f: &Field) -> Value {
+    let mut s = match f.ty {
+        Type::String => json!({"type": "string"}),
+        Type::Number => json!({"type": "number"}),
+        Type::Integer | Type::EpochMillis => json!({"type": "integer"}),
+        Type::Boolean => json!({"type": "boolean"}),
+        Type::Object => json!({"type": "object"}),
+        Type::Any => json!({}),
+        Type::StringMap => json!({"type": "object", "additionalProperties": {"type": "string"}}),
+        Type::NumberArray => json!({"type": "array", "items": {"type": "number"}}),
+        Type::Timestamp => json!({"anyOf": [{"type": "string", "pattern": ISO_PATTERN}, {"type": "number", "minimum": 0}]}),
+        Type::LocalDateTime => json!({"type": "string", "pattern": ISO_PATTERN}),
+        Type::NumericString => json!({"type": "string", "pattern": "^[0-9]+$"}),
+        Type::Digit => json!({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0, "maximum": 9}]}),
+    };
+    if let Value::Object(m) = &mut s {
+        match f.values {
+            Values::OneOf { values, explicit: true } => {
+                m.insert("enum".into(), json!(values));
+            }
+            Values::Dtmf { explicit: true } => {
+                m.insert("pattern".into(), json!("^[0-9*#]+$"));
+            }
+            _ => {}
+        }
+        m.insert("description".into(), json!(match f.unit {
+            Some(u) => format!("{} ({u})", f.doc),
+            None => f.doc.to_owned(),
+        }));
+    }
+    if f.nullable {
+        s = json!({"anyOf": [s, {"type": "null"}]});
+    }
+    s
+}
+
+fn object_schema(fields: impl Iterator<Item = &'static Field>, name_key: Option<(&str, &str)>) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for f in fields {
+        properties.insert(f.name.to_owned(), field_schema(f));
+        if f.required {
+            required.push(f.name);
+        }
+    }
+    if let Some((key, name)) = name_key {
+        properties.insert(key.to_owned(), json!({"const": name}));
+        if !required.contains(&key) {
+            required.push(key);
+        }
+    }
+    json!({"type": "object", "properties": properties, "required": required})
+}
+
+/// One event's record shapes (Xelion: the frame and the bare object).
+pub fn event_schema(v: Vendor, s: &'static EventSpec) -> Value {
+    let mut out = match v {
+        Vendor::Workonflow => object_schema(s.all_fields(), Some(("eventType", s.name))),
+        Vendor::Voximplant => object_schema(s.all_fields(), Some(("name", s.name))),
+        Vendor::Bandwidth if s.form == "callback" => object_schema(s.all_fields(), Some(("eventType", s.name))),
+        Vendor::Bandwidth => object_schema(s.all_fields(), Some(("name", s.name))),
+        Vendor::Xelion => {
+            let bare = object_schema(s.all_fields(), None);
+            let frame = json!({
+                "type": "object",
+                "properties": {
+                    "notificationType": {"const": s.name},
+                    "notification": bare.clone(),
+                    "messageType": {"type": "string"},
+                },
+                "required": ["notificationType", "notification"],
+            });
+            json!({"anyOf": [frame, bare]})
+        }
+    };
+    if let Value::Object(m) = &mut out {
+        m.insert("title".into(), json!(format!("{} {} ({})", v.id(), s.name, s.form)));
+        m.insert("description".into(), json!(s.doc));
+    }
+    out
+}
+
+fn vendor_schema(v: Vendor, specs: &[&'static EventSpec]) -> Value {
+    let mut defs = Map::new();
+    let mut refs = Vec::new();
+    for s in specs {
+        let key = format!("{}.{}.{}", v.id(), s.form.replace(' ', "-"), s.name);
+        refs.push(json!({"$ref": format!("#/$defs/{key}")}));
+        defs.insert(key, event_schema(v, s));
+    }
+    json!({"anyOf": refs, "$defs": defs})
+}
+
+fn all_schema() -> Value {
+    let mut defs = Map::new();
+    let mut refs = Vec::new();
+    for v in Vendor::ALL {
+        let specs: Vec<&'static EventSpec> = v.events().iter().collect();
+        let Value::Object(vs) = vendor_schema(v, &specs) else { continue };
+        if let Some(Value::Object(d)) = vs.get("$defs") {
+            for (k, s) in d {
+                refs.push(json!({"$ref": format!("#/$defs/{k}")}));
+                defs.insert(k.clone(), s.clone());
+            }
+        }
+    }
+    json!({"anyOf": refs, "$defs": defs})
+}
+
+fn with_header(mut v: Value, title: &str) -> Value {
+    if let Value::Object(m) = &mut v {
+        let mut head = Map::new();
+        head.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+        head.insert("$id".into(), json!(format!("urn:callev:schema:{}", title.replace(' ', "-"))));
+        if !m.contains_key("title") {
+            head.insert("title".into(), json!(title));
+        }
+        head.append(m);
+        return Value::Object(head);
+    }
+    v
+}

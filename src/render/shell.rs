@@ -1,0 +1,29 @@
+//! Shell completions and the man page, generated from the clap definition at run time so they
+//! never drift from the flags (the committed copies in `completions/` are checked by a test).
+
+use std::io::Write;
+
+use anyhow::Result;
+use clap::CommandFactory;
+use clap_complete::Shell as Target;
+
+use crate::cli::{Cli, Shell};
+
+pub fn completions(shell: Shell, out: &mut dyn Write) -> Result<()> {
+    let target = match shell {
+        Shell::Bash => Target::Bash,
+        Shell::Zsh => Target::Zsh,
+        Shell::Fish => Target::Fish,
+        Shell::Powershell => Target::PowerShell,
+        Shell::Elvish => Target::Elvish,
+    };
+    let mut cmd = Cli::command();
+    clap_complete::generate(target, &mut cmd, "callev", out);
+    Ok(())
+}
+
+pub fn man(out: &mut dyn Write) -> Result<()> {
+    let cmd = Cli::command();
+    clap_mangen::Man::new(cmd).render(out)?;
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! comfy-table set up from the resolved settings: it never probes the terminal itself, so tests
+//! and pipes get the same table for the same width.
+
+use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+use owo_colors::Style;
+
+use crate::event::{Details, EventKind, Outcome};
+
+pub fn new_table(width: Option<usize>, color: bool) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING);
+    t.force_no_tty();
+    if color {
+        t.enforce_styling();
+    }
+    match width {
+        Some(w) => {
+            t.set_width(u16::try_from(w).unwrap_or(u16::MAX));
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    t
+}
+
+pub fn header(names: &[&str]) -> Vec<Cell> {
+    names.iter().map(|n| Cell::new(n).add_attribute(Attribute::Bold)).collect()
+}
+
+pub fn kind_cell(kind: EventKind) -> Cell {
+    let cell = Cell::new(kind.as_str());
+    match kind {
+        EventKind::Started | EventKind::Ringing => cell.fg(Color::Cyan),
+        EventKind::Answered => cell.fg(Color::Green).add_attribute(Attribute::Bold),
+        EventKind::Hold | EventKind::Unhold | EventKind::ChannelEnded => cell.fg(Color::Yellow),
+        EventKind::Dtmf => cell.fg(Color::Magenta),
+        EventKind::ParticipantJoined | EventKind::ParticipantLeft | EventKind::Transfer => cell.fg(Color::Blue),
+        EventKind::Media | EventKind::Recording | EventKind::Other => cell.add_attribute(Attribute::Dim),
+        EventKind::Ended => cell.add_attribute(Attribute::Bold),
+        EventKind::Failed | EventKind::Missed => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+    }
+}
+
+pub fn outcome_cell(outcome: Outcome) -> Cell {
+    let cell = Cell::new(outcome.as_str());
+    match outcome {
+        Outcome::Answered => cell.fg(Color::Green),
+        Outcome::InProgress => cell.fg(Color::Cyan),
+        Outcome::Unknown => cell.add_attribute(Attribute::Dim),
+        Outcome::Missed | Outcome::NoAnswer | Outcome::Cancelled => cell.fg(Color::Yellow),
+        Outcome::Busy | Outcome::Rejected | Outcome::Failed => cell.fg(Color::Red),
+    }
+}
+
+/// The details that matter to a person, `key value` pairs, escaped for the terminal. Headers and
+/// decoded switch data are shown by their most telling part only.
+pub fn details_text(details: &Details) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in &details.0 {
+        let text = match (*k, v) {
+            ("headers" | "thread" | "caller_flow" | "callee_flow", _) => continue,
+            ("data", crate::event::Detail::Json(j)) => match j.get("applicationData").and_then(|d| d.as_str()) {
+                Some(d) => d.to_owned(),
+                None => continue,
+            },
+            ("duration_ms" | "talk_ms" | "media_ms", crate::event::Detail::Int(ms)) => crate::time::human_duration(*ms),
+            _ => v.display(),
+        };
+        let key = match *k {
+            "duration_ms" => "duration",
+            "talk_ms" => "talk",
+            "media_ms" => "media",
+            k => k,
+        };
+        parts.push(format!("{key} {}", crate::output::safe(&text)));
+    }
+    parts.join("  ")
+}
+
+/// A dimmed style for secondary text outside comfy-table.
+pub fn dim() -> Style {
+    Style::new().dimmed()
+}

@@ -1,0 +1,298 @@
+//! `callev timeline`: each call's events in time order, one block per call: a header with the
+//! call's outcome and durations, then a row per event with its offset from the call's start, its
+//! kind and the details that matter. Hold spans show in a gutter, long gaps as their own line,
+//! repeated deliveries dimmed. The one view that holds events, and only for the calls it shows.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use anyhow::{bail, Result};
+use owo_colors::Style;
+use serde::Serialize;
+
+use crate::app::{Tally, View};
+use crate::call::{CallMatcher, CallState};
+use crate::config::{Filter, Settings};
+use crate::event::{Event, EventKind};
+use crate::output::{safe, thousands, Format, RecordWriter};
+use crate::record::Analyzed;
+use crate::render::events::EventRecord;
+use crate::render::table::details_text;
+use crate::render::{kind_style, outcome_style, paint};
+use crate::time::{human_duration, offset_clock, Zone};
+
+/// A gap between events long enough to show on its own line.
+const LONG_GAP_MS: i64 = 10_000;
+
+struct Held {
+    source: usize,
+    line: u64,
+    event: Event,
+    seq: u64,
+    repeat: bool,
+}
+
+struct CallEvents {
+    state: CallState,
+    events: Vec<Held>,
+    selected: bool,
+}
+
+pub struct Timeline {
+    format: Format,
+    color: bool,
+    zone: Zone,
+    follow: bool,
+    filter: Filter,
+    sources: Vec<String>,
+    calls: Vec<CallEvents>,
+    index: HashMap<String, usize>,
+    without_id: u64,
+    writer: RecordWriter,
+    /// In follow mode, the call whose header was printed last.
+    current: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct CallRecord<'a> {
+    call_id: &'a str,
+    vendor: &'static str,
+    events: Vec<EventRecord<'a>>,
+}
+
+impl Timeline {
+    pub fn new(settings: &Settings) -> Timeline {
+        Timeline {
+            format: settings.format,
+            color: settings.color,
+            zone: settings.zone,
+            follow: settings.follow,
+            filter: settings.filter.clone(),
+            sources: Vec::new(),
+            calls: Vec::new(),
+            index: HashMap::new(),
+            without_id: 0,
+            writer: RecordWriter::new(settings.format, &["call_id", "vendor", "events"]),
+            current: None,
+        }
+    }
+
+    fn source_index(&mut self, source: &str) -> usize {
+        match self.sources.iter().position(|s| s == source) {
+            Some(i) => i,
+            None => {
+                self.sources.push(source.to_owned());
+                self.sources.len() - 1
+            }
+        }
+    }
+
+    /// Follow mode: print the event now, under its call's header when the call changes.
+    fn follow_row(&mut self, i: usize, out: &mut dyn Write) -> Result<()> {
+        let call = &self.calls[i];
+        let Some(h) = call.events.last() else { return Ok(()) };
+        if self.format != Format::Table {
+            let mut rec = EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
+            rec.offset_ms = offset(call, &h.event);
+            return Ok(self.writer.row(out, &rec)?);
+        }
+        if self.current != Some(i) {
+            writeln!(out, "{} {}  {}", paint(self.color, Style::new().bold(), "▶ call"), paint(self.color, Style::new().bold(), &safe(&call.state.call_id)), call.state.vendor)?;
+            self.current = Some(i);
+        }
+        let start = call.state.finish().started_at;
+        let at = match (h.event.time, start) {
+            (Some(t), Some(s)) => offset_clock(t - s),
+            _ => format!("#{}", h.seq),
+        };
+        let time = h.event.time.map(|t| self.zone.format(t)).unwrap_or_default();
+        let row = event_row(&at, ' ', &h.event, h.repeat, self.color);
+        writeln!(out, "{row}  {}", paint(self.color, Style::new().dimmed(), &time))?;
+        Ok(())
+    }
+}
+
+/// Milliseconds from the call's first timed event.
+fn offset(call: &CallEvents, e: &Event) -> Option<i64> {
+    let first = call.events.iter().filter_map(|h| h.event.time).min()?;
+    e.time.map(|t| t - first)
+}
+
+/// Events in time order: timed events by their time (stable), untimed ones kept after the event
+/// they arrived after.
+fn ordered(events: &[Held]) -> Vec<&Held> {
+    let mut keyed: Vec<(i64, usize, &Held)> = Vec::with_capacity(events.len());
+    let mut carry = i64::MIN;
+    for (i, h) in events.iter().enumerate() {
+        if let Some(t) = h.event.time {
+            carry = t;
+        }
+        keyed.push((h.event.time.unwrap_or(carry), i, h));
+    }
+    keyed.sort_by_key(|(t, i, _)| (*t, *i));
+    keyed.into_iter().map(|(_, _, h)| h).collect()
+}
+
+fn event_row(at: &str, gutter: char, e: &Event, repeat: bool, color: bool) -> String {
+    let name = safe(e.event.as_deref().unwrap_or("-")).into_owned();
+    let details = details_text(&e.details);
+    let kind = format!("{:<18}", e.kind.as_str());
+    let text = if repeat {
+        paint(color, Style::new().dimmed(), &format!("{at:>11} {gutter} {kind} {name:<28} repeated delivery, ignored"))
+    } else {
+        format!(
+            "{} {} {} {:<28} {}",
+            paint(color, Style::new().dimmed(), &format!("{at:>11}")),
+            paint(color, Style::new().yellow(), &gutter.to_string()),
+            paint(color, kind_style(e.kind), &kind),
+            name,
+            details
+        )
+    };
+    text.trim_end().to_owned()
+}
+
+impl View for Timeline {
+    fn batch(&mut self, source: &str, _stem: &str, records: &[Analyzed], out: &mut dyn Write) -> Result<()> {
+        let src = self.source_index(source);
+        for r in records {
+            let Some(e) = &r.normalized else { continue };
+            let Some(id) = e.call_id.as_deref() else {
+                self.without_id += 1;
+                continue;
+            };
+            let i = match self.index.get(id) {
+                Some(i) => *i,
+                None => {
+                    self.calls.push(CallEvents { state: CallState::new(id.to_owned(), e.vendor), events: Vec::new(), selected: false });
+                    self.index.insert(id.to_owned(), self.calls.len() - 1);
+                    self.calls.len() - 1
+                }
+            };
+            let call = &mut self.calls[i];
+            let repeat = !call.state.add(e);
+            let seq = call.events.len() as u64 + 1;
+            let keep = self.filter.keeps_event(e);
+            call.selected |= keep;
+            call.events.push(Held { source: src, line: r.line, event: e.clone(), seq, repeat });
+            if self.follow && (self.filter.events.is_empty() || keep) {
+                let mut m = CallMatcher::new(&self.filter.calls);
+                if m.matches(id) {
+                    self.follow_row(i, out)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
+        super::summary::note_unread(tally, "events");
+        if self.follow {
+            self.writer.finish(out)?;
+            return Ok(());
+        }
+        let mut matcher = CallMatcher::new(&self.filter.calls);
+        let chosen: Vec<usize> = (0..self.calls.len()).filter(|i| self.calls[*i].selected && matcher.matches(&self.calls[*i].state.call_id)).collect();
+        if let Some(msg) = matcher.ambiguity() {
+            bail!(crate::config::UsageError(msg));
+        }
+        for p in matcher.unmatched() {
+            eprintln!("callev: --call {p:?} matched no call");
+        }
+        for (n, i) in chosen.into_iter().enumerate() {
+            let call = &self.calls[i];
+            let events = ordered(&call.events);
+            if self.format != Format::Table {
+                let rec = CallRecord {
+                    call_id: &call.state.call_id,
+                    vendor: call.state.vendor.id(),
+                    events: events
+                        .iter()
+                        .filter(|h| self.filter.events.is_empty() || self.filter.keeps_event(&h.event))
+                        .map(|h| {
+                            let mut r = EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
+                            r.offset_ms = offset(call, &h.event);
+                            r
+                        })
+                        .collect(),
+                };
+                self.writer.row(out, &rec)?;
+                continue;
+            }
+            if n > 0 {
+                writeln!(out)?;
+            }
+            self.block(call, &events, out)?;
+        }
+        self.writer.finish(out)?;
+        if self.without_id > 0 {
+            eprintln!("callev: {} events carry no call id and belong to no call", thousands(self.without_id));
+        }
+        Ok(())
+    }
+}
+
+impl Timeline {
+    fn block(&self, call: &CallEvents, events: &[&Held], out: &mut dyn Write) -> Result<()> {
+        let s = call.state.finish();
+        let c = self.color;
+        writeln!(
+            out,
+            "{} {}  {}  {}",
+            paint(c, Style::new().bold(), "▶ call"),
+            paint(c, Style::new().bold(), &safe(&s.call_id)),
+            s.vendor,
+            paint(c, outcome_style(s.outcome).bold(), s.outcome.as_str())
+        )?;
+        let dur = |label: &str, v: Option<i64>| v.map(|ms| format!("{label} {}", human_duration(ms)));
+        let mut facts: Vec<String> = Vec::new();
+        if let Some(t) = s.started_at {
+            facts.push(format!("started {}", self.zone.format(t)));
+        }
+        facts.extend([dur("ring", s.ring_ms), dur("talk", s.talk_ms), dur("hold", s.hold_ms.filter(|h| *h > 0)), dur("total", s.total_ms)].into_iter().flatten());
+        let repeats = if s.duplicates > 0 { format!(", {} repeated", s.duplicates) } else { String::new() };
+        facts.push(format!("{} events{repeats}", s.events));
+        if let Some(r) = &s.end_reason {
+            facts.push(format!("end {}", safe(r)));
+        }
+        writeln!(out, "  {}", facts.join(" · "))?;
+        let timed = events.iter().any(|h| h.event.time.is_some());
+        if !timed {
+            writeln!(out, "  {}", paint(c, Style::new().dimmed(), "times unknown: events in arrival order"))?;
+        }
+        for a in &s.anomalies {
+            writeln!(out, "  {} {a}", paint(c, Style::new().red(), "!"))?;
+        }
+        let start = s.started_at.or(s.first_time);
+        let mut on_hold = false;
+        let mut previous: Option<i64> = None;
+        for (n, h) in events.iter().enumerate() {
+            let e = &h.event;
+            if let (Some(p), Some(t)) = (previous, e.time) {
+                if t - p >= LONG_GAP_MS {
+                    writeln!(out, "{}", paint(c, Style::new().dimmed(), &format!("{:>11} ⋮ {}", "", human_duration(t - p))))?;
+                }
+            }
+            previous = e.time.or(previous);
+            let at = match (e.time, start, timed) {
+                (Some(t), Some(s0), _) => offset_clock(t - s0),
+                (None, _, true) => "?".to_owned(),
+                _ => format!("#{}", n + 1),
+            };
+            let gutter = match e.kind {
+                EventKind::Hold if !h.repeat => {
+                    on_hold = true;
+                    '┬'
+                }
+                EventKind::Unhold if on_hold && !h.repeat => {
+                    on_hold = false;
+                    '┴'
+                }
+                _ if on_hold => '│',
+                _ => ' ',
+            };
+            writeln!(out, "{}", event_row(&at, gutter, e, h.repeat, c))?;
+        }
+        Ok(())
+    }
+}

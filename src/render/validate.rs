@@ -1,0 +1,128 @@
+//! `callev validate`: one line per finding (`source:line: severity[code] vendor event /pointer:
+//! message`) and a count line; or the findings as records with a summary.
+
+use std::io::Write;
+
+use anyhow::Result;
+use owo_colors::Style;
+use serde::Serialize;
+
+use crate::app::{Tally, View};
+use crate::config::Settings;
+use crate::diagnostic::Severity;
+use crate::output::{safe, thousands, Format, RecordWriter};
+use crate::record::Analyzed;
+use crate::render::paint;
+
+#[derive(Serialize)]
+struct Row<'a> {
+    source: &'a str,
+    line: u64,
+    vendor: Option<&'static str>,
+    event: Option<&'a str>,
+    severity: &'static str,
+    code: &'static str,
+    path: &'a str,
+    message: &'a str,
+}
+
+const HEADER: &[&str] = &["source", "line", "vendor", "event", "severity", "code", "path", "message"];
+
+pub struct Validate {
+    format: Format,
+    color: bool,
+    writer: RecordWriter,
+    started: bool,
+}
+
+impl Validate {
+    pub fn new(settings: &Settings) -> Validate {
+        Validate { format: settings.format, color: settings.color, writer: RecordWriter::new(settings.format, HEADER), started: false }
+    }
+}
+
+impl View for Validate {
+    fn batch(&mut self, source: &str, _stem: &str, records: &[Analyzed], out: &mut dyn Write) -> Result<()> {
+        for r in records {
+            for d in &r.diagnostics {
+                let row = Row {
+                    source,
+                    line: r.line,
+                    vendor: r.vendor.map(|v| v.id()),
+                    event: r.event.as_deref(),
+                    severity: d.severity.as_str(),
+                    code: d.code.as_str(),
+                    path: &d.path,
+                    message: &d.message,
+                };
+                match self.format {
+                    // One document with the summary: the findings stream first, the summary
+                    // (known only at the end) follows.
+                    Format::Json => {
+                        out.write_all(if self.started { b",\n" } else { b"{\"diagnostics\":[\n" })?;
+                        self.started = true;
+                        serde_json::to_writer(&mut *out, &row)?;
+                    }
+                    Format::Ndjson | Format::Csv => self.writer.row(out, &row)?,
+                    Format::Table => {
+                        let (word, style) = match d.severity {
+                            Severity::Error => ("error", Style::new().red().bold()),
+                            Severity::Warning => ("warning", Style::new().yellow().bold()),
+                        };
+                        let what = match (&r.vendor, &r.event) {
+                            (Some(v), Some(e)) => format!(" {v} {}", safe(e)),
+                            (Some(v), None) => format!(" {v}"),
+                            _ => String::new(),
+                        };
+                        let path = if d.path.is_empty() { String::new() } else { format!(" {}", safe(&d.path)) };
+                        writeln!(
+                            out,
+                            "{}: {}{}{}: {}",
+                            paint(self.color, Style::new().bold(), &format!("{}:{}", safe(source), r.line)),
+                            paint(self.color, style, &format!("{word}[{}]", d.code.as_str())),
+                            what,
+                            paint(self.color, Style::new().cyan(), &path),
+                            safe(&d.message)
+                        )?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, t: &Tally, out: &mut dyn Write) -> Result<()> {
+        match self.format {
+            Format::Json => {
+                if !self.started {
+                    out.write_all(b"{\"diagnostics\":[")?;
+                }
+                let summary = serde_json::json!({
+                    "records": t.records,
+                    "valid": t.valid,
+                    "invalid": t.invalid,
+                    "warnings": t.warnings,
+                    "unparseable": t.unparseable,
+                    "unknown": t.unknown,
+                    "by_vendor": t.by_vendor.iter().map(|(v, n)| (v.id().to_owned(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
+                });
+                writeln!(out, "],\n\"summary\":{summary}}}")?;
+            }
+            Format::Ndjson | Format::Csv => self.writer.finish(out)?,
+            Format::Table => {
+                let warn = if t.warnings > 0 { format!(" ({} with warnings)", thousands(t.warnings)) } else { String::new() };
+                let line = format!(
+                    "checked {}: {} valid{warn}, {} invalid, {} unparseable, {} unknown vendor",
+                    t.read_phrase(),
+                    thousands(t.valid),
+                    thousands(t.invalid),
+                    thousands(t.unparseable),
+                    thousands(t.unknown)
+                );
+                let ok = t.invalid + t.unparseable + t.unknown == 0;
+                writeln!(out, "{}", paint(self.color, if ok { Style::new().green() } else { Style::new().bold() }, &line))?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,305 @@
+//! Timestamps as vendors write them, read into one form: milliseconds since the Unix epoch, UTC.
+//! Used by validation (is this a time at all?), normalization (the event's time) and every view
+//! (RFC 3339 with milliseconds in machine output, a chosen zone in human output).
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, TimeZone, Timelike, Utc};
+
+/// Milliseconds since 1970-01-01T00:00:00Z.
+pub type Millis = i64;
+
+/// Read a timestamp the way the vendors write them: ISO 8601 with `Z`, `±HH:MM`, `±HHMM` or an
+/// hour-only `±HH` offset, with or without a fraction, `T` or a space between date and time.
+/// A time without a zone is read in `naive_offset` (seconds east of UTC).
+pub fn parse_iso(s: &str, naive_offset: i32) -> Option<Millis> {
+    let b = s.trim().as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = b.get(r)?;
+        if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        part.iter()
+            .try_fold(0u32, |acc, d| acc.checked_mul(10)?.checked_add(u32::from(d - b'0')))
+    };
+    if b.len() < 16 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ' || b[10] == b't') || b[13] != b':' {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute) = (num(11..13)?, num(14..16)?);
+    let mut i = 16;
+    let mut second = 0;
+    let mut millis = 0;
+    if b.get(i) == Some(&b':') {
+        second = num(i + 1..i + 3)?;
+        i += 3;
+        if matches!(b.get(i), Some(b'.' | b',')) {
+            let start = i + 1;
+            let mut end = start;
+            while end < b.len() && b[end].is_ascii_digit() {
+                end += 1;
+            }
+            if end == start {
+                return None;
+            }
+            // Keep milliseconds; finer digits are truncated, shorter fractions scaled.
+            let digits = &b[start..end.min(start + 3)];
+            millis = digits.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+            for _ in digits.len()..3 {
+                millis *= 10;
+            }
+            i = end;
+        }
+    }
+    let offset_secs: i32 = match b.get(i) {
+        None => naive_offset,
+        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
+        Some(&sign @ (b'+' | b'-')) => {
+            let rest = &b[i + 1..];
+            let (h, m) = match rest.len() {
+                2 => (num(i + 1..i + 3)?, 0),
+                4 => (num(i + 1..i + 3)?, num(i + 3..i + 5)?),
+                5 if rest[2] == b':' => (num(i + 1..i + 3)?, num(i + 4..i + 6)?),
+                _ => return None,
+            };
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let secs = (h * 3600 + m * 60) as i32;
+            if sign == b'-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return None,
+    };
+    // A leap second (`:60`) is read as the last millisecond before the next minute.
+    let (second, millis) = if second == 60 { (59, 999) } else { (second, millis) };
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    let naive = date.and_hms_milli_opt(hour, minute, second, millis)?;
+    Some(naive.and_utc().timestamp_millis() - i64::from(offset_secs) * 1000)
+}
+
+/// An epoch number: seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude
+/// (any time after 1973 in milliseconds is above 1e11; seconds stay below it until year 5138).
+pub fn from_epoch(n: f64) -> Option<Millis> {
+    if !n.is_finite() || n < 0.0 {
+        return None;
+    }
+    let ms = if n < 1e11 {
+        n * 1e3
+    } else if n < 1e14 {
+        n
+    } else if n < 1e17 {
+        n / 1e3
+    } else {
+        n / 1e6
+    };
+    if ms > 253_402_300_799_999.0 {
+        return None; // after 9999-12-31
+    }
+    Some(ms as Millis)
+}
+
+/// A timestamp in a JSON value: an ISO string, an epoch number, or an epoch number in a string.
+pub fn from_json(v: &crate::json::Json, naive_offset: i32) -> Option<Millis> {
+    match v {
+        crate::json::Json::Str(s) => parse_iso(s, naive_offset).or_else(|| {
+            let t = s.trim();
+            if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
+                t.parse::<f64>().ok().and_then(from_epoch)
+            } else {
+                None
+            }
+        }),
+        crate::json::Json::Num(n) => from_epoch(n.as_f64()),
+        _ => None,
+    }
+}
+
+/// A timestamp at the start of a log line's text prefix: ISO 8601 (bracketed or not).
+/// Returns the time when the prefix begins with one.
+pub fn leading_timestamp(prefix: &str, naive_offset: i32) -> Option<Millis> {
+    let p = prefix.trim_start().trim_start_matches('[');
+    // The timestamp is the first token, or the first two when a space separates date and time.
+    let end = p.find([' ', ']', '\t']).unwrap_or(p.len());
+    let first = &p[..end];
+    if let Some(t) = parse_iso(first, naive_offset) {
+        return Some(t);
+    }
+    let rest = &p[end..];
+    if first.len() == 10 && rest.starts_with(' ') {
+        let second_end = rest[1..].find([' ', ']', '\t']).map_or(rest.len(), |i| i + 1);
+        return parse_iso(&p[..end + second_end], naive_offset);
+    }
+    None
+}
+
+/// RFC 3339 in UTC with milliseconds, the one form of machine output.
+pub fn rfc3339(ms: Millis) -> String {
+    match DateTime::<Utc>::from_timestamp_millis(ms) {
+        Some(t) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            ms.rem_euclid(1000)
+        ),
+        None => ms.to_string(),
+    }
+}
+
+/// The zone human output shows times in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Zone {
+    Utc,
+    Local,
+    Fixed(i32),
+}
+
+impl Zone {
+    /// `UTC`, `local`, `Z` or an offset `±HH:MM` / `±HHMM` / `±HH`.
+    pub fn parse(s: &str) -> Option<Zone> {
+        match s {
+            "UTC" | "utc" | "Z" | "z" => Some(Zone::Utc),
+            "local" | "LOCAL" | "Local" => Some(Zone::Local),
+            _ => parse_offset(s).map(Zone::Fixed),
+        }
+    }
+
+    fn offset_at(self, ms: Millis) -> FixedOffset {
+        let utc = FixedOffset::east_opt(0).expect("zero offset is valid");
+        match self {
+            Zone::Utc => utc,
+            Zone::Fixed(secs) => FixedOffset::east_opt(secs).unwrap_or(utc),
+            Zone::Local => DateTime::<Utc>::from_timestamp_millis(ms)
+                .map(|t| chrono::Local.offset_from_utc_datetime(&t.naive_utc()).fix())
+                .unwrap_or(utc),
+        }
+    }
+
+    /// `2026-11-21 10:00:00.123 +00:00`: human output always shows the offset.
+    pub fn format(self, ms: Millis) -> String {
+        let off = self.offset_at(ms);
+        match DateTime::<Utc>::from_timestamp_millis(ms) {
+            Some(t) => {
+                let t = t.with_timezone(&off);
+                format!("{} {}", t.format("%Y-%m-%d %H:%M:%S%.3f"), t.format("%:z"))
+            }
+            None => ms.to_string(),
+        }
+    }
+}
+
+/// `±HH:MM`, `±HHMM` or `±HH` into seconds east of UTC.
+pub fn parse_offset(s: &str) -> Option<i32> {
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !(digits.len() == 2 || digits.len() == 4) || !digits.bytes().all(|b| b.is_ascii_digit()) || rest.len() > 5 {
+        return None;
+    }
+    let h: i32 = digits[..2].parse().ok()?;
+    let m: i32 = if digits.len() == 4 { digits[2..].parse().ok()? } else { 0 };
+    if h > 23 || m > 59 {
+        return None;
+    }
+    Some(sign * (h * 3600 + m * 60))
+}
+
+/// A human duration: `850ms`, `5.3s`, `1m 05.3s`, `2h 03m 10s`.
+pub fn human_duration(ms: i64) -> String {
+    let sign = if ms < 0 { "-" } else { "" };
+    let ms = ms.unsigned_abs();
+    if ms < 1000 {
+        return format!("{sign}{ms}ms");
+    }
+    let tenths = (ms % 1000) / 100;
+    let secs = ms / 1000;
+    if secs < 60 {
+        format!("{sign}{secs}.{tenths}s")
+    } else if secs < 3600 {
+        format!("{sign}{}m {:02}.{tenths}s", secs / 60, secs % 60)
+    } else {
+        format!("{sign}{}h {:02}m {:02}s", secs / 3600, (secs % 3600) / 60, secs % 60)
+    }
+}
+
+/// An offset from a call's start: `+00:05.000`, `+1:02:03.450`.
+pub fn offset_clock(ms: i64) -> String {
+    let sign = if ms < 0 { '-' } else { '+' };
+    let ms = ms.unsigned_abs();
+    let (h, m, s, f) = (ms / 3_600_000, (ms / 60_000) % 60, (ms / 1000) % 60, ms % 1000);
+    if h > 0 {
+        format!("{sign}{h}:{m:02}:{s:02}.{f:03}")
+    } else {
+        format!("{sign}{m:02}:{s:02}.{f:03}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: Millis = 1_348_062_941_343; // 2012-09-19T13:55:41.343Z
+
+    #[test]
+    fn reads_every_iso_variant_the_vendors_use() {
+        assert_eq!(parse_iso("2012-09-19T13:55:41.343Z", 0), Some(T));
+        assert_eq!(parse_iso("2012-09-19T13:55:41Z", 0), Some(T - 343));
+        assert_eq!(parse_iso("2012-09-19T10:55:41.343-03", 0), Some(T));
+        assert_eq!(parse_iso("2012-09-19T11:55:41.343-02:00", 0), Some(T));
+        assert_eq!(parse_iso("2012-09-19T15:55:41.343+0200", 0), Some(T));
+        assert_eq!(parse_iso("2012-09-19T13:55:41.343999Z", 0), Some(T));
+        assert_eq!(parse_iso("2012-09-19T13:55:41.3Z", 0), Some(T - 43));
+        assert_eq!(parse_iso("2012-09-19 13:55:41", 0), Some(T - 343));
+        assert_eq!(parse_iso("2012-09-19 14:55:41", 3600), Some(T - 343));
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_time() {
+        for bad in ["", "yesterday", "2012-13-01T00:00:00Z", "2012-02-30T00:00:00Z", "2012-09-19T13:55:41.Z", "2012-09-19T13:55:41Q", "2012-09-19T25:00:00Z", "٢٠١٢-09-19T13:55:41Z"] {
+            assert_eq!(parse_iso(bad, 0), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn epoch_units_are_told_apart_by_magnitude() {
+        assert_eq!(from_epoch(1_419_032_854.964), Some(1_419_032_854_964));
+        assert_eq!(from_epoch(1_419_032_854_964.0), Some(1_419_032_854_964));
+        assert_eq!(from_epoch(1_419_032_854_964_000.0), Some(1_419_032_854_964));
+        assert_eq!(from_epoch(-1.0), None);
+        assert_eq!(from_epoch(f64::INFINITY), None);
+    }
+
+    #[test]
+    fn formats_machine_and_human_times() {
+        assert_eq!(rfc3339(T), "2012-09-19T13:55:41.343Z");
+        assert_eq!(Zone::Utc.format(T), "2012-09-19 13:55:41.343 +00:00");
+        assert_eq!(Zone::parse("+05:30").unwrap().format(T), "2012-09-19 19:25:41.343 +05:30");
+        assert_eq!(Zone::parse("-03").unwrap().format(T), "2012-09-19 10:55:41.343 -03:00");
+        assert_eq!(Zone::parse("nowhere"), None);
+    }
+
+    #[test]
+    fn log_prefixes_give_their_leading_time() {
+        assert_eq!(leading_timestamp("2012-09-19T13:55:41.343Z INFO webhook received: ", 0), Some(T));
+        assert_eq!(leading_timestamp("[2012-09-19 13:55:41.343] info ", 0), Some(T));
+        assert_eq!(leading_timestamp("INFO no time here ", 0), None);
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(human_duration(850), "850ms");
+        assert_eq!(human_duration(5_340), "5.3s");
+        assert_eq!(human_duration(65_300), "1m 05.3s");
+        assert_eq!(human_duration(7_390_000), "2h 03m 10s");
+        assert_eq!(offset_clock(5_000), "+00:05.000");
+        assert_eq!(offset_clock(3_723_450), "+1:02:03.450");
+    }
+}

@@ -1,0 +1,339 @@
+//! A vendor's schema as data: one table of fields per event. Validation walks these tables; the
+//! `schema` command and the JSON Schema export print them. Nothing else restates a field.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::event::EventKind;
+use crate::json::{pointer_token, Json};
+
+/// A field's JSON type, with the few vendor-specific shapes the documents describe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Object,
+    /// Any JSON value, or none (Voximplant's `call` host object).
+    Any,
+    /// `{[header: string]: string}`
+    StringMap,
+    NumberArray,
+    /// An ISO 8601 string or epoch milliseconds (Bandwidth).
+    Timestamp,
+    /// Epoch milliseconds as a number (Workonflow `createdAt`).
+    EpochMillis,
+    /// `yyyy-MM-dd HH:mm:ss` without a zone, or ISO 8601 (Xelion `date`).
+    LocalDateTime,
+    /// A string holding a whole number (Xelion `duration` in seconds).
+    NumericString,
+    /// One DTMF digit as a string, or as a number 0-9 (Workonflow's table says number, its
+    /// example and real payloads send a string).
+    Digit,
+}
+
+impl Type {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Type::String => "string",
+            Type::Number => "number",
+            Type::Integer => "integer",
+            Type::Boolean => "boolean",
+            Type::Object => "object",
+            Type::Any => "any",
+            Type::StringMap => "object of strings",
+            Type::NumberArray => "array of numbers",
+            Type::Timestamp => "ISO 8601 string or epoch ms",
+            Type::EpochMillis => "epoch ms (number)",
+            Type::LocalDateTime => "date-time string",
+            Type::NumericString => "string of digits",
+            Type::Digit => "DTMF digit (string or number)",
+        }
+    }
+}
+
+/// What values a field may take beyond its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Values {
+    Any,
+    /// One of these. `explicit`: the document closes the set (an error outside it) or only
+    /// names examples (a warning).
+    OneOf { values: &'static [&'static str], explicit: bool },
+    /// Each character one of `0-9 * #` (and `A-D` with a warning unless `explicit`).
+    Dtmf { explicit: bool },
+    /// A 24-hex MongoDB ObjectId (warning otherwise).
+    ObjectId,
+    /// A UUID (warning otherwise).
+    Uuid,
+    /// Zero or more (warning otherwise).
+    NonNegative,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: Type,
+    pub required: bool,
+    /// `null` is accepted (Xelion's optional fields; its required ones are `notNull`).
+    pub nullable: bool,
+    pub unit: Option<&'static str>,
+    pub values: Values,
+    pub doc: &'static str,
+}
+
+/// A required field.
+pub const fn req(name: &'static str, ty: Type, doc: &'static str) -> Field {
+    Field { name, ty, required: true, nullable: false, unit: None, values: Values::Any, doc }
+}
+
+/// An optional field.
+pub const fn opt(name: &'static str, ty: Type, doc: &'static str) -> Field {
+    Field { name, ty, required: false, nullable: false, unit: None, values: Values::Any, doc }
+}
+
+impl Field {
+    pub const fn unit(mut self, unit: &'static str) -> Field {
+        self.unit = Some(unit);
+        self
+    }
+    pub const fn values(mut self, values: Values) -> Field {
+        self.values = values;
+        self
+    }
+    pub const fn nullable(mut self) -> Field {
+        self.nullable = true;
+        self
+    }
+}
+
+/// Where an event's schema comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The vendor document in `shared/vendors/`.
+    Documented,
+    /// A later revision or newer typings (NOTES.md): fields as far as they are known.
+    Later,
+}
+
+#[derive(Debug)]
+pub struct EventSpec {
+    /// The vendor's event name (the value of its event-name key).
+    pub name: &'static str,
+    /// The record shape it belongs to, for vendors with several (`callback`, `list item`, `frame`).
+    pub form: &'static str,
+    pub kind: EventKind,
+    pub doc: &'static str,
+    /// Fields shared by the vendor's events, then this event's own.
+    pub common: &'static [Field],
+    pub fields: &'static [Field],
+    pub origin: Origin,
+    /// Whether the field list is complete: only then do other keys get `unknown-field`, and only
+    /// then is the event validated without an `unknown-event` warning.
+    pub complete: bool,
+}
+
+impl EventSpec {
+    pub fn all_fields(&self) -> impl Iterator<Item = &'static Field> {
+        self.common.iter().chain(self.fields.iter())
+    }
+
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.all_fields().find(|f| f.name == name)
+    }
+}
+
+/// Check an object against a field table; findings get `base` (a JSON Pointer) before each key.
+pub fn check_fields(spec: &EventSpec, obj: &Json, base: &str, out: &mut Vec<Diagnostic>) {
+    let Some(members) = obj.fields() else {
+        out.push(Diagnostic::error(Code::WrongType, base, format!("expected an object, found {}", obj.type_name())));
+        return;
+    };
+    for field in spec.all_fields() {
+        let path = || format!("{base}/{}", pointer_token(field.name));
+        match obj.get(field.name) {
+            None if field.required => out.push(Diagnostic::error(
+                Code::MissingField,
+                path(),
+                format!("required field `{}` is missing (expected {})", field.name, field.ty.describe()),
+            )),
+            None => {}
+            Some(value) => check_value(field, value, &path(), out),
+        }
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (key, _) in members {
+        if seen.contains(&key.as_ref()) {
+            out.push(Diagnostic::warning(
+                Code::Inconsistent,
+                format!("{base}/{}", pointer_token(key)),
+                format!("key `{key}` appears more than once; the first is used"),
+            ));
+            continue;
+        }
+        seen.push(key);
+        if spec.complete && spec.field(key).is_none() {
+            out.push(Diagnostic::warning(
+                Code::UnknownField,
+                format!("{base}/{}", pointer_token(key)),
+                format!("`{key}` is not in the documented fields of {}", spec.name),
+            ));
+        }
+    }
+}
+
+fn wrong_type(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagnostic>) {
+    out.push(Diagnostic::error(
+        Code::WrongType,
+        path,
+        format!("expected {}, found {} {}", field.ty.describe(), value.type_name(), value.preview()),
+    ));
+}
+
+fn bad_value(explicit: bool, path: &str, message: String, out: &mut Vec<Diagnostic>) {
+    out.push(if explicit {
+        Diagnostic::error(Code::BadValue, path, message)
+    } else {
+        Diagnostic::warning(Code::BadValue, path, message)
+    });
+}
+
+pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagnostic>) {
+    if matches!(value, Json::Null) {
+        if !field.nullable && field.ty != Type::Any {
+            wrong_type(field, value, path, out);
+        }
+        return;
+    }
+    let type_ok = match field.ty {
+        Type::String | Type::LocalDateTime => value.str().is_some(),
+        Type::Number => value.num().is_some(),
+        Type::Integer | Type::EpochMillis => value.num().and_then(|n| n.as_i64()).is_some(),
+        Type::Boolean => matches!(value, Json::Bool(_)),
+        Type::Object => value.is_obj(),
+        Type::Any => true,
+        Type::StringMap => value.fields().is_some_and(|m| m.iter().all(|(_, v)| v.str().is_some())),
+        Type::NumberArray => matches!(value, Json::Arr(items) if items.iter().all(|i| i.num().is_some())),
+        Type::Timestamp => value.str().is_some() || value.num().is_some(),
+        Type::NumericString => value.str().is_some(),
+        Type::Digit => value.str().is_some() || value.num().is_some(),
+    };
+    if !type_ok {
+        return wrong_type(field, value, path, out);
+    }
+    // Values the type admits but the field does not.
+    match field.ty {
+        Type::Timestamp | Type::LocalDateTime | Type::EpochMillis => {
+            if crate::time::from_json(value, 0).is_none() {
+                bad_value(true, path, format!("expected {}, found {} that is not a time", field.ty.describe(), value.preview()), out);
+            }
+        }
+        Type::NumericString => {
+            let s = value.str().unwrap_or_default();
+            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                bad_value(true, path, format!("expected a whole number of {} in a string, found {}", field.unit.unwrap_or("units"), value.preview()), out);
+            }
+        }
+        Type::Digit => {
+            if let Some(n) = value.num() {
+                if !matches!(n.as_i64(), Some(0..=9)) {
+                    bad_value(true, path, format!("expected a DTMF digit, found {}", value.preview()), out);
+                }
+            }
+        }
+        _ => {}
+    }
+    match field.values {
+        Values::Any => {}
+        Values::OneOf { values, explicit } => {
+            if let Some(s) = value.str() {
+                if !values.contains(&s) {
+                    let what = if explicit { "one of" } else { "a documented value such as" };
+                    bad_value(explicit, path, format!("expected {what} {}, found {}", values.join(", "), value.preview()), out);
+                }
+            }
+        }
+        Values::Dtmf { explicit } => {
+            if let Some(s) = value.str() {
+                let digits_ok = !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#');
+                if !digits_ok {
+                    let abcd = !s.is_empty() && s.chars().all(|c| matches!(c, '0'..='9' | '*' | '#' | 'A'..='D' | 'a'..='d'));
+                    let msg = format!("expected DTMF tones 0-9, * or #, found {}", value.preview());
+                    bad_value(explicit || !abcd, path, msg, out);
+                }
+            }
+        }
+        Values::ObjectId => {
+            if let Some(s) = value.str() {
+                if !(s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit())) {
+                    bad_value(false, path, format!("expected a 24-hex ObjectId, found {}", value.preview()), out);
+                }
+            }
+        }
+        Values::Uuid => {
+            if let Some(s) = value.str() {
+                if !is_uuid(s) {
+                    bad_value(false, path, format!("expected a UUID, found {}", value.preview()), out);
+                }
+            }
+        }
+        Values::NonNegative => {
+            let negative = match field.ty {
+                Type::NumericString => false,
+                _ => value.num().is_some_and(|n| n.as_f64() < 0.0),
+            };
+            if negative {
+                bad_value(false, path, format!("expected zero or more, found {}", value.preview()), out);
+            }
+        }
+    }
+}
+
+fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static FIELDS: &[Field] = &[
+        req("id", Type::String, "an id"),
+        opt("n", Type::Number, "a number").values(Values::NonNegative),
+        opt("tone", Type::String, "a tone").values(Values::Dtmf { explicit: true }),
+        opt("state", Type::String, "a state").values(Values::OneOf { values: &["A", "B"], explicit: false }),
+    ];
+    static SPEC: EventSpec = EventSpec {
+        name: "test",
+        form: "",
+        kind: EventKind::Other,
+        doc: "",
+        common: &[],
+        fields: FIELDS,
+        origin: Origin::Documented,
+        complete: true,
+    };
+
+    fn codes(text: &str) -> Vec<(Code, String, crate::diagnostic::Severity)> {
+        let v = Json::parse(text.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        check_fields(&SPEC, &v, "/p", &mut out);
+        out.into_iter().map(|d| (d.code, d.path, d.severity)).collect()
+    }
+
+    #[test]
+    fn each_kind_of_finding() {
+        use crate::diagnostic::Severity::*;
+        assert!(codes(r#"{"id":"x","n":3,"tone":"*1#","state":"A"}"#).is_empty());
+        assert_eq!(codes(r#"{}"#), vec![(Code::MissingField, "/p/id".into(), Error)]);
+        assert_eq!(codes(r#"{"id":5}"#), vec![(Code::WrongType, "/p/id".into(), Error)]);
+        assert_eq!(codes(r#"{"id":"x","n":-1}"#), vec![(Code::BadValue, "/p/n".into(), Warning)]);
+        assert_eq!(codes(r#"{"id":"x","tone":"x"}"#), vec![(Code::BadValue, "/p/tone".into(), Error)]);
+        assert_eq!(codes(r#"{"id":"x","state":"C"}"#), vec![(Code::BadValue, "/p/state".into(), Warning)]);
+        assert_eq!(codes(r#"{"id":"x","a/b":1}"#), vec![(Code::UnknownField, "/p/a~1b".into(), Warning)]);
+        assert_eq!(codes(r#"{"id":"x","id":"y"}"#), vec![(Code::Inconsistent, "/p/id".into(), Warning)]);
+    }
+}

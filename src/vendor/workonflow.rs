@@ -1,0 +1,180 @@
+//! Workonflow call webhooks: flat objects keyed by `eventType`. The 2018 document's seven
+//! `call.*` events, and the names of the later revisions in NOTES.md. No event carries a time.
+
+use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
+use super::{find_spec, owned, Context, Recognised, Vendor};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::event::{Detail, Details, Event, EventKind};
+use crate::json::Json;
+
+const ID: Field = req("callId", Type::String, "id of the call").values(Values::Uuid);
+const THREAD: Field = req("threadId", Type::String, "id of the thread the call happened in").values(Values::ObjectId);
+const TYPE: Field = req("eventType", Type::String, "the event's type");
+const CONTACT: Field = req("contactId", Type::String, "id of the user").values(Values::ObjectId);
+
+static COMMON: &[Field] = &[TYPE, ID, THREAD];
+/// The dtmf table omits `threadId` and `callId`; the document's example and real payloads carry
+/// them, so they are known but optional here.
+static DTMF_COMMON: &[Field] = &[
+    TYPE,
+    opt("callId", Type::String, "id of the call (in the example, not the table)").values(Values::Uuid),
+    opt("threadId", Type::String, "id of the thread (in the example, not the table)").values(Values::ObjectId),
+];
+/// What the later revisions are known to carry; other keys are not flagged.
+static LATER_COMMON: &[Field] = &[
+    TYPE,
+    opt("callId", Type::String, "id of the call"),
+    opt("threadId", Type::String, "id of the thread").values(Values::ObjectId),
+    opt("teamId", Type::String, "id of the team (capitalised revision)"),
+    opt("contactId", Type::String, "id of the user").values(Values::ObjectId),
+];
+
+macro_rules! event {
+    ($name:expr, $kind:ident, $doc:expr, $common:expr, $fields:expr) => {
+        EventSpec { name: $name, form: "webhook", kind: EventKind::$kind, doc: $doc, common: $common, fields: $fields, origin: Origin::Documented, complete: true }
+    };
+    (later $name:expr, $kind:ident, $doc:expr, $fields:expr, $complete:expr) => {
+        EventSpec { name: $name, form: "webhook", kind: EventKind::$kind, doc: $doc, common: LATER_COMMON, fields: $fields, origin: Origin::Later, complete: $complete }
+    };
+}
+
+pub static EVENTS: &[EventSpec] = &[
+    event!("call.started", Started, "a call was created", COMMON, &[]),
+    event!("call.ended", Ended, "a call ended", COMMON, &[
+        req("dialogDuration", Type::Number, "talk time").unit("ms").values(Values::NonNegative),
+        req("callDuration", Type::Number, "the whole call's duration").unit("ms").values(Values::NonNegative),
+    ]),
+    event!("call.user.invited", ParticipantJoined, "a participant was invited", COMMON, &[CONTACT]),
+    event!("call.user.removed", ParticipantLeft, "a participant was removed", COMMON, &[CONTACT]),
+    event!("call.on.paused", Hold, "the call was paused", COMMON, &[]),
+    event!("call.off.paused", Unhold, "the call was taken off pause", COMMON, &[]),
+    event!("call.emit.dtmf", Dtmf, "a DTMF tone was sent", DTMF_COMMON, &[
+        req("dtmfNumber", Type::Digit, "the DTMF signal (the table says number; the example sends a string)").values(Values::Dtmf { explicit: false }),
+    ]),
+    event!(later "call.created", Started, "a call was created (late-2018 revision)", &[
+        opt("streamId", Type::String, "id of the media stream"),
+        opt("createdAt", Type::EpochMillis, "when the call was created").unit("ms"),
+    ], true),
+    event!(later "call.dtmf", Dtmf, "a DTMF tone was sent (late-2018 revision)", &[
+        req("dtmf", Type::Digit, "the DTMF signal").values(Values::Dtmf { explicit: false }),
+    ], true),
+    event!(later "call.user.paused", Hold, "a participant paused the call (late-2018 revision)", &[], false),
+    event!(later "call.user.unpaused", Unhold, "a participant resumed the call (late-2018 revision)", &[], false),
+    event!(later "call.user.kicked", ParticipantLeft, "a participant was removed (late-2018 revision)", &[], false),
+    event!(later "call.user.held", Hold, "a participant was put on hold (late-2018 revision)", &[], false),
+    event!(later "call.user.unheld", Unhold, "a participant was taken off hold (late-2018 revision)", &[], false),
+    event!(later "Call.created", Started, "a call was created (capitalised revision)", &[], false),
+    event!(later "Call.ended", Ended, "a call ended (capitalised revision)", &[], false),
+    event!(later "Call.Member.invited", ParticipantJoined, "a member was invited (capitalised revision)", &[], false),
+    event!(later "Call.Member.Invite.ended", Answered, "an invitation ended, answered or not (capitalised revision)", &[
+        opt("answered", Type::Boolean, "whether the invited member answered"),
+    ], false),
+    event!(later "Call.Member.leaved", ParticipantLeft, "a member left (capitalised revision)", &[], false),
+    event!(later "Call.Member.held", Hold, "a member was put on hold (capitalised revision)", &[], false),
+    event!(later "Call.Member.unheld", Unhold, "a member was taken off hold (capitalised revision)", &[], false),
+    event!(later "Call.Member.dtmf", Dtmf, "a member sent a DTMF tone (capitalised revision)", &[], false),
+];
+
+pub fn recognise(obj: &Json) -> Option<Recognised> {
+    let name = obj.get_str("eventType")?;
+    if !(name.starts_with("call.") || name.starts_with("Call.")) {
+        return None;
+    }
+    let (event, spec, why) = resolve(obj, name);
+    Some(Recognised {
+        vendor: Vendor::Workonflow,
+        event: Some(event),
+        spec,
+        reason: format!("eventType {name:?} starts with `call.`{why}"),
+    })
+}
+
+/// The document's own dtmf example says `call.off.paused` yet carries `dtmfNumber`: such a
+/// record is a DTMF event, read as `call.emit.dtmf`.
+fn resolve(obj: &Json, name: &str) -> (String, Option<&'static EventSpec>, &'static str) {
+    if name == "call.off.paused" && obj.get("dtmfNumber").is_some() {
+        return ("call.emit.dtmf".to_owned(), find_spec(EVENTS, "call.emit.dtmf"), " (with dtmfNumber: a DTMF event, as in the document's example)");
+    }
+    (name.to_owned(), find_spec(EVENTS, name), "")
+}
+
+pub fn recognise_forced(obj: &Json) -> Recognised {
+    let name = obj.get_str("eventType");
+    let (event, spec) = match name {
+        Some(n) => {
+            let (e, s, _) = resolve(obj, n);
+            (Some(e), s)
+        }
+        None => (None, None),
+    };
+    Recognised { vendor: Vendor::Workonflow, event, spec, reason: "eventType names the event".to_owned() }
+}
+
+pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnostic>) {
+    let Some(spec) = rec.spec else {
+        return match obj.get("eventType") {
+            None => out.push(Diagnostic::error(Code::MissingField, format!("{base}/eventType"), "required field `eventType` is missing")),
+            Some(t) if t.str().is_none() => out.push(Diagnostic::error(Code::WrongType, format!("{base}/eventType"), format!("expected string, found {} {}", t.type_name(), t.preview()))),
+            Some(_) => super::unknown_event(rec, &format!("{base}/eventType"), "a documented Workonflow event", out),
+        };
+    };
+    if obj.get_str("eventType") != Some(spec.name) {
+        out.push(Diagnostic::warning(
+            Code::Inconsistent,
+            format!("{base}/eventType"),
+            format!("eventType says {:?} but the record carries dtmfNumber; read as {} (the document's own example does this)", obj.get_str("eventType").unwrap_or_default(), spec.name),
+        ));
+    }
+    if spec.origin == Origin::Later && !spec.complete {
+        super::unknown_event(rec, &format!("{base}/eventType"), "in the 2018 document (a later revision whose fields are only partly known)", out);
+    }
+    super::schema::check_fields(spec, obj, base, out);
+    if let (Some(talk), Some(total)) = (obj.get("dialogDuration").and_then(Json::num), obj.get("callDuration").and_then(Json::num)) {
+        if talk.as_f64() > total.as_f64() {
+            out.push(Diagnostic::warning(Code::Inconsistent, format!("{base}/dialogDuration"), format!("talk time {talk} ms is longer than the whole call, {total} ms")));
+        }
+    }
+}
+
+pub fn normalize(obj: &Json, rec: &Recognised, _ctx: &Context) -> Event {
+    let spec = rec.spec;
+    let mut kind = spec.map_or(EventKind::Other, |s| s.kind);
+    let mut details = Details::default();
+    details.str("participant", obj.get_str("contactId"));
+    details.str("thread", obj.get_str("threadId"));
+    if let Some(d) = obj.get("dtmfNumber").or_else(|| obj.get("dtmf")) {
+        details.str("digit", digit(d).as_deref());
+    }
+    if let Some(ms) = obj.get("dialogDuration").and_then(Json::num).and_then(|n| n.as_i64()) {
+        details.push("talk_ms", Detail::Int(ms));
+    }
+    if let Some(ms) = obj.get("callDuration").and_then(Json::num).and_then(|n| n.as_i64()) {
+        details.push("duration_ms", Detail::Int(ms));
+    }
+    if let Some(Json::Bool(answered)) = obj.get("answered") {
+        details.push("answered", Detail::Bool(*answered));
+        if !answered {
+            kind = EventKind::Other;
+        }
+    }
+    let time = obj.get("createdAt").and_then(|t| crate::time::from_json(t, 0));
+    Event {
+        vendor: Vendor::Workonflow,
+        event: rec.event.clone(),
+        kind,
+        call_id: owned(obj, "callId"),
+        time,
+        time_source: None,
+        call_started: None,
+        outcome: None,
+        details,
+    }
+}
+
+fn digit(v: &Json) -> Option<String> {
+    match v {
+        Json::Str(s) => Some(s.to_string()),
+        Json::Num(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
