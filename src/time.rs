@@ -193,6 +193,14 @@ impl Zone {
     }
 }
 
+impl Zone {
+    /// `11-21 10:00:00.123 +00:00`: for narrow tables, still with the offset.
+    pub fn format_short(self, ms: Millis) -> String {
+        let full = self.format(ms);
+        full.get(5..).map_or(full.clone(), str::to_owned)
+    }
+}
+
 /// `±HH:MM`, `±HHMM` or `±HH` into seconds east of UTC.
 pub fn parse_offset(s: &str) -> Option<i32> {
     let (sign, rest) = match s.as_bytes().first()? {
@@ -216,6 +224,9 @@ pub fn parse_offset(s: &str) -> Option<i32> {
 pub fn human_duration(ms: i64) -> String {
     let sign = if ms < 0 { "-" } else { "" };
     let ms = ms.unsigned_abs();
+    if ms == 0 {
+        return "0s".to_owned();
+    }
     if ms < 1000 {
         return format!("{sign}{ms}ms");
     }

@@ -359,6 +359,7 @@ impl<R: Read> Framer<R> {
         let last = text[text.len() - 1];
         let array_start = first == b'['
             && (self.format == InputFormat::Json
+                || last == b']'
                 || matches!(text[1..].iter().find(|c| !c.is_ascii_whitespace()), None | Some(b'{' | b'[' | b'"' | b']')));
         if first == b'{' {
             if last == b'}' {
@@ -374,7 +375,7 @@ impl<R: Read> Framer<R> {
             }
             self.mode = Mode::Array { group };
             self.array_items(group, data, at + 1, end, out);
-        } else if self.format == InputFormat::Auto {
+        } else if self.format == InputFormat::Auto && first != b'"' {
             match memchr::memchr(b'{', text) {
                 Some(i) => push(out, Shape::Log { json_at: at + i }, 0),
                 None => out.broken(line, "not JSON, and no JSON object on the line".to_owned()),

@@ -105,23 +105,25 @@ impl Events {
 
     fn table_chunk(&mut self, rows: &[(&Event, u64)], out: &mut dyn Write) -> Result<()> {
         let mut table = new_table(self.width, self.color);
+        // A narrow terminal drops the vendor column: the event's own name tells the vendor.
+        let wide = self.width.is_none_or(|w| w >= 150);
         if self.shown == 0 {
-            table.set_header(header(&["time", "call", "vendor", "kind", "event", "details"]));
+            let names: &[&str] = if wide { &["time", "call", "vendor", "kind", "event", "details"] } else { &["time", "call", "kind", "event", "details"] };
+            table.set_header(header(names));
         }
+        let call_width = if wide { 14 } else { 12 };
         for (e, _) in rows {
-            let time = e.time.map_or_else(|| "-".to_owned(), |t| self.zone.format(t));
-            let call = e.call_id.as_deref().map_or_else(|| "-".to_owned(), |c| short_id(&safe(c), 14));
-            table.add_row(vec![
-                Cell::new(time),
-                Cell::new(call),
-                Cell::new(e.vendor.id()),
-                kind_cell(e.kind),
-                Cell::new(safe(e.event.as_deref().unwrap_or("-"))),
-                Cell::new(details_text(&e.details)),
-            ]);
+            let time = e.time.map_or_else(|| "-".to_owned(), |t| if wide { self.zone.format(t) } else { self.zone.format_short(t) });
+            let call = e.call_id.as_deref().map_or_else(|| "-".to_owned(), |c| short_id(&safe(c), call_width));
+            let mut cells = vec![Cell::new(time), Cell::new(call)];
+            if wide {
+                cells.push(Cell::new(e.vendor.id()));
+            }
+            cells.extend([kind_cell(e.kind), Cell::new(safe(e.event.as_deref().unwrap_or("-"))), Cell::new(details_text(&e.details))]);
+            table.add_row(cells);
         }
-        // Fixed widths keep the chunks of a long stream aligned with each other.
-        let fixed = [30u16, 14, 10, 18, 28];
+        // Fixed widths (content plus padding) keep the chunks of a long stream aligned.
+        let fixed: &[u16] = if wide { &[32, 16, 12, 20, 30] } else { &[27, 14, 20, 24] };
         for (i, w) in fixed.iter().enumerate() {
             if let Some(col) = table.column_mut(i) {
                 col.set_constraint(ColumnConstraint::Absolute(Width::Fixed(*w)));

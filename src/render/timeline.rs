@@ -106,7 +106,7 @@ impl Timeline {
             _ => format!("#{}", h.seq),
         };
         let time = h.event.time.map(|t| self.zone.format(t)).unwrap_or_default();
-        let row = event_row(&at, ' ', &h.event, h.repeat, self.color);
+        let row = event_row(&at, ' ', &h.event, h.repeat, self.color, &mut Vec::new());
         writeln!(out, "{row}  {}", paint(self.color, Style::new().dimmed(), &time))?;
         Ok(())
     }
@@ -133,9 +133,31 @@ fn ordered(events: &[Held]) -> Vec<&Held> {
     keyed.into_iter().map(|(_, _, h)| h).collect()
 }
 
-fn event_row(at: &str, gutter: char, e: &Event, repeat: bool, color: bool) -> String {
+/// Details that describe the parties rather than the event: shown once per call, again only when
+/// they change.
+const PARTY_KEYS: [&str; 5] = ["caller", "callee", "initiation", "from", "to"];
+
+fn event_row(at: &str, gutter: char, e: &Event, repeat: bool, color: bool, parties: &mut Vec<(&'static str, String)>) -> String {
     let name = safe(e.event.as_deref().unwrap_or("-")).into_owned();
-    let details = details_text(&e.details);
+    let mut shown = e.details.clone();
+    shown.0.retain(|(k, v)| {
+        if !PARTY_KEYS.contains(k) {
+            return true;
+        }
+        let value = v.display();
+        match parties.iter_mut().find(|(pk, _)| pk == k) {
+            Some((_, old)) if *old == value => false,
+            Some((_, old)) => {
+                *old = value;
+                true
+            }
+            None => {
+                parties.push((k, value));
+                true
+            }
+        }
+    });
+    let details = details_text(&shown);
     let kind = format!("{:<18}", e.kind.as_str());
     let text = if repeat {
         paint(color, Style::new().dimmed(), &format!("{at:>11} {gutter} {kind} {name:<28} repeated delivery, ignored"))
@@ -266,6 +288,7 @@ impl Timeline {
         let start = s.started_at.or(s.first_time);
         let mut on_hold = false;
         let mut previous: Option<i64> = None;
+        let mut parties = Vec::new();
         for (n, h) in events.iter().enumerate() {
             let e = &h.event;
             if let (Some(p), Some(t)) = (previous, e.time) {
@@ -291,7 +314,7 @@ impl Timeline {
                 _ if on_hold => '│',
                 _ => ' ',
             };
-            writeln!(out, "{}", event_row(&at, gutter, e, h.repeat, c))?;
+            writeln!(out, "{}", event_row(&at, gutter, e, h.repeat, c, &mut parties))?;
         }
         Ok(())
     }
