@@ -1,1 +1,121 @@
+//! Aggregation: durations, outcomes, repeats and anomalies from hand-made events.
 
+use super::*;
+use crate::event::{Details, TimeSource};
+
+fn ev(kind: EventKind, name: &str, time: Option<Millis>) -> Event {
+    Event {
+        vendor: Vendor::Voximplant,
+        event: Some(name.to_owned()),
+        kind,
+        call_id: Some("c".to_owned()),
+        time,
+        time_source: time.map(|_| TimeSource::Log),
+        call_started: None,
+        outcome: None,
+        details: Details::default(),
+    }
+}
+
+#[test]
+fn durations_from_times() {
+    let mut c = CallState::new("c".into(), Vendor::Voximplant);
+    for e in [
+        ev(EventKind::Ringing, "Call.Ringing", Some(1_000)),
+        ev(EventKind::Started, "start", Some(0)),
+        ev(EventKind::Answered, "Call.Connected", Some(5_000)),
+        ev(EventKind::Hold, "Call.OnHold", Some(10_000)),
+        ev(EventKind::Unhold, "Call.OffHold", Some(22_000)),
+        ev(EventKind::Hold, "Call.OnHold", Some(30_000)),
+        ev(EventKind::Ended, "Call.Disconnected", Some(65_000)),
+    ] {
+        assert!(c.add(&e));
+    }
+    let s = c.finish();
+    assert_eq!((s.ring_ms, s.talk_ms, s.total_ms), (Some(5_000), Some(60_000), Some(65_000)));
+    // The second hold is still open at the end and closes there.
+    assert_eq!(s.hold_ms, Some(12_000 + 35_000));
+    assert_eq!(s.outcome, Outcome::Answered);
+    assert!(s.anomalies.is_empty(), "{:?}", s.anomalies);
+}
+
+#[test]
+fn repeated_deliveries_are_counted_once() {
+    let mut c = CallState::new("c".into(), Vendor::Xelion);
+    let mut hangup = ev(EventKind::Ended, "callHungUpEvent", Some(50_004));
+    hangup.details.int("duration_ms", Some(45_000));
+    assert!(c.add(&hangup));
+    let mut again = hangup.clone();
+    again.time = Some(50_180);
+    assert!(!c.add(&again));
+    assert_eq!((c.events, c.duplicates), (1, 1));
+    // Legitimately repeated events (two identical DTMF presses) are not repeats.
+    let mut digit = ev(EventKind::Dtmf, "Call.ToneReceived", None);
+    digit.details.str("digit", Some("1"));
+    assert!(c.add(&digit));
+    assert!(c.add(&digit));
+    assert_eq!(c.finish().dtmf, "11");
+}
+
+#[test]
+fn no_terminal_event_is_in_progress_and_an_anomaly() {
+    let mut c = CallState::new("c".into(), Vendor::Workonflow);
+    c.add(&ev(EventKind::Started, "call.started", Some(0)));
+    let s = c.finish();
+    assert_eq!(s.outcome, Outcome::InProgress);
+    assert_eq!(s.anomalies, vec!["no terminal event".to_owned()]);
+}
+
+#[test]
+fn anomalies_events_after_end_answered_before_started_and_mismatched_durations() {
+    let mut c = CallState::new("c".into(), Vendor::Voximplant);
+    c.add(&ev(EventKind::Answered, "Call.Connected", Some(0)));
+    c.add(&ev(EventKind::Started, "start", Some(2_000)));
+    let mut end = ev(EventKind::Ended, "Call.Disconnected", Some(10_000));
+    end.details.int("duration_ms", Some(60_000));
+    c.add(&end);
+    c.add(&ev(EventKind::Hold, "Call.OnHold", Some(11_000)));
+    let s = c.finish();
+    assert!(s.anomalies.iter().any(|a| a == "events after the end"), "{:?}", s.anomalies);
+    assert!(s.anomalies.iter().any(|a| a == "answered before started"));
+    assert!(s.anomalies.iter().any(|a| a.starts_with("reported total duration 1m 00.0s")));
+}
+
+#[test]
+fn outcome_from_codes_unless_answered() {
+    let mut c = CallState::new("c".into(), Vendor::Voximplant);
+    let mut failed = ev(EventKind::Failed, "Call.Failed", None);
+    failed.outcome = Some(Outcome::Busy);
+    failed.details.int("code", Some(486));
+    failed.details.str("reason", Some("Busy Here"));
+    c.add(&failed);
+    let s = c.finish();
+    assert_eq!((s.outcome, s.end_reason.as_deref()), (Outcome::Busy, Some("486 Busy Here")));
+    assert_eq!((s.talk_ms, s.total_ms), (None, None));
+}
+
+#[test]
+fn reported_durations_stand_in_for_missing_times() {
+    let mut c = CallState::new("c".into(), Vendor::Workonflow);
+    c.add(&ev(EventKind::Started, "call.started", None));
+    let mut end = ev(EventKind::Ended, "call.ended", None);
+    end.details.int("talk_ms", Some(5_554));
+    end.details.int("duration_ms", Some(5_599));
+    c.add(&end);
+    let s = c.finish();
+    assert_eq!((s.talk_ms, s.total_ms), (Some(5_554), Some(5_599)));
+    assert_eq!((s.reported_talk_ms, s.reported_total_ms), (Some(5_554), Some(5_599)));
+    assert_eq!(s.outcome, Outcome::Answered);
+    assert!(s.anomalies.is_empty());
+}
+
+#[test]
+fn call_prefixes_resolve_or_are_ambiguous() {
+    let mut m = CallMatcher::new(&["ab".to_owned()]);
+    assert!(m.matches("abc1"));
+    assert!(!m.matches("xyz"));
+    assert_eq!(m.ambiguity(), None);
+    assert!(m.matches("abc2"));
+    assert!(m.ambiguity().unwrap().contains("abc1, abc2"));
+    assert_eq!(CallMatcher::new(&["q".to_owned()]).unmatched(), vec!["q"]);
+}
