@@ -49,22 +49,37 @@ impl Tally {
         if let Some(v) = r.vendor {
             *self.by_vendor.entry(v).or_default() += 1;
         }
-        if matches!(r.status, Status::Unparseable | Status::Unknown) && self.first_problem.is_none() {
+        if matches!(r.status, Status::Unparseable | Status::Unknown) && self.first_problem.is_none()
+        {
             self.first_problem = Some(format!("{}:{}", source, r.line));
         }
     }
 
     /// `1,204 records in 3 files`
     pub fn read_phrase(&self) -> String {
-        let files = if self.files == 1 { "1 input".to_owned() } else { format!("{} inputs", output::thousands(self.files)) };
-        let records = if self.records == 1 { "1 record".to_owned() } else { format!("{} records", output::thousands(self.records)) };
+        let files = if self.files == 1 {
+            "1 input".to_owned()
+        } else {
+            format!("{} inputs", output::thousands(self.files))
+        };
+        let records = if self.records == 1 {
+            "1 record".to_owned()
+        } else {
+            format!("{} records", output::thousands(self.records))
+        };
         format!("{records} in {files}")
     }
 }
 
 /// The per-command part of a run: takes each batch's analyzed records in input order.
 pub trait View {
-    fn batch(&mut self, source: &str, stem: &str, records: &[Analyzed], out: &mut dyn Write) -> Result<()>;
+    fn batch(
+        &mut self,
+        source: &str,
+        stem: &str,
+        records: &[Analyzed],
+        out: &mut dyn Write,
+    ) -> Result<()>;
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()>;
 }
 
@@ -72,9 +87,20 @@ pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     let env = Env::from_process();
     match &cli.command {
-        Command::Schema { vendor, event, json_schema } => {
+        Command::Schema {
+            vendor,
+            event,
+            json_schema,
+        } => {
             let mut out = output::stdout();
-            render::schema::run(*vendor, event.as_deref(), *json_schema, &cli.global, &env, &mut out)?;
+            render::schema::run(
+                *vendor,
+                event.as_deref(),
+                *json_schema,
+                &cli.global,
+                &env,
+                &mut out,
+            )?;
             out.flush()?;
             return Ok(ExitCode::SUCCESS);
         }
@@ -92,11 +118,18 @@ pub fn run() -> Result<ExitCode> {
         }
         _ => {}
     }
-    let files = cli.command.inputs().map(|i| i.files.clone()).unwrap_or_default();
+    let files = cli
+        .command
+        .inputs()
+        .map(|i| i.files.clone())
+        .unwrap_or_default();
     let settings = config::resolve(&cli.global, &files, &env)?;
     let analysis = Analysis {
         validate: matches!(cli.command, Command::Validate { .. }),
-        normalize: matches!(cli.command, Command::Events { .. } | Command::Timeline { .. } | Command::Summary { .. }),
+        normalize: matches!(
+            cli.command,
+            Command::Events { .. } | Command::Timeline { .. } | Command::Summary { .. }
+        ),
         forced: settings.forced,
         naive_offset: settings.naive_offset,
     };
@@ -110,7 +143,10 @@ pub fn run() -> Result<ExitCode> {
         Command::Validate { strict, .. } => {
             let mut view = render::validate::Validate::new(&settings);
             let tally = read(&settings, &analysis, &mut view)?;
-            let failing = tally.invalid + tally.unparseable + tally.unknown + if strict { tally.warnings } else { 0 };
+            let failing = tally.invalid
+                + tally.unparseable
+                + tally.unknown
+                + if strict { tally.warnings } else { 0 };
             (tally.clone(), data_code(&tally, failing))
         }
         Command::Events { .. } => {
@@ -131,7 +167,9 @@ pub fn run() -> Result<ExitCode> {
             let code = data_code(&tally, tally.unparseable + tally.unknown);
             (tally, code)
         }
-        Command::Schema { .. } | Command::Completions { .. } | Command::Man => unreachable!("handled above"),
+        Command::Schema { .. } | Command::Completions { .. } | Command::Man => {
+            unreachable!("handled above")
+        }
     };
     let _ = tally;
     Ok(code)
@@ -151,7 +189,10 @@ fn data_code(tally: &Tally, failing: u64) -> ExitCode {
 pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Result<Tally> {
     let names: Vec<String> = settings.sources.iter().map(|s| s.name()).collect();
     let stems: Vec<String> = settings.sources.iter().map(|s| s.stem()).collect();
-    let mut tally = Tally { files: settings.sources.len() as u64, ..Tally::default() };
+    let mut tally = Tally {
+        files: settings.sources.len() as u64,
+        ..Tally::default()
+    };
     let mut out = output::stdout();
     let follow = settings.follow;
     crate::pipeline::run(

@@ -15,7 +15,14 @@ use crate::vendor::Vendor;
 fn once_per_call(kind: EventKind) -> bool {
     matches!(
         kind,
-        EventKind::Started | EventKind::Ringing | EventKind::Answered | EventKind::Ended | EventKind::Failed | EventKind::Missed | EventKind::ParticipantJoined | EventKind::ParticipantLeft
+        EventKind::Started
+            | EventKind::Ringing
+            | EventKind::Answered
+            | EventKind::Ended
+            | EventKind::Failed
+            | EventKind::Missed
+            | EventKind::ParticipantJoined
+            | EventKind::ParticipantLeft
     )
 }
 
@@ -24,7 +31,15 @@ fn once_per_call(kind: EventKind) -> bool {
 fn call_flow(kind: EventKind) -> bool {
     matches!(
         kind,
-        EventKind::Started | EventKind::Ringing | EventKind::Answered | EventKind::Hold | EventKind::Unhold | EventKind::Dtmf | EventKind::ParticipantJoined | EventKind::ParticipantLeft | EventKind::Transfer
+        EventKind::Started
+            | EventKind::Ringing
+            | EventKind::Answered
+            | EventKind::Hold
+            | EventKind::Unhold
+            | EventKind::Dtmf
+            | EventKind::ParticipantJoined
+            | EventKind::ParticipantLeft
+            | EventKind::Transfer
     )
 }
 
@@ -211,7 +226,11 @@ impl CallState {
                 if self.outcome_hint.is_none() {
                     self.outcome_hint = e.outcome;
                 }
-                let reason = e.details.get("cause").or_else(|| e.details.get("reason")).map(Detail::display);
+                let reason = e
+                    .details
+                    .get("cause")
+                    .or_else(|| e.details.get("reason"))
+                    .map(Detail::display);
                 let code = e.details.get("code").and_then(Detail::as_i64);
                 let reason = match (reason, code) {
                     (Some(r), Some(c)) => Some(format!("{c} {r}")),
@@ -237,15 +256,14 @@ impl CallState {
         }
         for key in ["participant", "caller", "callee", "from", "to"] {
             if let Some(p) = e.details.get(key).and_then(Detail::as_str) {
-                if !p.is_empty() && self.participants.len() < MAX_PARTICIPANTS && !self.participants.iter().any(|x| x == p) {
+                if !p.is_empty()
+                    && self.participants.len() < MAX_PARTICIPANTS
+                    && !self.participants.iter().any(|x| x == p)
+                {
                     self.participants.push(p.to_owned());
                 }
             }
         }
-    }
-
-    pub fn is_ended(&self) -> bool {
-        self.terminal.is_some()
     }
 
     /// The call's numbers, derived.
@@ -276,7 +294,13 @@ impl CallState {
                 Some(EventKind::Missed) => Outcome::Missed,
                 Some(EventKind::Failed) => Outcome::Failed,
                 Some(_) => Outcome::NoAnswer,
-                None if self.events > 0 && !self.started_seen && self.first_time.is_none() && self.initiated.is_none() => Outcome::Unknown,
+                None if self.events > 0
+                    && !self.started_seen
+                    && self.first_time.is_none()
+                    && self.initiated.is_none() =>
+                {
+                    Outcome::Unknown
+                }
                 None => Outcome::InProgress,
             }
         };
@@ -291,12 +315,21 @@ impl CallState {
         if late > 0 {
             anomalies.push("events after the end".to_owned());
         }
-        if matches!((started_at, answered_at), (Some(s), Some(a)) if a < s) || self.answered_before_started_untimed {
+        if matches!((started_at, answered_at), (Some(s), Some(a)) if a < s)
+            || self.answered_before_started_untimed
+        {
             anomalies.push("answered before started".to_owned());
         }
         // A reported talk time is compared with the measured talk; a reported duration whose span
         // the document leaves open (Xelion, Voximplant) may match either.
-        for (what, reported, candidates) in [("talk", self.reported_talk, [measured_talk, None]), ("total", self.reported_total, [measured_talk, measured_total])] {
+        for (what, reported, candidates) in [
+            ("talk", self.reported_talk, [measured_talk, None]),
+            (
+                "total",
+                self.reported_total,
+                [measured_talk, measured_total],
+            ),
+        ] {
             let Some(r) = reported else { continue };
             let near = |m: Option<i64>| m.is_some_and(|m| (m - r).abs() <= 1000);
             if candidates.iter().any(Option::is_some) && !candidates.iter().any(|c| near(*c)) {
@@ -318,9 +351,17 @@ impl CallState {
             answered_at,
             ended_at,
             ring_ms,
-            talk_ms: measured_talk.or(if answered_at.is_none() { self.reported_talk } else { None }),
+            talk_ms: measured_talk.or(if answered_at.is_none() {
+                self.reported_talk
+            } else {
+                None
+            }),
             hold_ms,
-            total_ms: measured_total.or(if ended_at.is_none() || started_at.is_none() { self.reported_total } else { None }),
+            total_ms: measured_total.or(if ended_at.is_none() || started_at.is_none() {
+                self.reported_total
+            } else {
+                None
+            }),
             reported_talk_ms: self.reported_talk,
             reported_total_ms: self.reported_total,
             outcome,
@@ -383,8 +424,26 @@ pub struct SummaryRecord<'a> {
 }
 
 pub const SUMMARY_HEADER: &[&str] = &[
-    "call_id", "vendor", "events", "first_time", "last_time", "started_at", "answered_at", "ended_at", "ring_ms", "talk_ms", "hold_ms", "total_ms",
-    "reported_talk_ms", "reported_total_ms", "outcome", "end_reason", "participants", "dtmf", "duplicates", "anomalies",
+    "call_id",
+    "vendor",
+    "events",
+    "first_time",
+    "last_time",
+    "started_at",
+    "answered_at",
+    "ended_at",
+    "ring_ms",
+    "talk_ms",
+    "hold_ms",
+    "total_ms",
+    "reported_talk_ms",
+    "reported_total_ms",
+    "outcome",
+    "end_reason",
+    "participants",
+    "dtmf",
+    "duplicates",
+    "anomalies",
 ];
 
 impl CallSummary {
@@ -422,7 +481,9 @@ pub struct CallMatcher {
 
 impl CallMatcher {
     pub fn new(prefixes: &[String]) -> CallMatcher {
-        CallMatcher { prefixes: prefixes.iter().map(|p| (p.clone(), Vec::new())).collect() }
+        CallMatcher {
+            prefixes: prefixes.iter().map(|p| (p.clone(), Vec::new())).collect(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -449,14 +510,24 @@ impl CallMatcher {
     /// The first prefix that matched more than one call, with its candidates; an exact id is
     /// never ambiguous.
     pub fn ambiguity(&self) -> Option<String> {
-        self.prefixes.iter().find(|(p, seen)| seen.len() > 1 && !seen.iter().any(|s| s == p)).map(|(p, seen)| {
-            format!("--call {p:?} is ambiguous: it matches {} (give more of the id)", seen.join(", "))
-        })
+        self.prefixes
+            .iter()
+            .find(|(p, seen)| seen.len() > 1 && !seen.iter().any(|s| s == p))
+            .map(|(p, seen)| {
+                format!(
+                    "--call {p:?} is ambiguous: it matches {} (give more of the id)",
+                    seen.join(", ")
+                )
+            })
     }
 
     /// Prefixes that matched nothing.
     pub fn unmatched(&self) -> Vec<&str> {
-        self.prefixes.iter().filter(|(_, seen)| seen.is_empty()).map(|(p, _)| p.as_str()).collect()
+        self.prefixes
+            .iter()
+            .filter(|(_, seen)| seen.is_empty())
+            .map(|(p, _)| p.as_str())
+            .collect()
     }
 }
 

@@ -40,15 +40,14 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn is_empty(&self) -> bool {
-        self.calls.is_empty() && self.events.is_empty() && self.since.is_none() && self.until.is_none()
-    }
-
     /// Whether an event passes the event and time filters (calls are matched by the views,
     /// which know the ids they have seen).
     pub fn keeps_event(&self, event: &crate::event::Event) -> bool {
         if !self.events.is_empty() {
-            let named = event.event.as_deref().is_some_and(|n| self.events.iter().any(|e| e == n));
+            let named = event
+                .event
+                .as_deref()
+                .is_some_and(|n| self.events.iter().any(|e| e == n));
             let kind = self.events.iter().any(|e| e == event.kind.as_str());
             if !named && !kind {
                 return false;
@@ -78,8 +77,6 @@ pub struct Settings {
     pub follow: bool,
     pub threads: usize,
     pub sources: Vec<Source>,
-    /// Whether stderr is a terminal (progress is drawn only there).
-    pub stderr_tty: bool,
 }
 
 /// The environment as the settings need it, so tests can pass their own.
@@ -90,7 +87,6 @@ pub struct Env {
     pub columns: Option<String>,
     pub stdout_tty: bool,
     pub stdin_tty: bool,
-    pub stderr_tty: bool,
     pub terminal_width: Option<usize>,
 }
 
@@ -103,7 +99,6 @@ impl Env {
             columns: std::env::var("COLUMNS").ok(),
             stdout_tty,
             stdin_tty: std::io::stdin().is_terminal(),
-            stderr_tty: std::io::stderr().is_terminal(),
             terminal_width: terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)),
         }
     }
@@ -127,21 +122,41 @@ pub fn resolve(g: &GlobalArgs, files: &[String], env: &Env) -> Result<Settings> 
             }
         }
     };
-    let columns = env.columns.as_deref().and_then(|c| c.trim().parse::<usize>().ok()).filter(|w| *w > 0);
-    let width = columns.or(if env.stdout_tty { env.terminal_width } else { None });
-    let zone = Zone::parse(&g.tz).ok_or_else(|| usage(format!("--tz {:?}: expected UTC, local or an offset such as +02:00", g.tz)))?;
+    let columns = env
+        .columns
+        .as_deref()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| *w > 0);
+    let width = columns.or(if env.stdout_tty {
+        env.terminal_width
+    } else {
+        None
+    });
+    let zone = Zone::parse(&g.tz).ok_or_else(|| {
+        usage(format!(
+            "--tz {:?}: expected UTC, local or an offset such as +02:00",
+            g.tz
+        ))
+    })?;
     let naive_offset = match Zone::parse(&g.source_tz) {
         Some(Zone::Utc) => 0,
         Some(Zone::Fixed(s)) => s,
         Some(Zone::Local) => chrono::Local::now().offset().local_minus_utc(),
-        None => return Err(usage(format!("--source-tz {:?}: expected UTC, local or an offset such as +02:00", g.source_tz))),
+        None => {
+            return Err(usage(format!(
+                "--source-tz {:?}: expected UTC, local or an offset such as +02:00",
+                g.source_tz
+            )))
+        }
     };
     let time_flag = |flag: &str, v: &Option<String>| -> Result<Option<Millis>> {
         match v {
             None => Ok(None),
-            Some(s) => time::parse_iso(s, naive_offset)
-                .map(Some)
-                .ok_or_else(|| usage(format!("{flag} {s:?}: expected an RFC 3339 time such as 2026-11-21T10:00:00Z"))),
+            Some(s) => time::parse_iso(s, naive_offset).map(Some).ok_or_else(|| {
+                usage(format!(
+                    "{flag} {s:?}: expected an RFC 3339 time such as 2026-11-21T10:00:00Z"
+                ))
+            }),
         }
     };
     let filter = Filter {
@@ -195,7 +210,6 @@ pub fn resolve(g: &GlobalArgs, files: &[String], env: &Env) -> Result<Settings> 
         follow: g.follow,
         threads,
         sources,
-        stderr_tty: env.stderr_tty,
     })
 }
 
@@ -207,45 +221,112 @@ mod tests {
 
     fn settings(args: &[&str], env: &Env) -> Result<Settings> {
         let cli = Cli::try_parse_from(args).unwrap();
-        let files = cli.command.inputs().map(|i| i.files.clone()).unwrap_or_default();
+        let files = cli
+            .command
+            .inputs()
+            .map(|i| i.files.clone())
+            .unwrap_or_default();
         resolve(&cli.global, &files, env)
     }
 
     #[test]
     fn color_follows_flag_then_no_color_then_force_then_tty() {
-        let tty = Env { stdout_tty: true, ..Env::default() };
+        let tty = Env {
+            stdout_tty: true,
+            ..Env::default()
+        };
         assert!(settings(&["callev", "events", "x"], &tty).unwrap().color);
-        let no_color = Env { no_color: Some("1".into()), ..tty.clone() };
-        assert!(!settings(&["callev", "events", "x"], &no_color).unwrap().color);
-        let empty_no_color = Env { no_color: Some(String::new()), ..tty.clone() };
-        assert!(settings(&["callev", "events", "x"], &empty_no_color).unwrap().color);
-        let forced = Env { clicolor_force: Some("1".into()), ..Env::default() };
+        let no_color = Env {
+            no_color: Some("1".into()),
+            ..tty.clone()
+        };
+        assert!(
+            !settings(&["callev", "events", "x"], &no_color)
+                .unwrap()
+                .color
+        );
+        let empty_no_color = Env {
+            no_color: Some(String::new()),
+            ..tty.clone()
+        };
+        assert!(
+            settings(&["callev", "events", "x"], &empty_no_color)
+                .unwrap()
+                .color
+        );
+        let forced = Env {
+            clicolor_force: Some("1".into()),
+            ..Env::default()
+        };
         assert!(settings(&["callev", "events", "x"], &forced).unwrap().color);
-        assert!(settings(&["callev", "--color", "always", "events", "x"], &Env::default()).unwrap().color);
-        assert!(!settings(&["callev", "events", "--color", "never", "x"], &tty).unwrap().color);
+        assert!(
+            settings(
+                &["callev", "--color", "always", "events", "x"],
+                &Env::default()
+            )
+            .unwrap()
+            .color
+        );
+        assert!(
+            !settings(&["callev", "events", "--color", "never", "x"], &tty)
+                .unwrap()
+                .color
+        );
     }
 
     #[test]
     fn width_comes_from_columns_or_the_terminal() {
-        let env = Env { columns: Some("77".into()), ..Env::default() };
-        assert_eq!(settings(&["callev", "events", "x"], &env).unwrap().width, Some(77));
-        let tty = Env { stdout_tty: true, terminal_width: Some(120), ..Env::default() };
-        assert_eq!(settings(&["callev", "events", "x"], &tty).unwrap().width, Some(120));
-        assert_eq!(settings(&["callev", "events", "x"], &Env::default()).unwrap().width, None);
+        let env = Env {
+            columns: Some("77".into()),
+            ..Env::default()
+        };
+        assert_eq!(
+            settings(&["callev", "events", "x"], &env).unwrap().width,
+            Some(77)
+        );
+        let tty = Env {
+            stdout_tty: true,
+            terminal_width: Some(120),
+            ..Env::default()
+        };
+        assert_eq!(
+            settings(&["callev", "events", "x"], &tty).unwrap().width,
+            Some(120)
+        );
+        assert_eq!(
+            settings(&["callev", "events", "x"], &Env::default())
+                .unwrap()
+                .width,
+            None
+        );
     }
 
     #[test]
     fn no_input_on_a_terminal_is_a_usage_error() {
-        let env = Env { stdin_tty: true, ..Env::default() };
+        let env = Env {
+            stdin_tty: true,
+            ..Env::default()
+        };
         let err = settings(&["callev", "validate"], &env).unwrap_err();
         assert!(err.downcast_ref::<UsageError>().is_some());
-        assert_eq!(settings(&["callev", "validate"], &Env::default()).unwrap().sources, vec![Source::Stdin]);
+        assert_eq!(
+            settings(&["callev", "validate"], &Env::default())
+                .unwrap()
+                .sources,
+            vec![Source::Stdin]
+        );
     }
 
     #[test]
     fn bad_times_and_zones_are_usage_errors() {
-        for args in [&["callev", "--tz", "Mars", "events", "x"][..], &["callev", "--since", "yesterday", "events", "x"]] {
-            assert!(settings(args, &Env::default()).unwrap_err().downcast_ref::<UsageError>().is_some());
+        for args in [
+            &["callev", "--tz", "Mars", "events", "x"][..],
+            &["callev", "--since", "yesterday", "events", "x"],
+        ] {
+            assert!(settings(args, &Env::default())
+                .unwrap_err()
+                .downcast_ref::<UsageError>()
+                .is_some());
         }
     }
 }

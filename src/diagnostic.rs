@@ -60,10 +60,20 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, code, path: path.into(), message: message.into() }
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
     pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, code, path: path.into(), message: message.into() }
+        Diagnostic {
+            severity: Severity::Warning,
+            code,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }

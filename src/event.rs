@@ -29,25 +29,6 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 16] = [
-        EventKind::Started,
-        EventKind::Ringing,
-        EventKind::Answered,
-        EventKind::Hold,
-        EventKind::Unhold,
-        EventKind::Dtmf,
-        EventKind::ParticipantJoined,
-        EventKind::ParticipantLeft,
-        EventKind::Transfer,
-        EventKind::Media,
-        EventKind::Recording,
-        EventKind::ChannelEnded,
-        EventKind::Ended,
-        EventKind::Failed,
-        EventKind::Missed,
-        EventKind::Other,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::Started => "started",
@@ -69,13 +50,12 @@ impl EventKind {
         }
     }
 
-    pub fn parse(s: &str) -> Option<EventKind> {
-        EventKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// Whether this event ends the call (CLI.md: `ended`, `failed`, `missed`).
     pub fn is_terminal(self) -> bool {
-        matches!(self, EventKind::Ended | EventKind::Failed | EventKind::Missed)
+        matches!(
+            self,
+            EventKind::Ended | EventKind::Failed | EventKind::Missed
+        )
     }
 }
 
@@ -170,10 +150,6 @@ impl Details {
             self.0.push((key, Detail::Int(v)));
         }
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 impl Serialize for Details {
@@ -230,18 +206,6 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 9] = [
-        Outcome::Answered,
-        Outcome::Missed,
-        Outcome::Busy,
-        Outcome::NoAnswer,
-        Outcome::Rejected,
-        Outcome::Cancelled,
-        Outcome::Failed,
-        Outcome::InProgress,
-        Outcome::Unknown,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Answered => "answered",

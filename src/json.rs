@@ -248,9 +248,15 @@ mod tests {
     fn borrows_plain_strings_and_owns_escaped_ones() {
         let text = br#"{"a":"plain","b":"esc\"aped","n":-3,"f":1.5,"u":18446744073709551615}"#;
         let v = Json::parse(text).unwrap();
-        assert!(matches!(v.get("a"), Some(Json::Str(Cow::Borrowed("plain")))));
+        assert!(matches!(
+            v.get("a"),
+            Some(Json::Str(Cow::Borrowed("plain")))
+        ));
         assert!(matches!(v.get("b"), Some(Json::Str(Cow::Owned(s))) if s == "esc\"aped"));
-        assert_eq!(v.get("n").and_then(Json::num).and_then(Num::as_i64), Some(-3));
+        assert_eq!(
+            v.get("n").and_then(Json::num).and_then(Num::as_i64),
+            Some(-3)
+        );
         assert_eq!(v.get("f").and_then(Json::num).map(Num::as_f64), Some(1.5));
         assert_eq!(v.get("u").and_then(Json::num), Some(Num::Uint(u64::MAX)));
     }

@@ -24,11 +24,18 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("callev: {err:#}");
-            ExitCode::from(if err.downcast_ref::<config::UsageError>().is_some() { 2 } else { 1 })
+            ExitCode::from(if err.downcast_ref::<config::UsageError>().is_some() {
+                2
+            } else {
+                1
+            })
         }
     }
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -29,7 +29,11 @@ pub struct RecordWriter {
 
 impl RecordWriter {
     pub fn new(format: Format, header: &'static [&'static str]) -> RecordWriter {
-        RecordWriter { format, header, rows: 0 }
+        RecordWriter {
+            format,
+            header,
+            rows: 0,
+        }
     }
 
     pub fn row<W: Write + ?Sized, T: Serialize>(&mut self, w: &mut W, row: &T) -> io::Result<()> {
@@ -84,7 +88,8 @@ fn csv_cell(v: Option<&serde_json::Value>) -> String {
 /// Text from the data made safe for a terminal: control characters, escape sequences and
 /// bidirectional overrides are shown escaped, never written raw.
 pub fn safe(s: &str) -> Cow<'_, str> {
-    let bad = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let bad =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !s.chars().any(bad) {
         return Cow::Borrowed(s);
     }
@@ -138,13 +143,27 @@ mod tests {
 
     #[test]
     fn machine_formats() {
-        let rows = [Row { a: "x,\"y\"", n: Some(1), nested: serde_json::json!({"k": [1]}) }, Row { a: "z", n: None, nested: serde_json::Value::Null }];
+        let rows = [
+            Row {
+                a: "x,\"y\"",
+                n: Some(1),
+                nested: serde_json::json!({"k": [1]}),
+            },
+            Row {
+                a: "z",
+                n: None,
+                nested: serde_json::Value::Null,
+            },
+        ];
         let json: serde_json::Value = serde_json::from_str(&write(Format::Json, &rows)).unwrap();
         assert_eq!(json[0]["a"], "x,\"y\"");
         assert_eq!(json[1]["n"], serde_json::Value::Null);
         assert_eq!(write(Format::Json, &[]), "[]\n");
         assert_eq!(write(Format::Ndjson, &rows).lines().count(), 2);
-        assert_eq!(write(Format::Csv, &rows), "a,n,nested\n\"x,\"\"y\"\"\",1,\"{\"\"k\"\":[1]}\"\nz,,\n");
+        assert_eq!(
+            write(Format::Csv, &rows),
+            "a,n,nested\n\"x,\"\"y\"\"\",1,\"{\"\"k\"\":[1]}\"\nz,,\n"
+        );
         assert_eq!(write(Format::Csv, &[]), "a,n,nested\n");
     }
 

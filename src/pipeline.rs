@@ -13,21 +13,32 @@ use crate::input::{self, Batch, Framer, InputFormat, Source};
 
 /// What arrives at the caller, in input order.
 pub enum Unit<T> {
-    Batch { source: usize, result: T },
+    Batch {
+        source: usize,
+        result: T,
+    },
     /// A source that could not be opened or read; the others go on.
-    Failed { source: usize, error: Error },
+    Failed {
+        error: Error,
+    },
 }
 
 enum Slot<T> {
     Batch(usize, Receiver<T>),
-    Failed(usize, Error),
+    Failed(Error),
 }
 
 type Job<T> = (Batch, SyncSender<T>);
 
 /// Run `map` over every batch of every source on `threads` workers and hand the results to
 /// `fold` in input order. An error from `fold` (a closed pipe) stops the reading.
-pub fn run<T, M, F>(sources: &[Source], format: InputFormat, threads: usize, map: M, mut fold: F) -> Result<()>
+pub fn run<T, M, F>(
+    sources: &[Source],
+    format: InputFormat,
+    threads: usize,
+    map: M,
+    mut fold: F,
+) -> Result<()>
 where
     T: Send,
     M: Fn(&Batch) -> T + Sync,
@@ -58,7 +69,7 @@ where
                     Ok(result) => Unit::Batch { source, result },
                     Err(_) => continue,
                 },
-                Slot::Failed(source, error) => Unit::Failed { source, error },
+                Slot::Failed(error) => Unit::Failed { error },
             };
             fold(unit)?;
         }
@@ -66,12 +77,17 @@ where
     })
 }
 
-fn read_all<T>(sources: &[Source], format: InputFormat, order: &SyncSender<Slot<T>>, work: &SyncSender<Job<T>>) {
+fn read_all<T>(
+    sources: &[Source],
+    format: InputFormat,
+    order: &SyncSender<Slot<T>>,
+    work: &SyncSender<Job<T>>,
+) {
     for (i, source) in sources.iter().enumerate() {
         let opened = match input::open(source) {
             Ok(o) => o,
             Err(e) => {
-                if order.send(Slot::Failed(i, e)).is_err() {
+                if order.send(Slot::Failed(e)).is_err() {
                     return;
                 }
                 continue;
@@ -89,7 +105,7 @@ fn read_all<T>(sources: &[Source], format: InputFormat, order: &SyncSender<Slot<
                 Ok(None) => break,
                 Err(e) => {
                     let e = Error::new(e).context(format!("failed to read {}", source.name()));
-                    if order.send(Slot::Failed(i, e)).is_err() {
+                    if order.send(Slot::Failed(e)).is_err() {
                         return;
                     }
                     break;

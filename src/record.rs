@@ -53,7 +53,9 @@ impl Analyzed {
     }
 
     pub fn has_warnings(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Warning)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Warning)
     }
 }
 
@@ -77,17 +79,38 @@ fn parse_message(err: &serde_json::Error) -> String {
 
 fn parse_error(raw_line: u64, err: &serde_json::Error, column_shift: usize, what: &str) -> String {
     let line = raw_line + err.line().saturating_sub(1) as u64;
-    let column = if err.line() <= 1 { err.column() + column_shift } else { err.column() };
-    format!("{what}: {} (line {line}, column {column})", parse_message(err))
+    let column = if err.line() <= 1 {
+        err.column() + column_shift
+    } else {
+        err.column()
+    };
+    format!(
+        "{what}: {} (line {line}, column {column})",
+        parse_message(err)
+    )
 }
 
 fn analyze_raw(batch: &Batch, raw: &Raw, stem: &str, a: &Analysis, out: &mut Vec<Analyzed>) {
-    let ctx = Context { stem, group: raw.group, naive_offset: a.naive_offset };
+    let ctx = Context {
+        stem,
+        group: raw.group,
+        naive_offset: a.naive_offset,
+    };
     match &raw.shape {
-        Shape::Broken(why) => out.push(Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, why.clone())),
+        Shape::Broken(why) => out.push(Analyzed::failed(
+            raw.line,
+            Status::Unparseable,
+            Code::Parse,
+            why.clone(),
+        )),
         Shape::Element => match Json::parse(batch.text(raw)) {
             Ok(v) => out.push(analyze_value(&v, raw.line, &ctx, None, a)),
-            Err(e) => out.push(Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, parse_error(raw.line, &e, 0, "invalid JSON"))),
+            Err(e) => out.push(Analyzed::failed(
+                raw.line,
+                Status::Unparseable,
+                Code::Parse,
+                parse_error(raw.line, &e, 0, "invalid JSON"),
+            )),
         },
         Shape::Json => {
             let text = batch.text(raw);
@@ -100,7 +123,12 @@ fn analyze_raw(batch: &Batch, raw: &Raw, stem: &str, a: &Analysis, out: &mut Vec
                         let group = if first { raw.group } else { 0 };
                         let ctx = Context { group, ..ctx };
                         if items.is_empty() {
-                            out.push(Analyzed::failed(raw.line, Status::Unknown, Code::UnknownVendor, "an empty array holds no events".to_owned()));
+                            out.push(Analyzed::failed(
+                                raw.line,
+                                Status::Unknown,
+                                Code::UnknownVendor,
+                                "an empty array holds no events".to_owned(),
+                            ));
                         }
                         for item in &items {
                             out.push(analyze_value(item, raw.line, &ctx, None, a));
@@ -108,8 +136,17 @@ fn analyze_raw(batch: &Batch, raw: &Raw, stem: &str, a: &Analysis, out: &mut Vec
                     }
                     Some(Ok(v)) => out.push(analyze_value(&v, raw.line, &ctx, None, a)),
                     Some(Err(e)) => {
-                        let what = if first { "invalid JSON" } else { "invalid JSON after the first value" };
-                        out.push(Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, parse_error(raw.line, &e, 0, what)));
+                        let what = if first {
+                            "invalid JSON"
+                        } else {
+                            "invalid JSON after the first value"
+                        };
+                        out.push(Analyzed::failed(
+                            raw.line,
+                            Status::Unparseable,
+                            Code::Parse,
+                            parse_error(raw.line, &e, 0, what),
+                        ));
                         break;
                     }
                 }
@@ -125,25 +162,59 @@ fn analyze_raw(batch: &Batch, raw: &Raw, stem: &str, a: &Analysis, out: &mut Vec
                 Some(Ok(v)) => out.push(analyze_value(&v, raw.line, &ctx, log_time, a)),
                 Some(Err(e)) => {
                     let shift = json_at - raw.start;
-                    out.push(Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, parse_error(raw.line, &e, shift, "log line: the JSON after the prefix does not parse")));
+                    out.push(Analyzed::failed(
+                        raw.line,
+                        Status::Unparseable,
+                        Code::Parse,
+                        parse_error(
+                            raw.line,
+                            &e,
+                            shift,
+                            "log line: the JSON after the prefix does not parse",
+                        ),
+                    ));
                 }
-                None => out.push(Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, "log line without JSON".to_owned())),
+                None => out.push(Analyzed::failed(
+                    raw.line,
+                    Status::Unparseable,
+                    Code::Parse,
+                    "log line without JSON".to_owned(),
+                )),
             }
         }
     }
 }
 
-fn analyze_value(v: &Json, line: u64, ctx: &Context, log_time: Option<Millis>, a: &Analysis) -> Analyzed {
+fn analyze_value(
+    v: &Json,
+    line: u64,
+    ctx: &Context,
+    log_time: Option<Millis>,
+    a: &Analysis,
+) -> Analyzed {
     let detected = match vendor::detect(v, a.forced, a.naive_offset) {
         Ok(d) => d,
-        Err(why) => return Analyzed::failed(line, Status::Unknown, Code::UnknownVendor, format!("no vendor recognised: {why}")),
+        Err(why) => {
+            return Analyzed::failed(
+                line,
+                Status::Unknown,
+                Code::UnknownVendor,
+                format!("no vendor recognised: {why}"),
+            )
+        }
     };
     let mut diagnostics = Vec::new();
     if a.validate {
         vendor::validate(&detected, &mut diagnostics);
     }
-    let status = if diagnostics.iter().any(|d| d.severity == Severity::Error) { Status::Invalid } else { Status::Valid };
-    let normalized = a.normalize.then(|| vendor::normalize(&detected, ctx, log_time));
+    let status = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        Status::Invalid
+    } else {
+        Status::Valid
+    };
+    let normalized = a
+        .normalize
+        .then(|| vendor::normalize(&detected, ctx, log_time));
     Analyzed {
         line,
         status,

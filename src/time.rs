@@ -17,10 +17,16 @@ pub fn parse_iso(s: &str, naive_offset: i32) -> Option<Millis> {
         if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        part.iter()
-            .try_fold(0u32, |acc, d| acc.checked_mul(10)?.checked_add(u32::from(d - b'0')))
+        part.iter().try_fold(0u32, |acc, d| {
+            acc.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+        })
     };
-    if b.len() < 16 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ' || b[10] == b't') || b[13] != b':' {
+    if b.len() < 16
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b' ' || b[10] == b't')
+        || b[13] != b':'
+    {
         return None;
     }
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
@@ -42,7 +48,9 @@ pub fn parse_iso(s: &str, naive_offset: i32) -> Option<Millis> {
             }
             // Keep milliseconds; finer digits are truncated, shorter fractions scaled.
             let digits = &b[start..end.min(start + 3)];
-            millis = digits.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+            millis = digits
+                .iter()
+                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
             for _ in digits.len()..3 {
                 millis *= 10;
             }
@@ -73,7 +81,11 @@ pub fn parse_iso(s: &str, naive_offset: i32) -> Option<Millis> {
         _ => return None,
     };
     // A leap second (`:60`) is read as the last millisecond before the next minute.
-    let (second, millis) = if second == 60 { (59, 999) } else { (second, millis) };
+    let (second, millis) = if second == 60 {
+        (59, 999)
+    } else {
+        (second, millis)
+    };
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
     let naive = date.and_hms_milli_opt(hour, minute, second, millis)?;
     Some(naive.and_utc().timestamp_millis() - i64::from(offset_secs) * 1000)
@@ -128,7 +140,9 @@ pub fn leading_timestamp(prefix: &str, naive_offset: i32) -> Option<Millis> {
     }
     let rest = &p[end..];
     if first.len() == 10 && rest.starts_with(' ') {
-        let second_end = rest[1..].find([' ', ']', '\t']).map_or(rest.len(), |i| i + 1);
+        let second_end = rest[1..]
+            .find([' ', ']', '\t'])
+            .map_or(rest.len(), |i| i + 1);
         return parse_iso(&p[..end + second_end], naive_offset);
     }
     None
@@ -199,6 +213,15 @@ impl Zone {
         let full = self.format(ms);
         full.get(5..).map_or(full.clone(), str::to_owned)
     }
+
+    /// `10:00:00 +00:00`: the time of day alone, for the narrowest tables.
+    pub fn format_clock(self, ms: Millis) -> String {
+        let full = self.format(ms);
+        match (full.get(11..19), full.get(24..)) {
+            (Some(clock), Some(offset)) => format!("{clock} {offset}"),
+            _ => full,
+        }
+    }
 }
 
 /// `±HH:MM`, `±HHMM` or `±HH` into seconds east of UTC.
@@ -209,11 +232,18 @@ pub fn parse_offset(s: &str) -> Option<i32> {
         _ => return None,
     };
     let digits: String = rest.chars().filter(|c| *c != ':').collect();
-    if !(digits.len() == 2 || digits.len() == 4) || !digits.bytes().all(|b| b.is_ascii_digit()) || rest.len() > 5 {
+    if !(digits.len() == 2 || digits.len() == 4)
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || rest.len() > 5
+    {
         return None;
     }
     let h: i32 = digits[..2].parse().ok()?;
-    let m: i32 = if digits.len() == 4 { digits[2..].parse().ok()? } else { 0 };
+    let m: i32 = if digits.len() == 4 {
+        digits[2..].parse().ok()?
+    } else {
+        0
+    };
     if h > 23 || m > 59 {
         return None;
     }
@@ -237,7 +267,12 @@ pub fn human_duration(ms: i64) -> String {
     } else if secs < 3600 {
         format!("{sign}{}m {:02}.{tenths}s", secs / 60, secs % 60)
     } else {
-        format!("{sign}{}h {:02}m {:02}s", secs / 3600, (secs % 3600) / 60, secs % 60)
+        format!(
+            "{sign}{}h {:02}m {:02}s",
+            secs / 3600,
+            (secs % 3600) / 60,
+            secs % 60
+        )
     }
 }
 
@@ -245,7 +280,12 @@ pub fn human_duration(ms: i64) -> String {
 pub fn offset_clock(ms: i64) -> String {
     let sign = if ms < 0 { '-' } else { '+' };
     let ms = ms.unsigned_abs();
-    let (h, m, s, f) = (ms / 3_600_000, (ms / 60_000) % 60, (ms / 1000) % 60, ms % 1000);
+    let (h, m, s, f) = (
+        ms / 3_600_000,
+        (ms / 60_000) % 60,
+        (ms / 1000) % 60,
+        ms % 1000,
+    );
     if h > 0 {
         format!("{sign}{h}:{m:02}:{s:02}.{f:03}")
     } else {
@@ -274,7 +314,16 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_time() {
-        for bad in ["", "yesterday", "2012-13-01T00:00:00Z", "2012-02-30T00:00:00Z", "2012-09-19T13:55:41.Z", "2012-09-19T13:55:41Q", "2012-09-19T25:00:00Z", "٢٠١٢-09-19T13:55:41Z"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2012-13-01T00:00:00Z",
+            "2012-02-30T00:00:00Z",
+            "2012-09-19T13:55:41.Z",
+            "2012-09-19T13:55:41Q",
+            "2012-09-19T25:00:00Z",
+            "٢٠١٢-09-19T13:55:41Z",
+        ] {
             assert_eq!(parse_iso(bad, 0), None, "{bad}");
         }
     }
@@ -292,15 +341,27 @@ mod tests {
     fn formats_machine_and_human_times() {
         assert_eq!(rfc3339(T), "2012-09-19T13:55:41.343Z");
         assert_eq!(Zone::Utc.format(T), "2012-09-19 13:55:41.343 +00:00");
-        assert_eq!(Zone::parse("+05:30").unwrap().format(T), "2012-09-19 19:25:41.343 +05:30");
-        assert_eq!(Zone::parse("-03").unwrap().format(T), "2012-09-19 10:55:41.343 -03:00");
+        assert_eq!(
+            Zone::parse("+05:30").unwrap().format(T),
+            "2012-09-19 19:25:41.343 +05:30"
+        );
+        assert_eq!(
+            Zone::parse("-03").unwrap().format(T),
+            "2012-09-19 10:55:41.343 -03:00"
+        );
         assert_eq!(Zone::parse("nowhere"), None);
     }
 
     #[test]
     fn log_prefixes_give_their_leading_time() {
-        assert_eq!(leading_timestamp("2012-09-19T13:55:41.343Z INFO webhook received: ", 0), Some(T));
-        assert_eq!(leading_timestamp("[2012-09-19 13:55:41.343] info ", 0), Some(T));
+        assert_eq!(
+            leading_timestamp("2012-09-19T13:55:41.343Z INFO webhook received: ", 0),
+            Some(T)
+        );
+        assert_eq!(
+            leading_timestamp("[2012-09-19 13:55:41.343] info ", 0),
+            Some(T)
+        );
         assert_eq!(leading_timestamp("INFO no time here ", 0), None);
     }
 

@@ -32,7 +32,10 @@ fn durations_from_times() {
         assert!(c.add(&e));
     }
     let s = c.finish();
-    assert_eq!((s.ring_ms, s.talk_ms, s.total_ms), (Some(5_000), Some(60_000), Some(65_000)));
+    assert_eq!(
+        (s.ring_ms, s.talk_ms, s.total_ms),
+        (Some(5_000), Some(60_000), Some(65_000))
+    );
     // The second hold is still open at the end and closes there.
     assert_eq!(s.hold_ms, Some(12_000 + 35_000));
     assert_eq!(s.outcome, Outcome::Answered);
@@ -76,9 +79,16 @@ fn anomalies_events_after_end_answered_before_started_and_mismatched_durations()
     c.add(&end);
     c.add(&ev(EventKind::Hold, "Call.OnHold", Some(11_000)));
     let s = c.finish();
-    assert!(s.anomalies.iter().any(|a| a == "events after the end"), "{:?}", s.anomalies);
+    assert!(
+        s.anomalies.iter().any(|a| a == "events after the end"),
+        "{:?}",
+        s.anomalies
+    );
     assert!(s.anomalies.iter().any(|a| a == "answered before started"));
-    assert!(s.anomalies.iter().any(|a| a.starts_with("reported total duration 1m 00.0s")));
+    assert!(s
+        .anomalies
+        .iter()
+        .any(|a| a.starts_with("reported total duration 1m 00.0s")));
 }
 
 #[test]
@@ -90,7 +100,10 @@ fn outcome_from_codes_unless_answered() {
     failed.details.str("reason", Some("Busy Here"));
     c.add(&failed);
     let s = c.finish();
-    assert_eq!((s.outcome, s.end_reason.as_deref()), (Outcome::Busy, Some("486 Busy Here")));
+    assert_eq!(
+        (s.outcome, s.end_reason.as_deref()),
+        (Outcome::Busy, Some("486 Busy Here"))
+    );
     assert_eq!((s.talk_ms, s.total_ms), (None, None));
 }
 
@@ -104,7 +117,10 @@ fn reported_durations_stand_in_for_missing_times() {
     c.add(&end);
     let s = c.finish();
     assert_eq!((s.talk_ms, s.total_ms), (Some(5_554), Some(5_599)));
-    assert_eq!((s.reported_talk_ms, s.reported_total_ms), (Some(5_554), Some(5_599)));
+    assert_eq!(
+        (s.reported_talk_ms, s.reported_total_ms),
+        (Some(5_554), Some(5_599))
+    );
     assert_eq!(s.outcome, Outcome::Answered);
     assert!(s.anomalies.is_empty());
 }

@@ -123,7 +123,9 @@ struct Pending {
 enum Mode {
     Top,
     /// Inside a top-level array that spans lines: elements become records.
-    Array { group: u32 },
+    Array {
+        group: u32,
+    },
     /// After an oversized record: skip lines until one starts a record at column 0.
     Skip,
 }
@@ -158,12 +160,24 @@ impl Out<'_> {
     fn push_copy(&mut self, line: u64, bytes: &[u8], shape: Shape, group: u32) {
         let start = self.base + self.extra.len();
         self.extra.extend_from_slice(bytes);
-        self.records.push(Raw { line, start, end: start + bytes.len(), shape, group });
+        self.records.push(Raw {
+            line,
+            start,
+            end: start + bytes.len(),
+            shape,
+            group,
+        });
     }
 
     fn broken(&mut self, line: u64, why: String) {
         let at = self.base + self.extra.len();
-        self.records.push(Raw { line, start: at, end: at, shape: Shape::Broken(why), group: 0 });
+        self.records.push(Raw {
+            line,
+            start: at,
+            end: at,
+            shape: Shape::Broken(why),
+            group: 0,
+        });
     }
 }
 
@@ -259,11 +273,25 @@ impl<R: Read> Framer<R> {
                 Some(nl) => nl + 1,
                 None => {
                     if self.buf.len() > MAX_RECORD {
-                        let mut out = Out { records: &mut records, extra: &mut extra, base: 0 };
-                        out.broken(self.line, format!("line longer than {} MiB; skipped to the next line", MAX_RECORD >> 20));
+                        let mut out = Out {
+                            records: &mut records,
+                            extra: &mut extra,
+                            base: 0,
+                        };
+                        out.broken(
+                            self.line,
+                            format!(
+                                "line longer than {} MiB; skipped to the next line",
+                                MAX_RECORD >> 20
+                            ),
+                        );
                         self.buf.clear();
                         self.discarding = true;
-                        return Some(Batch { source: self.source, data: Vec::new(), records });
+                        return Some(Batch {
+                            source: self.source,
+                            data: Vec::new(),
+                            records,
+                        });
                     }
                     return None;
                 }
@@ -276,7 +304,11 @@ impl<R: Read> Framer<R> {
             std::mem::replace(&mut self.buf, rest)
         };
         {
-            let mut out = Out { records: &mut records, extra: &mut extra, base: data.len() };
+            let mut out = Out {
+                records: &mut records,
+                extra: &mut extra,
+                base: data.len(),
+            };
             let mut pos = 0;
             while pos < data.len() {
                 let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
@@ -290,7 +322,11 @@ impl<R: Read> Framer<R> {
         if records.is_empty() && !self.eof {
             return None;
         }
-        Some(Batch { source: self.source, data, records })
+        Some(Batch {
+            source: self.source,
+            data,
+            records,
+        })
     }
 
     /// At the end of input: a value still open is reported as cut short.
@@ -298,9 +334,20 @@ impl<R: Read> Framer<R> {
         let pending = self.pending.take()?;
         let mut records = Vec::new();
         let mut extra = Vec::new();
-        let mut out = Out { records: &mut records, extra: &mut extra, base: 0 };
-        out.broken(pending.line, "the input ends inside this JSON value (truncated?)".to_owned());
-        Some(Batch { source: self.source, data: Vec::new(), records })
+        let mut out = Out {
+            records: &mut records,
+            extra: &mut extra,
+            base: 0,
+        };
+        out.broken(
+            pending.line,
+            "the input ends inside this JSON value (truncated?)".to_owned(),
+        );
+        Some(Batch {
+            source: self.source,
+            data: Vec::new(),
+            records,
+        })
     }
 
     fn line_at(&mut self, data: &[u8], start: usize, end: usize, out: &mut Out) {
@@ -314,7 +361,13 @@ impl<R: Read> Framer<R> {
         let raw = trim_end(&data[start..end]);
         if let Some(mut p) = self.pending.take() {
             if starts_record(raw) {
-                out.broken(p.line, format!("this JSON value never closes; the next record starts at line {}", self.line));
+                out.broken(
+                    p.line,
+                    format!(
+                        "this JSON value never closes; the next record starts at line {}",
+                        self.line
+                    ),
+                );
             } else {
                 p.bytes.push(b'\n');
                 self.continue_value(p, data, start, start + raw.len(), out);
@@ -322,7 +375,9 @@ impl<R: Read> Framer<R> {
             }
         }
         if let Mode::Skip = self.mode {
-            if raw.is_empty() || matches!(raw[0], b' ' | b'\t' | b'"' | b'}' | b']' | b',') && !starts_record(raw) {
+            if raw.is_empty()
+                || matches!(raw[0], b' ' | b'\t' | b'"' | b'}' | b']' | b',') && !starts_record(raw)
+            {
                 return;
             }
             self.mode = Mode::Top;
@@ -336,14 +391,20 @@ impl<R: Read> Framer<R> {
         if at >= end {
             return;
         }
-        if let Mode::Array { group } = self.mode {
-            self.array_items(group, data, at, end, out);
+        if let Mode::Array { .. } = self.mode {
+            self.array_items(data, at, end, out);
             return;
         }
         let text = &data[at..end];
         let line = self.line;
         let push = |out: &mut Out, shape: Shape, group: u32| {
-            out.records.push(Raw { line, start: at, end, shape, group });
+            out.records.push(Raw {
+                line,
+                start: at,
+                end,
+                shape,
+                group,
+            });
         };
         match self.format {
             InputFormat::Ndjson => return push(out, Shape::Json, 0),
@@ -360,12 +421,20 @@ impl<R: Read> Framer<R> {
         let array_start = first == b'['
             && (self.format == InputFormat::Json
                 || last == b']'
-                || matches!(text[1..].iter().find(|c| !c.is_ascii_whitespace()), None | Some(b'{' | b'[' | b'"' | b']')));
+                || matches!(
+                    text[1..].iter().find(|c| !c.is_ascii_whitespace()),
+                    None | Some(b'{' | b'[' | b'"' | b']')
+                ));
         if first == b'{' {
             if last == b'}' {
                 return push(out, Shape::Json, 0);
             }
-            let p = Pending { bytes: Vec::new(), line, scan: Scan::default(), element: false };
+            let p = Pending {
+                bytes: Vec::new(),
+                line,
+                scan: Scan::default(),
+                element: false,
+            };
             self.continue_value(p, data, at, end, out);
         } else if array_start {
             self.groups += 1;
@@ -374,7 +443,7 @@ impl<R: Read> Framer<R> {
                 return push(out, Shape::Json, group);
             }
             self.mode = Mode::Array { group };
-            self.array_items(group, data, at + 1, end, out);
+            self.array_items(data, at + 1, end, out);
         } else if self.format == InputFormat::Auto && first != b'"' {
             match memchr::memchr(b'{', text) {
                 Some(i) => push(out, Shape::Log { json_at: at + i }, 0),
@@ -386,7 +455,7 @@ impl<R: Read> Framer<R> {
     }
 
     /// Inside a multi-line array: skip separators, start elements, end at `]`.
-    fn array_items(&mut self, group: u32, data: &[u8], mut at: usize, end: usize, out: &mut Out) {
+    fn array_items(&mut self, data: &[u8], mut at: usize, end: usize, out: &mut Out) {
         while at < end {
             match data[at] {
                 b' ' | b'\t' | b',' | b'\r' => at += 1,
@@ -399,7 +468,12 @@ impl<R: Read> Framer<R> {
                     return;
                 }
                 _ => {
-                    let p = Pending { bytes: Vec::new(), line: self.line, scan: Scan::default(), element: true };
+                    let p = Pending {
+                        bytes: Vec::new(),
+                        line: self.line,
+                        scan: Scan::default(),
+                        element: true,
+                    };
                     let used = self.continue_value(p, data, at, end, out);
                     match used {
                         Some(next) => at = next,
@@ -412,12 +486,23 @@ impl<R: Read> Framer<R> {
 
     /// Feed the line's text to a pending value. When it closes, emit it and frame the rest of
     /// the line (returned for array elements, framed here otherwise).
-    fn continue_value(&mut self, mut p: Pending, data: &[u8], at: usize, end: usize, out: &mut Out) -> Option<usize> {
+    fn continue_value(
+        &mut self,
+        mut p: Pending,
+        data: &[u8],
+        at: usize,
+        end: usize,
+        out: &mut Out,
+    ) -> Option<usize> {
         let text = &data[at..end];
         match p.scan.feed(text) {
             Some(close) => {
                 p.bytes.extend_from_slice(&text[..close]);
-                let shape = if p.element { Shape::Element } else { Shape::Json };
+                let shape = if p.element {
+                    Shape::Element
+                } else {
+                    Shape::Json
+                };
                 let group = match self.mode {
                     Mode::Array { group } if p.element => group,
                     _ => 0,
@@ -438,13 +523,19 @@ impl<R: Read> Framer<R> {
                 None
             }
             None if p.scan.in_str => {
-                out.broken(p.line, "a string runs to the end of the line (truncated JSON?)".to_owned());
+                out.broken(
+                    p.line,
+                    "a string runs to the end of the line (truncated JSON?)".to_owned(),
+                );
                 None
             }
             None => {
                 p.bytes.extend_from_slice(text);
                 if p.bytes.len() > MAX_RECORD {
-                    out.broken(p.line, format!("JSON value larger than {} MiB; skipped", MAX_RECORD >> 20));
+                    out.broken(
+                        p.line,
+                        format!("JSON value larger than {} MiB; skipped", MAX_RECORD >> 20),
+                    );
                     self.mode = Mode::Skip;
                 } else {
                     self.pending = Some(p);
@@ -474,23 +565,38 @@ mod tests {
         let mut all = Vec::new();
         while let Some(b) = f.next_batch().unwrap() {
             for r in &b.records {
-                all.push((r.line, r.shape.clone(), String::from_utf8_lossy(b.text(r)).into_owned(), r.group));
+                all.push((
+                    r.line,
+                    r.shape.clone(),
+                    String::from_utf8_lossy(b.text(r)).into_owned(),
+                    r.group,
+                ));
             }
         }
         all
     }
 
     fn lines_and_texts(input: &str) -> Vec<(u64, String)> {
-        frame_all(input.as_bytes(), InputFormat::Auto).into_iter().map(|(l, s, t, _)| match s {
-            Shape::Broken(_) => (l, "BROKEN".to_owned()),
-            _ => (l, t),
-        }).collect()
+        frame_all(input.as_bytes(), InputFormat::Auto)
+            .into_iter()
+            .map(|(l, s, t, _)| match s {
+                Shape::Broken(_) => (l, "BROKEN".to_owned()),
+                _ => (l, t),
+            })
+            .collect()
     }
 
     #[test]
     fn ndjson_lines_with_bom_crlf_and_blanks() {
         let input = "\u{feff}{\"a\":1}\r\n\r\n  \n{\"b\":2}  \r\n{\"c\":3}";
-        assert_eq!(lines_and_texts(input), vec![(1, "{\"a\":1}".into()), (4, "{\"b\":2}".into()), (5, "{\"c\":3}".into())]);
+        assert_eq!(
+            lines_and_texts(input),
+            vec![
+                (1, "{\"a\":1}".into()),
+                (4, "{\"b\":2}".into()),
+                (5, "{\"c\":3}".into())
+            ]
+        );
     }
 
     #[test]
@@ -498,7 +604,10 @@ mod tests {
         let input = "{\n  \"a\": 1,\n  \"s\": \"}{\"\n}\n\n{\n  \"b\": {\"c\": [1]}\n}\n";
         assert_eq!(
             lines_and_texts(input),
-            vec![(1, "{\n  \"a\": 1,\n  \"s\": \"}{\"\n}".into()), (6, "{\n  \"b\": {\"c\": [1]}\n}".into())]
+            vec![
+                (1, "{\n  \"a\": 1,\n  \"s\": \"}{\"\n}".into()),
+                (6, "{\n  \"b\": {\"c\": [1]}\n}".into())
+            ]
         );
     }
 
@@ -506,7 +615,10 @@ mod tests {
     fn multi_line_arrays_yield_elements_with_their_lines_and_group() {
         let input = "[\n  {\n    \"name\": \"create\"\n  },\n  {\"name\": \"answer\"}\n]\n[\n{\"x\":1}\n,{\"y\":2}\n]\n";
         let got = frame_all(input.as_bytes(), InputFormat::Auto);
-        let summary: Vec<(u64, &str, u32)> = got.iter().map(|(l, _, t, g)| (*l, t.as_str(), *g)).collect();
+        let summary: Vec<(u64, &str, u32)> = got
+            .iter()
+            .map(|(l, _, t, g)| (*l, t.as_str(), *g))
+            .collect();
         assert_eq!(
             summary,
             vec![
@@ -522,7 +634,10 @@ mod tests {
     #[test]
     fn one_line_arrays_are_one_record_in_a_group() {
         let got = frame_all(b"[{\"a\":1},{\"b\":2}]\n[{\"c\":3}]\n", InputFormat::Auto);
-        assert_eq!(got.iter().map(|r| (r.0, r.3)).collect::<Vec<_>>(), vec![(1, 1), (2, 2)]);
+        assert_eq!(
+            got.iter().map(|r| (r.0, r.3)).collect::<Vec<_>>(),
+            vec![(1, 1), (2, 2)]
+        );
     }
 
     #[test]
@@ -540,24 +655,38 @@ mod tests {
         let input = "{\"a\":1,\"b\":\"cut\n{\"c\":3}\n{\"d\":{\"e\":\n{\"f\":6}\n";
         assert_eq!(
             lines_and_texts(input),
-            vec![(1, "BROKEN".into()), (2, "{\"c\":3}".into()), (3, "BROKEN".into()), (4, "{\"f\":6}".into())]
+            vec![
+                (1, "BROKEN".into()),
+                (2, "{\"c\":3}".into()),
+                (3, "BROKEN".into()),
+                (4, "{\"f\":6}".into())
+            ]
         );
     }
 
     #[test]
     fn an_unclosed_value_at_the_end_is_reported() {
-        assert_eq!(lines_and_texts("{\"a\":1}\n{\n  \"b\": 2,\n"), vec![(1, "{\"a\":1}".into()), (2, "BROKEN".into())]);
+        assert_eq!(
+            lines_and_texts("{\"a\":1}\n{\n  \"b\": 2,\n"),
+            vec![(1, "{\"a\":1}".into()), (2, "BROKEN".into())]
+        );
     }
 
     #[test]
     fn text_after_a_value_is_reported() {
-        assert_eq!(lines_and_texts("{\"a\":1} trailing\n"), vec![(1, "{\"a\":1}".into()), (1, "BROKEN".into())]);
+        assert_eq!(
+            lines_and_texts("{\"a\":1} trailing\n"),
+            vec![(1, "{\"a\":1}".into()), (1, "BROKEN".into())]
+        );
     }
 
     #[test]
     fn forced_formats() {
         let got = frame_all(b"not json\n{\"a\":1}\n", InputFormat::Ndjson);
-        assert_eq!(got.iter().map(|r| r.1.clone()).collect::<Vec<_>>(), vec![Shape::Json, Shape::Json]);
+        assert_eq!(
+            got.iter().map(|r| r.1.clone()).collect::<Vec<_>>(),
+            vec![Shape::Json, Shape::Json]
+        );
         let got = frame_all(b"{\"a\":1}\nx\n", InputFormat::Log);
         assert!(matches!(got[0].1, Shape::Log { json_at: 0 }));
         assert!(matches!(got[1].1, Shape::Broken(_)));

@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use flate2::read::MultiGzDecoder;
@@ -38,7 +38,10 @@ impl Source {
         match self {
             Source::Stdin => "-".to_owned(),
             Source::Path(p) => {
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let mut stem = name.as_str();
                 for ext in [".gz", ".json", ".ndjson", ".jsonl", ".log", ".txt"] {
                     if let Some(s) = stem.strip_suffix(ext) {
@@ -53,18 +56,12 @@ impl Source {
             }
         }
     }
-
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            Source::Stdin => None,
-            Source::Path(p) => Some(p),
-        }
-    }
 }
 
-/// An opened input: its decompressed byte stream, and its size on disk when known (for progress).
+/// An opened input: its decompressed byte stream, and whether it was compressed.
 pub struct Opened {
     pub reader: Box<dyn Read + Send>,
+    #[cfg_attr(not(test), allow(dead_code))]
     pub gzip: bool,
 }
 
@@ -72,11 +69,14 @@ pub fn open(source: &Source) -> Result<Opened> {
     let raw: Box<dyn Read + Send> = match source {
         Source::Stdin => Box::new(io::stdin()),
         Source::Path(path) => {
-            let meta = std::fs::metadata(path).with_context(|| format!("failed to open {}", path.display()))?;
+            let meta = std::fs::metadata(path)
+                .with_context(|| format!("failed to open {}", path.display()))?;
             if meta.is_dir() {
                 bail!("failed to read {}: is a directory", path.display());
             }
-            Box::new(File::open(path).with_context(|| format!("failed to open {}", path.display()))?)
+            Box::new(
+                File::open(path).with_context(|| format!("failed to open {}", path.display()))?,
+            )
         }
     };
     sniff_gzip(raw).with_context(|| format!("failed to read {}", source.name()))
@@ -87,9 +87,15 @@ pub fn sniff_gzip(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
     let mut buffered = BufReader::with_capacity(1 << 16, raw);
     let head = buffered.fill_buf()?;
     if head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-        Ok(Opened { reader: Box::new(MultiGzDecoder::new(buffered)), gzip: true })
+        Ok(Opened {
+            reader: Box::new(MultiGzDecoder::new(buffered)),
+            gzip: true,
+        })
     } else {
-        Ok(Opened { reader: Box::new(buffered), gzip: false })
+        Ok(Opened {
+            reader: Box::new(buffered),
+            gzip: false,
+        })
     }
 }
 
@@ -99,7 +105,10 @@ mod tests {
 
     #[test]
     fn stems_drop_known_extensions() {
-        assert_eq!(Source::from_arg("captures/c-abc123.json").stem(), "c-abc123");
+        assert_eq!(
+            Source::from_arg("captures/c-abc123.json").stem(),
+            "c-abc123"
+        );
         assert_eq!(Source::from_arg("c-abc123.json.gz").stem(), "c-abc123");
         assert_eq!(Source::from_arg("calls").stem(), "calls");
         assert_eq!(Source::from_arg("-").stem(), "-");

@@ -33,33 +33,81 @@ pub struct Detect {
 
 impl Detect {
     pub fn new(settings: &Settings, explain: bool) -> Detect {
-        Detect { format: settings.format, color: settings.color, explain, writer: RecordWriter::new(settings.format, HEADER) }
+        Detect {
+            format: settings.format,
+            color: settings.color,
+            explain,
+            writer: RecordWriter::new(settings.format, HEADER),
+        }
     }
 }
 
 impl View for Detect {
-    fn batch(&mut self, source: &str, _stem: &str, records: &[Analyzed], out: &mut dyn Write) -> Result<()> {
+    fn batch(
+        &mut self,
+        source: &str,
+        _stem: &str,
+        records: &[Analyzed],
+        out: &mut dyn Write,
+    ) -> Result<()> {
         for r in records {
             if self.format != Format::Table {
-                let row = Row { source, line: r.line, vendor: r.vendor.map(|v| v.id()), event: r.event.as_deref(), reason: &r.reason };
+                let row = Row {
+                    source,
+                    line: r.line,
+                    vendor: r.vendor.map(|v| v.id()),
+                    event: r.event.as_deref(),
+                    reason: &r.reason,
+                };
                 self.writer.row(out, &row)?;
                 continue;
             }
             let location = format!("{}:{}", safe(source), r.line);
             let (vendor, event) = match r.status {
-                Status::Unparseable => (paint(self.color, Style::new().red(), "unparseable"), String::new()),
-                Status::Unknown => (paint(self.color, Style::new().yellow(), "unknown"), String::new()),
+                Status::Unparseable => (
+                    paint(self.color, Style::new().red(), "unparseable"),
+                    String::new(),
+                ),
+                Status::Unknown => (
+                    paint(self.color, Style::new().yellow(), "unknown"),
+                    String::new(),
+                ),
                 _ => (
-                    paint(self.color, Style::new().bold(), r.vendor.map_or("?", |v| v.id())),
-                    r.event.as_deref().map_or_else(|| "(no event name)".to_owned(), |e| safe(e).into_owned()),
+                    paint(
+                        self.color,
+                        Style::new().bold(),
+                        r.vendor.map_or("?", |v| v.id()),
+                    ),
+                    r.event
+                        .as_deref()
+                        .map_or_else(|| "(no event name)".to_owned(), |e| safe(e).into_owned()),
                 ),
             };
-            let pad = |s: &str, visible: usize, width: usize| format!("{s}{}", " ".repeat(width.saturating_sub(visible)));
-            let vendor_width = r.vendor.map_or(if r.status == Status::Unparseable { 11 } else { 7 }, |v| v.id().len());
-            write!(out, "{}  {}  {}", pad(&location, location.chars().count(), 24), pad(&vendor, vendor_width, 11), pad(&event, event.chars().count(), 30))?;
+            let pad = |s: &str, visible: usize, width: usize| {
+                format!("{s}{}", " ".repeat(width.saturating_sub(visible)))
+            };
+            let vendor_width = r.vendor.map_or(
+                if r.status == Status::Unparseable {
+                    11
+                } else {
+                    7
+                },
+                |v| v.id().len(),
+            );
+            write!(
+                out,
+                "{}  {}  {}",
+                pad(&location, location.chars().count(), 24),
+                pad(&vendor, vendor_width, 11),
+                pad(&event, event.chars().count(), 30)
+            )?;
             let problem = matches!(r.status, Status::Unparseable | Status::Unknown);
             if self.explain || problem {
-                write!(out, "  {}", paint(self.color, Style::new().dimmed(), &safe(&r.reason)))?;
+                write!(
+                    out,
+                    "  {}",
+                    paint(self.color, Style::new().dimmed(), &safe(&r.reason))
+                )?;
             }
             writeln!(out)?;
         }
@@ -71,14 +119,22 @@ impl View for Detect {
             self.writer.finish(out)?;
             return Ok(());
         }
-        let mut parts: Vec<String> = tally.by_vendor.iter().map(|(v, n)| format!("{} {v}", thousands(*n))).collect();
+        let mut parts: Vec<String> = tally
+            .by_vendor
+            .iter()
+            .map(|(v, n)| format!("{} {v}", thousands(*n)))
+            .collect();
         if tally.unknown > 0 {
             parts.push(format!("{} unknown vendor", thousands(tally.unknown)));
         }
         if tally.unparseable > 0 {
             parts.push(format!("{} unparseable", thousands(tally.unparseable)));
         }
-        let tail = if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) };
+        let tail = if parts.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", parts.join(", "))
+        };
         writeln!(out, "read {}{tail}", tally.read_phrase())?;
         Ok(())
     }

@@ -14,8 +14,8 @@ use crate::config::{Filter, Settings};
 use crate::event::{Details, Event};
 use crate::output::{safe, Format, RecordWriter};
 use crate::record::Analyzed;
-use crate::render::table::{details_text, header, kind_cell, new_table};
 use crate::render::short_id;
+use crate::render::table::{details_text, header, kind_cell, new_table};
 use crate::time::{rfc3339, Zone};
 
 /// CLI.md's events record.
@@ -53,7 +53,18 @@ impl<'a> EventRecord<'a> {
     }
 }
 
-pub const EVENT_HEADER: &[&str] = &["source", "line", "vendor", "event", "kind", "call_id", "time", "time_source", "seq", "details"];
+pub const EVENT_HEADER: &[&str] = &[
+    "source",
+    "line",
+    "vendor",
+    "event",
+    "kind",
+    "call_id",
+    "time",
+    "time_source",
+    "seq",
+    "details",
+];
 
 /// Numbers each call's events 1, 2, 3... in input order.
 #[derive(Debug, Default)]
@@ -108,39 +119,80 @@ impl Events {
         // A narrow terminal drops the vendor column: the event's own name tells the vendor.
         let wide = self.width.is_none_or(|w| w >= 150);
         if self.shown == 0 {
-            let names: &[&str] = if wide { &["time", "call", "vendor", "kind", "event", "details"] } else { &["time", "call", "kind", "event", "details"] };
+            let names: &[&str] = if wide {
+                &["time", "call", "vendor", "kind", "event", "details"]
+            } else {
+                &["time", "call", "kind", "event", "details"]
+            };
             table.set_header(header(names));
         }
         let call_width = if wide { 14 } else { 12 };
         for (e, _) in rows {
-            let time = e.time.map_or_else(|| "-".to_owned(), |t| if wide { self.zone.format(t) } else { self.zone.format_short(t) });
-            let call = e.call_id.as_deref().map_or_else(|| "-".to_owned(), |c| short_id(&safe(c), call_width));
+            let time = e.time.map_or_else(
+                || "-".to_owned(),
+                |t| {
+                    if wide {
+                        self.zone.format(t)
+                    } else {
+                        self.zone.format_short(t)
+                    }
+                },
+            );
+            let call = e
+                .call_id
+                .as_deref()
+                .map_or_else(|| "-".to_owned(), |c| short_id(&safe(c), call_width));
             let mut cells = vec![Cell::new(time), Cell::new(call)];
             if wide {
                 cells.push(Cell::new(e.vendor.id()));
             }
-            cells.extend([kind_cell(e.kind), Cell::new(safe(e.event.as_deref().unwrap_or("-"))), Cell::new(details_text(&e.details))]);
+            cells.extend([
+                kind_cell(e.kind),
+                Cell::new(safe(e.event.as_deref().unwrap_or("-"))),
+                Cell::new(details_text(&e.details)),
+            ]);
             table.add_row(cells);
         }
         // Fixed widths (content plus padding) keep the chunks of a long stream aligned.
-        let fixed: &[u16] = if wide { &[32, 16, 12, 20, 30] } else { &[27, 14, 20, 24] };
+        let fixed: &[u16] = if wide {
+            &[32, 16, 12, 20, 30]
+        } else {
+            &[27, 14, 20, 24]
+        };
         for (i, w) in fixed.iter().enumerate() {
             if let Some(col) = table.column_mut(i) {
                 col.set_constraint(ColumnConstraint::Absolute(Width::Fixed(*w)));
             }
         }
-        writeln!(out, "{}", table.to_string().lines().map(str::trim_end).collect::<Vec<_>>().join("\n"))?;
+        writeln!(
+            out,
+            "{}",
+            table
+                .to_string()
+                .lines()
+                .map(str::trim_end)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )?;
         Ok(())
     }
 }
 
 impl View for Events {
-    fn batch(&mut self, source: &str, _stem: &str, records: &[Analyzed], out: &mut dyn Write) -> Result<()> {
+    fn batch(
+        &mut self,
+        source: &str,
+        _stem: &str,
+        records: &[Analyzed],
+        out: &mut dyn Write,
+    ) -> Result<()> {
         let mut rows: Vec<(&Event, u64)> = Vec::new();
         for r in records {
             let Some(e) = &r.normalized else { continue };
             let seq = self.seq.next(e.call_id.as_deref());
-            if !self.calls.is_empty() && !e.call_id.as_deref().is_some_and(|c| self.calls.matches(c)) {
+            if !self.calls.is_empty()
+                && !e.call_id.as_deref().is_some_and(|c| self.calls.matches(c))
+            {
                 continue;
             }
             if let Some(msg) = self.calls.ambiguity() {
@@ -152,7 +204,8 @@ impl View for Events {
             if self.format == Format::Table {
                 rows.push((e, seq));
             } else {
-                self.writer.row(out, &EventRecord::new(source, r.line, e, seq))?;
+                self.writer
+                    .row(out, &EventRecord::new(source, r.line, e, seq))?;
                 self.shown += 1;
             }
         }

@@ -22,14 +22,24 @@ fn vendor_of(v: VendorArg) -> Vendor {
     }
 }
 
-pub fn run(vendor: Option<VendorArg>, event: Option<&str>, json_schema: bool, g: &GlobalArgs, env: &Env, out: &mut dyn Write) -> Result<()> {
+pub fn run(
+    vendor: Option<VendorArg>,
+    event: Option<&str>,
+    json_schema: bool,
+    g: &GlobalArgs,
+    env: &Env,
+    out: &mut dyn Write,
+) -> Result<()> {
     let vendor = vendor.map(vendor_of);
     let specs: Vec<&'static EventSpec> = match (vendor, event) {
         (Some(v), Some(name)) => {
             let found: Vec<_> = v.events().iter().filter(|s| s.name == name).collect();
             if found.is_empty() {
                 let names: Vec<&str> = v.events().iter().map(|s| s.name).collect();
-                bail!(UsageError(format!("{v} has no event {name:?}; its events: {}", names.join(", "))));
+                bail!(UsageError(format!(
+                    "{v} has no event {name:?}; its events: {}",
+                    names.join(", ")
+                )));
             }
             found
         }
@@ -38,16 +48,29 @@ pub fn run(vendor: Option<VendorArg>, event: Option<&str>, json_schema: bool, g:
     };
     if json_schema {
         let doc = match (vendor, event) {
-            (Some(v), Some(_)) if specs.len() == 1 => with_header(event_schema(v, specs[0]), &format!("{v} {}", specs[0].name)),
+            (Some(v), Some(_)) if specs.len() == 1 => {
+                with_header(event_schema(v, specs[0]), &format!("{v} {}", specs[0].name))
+            }
             (Some(v), _) => with_header(vendor_schema(v, &specs), &format!("{v} events")),
-            (None, _) => with_header(all_schema(), "call events of Workonflow, Xelion, Voximplant and Bandwidth"),
+            (None, _) => with_header(
+                all_schema(),
+                "call events of Workonflow, Xelion, Voximplant and Bandwidth",
+            ),
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)?;
         return Ok(());
     }
     let machine = g.output != OutputFormat::Table;
-    let width = env.columns.as_deref().and_then(|c| c.parse().ok()).or(if env.stdout_tty { env.terminal_width } else { None });
+    let width = env
+        .columns
+        .as_deref()
+        .and_then(|c| c.parse().ok())
+        .or(if env.stdout_tty {
+            env.terminal_width
+        } else {
+            None
+        });
     match (vendor, event) {
         (None, _) => {
             if machine {
@@ -62,7 +85,12 @@ pub fn run(vendor: Option<VendorArg>, event: Option<&str>, json_schema: bool, g:
             for v in Vendor::ALL {
                 let mut names: Vec<&str> = v.events().iter().map(|s| s.name).collect();
                 names.dedup();
-                t.add_row(vec![Cell::new(v.id()), Cell::new(v.events().len()), Cell::new(v.title()), Cell::new(names.join(", "))]);
+                t.add_row(vec![
+                    Cell::new(v.id()),
+                    Cell::new(v.events().len()),
+                    Cell::new(v.title()),
+                    Cell::new(names.join(", ")),
+                ]);
             }
             writeln!(out, "{t}")?;
         }
@@ -73,7 +101,9 @@ pub fn run(vendor: Option<VendorArg>, event: Option<&str>, json_schema: bool, g:
             }
             writeln!(out, "{}: {}\n", v.id(), v.title())?;
             let mut t = new_table(width, false);
-            t.set_header(header(&["event", "form", "kind", "fields", "source", "what"]));
+            t.set_header(header(&[
+                "event", "form", "kind", "fields", "source", "what",
+            ]));
             for s in &specs {
                 t.add_row(vec![
                     Cell::new(s.name),
@@ -95,20 +125,46 @@ pub fn run(vendor: Option<VendorArg>, event: Option<&str>, json_schema: bool, g:
                 if i > 0 {
                     writeln!(out)?;
                 }
-                writeln!(out, "{} {} ({}, kind {}): {}", v.id(), s.name, s.form, s.kind.as_str(), s.doc)?;
+                writeln!(
+                    out,
+                    "{} {} ({}, kind {}): {}",
+                    v.id(),
+                    s.name,
+                    s.form,
+                    s.kind.as_str(),
+                    s.doc
+                )?;
                 if !s.complete {
                     writeln!(out, "fields only partly known: other keys are not flagged")?;
                 }
                 writeln!(out)?;
                 let mut t = new_table(width, false);
-                t.set_header(header(&["field", "type", "required", "unit", "description"]));
+                t.set_header(header(&[
+                    "field",
+                    "type",
+                    "required",
+                    "unit",
+                    "description",
+                ]));
                 for f in s.all_fields() {
-                    let required = if f.required { "yes" } else if f.nullable { "no (null ok)" } else { "no" };
+                    let required = if f.required {
+                        "yes"
+                    } else if f.nullable {
+                        "no (null ok)"
+                    } else {
+                        "no"
+                    };
                     let mut doc = f.doc.to_owned();
                     if let Some(values) = values_text(f.values) {
                         doc = format!("{doc}; {values}");
                     }
-                    t.add_row(vec![Cell::new(f.name), Cell::new(f.ty.describe()), Cell::new(required), Cell::new(f.unit.unwrap_or("")), Cell::new(doc)]);
+                    t.add_row(vec![
+                        Cell::new(f.name),
+                        Cell::new(f.ty.describe()),
+                        Cell::new(required),
+                        Cell::new(f.unit.unwrap_or("")),
+                        Cell::new(doc),
+                    ]);
                 }
                 writeln!(out, "{t}")?;
             }
@@ -133,8 +189,14 @@ fn origin(s: &EventSpec) -> &'static str {
 fn values_text(v: Values) -> Option<String> {
     match v {
         Values::Any => None,
-        Values::OneOf { values, explicit: true } => Some(format!("one of {}", values.join(", "))),
-        Values::OneOf { values, explicit: false } => Some(format!("documented values include {}", values.join(", "))),
+        Values::OneOf {
+            values,
+            explicit: true,
+        } => Some(format!("one of {}", values.join(", "))),
+        Values::OneOf {
+            values,
+            explicit: false,
+        } => Some(format!("documented values include {}", values.join(", "))),
         Values::Dtmf { .. } => Some("DTMF tones 0-9, *, #".to_owned()),
         Values::ObjectId => Some("a 24-hex ObjectId".to_owned()),
         Values::Uuid => Some("a UUID".to_owned()),
@@ -164,27 +226,35 @@ fn event_json(v: Vendor, s: &EventSpec) -> Value {
 }
 
 /// A time string as `callev` reads one (checked fully by validation; the pattern is its shape).
-const ISO_PATTERN: &str = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)?$";
+const ISO_PATTERN: &str =
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)?$";
 
 /// The JSON Schema of one field: errors only, since warnings never make a record invalid.
 pub fn field_schema(f: &Field) -> Value {
     let mut s = match f.ty {
         Type::String => json!({"type": "string"}),
         Type::Number => json!({"type": "number"}),
-        Type::Integer | Type::EpochMillis => json!({"type": "integer"}),
+        Type::EpochMillis => json!({"type": "integer"}),
         Type::Boolean => json!({"type": "boolean"}),
         Type::Object => json!({"type": "object"}),
         Type::Any => json!({}),
         Type::StringMap => json!({"type": "object", "additionalProperties": {"type": "string"}}),
         Type::NumberArray => json!({"type": "array", "items": {"type": "number"}}),
-        Type::Timestamp => json!({"anyOf": [{"type": "string", "pattern": ISO_PATTERN}, {"type": "number", "minimum": 0}]}),
+        Type::Timestamp => {
+            json!({"anyOf": [{"type": "string", "pattern": ISO_PATTERN}, {"type": "number", "minimum": 0}]})
+        }
         Type::LocalDateTime => json!({"type": "string", "pattern": ISO_PATTERN}),
         Type::NumericString => json!({"type": "string", "pattern": "^[0-9]+$"}),
-        Type::Digit => json!({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0, "maximum": 9}]}),
+        Type::Digit => {
+            json!({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0, "maximum": 9}]})
+        }
     };
     if let Value::Object(m) = &mut s {
         match f.values {
-            Values::OneOf { values, explicit: true } => {
+            Values::OneOf {
+                values,
+                explicit: true,
+            } => {
                 m.insert("enum".into(), json!(values));
             }
             Values::Dtmf { explicit: true } => {
@@ -192,10 +262,13 @@ pub fn field_schema(f: &Field) -> Value {
             }
             _ => {}
         }
-        m.insert("description".into(), json!(match f.unit {
-            Some(u) => format!("{} ({u})", f.doc),
-            None => f.doc.to_owned(),
-        }));
+        m.insert(
+            "description".into(),
+            json!(match f.unit {
+                Some(u) => format!("{} ({u})", f.doc),
+                None => f.doc.to_owned(),
+            }),
+        );
     }
     if f.nullable {
         s = json!({"anyOf": [s, {"type": "null"}]});
@@ -203,7 +276,10 @@ pub fn field_schema(f: &Field) -> Value {
     s
 }
 
-fn object_schema(fields: impl Iterator<Item = &'static Field>, name_key: Option<(&str, &str)>) -> Value {
+fn object_schema(
+    fields: impl Iterator<Item = &'static Field>,
+    name_key: Option<(&str, &str)>,
+) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for f in fields {
@@ -226,7 +302,9 @@ pub fn event_schema(v: Vendor, s: &'static EventSpec) -> Value {
     let mut out = match v {
         Vendor::Workonflow => object_schema(s.all_fields(), Some(("eventType", s.name))),
         Vendor::Voximplant => object_schema(s.all_fields(), Some(("name", s.name))),
-        Vendor::Bandwidth if s.form == "callback" => object_schema(s.all_fields(), Some(("eventType", s.name))),
+        Vendor::Bandwidth if s.form == "callback" => {
+            object_schema(s.all_fields(), Some(("eventType", s.name)))
+        }
         Vendor::Bandwidth => object_schema(s.all_fields(), Some(("name", s.name))),
         Vendor::Xelion => {
             let bare = object_schema(s.all_fields(), None);
@@ -243,7 +321,10 @@ pub fn event_schema(v: Vendor, s: &'static EventSpec) -> Value {
         }
     };
     if let Value::Object(m) = &mut out {
-        m.insert("title".into(), json!(format!("{} {} ({})", v.id(), s.name, s.form)));
+        m.insert(
+            "title".into(),
+            json!(format!("{} {} ({})", v.id(), s.name, s.form)),
+        );
         m.insert("description".into(), json!(s.doc));
     }
     out
@@ -265,7 +346,9 @@ fn all_schema() -> Value {
     let mut refs = Vec::new();
     for v in Vendor::ALL {
         let specs: Vec<&'static EventSpec> = v.events().iter().collect();
-        let Value::Object(vs) = vendor_schema(v, &specs) else { continue };
+        let Value::Object(vs) = vendor_schema(v, &specs) else {
+            continue;
+        };
         if let Some(Value::Object(d)) = vs.get("$defs") {
             for (k, s) in d {
                 refs.push(json!({"$ref": format!("#/$defs/{k}")}));
@@ -279,8 +362,14 @@ fn all_schema() -> Value {
 fn with_header(mut v: Value, title: &str) -> Value {
     if let Value::Object(m) = &mut v {
         let mut head = Map::new();
-        head.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
-        head.insert("$id".into(), json!(format!("urn:callev:schema:{}", title.replace(' ', "-"))));
+        head.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
+        head.insert(
+            "$id".into(),
+            json!(format!("urn:callev:schema:{}", title.replace(' ', "-"))),
+        );
         if !m.contains_key("title") {
             head.insert("title".into(), json!(title));
         }

@@ -13,7 +13,7 @@ use crate::config::{Filter, Settings};
 use crate::event::{Event, Outcome};
 use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::record::Analyzed;
-use crate::render::table::{header, new_table, outcome_cell};
+use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
 use crate::render::{paint, short_id};
 use crate::time::{human_duration, Zone};
 
@@ -90,41 +90,92 @@ impl Summary {
             return Ok(());
         }
         let mut table = new_table(self.width, self.color);
+        // DTMF gets a column only when some call has digits; anomalies are listed under the table
+        // at full width rather than squeezed into a cell.
+        let with_dtmf = rows.iter().any(|s| !s.dtmf.is_empty());
+        // Below 150 columns the start shows its time of day (the totals give the dates) and ids
+        // are cut shorter.
+        let narrow = self.width.is_some_and(|w| w < 150);
         if !self.header_written {
             self.header_written = true;
-            table.set_header(header(&["call", "vendor", "outcome", "started", "ring", "talk", "hold", "total", "events", "dtmf", "notes"]));
+            let mut names = vec![
+                "call", "vendor", "outcome", "started", "ring", "talk", "hold", "total", "events",
+            ];
+            if with_dtmf {
+                names.push("dtmf");
+            }
+            names.push("end");
+            table.set_header(header(&names));
         }
         let dur = |d: Option<i64>| d.map_or_else(|| "-".to_owned(), human_duration);
         for s in rows {
-            let mut notes: Vec<String> = Vec::new();
-            if let Some(r) = &s.end_reason {
-                notes.push(safe(r).into_owned());
-            }
-            if s.duplicates > 0 {
-                notes.push(format!("{} repeated", s.duplicates));
-            }
-            notes.extend(s.anomalies.iter().cloned());
-            table.add_row(vec![
-                Cell::new(short_id(&safe(&s.call_id), 20)),
+            let events = if s.duplicates > 0 {
+                format!("{} (+{})", s.events, s.duplicates)
+            } else {
+                s.events.to_string()
+            };
+            let mut cells = vec![
+                Cell::new(short_id(&safe(&s.call_id), if narrow { 14 } else { 20 })),
                 Cell::new(s.vendor.id()),
                 outcome_cell(s.outcome),
-                Cell::new(s.started_at.map_or_else(|| "-".to_owned(), |t| self.zone.format(t))),
+                Cell::new(s.started_at.map_or_else(
+                    || "-".to_owned(),
+                    |t| {
+                        if narrow {
+                            self.zone.format_clock(t)
+                        } else {
+                            self.zone.format(t)
+                        }
+                    },
+                )),
                 Cell::new(dur(s.ring_ms)).set_alignment(CellAlignment::Right),
                 Cell::new(dur(s.talk_ms)).set_alignment(CellAlignment::Right),
                 Cell::new(dur(s.hold_ms)).set_alignment(CellAlignment::Right),
                 Cell::new(dur(s.total_ms)).set_alignment(CellAlignment::Right),
-                Cell::new(s.events).set_alignment(CellAlignment::Right),
-                Cell::new(safe(&s.dtmf)),
-                Cell::new(notes.join("; ")),
-            ]);
+                Cell::new(events).set_alignment(CellAlignment::Right),
+            ];
+            if with_dtmf {
+                cells.push(Cell::new(safe(&s.dtmf)));
+            }
+            cells.push(Cell::new(
+                s.end_reason
+                    .as_deref()
+                    .map_or_else(|| "-".to_owned(), |r| safe(r).into_owned()),
+            ));
+            table.add_row(cells);
         }
-        writeln!(out, "{}", table.to_string().lines().map(str::trim_end).collect::<Vec<_>>().join("\n"))?;
+        wrap_only_last(&mut table);
+        writeln!(
+            out,
+            "{}",
+            table
+                .to_string()
+                .lines()
+                .map(str::trim_end)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )?;
+        for s in rows.iter().filter(|s| !s.anomalies.is_empty()) {
+            let mark = paint(self.color, owo_colors::Style::new().red(), "!");
+            writeln!(
+                out,
+                " {mark} {}: {}",
+                safe(&s.call_id),
+                s.anomalies.join("; ")
+            )?;
+        }
         Ok(())
     }
 }
 
 impl View for Summary {
-    fn batch(&mut self, _source: &str, _stem: &str, records: &[Analyzed], out: &mut dyn Write) -> Result<()> {
+    fn batch(
+        &mut self,
+        _source: &str,
+        _stem: &str,
+        records: &[Analyzed],
+        out: &mut dyn Write,
+    ) -> Result<()> {
         let mut ended = Vec::new();
         for r in records {
             let Some(e) = &r.normalized else { continue };
@@ -139,7 +190,10 @@ impl View for Summary {
             let mut matcher = CallMatcher::new(&self.filter.calls);
             let mut rows = Vec::new();
             for i in ended {
-                if !self.printed[i] && self.calls.selected[i] && matcher.matches(&self.calls.states[i].call_id) {
+                if !self.printed[i]
+                    && self.calls.selected[i]
+                    && matcher.matches(&self.calls.states[i].call_id)
+                {
                     self.printed[i] = true;
                     rows.push(self.calls.states[i].finish());
                 }
@@ -161,17 +215,28 @@ impl View for Summary {
         if let Some(msg) = matcher.ambiguity() {
             bail!(crate::config::UsageError(msg));
         }
-        let all: Vec<CallSummary> = chosen.iter().map(|i| self.calls.states[*i].finish()).collect();
-        let unprinted: Vec<CallSummary> = chosen.iter().zip(&all).filter(|(i, _)| !self.printed[**i]).map(|(_, s)| s.clone()).collect();
+        let all: Vec<CallSummary> = chosen
+            .iter()
+            .map(|i| self.calls.states[*i].finish())
+            .collect();
+        let unprinted: Vec<CallSummary> = chosen
+            .iter()
+            .zip(&all)
+            .filter(|(i, _)| !self.printed[**i])
+            .map(|(_, s)| s.clone())
+            .collect();
         self.write_rows(&unprinted, out)?;
         if self.format == Format::Table {
-            totals(&all, self.color, out)?;
+            totals(&all, self.color, self.zone, out)?;
         } else {
             self.writer.finish(out)?;
         }
         note_unread(tally, "calls");
         if self.calls.without_id > 0 {
-            eprintln!("callev: {} events carry no call id and belong to no call", thousands(self.calls.without_id));
+            eprintln!(
+                "callev: {} events carry no call id and belong to no call",
+                thousands(self.calls.without_id)
+            );
         }
         for p in matcher.unmatched() {
             eprintln!("callev: --call {p:?} matched no call");
@@ -188,13 +253,17 @@ pub fn stats(values: &mut [i64]) -> Option<(i64, i64, i64)> {
     values.sort_unstable();
     let n = values.len();
     let mean = values.iter().map(|v| *v as i128).sum::<i128>() / n as i128;
-    let median = if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2 };
+    let median = if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2
+    };
     // Nearest rank.
     let rank = ((0.95 * n as f64).ceil() as usize).clamp(1, n);
     Some((mean as i64, median, values[rank - 1]))
 }
 
-fn totals(calls: &[CallSummary], color: bool, out: &mut dyn Write) -> Result<()> {
+fn totals(calls: &[CallSummary], color: bool, zone: Zone, out: &mut dyn Write) -> Result<()> {
     let n = calls.len();
     if n == 0 {
         writeln!(out, "no calls")?;
@@ -217,12 +286,32 @@ fn totals(calls: &[CallSummary], color: bool, out: &mut dyn Write) -> Result<()>
         thousands(answered),
         answered as f64 * 100.0 / n as f64
     )?;
-    let outcomes: Vec<String> = by_outcome.iter().map(|(o, c)| format!("{} {}", o.as_str(), thousands(*c))).collect();
+    let first = calls
+        .iter()
+        .filter_map(|c| c.started_at.or(c.first_time))
+        .min();
+    let last = calls
+        .iter()
+        .filter_map(|c| c.ended_at.or(c.last_time))
+        .max();
+    if let (Some(a), Some(b)) = (first, last) {
+        writeln!(out, "  from      {} to {}", zone.format(a), zone.format(b))?;
+    }
+    let outcomes: Vec<String> = by_outcome
+        .iter()
+        .map(|(o, c)| format!("{} {}", o.as_str(), thousands(*c)))
+        .collect();
     writeln!(out, "  outcomes  {}", outcomes.join(" · "))?;
-    let vendors: Vec<String> = by_vendor.iter().map(|(v, c)| format!("{v} {}", thousands(*c))).collect();
+    let vendors: Vec<String> = by_vendor
+        .iter()
+        .map(|(v, c)| format!("{v} {}", thousands(*c)))
+        .collect();
     writeln!(out, "  vendors   {}", vendors.join(" · "))?;
     for (label, pick) in [("talk", 0), ("total", 1)] {
-        let mut values: Vec<i64> = calls.iter().filter_map(|c| if pick == 0 { c.talk_ms } else { c.total_ms }).collect();
+        let mut values: Vec<i64> = calls
+            .iter()
+            .filter_map(|c| if pick == 0 { c.talk_ms } else { c.total_ms })
+            .collect();
         let known = values.len();
         match stats(&mut values) {
             Some((mean, median, p95)) => writeln!(
@@ -234,7 +323,10 @@ fn totals(calls: &[CallSummary], color: bool, out: &mut dyn Write) -> Result<()>
                 thousands(known as u64),
                 thousands(n as u64)
             )?,
-            None => writeln!(out, "  {label:<8}  unknown (no call has times or reported durations)")?,
+            None => writeln!(
+                out,
+                "  {label:<8}  unknown (no call has times or reported durations)"
+            )?,
         }
     }
     Ok(())
@@ -253,7 +345,11 @@ pub fn note_unread(tally: &Tally, _what: &str) {
     if tally.unknown > 0 {
         parts.push(format!("{} of no known vendor", thousands(tally.unknown)));
     }
-    let first = tally.first_problem.as_deref().map(|p| format!(", the first at {}", safe(p))).unwrap_or_default();
+    let first = tally
+        .first_problem
+        .as_deref()
+        .map(|p| format!(", the first at {}", safe(p)))
+        .unwrap_or_default();
     eprintln!(
         "callev: {} of {} records skipped: {}{first}; `callev validate` shows why",
         thousands(skipped),

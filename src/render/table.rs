@@ -2,7 +2,6 @@
 //! and pipes get the same table for the same width.
 
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
-use owo_colors::Style;
 
 use crate::event::{Details, EventKind, Outcome};
 
@@ -26,7 +25,10 @@ pub fn new_table(width: Option<usize>, color: bool) -> Table {
 }
 
 pub fn header(names: &[&str]) -> Vec<Cell> {
-    names.iter().map(|n| Cell::new(n).add_attribute(Attribute::Bold)).collect()
+    names
+        .iter()
+        .map(|n| Cell::new(n).add_attribute(Attribute::Bold))
+        .collect()
 }
 
 pub fn kind_cell(kind: EventKind) -> Cell {
@@ -36,8 +38,12 @@ pub fn kind_cell(kind: EventKind) -> Cell {
         EventKind::Answered => cell.fg(Color::Green).add_attribute(Attribute::Bold),
         EventKind::Hold | EventKind::Unhold | EventKind::ChannelEnded => cell.fg(Color::Yellow),
         EventKind::Dtmf => cell.fg(Color::Magenta),
-        EventKind::ParticipantJoined | EventKind::ParticipantLeft | EventKind::Transfer => cell.fg(Color::Blue),
-        EventKind::Media | EventKind::Recording | EventKind::Other => cell.add_attribute(Attribute::Dim),
+        EventKind::ParticipantJoined | EventKind::ParticipantLeft | EventKind::Transfer => {
+            cell.fg(Color::Blue)
+        }
+        EventKind::Media | EventKind::Recording | EventKind::Other => {
+            cell.add_attribute(Attribute::Dim)
+        }
         EventKind::Ended => cell.add_attribute(Attribute::Bold),
         EventKind::Failed | EventKind::Missed => cell.fg(Color::Red).add_attribute(Attribute::Bold),
     }
@@ -61,11 +67,15 @@ pub fn details_text(details: &Details) -> String {
     for (k, v) in &details.0 {
         let text = match (*k, v) {
             ("headers" | "thread" | "caller_flow" | "callee_flow", _) => continue,
-            ("data", crate::event::Detail::Json(j)) => match j.get("applicationData").and_then(|d| d.as_str()) {
-                Some(d) => d.to_owned(),
-                None => continue,
-            },
-            ("duration_ms" | "talk_ms" | "media_ms", crate::event::Detail::Int(ms)) => crate::time::human_duration(*ms),
+            ("data", crate::event::Detail::Json(j)) => {
+                match j.get("applicationData").and_then(|d| d.as_str()) {
+                    Some(d) => d.to_owned(),
+                    None => continue,
+                }
+            }
+            ("duration_ms" | "talk_ms" | "media_ms", crate::event::Detail::Int(ms)) => {
+                crate::time::human_duration(*ms)
+            }
             _ => v.display(),
         };
         let key = match *k {
@@ -79,7 +89,16 @@ pub fn details_text(details: &Details) -> String {
     parts.join("  ")
 }
 
-/// A dimmed style for secondary text outside comfy-table.
-pub fn dim() -> Style {
-    Style::new().dimmed()
+/// Keep every column but the last at its content's width: only the last (free text) wraps
+/// when the terminal is narrow.
+pub fn wrap_only_last(table: &mut Table) {
+    let widths = table.column_max_content_widths();
+    let last = widths.len().saturating_sub(1);
+    for (i, w) in widths.iter().enumerate().take(last) {
+        if let Some(col) = table.column_mut(i) {
+            col.set_constraint(comfy_table::ColumnConstraint::Absolute(
+                comfy_table::Width::Fixed(w + 2),
+            ));
+        }
+    }
 }

@@ -90,14 +90,22 @@ impl Timeline {
     /// Follow mode: print the event now, under its call's header when the call changes.
     fn follow_row(&mut self, i: usize, out: &mut dyn Write) -> Result<()> {
         let call = &self.calls[i];
-        let Some(h) = call.events.last() else { return Ok(()) };
+        let Some(h) = call.events.last() else {
+            return Ok(());
+        };
         if self.format != Format::Table {
             let mut rec = EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
             rec.offset_ms = offset(call, &h.event);
             return Ok(self.writer.row(out, &rec)?);
         }
         if self.current != Some(i) {
-            writeln!(out, "{} {}  {}", paint(self.color, Style::new().bold(), "▶ call"), paint(self.color, Style::new().bold(), &safe(&call.state.call_id)), call.state.vendor)?;
+            writeln!(
+                out,
+                "{} {}  {}",
+                paint(self.color, Style::new().bold(), "▶ call"),
+                paint(self.color, Style::new().bold(), &safe(&call.state.call_id)),
+                call.state.vendor
+            )?;
             self.current = Some(i);
         }
         let start = call.state.finish().started_at;
@@ -105,9 +113,17 @@ impl Timeline {
             (Some(t), Some(s)) => offset_clock(t - s),
             _ => format!("#{}", h.seq),
         };
-        let time = h.event.time.map(|t| self.zone.format(t)).unwrap_or_default();
+        let time = h
+            .event
+            .time
+            .map(|t| self.zone.format(t))
+            .unwrap_or_default();
         let row = event_row(&at, ' ', &h.event, h.repeat, self.color, &mut Vec::new());
-        writeln!(out, "{row}  {}", paint(self.color, Style::new().dimmed(), &time))?;
+        writeln!(
+            out,
+            "{row}  {}",
+            paint(self.color, Style::new().dimmed(), &time)
+        )?;
         Ok(())
     }
 }
@@ -137,7 +153,14 @@ fn ordered(events: &[Held]) -> Vec<&Held> {
 /// they change.
 const PARTY_KEYS: [&str; 5] = ["caller", "callee", "initiation", "from", "to"];
 
-fn event_row(at: &str, gutter: char, e: &Event, repeat: bool, color: bool, parties: &mut Vec<(&'static str, String)>) -> String {
+fn event_row(
+    at: &str,
+    gutter: char,
+    e: &Event,
+    repeat: bool,
+    color: bool,
+    parties: &mut Vec<(&'static str, String)>,
+) -> String {
     let name = safe(e.event.as_deref().unwrap_or("-")).into_owned();
     let mut shown = e.details.clone();
     shown.0.retain(|(k, v)| {
@@ -160,7 +183,11 @@ fn event_row(at: &str, gutter: char, e: &Event, repeat: bool, color: bool, parti
     let details = details_text(&shown);
     let kind = format!("{:<18}", e.kind.as_str());
     let text = if repeat {
-        paint(color, Style::new().dimmed(), &format!("{at:>11} {gutter} {kind} {name:<28} repeated delivery, ignored"))
+        paint(
+            color,
+            Style::new().dimmed(),
+            &format!("{at:>11} {gutter} {kind} {name:<28} repeated delivery, ignored"),
+        )
     } else {
         format!(
             "{} {} {} {:<28} {}",
@@ -175,7 +202,13 @@ fn event_row(at: &str, gutter: char, e: &Event, repeat: bool, color: bool, parti
 }
 
 impl View for Timeline {
-    fn batch(&mut self, source: &str, _stem: &str, records: &[Analyzed], out: &mut dyn Write) -> Result<()> {
+    fn batch(
+        &mut self,
+        source: &str,
+        _stem: &str,
+        records: &[Analyzed],
+        out: &mut dyn Write,
+    ) -> Result<()> {
         let src = self.source_index(source);
         for r in records {
             let Some(e) = &r.normalized else { continue };
@@ -186,7 +219,11 @@ impl View for Timeline {
             let i = match self.index.get(id) {
                 Some(i) => *i,
                 None => {
-                    self.calls.push(CallEvents { state: CallState::new(id.to_owned(), e.vendor), events: Vec::new(), selected: false });
+                    self.calls.push(CallEvents {
+                        state: CallState::new(id.to_owned(), e.vendor),
+                        events: Vec::new(),
+                        selected: false,
+                    });
                     self.index.insert(id.to_owned(), self.calls.len() - 1);
                     self.calls.len() - 1
                 }
@@ -196,7 +233,13 @@ impl View for Timeline {
             let seq = call.events.len() as u64 + 1;
             let keep = self.filter.keeps_event(e);
             call.selected |= keep;
-            call.events.push(Held { source: src, line: r.line, event: e.clone(), seq, repeat });
+            call.events.push(Held {
+                source: src,
+                line: r.line,
+                event: e.clone(),
+                seq,
+                repeat,
+            });
             if self.follow && (self.filter.events.is_empty() || keep) {
                 let mut m = CallMatcher::new(&self.filter.calls);
                 if m.matches(id) {
@@ -214,7 +257,9 @@ impl View for Timeline {
             return Ok(());
         }
         let mut matcher = CallMatcher::new(&self.filter.calls);
-        let chosen: Vec<usize> = (0..self.calls.len()).filter(|i| self.calls[*i].selected && matcher.matches(&self.calls[*i].state.call_id)).collect();
+        let chosen: Vec<usize> = (0..self.calls.len())
+            .filter(|i| self.calls[*i].selected && matcher.matches(&self.calls[*i].state.call_id))
+            .collect();
         if let Some(msg) = matcher.ambiguity() {
             bail!(crate::config::UsageError(msg));
         }
@@ -230,9 +275,12 @@ impl View for Timeline {
                     vendor: call.state.vendor.id(),
                     events: events
                         .iter()
-                        .filter(|h| self.filter.events.is_empty() || self.filter.keeps_event(&h.event))
+                        .filter(|h| {
+                            self.filter.events.is_empty() || self.filter.keeps_event(&h.event)
+                        })
                         .map(|h| {
-                            let mut r = EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
+                            let mut r =
+                                EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
                             r.offset_ms = offset(call, &h.event);
                             r
                         })
@@ -248,7 +296,10 @@ impl View for Timeline {
         }
         self.writer.finish(out)?;
         if self.without_id > 0 {
-            eprintln!("callev: {} events carry no call id and belong to no call", thousands(self.without_id));
+            eprintln!(
+                "callev: {} events carry no call id and belong to no call",
+                thousands(self.without_id)
+            );
         }
         Ok(())
     }
@@ -266,13 +317,27 @@ impl Timeline {
             s.vendor,
             paint(c, outcome_style(s.outcome).bold(), s.outcome.as_str())
         )?;
-        let dur = |label: &str, v: Option<i64>| v.map(|ms| format!("{label} {}", human_duration(ms)));
+        let dur =
+            |label: &str, v: Option<i64>| v.map(|ms| format!("{label} {}", human_duration(ms)));
         let mut facts: Vec<String> = Vec::new();
         if let Some(t) = s.started_at {
             facts.push(format!("started {}", self.zone.format(t)));
         }
-        facts.extend([dur("ring", s.ring_ms), dur("talk", s.talk_ms), dur("hold", s.hold_ms.filter(|h| *h > 0)), dur("total", s.total_ms)].into_iter().flatten());
-        let repeats = if s.duplicates > 0 { format!(", {} repeated", s.duplicates) } else { String::new() };
+        facts.extend(
+            [
+                dur("ring", s.ring_ms),
+                dur("talk", s.talk_ms),
+                dur("hold", s.hold_ms.filter(|h| *h > 0)),
+                dur("total", s.total_ms),
+            ]
+            .into_iter()
+            .flatten(),
+        );
+        let repeats = if s.duplicates > 0 {
+            format!(", {} repeated", s.duplicates)
+        } else {
+            String::new()
+        };
         facts.push(format!("{} events{repeats}", s.events));
         if let Some(r) = &s.end_reason {
             facts.push(format!("end {}", safe(r)));
@@ -280,7 +345,15 @@ impl Timeline {
         writeln!(out, "  {}", facts.join(" · "))?;
         let timed = events.iter().any(|h| h.event.time.is_some());
         if !timed {
-            writeln!(out, "  {}", paint(c, Style::new().dimmed(), "times unknown: events in arrival order"))?;
+            writeln!(
+                out,
+                "  {}",
+                paint(
+                    c,
+                    Style::new().dimmed(),
+                    "times unknown: events in arrival order"
+                )
+            )?;
         }
         for a in &s.anomalies {
             writeln!(out, "  {} {a}", paint(c, Style::new().red(), "!"))?;
@@ -293,7 +366,15 @@ impl Timeline {
             let e = &h.event;
             if let (Some(p), Some(t)) = (previous, e.time) {
                 if t - p >= LONG_GAP_MS {
-                    writeln!(out, "{}", paint(c, Style::new().dimmed(), &format!("{:>11} ⋮ {}", "", human_duration(t - p))))?;
+                    writeln!(
+                        out,
+                        "{}",
+                        paint(
+                            c,
+                            Style::new().dimmed(),
+                            &format!("{:>11} ⋮ {}", "", human_duration(t - p))
+                        )
+                    )?;
                 }
             }
             previous = e.time.or(previous);
@@ -314,7 +395,11 @@ impl Timeline {
                 _ if on_hold => '│',
                 _ => ' ',
             };
-            writeln!(out, "{}", event_row(&at, gutter, e, h.repeat, c, &mut parties))?;
+            writeln!(
+                out,
+                "{}",
+                event_row(&at, gutter, e, h.repeat, c, &mut parties)
+            )?;
         }
         Ok(())
     }

@@ -26,7 +26,9 @@ struct Row<'a> {
     message: &'a str,
 }
 
-const HEADER: &[&str] = &["source", "line", "vendor", "event", "severity", "code", "path", "message"];
+const HEADER: &[&str] = &[
+    "source", "line", "vendor", "event", "severity", "code", "path", "message",
+];
 
 pub struct Validate {
     format: Format,
@@ -37,12 +39,23 @@ pub struct Validate {
 
 impl Validate {
     pub fn new(settings: &Settings) -> Validate {
-        Validate { format: settings.format, color: settings.color, writer: RecordWriter::new(settings.format, HEADER), started: false }
+        Validate {
+            format: settings.format,
+            color: settings.color,
+            writer: RecordWriter::new(settings.format, HEADER),
+            started: false,
+        }
     }
 }
 
 impl View for Validate {
-    fn batch(&mut self, source: &str, _stem: &str, records: &[Analyzed], out: &mut dyn Write) -> Result<()> {
+    fn batch(
+        &mut self,
+        source: &str,
+        _stem: &str,
+        records: &[Analyzed],
+        out: &mut dyn Write,
+    ) -> Result<()> {
         for r in records {
             for d in &r.diagnostics {
                 let row = Row {
@@ -59,7 +72,11 @@ impl View for Validate {
                     // One document with the summary: the findings stream first, the summary
                     // (known only at the end) follows.
                     Format::Json => {
-                        out.write_all(if self.started { b",\n" } else { b"{\"diagnostics\":[\n" })?;
+                        out.write_all(if self.started {
+                            b",\n"
+                        } else {
+                            b"{\"diagnostics\":[\n"
+                        })?;
                         self.started = true;
                         serde_json::to_writer(&mut *out, &row)?;
                     }
@@ -74,11 +91,19 @@ impl View for Validate {
                             (Some(v), None) => format!(" {v}"),
                             _ => String::new(),
                         };
-                        let path = if d.path.is_empty() { String::new() } else { format!(" {}", safe(&d.path)) };
+                        let path = if d.path.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" {}", safe(&d.path))
+                        };
                         writeln!(
                             out,
                             "{}: {}{}{}: {}",
-                            paint(self.color, Style::new().bold(), &format!("{}:{}", safe(source), r.line)),
+                            paint(
+                                self.color,
+                                Style::new().bold(),
+                                &format!("{}:{}", safe(source), r.line)
+                            ),
                             paint(self.color, style, &format!("{word}[{}]", d.code.as_str())),
                             what,
                             paint(self.color, Style::new().cyan(), &path),
@@ -110,7 +135,11 @@ impl View for Validate {
             }
             Format::Ndjson | Format::Csv => self.writer.finish(out)?,
             Format::Table => {
-                let warn = if t.warnings > 0 { format!(" ({} with warnings)", thousands(t.warnings)) } else { String::new() };
+                let warn = if t.warnings > 0 {
+                    format!(" ({} with warnings)", thousands(t.warnings))
+                } else {
+                    String::new()
+                };
                 let line = format!(
                     "checked {}: {} valid{warn}, {} invalid, {} unparseable, {} unknown vendor",
                     t.read_phrase(),
@@ -120,7 +149,19 @@ impl View for Validate {
                     thousands(t.unknown)
                 );
                 let ok = t.invalid + t.unparseable + t.unknown == 0;
-                writeln!(out, "{}", paint(self.color, if ok { Style::new().green() } else { Style::new().bold() }, &line))?;
+                writeln!(
+                    out,
+                    "{}",
+                    paint(
+                        self.color,
+                        if ok {
+                            Style::new().green()
+                        } else {
+                            Style::new().bold()
+                        },
+                        &line
+                    )
+                )?;
             }
         }
         Ok(())

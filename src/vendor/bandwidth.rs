@@ -13,30 +13,85 @@ const CALLBACK: &str = "callback";
 
 static ITEM_FIELDS: &[Field] = &[
     opt("id", Type::String, "the call event's id (not the call's)"),
-    opt("time", Type::Timestamp, "when the event occurred (ISO 8601 UTC; epoch ms from the single-event endpoint)"),
+    opt(
+        "time",
+        Type::Timestamp,
+        "when the event occurred (ISO 8601 UTC; epoch ms from the single-event endpoint)",
+    ),
     opt("name", Type::String, "the event's name"),
-    opt("data", Type::String, "data about the event: plain text or JSON inside the string"),
+    opt(
+        "data",
+        Type::String,
+        "data about the event: plain text or JSON inside the string",
+    ),
 ];
 
-const CAUSES: &[&str] = &["NORMAL_CLEARING", "USER_BUSY", "CALL_REJECTED", "NO_ANSWER", "ORIGINATOR_CANCEL", "UNALLOCATED_NUMBER", "NORMAL_TEMPORARY_FAILURE", "NO_USER_RESPONSE"];
+const CAUSES: &[&str] = &[
+    "NORMAL_CLEARING",
+    "USER_BUSY",
+    "CALL_REJECTED",
+    "NO_ANSWER",
+    "ORIGINATOR_CANCEL",
+    "UNALLOCATED_NUMBER",
+    "NORMAL_TEMPORARY_FAILURE",
+    "NO_USER_RESPONSE",
+];
 
 static CB: &[Field] = &[
     req("eventType", Type::String, "the callback's event"),
     req("callId", Type::String, "the call's id"),
-    opt("callUri", Type::String, "the call's resource URI (.../v1/users/{userId}/calls/{callId})"),
+    opt(
+        "callUri",
+        Type::String,
+        "the call's resource URI (.../v1/users/{userId}/calls/{callId})",
+    ),
     opt("from", Type::String, "the caller's number"),
     opt("to", Type::String, "the called number"),
     opt("callState", Type::String, "the call's state"),
-    req("time", Type::Timestamp, "when the event occurred (ISO 8601)"),
+    req(
+        "time",
+        Type::Timestamp,
+        "when the event occurred (ISO 8601)",
+    ),
 ];
 /// Recording callbacks carry start and end times instead of `time`.
-static CB_UNTIMED: &[Field] = &[CB[0], CB[1], CB[2], CB[3], CB[4], CB[5], opt("time", Type::Timestamp, "when the event occurred (ISO 8601)")];
+static CB_UNTIMED: &[Field] = &[
+    CB[0],
+    CB[1],
+    CB[2],
+    CB[3],
+    CB[4],
+    CB[5],
+    opt(
+        "time",
+        Type::Timestamp,
+        "when the event occurred (ISO 8601)",
+    ),
+];
 /// Conference callbacks are about a conference, not one call.
-static CB_CONFERENCE: &[Field] = &[CB[0], opt("callId", Type::String, "the call's id, for a member"), opt("conferenceId", Type::String, "the conference's id"), opt("time", Type::Timestamp, "when the event occurred (ISO 8601)")];
+static CB_CONFERENCE: &[Field] = &[
+    CB[0],
+    opt("callId", Type::String, "the call's id, for a member"),
+    opt("conferenceId", Type::String, "the conference's id"),
+    opt(
+        "time",
+        Type::Timestamp,
+        "when the event occurred (ISO 8601)",
+    ),
+];
 
 macro_rules! item {
     ($name:expr, $kind:ident, $doc:expr) => {
-        EventSpec { name: $name, form: ITEM, kind: EventKind::$kind, doc: $doc, common: &[], fields: ITEM_FIELDS, origin: Origin::Documented, complete: true }
+        EventSpec {
+            name: $name,
+            form: ITEM,
+            kind: EventKind::$kind,
+            doc: $doc,
+            common: &[],
+            fields: ITEM_FIELDS,
+            origin: Origin::Documented,
+            complete: true,
+        }
     };
 }
 macro_rules! callback {
@@ -48,7 +103,11 @@ macro_rules! callback {
 pub static EVENTS: &[EventSpec] = &[
     item!("create", Started, "the call was created"),
     item!("answer", Answered, "the call was answered"),
-    item!("hangup", Ended, "the call hung up; data is the hangup cause"),
+    item!(
+        "hangup",
+        Ended,
+        "the call hung up; data is the hangup cause"
+    ),
     item!("reject", Failed, "the call was rejected"),
     item!("timeout", Failed, "the call was not answered in time"),
     item!("playback", Media, "audio playback; data is start or done"),
@@ -57,39 +116,138 @@ pub static EVENTS: &[EventSpec] = &[
     item!("gather", Dtmf, "digits were gathered"),
     item!("recording", Recording, "recording started or stopped"),
     item!("transfer", Transfer, "the call was transferred"),
-    item!("CHANNEL_EXECUTE", Other, "the switch ran an application; data is JSON"),
-    item!("CHANNEL_EXECUTE_COMPLETE", Other, "a switch application completed; data is JSON"),
+    item!(
+        "CHANNEL_EXECUTE",
+        Other,
+        "the switch ran an application; data is JSON"
+    ),
+    item!(
+        "CHANNEL_EXECUTE_COMPLETE",
+        Other,
+        "a switch application completed; data is JSON"
+    ),
     callback!("incomingcall", Started, "a call arrived", CB, [], true),
     callback!("answer", Answered, "the call was answered", CB, [], true),
-    callback!("hangup", Ended, "the call hung up", CB, [
-        req("cause", Type::String, "the hangup cause").values(Values::OneOf { values: CAUSES, explicit: false }),
-    ], true),
-    callback!("timeout", Failed, "the call was not answered in time", CB, [], true),
-    callback!("playback", Media, "audio playback started or finished", CB, [
-        req("status", Type::String, "started or done").values(Values::OneOf { values: &["started", "done"], explicit: false }),
-    ], true),
-    callback!("speak", Media, "text to speech started or finished", CB, [
-        req("status", Type::String, "started or done").values(Values::OneOf { values: &["started", "done"], explicit: false }),
-    ], true),
-    callback!("dtmf", Dtmf, "a DTMF digit arrived", CB, [
-        req("dtmfDigit", Type::String, "the digit").values(Values::Dtmf { explicit: false }),
-    ], true),
-    callback!("gather", Dtmf, "digits were gathered", CB, [
-        opt("digits", Type::String, "the digits gathered"),
-        opt("reason", Type::String, "why the gather ended"),
-        opt("state", Type::String, "the gather's state"),
-    ], true),
-    callback!("recording", Recording, "a recording changed state", CB_UNTIMED, [
-        opt("recordingId", Type::String, "the recording's id"),
-        opt("status", Type::String, "the recording's status"),
-        opt("startTime", Type::Timestamp, "when recording started"),
-        opt("endTime", Type::Timestamp, "when recording ended"),
-    ], true),
-    callback!("transcription", Recording, "a transcription is ready", CB_UNTIMED, [], false),
-    callback!("conference", Other, "a conference changed state", CB_CONFERENCE, [], false),
-    callback!("conference-member", Other, "a conference member changed state", CB_CONFERENCE, [], false),
-    callback!("conference-playback", Media, "conference playback", CB_CONFERENCE, [], false),
-    callback!("conference-speak", Media, "conference text to speech", CB_CONFERENCE, [], false),
+    callback!(
+        "hangup",
+        Ended,
+        "the call hung up",
+        CB,
+        [
+            req("cause", Type::String, "the hangup cause").values(Values::OneOf {
+                values: CAUSES,
+                explicit: false
+            }),
+        ],
+        true
+    ),
+    callback!(
+        "timeout",
+        Failed,
+        "the call was not answered in time",
+        CB,
+        [],
+        true
+    ),
+    callback!(
+        "playback",
+        Media,
+        "audio playback started or finished",
+        CB,
+        [
+            req("status", Type::String, "started or done").values(Values::OneOf {
+                values: &["started", "done"],
+                explicit: false
+            }),
+        ],
+        true
+    ),
+    callback!(
+        "speak",
+        Media,
+        "text to speech started or finished",
+        CB,
+        [
+            req("status", Type::String, "started or done").values(Values::OneOf {
+                values: &["started", "done"],
+                explicit: false
+            }),
+        ],
+        true
+    ),
+    callback!(
+        "dtmf",
+        Dtmf,
+        "a DTMF digit arrived",
+        CB,
+        [req("dtmfDigit", Type::String, "the digit").values(Values::Dtmf { explicit: false }),],
+        true
+    ),
+    callback!(
+        "gather",
+        Dtmf,
+        "digits were gathered",
+        CB,
+        [
+            opt("digits", Type::String, "the digits gathered"),
+            opt("reason", Type::String, "why the gather ended"),
+            opt("state", Type::String, "the gather's state"),
+        ],
+        true
+    ),
+    callback!(
+        "recording",
+        Recording,
+        "a recording changed state",
+        CB_UNTIMED,
+        [
+            opt("recordingId", Type::String, "the recording's id"),
+            opt("status", Type::String, "the recording's status"),
+            opt("startTime", Type::Timestamp, "when recording started"),
+            opt("endTime", Type::Timestamp, "when recording ended"),
+        ],
+        true
+    ),
+    callback!(
+        "transcription",
+        Recording,
+        "a transcription is ready",
+        CB_UNTIMED,
+        [],
+        false
+    ),
+    callback!(
+        "conference",
+        Other,
+        "a conference changed state",
+        CB_CONFERENCE,
+        [],
+        false
+    ),
+    callback!(
+        "conference-member",
+        Other,
+        "a conference member changed state",
+        CB_CONFERENCE,
+        [],
+        false
+    ),
+    callback!(
+        "conference-playback",
+        Media,
+        "conference playback",
+        CB_CONFERENCE,
+        [],
+        false
+    ),
+    callback!(
+        "conference-speak",
+        Media,
+        "conference text to speech",
+        CB_CONFERENCE,
+        [],
+        false
+    ),
 ];
 
 fn spec(form: &str, name: &str) -> Option<&'static EventSpec> {
@@ -105,29 +263,49 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
     let name = obj.get_str("eventType")?;
     let uri = obj.get_str("callUri").filter(|u| is_call_uri(u));
     // Bandwidth's v2 callbacks (eventTime, callUrl, accountId) are a different format.
-    if uri.is_none() && obj.get("time").is_none() && (obj.get("eventTime").is_some() || obj.get("callUrl").is_some()) {
+    if uri.is_none()
+        && obj.get("time").is_none()
+        && (obj.get("eventTime").is_some() || obj.get("callUrl").is_some())
+    {
         return None;
     }
     let found = spec(CALLBACK, name);
     let reason = match (found.is_some(), uri.is_some()) {
-        (true, true) => format!("eventType {name:?} is a Catapult callback name and callUri is a Catapult call URI"),
+        (true, true) => format!(
+            "eventType {name:?} is a Catapult callback name and callUri is a Catapult call URI"
+        ),
         (true, false) => format!("eventType {name:?} is a Catapult callback name"),
-        (false, true) => format!("callUri is a Catapult call URI (eventType {name:?} is not a documented callback)"),
+        (false, true) => format!(
+            "callUri is a Catapult call URI (eventType {name:?} is not a documented callback)"
+        ),
         (false, false) => return None,
     };
-    Some(Recognised { vendor: Vendor::Bandwidth, event: Some(name.to_owned()), spec: found, reason })
+    Some(Recognised {
+        vendor: Vendor::Bandwidth,
+        event: Some(name.to_owned()),
+        spec: found,
+        reason,
+    })
 }
 
 /// An item of the call-events list: keys within `{id, time, name, data}` and a `name` that is
 /// not a Voximplant `Call.*` name. The weakest sign, tried last.
 pub fn recognise_item(obj: &Json) -> Option<Recognised> {
     let fields = obj.fields()?;
-    let within = fields.iter().all(|(k, _)| matches!(k.as_ref(), "id" | "time" | "name" | "data"));
-    if !within || (obj.get("name").is_none() && obj.get("time").is_none()) || obj.get("data").is_some_and(Json::is_obj) {
+    let within = fields
+        .iter()
+        .all(|(k, _)| matches!(k.as_ref(), "id" | "time" | "name" | "data"));
+    if !within
+        || (obj.get("name").is_none() && obj.get("time").is_none())
+        || obj.get("data").is_some_and(Json::is_obj)
+    {
         return None;
     }
     let name = obj.get("name");
-    if name.and_then(Json::str).is_some_and(|n| n.starts_with("Call.")) {
+    if name
+        .and_then(Json::str)
+        .is_some_and(|n| n.starts_with("Call."))
+    {
         return None;
     }
     let event = name.and_then(Json::str).map(str::to_owned);
@@ -145,10 +323,20 @@ pub fn recognise_forced(obj: &Json) -> Recognised {
         return r;
     }
     if let Some(name) = obj.get_str("eventType") {
-        return Recognised { vendor: Vendor::Bandwidth, event: Some(name.to_owned()), spec: None, reason: "eventType names the callback".to_owned() };
+        return Recognised {
+            vendor: Vendor::Bandwidth,
+            event: Some(name.to_owned()),
+            spec: None,
+            reason: "eventType names the callback".to_owned(),
+        };
     }
     let event = obj.get_str("name").map(str::to_owned);
-    Recognised { vendor: Vendor::Bandwidth, event, spec: None, reason: "read as a call-events list item".to_owned() }
+    Recognised {
+        vendor: Vendor::Bandwidth,
+        event,
+        spec: None,
+        reason: "read as a call-events list item".to_owned(),
+    }
 }
 
 fn item_shape() -> &'static EventSpec {
@@ -160,12 +348,23 @@ pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnost
     match rec.spec {
         Some(spec) => super::schema::check_fields(spec, obj, base, out),
         None if is_callback => {
-            let Some(t) = obj.get("eventType") else { return };
+            let Some(t) = obj.get("eventType") else {
+                return;
+            };
             if t.str().is_none() {
-                out.push(Diagnostic::error(Code::WrongType, format!("{base}/eventType"), format!("expected string, found {} {}", t.type_name(), t.preview())));
+                out.push(Diagnostic::error(
+                    Code::WrongType,
+                    format!("{base}/eventType"),
+                    format!("expected string, found {} {}", t.type_name(), t.preview()),
+                ));
                 return;
             }
-            super::unknown_event(rec, &format!("{base}/eventType"), "a documented Catapult callback", out);
+            super::unknown_event(
+                rec,
+                &format!("{base}/eventType"),
+                "a documented Catapult callback",
+                out,
+            );
         }
         None => {
             super::schema::check_fields(item_shape(), obj, base, out);
@@ -179,7 +378,11 @@ pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnost
     if rec.spec.is_some_and(|s| s.form == CALLBACK) {
         if let (Some(id), Some(uri)) = (obj.get_str("callId"), obj.get_str("callUri")) {
             if is_call_uri(uri) && !uri.trim_end_matches('/').ends_with(id) {
-                out.push(Diagnostic::warning(Code::Inconsistent, format!("{base}/callUri"), format!("callUri names another call than callId {id:?}")));
+                out.push(Diagnostic::warning(
+                    Code::Inconsistent,
+                    format!("{base}/callUri"),
+                    format!("callUri names another call than callId {id:?}"),
+                ));
             }
         }
     }
@@ -208,13 +411,20 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
         details.str("to", obj.get_str("to"));
         details.str("cause", obj.get_str("cause"));
         details.str("status", obj.get_str("status"));
-        details.str("digit", obj.get_str("dtmfDigit").or_else(|| obj.get_str("digits")));
+        details.str(
+            "digit",
+            obj.get_str("dtmfDigit").or_else(|| obj.get_str("digits")),
+        );
         details.str("reason", obj.get_str("reason"));
         details.str("recording_id", obj.get_str("recordingId"));
         outcome = obj.get_str("cause").and_then(cause_outcome);
     } else if let Some(data) = obj.get_str("data") {
         let trimmed = data.trim_start();
-        let decoded = if trimmed.starts_with('{') || trimmed.starts_with('[') { serde_json::from_str::<serde_json::Value>(data).ok() } else { None };
+        let decoded = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            serde_json::from_str::<serde_json::Value>(data).ok()
+        } else {
+            None
+        };
         match (decoded, name) {
             (Some(v), _) => {
                 if let Some(app) = v.get("applicationName").and_then(|a| a.as_str()) {
@@ -227,7 +437,9 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
                 outcome = cause_outcome(data);
             }
             (None, "dtmf" | "gather") => details.str("digit", Some(data)),
-            (None, "playback" | "speak" | "recording" | "transfer") => details.str("status", Some(data)),
+            (None, "playback" | "speak" | "recording" | "transfer") => {
+                details.str("status", Some(data))
+            }
             (None, _) if !data.is_empty() => details.str("data", Some(data)),
             _ => {}
         }
@@ -246,6 +458,19 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
     } else {
         Some(ctx.stem.to_owned())
     };
-    let time = obj.get("time").or_else(|| obj.get("startTime")).and_then(|t| crate::time::from_json(t, 0));
-    Event { vendor: Vendor::Bandwidth, event: rec.event.clone(), kind, call_id, time, time_source: None, call_started: None, outcome, details }
+    let time = obj
+        .get("time")
+        .or_else(|| obj.get("startTime"))
+        .and_then(|t| crate::time::from_json(t, 0));
+    Event {
+        vendor: Vendor::Bandwidth,
+        event: rec.event.clone(),
+        kind,
+        call_id,
+        time,
+        time_source: None,
+        call_started: None,
+        outcome,
+        details,
+    }
 }

@@ -26,7 +26,12 @@ pub enum Vendor {
 }
 
 impl Vendor {
-    pub const ALL: [Vendor; 4] = [Vendor::Workonflow, Vendor::Xelion, Vendor::Voximplant, Vendor::Bandwidth];
+    pub const ALL: [Vendor; 4] = [
+        Vendor::Workonflow,
+        Vendor::Xelion,
+        Vendor::Voximplant,
+        Vendor::Bandwidth,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -37,14 +42,12 @@ impl Vendor {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Vendor> {
-        Vendor::ALL.into_iter().find(|v| v.id() == s)
-    }
-
     /// What the vendor's documents describe, for `callev schema`.
     pub fn title(self) -> &'static str {
         match self {
-            Vendor::Workonflow => "Workonflow call webhooks (bot REST API, 2018, and later revisions)",
+            Vendor::Workonflow => {
+                "Workonflow call webhooks (bot REST API, 2018, and later revisions)"
+            }
             Vendor::Xelion => "Xelion CallEvent notifications (WebSocket API)",
             Vendor::Voximplant => "Voximplant VoxEngine CallEvents (typings v13 and newer)",
             Vendor::Bandwidth => "Bandwidth Catapult v1 call events (list items and callbacks)",
@@ -109,57 +112,113 @@ pub struct Detected<'r, 'a> {
 
 /// Keys an envelope holds its event under, and the keys of the time beside it.
 const ENVELOPE_KEYS: [&str; 4] = ["payload", "body", "event", "data"];
-const ENVELOPE_TIME_KEYS: [&str; 6] = ["receivedAt", "received_at", "timestamp", "@timestamp", "ts", "time"];
+const ENVELOPE_TIME_KEYS: [&str; 6] = [
+    "receivedAt",
+    "received_at",
+    "timestamp",
+    "@timestamp",
+    "ts",
+    "time",
+];
 
 /// Vendors in the order their signs are tried: the strong signs first; Bandwidth's list items
 /// (an object whose keys are within `{id, time, name, data}`) are the weakest and come last,
 /// after envelopes.
-const ORDER: [Vendor; 4] = [Vendor::Xelion, Vendor::Workonflow, Vendor::Voximplant, Vendor::Bandwidth];
+const ORDER: [Vendor; 4] = [
+    Vendor::Xelion,
+    Vendor::Workonflow,
+    Vendor::Voximplant,
+    Vendor::Bandwidth,
+];
 
 /// Detect the vendor of one record. `forced` skips detection (`--vendor`).
-pub fn detect<'r, 'a>(record: &'r Json<'a>, forced: Option<Vendor>, naive_offset: i32) -> Result<Detected<'r, 'a>, String> {
+pub fn detect<'r, 'a>(
+    record: &'r Json<'a>,
+    forced: Option<Vendor>,
+    naive_offset: i32,
+) -> Result<Detected<'r, 'a>, String> {
     if !record.is_obj() {
         return Err(format!("{} is not an event object", record.preview()));
     }
     if let Some(vendor) = forced {
         if let Some(rec) = vendor.recognise(record) {
-            return Ok(Detected { rec, payload: record, path: String::new(), envelope_time: None });
+            return Ok(Detected {
+                rec,
+                payload: record,
+                path: String::new(),
+                envelope_time: None,
+            });
         }
         if let Some(d) = unwrap_envelope(record, Some(vendor), naive_offset, 0) {
             return Ok(d);
         }
         let mut rec = vendor.recognise_forced(record);
         rec.reason = format!("--vendor {vendor}: {}", rec.reason);
-        return Ok(Detected { rec, payload: record, path: String::new(), envelope_time: None });
+        return Ok(Detected {
+            rec,
+            payload: record,
+            path: String::new(),
+            envelope_time: None,
+        });
     }
     for vendor in ORDER {
         if let Some(rec) = vendor.recognise(record) {
-            return Ok(Detected { rec, payload: record, path: String::new(), envelope_time: None });
+            return Ok(Detected {
+                rec,
+                payload: record,
+                path: String::new(),
+                envelope_time: None,
+            });
         }
     }
     if let Some(d) = unwrap_envelope(record, None, naive_offset, 0) {
         return Ok(d);
     }
     if let Some(rec) = bandwidth::recognise_item(record) {
-        return Ok(Detected { rec, payload: record, path: String::new(), envelope_time: None });
+        return Ok(Detected {
+            rec,
+            payload: record,
+            path: String::new(),
+            envelope_time: None,
+        });
     }
     Err(no_vendor_reason(record))
 }
 
-fn unwrap_envelope<'r, 'a>(record: &'r Json<'a>, forced: Option<Vendor>, naive_offset: i32, depth: u8) -> Option<Detected<'r, 'a>> {
+fn unwrap_envelope<'r, 'a>(
+    record: &'r Json<'a>,
+    forced: Option<Vendor>,
+    naive_offset: i32,
+    depth: u8,
+) -> Option<Detected<'r, 'a>> {
     if depth > 2 {
         return None;
     }
     for key in ENVELOPE_KEYS {
-        let Some(inner) = record.get(key).filter(|v| v.is_obj()) else { continue };
+        let Some(inner) = record.get(key).filter(|v| v.is_obj()) else {
+            continue;
+        };
         let found = match forced {
             Some(v) => v.recognise(inner),
-            None => ORDER.iter().find_map(|v| v.recognise(inner)).or_else(|| bandwidth::recognise_item(inner)),
+            None => ORDER
+                .iter()
+                .find_map(|v| v.recognise(inner))
+                .or_else(|| bandwidth::recognise_item(inner)),
         };
-        let time = || ENVELOPE_TIME_KEYS.iter().find_map(|k| record.get(k)).and_then(|t| crate::time::from_json(t, naive_offset));
+        let time = || {
+            ENVELOPE_TIME_KEYS
+                .iter()
+                .find_map(|k| record.get(k))
+                .and_then(|t| crate::time::from_json(t, naive_offset))
+        };
         if let Some(rec) = found {
             let reason = format!("in an envelope under `{key}`: {}", rec.reason);
-            return Some(Detected { rec: Recognised { reason, ..rec }, payload: inner, path: format!("/{key}"), envelope_time: time() });
+            return Some(Detected {
+                rec: Recognised { reason, ..rec },
+                payload: inner,
+                path: format!("/{key}"),
+                envelope_time: time(),
+            });
         }
         if let Some(mut d) = unwrap_envelope(inner, forced, naive_offset, depth + 1) {
             d.path = format!("/{key}{}", d.path);
@@ -179,9 +238,18 @@ fn no_vendor_reason(record: &Json) -> String {
         };
     }
     if let Some(n) = record.get("name") {
-        return format!("name {} does not start with `Call.` and the keys are not only id, time, name, data", n.preview());
+        return format!(
+            "name {} does not start with `Call.` and the keys are not only id, time, name, data",
+            n.preview()
+        );
     }
-    let keys: Vec<&str> = record.fields().unwrap_or_default().iter().map(|(k, _)| k.as_ref()).take(6).collect();
+    let keys: Vec<&str> = record
+        .fields()
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, _)| k.as_ref())
+        .take(6)
+        .collect();
     if keys.is_empty() {
         "an empty object".to_owned()
     } else {
@@ -238,7 +306,11 @@ pub fn find_spec(specs: &'static [EventSpec], name: &str) -> Option<&'static Eve
 pub fn unknown_event(rec: &Recognised, path: &str, what: &str, out: &mut Vec<Diagnostic>) {
     use crate::diagnostic::Code;
     let name = rec.event.as_deref().unwrap_or("(none)");
-    out.push(Diagnostic::warning(Code::UnknownEvent, path, format!("{name:?} is not {what}; its fields are not checked")));
+    out.push(Diagnostic::warning(
+        Code::UnknownEvent,
+        path,
+        format!("{name:?} is not {what}; its fields are not checked"),
+    ));
 }
 
 /// A string field of the payload, owned, for the normalized event.

@@ -10,7 +10,6 @@ use crate::json::{pointer_token, Json};
 pub enum Type {
     String,
     Number,
-    Integer,
     Boolean,
     Object,
     /// Any JSON value, or none (Voximplant's `call` host object).
@@ -36,7 +35,6 @@ impl Type {
         match self {
             Type::String => "string",
             Type::Number => "number",
-            Type::Integer => "integer",
             Type::Boolean => "boolean",
             Type::Object => "object",
             Type::Any => "any",
@@ -57,9 +55,14 @@ pub enum Values {
     Any,
     /// One of these. `explicit`: the document closes the set (an error outside it) or only
     /// names examples (a warning).
-    OneOf { values: &'static [&'static str], explicit: bool },
+    OneOf {
+        values: &'static [&'static str],
+        explicit: bool,
+    },
     /// Each character one of `0-9 * #` (and `A-D` with a warning unless `explicit`).
-    Dtmf { explicit: bool },
+    Dtmf {
+        explicit: bool,
+    },
     /// A 24-hex MongoDB ObjectId (warning otherwise).
     ObjectId,
     /// A UUID (warning otherwise).
@@ -82,12 +85,28 @@ pub struct Field {
 
 /// A required field.
 pub const fn req(name: &'static str, ty: Type, doc: &'static str) -> Field {
-    Field { name, ty, required: true, nullable: false, unit: None, values: Values::Any, doc }
+    Field {
+        name,
+        ty,
+        required: true,
+        nullable: false,
+        unit: None,
+        values: Values::Any,
+        doc,
+    }
 }
 
 /// An optional field.
 pub const fn opt(name: &'static str, ty: Type, doc: &'static str) -> Field {
-    Field { name, ty, required: false, nullable: false, unit: None, values: Values::Any, doc }
+    Field {
+        name,
+        ty,
+        required: false,
+        nullable: false,
+        unit: None,
+        values: Values::Any,
+        doc,
+    }
 }
 
 impl Field {
@@ -144,7 +163,11 @@ impl EventSpec {
 /// Check an object against a field table; findings get `base` (a JSON Pointer) before each key.
 pub fn check_fields(spec: &EventSpec, obj: &Json, base: &str, out: &mut Vec<Diagnostic>) {
     let Some(members) = obj.fields() else {
-        out.push(Diagnostic::error(Code::WrongType, base, format!("expected an object, found {}", obj.type_name())));
+        out.push(Diagnostic::error(
+            Code::WrongType,
+            base,
+            format!("expected an object, found {}", obj.type_name()),
+        ));
         return;
     };
     for field in spec.all_fields() {
@@ -153,7 +176,11 @@ pub fn check_fields(spec: &EventSpec, obj: &Json, base: &str, out: &mut Vec<Diag
             None if field.required => out.push(Diagnostic::error(
                 Code::MissingField,
                 path(),
-                format!("required field `{}` is missing (expected {})", field.name, field.ty.describe()),
+                format!(
+                    "required field `{}` is missing (expected {})",
+                    field.name,
+                    field.ty.describe()
+                ),
             )),
             None => {}
             Some(value) => check_value(field, value, &path(), out),
@@ -186,7 +213,12 @@ fn wrong_type(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagnostic>
         path,
         match value {
             Json::Null => format!("expected {}, found null", field.ty.describe()),
-            _ => format!("expected {}, found {} {}", field.ty.describe(), value.type_name(), value.preview()),
+            _ => format!(
+                "expected {}, found {} {}",
+                field.ty.describe(),
+                value.type_name(),
+                value.preview()
+            ),
         },
     ));
 }
@@ -209,12 +241,16 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
     let type_ok = match field.ty {
         Type::String | Type::LocalDateTime => value.str().is_some(),
         Type::Number => value.num().is_some(),
-        Type::Integer | Type::EpochMillis => value.num().and_then(|n| n.as_i64()).is_some(),
+        Type::EpochMillis => value.num().and_then(|n| n.as_i64()).is_some(),
         Type::Boolean => matches!(value, Json::Bool(_)),
         Type::Object => value.is_obj(),
         Type::Any => true,
-        Type::StringMap => value.fields().is_some_and(|m| m.iter().all(|(_, v)| v.str().is_some())),
-        Type::NumberArray => matches!(value, Json::Arr(items) if items.iter().all(|i| i.num().is_some())),
+        Type::StringMap => value
+            .fields()
+            .is_some_and(|m| m.iter().all(|(_, v)| v.str().is_some())),
+        Type::NumberArray => {
+            matches!(value, Json::Arr(items) if items.iter().all(|i| i.num().is_some()))
+        }
         Type::Timestamp => value.str().is_some() || value.num().is_some(),
         Type::NumericString => value.str().is_some(),
         Type::Digit => value.str().is_some() || value.num().is_some(),
@@ -224,21 +260,44 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
     }
     // Values the type admits but the field does not.
     match field.ty {
-        Type::Timestamp | Type::LocalDateTime | Type::EpochMillis => {
-            if crate::time::from_json(value, 0).is_none() {
-                bad_value(true, path, format!("expected {}, found {} that is not a time", field.ty.describe(), value.preview()), out);
-            }
+        Type::Timestamp | Type::LocalDateTime | Type::EpochMillis
+            if crate::time::from_json(value, 0).is_none() =>
+        {
+            bad_value(
+                true,
+                path,
+                format!(
+                    "expected {}, found {} that is not a time",
+                    field.ty.describe(),
+                    value.preview()
+                ),
+                out,
+            );
         }
         Type::NumericString => {
             let s = value.str().unwrap_or_default();
             if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-                bad_value(true, path, format!("expected a whole number of {} in a string, found {}", field.unit.unwrap_or("units"), value.preview()), out);
+                bad_value(
+                    true,
+                    path,
+                    format!(
+                        "expected a whole number of {} in a string, found {}",
+                        field.unit.unwrap_or("units"),
+                        value.preview()
+                    ),
+                    out,
+                );
             }
         }
         Type::Digit => {
             if let Some(n) = value.num() {
                 if !matches!(n.as_i64(), Some(0..=9)) {
-                    bad_value(true, path, format!("expected a DTMF digit, found {}", value.preview()), out);
+                    bad_value(
+                        true,
+                        path,
+                        format!("expected a DTMF digit, found {}", value.preview()),
+                        out,
+                    );
                 }
             }
         }
@@ -249,30 +308,60 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
         Values::OneOf { values, explicit } => {
             if let Some(s) = value.str() {
                 if !values.contains(&s) {
-                    let what = if explicit { "one of" } else { "a documented value such as" };
-                    bad_value(explicit, path, format!("expected {what} {}, found {}", values.join(", "), value.preview()), out);
+                    let what = if explicit {
+                        "one of"
+                    } else {
+                        "a documented value such as"
+                    };
+                    bad_value(
+                        explicit,
+                        path,
+                        format!(
+                            "expected {what} {}, found {}",
+                            values.join(", "),
+                            value.preview()
+                        ),
+                        out,
+                    );
                 }
             }
         }
         Values::Dtmf { explicit } => {
             if let Some(s) = value.str() {
-                let digits_ok = !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#');
+                let digits_ok = !s.is_empty()
+                    && s.chars()
+                        .all(|c| c.is_ascii_digit() || c == '*' || c == '#');
                 if !digits_ok {
-                    bad_value(explicit, path, format!("expected DTMF tones 0-9, * or #, found {}", value.preview()), out);
+                    bad_value(
+                        explicit,
+                        path,
+                        format!("expected DTMF tones 0-9, * or #, found {}", value.preview()),
+                        out,
+                    );
                 }
             }
         }
         Values::ObjectId => {
             if let Some(s) = value.str() {
                 if !(s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit())) {
-                    bad_value(false, path, format!("expected a 24-hex ObjectId, found {}", value.preview()), out);
+                    bad_value(
+                        false,
+                        path,
+                        format!("expected a 24-hex ObjectId, found {}", value.preview()),
+                        out,
+                    );
                 }
             }
         }
         Values::Uuid => {
             if let Some(s) = value.str() {
                 if !is_uuid(s) {
-                    bad_value(false, path, format!("expected a UUID, found {}", value.preview()), out);
+                    bad_value(
+                        false,
+                        path,
+                        format!("expected a UUID, found {}", value.preview()),
+                        out,
+                    );
                 }
             }
         }
@@ -282,7 +371,12 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
                 _ => value.num().is_some_and(|n| n.as_f64() < 0.0),
             };
             if negative {
-                bad_value(false, path, format!("expected zero or more, found {}", value.preview()), out);
+                bad_value(
+                    false,
+                    path,
+                    format!("expected zero or more, found {}", value.preview()),
+                    out,
+                );
             }
         }
     }
@@ -305,7 +399,10 @@ mod tests {
         req("id", Type::String, "an id"),
         opt("n", Type::Number, "a number").values(Values::NonNegative),
         opt("tone", Type::String, "a tone").values(Values::Dtmf { explicit: true }),
-        opt("state", Type::String, "a state").values(Values::OneOf { values: &["A", "B"], explicit: false }),
+        opt("state", Type::String, "a state").values(Values::OneOf {
+            values: &["A", "B"],
+            explicit: false,
+        }),
     ];
     static SPEC: EventSpec = EventSpec {
         name: "test",
@@ -322,19 +419,42 @@ mod tests {
         let v = Json::parse(text.as_bytes()).unwrap();
         let mut out = Vec::new();
         check_fields(&SPEC, &v, "/p", &mut out);
-        out.into_iter().map(|d| (d.code, d.path, d.severity)).collect()
+        out.into_iter()
+            .map(|d| (d.code, d.path, d.severity))
+            .collect()
     }
 
     #[test]
     fn each_kind_of_finding() {
         use crate::diagnostic::Severity::*;
         assert!(codes(r#"{"id":"x","n":3,"tone":"*1#","state":"A"}"#).is_empty());
-        assert_eq!(codes(r#"{}"#), vec![(Code::MissingField, "/p/id".into(), Error)]);
-        assert_eq!(codes(r#"{"id":5}"#), vec![(Code::WrongType, "/p/id".into(), Error)]);
-        assert_eq!(codes(r#"{"id":"x","n":-1}"#), vec![(Code::BadValue, "/p/n".into(), Warning)]);
-        assert_eq!(codes(r#"{"id":"x","tone":"x"}"#), vec![(Code::BadValue, "/p/tone".into(), Error)]);
-        assert_eq!(codes(r#"{"id":"x","state":"C"}"#), vec![(Code::BadValue, "/p/state".into(), Warning)]);
-        assert_eq!(codes(r#"{"id":"x","a/b":1}"#), vec![(Code::UnknownField, "/p/a~1b".into(), Warning)]);
-        assert_eq!(codes(r#"{"id":"x","id":"y"}"#), vec![(Code::Inconsistent, "/p/id".into(), Warning)]);
+        assert_eq!(
+            codes(r#"{}"#),
+            vec![(Code::MissingField, "/p/id".into(), Error)]
+        );
+        assert_eq!(
+            codes(r#"{"id":5}"#),
+            vec![(Code::WrongType, "/p/id".into(), Error)]
+        );
+        assert_eq!(
+            codes(r#"{"id":"x","n":-1}"#),
+            vec![(Code::BadValue, "/p/n".into(), Warning)]
+        );
+        assert_eq!(
+            codes(r#"{"id":"x","tone":"x"}"#),
+            vec![(Code::BadValue, "/p/tone".into(), Error)]
+        );
+        assert_eq!(
+            codes(r#"{"id":"x","state":"C"}"#),
+            vec![(Code::BadValue, "/p/state".into(), Warning)]
+        );
+        assert_eq!(
+            codes(r#"{"id":"x","a/b":1}"#),
+            vec![(Code::UnknownField, "/p/a~1b".into(), Warning)]
+        );
+        assert_eq!(
+            codes(r#"{"id":"x","id":"y"}"#),
+            vec![(Code::Inconsistent, "/p/id".into(), Warning)]
+        );
     }
 }

@@ -15,33 +15,88 @@ fn findings(text: &str) -> Vec<(Code, Severity, String)> {
     let d = detect(&v, None, 0).unwrap();
     let mut out = Vec::new();
     validate(&d, &mut out);
-    out.into_iter().map(|d| (d.code, d.severity, d.path)).collect()
+    out.into_iter()
+        .map(|d| (d.code, d.severity, d.path))
+        .collect()
 }
 
 fn normalized(text: &str, stem: &str, group: u32) -> Event {
     let v = Json::parse(text.as_bytes()).unwrap();
     let d = detect(&v, None, 0).unwrap();
-    normalize(&d, &Context { stem, group, naive_offset: 0 }, None)
+    normalize(
+        &d,
+        &Context {
+            stem,
+            group,
+            naive_offset: 0,
+        },
+        None,
+    )
 }
 
 /// Every example body in the four documents and NOTES.md, with the vendor it must be.
 const EXAMPLES: &[(&str, Vendor)] = &[
-    (r#"{"eventType":"call.started","threadId":"595b405b81d3f8001497603d","callId":"522a2f93-4463-4040-8176-947b2c77bd0f"}"#, Vendor::Workonflow),
-    (r#"{"eventType":"call.ended","threadId":"595b405b81d3f8001497603d","callId":"522a2f93-4463-4040-8176-947b2c77bd0f","dialogDuration":5554,"callDuration":5599}"#, Vendor::Workonflow),
-    (r#"{"eventType":"call.off.paused","threadId":"595b405b81d3f8001497603d","dtmfNumber":"1","callId":"522a2f93-4463-4040-8176-947b2c77bd0f"}"#, Vendor::Workonflow),
-    (r#"{"eventType":"Call.Member.Invite.ended","teamId":"t","callId":"c","answered":false}"#, Vendor::Workonflow),
-    (r#"{"notificationType":"newCallEvent","notification":{"date":"2021-06-29 09:50:33","callId":"186ba647df1ef222","calleeFlowId":"a","callerFlowId":"b"}}"#, Vendor::Xelion),
-    (r#"{"notificationType":"presenceListEvent","messageType":"notification","notification":{}}"#, Vendor::Xelion),
-    (r#"{"date":"2021-06-29 09:50:33","callId":"186ba647df1ef222","calleeFlowId":"a","callerFlowId":"b","duration":"12"}"#, Vendor::Xelion),
-    (r#"{"name":"Call.Connected","id":"abc","call":{}}"#, Vendor::Voximplant),
-    (r#"{"name":"Call.Video.FirstPacket","id":"abc","url":"u"}"#, Vendor::Voximplant),
+    (
+        r#"{"eventType":"call.started","threadId":"595b405b81d3f8001497603d","callId":"522a2f93-4463-4040-8176-947b2c77bd0f"}"#,
+        Vendor::Workonflow,
+    ),
+    (
+        r#"{"eventType":"call.ended","threadId":"595b405b81d3f8001497603d","callId":"522a2f93-4463-4040-8176-947b2c77bd0f","dialogDuration":5554,"callDuration":5599}"#,
+        Vendor::Workonflow,
+    ),
+    (
+        r#"{"eventType":"call.off.paused","threadId":"595b405b81d3f8001497603d","dtmfNumber":"1","callId":"522a2f93-4463-4040-8176-947b2c77bd0f"}"#,
+        Vendor::Workonflow,
+    ),
+    (
+        r#"{"eventType":"Call.Member.Invite.ended","teamId":"t","callId":"c","answered":false}"#,
+        Vendor::Workonflow,
+    ),
+    (
+        r#"{"notificationType":"newCallEvent","notification":{"date":"2021-06-29 09:50:33","callId":"186ba647df1ef222","calleeFlowId":"a","callerFlowId":"b"}}"#,
+        Vendor::Xelion,
+    ),
+    (
+        r#"{"notificationType":"presenceListEvent","messageType":"notification","notification":{}}"#,
+        Vendor::Xelion,
+    ),
+    (
+        r#"{"date":"2021-06-29 09:50:33","callId":"186ba647df1ef222","calleeFlowId":"a","callerFlowId":"b","duration":"12"}"#,
+        Vendor::Xelion,
+    ),
+    (
+        r#"{"name":"Call.Connected","id":"abc","call":{}}"#,
+        Vendor::Voximplant,
+    ),
+    (
+        r#"{"name":"Call.Video.FirstPacket","id":"abc","url":"u"}"#,
+        Vendor::Voximplant,
+    ),
     (r#"{"name":"Call.Unheard","id":"abc"}"#, Vendor::Voximplant),
-    (r#"{"id":"abc","name":"Call.Disconnected"}"#, Vendor::Voximplant),
-    (r#"{"id":"{callEventId1}","time":"2012-09-19T13:55:41.343Z","name":"create"}"#, Vendor::Bandwidth),
-    (r#"{"id":"{callEventId3}","time":"2012-09-19T13:55:45.583Z","name":"CHANNEL_EXECUTE","data":"{\"applicationName\":\"park\"}"}"#, Vendor::Bandwidth),
-    (r#"{"id":"ev","time":1419032854964,"name":"answer"}"#, Vendor::Bandwidth),
-    (r#"{"eventType":"hangup","callId":"c-1","callUri":"https://api.catapult.inetwork.com/v1/users/u-1/calls/c-1","cause":"USER_BUSY","time":"2013-05-09T18:02:33Z"}"#, Vendor::Bandwidth),
-    (r#"{"eventType":"recording","callId":"c-1","recordingId":"r","status":"complete","startTime":"2013-05-09T18:02:33Z"}"#, Vendor::Bandwidth),
+    (
+        r#"{"id":"abc","name":"Call.Disconnected"}"#,
+        Vendor::Voximplant,
+    ),
+    (
+        r#"{"id":"{callEventId1}","time":"2012-09-19T13:55:41.343Z","name":"create"}"#,
+        Vendor::Bandwidth,
+    ),
+    (
+        r#"{"id":"{callEventId3}","time":"2012-09-19T13:55:45.583Z","name":"CHANNEL_EXECUTE","data":"{\"applicationName\":\"park\"}"}"#,
+        Vendor::Bandwidth,
+    ),
+    (
+        r#"{"id":"ev","time":1419032854964,"name":"answer"}"#,
+        Vendor::Bandwidth,
+    ),
+    (
+        r#"{"eventType":"hangup","callId":"c-1","callUri":"https://api.catapult.inetwork.com/v1/users/u-1/calls/c-1","cause":"USER_BUSY","time":"2013-05-09T18:02:33Z"}"#,
+        Vendor::Bandwidth,
+    ),
+    (
+        r#"{"eventType":"recording","callId":"c-1","recordingId":"r","status":"complete","startTime":"2013-05-09T18:02:33Z"}"#,
+        Vendor::Bandwidth,
+    ),
 ];
 
 #[test]
@@ -61,7 +116,9 @@ fn no_example_is_claimed_by_another_vendor_when_forced_elsewhere() {
                 Vendor::Workonflow => workonflow::recognise(&v).is_some(),
                 Vendor::Xelion => xelion::recognise(&v).is_some(),
                 Vendor::Voximplant => voximplant::recognise(&v).is_some(),
-                Vendor::Bandwidth => bandwidth::recognise(&v).is_some() || bandwidth::recognise_item(&v).is_some(),
+                Vendor::Bandwidth => {
+                    bandwidth::recognise(&v).is_some() || bandwidth::recognise_item(&v).is_some()
+                }
             };
             assert!(!claimed, "{other} claims {text}");
         }
@@ -90,12 +147,19 @@ fn envelopes_are_unwrapped_with_their_time() {
     let d = detect(&v, None, 0).unwrap();
     assert_eq!(d.path, "/payload");
     assert_eq!(d.envelope_time, Some(1_795_255_200_000));
-    let nested = Json::parse(br#"{"ts":1795255200,"body":{"data":{"name":"Call.OnHold","id":"x"}}}"#).unwrap();
+    let nested =
+        Json::parse(br#"{"ts":1795255200,"body":{"data":{"name":"Call.OnHold","id":"x"}}}"#)
+            .unwrap();
     let d = detect(&nested, None, 0).unwrap();
-    assert_eq!((d.rec.vendor, d.path.as_str()), (Vendor::Voximplant, "/body/data"));
+    assert_eq!(
+        (d.rec.vendor, d.path.as_str()),
+        (Vendor::Voximplant, "/body/data")
+    );
     assert_eq!(d.envelope_time, Some(1_795_255_200_000));
     // Xelion's frame is the vendor format itself, not an envelope.
-    let frame = Json::parse(br#"{"notificationType":"newCallEvent","notification":{"callerFlowId":"a"}}"#).unwrap();
+    let frame =
+        Json::parse(br#"{"notificationType":"newCallEvent","notification":{"callerFlowId":"a"}}"#)
+            .unwrap();
     assert_eq!(detect(&frame, None, 0).unwrap().path, "");
 }
 
@@ -110,31 +174,74 @@ fn forced_vendor_reads_any_object() {
 #[test]
 fn workonflow_quirks_are_accepted_with_a_word() {
     // The document's dtmf example: eventType call.off.paused with a string dtmfNumber.
-    let f = findings(r#"{"eventType":"call.off.paused","threadId":"595b405b81d3f8001497603d","dtmfNumber":"1","callId":"522a2f93-4463-4040-8176-947b2c77bd0f"}"#);
-    assert_eq!(f, vec![(Code::Inconsistent, Severity::Warning, "/eventType".to_owned())]);
-    let e = normalized(r#"{"eventType":"call.off.paused","dtmfNumber":"1","callId":"c"}"#, "x", 0);
-    assert_eq!((e.kind, e.details.get("digit").map(|d| d.display())), (EventKind::Dtmf, Some("1".to_owned())));
+    let f = findings(
+        r#"{"eventType":"call.off.paused","threadId":"595b405b81d3f8001497603d","dtmfNumber":"1","callId":"522a2f93-4463-4040-8176-947b2c77bd0f"}"#,
+    );
+    assert_eq!(
+        f,
+        vec![(
+            Code::Inconsistent,
+            Severity::Warning,
+            "/eventType".to_owned()
+        )]
+    );
+    let e = normalized(
+        r#"{"eventType":"call.off.paused","dtmfNumber":"1","callId":"c"}"#,
+        "x",
+        0,
+    );
+    assert_eq!(
+        (e.kind, e.details.get("digit").map(|d| d.display())),
+        (EventKind::Dtmf, Some("1".to_owned()))
+    );
     // The table's number type is valid too.
     assert!(findings(r#"{"eventType":"call.emit.dtmf","dtmfNumber":1}"#).is_empty());
 }
 
 #[test]
 fn workonflow_durations_are_milliseconds() {
-    let e = normalized(r#"{"eventType":"call.ended","threadId":"595b405b81d3f8001497603d","callId":"c","dialogDuration":5554,"callDuration":5599}"#, "x", 0);
-    assert_eq!(e.details.get("talk_ms").and_then(|d| d.as_i64()), Some(5554));
-    assert_eq!(e.details.get("duration_ms").and_then(|d| d.as_i64()), Some(5599));
+    let e = normalized(
+        r#"{"eventType":"call.ended","threadId":"595b405b81d3f8001497603d","callId":"c","dialogDuration":5554,"callDuration":5599}"#,
+        "x",
+        0,
+    );
+    assert_eq!(
+        e.details.get("talk_ms").and_then(|d| d.as_i64()),
+        Some(5554)
+    );
+    assert_eq!(
+        e.details.get("duration_ms").and_then(|d| d.as_i64()),
+        Some(5599)
+    );
     assert_eq!(e.time, None);
 }
 
 #[test]
 fn xelion_date_dates_the_call_not_the_event() {
-    let e = normalized(r#"{"notificationType":"callHungUpEvent","notification":{"date":"2021-06-29 09:50:33","callId":"c","calleeFlowId":"a","callerFlowId":"b","duration":"12"}}"#, "x", 0);
+    let e = normalized(
+        r#"{"notificationType":"callHungUpEvent","notification":{"date":"2021-06-29 09:50:33","callId":"c","calleeFlowId":"a","callerFlowId":"b","duration":"12"}}"#,
+        "x",
+        0,
+    );
     assert_eq!(e.time, None);
-    assert_eq!(e.call_started, crate::time::parse_iso("2021-06-29T09:50:33Z", 0));
-    assert_eq!(e.details.get("duration_ms").and_then(|d| d.as_i64()), Some(12_000));
+    assert_eq!(
+        e.call_started,
+        crate::time::parse_iso("2021-06-29T09:50:33Z", 0)
+    );
+    assert_eq!(
+        e.details.get("duration_ms").and_then(|d| d.as_i64()),
+        Some(12_000)
+    );
     assert_eq!(e.kind, EventKind::Ended);
-    let missed = normalized(r#"{"notificationType":"missedCallEvent","notification":{"date":"2021-06-29 09:50:33","callId":"c","calleeFlowId":"a","callerFlowId":"b"}}"#, "x", 0);
-    assert_eq!((missed.kind, missed.outcome), (EventKind::Missed, Some(Outcome::Missed)));
+    let missed = normalized(
+        r#"{"notificationType":"missedCallEvent","notification":{"date":"2021-06-29 09:50:33","callId":"c","calleeFlowId":"a","callerFlowId":"b"}}"#,
+        "x",
+        0,
+    );
+    assert_eq!(
+        (missed.kind, missed.outcome),
+        (EventKind::Missed, Some(Outcome::Missed))
+    );
 }
 
 #[test]
@@ -142,48 +249,120 @@ fn xelion_optional_fields_may_be_null_but_required_ones_not() {
     let ok = r#"{"notificationType":"newCallEvent","notification":{"date":"2021-06-29 09:50:33","callId":"c","calleeFlowId":"a","callerFlowId":"b","calleeUser":null}}"#;
     assert!(findings(ok).is_empty());
     let bad = r#"{"notificationType":"newCallEvent","notification":{"date":"2021-06-29 09:50:33","callId":null,"calleeFlowId":"a","callerFlowId":"b"}}"#;
-    assert_eq!(findings(bad), vec![(Code::WrongType, Severity::Error, "/notification/callId".to_owned())]);
+    assert_eq!(
+        findings(bad),
+        vec![(
+            Code::WrongType,
+            Severity::Error,
+            "/notification/callId".to_owned()
+        )]
+    );
 }
 
 #[test]
 fn voximplant_codes_give_outcomes() {
-    for (code, outcome) in [(486, Outcome::Busy), (408, Outcome::NoAnswer), (480, Outcome::NoAnswer), (603, Outcome::Rejected), (487, Outcome::Cancelled), (404, Outcome::Failed), (402, Outcome::Failed)] {
-        let e = normalized(&format!(r#"{{"name":"Call.Failed","id":"x","code":{code},"reason":"r"}}"#), "s", 0);
+    for (code, outcome) in [
+        (486, Outcome::Busy),
+        (408, Outcome::NoAnswer),
+        (480, Outcome::NoAnswer),
+        (603, Outcome::Rejected),
+        (487, Outcome::Cancelled),
+        (404, Outcome::Failed),
+        (402, Outcome::Failed),
+    ] {
+        let e = normalized(
+            &format!(r#"{{"name":"Call.Failed","id":"x","code":{code},"reason":"r"}}"#),
+            "s",
+            0,
+        );
         assert_eq!(e.outcome, Some(outcome), "{code}");
     }
-    let e = normalized(r#"{"name":"Call.Disconnected","id":"x","cost":0.1,"direction":"in","duration":95,"internalCode":200,"reason":"ok"}"#, "s", 0);
+    let e = normalized(
+        r#"{"name":"Call.Disconnected","id":"x","cost":0.1,"direction":"in","duration":95,"internalCode":200,"reason":"ok"}"#,
+        "s",
+        0,
+    );
     assert_eq!((e.kind, e.outcome), (EventKind::Ended, None));
-    assert_eq!(e.details.get("duration_ms").and_then(|d| d.as_i64()), Some(95_000));
+    assert_eq!(
+        e.details.get("duration_ms").and_then(|d| d.as_i64()),
+        Some(95_000)
+    );
 }
 
 #[test]
 fn voximplant_tone_values_are_checked_strictly() {
     assert!(findings(r##"{"name":"Call.ToneReceived","id":"x","tone":"#"}"##).is_empty());
-    assert_eq!(findings(r#"{"name":"Call.ToneReceived","id":"x","tone":"A"}"#), vec![(Code::BadValue, Severity::Error, "/tone".to_owned())]);
-    assert_eq!(findings(r#"{"name":"Call.Newer","id":"x"}"#), vec![(Code::UnknownEvent, Severity::Warning, "/name".to_owned())]);
+    assert_eq!(
+        findings(r#"{"name":"Call.ToneReceived","id":"x","tone":"A"}"#),
+        vec![(Code::BadValue, Severity::Error, "/tone".to_owned())]
+    );
+    assert_eq!(
+        findings(r#"{"name":"Call.Newer","id":"x"}"#),
+        vec![(Code::UnknownEvent, Severity::Warning, "/name".to_owned())]
+    );
 }
 
 #[test]
 fn bandwidth_list_items_take_their_call_from_the_file_name() {
-    let e = normalized(r#"{"id":"e1","time":"2012-09-19T13:55:58.323Z","name":"hangup","data":"NORMAL_CLEARING"}"#, "c-abc", 1);
+    let e = normalized(
+        r#"{"id":"e1","time":"2012-09-19T13:55:58.323Z","name":"hangup","data":"NORMAL_CLEARING"}"#,
+        "c-abc",
+        1,
+    );
     assert_eq!(e.call_id.as_deref(), Some("c-abc"));
     assert_eq!(e.time, Some(1_348_062_958_323));
-    assert_eq!(e.details.get("cause").map(|d| d.display()).as_deref(), Some("NORMAL_CLEARING"));
+    assert_eq!(
+        e.details.get("cause").map(|d| d.display()).as_deref(),
+        Some("NORMAL_CLEARING")
+    );
     let second = normalized(r#"{"name":"create"}"#, "c-abc", 2);
     assert_eq!(second.call_id.as_deref(), Some("c-abc#2"));
-    let json_data = normalized(r#"{"name":"CHANNEL_EXECUTE","data":"{\"applicationName\":\"playback\",\"applicationData\":\"test.mp3\"}"}"#, "c", 0);
-    assert_eq!(json_data.details.get("application").map(|d| d.display()).as_deref(), Some("playback"));
-    assert!(matches!(json_data.details.get("data"), Some(crate::event::Detail::Json(v)) if v["applicationData"] == "test.mp3"));
+    let json_data = normalized(
+        r#"{"name":"CHANNEL_EXECUTE","data":"{\"applicationName\":\"playback\",\"applicationData\":\"test.mp3\"}"}"#,
+        "c",
+        0,
+    );
+    assert_eq!(
+        json_data
+            .details
+            .get("application")
+            .map(|d| d.display())
+            .as_deref(),
+        Some("playback")
+    );
+    assert!(
+        matches!(json_data.details.get("data"), Some(crate::event::Detail::Json(v)) if v["applicationData"] == "test.mp3")
+    );
 }
 
 #[test]
 fn bandwidth_causes_give_outcomes() {
-    for (cause, outcome) in [("USER_BUSY", Some(Outcome::Busy)), ("NO_ANSWER", Some(Outcome::NoAnswer)), ("CALL_REJECTED", Some(Outcome::Rejected)), ("ORIGINATOR_CANCEL", Some(Outcome::Cancelled)), ("UNALLOCATED_NUMBER", Some(Outcome::Failed)), ("NORMAL_CLEARING", None)] {
-        let e = normalized(&format!(r#"{{"eventType":"hangup","callId":"c","cause":"{cause}","time":"2013-05-09T18:02:33Z"}}"#), "s", 0);
+    for (cause, outcome) in [
+        ("USER_BUSY", Some(Outcome::Busy)),
+        ("NO_ANSWER", Some(Outcome::NoAnswer)),
+        ("CALL_REJECTED", Some(Outcome::Rejected)),
+        ("ORIGINATOR_CANCEL", Some(Outcome::Cancelled)),
+        ("UNALLOCATED_NUMBER", Some(Outcome::Failed)),
+        ("NORMAL_CLEARING", None),
+    ] {
+        let e = normalized(
+            &format!(
+                r#"{{"eventType":"hangup","callId":"c","cause":"{cause}","time":"2013-05-09T18:02:33Z"}}"#
+            ),
+            "s",
+            0,
+        );
         assert_eq!(e.outcome, outcome, "{cause}");
     }
-    let t = normalized(r#"{"eventType":"timeout","callId":"c","time":"2013-05-09T18:02:33-03"}"#, "s", 0);
-    assert_eq!((t.kind, t.outcome), (EventKind::Failed, Some(Outcome::NoAnswer)));
+    let t = normalized(
+        r#"{"eventType":"timeout","callId":"c","time":"2013-05-09T18:02:33-03"}"#,
+        "s",
+        0,
+    );
+    assert_eq!(
+        (t.kind, t.outcome),
+        (EventKind::Failed, Some(Outcome::NoAnswer))
+    );
     assert_eq!(t.time, crate::time::parse_iso("2013-05-09T21:02:33Z", 0));
 }
 
@@ -193,13 +372,25 @@ fn every_spec_has_unique_names_and_documented_fields() {
         let specs = v.events();
         for (i, s) in specs.iter().enumerate() {
             assert!(!s.doc.is_empty(), "{v} {}", s.name);
-            assert!(!specs[..i].iter().any(|o| o.name == s.name && o.form == s.form), "{v} {} twice", s.name);
+            assert!(
+                !specs[..i]
+                    .iter()
+                    .any(|o| o.name == s.name && o.form == s.form),
+                "{v} {} twice",
+                s.name
+            );
             for f in s.all_fields() {
                 assert!(!f.doc.is_empty(), "{v} {}.{}", s.name, f.name);
             }
         }
     }
-    assert_eq!(workonflow::EVENTS.iter().filter(|s| s.origin == schema::Origin::Documented).count(), 7);
+    assert_eq!(
+        workonflow::EVENTS
+            .iter()
+            .filter(|s| s.origin == schema::Origin::Documented)
+            .count(),
+        7
+    );
     assert_eq!(xelion::EVENTS.len(), 5);
     assert_eq!(voximplant::EVENTS.len(), 40);
 }

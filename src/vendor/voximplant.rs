@@ -11,15 +11,29 @@ use crate::json::Json;
 static COMMON: &[Field] = &[
     req("name", Type::String, "the name of the event"),
     req("id", Type::String, "the call's id"),
-    opt("call", Type::Any, "the call that triggered the event (a host object; its JSON form is undocumented)"),
+    opt(
+        "call",
+        Type::Any,
+        "the call that triggered the event (a host object; its JSON form is undocumented)",
+    ),
 ];
 
-const HEADERS: Field = opt("headers", Type::StringMap, "SIP headers received with the message (the ones starting with X-)");
+const HEADERS: Field = opt(
+    "headers",
+    Type::StringMap,
+    "SIP headers received with the message (the ones starting with X-)",
+);
 const BODY: Field = req("body", Type::String, "content of the message");
 const MIME: Field = req("mimeType", Type::String, "MIME type of the message");
 const URL: Field = req("url", Type::String, "link to the record file");
-const ROLE: Field = opt("role", Type::String, "the transfer role").values(Values::OneOf { values: &["transferor", "target", "transferee"], explicit: true });
-const STATES: Values = Values::OneOf { values: &["TERMINATED", "CONNECTED", "PROGRESSING", "ALERTING"], explicit: false };
+const ROLE: Field = opt("role", Type::String, "the transfer role").values(Values::OneOf {
+    values: &["transferor", "target", "transferee"],
+    explicit: true,
+});
+const STATES: Values = Values::OneOf {
+    values: &["TERMINATED", "CONNECTED", "PROGRESSING", "ALERTING"],
+    explicit: false,
+};
 
 macro_rules! event {
     ($name:expr, $kind:ident, $doc:expr, [$($field:expr),* $(,)?]) => {
@@ -31,69 +45,277 @@ macro_rules! event {
 }
 
 pub static EVENTS: &[EventSpec] = &[
-    event!("Call.AudioIdentificationError", Media, "voicemail detection failed", []),
-    event!("Call.AudioIdentificationStarted", Media, "voicemail detection started", []),
-    event!("Call.AudioIdentificationStopped", Media, "voicemail detection stopped", []),
-    event!("Call.AudioStarted", Media, "the remote peer answered or started early media", [HEADERS]),
-    event!("Call.BlindTransferRequested", Transfer, "a blind transfer was requested", [HEADERS, req("transferTo", Type::String, "the username to transfer to")]),
-    event!("Call.Connected", Answered, "the call was connected", [opt("customData", Type::String, "custom data passed by the client with the accept command"), HEADERS]),
-    event!("Call.Disconnected", Ended, "the call was terminated", [
-        req("cost", Type::Number, "call cost in the account's currency"),
-        req("direction", Type::String, "call direction type according to billing"),
-        req("duration", Type::Number, "total call duration").unit("s").values(Values::NonNegative),
-        HEADERS,
-        req("internalCode", Type::Number, "status code of the call (e.g. 486)"),
-        req("reason", Type::String, "reason of the call failure"),
-    ]),
-    event!("Call.Failed", Failed, "an outgoing call ended before it connected", [
-        req("code", Type::Number, "status code of the call (e.g. 486)"),
-        HEADERS,
-        req("reason", Type::String, "status message of the failure"),
-    ]),
-    event!("Call.FirstAudioPacketReceived", Media, "the first audio packet arrived", []),
-    event!("Call.Video.FirstPacket", Media, "the first video packet arrived (CallEvents.FirstVideoPacket)", [opt("url", Type::String, "record URL")]),
-    event!("Call.FirstVideoPacketReceived", Media, "the first video packet arrived", []),
-    event!("Call.Forwarding", Transfer, "the call is being forwarded", []),
-    event!("Call.InfoReceived", Other, "a SIP INFO message arrived", [BODY, HEADERS, MIME]),
-    event!("Call.MessageReceived", Other, "a text message arrived", [HEADERS, req("text", Type::String, "content of the message")]),
-    event!("Call.MicStatusChange", Media, "the microphone status changed", [req("active", Type::Boolean, "whether the microphone is active")]),
+    event!(
+        "Call.AudioIdentificationError",
+        Media,
+        "voicemail detection failed",
+        []
+    ),
+    event!(
+        "Call.AudioIdentificationStarted",
+        Media,
+        "voicemail detection started",
+        []
+    ),
+    event!(
+        "Call.AudioIdentificationStopped",
+        Media,
+        "voicemail detection stopped",
+        []
+    ),
+    event!(
+        "Call.AudioStarted",
+        Media,
+        "the remote peer answered or started early media",
+        [HEADERS]
+    ),
+    event!(
+        "Call.BlindTransferRequested",
+        Transfer,
+        "a blind transfer was requested",
+        [
+            HEADERS,
+            req("transferTo", Type::String, "the username to transfer to")
+        ]
+    ),
+    event!(
+        "Call.Connected",
+        Answered,
+        "the call was connected",
+        [
+            opt(
+                "customData",
+                Type::String,
+                "custom data passed by the client with the accept command"
+            ),
+            HEADERS
+        ]
+    ),
+    event!(
+        "Call.Disconnected",
+        Ended,
+        "the call was terminated",
+        [
+            req("cost", Type::Number, "call cost in the account's currency"),
+            req(
+                "direction",
+                Type::String,
+                "call direction type according to billing"
+            ),
+            req("duration", Type::Number, "total call duration")
+                .unit("s")
+                .values(Values::NonNegative),
+            HEADERS,
+            req(
+                "internalCode",
+                Type::Number,
+                "status code of the call (e.g. 486)"
+            ),
+            req("reason", Type::String, "reason of the call failure"),
+        ]
+    ),
+    event!(
+        "Call.Failed",
+        Failed,
+        "an outgoing call ended before it connected",
+        [
+            req("code", Type::Number, "status code of the call (e.g. 486)"),
+            HEADERS,
+            req("reason", Type::String, "status message of the failure"),
+        ]
+    ),
+    event!(
+        "Call.FirstAudioPacketReceived",
+        Media,
+        "the first audio packet arrived",
+        []
+    ),
+    event!(
+        "Call.Video.FirstPacket",
+        Media,
+        "the first video packet arrived (CallEvents.FirstVideoPacket)",
+        [opt("url", Type::String, "record URL")]
+    ),
+    event!(
+        "Call.FirstVideoPacketReceived",
+        Media,
+        "the first video packet arrived",
+        []
+    ),
+    event!(
+        "Call.Forwarding",
+        Transfer,
+        "the call is being forwarded",
+        []
+    ),
+    event!(
+        "Call.InfoReceived",
+        Other,
+        "a SIP INFO message arrived",
+        [BODY, HEADERS, MIME]
+    ),
+    event!(
+        "Call.MessageReceived",
+        Other,
+        "a text message arrived",
+        [HEADERS, req("text", Type::String, "content of the message")]
+    ),
+    event!(
+        "Call.MicStatusChange",
+        Media,
+        "the microphone status changed",
+        [req(
+            "active",
+            Type::Boolean,
+            "whether the microphone is active"
+        )]
+    ),
     event!("Call.OffHold", Unhold, "the call was taken off hold", []),
     event!("Call.OnHold", Hold, "the call was put on hold", []),
-    event!("Call.PlaybackFinished", Media, "audio playback finished", [opt("error", Type::String, "error that occurred during the playback")]),
-    event!("Call.PlaybackReady", Media, "the audio to play is in the cache", []),
-    event!("Call.PlaybackStarted", Media, "audio playback started", [req("duration", Type::Number, "playback duration").unit("s").values(Values::NonNegative)]),
-    event!("Call.PushSent", Other, "a push notification was sent", [req("result", Type::String, "the push result")]),
-    event!("Call.ReInviteAccepted", Media, "a re-INVITE was accepted", [BODY, HEADERS, MIME]),
-    event!("Call.ReInviteReceived", Media, "a re-INVITE arrived (video, screen sharing, hold)", [BODY, HEADERS, MIME]),
-    event!("Call.ReInviteRejected", Media, "a re-INVITE was rejected", [HEADERS]),
-    event!("Call.RecordError", Recording, "recording failed", [req("error", Type::String, "what went wrong")]),
+    event!(
+        "Call.PlaybackFinished",
+        Media,
+        "audio playback finished",
+        [opt(
+            "error",
+            Type::String,
+            "error that occurred during the playback"
+        )]
+    ),
+    event!(
+        "Call.PlaybackReady",
+        Media,
+        "the audio to play is in the cache",
+        []
+    ),
+    event!(
+        "Call.PlaybackStarted",
+        Media,
+        "audio playback started",
+        [req("duration", Type::Number, "playback duration")
+            .unit("s")
+            .values(Values::NonNegative)]
+    ),
+    event!(
+        "Call.PushSent",
+        Other,
+        "a push notification was sent",
+        [req("result", Type::String, "the push result")]
+    ),
+    event!(
+        "Call.ReInviteAccepted",
+        Media,
+        "a re-INVITE was accepted",
+        [BODY, HEADERS, MIME]
+    ),
+    event!(
+        "Call.ReInviteReceived",
+        Media,
+        "a re-INVITE arrived (video, screen sharing, hold)",
+        [BODY, HEADERS, MIME]
+    ),
+    event!(
+        "Call.ReInviteRejected",
+        Media,
+        "a re-INVITE was rejected",
+        [HEADERS]
+    ),
+    event!(
+        "Call.RecordError",
+        Recording,
+        "recording failed",
+        [req("error", Type::String, "what went wrong")]
+    ),
     event!("Call.RecordStarted", Recording, "recording started", [URL]),
-    event!("Call.RecordStopped", Recording, "recording stopped (after Disconnected)", [
-        req("cost", Type::String, "record cost in the account's currency (a string, unlike Disconnected.cost)"),
-        req("duration", Type::Number, "record duration").unit("s").values(Values::NonNegative),
-        URL,
-    ]),
-    event!("Call.Ringing", Ringing, "the outgoing call received a progress signal", [HEADERS]),
+    event!(
+        "Call.RecordStopped",
+        Recording,
+        "recording stopped (after Disconnected)",
+        [
+            req(
+                "cost",
+                Type::String,
+                "record cost in the account's currency (a string, unlike Disconnected.cost)"
+            ),
+            req("duration", Type::Number, "record duration")
+                .unit("s")
+                .values(Values::NonNegative),
+            URL,
+        ]
+    ),
+    event!(
+        "Call.Ringing",
+        Ringing,
+        "the outgoing call received a progress signal",
+        [HEADERS]
+    ),
     event!("Call.RtpResumed", Media, "RTP resumed", []),
     event!("Call.RtpStopped", Media, "RTP stopped", []),
-    event!("Call.StateChanged", Other, "the call's state changed", [
-        req("newState", Type::String, "the new state").values(STATES),
-        req("oldState", Type::String, "the old state").values(STATES),
-    ]),
+    event!(
+        "Call.StateChanged",
+        Other,
+        "the call's state changed",
+        [
+            req("newState", Type::String, "the new state").values(STATES),
+            req("oldState", Type::String, "the old state").values(STATES),
+        ]
+    ),
     event!("Call.Statistics", Other, "call statistics changed", []),
-    event!("Call.ToneDetected", Media, "a dial or busy tone was detected", [
-        req("ProgressTone", Type::Boolean, "whether the tone is a dial tone"),
-        req("VoicemailTone", Type::Boolean, "whether the tone is a voicemail tone"),
-    ]),
-    event!("Call.ToneReceived", Dtmf, "a DTMF tone arrived", [req("tone", Type::String, "the tone: 0-9, * or #").values(Values::Dtmf { explicit: true })]),
-    event!("Call.TransferComplete", Transfer, "a transfer completed", [HEADERS, ROLE]),
-    event!("Call.TransferFailed", Transfer, "a transfer failed", [
-        req("code", Type::Number, "the failed transfer's status (e.g. 486)"),
-        HEADERS,
-        req("reason", Type::String, "the failed transfer's status message"),
-        ROLE,
-    ]),
-    event!("Call.Video.TrackCreated", Media, "a video track was created (CallEvents.VideoTrackCreated)", [URL]),
+    event!(
+        "Call.ToneDetected",
+        Media,
+        "a dial or busy tone was detected",
+        [
+            req(
+                "ProgressTone",
+                Type::Boolean,
+                "whether the tone is a dial tone"
+            ),
+            req(
+                "VoicemailTone",
+                Type::Boolean,
+                "whether the tone is a voicemail tone"
+            ),
+        ]
+    ),
+    event!(
+        "Call.ToneReceived",
+        Dtmf,
+        "a DTMF tone arrived",
+        [req("tone", Type::String, "the tone: 0-9, * or #")
+            .values(Values::Dtmf { explicit: true })]
+    ),
+    event!(
+        "Call.TransferComplete",
+        Transfer,
+        "a transfer completed",
+        [HEADERS, ROLE]
+    ),
+    event!(
+        "Call.TransferFailed",
+        Transfer,
+        "a transfer failed",
+        [
+            req(
+                "code",
+                Type::Number,
+                "the failed transfer's status (e.g. 486)"
+            ),
+            HEADERS,
+            req(
+                "reason",
+                Type::String,
+                "the failed transfer's status message"
+            ),
+            ROLE,
+        ]
+    ),
+    event!(
+        "Call.Video.TrackCreated",
+        Media,
+        "a video track was created (CallEvents.VideoTrackCreated)",
+        [URL]
+    ),
     event!(later "Call.BeepDetectionComplete", Media, "beep detection finished (2025 typings)", [
         opt("frequencies", Type::NumberArray, "the detected frequencies"),
         opt("timeout", Type::Boolean, "whether detection timed out"),
@@ -107,7 +329,11 @@ pub static EVENTS: &[EventSpec] = &[
 pub fn recognise(obj: &Json) -> Option<Recognised> {
     match obj.get_str("name") {
         Some(name) if name.starts_with("Call.") => {
-            let with_id = if obj.get("id").is_some() { " and id is present" } else { "" };
+            let with_id = if obj.get("id").is_some() {
+                " and id is present"
+            } else {
+                ""
+            };
             Some(Recognised {
                 vendor: Vendor::Voximplant,
                 event: Some(name.to_owned()),
@@ -117,12 +343,17 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
         }
         // Every event carries the `call` host object beside its `id`: a nameless one is still
         // Voximplant's, with a missing name.
-        None if obj.get("name").is_none() && obj.get("id").is_some() && obj.get("call").is_some_and(Json::is_obj) => Some(Recognised {
-            vendor: Vendor::Voximplant,
-            event: None,
-            spec: None,
-            reason: "id beside a call object (a Voximplant event without its name)".to_owned(),
-        }),
+        None if obj.get("name").is_none()
+            && obj.get("id").is_some()
+            && obj.get("call").is_some_and(Json::is_obj) =>
+        {
+            Some(Recognised {
+                vendor: Vendor::Voximplant,
+                event: None,
+                spec: None,
+                reason: "id beside a call object (a Voximplant event without its name)".to_owned(),
+            })
+        }
         _ => None,
     }
 }
@@ -141,10 +372,24 @@ pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnost
         Some(spec) => super::schema::check_fields(spec, obj, base, out),
         None => {
             // The common fields are known for every event, named or not.
-            let common = EventSpec { name: "CallEvents", form: "", kind: EventKind::Other, doc: "", common: COMMON, fields: &[], origin: Origin::Documented, complete: false };
+            let common = EventSpec {
+                name: "CallEvents",
+                form: "",
+                kind: EventKind::Other,
+                doc: "",
+                common: COMMON,
+                fields: &[],
+                origin: Origin::Documented,
+                complete: false,
+            };
             super::schema::check_fields(&common, obj, base, out);
             if obj.get_str("name").is_some() {
-                super::unknown_event(rec, &format!("{base}/name"), "in the v13 typings or NOTES.md (a newer event?)", out);
+                super::unknown_event(
+                    rec,
+                    &format!("{base}/name"),
+                    "in the v13 typings or NOTES.md (a newer event?)",
+                    out,
+                );
             }
         }
     }
@@ -155,15 +400,23 @@ pub fn normalize(obj: &Json, rec: &Recognised, _ctx: &Context) -> Event {
     let mut details = Details::default();
     let num = |k: &str| obj.get(k).and_then(Json::num);
     details.str("digit", obj.get_str("tone"));
-    let code = num("internalCode").or_else(|| num("code")).and_then(|n| n.as_i64());
+    let code = num("internalCode")
+        .or_else(|| num("code"))
+        .and_then(|n| n.as_i64());
     details.int("code", code);
     details.str("reason", obj.get_str("reason"));
     if kind == EventKind::Ended {
         if let Some(secs) = num("duration") {
-            details.push("duration_ms", Detail::Int((secs.as_f64() * 1000.0).round() as i64));
+            details.push(
+                "duration_ms",
+                Detail::Int((secs.as_f64() * 1000.0).round() as i64),
+            );
         }
     } else if let Some(secs) = num("duration") {
-        details.push("media_ms", Detail::Int((secs.as_f64() * 1000.0).round() as i64));
+        details.push(
+            "media_ms",
+            Detail::Int((secs.as_f64() * 1000.0).round() as i64),
+        );
     }
     match obj.get("cost") {
         Some(Json::Num(n)) => details.push("cost", Detail::Num(n.as_f64())),
@@ -181,7 +434,9 @@ pub fn normalize(obj: &Json, rec: &Recognised, _ctx: &Context) -> Event {
         details.push("headers", Detail::Json(h.to_value()));
     }
     let outcome = match kind {
-        EventKind::Failed | EventKind::Ended => code.and_then(Outcome::from_sip).or((kind == EventKind::Failed).then_some(Outcome::Failed)),
+        EventKind::Failed | EventKind::Ended => code
+            .and_then(Outcome::from_sip)
+            .or((kind == EventKind::Failed).then_some(Outcome::Failed)),
         _ => None,
     };
     Event {

@@ -8,7 +8,12 @@ use crate::event::{Detail, Details, Event, EventKind};
 use crate::json::Json;
 
 const ID: Field = req("callId", Type::String, "id of the call").values(Values::Uuid);
-const THREAD: Field = req("threadId", Type::String, "id of the thread the call happened in").values(Values::ObjectId);
+const THREAD: Field = req(
+    "threadId",
+    Type::String,
+    "id of the thread the call happened in",
+)
+.values(Values::ObjectId);
 const TYPE: Field = req("eventType", Type::String, "the event's type");
 const CONTACT: Field = req("contactId", Type::String, "id of the user").values(Values::ObjectId);
 
@@ -17,40 +22,109 @@ static COMMON: &[Field] = &[TYPE, ID, THREAD];
 /// them, so they are known but optional here.
 static DTMF_COMMON: &[Field] = &[
     TYPE,
-    opt("callId", Type::String, "id of the call (in the example, not the table)").values(Values::Uuid),
-    opt("threadId", Type::String, "id of the thread (in the example, not the table)").values(Values::ObjectId),
+    opt(
+        "callId",
+        Type::String,
+        "id of the call (in the example, not the table)",
+    )
+    .values(Values::Uuid),
+    opt(
+        "threadId",
+        Type::String,
+        "id of the thread (in the example, not the table)",
+    )
+    .values(Values::ObjectId),
 ];
 /// What the later revisions are known to carry; other keys are not flagged.
 static LATER_COMMON: &[Field] = &[
     TYPE,
     opt("callId", Type::String, "id of the call"),
     opt("threadId", Type::String, "id of the thread").values(Values::ObjectId),
-    opt("teamId", Type::String, "id of the team (capitalised revision)"),
+    opt(
+        "teamId",
+        Type::String,
+        "id of the team (capitalised revision)",
+    ),
     opt("contactId", Type::String, "id of the user").values(Values::ObjectId),
 ];
 
 macro_rules! event {
     ($name:expr, $kind:ident, $doc:expr, $common:expr, $fields:expr) => {
-        EventSpec { name: $name, form: "webhook", kind: EventKind::$kind, doc: $doc, common: $common, fields: $fields, origin: Origin::Documented, complete: true }
+        EventSpec {
+            name: $name,
+            form: "webhook",
+            kind: EventKind::$kind,
+            doc: $doc,
+            common: $common,
+            fields: $fields,
+            origin: Origin::Documented,
+            complete: true,
+        }
     };
     (later $name:expr, $kind:ident, $doc:expr, $fields:expr, $complete:expr) => {
-        EventSpec { name: $name, form: "webhook", kind: EventKind::$kind, doc: $doc, common: LATER_COMMON, fields: $fields, origin: Origin::Later, complete: $complete }
+        EventSpec {
+            name: $name,
+            form: "webhook",
+            kind: EventKind::$kind,
+            doc: $doc,
+            common: LATER_COMMON,
+            fields: $fields,
+            origin: Origin::Later,
+            complete: $complete,
+        }
     };
 }
 
 pub static EVENTS: &[EventSpec] = &[
     event!("call.started", Started, "a call was created", COMMON, &[]),
-    event!("call.ended", Ended, "a call ended", COMMON, &[
-        req("dialogDuration", Type::Number, "talk time").unit("ms").values(Values::NonNegative),
-        req("callDuration", Type::Number, "the whole call's duration").unit("ms").values(Values::NonNegative),
-    ]),
-    event!("call.user.invited", ParticipantJoined, "a participant was invited", COMMON, &[CONTACT]),
-    event!("call.user.removed", ParticipantLeft, "a participant was removed", COMMON, &[CONTACT]),
+    event!(
+        "call.ended",
+        Ended,
+        "a call ended",
+        COMMON,
+        &[
+            req("dialogDuration", Type::Number, "talk time")
+                .unit("ms")
+                .values(Values::NonNegative),
+            req("callDuration", Type::Number, "the whole call's duration")
+                .unit("ms")
+                .values(Values::NonNegative),
+        ]
+    ),
+    event!(
+        "call.user.invited",
+        ParticipantJoined,
+        "a participant was invited",
+        COMMON,
+        &[CONTACT]
+    ),
+    event!(
+        "call.user.removed",
+        ParticipantLeft,
+        "a participant was removed",
+        COMMON,
+        &[CONTACT]
+    ),
     event!("call.on.paused", Hold, "the call was paused", COMMON, &[]),
-    event!("call.off.paused", Unhold, "the call was taken off pause", COMMON, &[]),
-    event!("call.emit.dtmf", Dtmf, "a DTMF tone was sent", DTMF_COMMON, &[
-        req("dtmfNumber", Type::Digit, "the DTMF signal (the table says number; the example sends a string)").values(Values::Dtmf { explicit: false }),
-    ]),
+    event!(
+        "call.off.paused",
+        Unhold,
+        "the call was taken off pause",
+        COMMON,
+        &[]
+    ),
+    event!(
+        "call.emit.dtmf",
+        Dtmf,
+        "a DTMF tone was sent",
+        DTMF_COMMON,
+        &[req(
+            "dtmfNumber",
+            Type::Digit,
+            "the DTMF signal (the table says number; the example sends a string)"
+        )
+        .values(Values::Dtmf { explicit: false }),]
+    ),
     event!(later "call.created", Started, "a call was created (late-2018 revision)", &[
         opt("streamId", Type::String, "id of the media stream"),
         opt("createdAt", Type::EpochMillis, "when the call was created").unit("ms"),
@@ -93,7 +167,11 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
 /// record is a DTMF event, read as `call.emit.dtmf`.
 fn resolve(obj: &Json, name: &str) -> (String, Option<&'static EventSpec>, &'static str) {
     if name == "call.off.paused" && obj.get("dtmfNumber").is_some() {
-        return ("call.emit.dtmf".to_owned(), find_spec(EVENTS, "call.emit.dtmf"), " (with dtmfNumber: a DTMF event, as in the document's example)");
+        return (
+            "call.emit.dtmf".to_owned(),
+            find_spec(EVENTS, "call.emit.dtmf"),
+            " (with dtmfNumber: a DTMF event, as in the document's example)",
+        );
     }
     (name.to_owned(), find_spec(EVENTS, name), "")
 }
@@ -107,15 +185,33 @@ pub fn recognise_forced(obj: &Json) -> Recognised {
         }
         None => (None, None),
     };
-    Recognised { vendor: Vendor::Workonflow, event, spec, reason: "eventType names the event".to_owned() }
+    Recognised {
+        vendor: Vendor::Workonflow,
+        event,
+        spec,
+        reason: "eventType names the event".to_owned(),
+    }
 }
 
 pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnostic>) {
     let Some(spec) = rec.spec else {
         return match obj.get("eventType") {
-            None => out.push(Diagnostic::error(Code::MissingField, format!("{base}/eventType"), "required field `eventType` is missing")),
-            Some(t) if t.str().is_none() => out.push(Diagnostic::error(Code::WrongType, format!("{base}/eventType"), format!("expected string, found {} {}", t.type_name(), t.preview()))),
-            Some(_) => super::unknown_event(rec, &format!("{base}/eventType"), "a documented Workonflow event", out),
+            None => out.push(Diagnostic::error(
+                Code::MissingField,
+                format!("{base}/eventType"),
+                "required field `eventType` is missing",
+            )),
+            Some(t) if t.str().is_none() => out.push(Diagnostic::error(
+                Code::WrongType,
+                format!("{base}/eventType"),
+                format!("expected string, found {} {}", t.type_name(), t.preview()),
+            )),
+            Some(_) => super::unknown_event(
+                rec,
+                &format!("{base}/eventType"),
+                "a documented Workonflow event",
+                out,
+            ),
         };
     };
     if obj.get_str("eventType") != Some(spec.name) {
@@ -126,12 +222,24 @@ pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnost
         ));
     }
     if spec.origin == Origin::Later && !spec.complete {
-        super::unknown_event(rec, &format!("{base}/eventType"), "in the 2018 document (a later revision whose fields are only partly known)", out);
+        super::unknown_event(
+            rec,
+            &format!("{base}/eventType"),
+            "in the 2018 document (a later revision whose fields are only partly known)",
+            out,
+        );
     }
     super::schema::check_fields(spec, obj, base, out);
-    if let (Some(talk), Some(total)) = (obj.get("dialogDuration").and_then(Json::num), obj.get("callDuration").and_then(Json::num)) {
+    if let (Some(talk), Some(total)) = (
+        obj.get("dialogDuration").and_then(Json::num),
+        obj.get("callDuration").and_then(Json::num),
+    ) {
         if talk.as_f64() > total.as_f64() {
-            out.push(Diagnostic::warning(Code::Inconsistent, format!("{base}/dialogDuration"), format!("talk time {talk} ms is longer than the whole call, {total} ms")));
+            out.push(Diagnostic::warning(
+                Code::Inconsistent,
+                format!("{base}/dialogDuration"),
+                format!("talk time {talk} ms is longer than the whole call, {total} ms"),
+            ));
         }
     }
 }
@@ -145,10 +253,18 @@ pub fn normalize(obj: &Json, rec: &Recognised, _ctx: &Context) -> Event {
     if let Some(d) = obj.get("dtmfNumber").or_else(|| obj.get("dtmf")) {
         details.str("digit", digit(d).as_deref());
     }
-    if let Some(ms) = obj.get("dialogDuration").and_then(Json::num).and_then(|n| n.as_i64()) {
+    if let Some(ms) = obj
+        .get("dialogDuration")
+        .and_then(Json::num)
+        .and_then(|n| n.as_i64())
+    {
         details.push("talk_ms", Detail::Int(ms));
     }
-    if let Some(ms) = obj.get("callDuration").and_then(Json::num).and_then(|n| n.as_i64()) {
+    if let Some(ms) = obj
+        .get("callDuration")
+        .and_then(Json::num)
+        .and_then(|n| n.as_i64())
+    {
         details.push("duration_ms", Detail::Int(ms));
     }
     if let Some(Json::Bool(answered)) = obj.get("answered") {
@@ -157,7 +273,9 @@ pub fn normalize(obj: &Json, rec: &Recognised, _ctx: &Context) -> Event {
             kind = EventKind::Other;
         }
     }
-    let time = obj.get("createdAt").and_then(|t| crate::time::from_json(t, 0));
+    let time = obj
+        .get("createdAt")
+        .and_then(|t| crate::time::from_json(t, 0));
     Event {
         vendor: Vendor::Workonflow,
         event: rec.event.clone(),

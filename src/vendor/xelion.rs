@@ -13,39 +13,86 @@ const fn s(name: &'static str, doc: &'static str) -> Field {
 }
 
 static FIELDS: &[Field] = &[
-    s("initiation", "how the call was initiated (an Initiation enum whose values are not published)"),
-    req("date", Type::LocalDateTime, "when the call was initiated (yyyy-MM-dd HH:mm:ss, no zone)"),
+    s(
+        "initiation",
+        "how the call was initiated (an Initiation enum whose values are not published)",
+    ),
+    req(
+        "date",
+        Type::LocalDateTime,
+        "when the call was initiated (yyyy-MM-dd HH:mm:ss, no zone)",
+    ),
     req("callId", Type::String, "the unique id of this call"),
-    req("calleeFlowId", Type::String, "follows the callee through the whole call flow (transfer, fallback)"),
+    req(
+        "calleeFlowId",
+        Type::String,
+        "follows the callee through the whole call flow (transfer, fallback)",
+    ),
     s("calleeUser", "the callee user profile object id"),
-    s("calleeUserAddressable", "the callee user profile addressable object id"),
+    s(
+        "calleeUserAddressable",
+        "the callee user profile addressable object id",
+    ),
     s("calleePhoneNumber", "the callee phone number"),
     s("calleeAddressable", "the callee addressable object id"),
     s("calleeAddressableSyncId", "the callee addressable sync id"),
-    s("calleeAddressableSyncSource", "the callee addressable sync source"),
+    s(
+        "calleeAddressableSyncSource",
+        "the callee addressable sync source",
+    ),
     s("calleeCallLogOid", "the callee call log object id"),
     s("calleePhoneLineOid", "the callee phone line object id"),
-    req("callerFlowId", Type::String, "follows the caller through the whole call flow (transfer, fallback)"),
+    req(
+        "callerFlowId",
+        Type::String,
+        "follows the caller through the whole call flow (transfer, fallback)",
+    ),
     s("callerUser", "the caller user profile object id"),
-    s("callerUserAddressable", "the caller user profile addressable object id"),
+    s(
+        "callerUserAddressable",
+        "the caller user profile addressable object id",
+    ),
     s("callerPhoneNumber", "the caller phone number"),
     s("callerAddressable", "the caller addressable object id"),
     s("callerAddressableSyncId", "the caller addressable sync id"),
-    s("callerAddressableSyncSource", "the caller addressable sync source"),
+    s(
+        "callerAddressableSyncSource",
+        "the caller addressable sync source",
+    ),
     s("callerCallLogOid", "the caller call log object id"),
-    opt("duration", Type::NumericString, "the call's duration, only on callHungUpEvent").unit("s").nullable().values(Values::NonNegative),
+    opt(
+        "duration",
+        Type::NumericString,
+        "the call's duration, only on callHungUpEvent",
+    )
+    .unit("s")
+    .nullable()
+    .values(Values::NonNegative),
 ];
 
 /// The frame around a CallEvent on the WebSocket.
 static FRAME: &[Field] = &[
     req("notificationType", Type::String, "the notification's name"),
     req("notification", Type::Object, "the CallEvent"),
-    opt("messageType", Type::String, "the message's type (seen in client code)"),
+    opt(
+        "messageType",
+        Type::String,
+        "the message's type (seen in client code)",
+    ),
 ];
 
 macro_rules! event {
     ($name:expr, $kind:ident, $doc:expr) => {
-        EventSpec { name: $name, form: "CallEvent", kind: EventKind::$kind, doc: $doc, common: &[], fields: FIELDS, origin: Origin::Documented, complete: true }
+        EventSpec {
+            name: $name,
+            form: "CallEvent",
+            kind: EventKind::$kind,
+            doc: $doc,
+            common: &[],
+            fields: FIELDS,
+            origin: Origin::Documented,
+            complete: true,
+        }
     };
 }
 
@@ -58,7 +105,16 @@ pub static EVENTS: &[EventSpec] = &[
 ];
 
 /// The frame's own table, validated before the notification inside it.
-static FRAME_SPEC: EventSpec = EventSpec { name: "frame", form: "frame", kind: EventKind::Other, doc: "", common: &[], fields: FRAME, origin: Origin::Documented, complete: true };
+static FRAME_SPEC: EventSpec = EventSpec {
+    name: "frame",
+    form: "frame",
+    kind: EventKind::Other,
+    doc: "",
+    common: &[],
+    fields: FRAME,
+    origin: Origin::Documented,
+    complete: true,
+};
 
 fn has_flow_ids(obj: &Json) -> bool {
     obj.get("callerFlowId").is_some() || obj.get("calleeFlowId").is_some()
@@ -71,26 +127,37 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
             vendor: Vendor::Xelion,
             event: Some(name.to_owned()),
             spec: find_spec(EVENTS, name),
-            reason: format!("notificationType {name:?} with a notification object (a Xelion WebSocket frame)"),
+            reason: format!(
+                "notificationType {name:?} with a notification object (a Xelion WebSocket frame)"
+            ),
         });
     }
     if notification.is_some_and(has_flow_ids) {
         return Some(Recognised { vendor: Vendor::Xelion, event: None, spec: None, reason: "a notification object with callerFlowId/calleeFlowId (a Xelion frame without its notificationType)".to_owned() });
     }
     if has_flow_ids(obj) {
-        return Some(bare(obj, "callerFlowId/calleeFlowId (a bare Xelion CallEvent)"));
+        return Some(bare(
+            obj,
+            "callerFlowId/calleeFlowId (a bare Xelion CallEvent)",
+        ));
     }
     None
 }
 
 /// A bare CallEvent names no event; only `duration` (filled on hang-ups alone) tells one.
 fn bare(obj: &Json, why: &str) -> Recognised {
-    let hung_up = obj.get("duration").is_some_and(|d| !matches!(d, Json::Null));
+    let hung_up = obj
+        .get("duration")
+        .is_some_and(|d| !matches!(d, Json::Null));
     Recognised {
         vendor: Vendor::Xelion,
         event: hung_up.then(|| "callHungUpEvent".to_owned()),
         spec: Some(if hung_up { &EVENTS[2] } else { &EVENTS[0] }),
-        reason: if hung_up { format!("{why}; duration is present, so callHungUpEvent (inferred)") } else { format!("{why}; it names no event") },
+        reason: if hung_up {
+            format!("{why}; duration is present, so callHungUpEvent (inferred)")
+        } else {
+            format!("{why}; it names no event")
+        },
     }
 }
 
@@ -102,25 +169,48 @@ pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnost
     let framed = obj.get("notification").is_some_and(Json::is_obj);
     let (event, path) = if framed {
         super::schema::check_fields(&FRAME_SPEC, obj, base, out);
-        (obj.get("notification").unwrap_or(obj), format!("{base}/notification"))
+        (
+            obj.get("notification").unwrap_or(obj),
+            format!("{base}/notification"),
+        )
     } else {
         (obj, base.to_owned())
     };
     let spec = match rec.spec {
         Some(spec) => spec,
         None if framed && rec.event.is_some() => {
-            return super::unknown_event(rec, &format!("{base}/notificationType"), "one of the five CallEvent notifications (another Xelion notification)", out);
+            return super::unknown_event(
+                rec,
+                &format!("{base}/notificationType"),
+                "one of the five CallEvent notifications (another Xelion notification)",
+                out,
+            );
         }
         None => &EVENTS[0],
     };
     super::schema::check_fields(spec, event, &path, out);
-    if framed && spec.name != "callHungUpEvent" && event.get("duration").is_some_and(|d| !matches!(d, Json::Null)) {
-        out.push(Diagnostic::warning(Code::Inconsistent, format!("{path}/duration"), format!("duration is documented only on callHungUpEvent, not on {}", spec.name)));
+    if framed
+        && spec.name != "callHungUpEvent"
+        && event
+            .get("duration")
+            .is_some_and(|d| !matches!(d, Json::Null))
+    {
+        out.push(Diagnostic::warning(
+            Code::Inconsistent,
+            format!("{path}/duration"),
+            format!(
+                "duration is documented only on callHungUpEvent, not on {}",
+                spec.name
+            ),
+        ));
     }
 }
 
 pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
-    let event = obj.get("notification").filter(|n| n.is_obj()).unwrap_or(obj);
+    let event = obj
+        .get("notification")
+        .filter(|n| n.is_obj())
+        .unwrap_or(obj);
     let kind = match (&rec.event, rec.spec) {
         (Some(_), Some(spec)) => spec.kind,
         _ => EventKind::Other,
@@ -129,7 +219,10 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
     details.str("caller", event.get_str("callerPhoneNumber"));
     details.str("callee", event.get_str("calleePhoneNumber"));
     details.str("initiation", event.get_str("initiation"));
-    if let Some(secs) = event.get_str("duration").and_then(|d| d.trim().parse::<i64>().ok()) {
+    if let Some(secs) = event
+        .get_str("duration")
+        .and_then(|d| d.trim().parse::<i64>().ok())
+    {
         details.push("duration_ms", Detail::Int(secs.saturating_mul(1000)));
     }
     details.str("caller_flow", event.get_str("callerFlowId"));
@@ -141,7 +234,9 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
         call_id: owned(event, "callId"),
         time: None,
         time_source: None,
-        call_started: event.get("date").and_then(|d| crate::time::from_json(d, ctx.naive_offset)),
+        call_started: event
+            .get("date")
+            .and_then(|d| crate::time::from_json(d, ctx.naive_offset)),
         outcome: (kind == EventKind::Missed).then_some(Outcome::Missed),
         details,
     }

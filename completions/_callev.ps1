@@ -1,0 +1,250 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'callev'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'callev' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)')
+            [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'Only this call; repeatable; a unique prefix of the id is enough')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only events whose vendor name or kind is NAME; repeatable')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339)')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('detect', 'detect', [CompletionResultType]::ParameterValue, 'Which vendor format each record is, and why')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check records against the vendors'' documented schemas')
+            [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'One row per event, normalized across vendors')
+            [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Each call''s events in time order')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'One row per call: durations, outcome, counts; then totals')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'The documented schemas: vendors, their events, an event''s fields')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'callev;detect' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)')
+            [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'Only this call; repeatable; a unique prefix of the id is enough')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only events whose vendor name or kind is NAME; repeatable')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339)')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Say which fields decided the vendor')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'callev;validate' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)')
+            [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'Only this call; repeatable; a unique prefix of the id is enough')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only events whose vendor name or kind is NAME; repeatable')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339)')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Count warnings as failures')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'callev;events' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)')
+            [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'Only this call; repeatable; a unique prefix of the id is enough')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only events whose vendor name or kind is NAME; repeatable')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339)')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'callev;timeline' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)')
+            [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'Only this call; repeatable; a unique prefix of the id is enough')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only events whose vendor name or kind is NAME; repeatable')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339)')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'callev;summary' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)')
+            [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'Only this call; repeatable; a unique prefix of the id is enough')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only events whose vendor name or kind is NAME; repeatable')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339)')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'callev;schema' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)')
+            [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'Only this call; repeatable; a unique prefix of the id is enough')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only events whose vendor name or kind is NAME; repeatable')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339)')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
+            [CompletionResult]::new('--json-schema', '--json-schema', [CompletionResultType]::ParameterName, 'Print a JSON Schema (draft 2020-12) instead')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'callev;completions' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)')
+            [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'Only this call; repeatable; a unique prefix of the id is enough')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only events whose vendor name or kind is NAME; repeatable')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339)')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'callev;man' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)')
+            [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'Only this call; repeatable; a unique prefix of the id is enough')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only events whose vendor name or kind is NAME; repeatable')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339)')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'callev;help' {
+            [CompletionResult]::new('detect', 'detect', [CompletionResultType]::ParameterValue, 'Which vendor format each record is, and why')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check records against the vendors'' documented schemas')
+            [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'One row per event, normalized across vendors')
+            [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Each call''s events in time order')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'One row per call: durations, outcome, counts; then totals')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'The documented schemas: vendors, their events, an event''s fields')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'callev;help;detect' {
+            break
+        }
+        'callev;help;validate' {
+            break
+        }
+        'callev;help;events' {
+            break
+        }
+        'callev;help;timeline' {
+            break
+        }
+        'callev;help;summary' {
+            break
+        }
+        'callev;help;schema' {
+            break
+        }
+        'callev;help;completions' {
+            break
+        }
+        'callev;help;man' {
+            break
+        }
+        'callev;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,226 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[callev] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'callev'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'callev'= {
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
+            cand --tz 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)'
+            cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
+            cand --call 'Only this call; repeatable; a unique prefix of the id is enough'
+            cand --event 'Only events whose vendor name or kind is NAME; repeatable'
+            cand --since 'Only events at or after this time (RFC 3339)'
+            cand --until 'Only events at or before this time (RFC 3339)'
+            cand --vendor 'Skip detection: read every record as this vendor''s'
+            cand --input-format 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves'
+            cand --threads 'Worker threads for parsing (default: one per core)'
+            cand -f 'Keep reading appended input and print records as they arrive'
+            cand --follow 'Keep reading appended input and print records as they arrive'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand detect 'Which vendor format each record is, and why'
+            cand validate 'Check records against the vendors'' documented schemas'
+            cand events 'One row per event, normalized across vendors'
+            cand timeline 'Each call''s events in time order'
+            cand summary 'One row per call: durations, outcome, counts; then totals'
+            cand schema 'The documented schemas: vendors, their events, an event''s fields'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'callev;detect'= {
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
+            cand --tz 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)'
+            cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
+            cand --call 'Only this call; repeatable; a unique prefix of the id is enough'
+            cand --event 'Only events whose vendor name or kind is NAME; repeatable'
+            cand --since 'Only events at or after this time (RFC 3339)'
+            cand --until 'Only events at or before this time (RFC 3339)'
+            cand --vendor 'Skip detection: read every record as this vendor''s'
+            cand --input-format 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves'
+            cand --threads 'Worker threads for parsing (default: one per core)'
+            cand --explain 'Say which fields decided the vendor'
+            cand -f 'Keep reading appended input and print records as they arrive'
+            cand --follow 'Keep reading appended input and print records as they arrive'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'callev;validate'= {
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
+            cand --tz 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)'
+            cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
+            cand --call 'Only this call; repeatable; a unique prefix of the id is enough'
+            cand --event 'Only events whose vendor name or kind is NAME; repeatable'
+            cand --since 'Only events at or after this time (RFC 3339)'
+            cand --until 'Only events at or before this time (RFC 3339)'
+            cand --vendor 'Skip detection: read every record as this vendor''s'
+            cand --input-format 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves'
+            cand --threads 'Worker threads for parsing (default: one per core)'
+            cand --strict 'Count warnings as failures'
+            cand -f 'Keep reading appended input and print records as they arrive'
+            cand --follow 'Keep reading appended input and print records as they arrive'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'callev;events'= {
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
+            cand --tz 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)'
+            cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
+            cand --call 'Only this call; repeatable; a unique prefix of the id is enough'
+            cand --event 'Only events whose vendor name or kind is NAME; repeatable'
+            cand --since 'Only events at or after this time (RFC 3339)'
+            cand --until 'Only events at or before this time (RFC 3339)'
+            cand --vendor 'Skip detection: read every record as this vendor''s'
+            cand --input-format 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves'
+            cand --threads 'Worker threads for parsing (default: one per core)'
+            cand -f 'Keep reading appended input and print records as they arrive'
+            cand --follow 'Keep reading appended input and print records as they arrive'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'callev;timeline'= {
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
+            cand --tz 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)'
+            cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
+            cand --call 'Only this call; repeatable; a unique prefix of the id is enough'
+            cand --event 'Only events whose vendor name or kind is NAME; repeatable'
+            cand --since 'Only events at or after this time (RFC 3339)'
+            cand --until 'Only events at or before this time (RFC 3339)'
+            cand --vendor 'Skip detection: read every record as this vendor''s'
+            cand --input-format 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves'
+            cand --threads 'Worker threads for parsing (default: one per core)'
+            cand -f 'Keep reading appended input and print records as they arrive'
+            cand --follow 'Keep reading appended input and print records as they arrive'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'callev;summary'= {
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
+            cand --tz 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)'
+            cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
+            cand --call 'Only this call; repeatable; a unique prefix of the id is enough'
+            cand --event 'Only events whose vendor name or kind is NAME; repeatable'
+            cand --since 'Only events at or after this time (RFC 3339)'
+            cand --until 'Only events at or before this time (RFC 3339)'
+            cand --vendor 'Skip detection: read every record as this vendor''s'
+            cand --input-format 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves'
+            cand --threads 'Worker threads for parsing (default: one per core)'
+            cand -f 'Keep reading appended input and print records as they arrive'
+            cand --follow 'Keep reading appended input and print records as they arrive'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'callev;schema'= {
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
+            cand --tz 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)'
+            cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
+            cand --call 'Only this call; repeatable; a unique prefix of the id is enough'
+            cand --event 'Only events whose vendor name or kind is NAME; repeatable'
+            cand --since 'Only events at or after this time (RFC 3339)'
+            cand --until 'Only events at or before this time (RFC 3339)'
+            cand --input-format 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves'
+            cand --threads 'Worker threads for parsing (default: one per core)'
+            cand --json-schema 'Print a JSON Schema (draft 2020-12) instead'
+            cand -f 'Keep reading appended input and print records as they arrive'
+            cand --follow 'Keep reading appended input and print records as they arrive'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'callev;completions'= {
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
+            cand --tz 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)'
+            cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
+            cand --call 'Only this call; repeatable; a unique prefix of the id is enough'
+            cand --event 'Only events whose vendor name or kind is NAME; repeatable'
+            cand --since 'Only events at or after this time (RFC 3339)'
+            cand --until 'Only events at or before this time (RFC 3339)'
+            cand --vendor 'Skip detection: read every record as this vendor''s'
+            cand --input-format 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves'
+            cand --threads 'Worker threads for parsing (default: one per core)'
+            cand -f 'Keep reading appended input and print records as they arrive'
+            cand --follow 'Keep reading appended input and print records as they arrive'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'callev;man'= {
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs'
+            cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
+            cand --tz 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)'
+            cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
+            cand --call 'Only this call; repeatable; a unique prefix of the id is enough'
+            cand --event 'Only events whose vendor name or kind is NAME; repeatable'
+            cand --since 'Only events at or after this time (RFC 3339)'
+            cand --until 'Only events at or before this time (RFC 3339)'
+            cand --vendor 'Skip detection: read every record as this vendor''s'
+            cand --input-format 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves'
+            cand --threads 'Worker threads for parsing (default: one per core)'
+            cand -f 'Keep reading appended input and print records as they arrive'
+            cand --follow 'Keep reading appended input and print records as they arrive'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'callev;help'= {
+            cand detect 'Which vendor format each record is, and why'
+            cand validate 'Check records against the vendors'' documented schemas'
+            cand events 'One row per event, normalized across vendors'
+            cand timeline 'Each call''s events in time order'
+            cand summary 'One row per call: durations, outcome, counts; then totals'
+            cand schema 'The documented schemas: vendors, their events, an event''s fields'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'callev;help;detect'= {
+        }
+        &'callev;help;validate'= {
+        }
+        &'callev;help;events'= {
+        }
+        &'callev;help;timeline'= {
+        }
+        &'callev;help;summary'= {
+        }
+        &'callev;help;schema'= {
+        }
+        &'callev;help;completions'= {
+        }
+        &'callev;help;man'= {
+        }
+        &'callev;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

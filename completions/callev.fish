@@ -1,0 +1,260 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_callev_global_optspecs
+    string join \n o/output= color= tz= source-tz= call= event= since= until= vendor= input-format= f/follow threads= h/help V/version
+end
+
+function __fish_callev_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_callev_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_callev_using_subcommand
+    set -l cmd (__fish_callev_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c callev -n "__fish_callev_needs_command" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''"
+complete -c callev -n "__fish_callev_needs_command" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_needs_command" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_needs_command" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
+complete -c callev -n "__fish_callev_needs_command" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
+complete -c callev -n "__fish_callev_needs_command" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_needs_command" -l since -d 'Only events at or after this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_needs_command" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_needs_command" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_needs_command" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
+json\t''
+ndjson\t''
+log\t''"
+complete -c callev -n "__fish_callev_needs_command" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_needs_command" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_needs_command" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_needs_command" -s V -l version -d 'Print version'
+complete -c callev -n "__fish_callev_needs_command" -f -a "detect" -d 'Which vendor format each record is, and why'
+complete -c callev -n "__fish_callev_needs_command" -f -a "validate" -d 'Check records against the vendors\' documented schemas'
+complete -c callev -n "__fish_callev_needs_command" -f -a "events" -d 'One row per event, normalized across vendors'
+complete -c callev -n "__fish_callev_needs_command" -f -a "timeline" -d 'Each call\'s events in time order'
+complete -c callev -n "__fish_callev_needs_command" -f -a "summary" -d 'One row per call: durations, outcome, counts; then totals'
+complete -c callev -n "__fish_callev_needs_command" -f -a "schema" -d 'The documented schemas: vendors, their events, an event\'s fields'
+complete -c callev -n "__fish_callev_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c callev -n "__fish_callev_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c callev -n "__fish_callev_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c callev -n "__fish_callev_using_subcommand detect" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''"
+complete -c callev -n "__fish_callev_using_subcommand detect" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_using_subcommand detect" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand detect" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
+complete -c callev -n "__fish_callev_using_subcommand detect" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
+complete -c callev -n "__fish_callev_using_subcommand detect" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand detect" -l since -d 'Only events at or after this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand detect" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand detect" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand detect" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
+json\t''
+ndjson\t''
+log\t''"
+complete -c callev -n "__fish_callev_using_subcommand detect" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_using_subcommand detect" -l explain -d 'Say which fields decided the vendor'
+complete -c callev -n "__fish_callev_using_subcommand detect" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand detect" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand validate" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''"
+complete -c callev -n "__fish_callev_using_subcommand validate" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_using_subcommand validate" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand validate" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
+complete -c callev -n "__fish_callev_using_subcommand validate" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
+complete -c callev -n "__fish_callev_using_subcommand validate" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand validate" -l since -d 'Only events at or after this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand validate" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand validate" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand validate" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
+json\t''
+ndjson\t''
+log\t''"
+complete -c callev -n "__fish_callev_using_subcommand validate" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_using_subcommand validate" -l strict -d 'Count warnings as failures'
+complete -c callev -n "__fish_callev_using_subcommand validate" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand validate" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand events" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''"
+complete -c callev -n "__fish_callev_using_subcommand events" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_using_subcommand events" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l since -d 'Only events at or after this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand events" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
+json\t''
+ndjson\t''
+log\t''"
+complete -c callev -n "__fish_callev_using_subcommand events" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand events" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand timeline" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''"
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l since -d 'Only events at or after this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
+json\t''
+ndjson\t''
+log\t''"
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand timeline" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand summary" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''"
+complete -c callev -n "__fish_callev_using_subcommand summary" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_using_subcommand summary" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l since -d 'Only events at or after this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand summary" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
+json\t''
+ndjson\t''
+log\t''"
+complete -c callev -n "__fish_callev_using_subcommand summary" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand summary" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand schema" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''"
+complete -c callev -n "__fish_callev_using_subcommand schema" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_using_subcommand schema" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l since -d 'Only events at or after this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
+json\t''
+ndjson\t''
+log\t''"
+complete -c callev -n "__fish_callev_using_subcommand schema" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l json-schema -d 'Print a JSON Schema (draft 2020-12) instead'
+complete -c callev -n "__fish_callev_using_subcommand schema" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand schema" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand completions" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''"
+complete -c callev -n "__fish_callev_using_subcommand completions" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_using_subcommand completions" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand completions" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
+complete -c callev -n "__fish_callev_using_subcommand completions" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
+complete -c callev -n "__fish_callev_using_subcommand completions" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand completions" -l since -d 'Only events at or after this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand completions" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand completions" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand completions" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
+json\t''
+ndjson\t''
+log\t''"
+complete -c callev -n "__fish_callev_using_subcommand completions" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_using_subcommand completions" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand man" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''"
+complete -c callev -n "__fish_callev_using_subcommand man" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_using_subcommand man" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand man" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
+complete -c callev -n "__fish_callev_using_subcommand man" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
+complete -c callev -n "__fish_callev_using_subcommand man" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand man" -l since -d 'Only events at or after this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand man" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand man" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand man" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
+json\t''
+ndjson\t''
+log\t''"
+complete -c callev -n "__fish_callev_using_subcommand man" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_using_subcommand man" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand man" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "detect" -d 'Which vendor format each record is, and why'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "validate" -d 'Check records against the vendors\' documented schemas'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "events" -d 'One row per event, normalized across vendors'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "timeline" -d 'Each call\'s events in time order'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "summary" -d 'One row per call: durations, outcome, counts; then totals'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "schema" -d 'The documented schemas: vendors, their events, an event\'s fields'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

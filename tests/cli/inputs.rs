@@ -1,0 +1,206 @@
+//! Every input shape: pretty arrays, concatenated values, log lines, envelopes, gzip, BOM and CRLF,
+//! truncated lines, invalid UTF-8, stray text; and the origins (source, line) records keep.
+
+use crate::util::{ndjson, run, run_stdin};
+
+fn detect_rows(file: &str) -> Vec<serde_json::Value> {
+    ndjson(&run(&["detect", "-o", "ndjson", file]).stdout)
+}
+
+fn lines_of(rows: &[serde_json::Value]) -> Vec<u64> {
+    rows.iter().map(|r| r["line"].as_u64().unwrap()).collect()
+}
+
+#[test]
+fn pretty_array_elements_keep_their_lines() {
+    let rows = detect_rows("fixtures/edge/pretty-array.json");
+    assert_eq!(lines_of(&rows), vec![2, 7, 17]);
+    let vendors: Vec<&str> = rows.iter().map(|r| r["vendor"].as_str().unwrap()).collect();
+    assert_eq!(vendors, vec!["workonflow", "voximplant", "xelion"]);
+}
+
+#[test]
+fn concatenated_pretty_objects() {
+    let rows = detect_rows("fixtures/edge/concatenated-pretty.json");
+    assert_eq!(lines_of(&rows), vec![1, 6]);
+    assert_eq!(rows[1]["event"], "call.ended");
+}
+
+#[test]
+fn log_lines_give_their_time_to_untimed_events() {
+    let r = run(&["events", "-o", "ndjson", "fixtures/edge/log-lines.log"]);
+    let rows = ndjson(&r.stdout);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["time"], "2026-11-21T10:00:00.123Z");
+    assert_eq!(rows[0]["time_source"], "log");
+    assert_eq!(rows[1]["time"], "2026-11-21T10:00:01.500Z");
+    // A syslog prefix has no ISO time: the event stays untimed, the JSON still reads.
+    assert_eq!(rows[2]["time"], serde_json::Value::Null);
+    assert_eq!(rows[2]["event"], "Call.OnHold");
+}
+
+#[test]
+fn envelopes_are_unwrapped_and_their_time_used() {
+    let rows = ndjson(&run(&["events", "-o", "ndjson", "fixtures/edge/envelopes.ndjson"]).stdout);
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        (rows[0]["time"].as_str(), rows[0]["time_source"].as_str()),
+        (Some("2026-11-21T10:00:00.000Z"), Some("envelope"))
+    );
+    assert_eq!(rows[1]["vendor"], "voximplant");
+    assert_eq!(rows[2]["time"], "2026-11-21T09:00:02.000Z");
+    // A payload's own time beats the envelope's.
+    assert_eq!(
+        (rows[3]["time"].as_str(), rows[3]["time_source"].as_str()),
+        (Some("2026-11-21T13:00:04.120Z"), Some("payload"))
+    );
+    let findings =
+        ndjson(&run(&["validate", "-o", "ndjson", "fixtures/edge/envelopes.ndjson"]).stdout);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(
+        (findings[0]["line"].as_u64(), findings[0]["code"].as_str()),
+        (Some(5), Some("unknown-vendor"))
+    );
+}
+
+#[test]
+fn gzip_is_read_by_its_magic_bytes() {
+    let r = run(&["validate", "fixtures/edge/compressed.ndjson.gz"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("checked 2 records"));
+    let piped = run_stdin(
+        &["detect", "-o", "ndjson"],
+        std::fs::read("fixtures/edge/compressed.ndjson.gz").unwrap(),
+    );
+    assert_eq!(ndjson(&piped.stdout).len(), 2);
+}
+
+#[test]
+fn bom_crlf_and_blank_lines_are_accepted() {
+    let r = run(&["validate", "-o", "ndjson", "fixtures/edge/bom-crlf.ndjson"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        lines_of(&detect_rows("fixtures/edge/bom-crlf.ndjson")),
+        vec![1, 4]
+    );
+}
+
+#[test]
+fn a_truncated_line_is_reported_and_reading_resumes() {
+    let r = run(&[
+        "validate",
+        "-o",
+        "ndjson",
+        "fixtures/edge/truncated-line.ndjson",
+    ]);
+    assert_eq!(r.code, 1);
+    let rows = ndjson(&r.stdout);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0]["line"].as_u64(), rows[0]["code"].as_str()),
+        (Some(2), Some("parse"))
+    );
+    assert_eq!(
+        lines_of(&detect_rows("fixtures/edge/truncated-line.ndjson")),
+        vec![1, 2, 3]
+    );
+}
+
+#[test]
+fn invalid_utf8_is_one_unparseable_record() {
+    let r = run(&[
+        "validate",
+        "-o",
+        "ndjson",
+        "fixtures/edge/invalid-utf8.ndjson",
+    ]);
+    let rows = ndjson(&r.stdout);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["line"], 2);
+    assert!(
+        rows[0]["message"].as_str().unwrap().contains("unicode"),
+        "{}",
+        rows[0]
+    );
+}
+
+#[test]
+fn stray_text_lines_are_unparseable_records() {
+    let r = run(&["validate", "fixtures/edge/stray-text.log"]);
+    assert_eq!(r.code, 1);
+    assert!(r
+        .stdout
+        .contains("fixtures/edge/stray-text.log:1: error[parse]"));
+    assert!(r
+        .stdout
+        .contains("fixtures/edge/stray-text.log:3: error[parse]"));
+    assert!(r.stdout.contains("2 valid, 0 invalid, 2 unparseable"));
+}
+
+#[test]
+fn pretty_printed_json_on_standard_input() {
+    let body = std::fs::read("fixtures/bandwidth/c-doc-example.json").unwrap();
+    let rows = ndjson(&run_stdin(&["events", "-o", "ndjson"], body).stdout);
+    assert_eq!(rows.len(), 9);
+    assert_eq!(rows[0]["source"], "-");
+    // The list's call is named by the file; standard input has none.
+    assert_eq!(rows[0]["call_id"], "-");
+}
+
+#[test]
+fn forced_input_formats() {
+    let r = run(&[
+        "detect",
+        "-o",
+        "ndjson",
+        "--input-format",
+        "ndjson",
+        "fixtures/edge/pretty-array.json",
+    ]);
+    assert!(ndjson(&r.stdout).iter().all(|r| r["vendor"].is_null()));
+    let log = run(&[
+        "detect",
+        "-o",
+        "ndjson",
+        "--input-format",
+        "log",
+        "fixtures/edge/log-lines.log",
+    ]);
+    assert_eq!(ndjson(&log.stdout).len(), 3);
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal_raw() {
+    let r = run(&["events", "fixtures/edge/control-characters.ndjson"]);
+    assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
+    assert!(!r.stdout.contains('\u{7}'));
+    assert!(r.stdout.contains("\\e[2J"));
+    let machine = ndjson(
+        &run(&[
+            "events",
+            "-o",
+            "ndjson",
+            "fixtures/edge/control-characters.ndjson",
+        ])
+        .stdout,
+    );
+    assert_eq!(
+        machine[0]["details"]["text"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .next(),
+        Some('\u{1b}')
+    );
+}
+
+#[test]
+fn empty_input_is_fine() {
+    let r = run_stdin(&["validate", "-o", "json"], "");
+    assert_eq!(r.code, 0);
+    assert_eq!(crate::util::json(&r.stdout)["summary"]["records"], 0);
+    let dev_null = run(&["summary", "/dev/null"]);
+    assert_eq!(dev_null.code, 0);
+    assert!(dev_null.stdout.contains("no calls"));
+}

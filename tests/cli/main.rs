@@ -1,0 +1,9 @@
+//! Integration tests through the binary: one test binary, a module per area.
+
+mod util;
+
+mod detect;
+mod inputs;
+mod shell;
+mod validate;
+mod views;

@@ -1,0 +1,182 @@
+//! `callev validate`: findings with origins, counts, exit codes, machine formats.
+
+use crate::util::{json, ndjson, run, run_stdin};
+
+#[test]
+fn valid_fixtures_exit_0() {
+    let r = run(&[
+        "validate",
+        "fixtures/workonflow/full-call-no-times.ndjson",
+        "fixtures/voximplant/all-events.ndjson",
+        "fixtures/bandwidth/c-doc-example.json",
+        "fixtures/xelion/all-events-frames.ndjson",
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stdout,
+        "checked 66 records in 4 inputs: 66 valid, 0 invalid, 0 unparseable, 0 unknown vendor\n"
+    );
+}
+
+#[test]
+fn findings_point_at_file_line_and_field() {
+    let r = run(&["validate", "fixtures/workonflow/invalid.ndjson"]);
+    assert_eq!(r.code, 1);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines[0], "fixtures/workonflow/invalid.ndjson:1: error[missing-field] workonflow call.started /callId: required field `callId` is missing (expected string)");
+    assert_eq!(lines[1], "fixtures/workonflow/invalid.ndjson:2: error[wrong-type] workonflow call.ended /callDuration: expected number, found string \"5599\"");
+    assert!(r.stdout.ends_with("checked 7 records in 1 input: 4 valid (4 with warnings), 3 invalid, 0 unparseable, 0 unknown vendor\n"), "{}", r.stdout);
+}
+
+#[test]
+fn every_finding_code_appears_in_the_invalid_fixtures() {
+    let r = run(&[
+        "validate",
+        "-o",
+        "ndjson",
+        "fixtures/workonflow/invalid.ndjson",
+        "fixtures/xelion/invalid.ndjson",
+        "fixtures/voximplant/invalid.ndjson",
+        "fixtures/bandwidth/invalid.ndjson",
+        "fixtures/edge/truncated-line.ndjson",
+        "fixtures/edge/unknown-vendor.ndjson",
+    ]);
+    let rows = ndjson(&r.stdout);
+    for code in [
+        "parse",
+        "unknown-vendor",
+        "unknown-event",
+        "missing-field",
+        "wrong-type",
+        "bad-value",
+        "unknown-field",
+        "inconsistent",
+    ] {
+        assert!(rows.iter().any(|f| f["code"] == code), "no {code} finding");
+    }
+    for f in &rows {
+        for key in [
+            "source", "line", "vendor", "event", "severity", "code", "path", "message",
+        ] {
+            assert!(f.get(key).is_some(), "{key} missing in {f}");
+        }
+        let path = f["path"].as_str().unwrap();
+        assert!(path.is_empty() || path.starts_with('/'), "{path}");
+    }
+    // Nested pointers go through the Xelion frame.
+    assert!(rows.iter().any(|f| f["path"] == "/notification/date"
+        && f["code"] == "missing-field"
+        && f["line"] == 1));
+}
+
+#[test]
+fn json_output_has_summary_and_diagnostics() {
+    let r = run(&[
+        "validate",
+        "-o",
+        "json",
+        "fixtures/voximplant/invalid.ndjson",
+        "fixtures/edge/truncated-line.ndjson",
+        "fixtures/edge/unknown-vendor.ndjson",
+    ]);
+    assert_eq!(r.code, 1);
+    let doc = json(&r.stdout);
+    let s = &doc["summary"];
+    assert_eq!(s["records"], 15);
+    assert_eq!(s["valid"], 4);
+    assert_eq!(s["invalid"], 5);
+    assert_eq!(s["warnings"], 2);
+    assert_eq!(s["unparseable"], 1);
+    assert_eq!(s["unknown"], 5);
+    assert_eq!(s["by_vendor"]["voximplant"], 7);
+    assert_eq!(s["by_vendor"]["workonflow"], 2);
+    let n = |k: &str| s[k].as_u64().unwrap();
+    assert_eq!(
+        n("records"),
+        n("valid") + n("invalid") + n("unparseable") + n("unknown")
+    );
+    assert!(doc["diagnostics"].as_array().unwrap().len() >= 10);
+    let empty = json(
+        &run(&[
+            "validate",
+            "-o",
+            "json",
+            "fixtures/voximplant/all-events.ndjson",
+        ])
+        .stdout,
+    );
+    assert_eq!(empty["diagnostics"], serde_json::json!([]));
+    assert_eq!(empty["summary"]["valid"], 40);
+}
+
+#[test]
+fn csv_output_decodes() {
+    let r = run(&["validate", "-o", "csv", "fixtures/bandwidth/invalid.ndjson"]);
+    let mut reader = csv::Reader::from_reader(r.stdout.as_bytes());
+    assert_eq!(reader.headers().unwrap().len(), 8);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 8);
+    assert_eq!(&rows[0][5], "missing-field");
+    assert_eq!(&rows[0][6], "/callId");
+}
+
+#[test]
+fn warnings_fail_only_with_strict() {
+    let f = "fixtures/xelion/other-notifications.ndjson";
+    assert_eq!(run(&["validate", f]).code, 0);
+    assert_eq!(run(&["validate", "--strict", f]).code, 1);
+}
+
+#[test]
+fn a_missing_file_among_good_ones_is_reported_and_exits_2() {
+    let r = run(&[
+        "validate",
+        "fixtures/workonflow/full-call-no-times.ndjson",
+        "no/such/file.json",
+        "fixtures/voximplant/all-events.ndjson",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("callev: failed to open no/such/file.json"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout
+            .contains("checked 50 records in 3 inputs: 50 valid"),
+        "{}",
+        r.stdout
+    );
+    let dir = run(&["validate", "fixtures"]);
+    assert_eq!(dir.code, 2);
+    assert!(dir.stderr.contains("is a directory"));
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    assert_eq!(run(&["validate", "--no-such-flag"]).code, 2);
+    let r = run(&[
+        "--tz",
+        "Mars/Base",
+        "summary",
+        "fixtures/mixed/all-vendors.log",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--tz"));
+}
+
+#[test]
+fn standard_input_by_dash_and_by_default() {
+    let body = std::fs::read("fixtures/workonflow/invalid.ndjson").unwrap();
+    for args in [
+        &["validate", "-o", "ndjson", "-"][..],
+        &["validate", "-o", "ndjson"],
+    ] {
+        let r = run_stdin(args, body.clone());
+        assert_eq!(r.code, 1);
+        let rows = ndjson(&r.stdout);
+        assert_eq!(rows[0]["source"], "-");
+        assert_eq!(rows[0]["line"], 1);
+    }
+}

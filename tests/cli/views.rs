@@ -1,0 +1,431 @@
+//! `events`, `timeline` and `summary`: machine output decoded field by field; human views as
+//! snapshots with color off and a fixed width.
+
+use serde_json::Value;
+
+use crate::util::{callev, json, ndjson, run, run_with};
+
+fn summary(files: &[&str]) -> Vec<Value> {
+    let mut args = vec!["summary", "-o", "ndjson"];
+    args.extend(files);
+    ndjson(&run(&args).stdout)
+}
+
+fn call<'a>(rows: &'a [Value], id: &str) -> &'a Value {
+    rows.iter()
+        .find(|r| r["call_id"] == id)
+        .unwrap_or_else(|| panic!("no call {id}"))
+}
+
+#[test]
+fn summary_records_have_every_field() {
+    let rows = summary(&["fixtures/mixed/all-vendors.log"]);
+    assert_eq!(rows.len(), 4);
+    for key in [
+        "call_id",
+        "vendor",
+        "events",
+        "first_time",
+        "last_time",
+        "started_at",
+        "answered_at",
+        "ended_at",
+        "ring_ms",
+        "talk_ms",
+        "hold_ms",
+        "total_ms",
+        "reported_talk_ms",
+        "reported_total_ms",
+        "outcome",
+        "end_reason",
+        "participants",
+        "dtmf",
+        "duplicates",
+        "anomalies",
+    ] {
+        assert!(rows.iter().all(|r| r.get(key).is_some()), "{key}");
+    }
+}
+
+#[test]
+fn workonflow_full_call_from_log_times() {
+    let rows = summary(&["fixtures/mixed/all-vendors.log"]);
+    let w = call(&rows, "4d5e6f70-3333-4333-8333-000000000004");
+    assert_eq!(w["outcome"], "answered");
+    assert_eq!(w["started_at"], "2026-11-21T09:00:00.000Z");
+    assert_eq!(w["ended_at"], "2026-11-21T09:02:05.000Z");
+    assert_eq!(w["answered_at"], Value::Null);
+    assert_eq!(w["total_ms"], 125_000);
+    assert_eq!(w["talk_ms"], 120_650);
+    assert_eq!(w["hold_ms"], 12_000);
+    assert_eq!(w["reported_talk_ms"], 120_650);
+    assert_eq!(w["reported_total_ms"], 125_100);
+    assert_eq!(w["dtmf"], "5");
+    assert_eq!(
+        w["participants"],
+        serde_json::json!(["5f1e2d3c4b5a697887760001", "5f1e2d3c4b5a697887760002"])
+    );
+    assert_eq!(w["anomalies"], serde_json::json!([]));
+}
+
+#[test]
+fn workonflow_call_without_any_times_uses_reported_durations() {
+    let rows = summary(&["fixtures/workonflow/full-call-no-times.ndjson"]);
+    let w = &rows[0];
+    assert_eq!(
+        (w["talk_ms"].as_i64(), w["total_ms"].as_i64()),
+        (Some(65_300), Some(70_512))
+    );
+    assert_eq!(
+        (w["started_at"].clone(), w["ended_at"].clone()),
+        (Value::Null, Value::Null)
+    );
+    assert_eq!(w["hold_ms"], Value::Null);
+    assert_eq!(w["dtmf"], "42#");
+    assert_eq!(w["events"], 10);
+    let timeline = run(&["timeline", "fixtures/workonflow/full-call-no-times.ndjson"]);
+    assert!(timeline
+        .stdout
+        .contains("times unknown: events in arrival order"));
+    assert!(timeline.stdout.contains("#1"));
+}
+
+#[test]
+fn xelion_attended_transfer_counts_the_repeated_hangup_once() {
+    let rows = summary(&["fixtures/xelion/attended-transfer.log"]);
+    assert_eq!(rows.len(), 3);
+    let x = call(&rows, "1c0ffee000000001");
+    let y = call(&rows, "1c0ffee000000002");
+    let z = call(&rows, "1c0ffee000000003");
+    assert_eq!(
+        (y["events"].as_u64(), y["duplicates"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(
+        (x["duplicates"].as_u64(), z["duplicates"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert!(rows.iter().all(|r| r["outcome"] == "answered"));
+    assert_eq!(x["ring_ms"], 6_500);
+    assert_eq!(x["talk_ms"], 83_500);
+    assert_eq!(x["reported_total_ms"], 83_000);
+    assert_eq!(y["talk_ms"], 45_004);
+    // Z's start is Xelion's `date`, when the transferred call was initiated.
+    assert_eq!(z["started_at"], "2026-11-21T11:01:30.000Z");
+    assert_eq!(z["total_ms"], 150_000);
+    assert!(
+        rows.iter().all(|r| r["anomalies"] == serde_json::json!([])),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn xelion_missed_call() {
+    let rows = summary(&["fixtures/xelion/all-events-frames.ndjson"]);
+    let m = call(&rows, "186ba647df1ef333");
+    assert_eq!(m["outcome"], "missed");
+    assert_eq!(m["started_at"], "2026-11-21T10:05:00.000Z");
+    let answered = call(&rows, "186ba647df1ef222");
+    assert_eq!(answered["outcome"], "answered");
+    assert_eq!(answered["reported_total_ms"], 95_000);
+}
+
+#[test]
+fn voximplant_failures_by_code() {
+    let rows = summary(&["fixtures/voximplant/failures-by-code.ndjson"]);
+    let outcomes: Vec<&str> = rows
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            "busy",
+            "no_answer",
+            "no_answer",
+            "rejected",
+            "cancelled",
+            "failed",
+            "failed",
+            "busy"
+        ]
+    );
+    assert_eq!(rows[0]["end_reason"], "486 Busy Here");
+    let full = summary(&["fixtures/voximplant/full-call.log"]);
+    let v = &full[0];
+    assert_eq!(
+        (
+            v["ring_ms"].as_i64(),
+            v["talk_ms"].as_i64(),
+            v["hold_ms"].as_i64()
+        ),
+        (Some(7_250), Some(95_000), Some(30_000))
+    );
+    assert_eq!(v["reported_total_ms"], 95_000);
+    assert_eq!(v["dtmf"], "12");
+}
+
+#[test]
+fn bandwidth_document_list_sorts_by_time() {
+    let r = run(&[
+        "timeline",
+        "-o",
+        "json",
+        "fixtures/bandwidth/c-doc-example.json",
+    ]);
+    let calls = json(&r.stdout);
+    assert_eq!(calls.as_array().unwrap().len(), 1);
+    assert_eq!(calls[0]["call_id"], "c-doc-example");
+    let events = calls[0]["events"].as_array().unwrap();
+    let names: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "create",
+            "answer",
+            "CHANNEL_EXECUTE",
+            "playback",
+            "playback",
+            "CHANNEL_EXECUTE",
+            "CHANNEL_EXECUTE_COMPLETE",
+            "hangup",
+            "CHANNEL_EXECUTE_COMPLETE"
+        ]
+    );
+    let offsets: Vec<i64> = events
+        .iter()
+        .map(|e| e["offset_ms"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        offsets,
+        vec![0, 4_240, 4_240, 4_240, 4_240, 9_940, 14_160, 16_980, 17_000]
+    );
+    assert_eq!(events[5]["details"]["data"]["applicationData"], "test.mp3");
+    assert_eq!(events[5]["seq"], 4);
+    let s = &summary(&["fixtures/bandwidth/c-doc-example.json"])[0];
+    assert_eq!(
+        (
+            s["outcome"].as_str(),
+            s["ring_ms"].as_i64(),
+            s["talk_ms"].as_i64(),
+            s["total_ms"].as_i64()
+        ),
+        (Some("answered"), Some(4_240), Some(12_740), Some(16_980))
+    );
+}
+
+#[test]
+fn bandwidth_busy_and_no_answer_callbacks() {
+    let rows = summary(&["fixtures/bandwidth/busy-and-no-answer.ndjson"]);
+    assert_eq!(
+        call(&rows, "c-busy000000000000000000001")["outcome"],
+        "busy"
+    );
+    let na = call(&rows, "c-noanswer0000000000000001");
+    assert_eq!(na["outcome"], "no_answer");
+    assert_eq!(na["total_ms"], 30_050);
+    assert_eq!(na["end_reason"], "NO_ANSWER");
+}
+
+#[test]
+fn a_call_without_terminal_event_is_in_progress() {
+    let rows = summary(&["fixtures/edge/no-terminal-event.ndjson"]);
+    assert_eq!(rows[0]["outcome"], "in_progress");
+    assert_eq!(
+        rows[0]["anomalies"],
+        serde_json::json!(["no terminal event"])
+    );
+}
+
+#[test]
+fn webhook_retries_are_counted_as_duplicates() {
+    let rows = summary(&["fixtures/workonflow/retried-webhooks.ndjson"]);
+    assert_eq!(
+        (rows[0]["events"].as_u64(), rows[0]["duplicates"].as_u64()),
+        (Some(3), Some(2))
+    );
+    assert_eq!(rows[0]["total_ms"], 90_100);
+}
+
+#[test]
+fn events_records_and_seq() {
+    let rows = ndjson(&run(&["events", "-o", "ndjson", "fixtures/mixed/all-vendors.log"]).stdout);
+    assert_eq!(rows.len(), 16);
+    for key in [
+        "source",
+        "line",
+        "vendor",
+        "event",
+        "kind",
+        "call_id",
+        "time",
+        "time_source",
+        "seq",
+        "details",
+    ] {
+        assert!(rows.iter().all(|r| r.get(key).is_some()), "{key}");
+    }
+    let dtmf = rows
+        .iter()
+        .find(|r| r["event"] == "Call.ToneReceived")
+        .unwrap();
+    assert_eq!(
+        (
+            dtmf["kind"].as_str(),
+            dtmf["seq"].as_u64(),
+            dtmf["line"].as_u64()
+        ),
+        (Some("dtmf"), Some(3), Some(9))
+    );
+    assert_eq!(dtmf["details"]["digit"], "1");
+    let csv = run(&["events", "-o", "csv", "fixtures/mixed/all-vendors.log"]).stdout;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 16);
+    let details: Value = serde_json::from_str(&records[3][9]).unwrap();
+    assert_eq!(details["from"], "+15550110");
+}
+
+#[test]
+fn filters_by_call_event_and_time() {
+    let by_prefix = ndjson(
+        &run(&[
+            "events",
+            "-o",
+            "ndjson",
+            "--call",
+            "AB00",
+            "fixtures/mixed/all-vendors.log",
+        ])
+        .stdout,
+    );
+    assert_eq!(by_prefix.len(), 4);
+    assert!(by_prefix.iter().all(|r| r["vendor"] == "voximplant"));
+    let kinds = ndjson(
+        &run(&[
+            "events",
+            "-o",
+            "ndjson",
+            "--event",
+            "dtmf",
+            "--event",
+            "call.on.paused",
+            "fixtures/mixed/all-vendors.log",
+        ])
+        .stdout,
+    );
+    assert_eq!(kinds.len(), 3);
+    let window = ndjson(
+        &run(&[
+            "events",
+            "-o",
+            "ndjson",
+            "--since",
+            "2026-11-21T09:00:05Z",
+            "--until",
+            "2026-11-21T09:00:10Z",
+            "fixtures/mixed/all-vendors.log",
+        ])
+        .stdout,
+    );
+    assert_eq!(window.len(), 4);
+    let calls = summary(&[
+        "--event",
+        "missed",
+        "fixtures/xelion/all-events-frames.ndjson",
+    ]);
+    assert_eq!(calls.len(), 1);
+    let ambiguous = run(&[
+        "summary",
+        "--call",
+        "F00D",
+        "fixtures/voximplant/failures-by-code.ndjson",
+    ]);
+    assert_eq!(ambiguous.code, 2);
+    assert!(
+        ambiguous.stderr.contains("ambiguous"),
+        "{}",
+        ambiguous.stderr
+    );
+    assert!(ambiguous
+        .stderr
+        .contains("F00D0000000000000000000000000000, F00D0000000000000000000000000001"));
+}
+
+#[test]
+fn times_are_shown_in_the_chosen_zone_with_the_offset() {
+    let r = run(&["--tz", "+02:00", "events", "fixtures/edge/log-lines.log"]);
+    assert!(
+        r.stdout.contains("2026-11-21 12:00:00.123 +02:00"),
+        "{}",
+        r.stdout
+    );
+    let utc = run(&["events", "fixtures/edge/log-lines.log"]);
+    assert!(utc.stdout.contains("2026-11-21 10:00:00.123 +00:00"));
+}
+
+#[test]
+fn unreadable_records_are_accounted_for_on_stderr() {
+    let r = run(&["summary", "fixtures/edge/truncated-line.ndjson"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("1 of 3 records skipped: 1 unparseable, the first at fixtures/edge/truncated-line.ndjson:2"), "{}", r.stderr);
+}
+
+fn human(args: &[&str]) -> String {
+    let r = run_with(callev().args(args).env("COLUMNS", "120"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stdout
+}
+
+#[test]
+fn timeline_snapshot() {
+    insta::assert_snapshot!(human(&[
+        "timeline",
+        "fixtures/mixed/all-vendors.log",
+        "fixtures/xelion/attended-transfer.log"
+    ]));
+}
+
+#[test]
+fn summary_snapshot() {
+    insta::assert_snapshot!(human(&[
+        "summary",
+        "fixtures/mixed/all-vendors.log",
+        "fixtures/voximplant/failures-by-code.ndjson",
+        "fixtures/bandwidth/c-doc-example.json"
+    ]));
+}
+
+#[test]
+fn events_snapshot() {
+    insta::assert_snapshot!(human(&["events", "fixtures/bandwidth/c-doc-example.json"]));
+}
+
+#[test]
+fn color_only_when_asked() {
+    let plain = human(&["timeline", "fixtures/voximplant/full-call.log"]);
+    assert!(!plain.contains('\u{1b}'));
+    let colored = run(&[
+        "--color",
+        "always",
+        "timeline",
+        "fixtures/voximplant/full-call.log",
+    ]);
+    assert!(colored.stdout.contains('\u{1b}'));
+    let forced = run_with(
+        callev()
+            .args(["timeline", "fixtures/voximplant/full-call.log"])
+            .env("CLICOLOR_FORCE", "1"),
+    );
+    assert!(forced.stdout.contains('\u{1b}'));
+    let vetoed = run_with(
+        callev()
+            .args(["timeline", "fixtures/voximplant/full-call.log"])
+            .env("CLICOLOR_FORCE", "1")
+            .env("NO_COLOR", "1"),
+    );
+    assert!(!vetoed.stdout.contains('\u{1b}'));
+}
