@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 use anyhow::Result;
 use clap::Parser;
@@ -11,6 +13,8 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 use crate::config::{self, Env, Settings};
 use crate::output;
+use crate::pipeline::{self, Unit};
+use crate::progress::Progress;
 use crate::record::{self, Analysis, Analyzed, Status};
 use crate::render;
 use crate::vendor::Vendor;
@@ -124,6 +128,7 @@ pub fn run() -> Result<ExitCode> {
         .map(|i| i.files.clone())
         .unwrap_or_default();
     let settings = config::resolve(&cli.global, &files, &env)?;
+    crate::signal::install();
     let analysis = Analysis {
         validate: matches!(cli.command, Command::Validate { .. }),
         normalize: matches!(
@@ -194,32 +199,56 @@ pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Re
         ..Tally::default()
     };
     let mut out = output::stdout();
+    let bytes = Arc::new(AtomicU64::new(0));
+    let mut progress = Progress::new(settings.progress, &settings.sources, Arc::clone(&bytes));
     let follow = settings.follow;
-    crate::pipeline::run(
+    let opts = pipeline::Options {
+        format: settings.input_format,
+        threads: settings.threads,
+        follow,
+        bytes_read: &bytes,
+    };
+    pipeline::run(
         &settings.sources,
-        settings.input_format,
-        settings.threads,
+        opts,
         |batch| record::analyze_batch(batch, &stems[batch.source], analysis),
         |unit| {
             match unit {
-                crate::pipeline::Unit::Batch { source, result } => {
+                Unit::Batch { source, result } => {
                     for r in &result {
                         tally.add(&names[source], r);
                     }
-                    view.batch(&names[source], &stems[source], &result, &mut out)?;
+                    progress.tick(tally.records);
+                    if progress.is_visible() {
+                        progress.suspend(|| -> Result<()> {
+                            view.batch(&names[source], &stems[source], &result, &mut out)?;
+                            Ok(out.flush()?)
+                        })?;
+                    } else {
+                        view.batch(&names[source], &stems[source], &result, &mut out)?;
+                    }
                     if follow {
                         out.flush()?;
                     }
                 }
-                crate::pipeline::Unit::Failed { error, .. } => {
+                Unit::Failed { error } => {
                     out.flush()?;
                     tally.failed_sources += 1;
-                    eprintln!("callev: {error:#}");
+                    progress.suspend(|| eprintln!("callev: {error:#}"));
+                }
+                Unit::Interrupted => {
+                    // Finish what was read (summary -f prints the calls still open), close the
+                    // document, and stop without waiting for a blocked reader.
+                    progress.clear();
+                    view.finish(&tally, &mut out)?;
+                    out.flush()?;
+                    std::process::exit(130);
                 }
             }
             Ok(())
         },
     )?;
+    progress.clear();
     view.finish(&tally, &mut out)?;
     out.flush()?;
     Ok(tally)

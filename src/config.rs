@@ -77,6 +77,8 @@ pub struct Settings {
     pub follow: bool,
     pub threads: usize,
     pub sources: Vec<Source>,
+    /// Draw a progress bar on stderr for long reads.
+    pub progress: bool,
 }
 
 /// The environment as the settings need it, so tests can pass their own.
@@ -87,6 +89,7 @@ pub struct Env {
     pub columns: Option<String>,
     pub stdout_tty: bool,
     pub stdin_tty: bool,
+    pub stderr_tty: bool,
     pub terminal_width: Option<usize>,
 }
 
@@ -99,6 +102,7 @@ impl Env {
             columns: std::env::var("COLUMNS").ok(),
             stdout_tty,
             stdin_tty: std::io::stdin().is_terminal(),
+            stderr_tty: std::io::stderr().is_terminal(),
             terminal_width: terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)),
         }
     }
@@ -210,6 +214,10 @@ pub fn resolve(g: &GlobalArgs, files: &[String], env: &Env) -> Result<Settings> 
         follow: g.follow,
         threads,
         sources,
+        // Never over machine output into a pipe, never while following.
+        progress: env.stderr_tty
+            && !g.follow
+            && (g.output == OutputFormat::Table || env.stdout_tty),
     })
 }
 

@@ -11,8 +11,10 @@ mod input;
 mod json;
 mod output;
 mod pipeline;
+mod progress;
 mod record;
 mod render;
+mod signal;
 mod time;
 mod vendor;
 

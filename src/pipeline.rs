@@ -4,8 +4,10 @@
 //! that is queued, in order, before the batch is handed to a worker. The queues are bounded, so
 //! memory stays flat however large the input.
 
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::atomic::AtomicU64;
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::{Error, Result};
 
@@ -21,6 +23,8 @@ pub enum Unit<T> {
     Failed {
         error: Error,
     },
+    /// Ctrl-C was pressed: the caller finishes its output and ends the run.
+    Interrupted,
 }
 
 enum Slot<T> {
@@ -30,26 +34,30 @@ enum Slot<T> {
 
 type Job<T> = (Batch, SyncSender<T>);
 
-/// Run `map` over every batch of every source on `threads` workers and hand the results to
-/// `fold` in input order. An error from `fold` (a closed pipe) stops the reading.
-pub fn run<T, M, F>(
-    sources: &[Source],
-    format: InputFormat,
-    threads: usize,
-    map: M,
-    mut fold: F,
-) -> Result<()>
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub format: InputFormat,
+    pub threads: usize,
+    /// Keep reading the last source as it grows.
+    pub follow: bool,
+    /// Bytes read so far, as stored (before decompression), for progress.
+    pub bytes_read: &'a Arc<AtomicU64>,
+}
+
+/// Run `map` over every batch of every source on worker threads and hand the results to `fold`
+/// in input order. An error from `fold` (a closed pipe) stops the reading.
+pub fn run<T, M, F>(sources: &[Source], opts: Options, map: M, mut fold: F) -> Result<()>
 where
     T: Send,
     M: Fn(&Batch) -> T + Sync,
     F: FnMut(Unit<T>) -> Result<()>,
 {
-    let threads = threads.max(1);
+    let threads = opts.threads.max(1);
     let (order_tx, order_rx) = sync_channel::<Slot<T>>(threads * 2 + 2);
     let (work_tx, work_rx) = sync_channel::<Job<T>>(threads * 2);
     let work_rx = Arc::new(Mutex::new(work_rx));
     std::thread::scope(|scope| {
-        scope.spawn(move || read_all(sources, format, &order_tx, &work_tx));
+        scope.spawn(move || read_all(sources, opts, &order_tx, &work_tx));
         for _ in 0..threads {
             let work_rx = Arc::clone(&work_rx);
             let map = &map;
@@ -63,7 +71,17 @@ where
                 let _ = reply.send(map(&batch));
             });
         }
-        for slot in order_rx.iter() {
+        loop {
+            let slot = match order_rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(slot) => slot,
+                Err(RecvTimeoutError::Timeout) => {
+                    if crate::signal::interrupted() {
+                        fold(Unit::Interrupted)?;
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            };
             let unit = match slot {
                 Slot::Batch(source, rx) => match rx.recv() {
                     Ok(result) => Unit::Batch { source, result },
@@ -72,6 +90,9 @@ where
                 Slot::Failed(error) => Unit::Failed { error },
             };
             fold(unit)?;
+            if crate::signal::interrupted() {
+                fold(Unit::Interrupted)?;
+            }
         }
         Ok(())
     })
@@ -79,12 +100,16 @@ where
 
 fn read_all<T>(
     sources: &[Source],
-    format: InputFormat,
+    opts: Options,
     order: &SyncSender<Slot<T>>,
     work: &SyncSender<Job<T>>,
 ) {
     for (i, source) in sources.iter().enumerate() {
-        let opened = match input::open(source) {
+        if crate::signal::interrupted() {
+            return;
+        }
+        let follow = opts.follow && i + 1 == sources.len();
+        let opened = match input::open(source, follow, opts.bytes_read) {
             Ok(o) => o,
             Err(e) => {
                 if order.send(Slot::Failed(e)).is_err() {
@@ -93,7 +118,7 @@ fn read_all<T>(
                 continue;
             }
         };
-        let mut framer = Framer::new(opened.reader, i, format);
+        let mut framer = Framer::new(opened.reader, i, opts.format);
         loop {
             match framer.next_batch() {
                 Ok(Some(batch)) => {

@@ -90,98 +90,114 @@ fn parse_error(raw_line: u64, err: &serde_json::Error, column_shift: usize, what
     )
 }
 
-fn analyze_raw(batch: &Batch, raw: &Raw, stem: &str, a: &Analysis, out: &mut Vec<Analyzed>) {
-    let ctx = Context {
-        stem,
-        group: raw.group,
-        naive_offset: a.naive_offset,
-    };
+/// One JSON value read from a framed record: an event candidate with the time its log line gave,
+/// or why the bytes could not be read. A line may hold several (concatenated values, an array).
+pub enum Parsed<'a> {
+    Value {
+        value: Json<'a>,
+        group: u32,
+        log_time: Option<Millis>,
+    },
+    Empty(&'static str),
+    Error(String),
+}
+
+/// Parse a framed record into its values.
+pub fn parse<'a>(batch: &'a Batch, raw: &Raw, naive_offset: i32) -> Vec<Parsed<'a>> {
+    let mut out = Vec::new();
     match &raw.shape {
-        Shape::Broken(why) => out.push(Analyzed::failed(
-            raw.line,
-            Status::Unparseable,
-            Code::Parse,
-            why.clone(),
-        )),
+        Shape::Broken(why) => out.push(Parsed::Error(why.clone())),
         Shape::Element => match Json::parse(batch.text(raw)) {
-            Ok(v) => out.push(analyze_value(&v, raw.line, &ctx, None, a)),
-            Err(e) => out.push(Analyzed::failed(
-                raw.line,
-                Status::Unparseable,
-                Code::Parse,
-                parse_error(raw.line, &e, 0, "invalid JSON"),
-            )),
+            Ok(value) => out.push(Parsed::Value {
+                value,
+                group: raw.group,
+                log_time: None,
+            }),
+            Err(e) => out.push(Parsed::Error(parse_error(raw.line, &e, 0, "invalid JSON"))),
         },
         Shape::Json => {
-            let text = batch.text(raw);
-            let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<Json>();
-            let mut first = true;
-            loop {
-                match stream.next() {
-                    None => break,
-                    Some(Ok(Json::Arr(items))) => {
-                        let group = if first { raw.group } else { 0 };
-                        let ctx = Context { group, ..ctx };
+            let stream = serde_json::Deserializer::from_slice(batch.text(raw)).into_iter::<Json>();
+            for (i, item) in stream.enumerate() {
+                match item {
+                    Ok(Json::Arr(items)) => {
+                        // Only the line's first value is the array the framer counted.
+                        let group = if i == 0 { raw.group } else { 0 };
                         if items.is_empty() {
-                            out.push(Analyzed::failed(
-                                raw.line,
-                                Status::Unknown,
-                                Code::UnknownVendor,
-                                "an empty array holds no events".to_owned(),
-                            ));
+                            out.push(Parsed::Empty("an empty array holds no events"));
                         }
-                        for item in &items {
-                            out.push(analyze_value(item, raw.line, &ctx, None, a));
-                        }
+                        out.extend(items.into_iter().map(|value| Parsed::Value {
+                            value,
+                            group,
+                            log_time: None,
+                        }));
                     }
-                    Some(Ok(v)) => out.push(analyze_value(&v, raw.line, &ctx, None, a)),
-                    Some(Err(e)) => {
-                        let what = if first {
+                    Ok(value) => out.push(Parsed::Value {
+                        value,
+                        group: 0,
+                        log_time: None,
+                    }),
+                    Err(e) => {
+                        let what = if i == 0 {
                             "invalid JSON"
                         } else {
                             "invalid JSON after the first value"
                         };
-                        out.push(Analyzed::failed(
-                            raw.line,
-                            Status::Unparseable,
-                            Code::Parse,
-                            parse_error(raw.line, &e, 0, what),
-                        ));
+                        out.push(Parsed::Error(parse_error(raw.line, &e, 0, what)));
                         break;
                     }
                 }
-                first = false;
             }
         }
         Shape::Log { json_at } => {
             let prefix = String::from_utf8_lossy(&batch.data[raw.start..*json_at]);
-            let log_time = crate::time::leading_timestamp(&prefix, a.naive_offset);
+            let log_time = crate::time::leading_timestamp(&prefix, naive_offset);
             let text = &batch.data[*json_at..raw.end];
-            let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<Json>();
-            match stream.next() {
-                Some(Ok(v)) => out.push(analyze_value(&v, raw.line, &ctx, log_time, a)),
-                Some(Err(e)) => {
-                    let shift = json_at - raw.start;
-                    out.push(Analyzed::failed(
-                        raw.line,
-                        Status::Unparseable,
-                        Code::Parse,
-                        parse_error(
-                            raw.line,
-                            &e,
-                            shift,
-                            "log line: the JSON after the prefix does not parse",
-                        ),
-                    ));
-                }
-                None => out.push(Analyzed::failed(
+            // Text after the object (`(took 3ms)`) is the log's, not the record's.
+            match serde_json::Deserializer::from_slice(text)
+                .into_iter::<Json>()
+                .next()
+            {
+                Some(Ok(value)) => out.push(Parsed::Value {
+                    value,
+                    group: 0,
+                    log_time,
+                }),
+                Some(Err(e)) => out.push(Parsed::Error(parse_error(
                     raw.line,
-                    Status::Unparseable,
-                    Code::Parse,
-                    "log line without JSON".to_owned(),
-                )),
+                    &e,
+                    json_at - raw.start,
+                    "log line: the JSON after the prefix does not parse",
+                ))),
+                None => out.push(Parsed::Error("log line without JSON".to_owned())),
             }
         }
+    }
+    out
+}
+
+fn analyze_raw(batch: &Batch, raw: &Raw, stem: &str, a: &Analysis, out: &mut Vec<Analyzed>) {
+    for parsed in parse(batch, raw, a.naive_offset) {
+        out.push(match parsed {
+            Parsed::Value {
+                value,
+                group,
+                log_time,
+            } => {
+                let ctx = Context {
+                    stem,
+                    group,
+                    naive_offset: a.naive_offset,
+                };
+                analyze_value(&value, raw.line, &ctx, log_time, a)
+            }
+            Parsed::Empty(why) => Analyzed::failed(
+                raw.line,
+                Status::Unknown,
+                Code::UnknownVendor,
+                why.to_owned(),
+            ),
+            Parsed::Error(why) => Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, why),
+        });
     }
 }
 

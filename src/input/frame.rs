@@ -144,8 +144,6 @@ pub struct Framer<R> {
     groups: u32,
     /// Discarding the rest of an over-long line.
     discarding: bool,
-    /// Bytes read so far (decompressed), for progress.
-    pub bytes_read: u64,
 }
 
 /// Records found in one call to `Framer::line`, with copies of multi-line values.
@@ -213,7 +211,6 @@ impl<R: Read> Framer<R> {
             pending: None,
             groups: 0,
             discarding: false,
-            bytes_read: 0,
         }
     }
 
@@ -238,7 +235,6 @@ impl<R: Read> Framer<R> {
                     }
                 };
                 self.buf.truncate(len + n);
-                self.bytes_read += n as u64;
                 if n == 0 {
                     self.eof = true;
                 }

@@ -1,5 +1,6 @@
 //! The input stage: sources (files, standard input, gzip) and framing into records with origins.
 
+pub mod follow;
 pub mod frame;
 pub mod source;
 

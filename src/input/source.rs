@@ -4,6 +4,8 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use flate2::read::MultiGzDecoder;
@@ -65,7 +67,23 @@ pub struct Opened {
     pub gzip: bool,
 }
 
-pub fn open(source: &Source) -> Result<Opened> {
+/// Counts the bytes read from a source as stored (before decompression), for progress.
+struct Counting<R> {
+    inner: R,
+    counter: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Open a source; `follow` keeps a file open past its end, waiting for more. Bytes read are
+/// added to `counter`.
+pub fn open(source: &Source, follow: bool, counter: &Arc<AtomicU64>) -> Result<Opened> {
     let raw: Box<dyn Read + Send> = match source {
         Source::Stdin => Box::new(io::stdin()),
         Source::Path(path) => {
@@ -74,11 +92,19 @@ pub fn open(source: &Source) -> Result<Opened> {
             if meta.is_dir() {
                 bail!("failed to read {}: is a directory", path.display());
             }
-            Box::new(
-                File::open(path).with_context(|| format!("failed to open {}", path.display()))?,
-            )
+            let file =
+                File::open(path).with_context(|| format!("failed to open {}", path.display()))?;
+            if follow {
+                Box::new(super::follow::Follow::new(path.clone(), file))
+            } else {
+                Box::new(file)
+            }
         }
     };
+    let raw = Box::new(Counting {
+        inner: raw,
+        counter: Arc::clone(counter),
+    });
     sniff_gzip(raw).with_context(|| format!("failed to read {}", source.name()))
 }
 

@@ -11,7 +11,7 @@ use crate::json::Json;
 const ITEM: &str = "list item";
 const CALLBACK: &str = "callback";
 
-static ITEM_FIELDS: &[Field] = &[
+pub static ITEM_FIELDS: &[Field] = &[
     opt("id", Type::String, "the call event's id (not the call's)"),
     opt(
         "time",

@@ -1,0 +1,74 @@
+//! Following a file as it grows (`--follow`): at the end of the data, wait and read again; a file
+//! that shrank (truncated) is read again from its start, and a file replaced under its name
+//! (rotated) is reopened once the old one is drained. Ctrl-C ends it.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::signal::interrupted;
+
+/// How long to wait at the end of the data before looking again.
+const POLL: Duration = Duration::from_millis(100);
+
+pub struct Follow {
+    path: PathBuf,
+    file: File,
+    pos: u64,
+    id: Option<(u64, u64)>,
+}
+
+#[cfg(unix)]
+fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+impl Follow {
+    pub fn new(path: PathBuf, file: File) -> Follow {
+        let id = file.metadata().ok().as_ref().and_then(file_id);
+        Follow {
+            path,
+            file,
+            pos: 0,
+            id,
+        }
+    }
+}
+
+impl Read for Follow {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let n = self.file.read(buf)?;
+            if n > 0 {
+                self.pos += n as u64;
+                return Ok(n);
+            }
+            if interrupted() {
+                return Ok(0);
+            }
+            if let Ok(meta) = std::fs::metadata(&self.path) {
+                let id = file_id(&meta);
+                if id.is_some() && id != self.id {
+                    if let Ok(file) = File::open(&self.path) {
+                        self.file = file;
+                        self.id = id;
+                        self.pos = 0;
+                        continue;
+                    }
+                } else if meta.len() < self.pos {
+                    self.file.seek(SeekFrom::Start(0))?;
+                    self.pos = 0;
+                    continue;
+                }
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+}
