@@ -3,6 +3,7 @@
 mod util;
 
 mod detect;
+mod follow;
 mod inputs;
 mod shell;
 mod validate;

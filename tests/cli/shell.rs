@@ -1,6 +1,6 @@
 //! Completions, the man page and `callev schema`.
 
-use crate::util::{json, run};
+use crate::util::{callev, json, run, run_with};
 
 #[test]
 fn committed_completions_and_man_page_match_the_binary() {
@@ -72,5 +72,182 @@ fn json_schema_export_is_draft_2020_12() {
                 .len()
         })
         .sum();
-    assert_eq!(defs.len(), total);
+    // One definition per event, and one per record shape for the events the documents do not list.
+    assert_eq!(defs.len(), total + 5);
+    assert!(defs.contains_key("voximplant.other"));
+}
+
+/// Run under a pseudo-terminal (util-linux `script`), as a person would.
+fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("callev");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    for var in ["NO_COLOR", "CLICOLOR_FORCE", "COLUMNS"] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("util-linux `script` is installed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn color_on_a_terminal_unless_no_color() {
+    let colored = on_a_terminal(
+        "timeline fixtures/voximplant/full-call.log",
+        &[("TERM", "xterm")],
+    );
+    assert!(colored.contains("Call.Connected"), "{colored}");
+    assert!(
+        colored.contains("\u{1b}["),
+        "no color on a terminal: {colored:?}"
+    );
+    let plain = on_a_terminal(
+        "timeline fixtures/voximplant/full-call.log",
+        &[("TERM", "xterm"), ("NO_COLOR", "1")],
+    );
+    assert!(plain.contains("Call.Connected"));
+    assert!(
+        !plain.contains("\u{1b}["),
+        "color despite NO_COLOR: {plain:?}"
+    );
+    let empty = on_a_terminal(
+        "timeline fixtures/voximplant/full-call.log",
+        &[("TERM", "xterm"), ("NO_COLOR", "")],
+    );
+    assert!(
+        empty.contains("\u{1b}["),
+        "an empty NO_COLOR does not disable color"
+    );
+}
+
+#[test]
+fn machine_output_on_a_terminal_has_no_color() {
+    let out = on_a_terminal(
+        "events -o ndjson fixtures/voximplant/full-call.log",
+        &[("TERM", "xterm")],
+    );
+    assert!(!out.contains('\u{1b}'));
+    for line in out.lines() {
+        serde_json::from_str::<serde_json::Value>(line.trim_end_matches('\r'))
+            .expect("valid JSON on a terminal");
+    }
+}
+
+#[test]
+fn tables_fit_columns() {
+    let narrow = run_with(
+        callev()
+            .args(["events", "fixtures/mixed/all-vendors.log"])
+            .env("COLUMNS", "100"),
+    );
+    let wide = run_with(
+        callev()
+            .args(["events", "fixtures/mixed/all-vendors.log"])
+            .env("COLUMNS", "200"),
+    );
+    assert!(
+        narrow.stdout.lines().all(|l| l.chars().count() <= 100),
+        "{}",
+        narrow.stdout
+    );
+    assert!(!narrow.stdout.lines().next().unwrap().contains("vendor"));
+    assert!(wide.stdout.lines().next().unwrap().contains("vendor"));
+    let summary = run_with(
+        callev()
+            .args(["summary", "fixtures/mixed/all-vendors.log"])
+            .env("COLUMNS", "110"),
+    );
+    assert!(
+        summary.stdout.lines().all(|l| l.chars().count() <= 110),
+        "{}",
+        summary.stdout
+    );
+}
+
+#[test]
+fn every_command_has_examples_and_every_flag_help() {
+    for cmd in [
+        "detect",
+        "validate",
+        "events",
+        "timeline",
+        "summary",
+        "schema",
+        "completions",
+        "man",
+    ] {
+        let r = run(&[cmd, "--help"]);
+        assert_eq!(r.code, 0);
+        assert!(r.stdout.contains("Example"), "{cmd} --help has no examples");
+        assert!(
+            r.stdout
+                .trim_end()
+                .lines()
+                .last()
+                .unwrap()
+                .contains("callev "),
+            "{cmd} --help does not end with an example"
+        );
+    }
+    let version = run(&["--version"]);
+    assert_eq!(
+        version.stdout.trim(),
+        format!("callev {}", env!("CARGO_PKG_VERSION"))
+    );
+    let help = run(&["--help"]);
+    for flag in [
+        "--output",
+        "--color",
+        "--tz",
+        "--source-tz",
+        "--call",
+        "--event",
+        "--since",
+        "--until",
+        "--vendor",
+        "--input-format",
+        "--follow",
+        "--threads",
+    ] {
+        let line = help
+            .stdout
+            .lines()
+            .find(|l| l.contains(flag))
+            .unwrap_or_else(|| panic!("{flag} not in --help"));
+        assert!(
+            line.len() > flag.len() + 12 || help.stdout.contains(&format!("{flag} ")),
+            "{flag} has no help"
+        );
+    }
+}
+
+#[test]
+fn progress_shows_on_a_terminal_for_slow_reads_only() {
+    let bin = assert_cmd::cargo::cargo_bin("callev");
+    let f = "fixtures/voximplant/all-events.ndjson";
+    let slow = format!(
+        "sh -c '(cat {f}; sleep 1.5; cat {f}) | {} validate'",
+        bin.display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &slow, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TERM", "xterm")
+        .output()
+        .expect("util-linux `script` is installed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("records,"),
+        "no progress on a terminal: {text:?}"
+    );
+    assert!(text.contains("checked 80 records"));
+    // Not a terminal: never.
+    let piped = crate::util::run_stdin(
+        &["validate"],
+        [std::fs::read(f).unwrap(), std::fs::read(f).unwrap()].concat(),
+    );
+    assert!(!piped.stderr.contains("records,"));
 }

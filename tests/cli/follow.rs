@@ -1,0 +1,156 @@
+//! `--follow`: on a file being appended to, truncated and replaced, and on a pipe; each record is
+//! printed as it arrives, and Ctrl-C ends the run with whole lines only.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn spawn(args: &[&str], stdin: Stdio) -> (Child, Receiver<String>) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("callev"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("callev starts");
+    let stdout: ChildStdout = child.stdout.take().expect("stdout is piped");
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    (child, rx)
+}
+
+fn next_line(rx: &Receiver<String>) -> String {
+    rx.recv_timeout(WAIT)
+        .expect("a line arrives while the input is still open")
+}
+
+fn fixture_lines(path: &str) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn interrupt(child: &mut Child) -> i32 {
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    child.wait().expect("callev ends").code().unwrap_or(-1)
+}
+
+#[test]
+fn following_a_file_through_appends_truncation_and_rotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("webhooks.log");
+    std::fs::write(&log, "").unwrap();
+    let lines = fixture_lines("fixtures/mixed/all-vendors.log");
+    let (mut child, rx) = spawn(
+        &["events", "-f", "-o", "ndjson", log.to_str().unwrap()],
+        Stdio::null(),
+    );
+    let append = |text: &str| {
+        let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        writeln!(f, "{text}").unwrap();
+    };
+    append(&lines[0]);
+    let first: serde_json::Value = serde_json::from_str(&next_line(&rx)).unwrap();
+    assert_eq!(first["event"], "call.started");
+    append(&lines[1]);
+    assert!(next_line(&rx).contains("newCallEvent"));
+    // Truncated, then written again from the start.
+    std::fs::write(&log, format!("{}\n", lines[2])).unwrap();
+    assert!(next_line(&rx).contains("call.user.invited"));
+    // Rotated: the name now points at a new file.
+    std::fs::rename(&log, dir.path().join("webhooks.log.1")).unwrap();
+    std::fs::write(&log, format!("{}\n", lines[3])).unwrap();
+    assert!(next_line(&rx).contains("incomingcall"));
+    assert_eq!(interrupt(&mut child), 130);
+    assert!(
+        rx.recv_timeout(Duration::from_millis(200)).is_err(),
+        "nothing after the interrupt"
+    );
+}
+
+#[test]
+fn following_a_pipe_prints_each_record_as_it_arrives() {
+    let lines = fixture_lines("fixtures/mixed/all-vendors.log");
+    let (mut child, rx) = spawn(&["timeline", "-f"], Stdio::piped());
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{}", lines[0]).unwrap();
+    stdin.flush().unwrap();
+    assert!(next_line(&rx).contains("▶ call 4d5e6f70-3333-4333-8333-000000000004"));
+    assert!(next_line(&rx).contains("call.started"));
+    writeln!(stdin, "{}", lines[2]).unwrap();
+    stdin.flush().unwrap();
+    assert!(next_line(&rx).contains("call.user.invited"));
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn summary_follow_prints_a_call_when_it_ends_and_open_calls_at_the_end() {
+    let (mut child, rx) = spawn(&["summary", "-f", "-o", "ndjson"], Stdio::piped());
+    let mut stdin = child.stdin.take().unwrap();
+    for line in fixture_lines("fixtures/bandwidth/busy-and-no-answer.ndjson")
+        .iter()
+        .take(2)
+    {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    stdin.flush().unwrap();
+    let ended: serde_json::Value = serde_json::from_str(&next_line(&rx)).unwrap();
+    assert_eq!(
+        (ended["call_id"].as_str(), ended["outcome"].as_str()),
+        (Some("c-busy000000000000000000001"), Some("busy"))
+    );
+    for line in fixture_lines("fixtures/edge/no-terminal-event.ndjson") {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    drop(stdin);
+    let open: serde_json::Value = serde_json::from_str(&next_line(&rx)).unwrap();
+    assert_eq!(open["outcome"], "in_progress");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn interrupted_json_output_is_still_a_whole_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("live.ndjson");
+    std::fs::write(
+        &log,
+        std::fs::read("fixtures/voximplant/all-events.ndjson").unwrap(),
+    )
+    .unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("callev"))
+        .args(["events", "-f", "-o", "json", log.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("a complete JSON document");
+    assert_eq!(doc.as_array().unwrap().len(), 40);
+}
