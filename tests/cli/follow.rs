@@ -136,7 +136,7 @@ fn interrupted_json_output_is_still_a_whole_document() {
         std::fs::read("fixtures/voximplant/all-events.ndjson").unwrap(),
     )
     .unwrap();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("callev"))
+    let child = Command::new(assert_cmd::cargo::cargo_bin("callev"))
         .args(["events", "-f", "-o", "json", log.to_str().unwrap()])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
