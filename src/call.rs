@@ -87,7 +87,6 @@ pub struct CallState {
     answered: bool,
     ended_time: Option<Millis>,
     terminal: Option<EventKind>,
-    terminal_name: Option<String>,
     end_reason: Option<String>,
     outcome_hint: Option<Outcome>,
     open_hold: Option<Millis>,
@@ -122,7 +121,6 @@ impl CallState {
             answered: false,
             ended_time: None,
             terminal: None,
-            terminal_name: None,
             end_reason: None,
             outcome_hint: None,
             open_hold: None,
@@ -219,7 +217,6 @@ impl CallState {
             }
             k if k.is_terminal() => {
                 self.terminal = Some(k);
-                self.terminal_name = e.event.clone();
                 if let Some(t) = t {
                     self.ended_time = Some(self.ended_time.map_or(t, |x| x.max(t)));
                 }
@@ -239,7 +236,7 @@ impl CallState {
                     (None, None) => None,
                 };
                 if reason.is_some() || self.end_reason.is_none() {
-                    self.end_reason = reason.or_else(|| e.event.clone());
+                    self.end_reason = reason.or_else(|| e.event.as_deref().map(str::to_owned));
                 }
             }
             _ => {}

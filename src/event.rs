@@ -167,7 +167,7 @@ impl Serialize for Details {
 pub struct Event {
     pub vendor: Vendor,
     /// The vendor's own event name (`call.ended`, `Call.Disconnected`, `hangup`), when known.
-    pub event: Option<String>,
+    pub event: Option<std::borrow::Cow<'static, str>>,
     pub kind: EventKind,
     pub call_id: Option<String>,
     pub time: Option<Millis>,

@@ -197,7 +197,8 @@ impl<'de> Visitor<'de> for JsonVisitor {
         Ok(Json::Arr(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut fields = Vec::with_capacity(12);
+        // Most vendor objects have up to 16 keys (Xelion's CallEvent up to 21).
+        let mut fields = Vec::with_capacity(16);
         while let Some(key) = map.next_key::<KeyCow<'de>>()? {
             let value = map.next_value()?;
             fields.push((key.0, value));

@@ -32,14 +32,37 @@ pub struct Analyzed {
     pub line: u64,
     pub status: Status,
     pub vendor: Option<Vendor>,
-    pub event: Option<String>,
-    /// Why detection decided as it did (or why the record could not be read).
-    pub reason: String,
+    pub event: Option<std::borrow::Cow<'static, str>>,
+    /// Why detection decided as it did, or why the record could not be read.
+    pub reason: Reason,
     pub diagnostics: Vec<Diagnostic>,
     pub normalized: Option<Event>,
 }
 
+/// Why a record was read as it was: detection's sign, rendered only when shown, or a message.
+#[derive(Debug, Clone)]
+pub enum Reason {
+    Sign {
+        sign: &'static str,
+        forced: Option<Vendor>,
+        envelope: String,
+    },
+    Text(String),
+}
+
 impl Analyzed {
+    /// The reason as a person reads it.
+    pub fn reason_text(&self) -> String {
+        match &self.reason {
+            Reason::Sign {
+                sign,
+                forced,
+                envelope,
+            } => vendor::describe(sign, self.event.as_deref(), *forced, envelope),
+            Reason::Text(t) => t.clone(),
+        }
+    }
+
     fn failed(line: u64, status: Status, code: Code, reason: String) -> Analyzed {
         Analyzed {
             line,
@@ -47,7 +70,7 @@ impl Analyzed {
             vendor: None,
             event: None,
             diagnostics: vec![Diagnostic::error(code, "", reason.clone())],
-            reason,
+            reason: Reason::Text(reason),
             normalized: None,
         }
     }
@@ -236,7 +259,11 @@ fn analyze_value(
         status,
         vendor: Some(detected.rec.vendor),
         event: detected.rec.event,
-        reason: detected.rec.reason,
+        reason: Reason::Sign {
+            sign: detected.rec.sign,
+            forced: detected.rec.forced.then_some(detected.rec.vendor),
+            envelope: detected.path,
+        },
         diagnostics,
         normalized,
     }

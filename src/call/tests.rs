@@ -6,7 +6,7 @@ use crate::event::{Details, TimeSource};
 fn ev(kind: EventKind, name: &str, time: Option<Millis>) -> Event {
     Event {
         vendor: Vendor::Voximplant,
-        event: Some(name.to_owned()),
+        event: Some(name.to_owned().into()),
         kind,
         call_id: Some("c".to_owned()),
         time,

@@ -57,7 +57,7 @@ impl View for Detect {
                     line: r.line,
                     vendor: r.vendor.map(|v| v.id()),
                     event: r.event.as_deref(),
-                    reason: &r.reason,
+                    reason: &r.reason_text(),
                 };
                 self.writer.row(out, &row)?;
                 continue;
@@ -106,7 +106,7 @@ impl View for Detect {
                 write!(
                     out,
                     "  {}",
-                    paint(self.color, Style::new().dimmed(), &safe(&r.reason))
+                    paint(self.color, Style::new().dimmed(), &safe(&r.reason_text()))
                 )?;
             }
             writeln!(out)?;

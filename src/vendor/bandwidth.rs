@@ -3,7 +3,7 @@
 //! the platform POSTs (flat objects keyed by `eventType`). `data` may hold JSON inside a string.
 
 use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
-use super::{owned, Context, Recognised, Vendor};
+use super::{event_name, owned, Context, Recognised, Vendor};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::event::{Detail, Details, Event, EventKind, Outcome};
 use crate::json::Json;
@@ -270,21 +270,22 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
         return None;
     }
     let found = spec(CALLBACK, name);
-    let reason = match (found.is_some(), uri.is_some()) {
-        (true, true) => format!(
-            "eventType {name:?} is a Catapult callback name and callUri is a Catapult call URI"
-        ),
-        (true, false) => format!("eventType {name:?} is a Catapult callback name"),
-        (false, true) => format!(
-            "callUri is a Catapult call URI (eventType {name:?} is not a documented callback)"
-        ),
+    let sign = match (found.is_some(), uri.is_some()) {
+        (true, true) => {
+            "eventType {event} is a Catapult callback name and callUri is a Catapult call URI"
+        }
+        (true, false) => "eventType {event} is a Catapult callback name",
+        (false, true) => {
+            "callUri is a Catapult call URI (eventType {event} is not a documented callback)"
+        }
         (false, false) => return None,
     };
     Some(Recognised {
         vendor: Vendor::Bandwidth,
-        event: Some(name.to_owned()),
+        event: Some(event_name(name, found)),
         spec: found,
-        reason,
+        sign,
+        forced: false,
     })
 }
 
@@ -308,13 +309,14 @@ pub fn recognise_item(obj: &Json) -> Option<Recognised> {
     {
         return None;
     }
-    let event = name.and_then(Json::str).map(str::to_owned);
-    let spec = event.as_deref().and_then(|n| spec(ITEM, n));
+    let name = name.and_then(Json::str);
+    let spec = name.and_then(|n| spec(ITEM, n));
     Some(Recognised {
         vendor: Vendor::Bandwidth,
-        event,
+        event: name.map(|n| event_name(n, spec)),
         spec,
-        reason: "keys within {id, time, name, data} and name not `Call.*` (a Catapult call-events list item)".to_owned(),
+        sign: "keys within {id, time, name, data} and name not `Call.*` (a Catapult call-events list item)",
+        forced: false,
     })
 }
 
@@ -325,17 +327,18 @@ pub fn recognise_forced(obj: &Json) -> Recognised {
     if let Some(name) = obj.get_str("eventType") {
         return Recognised {
             vendor: Vendor::Bandwidth,
-            event: Some(name.to_owned()),
+            event: Some(event_name(name, None)),
             spec: None,
-            reason: "eventType names the callback".to_owned(),
+            sign: "eventType names the callback",
+            forced: false,
         };
     }
-    let event = obj.get_str("name").map(str::to_owned);
     Recognised {
         vendor: Vendor::Bandwidth,
-        event,
+        event: obj.get_str("name").map(|n| event_name(n, None)),
         spec: None,
-        reason: "read as a call-events list item".to_owned(),
+        sign: "read as a call-events list item",
+        forced: false,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod voximplant;
 pub mod workonflow;
 pub mod xelion;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::diagnostic::Diagnostic;
@@ -89,14 +90,46 @@ impl fmt::Display for Vendor {
     }
 }
 
-/// What detection found: the vendor, the event (when the record names one), its schema (when the
-/// event is known) and the fields that decided it.
+/// What detection found: the vendor, the event (when the record names one; borrowed from the
+/// schema table when the event is known), its schema, and the sign that decided it.
 #[derive(Debug, Clone)]
 pub struct Recognised {
     pub vendor: Vendor,
-    pub event: Option<String>,
+    pub event: Option<Cow<'static, str>>,
     pub spec: Option<&'static EventSpec>,
-    pub reason: String,
+    /// A sentence about the record's signs, `{event}` standing for the event's name. Only
+    /// `detect` shows it, so it is rendered there and never built per record.
+    pub sign: &'static str,
+    /// Read as this vendor because of `--vendor`.
+    pub forced: bool,
+}
+
+/// An event name from a record: borrowed from the schema when the event is known.
+pub fn event_name(name: &str, spec: Option<&'static EventSpec>) -> Cow<'static, str> {
+    match spec {
+        Some(s) => Cow::Borrowed(s.name),
+        None => Cow::Owned(name.to_owned()),
+    }
+}
+
+/// The detection reason as a person reads it.
+pub fn describe(
+    rec_sign: &str,
+    event: Option<&str>,
+    forced: Option<Vendor>,
+    envelope: &str,
+) -> String {
+    let mut text = rec_sign.replace("{event}", &format!("{:?}", event.unwrap_or_default()));
+    if !envelope.is_empty() {
+        text = format!(
+            "in an envelope under `{}`: {text}",
+            envelope.trim_start_matches('/')
+        );
+    }
+    if let Some(v) = forced {
+        text = format!("--vendor {v}: {text}");
+    }
+    text
 }
 
 /// A detected record: the vendor event, where it sits in the record, and the time an envelope
@@ -153,7 +186,7 @@ pub fn detect<'r, 'a>(
             return Ok(d);
         }
         let mut rec = vendor.recognise_forced(record);
-        rec.reason = format!("--vendor {vendor}: {}", rec.reason);
+        rec.forced = true;
         return Ok(Detected {
             rec,
             payload: record,
@@ -212,9 +245,8 @@ fn unwrap_envelope<'r, 'a>(
                 .and_then(|t| crate::time::from_json(t, naive_offset))
         };
         if let Some(rec) = found {
-            let reason = format!("in an envelope under `{key}`: {}", rec.reason);
             return Some(Detected {
-                rec: Recognised { reason, ..rec },
+                rec,
                 payload: inner,
                 path: format!("/{key}"),
                 envelope_time: time(),
@@ -305,7 +337,7 @@ pub fn find_spec(specs: &'static [EventSpec], name: &str) -> Option<&'static Eve
 /// The findings every vendor reports the same way for an event name it does not know.
 pub fn unknown_event(rec: &Recognised, path: &str, what: &str, out: &mut Vec<Diagnostic>) {
     use crate::diagnostic::Code;
-    let name = rec.event.as_deref().unwrap_or("(none)");
+    let name: &str = rec.event.as_deref().unwrap_or("(none)");
     out.push(Diagnostic::warning(
         Code::UnknownEvent,
         path,

@@ -154,13 +154,11 @@ impl EventSpec {
     pub fn all_fields(&self) -> impl Iterator<Item = &'static Field> {
         self.common.iter().chain(self.fields.iter())
     }
-
-    pub fn field(&self, name: &str) -> Option<&'static Field> {
-        self.all_fields().find(|f| f.name == name)
-    }
 }
 
 /// Check an object against a field table; findings get `base` (a JSON Pointer) before each key.
+/// One pass over the object's members: each is looked up in the table (at most 64 fields, marked
+/// in a bit set), and JSON Pointers are only built for findings. This runs on every record.
 pub fn check_fields(spec: &EventSpec, obj: &Json, base: &str, out: &mut Vec<Diagnostic>) {
     let Some(members) = obj.fields() else {
         out.push(Diagnostic::error(
@@ -170,44 +168,62 @@ pub fn check_fields(spec: &EventSpec, obj: &Json, base: &str, out: &mut Vec<Diag
         ));
         return;
     };
-    for field in spec.all_fields() {
-        let path = || format!("{base}/{}", pointer_token(field.name));
-        match obj.get(field.name) {
-            None if field.required => out.push(Diagnostic::error(
+    let path = |key: &str| format!("{base}/{}", pointer_token(key));
+    let mut seen: u64 = 0;
+    for (pos, (key, value)) in members.iter().enumerate() {
+        let found = spec
+            .all_fields()
+            .enumerate()
+            .find(|(_, f)| f.name == key.as_ref());
+        let repeated = match found {
+            Some((i, _)) if i < 64 => {
+                let bit = 1u64 << i;
+                let again = seen & bit != 0;
+                seen |= bit;
+                again
+            }
+            _ => members[..pos].iter().any(|(k, _)| k == key),
+        };
+        if repeated {
+            out.push(Diagnostic::warning(
+                Code::Inconsistent,
+                path(key),
+                format!("key `{key}` appears more than once; the first is used"),
+            ));
+            continue;
+        }
+        match found {
+            Some((_, field)) => check_value(field, value, base, out),
+            None if spec.complete => out.push(Diagnostic::warning(
+                Code::UnknownField,
+                path(key),
+                format!("`{key}` is not in the documented fields of {}", spec.name),
+            )),
+            None => {}
+        }
+    }
+    for (i, field) in spec.all_fields().enumerate() {
+        let present = if i < 64 {
+            seen & (1 << i) != 0
+        } else {
+            obj.get(field.name).is_some()
+        };
+        if field.required && !present {
+            out.push(Diagnostic::error(
                 Code::MissingField,
-                path(),
+                path(field.name),
                 format!(
                     "required field `{}` is missing (expected {})",
                     field.name,
                     field.ty.describe()
                 ),
-            )),
-            None => {}
-            Some(value) => check_value(field, value, &path(), out),
-        }
-    }
-    let mut seen: Vec<&str> = Vec::new();
-    for (key, _) in members {
-        if seen.contains(&key.as_ref()) {
-            out.push(Diagnostic::warning(
-                Code::Inconsistent,
-                format!("{base}/{}", pointer_token(key)),
-                format!("key `{key}` appears more than once; the first is used"),
-            ));
-            continue;
-        }
-        seen.push(key);
-        if spec.complete && spec.field(key).is_none() {
-            out.push(Diagnostic::warning(
-                Code::UnknownField,
-                format!("{base}/{}", pointer_token(key)),
-                format!("`{key}` is not in the documented fields of {}", spec.name),
             ));
         }
     }
 }
 
-fn wrong_type(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagnostic>) {
+fn wrong_type(field: &Field, value: &Json, base: &str, out: &mut Vec<Diagnostic>) {
+    let path = format!("{base}/{}", pointer_token(field.name));
     out.push(Diagnostic::error(
         Code::WrongType,
         path,
@@ -223,7 +239,14 @@ fn wrong_type(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagnostic>
     ));
 }
 
-fn bad_value(explicit: bool, path: &str, message: String, out: &mut Vec<Diagnostic>) {
+fn bad_value(
+    explicit: bool,
+    field: &Field,
+    base: &str,
+    message: String,
+    out: &mut Vec<Diagnostic>,
+) {
+    let path = format!("{base}/{}", pointer_token(field.name));
     out.push(if explicit {
         Diagnostic::error(Code::BadValue, path, message)
     } else {
@@ -231,10 +254,11 @@ fn bad_value(explicit: bool, path: &str, message: String, out: &mut Vec<Diagnost
     });
 }
 
-pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagnostic>) {
+/// Check one present field's value; `base` is the pointer of the object holding it.
+pub fn check_value(field: &Field, value: &Json, base: &str, out: &mut Vec<Diagnostic>) {
     if matches!(value, Json::Null) {
         if !field.nullable && field.ty != Type::Any {
-            wrong_type(field, value, path, out);
+            wrong_type(field, value, base, out);
         }
         return;
     }
@@ -256,7 +280,7 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
         Type::Digit => value.str().is_some() || value.num().is_some(),
     };
     if !type_ok {
-        return wrong_type(field, value, path, out);
+        return wrong_type(field, value, base, out);
     }
     // Values the type admits but the field does not.
     match field.ty {
@@ -265,7 +289,8 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
         {
             bad_value(
                 true,
-                path,
+                field,
+                base,
                 format!(
                     "expected {}, found {} that is not a time",
                     field.ty.describe(),
@@ -279,7 +304,8 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
             if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
                 bad_value(
                     true,
-                    path,
+                    field,
+                    base,
                     format!(
                         "expected a whole number of {} in a string, found {}",
                         field.unit.unwrap_or("units"),
@@ -294,7 +320,8 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
                 if !matches!(n.as_i64(), Some(0..=9)) {
                     bad_value(
                         true,
-                        path,
+                        field,
+                        base,
                         format!("expected a DTMF digit, found {}", value.preview()),
                         out,
                     );
@@ -315,7 +342,8 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
                     };
                     bad_value(
                         explicit,
-                        path,
+                        field,
+                        base,
                         format!(
                             "expected {what} {}, found {}",
                             values.join(", "),
@@ -334,7 +362,8 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
                 if !digits_ok {
                     bad_value(
                         explicit,
-                        path,
+                        field,
+                        base,
                         format!("expected DTMF tones 0-9, * or #, found {}", value.preview()),
                         out,
                     );
@@ -346,7 +375,8 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
                 if !(s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit())) {
                     bad_value(
                         false,
-                        path,
+                        field,
+                        base,
                         format!("expected a 24-hex ObjectId, found {}", value.preview()),
                         out,
                     );
@@ -358,7 +388,8 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
                 if !is_uuid(s) {
                     bad_value(
                         false,
-                        path,
+                        field,
+                        base,
                         format!("expected a UUID, found {}", value.preview()),
                         out,
                     );
@@ -373,7 +404,8 @@ pub fn check_value(field: &Field, value: &Json, path: &str, out: &mut Vec<Diagno
             if negative {
                 bad_value(
                     false,
-                    path,
+                    field,
+                    base,
                     format!("expected zero or more, found {}", value.preview()),
                     out,
                 );

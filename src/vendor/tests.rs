@@ -7,7 +7,7 @@ use crate::json::Json;
 
 fn detect_text(text: &str) -> Result<(Vendor, Option<String>), String> {
     let v = Json::parse(text.as_bytes()).unwrap();
-    detect(&v, None, 0).map(|d| (d.rec.vendor, d.rec.event))
+    detect(&v, None, 0).map(|d| (d.rec.vendor, d.rec.event.map(|e| e.into_owned())))
 }
 
 fn findings(text: &str) -> Vec<(Code, Severity, String)> {
@@ -168,7 +168,14 @@ fn forced_vendor_reads_any_object() {
     let v = Json::parse(br#"{"name":"create"}"#).unwrap();
     let d = detect(&v, Some(Vendor::Voximplant), 0).unwrap();
     assert_eq!(d.rec.vendor, Vendor::Voximplant);
-    assert!(d.rec.reason.starts_with("--vendor voximplant"));
+    assert!(d.rec.forced);
+    assert!(describe(
+        d.rec.sign,
+        d.rec.event.as_deref(),
+        Some(Vendor::Voximplant),
+        &d.path
+    )
+    .starts_with("--vendor voximplant"));
 }
 
 #[test]

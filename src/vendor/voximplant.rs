@@ -3,7 +3,7 @@
 //! NOTES.md. An unknown `Call.*` name is a newer event, not garbage.
 
 use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
-use super::{find_spec, owned, Context, Recognised, Vendor};
+use super::{event_name, find_spec, owned, Context, Recognised, Vendor};
 use crate::diagnostic::Diagnostic;
 use crate::event::{Detail, Details, Event, EventKind, Outcome};
 use crate::json::Json;
@@ -329,16 +329,17 @@ pub static EVENTS: &[EventSpec] = &[
 pub fn recognise(obj: &Json) -> Option<Recognised> {
     match obj.get_str("name") {
         Some(name) if name.starts_with("Call.") => {
-            let with_id = if obj.get("id").is_some() {
-                " and id is present"
-            } else {
-                ""
-            };
+            let spec = find_spec(EVENTS, name);
             Some(Recognised {
                 vendor: Vendor::Voximplant,
-                event: Some(name.to_owned()),
-                spec: find_spec(EVENTS, name),
-                reason: format!("name {name:?} starts with `Call.`{with_id}"),
+                event: Some(event_name(name, spec)),
+                spec,
+                sign: if obj.get("id").is_some() {
+                    "name {event} starts with `Call.` and id is present"
+                } else {
+                    "name {event} starts with `Call.`"
+                },
+                forced: false,
             })
         }
         // Every event carries the `call` host object beside its `id`: a nameless one is still
@@ -351,7 +352,8 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
                 vendor: Vendor::Voximplant,
                 event: None,
                 spec: None,
-                reason: "id beside a call object (a Voximplant event without its name)".to_owned(),
+                sign: "id beside a call object (a Voximplant event without its name)",
+                forced: false,
             })
         }
         _ => None,
@@ -359,11 +361,15 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
 }
 
 pub fn recognise_forced(obj: &Json) -> Recognised {
-    recognise(obj).unwrap_or_else(|| Recognised {
-        vendor: Vendor::Voximplant,
-        event: obj.get_str("name").map(str::to_owned),
-        spec: obj.get_str("name").and_then(|n| find_spec(EVENTS, n)),
-        reason: "name names the event".to_owned(),
+    recognise(obj).unwrap_or_else(|| {
+        let spec = obj.get_str("name").and_then(|n| find_spec(EVENTS, n));
+        Recognised {
+            vendor: Vendor::Voximplant,
+            event: obj.get_str("name").map(|n| event_name(n, spec)),
+            spec,
+            sign: "name names the event",
+            forced: false,
+        }
     })
 }
 

@@ -2,7 +2,9 @@
 //! `call.*` events, and the names of the later revisions in NOTES.md. No event carries a time.
 
 use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
-use super::{find_spec, owned, Context, Recognised, Vendor};
+use std::borrow::Cow;
+
+use super::{event_name, find_spec, owned, Context, Recognised, Vendor};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::event::{Detail, Details, Event, EventKind};
 use crate::json::Json;
@@ -154,26 +156,36 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
     if !(name.starts_with("call.") || name.starts_with("Call.")) {
         return None;
     }
-    let (event, spec, why) = resolve(obj, name);
+    let (event, spec, sign) = resolve(obj, name);
     Some(Recognised {
         vendor: Vendor::Workonflow,
         event: Some(event),
         spec,
-        reason: format!("eventType {name:?} starts with `call.`{why}"),
+        sign,
+        forced: false,
     })
 }
 
 /// The document's own dtmf example says `call.off.paused` yet carries `dtmfNumber`: such a
 /// record is a DTMF event, read as `call.emit.dtmf`.
-fn resolve(obj: &Json, name: &str) -> (String, Option<&'static EventSpec>, &'static str) {
+fn resolve(
+    obj: &Json,
+    name: &str,
+) -> (Cow<'static, str>, Option<&'static EventSpec>, &'static str) {
     if name == "call.off.paused" && obj.get("dtmfNumber").is_some() {
+        let spec = find_spec(EVENTS, "call.emit.dtmf");
         return (
-            "call.emit.dtmf".to_owned(),
-            find_spec(EVENTS, "call.emit.dtmf"),
-            " (with dtmfNumber: a DTMF event, as in the document's example)",
+            event_name("call.emit.dtmf", spec),
+            spec,
+            "eventType \"call.off.paused\" starts with `call.` and carries dtmfNumber: a DTMF event, as in the document's example",
         );
     }
-    (name.to_owned(), find_spec(EVENTS, name), "")
+    let spec = find_spec(EVENTS, name);
+    (
+        event_name(name, spec),
+        spec,
+        "eventType {event} starts with `call.`",
+    )
 }
 
 pub fn recognise_forced(obj: &Json) -> Recognised {
@@ -189,7 +201,8 @@ pub fn recognise_forced(obj: &Json) -> Recognised {
         vendor: Vendor::Workonflow,
         event,
         spec,
-        reason: "eventType names the event".to_owned(),
+        sign: "eventType names the event",
+        forced: false,
     }
 }
 

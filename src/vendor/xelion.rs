@@ -3,7 +3,9 @@
 //! was initiated (the same on every event), so it dates the call, never the event.
 
 use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
-use super::{find_spec, owned, Context, Recognised, Vendor};
+use std::borrow::Cow;
+
+use super::{event_name, find_spec, owned, Context, Recognised, Vendor};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::event::{Detail, Details, Event, EventKind, Outcome};
 use crate::json::Json;
@@ -123,46 +125,49 @@ fn has_flow_ids(obj: &Json) -> bool {
 pub fn recognise(obj: &Json) -> Option<Recognised> {
     let notification = obj.get("notification").filter(|n| n.is_obj());
     if let (Some(name), Some(_)) = (obj.get_str("notificationType"), notification) {
+        let spec = find_spec(EVENTS, name);
         return Some(Recognised {
             vendor: Vendor::Xelion,
-            event: Some(name.to_owned()),
-            spec: find_spec(EVENTS, name),
-            reason: format!(
-                "notificationType {name:?} with a notification object (a Xelion WebSocket frame)"
-            ),
+            event: Some(event_name(name, spec)),
+            spec,
+            sign: "notificationType {event} with a notification object (a Xelion WebSocket frame)",
+            forced: false,
         });
     }
     if notification.is_some_and(has_flow_ids) {
-        return Some(Recognised { vendor: Vendor::Xelion, event: None, spec: None, reason: "a notification object with callerFlowId/calleeFlowId (a Xelion frame without its notificationType)".to_owned() });
+        return Some(Recognised {
+            vendor: Vendor::Xelion,
+            event: None,
+            spec: None,
+            sign: "a notification object with callerFlowId/calleeFlowId (a Xelion frame without its notificationType)",
+            forced: false,
+        });
     }
-    if has_flow_ids(obj) {
-        return Some(bare(
-            obj,
-            "callerFlowId/calleeFlowId (a bare Xelion CallEvent)",
-        ));
-    }
-    None
+    has_flow_ids(obj).then(|| bare(obj, false))
 }
 
 /// A bare CallEvent names no event; only `duration` (filled on hang-ups alone) tells one.
-fn bare(obj: &Json, why: &str) -> Recognised {
+fn bare(obj: &Json, forced: bool) -> Recognised {
     let hung_up = obj
         .get("duration")
         .is_some_and(|d| !matches!(d, Json::Null));
+    let spec = if hung_up { &EVENTS[2] } else { &EVENTS[0] };
     Recognised {
         vendor: Vendor::Xelion,
-        event: hung_up.then(|| "callHungUpEvent".to_owned()),
-        spec: Some(if hung_up { &EVENTS[2] } else { &EVENTS[0] }),
-        reason: if hung_up {
-            format!("{why}; duration is present, so callHungUpEvent (inferred)")
-        } else {
-            format!("{why}; it names no event")
+        event: hung_up.then_some(Cow::Borrowed(spec.name)),
+        spec: Some(spec),
+        sign: match (hung_up, forced) {
+            (true, false) => "callerFlowId/calleeFlowId (a bare Xelion CallEvent); duration is present, so callHungUpEvent (inferred)",
+            (false, false) => "callerFlowId/calleeFlowId (a bare Xelion CallEvent); it names no event",
+            (true, true) => "read as a bare CallEvent; duration is present, so callHungUpEvent (inferred)",
+            (false, true) => "read as a bare CallEvent; it names no event",
         },
+        forced: false,
     }
 }
 
 pub fn recognise_forced(obj: &Json) -> Recognised {
-    recognise(obj).unwrap_or_else(|| bare(obj, "read as a bare CallEvent"))
+    recognise(obj).unwrap_or_else(|| bare(obj, true))
 }
 
 pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnostic>) {
