@@ -15,7 +15,7 @@ use crate::config::{self, Env, Settings};
 use crate::output;
 use crate::pipeline::{self, Unit};
 use crate::progress::Progress;
-use crate::record::{self, Analysis, Analyzed, Status};
+use crate::record::{self, Analysis, Analyzed, Prerender, Results, Status};
 use crate::render;
 use crate::vendor::Vendor;
 
@@ -81,7 +81,7 @@ pub trait View {
         &mut self,
         source: &str,
         stem: &str,
-        records: &[Analyzed],
+        results: &Results,
         out: &mut dyn Write,
     ) -> Result<()>;
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()>;
@@ -141,13 +141,13 @@ pub fn run() -> Result<ExitCode> {
     let (tally, code) = match cli.command {
         Command::Detect { explain, .. } => {
             let mut view = render::detect::Detect::new(&settings, explain);
-            let tally = read(&settings, &analysis, &mut view)?;
+            let tally = read(&settings, &analysis, None, &mut view)?;
             let code = data_code(&tally, tally.unparseable + tally.unknown);
             (tally, code)
         }
         Command::Validate { strict, .. } => {
             let mut view = render::validate::Validate::new(&settings);
-            let tally = read(&settings, &analysis, &mut view)?;
+            let tally = read(&settings, &analysis, None, &mut view)?;
             let failing = tally.invalid
                 + tally.unparseable
                 + tally.unknown
@@ -156,19 +156,24 @@ pub fn run() -> Result<ExitCode> {
         }
         Command::Events { .. } => {
             let mut view = render::events::Events::new(&settings);
-            let tally = read(&settings, &analysis, &mut view)?;
+            let prerender = matches!(
+                settings.format,
+                crate::output::Format::Json | crate::output::Format::Ndjson
+            )
+            .then_some(render::events::prerender as record::Prerender);
+            let tally = read(&settings, &analysis, prerender, &mut view)?;
             let code = data_code(&tally, tally.unparseable + tally.unknown);
             (tally, code)
         }
         Command::Timeline { .. } => {
             let mut view = render::timeline::Timeline::new(&settings);
-            let tally = read(&settings, &analysis, &mut view)?;
+            let tally = read(&settings, &analysis, None, &mut view)?;
             let code = data_code(&tally, tally.unparseable + tally.unknown);
             (tally, code)
         }
         Command::Summary { .. } => {
             let mut view = render::summary::Summary::new(&settings);
-            let tally = read(&settings, &analysis, &mut view)?;
+            let tally = read(&settings, &analysis, None, &mut view)?;
             let code = data_code(&tally, tally.unparseable + tally.unknown);
             (tally, code)
         }
@@ -191,7 +196,12 @@ fn data_code(tally: &Tally, failing: u64) -> ExitCode {
 }
 
 /// Read every source through the pipeline into the view, printing unreadable sources on stderr.
-pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Result<Tally> {
+pub fn read(
+    settings: &Settings,
+    analysis: &Analysis,
+    prerender: Option<Prerender>,
+    view: &mut dyn View,
+) -> Result<Tally> {
     let names: Vec<String> = settings.sources.iter().map(|s| s.name()).collect();
     let stems: Vec<String> = settings.sources.iter().map(|s| s.stem()).collect();
     let mut tally = Tally {
@@ -211,11 +221,19 @@ pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Re
     pipeline::run(
         &settings.sources,
         opts,
-        |batch| record::analyze_batch(batch, &stems[batch.source], analysis),
+        |batch| {
+            record::analyze_batch(
+                batch,
+                &names[batch.source],
+                &stems[batch.source],
+                analysis,
+                prerender,
+            )
+        },
         |unit| {
             match unit {
                 Unit::Batch { source, result } => {
-                    for r in &result {
+                    for r in &result.records {
                         tally.add(&names[source], r);
                     }
                     progress.tick(tally.records);

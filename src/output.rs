@@ -61,6 +61,25 @@ impl RecordWriter {
         Ok(())
     }
 
+    /// A JSON record already serialised, in pieces (json and ndjson only).
+    pub fn json_pieces<W: Write + ?Sized>(
+        &mut self,
+        w: &mut W,
+        pieces: &[&[u8]],
+    ) -> io::Result<()> {
+        if self.format == Format::Json {
+            w.write_all(if self.rows == 0 { b"[\n" } else { b",\n" })?;
+        }
+        for p in pieces {
+            w.write_all(p)?;
+        }
+        if self.format == Format::Ndjson {
+            w.write_all(b"\n")?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
     /// Close the document: `]` for JSON (an empty array when there were no rows), the header
     /// alone for an empty CSV.
     pub fn finish<W: Write + ?Sized>(&mut self, w: &mut W) -> io::Result<()> {

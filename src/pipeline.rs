@@ -53,8 +53,8 @@ where
     F: FnMut(Unit<T>) -> Result<()>,
 {
     let threads = opts.threads.max(1);
-    let (order_tx, order_rx) = sync_channel::<Slot<T>>(threads * 2 + 2);
-    let (work_tx, work_rx) = sync_channel::<Job<T>>(threads * 2);
+    let (order_tx, order_rx) = sync_channel::<Slot<T>>(threads + 2);
+    let (work_tx, work_rx) = sync_channel::<Job<T>>(threads);
     let work_rx = Arc::new(Mutex::new(work_rx));
     std::thread::scope(|scope| {
         scope.spawn(move || read_all(sources, opts, &order_tx, &work_tx));

@@ -37,7 +37,28 @@ pub struct Analyzed {
     pub reason: Reason,
     pub diagnostics: Vec<Diagnostic>,
     pub normalized: Option<Event>,
+    /// The record already written out by a worker, as a range of the batch's `text`, with the
+    /// position where the caller inserts what only it knows (an event's `seq`).
+    pub rendered: Option<Rendered>,
 }
+
+#[derive(Debug, Clone, Copy)]
+pub struct Rendered {
+    pub start: usize,
+    pub insert_at: usize,
+    pub resume_at: usize,
+    pub end: usize,
+}
+
+/// A batch's analyzed records, and the text workers rendered for them.
+#[derive(Debug, Default)]
+pub struct Results {
+    pub records: Vec<Analyzed>,
+    pub text: Vec<u8>,
+}
+
+/// Work a command does on the workers after analysis: rendering records ahead of the caller.
+pub type Prerender = fn(source: &str, records: &mut [Analyzed], text: &mut Vec<u8>);
 
 /// Why a record was read as it was: detection's sign, rendered only when shown, or a message.
 #[derive(Debug, Clone)]
@@ -72,6 +93,7 @@ impl Analyzed {
             diagnostics: vec![Diagnostic::error(code, "", reason.clone())],
             reason: Reason::Text(reason),
             normalized: None,
+            rendered: None,
         }
     }
 
@@ -83,12 +105,22 @@ impl Analyzed {
 }
 
 /// Analyze every record of a batch. `stem` names a Catapult list's call.
-pub fn analyze_batch(batch: &Batch, stem: &str, a: &Analysis) -> Vec<Analyzed> {
-    let mut out = Vec::with_capacity(batch.records.len());
+pub fn analyze_batch(
+    batch: &Batch,
+    name: &str,
+    stem: &str,
+    a: &Analysis,
+    prerender: Option<Prerender>,
+) -> Results {
+    let mut records = Vec::with_capacity(batch.records.len());
     for raw in &batch.records {
-        analyze_raw(batch, raw, stem, a, &mut out);
+        analyze_raw(batch, raw, stem, a, &mut records);
     }
-    out
+    let mut text = Vec::new();
+    if let Some(render) = prerender {
+        render(name, &mut records, &mut text);
+    }
+    Results { records, text }
 }
 
 /// serde_json's message without its own location, which is relative to the record.
@@ -266,5 +298,6 @@ fn analyze_value(
         },
         diagnostics,
         normalized,
+        rendered: None,
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::app::{Tally, View};
 use crate::config::Settings;
 use crate::output::{safe, thousands, Format, RecordWriter};
-use crate::record::{Analyzed, Status};
+use crate::record::{Results, Status};
 use crate::render::paint;
 
 #[derive(Serialize)]
@@ -47,9 +47,10 @@ impl View for Detect {
         &mut self,
         source: &str,
         _stem: &str,
-        records: &[Analyzed],
+        results: &Results,
         out: &mut dyn Write,
     ) -> Result<()> {
+        let records = &results.records;
         for r in records {
             if self.format != Format::Table {
                 let row = Row {

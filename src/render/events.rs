@@ -13,7 +13,7 @@ use crate::call::CallMatcher;
 use crate::config::{Filter, Settings};
 use crate::event::{Details, Event};
 use crate::output::{safe, Format, RecordWriter};
-use crate::record::Analyzed;
+use crate::record::Results;
 use crate::render::short_id;
 use crate::render::table::{details_text, header, kind_cell, new_table};
 use crate::time::{rfc3339, Zone};
@@ -66,24 +66,89 @@ pub const EVENT_HEADER: &[&str] = &[
     "details",
 ];
 
-/// Numbers each call's events 1, 2, 3... in input order.
+/// Numbers each call's events 1, 2, 3... in input order. Calls are kept by a hash of their id;
+/// a call that ended is forgotten once `WINDOW` batches have passed without news of it, so memory
+/// follows the calls still open, not every call ever seen. An event arriving later than that
+/// (more than about 64 MB of input after its call's end) starts its call's numbering again.
 #[derive(Debug, Default)]
 pub struct Sequencer {
-    next: HashMap<String, u64>,
+    calls: HashMap<u64, Counter>,
     no_call: u64,
+    batch: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Counter {
+    seq: u64,
+    /// The batch of the call's last terminal event, 0 while it is open.
+    ended: u32,
+    last: u32,
 }
 
 impl Sequencer {
-    pub fn next(&mut self, call: Option<&str>) -> u64 {
-        let counter = match call {
-            Some(id) => match self.next.get_mut(id) {
-                Some(n) => n,
-                None => self.next.entry(id.to_owned()).or_insert(0),
-            },
-            None => &mut self.no_call,
+    const WINDOW: u32 = 256;
+
+    fn key(id: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        id.hash(&mut h);
+        h.finish()
+    }
+
+    /// Start a new batch; every so often, forget calls that ended long ago.
+    pub fn next_batch(&mut self) {
+        self.batch += 1;
+        if self.batch % 64 == 0 {
+            let now = self.batch;
+            self.calls
+                .retain(|_, c| c.ended == 0 || now - c.last < Self::WINDOW);
+        }
+    }
+
+    pub fn next(&mut self, call: Option<&str>, terminal: bool) -> u64 {
+        let Some(id) = call else {
+            self.no_call += 1;
+            return self.no_call;
         };
-        *counter += 1;
-        *counter
+        let batch = self.batch.max(1);
+        let c = self.calls.entry(Self::key(id)).or_insert(Counter {
+            seq: 0,
+            ended: 0,
+            last: batch,
+        });
+        c.seq += 1;
+        c.last = batch;
+        if terminal {
+            c.ended = batch;
+        }
+        c.seq
+    }
+}
+
+const SEQ_MARK: &[u8] = b",\"seq\":0,\"details\":";
+
+/// On the workers: each event's record written out with `seq` 0; the caller puts the real number
+/// in its place.
+pub fn prerender(source: &str, records: &mut [crate::record::Analyzed], text: &mut Vec<u8>) {
+    for r in records {
+        let Some(e) = &r.normalized else { continue };
+        let start = text.len();
+        if serde_json::to_writer(&mut *text, &EventRecord::new(source, r.line, e, 0)).is_err() {
+            text.truncate(start);
+            continue;
+        }
+        // The mark cannot occur inside a string value (its quotes would be escaped), and the
+        // record's fields come in a fixed order, so its first occurrence is the field itself.
+        let Some(at) = memchr::memmem::find(&text[start..], SEQ_MARK) else {
+            continue;
+        };
+        let insert_at = start + at + 7;
+        r.rendered = Some(crate::record::Rendered {
+            start,
+            insert_at,
+            resume_at: insert_at + 1,
+            end: text.len(),
+        });
     }
 }
 
@@ -183,13 +248,16 @@ impl View for Events {
         &mut self,
         source: &str,
         _stem: &str,
-        records: &[Analyzed],
+        results: &Results,
         out: &mut dyn Write,
     ) -> Result<()> {
+        let records = &results.records;
         let mut rows: Vec<(&Event, u64)> = Vec::new();
+        self.seq.next_batch();
+        let mut digits = itoa::Buffer::new();
         for r in records {
             let Some(e) = &r.normalized else { continue };
-            let seq = self.seq.next(e.call_id.as_deref());
+            let seq = self.seq.next(e.call_id.as_deref(), e.kind.is_terminal());
             if !self.calls.is_empty()
                 && !e.call_id.as_deref().is_some_and(|c| self.calls.matches(c))
             {
@@ -203,6 +271,17 @@ impl View for Events {
             }
             if self.format == Format::Table {
                 rows.push((e, seq));
+            } else if let (Some(p), Format::Json | Format::Ndjson) = (r.rendered, self.format) {
+                let t = &results.text;
+                self.writer.json_pieces(
+                    out,
+                    &[
+                        &t[p.start..p.insert_at],
+                        digits.format(seq).as_bytes(),
+                        &t[p.resume_at..p.end],
+                    ],
+                )?;
+                self.shown += 1;
             } else {
                 self.writer
                     .row(out, &EventRecord::new(source, r.line, e, seq))?;

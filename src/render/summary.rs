@@ -12,7 +12,7 @@ use crate::call::{CallMatcher, CallState, CallSummary, SUMMARY_HEADER};
 use crate::config::{Filter, Settings};
 use crate::event::{Event, Outcome};
 use crate::output::{safe, thousands, Format, RecordWriter};
-use crate::record::Analyzed;
+use crate::record::Results;
 use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
 use crate::render::{paint, short_id};
 use crate::time::{human_duration, Zone};
@@ -173,9 +173,10 @@ impl View for Summary {
         &mut self,
         _source: &str,
         _stem: &str,
-        records: &[Analyzed],
+        results: &Results,
         out: &mut dyn Write,
     ) -> Result<()> {
+        let records = &results.records;
         let mut ended = Vec::new();
         for r in records {
             let Some(e) = &r.normalized else { continue };

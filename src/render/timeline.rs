@@ -15,7 +15,7 @@ use crate::call::{CallMatcher, CallState};
 use crate::config::{Filter, Settings};
 use crate::event::{Event, EventKind};
 use crate::output::{safe, thousands, Format, RecordWriter};
-use crate::record::Analyzed;
+use crate::record::Results;
 use crate::render::events::EventRecord;
 use crate::render::table::details_text;
 use crate::render::{kind_style, outcome_style, paint};
@@ -206,9 +206,10 @@ impl View for Timeline {
         &mut self,
         source: &str,
         _stem: &str,
-        records: &[Analyzed],
+        results: &Results,
         out: &mut dyn Write,
     ) -> Result<()> {
+        let records = &results.records;
         let src = self.source_index(source);
         for r in records {
             let Some(e) = &r.normalized else { continue };

@@ -11,7 +11,7 @@ use crate::app::{Tally, View};
 use crate::config::Settings;
 use crate::diagnostic::Severity;
 use crate::output::{safe, thousands, Format, RecordWriter};
-use crate::record::Analyzed;
+use crate::record::Results;
 use crate::render::paint;
 
 #[derive(Serialize)]
@@ -53,9 +53,10 @@ impl View for Validate {
         &mut self,
         source: &str,
         _stem: &str,
-        records: &[Analyzed],
+        results: &Results,
         out: &mut dyn Write,
     ) -> Result<()> {
+        let records = &results.records;
         for r in records {
             for d in &r.diagnostics {
                 let row = Row {
