@@ -137,6 +137,7 @@ pub fn run() -> Result<ExitCode> {
         ),
         forced: settings.forced,
         naive_offset: settings.naive_offset,
+        lean: matches!(cli.command, Command::Summary { .. }),
     };
     let (tally, code) = match cli.command {
         Command::Detect { explain, .. } => {

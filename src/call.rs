@@ -2,29 +2,11 @@
 //! `summary` grows with calls, not events. Repeated deliveries are recognised and counted; the
 //! call's times, durations, outcome and anomalies are derived when it is finished.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
-
 use serde::Serialize;
 
 use crate::event::{Detail, Event, EventKind, Outcome};
 use crate::time::{rfc3339, Millis};
 use crate::vendor::Vendor;
-
-/// Kinds a call has at most once: a second identical one is a repeated delivery.
-fn once_per_call(kind: EventKind) -> bool {
-    matches!(
-        kind,
-        EventKind::Started
-            | EventKind::Ringing
-            | EventKind::Answered
-            | EventKind::Ended
-            | EventKind::Failed
-            | EventKind::Missed
-            | EventKind::ParticipantJoined
-            | EventKind::ParticipantLeft
-    )
-}
 
 /// Kinds that belong to the call's flow: one of them after the end is an anomaly (recordings,
 /// media and switch chatter legitimately trail the hang-up).
@@ -43,34 +25,20 @@ fn call_flow(kind: EventKind) -> bool {
     )
 }
 
-fn hash_detail<H: Hasher>(d: &Detail, h: &mut H) {
-    match d {
-        Detail::Str(s) => s.hash(h),
-        Detail::Int(i) => i.hash(h),
-        Detail::Num(f) => f.to_bits().hash(h),
-        Detail::Bool(b) => b.hash(h),
-        Detail::Json(v) => v.to_string().hash(h),
-    }
-}
-
-/// What makes two deliveries the same event: name, kind, the payload's own time and the
-/// normalized extras (an envelope's or log line's time differs between deliveries).
-pub fn fingerprint(e: &Event) -> u64 {
-    let mut h = DefaultHasher::new();
-    e.event.hash(&mut h);
-    e.kind.hash(&mut h);
-    e.payload_time().hash(&mut h);
-    for (k, v) in &e.details.0 {
-        k.hash(&mut h);
-        hash_detail(v, &mut h);
-    }
-    h.finish()
-}
-
-/// Whether an event can be recognised as a repeat at all.
-pub fn dedupable(e: &Event) -> bool {
-    e.payload_time().is_some() || once_per_call(e.kind)
-}
+/// The event details aggregation reads; `summary` drops the others on the workers.
+pub const DETAILS_READ: [&str; 11] = [
+    "digit",
+    "participant",
+    "caller",
+    "callee",
+    "from",
+    "to",
+    "cause",
+    "reason",
+    "code",
+    "talk_ms",
+    "duration_ms",
+];
 
 #[derive(Debug, Clone)]
 pub struct CallState {
@@ -140,10 +108,9 @@ impl CallState {
 
     /// Whether this event repeats one already seen (and so is counted, not applied).
     pub fn is_repeat(&mut self, e: &Event) -> bool {
-        if !dedupable(e) {
+        let Some(fp) = e.fingerprint else {
             return false;
-        }
-        let fp = fingerprint(e);
+        };
         if self.fingerprints.contains(&fp) {
             self.duplicates += 1;
             return true;

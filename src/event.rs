@@ -2,6 +2,8 @@
 //! `events`, `timeline` and `summary` views read. Vendor modules fill it; nothing after them
 //! looks at vendor JSON again.
 
+use std::hash::{BuildHasher, Hash, Hasher};
+
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::time::Millis;
@@ -178,9 +180,67 @@ pub struct Event {
     /// How the call ended, when this event's codes say so (SIP 486, `USER_BUSY`, a missed call).
     pub outcome: Option<Outcome>,
     pub details: Details,
+    /// What identifies a repeated delivery of this event, when one can be recognised at all
+    /// (see `Event::delivery_fingerprint`). Worked out on the workers, compared per call.
+    pub fingerprint: Option<u64>,
+}
+
+/// Kinds a call has at most once: a second identical one is a repeated delivery.
+fn once_per_call(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Started
+            | EventKind::Ringing
+            | EventKind::Answered
+            | EventKind::Ended
+            | EventKind::Failed
+            | EventKind::Missed
+            | EventKind::ParticipantJoined
+            | EventKind::ParticipantLeft
+    )
+}
+
+fn hash_json<H: Hasher>(v: &serde_json::Value, h: &mut H) {
+    use serde_json::Value;
+    match v {
+        Value::Null => 0u8.hash(h),
+        Value::Bool(b) => b.hash(h),
+        Value::Number(n) => n.as_f64().map(f64::to_bits).hash(h),
+        Value::String(s) => s.hash(h),
+        Value::Array(a) => a.iter().for_each(|x| hash_json(x, h)),
+        Value::Object(o) => o.iter().for_each(|(k, x)| {
+            k.hash(h);
+            hash_json(x, h);
+        }),
+    }
 }
 
 impl Event {
+    /// What makes two deliveries the same event: name, kind, the payload's own time and the
+    /// normalized extras (an envelope's or log line's time differs between deliveries). Only
+    /// for events a call has once, or that carry their own time: two identical DTMF presses or
+    /// holds without times may be real.
+    pub fn delivery_fingerprint(&self) -> Option<u64> {
+        if self.payload_time().is_none() && !once_per_call(self.kind) {
+            return None;
+        }
+        let mut h = foldhash::fast::FixedState::with_seed(0x6361_6c6c_6576).build_hasher();
+        self.event.hash(&mut h);
+        self.kind.hash(&mut h);
+        self.payload_time().hash(&mut h);
+        for (k, v) in &self.details.0 {
+            k.hash(&mut h);
+            match v {
+                Detail::Str(s) => s.hash(&mut h),
+                Detail::Int(i) => i.hash(&mut h),
+                Detail::Num(f) => f.to_bits().hash(&mut h),
+                Detail::Bool(b) => b.hash(&mut h),
+                Detail::Json(v) => hash_json(v, &mut h),
+            }
+        }
+        Some(h.finish())
+    }
+
     /// A time the payload itself gave (never an envelope's or a log line's, which differ between
     /// deliveries of the same event).
     pub fn payload_time(&self) -> Option<Millis> {

@@ -16,6 +16,9 @@ pub struct Analysis {
     pub forced: Option<Vendor>,
     /// Seconds east of UTC for times written without a zone.
     pub naive_offset: i32,
+    /// Keep only the details per-call aggregation reads (summary), once the event's fingerprint
+    /// has been worked out from all of them.
+    pub lean: bool,
 }
 
 /// How a record is accounted for (CLI.md: `records = valid + invalid + unparseable + unknown`).
@@ -283,9 +286,15 @@ fn analyze_value(
     } else {
         Status::Valid
     };
-    let normalized = a
-        .normalize
-        .then(|| vendor::normalize(&detected, ctx, log_time));
+    let normalized = a.normalize.then(|| {
+        let mut e = vendor::normalize(&detected, ctx, log_time);
+        if a.lean {
+            e.details
+                .0
+                .retain(|(k, _)| crate::call::DETAILS_READ.contains(k));
+        }
+        e
+    });
     Analyzed {
         line,
         status,

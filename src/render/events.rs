@@ -72,7 +72,7 @@ pub const EVENT_HEADER: &[&str] = &[
 /// (more than about 64 MB of input after its call's end) starts its call's numbering again.
 #[derive(Debug, Default)]
 pub struct Sequencer {
-    calls: HashMap<u64, Counter>,
+    calls: HashMap<u64, Counter, foldhash::fast::RandomState>,
     no_call: u64,
     batch: u32,
 }
@@ -89,10 +89,8 @@ impl Sequencer {
     const WINDOW: u32 = 256;
 
     fn key(id: &str) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        id.hash(&mut h);
-        h.finish()
+        use std::hash::BuildHasher;
+        foldhash::fast::FixedState::with_seed(0x7365_71).hash_one(id)
     }
 
     /// Start a new batch; every so often, forget calls that ended long ago.

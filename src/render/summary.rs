@@ -1,7 +1,7 @@
 //! `callev summary`: one row per call (durations, outcome, counts), then totals: answered share,
 //! mean / median / p95 of talk and total time, counts per outcome and vendor.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 
 use anyhow::{bail, Result};
@@ -17,36 +17,134 @@ use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
 use crate::render::{paint, short_id};
 use crate::time::{human_duration, Zone};
 
-/// Calls in the order they first appeared, with whether any of their events passed the filter.
+/// A call being aggregated: its state, when it first appeared, whether any of its events passed
+/// the filter, and when it was last heard of.
+struct Open {
+    state: CallState,
+    order: u64,
+    selected: bool,
+    /// The batch of its terminal event, 0 while it is open.
+    ended: u32,
+    last: u32,
+}
+
+/// The calls in flight. A call that has ended is finished (its row produced, its state dropped)
+/// once `WINDOW` batches (about 8 MB of input, far more than webhook retries or trailing
+/// recording events lag) have passed without news of it, so memory follows
+/// the calls still open rather than every call; a hash of its id is kept so a straggler that
+/// arrives later is recognised and counted instead of starting a new call.
 #[derive(Default)]
 pub struct Calls {
-    pub states: Vec<CallState>,
-    pub selected: Vec<bool>,
-    index: HashMap<String, usize>,
+    open: HashMap<String, Box<Open>, foldhash::fast::RandomState>,
+    finished: HashSet<u64, foldhash::fast::RandomState>,
+    next_order: u64,
+    batch: u32,
     pub without_id: u64,
+    /// Events that arrived after their call was finished.
+    pub late: u64,
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x6964).hash_one(id)
 }
 
 impl Calls {
-    /// Fold an event into its call; returns the call's index and whether it was a repeat.
-    pub fn add(&mut self, e: &Event, filter: &Filter) -> Option<(usize, bool)> {
+    const WINDOW: u32 = 32;
+
+    /// Fold an event into its call; returns whether it ended the call (a repeat never does).
+    pub fn add(&mut self, e: &Event, filter: &Filter) -> bool {
         let Some(id) = e.call_id.as_deref() else {
             self.without_id += 1;
-            return None;
+            return false;
         };
-        let i = match self.index.get(id) {
-            Some(i) => *i,
+        let batch = self.batch.max(1);
+        let call = match self.open.get_mut(id) {
+            Some(c) => c,
             None => {
-                self.states.push(CallState::new(id.to_owned(), e.vendor));
-                self.selected.push(false);
-                self.index.insert(id.to_owned(), self.states.len() - 1);
-                self.states.len() - 1
+                if !self.finished.is_empty() && self.finished.contains(&id_hash(id)) {
+                    self.late += 1;
+                    return false;
+                }
+                self.next_order += 1;
+                let open = Open {
+                    state: CallState::new(id.to_owned(), e.vendor),
+                    order: self.next_order,
+                    selected: false,
+                    ended: 0,
+                    last: batch,
+                };
+                self.open.entry(id.to_owned()).or_insert(Box::new(open))
             }
         };
-        let fresh = self.states[i].add(e);
-        if filter.keeps_event(e) {
-            self.selected[i] = true;
+        call.last = batch;
+        call.selected |= filter.keeps_event(e);
+        let fresh = call.state.add(e);
+        if fresh && e.kind.is_terminal() {
+            call.ended = batch;
+            return true;
         }
-        Some((i, !fresh))
+        false
+    }
+
+    /// Finish the calls that ended long enough ago (all ended calls with `now`), in the order
+    /// they first appeared. Returns their summaries and whether each passed the filter.
+    fn take_finished(&mut self, now: bool) -> Vec<(u64, bool, CallSummary)> {
+        let batch = self.batch;
+        let done: Vec<String> = self
+            .open
+            .iter()
+            .filter(|(_, c)| c.ended != 0 && (now || batch.saturating_sub(c.last) >= Self::WINDOW))
+            .map(|(id, _)| id.clone())
+            .collect();
+        self.finish_ids(done)
+    }
+
+    /// Finish every call still open (the end of the input).
+    fn take_all(&mut self) -> Vec<(u64, bool, CallSummary)> {
+        let ids: Vec<String> = self.open.keys().cloned().collect();
+        self.finish_ids(ids)
+    }
+
+    fn finish_ids(&mut self, ids: Vec<String>) -> Vec<(u64, bool, CallSummary)> {
+        let mut out: Vec<(u64, bool, CallSummary)> = ids
+            .into_iter()
+            .filter_map(|id| {
+                let c = self.open.remove(&id)?;
+                self.finished.insert(id_hash(&id));
+                Some((c.order, c.selected, c.state.finish()))
+            })
+            .collect();
+        out.sort_by_key(|(order, _, _)| *order);
+        out
+    }
+}
+
+/// What the totals need of every call, kept as numbers.
+#[derive(Default)]
+struct Totals {
+    calls: u64,
+    by_outcome: BTreeMap<Outcome, u64>,
+    by_vendor: BTreeMap<&'static str, u64>,
+    talk: Vec<i64>,
+    total: Vec<i64>,
+    first: Option<i64>,
+    last: Option<i64>,
+}
+
+impl Totals {
+    fn add(&mut self, c: &CallSummary) {
+        self.calls += 1;
+        *self.by_outcome.entry(c.outcome).or_default() += 1;
+        *self.by_vendor.entry(c.vendor.id()).or_default() += 1;
+        self.talk.extend(c.talk_ms);
+        self.total.extend(c.total_ms);
+        if let Some(t) = c.started_at.or(c.first_time) {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+        }
+        if let Some(t) = c.ended_at.or(c.last_time) {
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
     }
 }
 
@@ -58,8 +156,12 @@ pub struct Summary {
     follow: bool,
     filter: Filter,
     calls: Calls,
-    printed: Vec<bool>,
+    matcher: CallMatcher,
+    totals: Totals,
     header_written: bool,
+    /// Rows have been written before the end of the input: tables use fixed column widths so
+    /// that the chunks line up.
+    streamed: bool,
     writer: RecordWriter,
 }
 
@@ -73,8 +175,10 @@ impl Summary {
             follow: settings.follow,
             filter: settings.filter.clone(),
             calls: Calls::default(),
-            printed: Vec::new(),
+            matcher: CallMatcher::new(&settings.filter.calls),
+            totals: Totals::default(),
             header_written: false,
+            streamed: false,
             writer: RecordWriter::new(settings.format, SUMMARY_HEADER),
         }
     }
@@ -92,7 +196,7 @@ impl Summary {
         let mut table = new_table(self.width, self.color);
         // DTMF gets a column only when some call has digits; anomalies are listed under the table
         // at full width rather than squeezed into a cell.
-        let with_dtmf = rows.iter().any(|s| !s.dtmf.is_empty());
+        let with_dtmf = self.streamed || rows.iter().any(|s| !s.dtmf.is_empty());
         // Below 150 columns the start shows its time of day (the totals give the dates) and ids
         // are cut shorter.
         let narrow = self.width.is_some_and(|w| w < 150);
@@ -144,7 +248,11 @@ impl Summary {
             ));
             table.add_row(cells);
         }
-        wrap_only_last(&mut table);
+        if self.streamed {
+            fixed_widths(&mut table, narrow);
+        } else {
+            wrap_only_last(&mut table);
+        }
         writeln!(
             out,
             "{}",
@@ -168,6 +276,23 @@ impl Summary {
     }
 }
 
+impl Summary {
+    /// Produce finished calls: count them in the totals and write the rows that are shown.
+    fn emit(&mut self, done: Vec<(u64, bool, CallSummary)>, out: &mut dyn Write) -> Result<()> {
+        let mut rows = Vec::new();
+        for (_, selected, s) in done {
+            if selected && self.matcher.matches(&s.call_id) {
+                self.totals.add(&s);
+                rows.push(s);
+            }
+        }
+        if let Some(msg) = self.matcher.ambiguity() {
+            bail!(crate::config::UsageError(msg));
+        }
+        self.write_rows(&rows, out)
+    }
+}
+
 impl View for Summary {
     fn batch(
         &mut self,
@@ -176,59 +301,29 @@ impl View for Summary {
         results: &Results,
         out: &mut dyn Write,
     ) -> Result<()> {
-        let records = &results.records;
-        let mut ended = Vec::new();
-        for r in records {
-            let Some(e) = &r.normalized else { continue };
-            if let Some((i, repeat)) = self.calls.add(e, &self.filter) {
-                if self.follow && !repeat && e.kind.is_terminal() {
-                    ended.push(i);
-                }
+        self.calls.batch += 1;
+        let mut ended = false;
+        for r in &results.records {
+            if let Some(e) = &r.normalized {
+                ended |= self.calls.add(e, &self.filter);
             }
         }
-        if self.follow && !ended.is_empty() {
-            self.printed.resize(self.calls.states.len(), false);
-            let mut matcher = CallMatcher::new(&self.filter.calls);
-            let mut rows = Vec::new();
-            for i in ended {
-                if !self.printed[i]
-                    && self.calls.selected[i]
-                    && matcher.matches(&self.calls.states[i].call_id)
-                {
-                    self.printed[i] = true;
-                    rows.push(self.calls.states[i].finish());
-                }
+        // Following, a call is shown as soon as it ends; otherwise calls are finished in sweeps.
+        if (self.follow && ended) || (!self.follow && self.calls.batch % 16 == 0) {
+            let done = self.calls.take_finished(self.follow);
+            if !done.is_empty() {
+                self.streamed = true;
+                self.emit(done, out)?;
             }
-            self.write_rows(&rows, out)?;
         }
         Ok(())
     }
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
-        self.printed.resize(self.calls.states.len(), false);
-        let mut matcher = CallMatcher::new(&self.filter.calls);
-        let mut chosen = Vec::new();
-        for (i, state) in self.calls.states.iter().enumerate() {
-            if self.calls.selected[i] && matcher.matches(&state.call_id) {
-                chosen.push(i);
-            }
-        }
-        if let Some(msg) = matcher.ambiguity() {
-            bail!(crate::config::UsageError(msg));
-        }
-        let all: Vec<CallSummary> = chosen
-            .iter()
-            .map(|i| self.calls.states[*i].finish())
-            .collect();
-        let unprinted: Vec<CallSummary> = chosen
-            .iter()
-            .zip(&all)
-            .filter(|(i, _)| !self.printed[**i])
-            .map(|(_, s)| s.clone())
-            .collect();
-        self.write_rows(&unprinted, out)?;
+        let done = self.calls.take_all();
+        self.emit(done, out)?;
         if self.format == Format::Table {
-            totals(&all, self.color, self.zone, out)?;
+            totals(&mut self.totals, self.color, self.zone, out)?;
         } else {
             self.writer.finish(out)?;
         }
@@ -239,10 +334,32 @@ impl View for Summary {
                 thousands(self.calls.without_id)
             );
         }
-        for p in matcher.unmatched() {
+        if self.calls.late > 0 {
+            eprintln!(
+                "callev: {} events arrived long after their call ended and are not counted in it",
+                thousands(self.calls.late)
+            );
+        }
+        for p in self.matcher.unmatched() {
             eprintln!("callev: --call {p:?} matched no call");
         }
         Ok(())
+    }
+}
+
+/// Column widths that do not depend on the rows, for tables written in chunks.
+fn fixed_widths(table: &mut comfy_table::Table, narrow: bool) {
+    let widths: [u16; 10] = if narrow {
+        [16, 12, 13, 17, 8, 10, 9, 10, 10, 10]
+    } else {
+        [22, 12, 13, 32, 8, 10, 9, 10, 10, 10]
+    };
+    for (i, w) in widths.iter().enumerate() {
+        if let Some(col) = table.column_mut(i) {
+            col.set_constraint(comfy_table::ColumnConstraint::Absolute(
+                comfy_table::Width::Fixed(*w),
+            ));
+        }
     }
 }
 
@@ -264,57 +381,41 @@ pub fn stats(values: &mut [i64]) -> Option<(i64, i64, i64)> {
     Some((mean as i64, median, values[rank - 1]))
 }
 
-fn totals(calls: &[CallSummary], color: bool, zone: Zone, out: &mut dyn Write) -> Result<()> {
-    let n = calls.len();
+fn totals(t: &mut Totals, color: bool, zone: Zone, out: &mut dyn Write) -> Result<()> {
+    let n = t.calls;
     if n == 0 {
         writeln!(out, "no calls")?;
         return Ok(());
     }
-    let mut by_outcome: BTreeMap<Outcome, u64> = BTreeMap::new();
-    let mut by_vendor: BTreeMap<&str, u64> = BTreeMap::new();
-    for c in calls {
-        *by_outcome.entry(c.outcome).or_default() += 1;
-        *by_vendor.entry(c.vendor.id()).or_default() += 1;
-    }
-    let answered = by_outcome.get(&Outcome::Answered).copied().unwrap_or(0);
+    let answered = t.by_outcome.get(&Outcome::Answered).copied().unwrap_or(0);
     let bold = owo_colors::Style::new().bold();
     writeln!(out)?;
     writeln!(
         out,
         "{} {}, {} answered ({:.1}%)",
-        paint(color, bold, &thousands(n as u64)),
+        paint(color, bold, &thousands(n)),
         if n == 1 { "call" } else { "calls" },
         thousands(answered),
         answered as f64 * 100.0 / n as f64
     )?;
-    let first = calls
-        .iter()
-        .filter_map(|c| c.started_at.or(c.first_time))
-        .min();
-    let last = calls
-        .iter()
-        .filter_map(|c| c.ended_at.or(c.last_time))
-        .max();
-    if let (Some(a), Some(b)) = (first, last) {
+    if let (Some(a), Some(b)) = (t.first, t.last) {
         writeln!(out, "  from      {} to {}", zone.format(a), zone.format(b))?;
     }
-    let outcomes: Vec<String> = by_outcome
+    let outcomes: Vec<String> = t
+        .by_outcome
         .iter()
         .map(|(o, c)| format!("{} {}", o.as_str(), thousands(*c)))
         .collect();
     writeln!(out, "  outcomes  {}", outcomes.join(" · "))?;
-    let vendors: Vec<String> = by_vendor
+    let vendors: Vec<String> = t
+        .by_vendor
         .iter()
         .map(|(v, c)| format!("{v} {}", thousands(*c)))
         .collect();
     writeln!(out, "  vendors   {}", vendors.join(" · "))?;
-    for (label, pick) in [("talk", 0), ("total", 1)] {
-        let mut values: Vec<i64> = calls
-            .iter()
-            .filter_map(|c| if pick == 0 { c.talk_ms } else { c.total_ms })
-            .collect();
+    for (label, values) in [("talk", &mut t.talk), ("total", &mut t.total)] {
         let known = values.len();
-        match stats(&mut values) {
+        match stats(values) {
             Some((mean, median, p95)) => writeln!(
                 out,
                 "  {label:<8}  mean {} · median {} · p95 {}   ({} of {} calls)",
@@ -322,7 +423,7 @@ fn totals(calls: &[CallSummary], color: bool, zone: Zone, out: &mut dyn Write) -
                 human_duration(median),
                 human_duration(p95),
                 thousands(known as u64),
-                thousands(n as u64)
+                thousands(n)
             )?,
             None => writeln!(
                 out,

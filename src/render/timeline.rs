@@ -46,7 +46,7 @@ pub struct Timeline {
     filter: Filter,
     sources: Vec<String>,
     calls: Vec<CallEvents>,
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, foldhash::fast::RandomState>,
     without_id: u64,
     writer: RecordWriter,
     /// In follow mode, the call whose header was printed last.
@@ -70,7 +70,7 @@ impl Timeline {
             filter: settings.filter.clone(),
             sources: Vec::new(),
             calls: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             without_id: 0,
             writer: RecordWriter::new(settings.format, &["call_id", "vendor", "events"]),
             current: None,

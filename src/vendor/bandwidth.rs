@@ -475,5 +475,6 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
         call_started: None,
         outcome,
         details,
+        fingerprint: None,
     }
 }

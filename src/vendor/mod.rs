@@ -326,6 +326,7 @@ pub fn normalize(d: &Detected, ctx: &Context, log_time: Option<Millis>) -> Event
         event.time = Some(t);
         event.time_source = Some(TimeSource::Log);
     }
+    event.fingerprint = event.delivery_fingerprint();
     event
 }
 

@@ -455,5 +455,6 @@ pub fn normalize(obj: &Json, rec: &Recognised, _ctx: &Context) -> Event {
         call_started: None,
         outcome,
         details,
+        fingerprint: None,
     }
 }

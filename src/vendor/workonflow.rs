@@ -299,6 +299,7 @@ pub fn normalize(obj: &Json, rec: &Recognised, _ctx: &Context) -> Event {
         call_started: None,
         outcome: None,
         details,
+        fingerprint: None,
     }
 }
 

@@ -244,5 +244,6 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
             .and_then(|d| crate::time::from_json(d, ctx.naive_offset)),
         outcome: (kind == EventKind::Missed).then_some(Outcome::Missed),
         details,
+        fingerprint: None,
     }
 }
