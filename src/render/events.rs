@@ -90,7 +90,7 @@ impl Sequencer {
 
     fn key(id: &str) -> u64 {
         use std::hash::BuildHasher;
-        foldhash::fast::FixedState::with_seed(0x7365_71).hash_one(id)
+        foldhash::fast::FixedState::with_seed(0x0073_6571).hash_one(id)
     }
 
     /// Start a new batch; every so often, forget calls that ended long ago.
