@@ -1,22 +1,7 @@
-//! callev: read, validate and summarise telephony call-event JSON. `main` only maps the result of
-//! `app::run` to an exit code; a closed pipe is a quiet success.
+//! The `callev` binary: `main` only maps the result of `app::run` to an exit code; a closed pipe
+//! is a quiet success.
 
-mod app;
-mod call;
-mod cli;
-mod config;
-mod diagnostic;
-mod event;
-mod input;
-mod json;
-mod output;
-mod pipeline;
-mod progress;
-mod record;
-mod render;
-mod signal;
-mod time;
-mod vendor;
+use callev::{app, config};
 
 use std::process::ExitCode;
 

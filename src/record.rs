@@ -310,3 +310,23 @@ fn analyze_value(
         rendered: None,
     }
 }
+
+/// Frame and analyze a whole input in this thread, in order: what the pipeline does, without the
+/// threads. For the fuzz target and property tests, and for embedding.
+pub fn analyze_reader<R: std::io::Read>(
+    reader: R,
+    format: crate::input::InputFormat,
+    name: &str,
+    stem: &str,
+    a: &Analysis,
+) -> std::io::Result<Vec<Analyzed>> {
+    let mut framer = crate::input::Framer::new(reader, 0, format);
+    let mut all = Vec::new();
+    while let Some(batch) = framer.next_batch()? {
+        all.extend(analyze_batch(&batch, name, stem, a, None).records);
+    }
+    Ok(all)
+}
+
+#[cfg(test)]
+mod tests;

@@ -455,6 +455,15 @@ impl<R: Read> Framer<R> {
         while at < end {
             match data[at] {
                 b' ' | b'\t' | b',' | b'\r' => at += 1,
+                // A closing brace where an element should start: nothing to frame, and the
+                // scanner would stop before it; report it and step over.
+                b'}' => {
+                    out.broken(
+                        self.line,
+                        "unexpected `}` between array elements".to_owned(),
+                    );
+                    at += 1;
+                }
                 b']' => {
                     self.mode = Mode::Top;
                     let rest = at + 1 + leading_ws(&data[at + 1..end]);
@@ -673,6 +682,18 @@ mod tests {
         assert_eq!(
             lines_and_texts("{\"a\":1} trailing\n"),
             vec![(1, "{\"a\":1}".into()), (1, "BROKEN".into())]
+        );
+    }
+
+    #[test]
+    fn a_stray_brace_in_an_array_is_reported_once() {
+        assert_eq!(
+            lines_and_texts("[\n} {\"a\":1}\n]\n{\"b\":2}\n"),
+            vec![
+                (2, "BROKEN".into()),
+                (2, "{\"a\":1}".into()),
+                (4, "{\"b\":2}".into())
+            ]
         );
     }
 

@@ -1,0 +1,22 @@
+//! callev: read, validate and summarise telephony call-event JSON from Workonflow, Xelion,
+//! Voximplant and Bandwidth. The pipeline runs one way: `input` (sources, framing) -> `record`
+//! (parse, detect, validate, normalize, on worker threads via `pipeline`) -> `call` (per-call
+//! aggregation) -> `render` (views) -> `output`. The binary is `main.rs`; the library exists so
+//! the fuzz target and property tests can drive the same pipeline.
+
+pub mod app;
+pub mod call;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod event;
+pub mod input;
+pub mod json;
+pub mod output;
+pub mod pipeline;
+pub mod progress;
+pub mod record;
+pub mod render;
+pub mod signal;
+pub mod time;
+pub mod vendor;

@@ -1,0 +1,191 @@
+//! Properties of the whole reading path, on arbitrary and on damaged-but-plausible input: nothing
+//! panics, every record is accounted for, and the result does not depend on how the input arrives
+//! in pieces or how many threads read it.
+
+use std::io::{self, Read};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::call::CallState;
+use crate::input::{InputFormat, Source};
+
+const ALL: Analysis = Analysis {
+    validate: true,
+    normalize: true,
+    forced: None,
+    naive_offset: 0,
+    lean: false,
+};
+
+/// Serves its bytes in pieces of a fixed size, as a pipe would.
+struct Pieces<'a> {
+    data: &'a [u8],
+    size: usize,
+}
+
+impl Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(self.size).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+type Outline = Vec<(u64, Status, Option<Vendor>, Option<String>, usize)>;
+
+fn outline(records: &[Analyzed]) -> Outline {
+    records
+        .iter()
+        .map(|r| {
+            (
+                r.line,
+                r.status,
+                r.vendor,
+                r.event.as_deref().map(str::to_owned),
+                r.diagnostics.len(),
+            )
+        })
+        .collect()
+}
+
+fn read_in_pieces(data: &[u8], size: usize) -> Vec<Analyzed> {
+    analyze_reader(Pieces { data, size }, InputFormat::Auto, "x", "x", &ALL)
+        .expect("reading memory does not fail")
+}
+
+/// Through the threaded pipeline, from a file.
+fn read_threaded(data: &[u8], threads: usize) -> Outline {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("input.log");
+    std::fs::write(&path, data).unwrap();
+    let sources = [Source::Path(path)];
+    let bytes = Arc::new(AtomicU64::new(0));
+    let opts = crate::pipeline::Options {
+        format: InputFormat::Auto,
+        threads,
+        follow: false,
+        bytes_read: &bytes,
+    };
+    let mut all = Vec::new();
+    crate::pipeline::run(
+        &sources,
+        opts,
+        |b| analyze_batch(b, "x", "x", &ALL, None),
+        |u| {
+            if let crate::pipeline::Unit::Batch { result, .. } = u {
+                all.extend(result.records);
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    outline(&all)
+}
+
+/// Fold every event into calls and finish them, as `summary` does.
+fn aggregate(records: &[Analyzed]) -> usize {
+    let mut calls: std::collections::HashMap<String, CallState> = Default::default();
+    for e in records.iter().filter_map(|r| r.normalized.as_ref()) {
+        if let Some(id) = &e.call_id {
+            calls
+                .entry(id.clone())
+                .or_insert_with(|| CallState::new(id.clone(), e.vendor))
+                .add(e);
+        }
+    }
+    calls.values().map(|c| c.finish().anomalies.len()).sum()
+}
+
+/// Lines from the fixtures, damaged in the ways real captures are.
+fn plausible() -> impl Strategy<Value = Vec<u8>> {
+    let lines: Vec<String> = [
+        include_str!("../../fixtures/mixed/all-vendors.log"),
+        include_str!("../../fixtures/workonflow/invalid.ndjson"),
+        include_str!("../../fixtures/xelion/attended-transfer.log"),
+        include_str!("../../fixtures/bandwidth/c-doc-example.json"),
+        include_str!("../../fixtures/edge/envelopes.ndjson"),
+        include_str!("../../fixtures/voximplant/invalid.ndjson"),
+    ]
+    .iter()
+    .flat_map(|f| f.lines().map(str::to_owned))
+    .collect();
+    let line = (0..lines.len(), 0usize..4, any::<u8>(), 0usize..400).prop_map(
+        move |(i, damage, byte, at)| {
+            let mut l = lines[i].clone().into_bytes();
+            let at = at.min(l.len());
+            match damage {
+                0 => {}
+                1 => l.truncate(at),
+                2 => l.insert(at, byte),
+                _ => {
+                    if at < l.len() {
+                        l[at] = byte;
+                    }
+                }
+            }
+            l
+        },
+    );
+    prop::collection::vec(line, 0..40).prop_map(|ls| ls.join(&b"\n"[..]))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic_and_are_accounted_for(data in prop::collection::vec(any::<u8>(), 0..3000)) {
+        let records = read_in_pieces(&data, 4096);
+        aggregate(&records);
+        for r in &records {
+            let failed = matches!(r.status, Status::Unparseable | Status::Unknown);
+            prop_assert_eq!(failed, r.vendor.is_none());
+            prop_assert!(r.status != Status::Invalid || r.diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error));
+        }
+    }
+
+    #[test]
+    fn damaged_captures_read_the_same_in_any_pieces(data in plausible(), size in 1usize..300) {
+        let whole = outline(&read_in_pieces(&data, usize::MAX));
+        let pieces = read_in_pieces(&data, size);
+        aggregate(&pieces);
+        prop_assert_eq!(&whole, &outline(&pieces));
+        // Every line that holds something yields at least one record; none is lost.
+        let text_lines = data.split(|b| *b == b'\n').filter(|l| l.iter().any(|b| !b.is_ascii_whitespace())).count();
+        prop_assert!(whole.len() >= text_lines.min(1));
+    }
+
+    #[test]
+    fn records_are_the_same_whatever_the_thread_count(data in plausible()) {
+        let one = read_threaded(&data, 1);
+        prop_assert_eq!(&one, &read_threaded(&data, 3));
+        prop_assert_eq!(&one, &outline(&read_in_pieces(&data, 1 << 20)));
+    }
+}
+
+#[test]
+fn the_counts_add_up_on_every_fixture() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for dir in std::fs::read_dir(root).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(dir).unwrap() {
+            let file = file.unwrap().path();
+            let counter = Arc::new(AtomicU64::new(0));
+            let opened = crate::input::open(&Source::Path(file.clone()), false, &counter).unwrap();
+            let records = analyze_reader(opened.reader, InputFormat::Auto, "x", "x", &ALL).unwrap();
+            let count = |s: Status| records.iter().filter(|r| r.status == s).count();
+            let total = count(Status::Valid)
+                + count(Status::Invalid)
+                + count(Status::Unparseable)
+                + count(Status::Unknown);
+            assert_eq!(total, records.len(), "{}", file.display());
+            assert!(!records.is_empty(), "{}", file.display());
+        }
+    }
+}
