@@ -134,6 +134,7 @@ pub struct Framer<R> {
     reader: R,
     source: usize,
     format: InputFormat,
+    chunk: Box<[u8]>,
     buf: Vec<u8>,
     /// Number of the first line in `buf`.
     line: u64,
@@ -203,6 +204,7 @@ impl<R: Read> Framer<R> {
             reader,
             source,
             format,
+            chunk: vec![0; BLOCK].into_boxed_slice(),
             buf: Vec::with_capacity(BLOCK),
             line: 1,
             eof: false,
@@ -222,19 +224,16 @@ impl<R: Read> Framer<R> {
                 return Ok(self.finish());
             }
             if !self.eof {
-                let len = self.buf.len();
-                self.buf.resize(len + BLOCK, 0);
+                // Read into a buffer zeroed once and reused, then append: a small read (a slow
+                // pipe, a followed file) costs what it brings, not a block's worth of zeroes.
                 let n = loop {
-                    match self.reader.read(&mut self.buf[len..]) {
+                    match self.reader.read(&mut self.chunk) {
                         Ok(n) => break n,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => {
-                            self.buf.truncate(len);
-                            return Err(e);
-                        }
+                        Err(e) => return Err(e),
                     }
                 };
-                self.buf.truncate(len + n);
+                self.buf.extend_from_slice(&self.chunk[..n]);
                 if n == 0 {
                     self.eof = true;
                 }
