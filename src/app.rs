@@ -87,6 +87,37 @@ pub trait View {
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()>;
 }
 
+/// Say what went wrong and give the exit code for it: a closed pipe is a quiet success, a usage
+/// error is 2, anything else 1.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    let broken_pipe = err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("callev: {err:#}");
+    ExitCode::from(if err.downcast_ref::<config::UsageError>().is_some() {
+        2
+    } else {
+        1
+    })
+}
+
+/// End the run from inside the pipeline: the reader may be blocked on input that never comes
+/// (`tail -f log | callev events | head -1`), so there is nothing to wait for.
+fn end_now(err: anyhow::Error) -> ! {
+    let code = report(&err);
+    std::process::exit(if code == ExitCode::SUCCESS {
+        0
+    } else if err.downcast_ref::<config::UsageError>().is_some() {
+        2
+    } else {
+        1
+    })
+}
+
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     let env = Env::from_process();
@@ -232,37 +263,43 @@ pub fn read(
             )
         },
         |unit| {
-            match unit {
-                Unit::Batch { source, result } => {
-                    for r in &result.records {
-                        tally.add(&names[source], r);
-                    }
-                    progress.tick(tally.records);
-                    if progress.is_visible() {
-                        progress.suspend(|| -> Result<()> {
+            let step = || -> Result<()> {
+                match unit {
+                    Unit::Batch { source, result } => {
+                        for r in &result.records {
+                            tally.add(&names[source], r);
+                        }
+                        progress.tick(tally.records);
+                        if progress.is_visible() {
+                            progress.suspend(|| -> Result<()> {
+                                view.batch(&names[source], &stems[source], &result, &mut out)?;
+                                Ok(out.flush()?)
+                            })?;
+                        } else {
                             view.batch(&names[source], &stems[source], &result, &mut out)?;
-                            Ok(out.flush()?)
-                        })?;
-                    } else {
-                        view.batch(&names[source], &stems[source], &result, &mut out)?;
+                        }
+                        if follow {
+                            out.flush()?;
+                        }
                     }
-                    if follow {
+                    Unit::Failed { error } => {
                         out.flush()?;
+                        tally.failed_sources += 1;
+                        progress.suspend(|| eprintln!("callev: {error:#}"));
+                    }
+                    Unit::Interrupted => {
+                        // Finish what was read (summary -f prints the calls still open), close the
+                        // document, and stop without waiting for a blocked reader.
+                        progress.clear();
+                        view.finish(&tally, &mut out)?;
+                        out.flush()?;
+                        std::process::exit(130);
                     }
                 }
-                Unit::Failed { error } => {
-                    out.flush()?;
-                    tally.failed_sources += 1;
-                    progress.suspend(|| eprintln!("callev: {error:#}"));
-                }
-                Unit::Interrupted => {
-                    // Finish what was read (summary -f prints the calls still open), close the
-                    // document, and stop without waiting for a blocked reader.
-                    progress.clear();
-                    view.finish(&tally, &mut out)?;
-                    out.flush()?;
-                    std::process::exit(130);
-                }
+                Ok(())
+            };
+            if let Err(e) = step() {
+                end_now(e);
             }
             Ok(())
         },

@@ -57,6 +57,9 @@ where
     let (work_tx, work_rx) = sync_channel::<Job<T>>(threads);
     let work_rx = Arc::new(Mutex::new(work_rx));
     std::thread::scope(|scope| {
+        // Owned by this closure, so that it is gone (and the reader stops) as soon as the caller
+        // returns, before the scope waits for the threads.
+        let order_rx = order_rx;
         scope.spawn(move || read_all(sources, opts, &order_tx, &work_tx));
         for _ in 0..threads {
             let work_rx = Arc::clone(&work_rx);

@@ -4,6 +4,7 @@ mod util;
 
 mod detect;
 mod follow;
+mod hostile;
 mod inputs;
 mod shell;
 mod validate;
