@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Benchmark callev as whole processes on generated corpora.
+
+Generates corpora with ../shared/tools/gen_corpus.py (fixed seed) into bench/corpora/, then times
+`callev validate`, `callev summary` and `callev events -o ndjson > /dev/null` (median of several
+runs), beside `wc -l` (the I/O floor) and, where installed, jq computing a per-call summary.
+Prints MB/s and peak RSS per command and the ratio to jq, as a Markdown table.
+
+    python3 bench/run.py                  # 100 MB and 1 GB, bare / logline / 1% bad
+    python3 bench/run.py --sizes 100M --runs 5
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.path.join(os.path.dirname(ROOT), "shared", "tools", "gen_corpus.py")
+CORPORA = os.path.join(ROOT, "bench", "corpora")
+CALLEV = os.path.join(ROOT, "target", "release", "callev")
+
+VARIANTS = {
+    "bare": [],
+    "logline": ["--wrap", "logline"],
+    "bad1%": ["--bad", "0.01"],
+}
+
+# A per-call summary in jq: events, first and last time, and the last event's name per call,
+# across the four vendors' shapes (what `callev summary` does, without durations and outcomes).
+JQ_SUMMARY = r'''
+def payload: if type == "object" and has("payload") then .payload else . end;
+def cid: (.callId // .id // .notification.callId // null) | tostring;
+def name: .eventType // .name // .notificationType // null;
+def t: .time // .receivedAt // null;
+reduce (inputs | payload | select(type == "object")) as $e ({};
+  ($e | cid) as $c
+  | .[$c].events += 1
+  | .[$c].last = ($e | name)
+  | .[$c].first_time = (.[$c].first_time // ($e | t))
+  | .[$c].last_time = (($e | t) // .[$c].last_time))
+| to_entries[] | {call_id: .key} + .value
+'''
+
+
+def generate(size, variant):
+    os.makedirs(CORPORA, exist_ok=True)
+    path = os.path.join(CORPORA, "%s-%s.ndjson" % (size, variant.replace("%", "pct")))
+    if not os.path.exists(path):
+        print("generating %s ..." % os.path.relpath(path, ROOT), file=sys.stderr)
+        tmp = path + ".tmp"
+        subprocess.run([sys.executable, GEN, "--size", size, "--seed", "1", "-q", "-o", tmp] + VARIANTS[variant], check=True)
+        os.rename(tmp, path)
+    return path
+
+
+def run_once(argv, stdout_path=os.devnull):
+    """Wall time and peak RSS (KiB) of one process."""
+    with open(stdout_path, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss, code
+
+
+def measure(argv, runs):
+    results = [run_once(argv) for _ in range(runs)]
+    times = sorted(r[0] for r in results)
+    return times[len(times) // 2], max(r[1] for r in results), results[0][2]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="100M,1G", help="corpus sizes (gen_corpus --size)")
+    ap.add_argument("--variants", default="bare,logline,bad1%", help="corpus variants: " + ", ".join(VARIANTS).replace("%", "%%"))
+    ap.add_argument("--runs", type=int, default=3, help="runs per command (the median is reported)")
+    ap.add_argument("--no-jq", action="store_true", help="skip jq even where installed")
+    args = ap.parse_args()
+
+    if not os.path.exists(GEN):
+        sys.exit("gen_corpus.py not found at %s" % GEN)
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    jq = None if args.no_jq else shutil.which("jq")
+
+    print("machine: %s, %d cores, %s" % (platform.processor() or platform.machine(), os.cpu_count(), platform.platform()))
+    if jq:
+        print("jq: %s" % subprocess.run([jq, "--version"], capture_output=True, text=True).stdout.strip())
+    print()
+    print("| corpus | command | median s | MB/s | peak RSS MB | vs jq |")
+    print("|---|---|---:|---:|---:|---:|")
+    for size in args.sizes.split(","):
+        for variant in args.variants.split(","):
+            path = generate(size, variant)
+            mb = os.path.getsize(path) / 1e6
+            commands = [
+                ("wc -l", ["wc", "-l", path]),
+                ("callev validate", [CALLEV, "validate", path]),
+                ("callev summary", [CALLEV, "summary", path]),
+                ("callev summary -o ndjson", [CALLEV, "summary", "-o", "ndjson", path]),
+                ("callev events -o ndjson", [CALLEV, "events", "-o", "ndjson", path]),
+            ]
+            jq_time = None
+            if jq:
+                jq_time, jq_rss, _ = measure([jq, "-n", "-c", JQ_SUMMARY, path], 1)
+            name = "%s %s (%.0f MB)" % (size, variant, mb)
+            for label, argv in commands:
+                t, rss, _code = measure(argv, args.runs)
+                ratio = "%.1f×" % (jq_time / t) if jq_time and label.startswith("callev") else ""
+                print("| %s | %s | %.2f | %.0f | %.1f | %s |" % (name, label, t, mb / t, rss / 1024, ratio))
+                sys.stdout.flush()
+            if jq_time:
+                print("| %s | jq per-call summary | %.2f | %.0f | %.1f | 1× |" % (name, jq_time, mb / jq_time, jq_rss / 1024))
+
+
+if __name__ == "__main__":
+    main()
