@@ -148,15 +148,18 @@ impl CallState {
         }
         match e.kind {
             EventKind::Started => {
+                // Untimed, order is all there is: a start arriving after an answer is out of
+                // order. (A call with an answer and no start at all, such as a transfer's new
+                // leg, is not.)
+                if self.answered && self.answered_time.is_none() && t.is_none() {
+                    self.answered_before_started_untimed = true;
+                }
                 self.started_seen = true;
                 if let Some(t) = t {
                     self.started_time = Some(self.started_time.map_or(t, |s| s.min(t)));
                 }
             }
             EventKind::Answered => {
-                if !self.started_seen && t.is_none() && self.vendor != Vendor::Voximplant {
-                    self.answered_before_started_untimed = true;
-                }
                 self.answered = true;
                 if let Some(t) = t {
                     self.answered_time = Some(self.answered_time.map_or(t, |a| a.min(t)));

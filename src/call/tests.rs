@@ -143,3 +143,32 @@ fn call_prefixes_resolve_or_are_ambiguous() {
     assert!(m.ambiguity().unwrap().contains("abc1, abc2"));
     assert_eq!(CallMatcher::new(&["q".to_owned()]).unmatched(), vec!["q"]);
 }
+
+#[test]
+fn untimed_order_anomaly_needs_a_start_after_the_answer() {
+    // A transfer's new leg: answered, never started. Not an anomaly.
+    let mut leg = CallState::new("c".into(), Vendor::Xelion);
+    add(
+        &mut leg,
+        &ev(EventKind::Answered, "callConnectedEvent", None),
+    );
+    add(&mut leg, &ev(EventKind::Ended, "callHungUpEvent", None));
+    assert!(leg.finish().anomalies.is_empty());
+    let mut late_start = CallState::new("c".into(), Vendor::Xelion);
+    add(
+        &mut late_start,
+        &ev(EventKind::Answered, "callConnectedEvent", None),
+    );
+    add(
+        &mut late_start,
+        &ev(EventKind::Started, "newCallEvent", None),
+    );
+    add(
+        &mut late_start,
+        &ev(EventKind::Ended, "callHungUpEvent", None),
+    );
+    assert_eq!(
+        late_start.finish().anomalies,
+        vec!["answered before started".to_owned()]
+    );
+}
