@@ -1,7 +1,7 @@
 //! `callev summary`: one row per call (durations, outcome, counts), then totals: answered share,
 //! mean / median / p95 of talk and total time, counts per outcome and vendor.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::io::Write;
 
 use anyhow::{bail, Result};
@@ -30,12 +30,14 @@ struct Open {
 
 /// The calls in flight. A call that has ended is finished (its row produced, its state dropped)
 /// once `WINDOW` batches (about 8 MB of input, far more than webhook retries or trailing
-/// recording events lag) have passed without news of it, so memory follows
-/// the calls still open rather than every call; a hash of its id is kept so a straggler that
-/// arrives later is recognised and counted instead of starting a new call.
+/// recording events lag) have passed without news of it, so memory follows the calls still open
+/// rather than every call; a hash of its id is kept so a straggler that arrives later is
+/// recognised and counted instead of starting a new call.
 #[derive(Default)]
 pub struct Calls {
     open: HashMap<String, Box<Open>, foldhash::fast::RandomState>,
+    /// Calls in the order they ended, with the batch: sweeps look only here.
+    ended: VecDeque<(u32, String)>,
     finished: HashSet<u64, foldhash::fast::RandomState>,
     next_order: u64,
     batch: u32,
@@ -48,6 +50,10 @@ fn id_hash(id: &str) -> u64 {
     use std::hash::BuildHasher;
     foldhash::fast::FixedState::with_seed(0x6964).hash_one(id)
 }
+
+/// Calls are finished and written this many at a time, so the end of a large input never holds
+/// all their summaries at once.
+const CHUNK: usize = 10_000;
 
 impl Calls {
     const WINDOW: u32 = 32;
@@ -81,42 +87,62 @@ impl Calls {
         call.selected |= filter.keeps_event(e);
         let fresh = call.state.add(e);
         if fresh && e.kind.is_terminal() {
+            if call.ended == 0 {
+                self.ended.push_back((batch, id.to_owned()));
+            }
             call.ended = batch;
             return true;
         }
         false
     }
 
-    /// Finish the calls that ended long enough ago (all ended calls with `now`), in the order
-    /// they first appeared. Returns their summaries and whether each passed the filter.
-    fn take_finished(&mut self, now: bool) -> Vec<(u64, bool, CallSummary)> {
+    /// The ids of calls that ended long enough ago (every ended call with `now`), in the order
+    /// they first appeared.
+    fn due(&mut self, now: bool) -> Vec<String> {
         let batch = self.batch;
-        let done: Vec<String> = self
+        let mut due: Vec<(u64, String)> = Vec::new();
+        while let Some((at, _)) = self.ended.front() {
+            if !now && batch.saturating_sub(*at) < Self::WINDOW {
+                break;
+            }
+            let Some((_, id)) = self.ended.pop_front() else {
+                break;
+            };
+            let Some(c) = self.open.get(&id) else {
+                continue;
+            };
+            if now || batch.saturating_sub(c.last) >= Self::WINDOW {
+                due.push((c.order, id));
+            } else {
+                // Heard of since it ended: look again a window after that.
+                self.ended.push_back((c.last, id));
+            }
+        }
+        due.sort_unstable_by_key(|(order, _)| *order);
+        due.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// Every call still open (the end of the input), in the order they first appeared.
+    fn all(&mut self) -> Vec<String> {
+        self.ended.clear();
+        let mut all: Vec<(u64, String)> = self
             .open
             .iter()
-            .filter(|(_, c)| c.ended != 0 && (now || batch.saturating_sub(c.last) >= Self::WINDOW))
-            .map(|(id, _)| id.clone())
+            .map(|(id, c)| (c.order, id.clone()))
             .collect();
-        self.finish_ids(done)
+        all.sort_unstable_by_key(|(order, _)| *order);
+        all.into_iter().map(|(_, id)| id).collect()
     }
 
-    /// Finish every call still open (the end of the input).
-    fn take_all(&mut self) -> Vec<(u64, bool, CallSummary)> {
-        let ids: Vec<String> = self.open.keys().cloned().collect();
-        self.finish_ids(ids)
-    }
-
-    fn finish_ids(&mut self, ids: Vec<String>) -> Vec<(u64, bool, CallSummary)> {
-        let mut out: Vec<(u64, bool, CallSummary)> = ids
-            .into_iter()
+    /// Finish these calls: drop their state, keep their id's hash.
+    fn finish(&mut self, ids: &[String]) -> Vec<(bool, CallSummary)> {
+        ids.iter()
             .filter_map(|id| {
-                let c = self.open.remove(&id)?;
-                self.finished.insert(id_hash(&id));
-                Some((c.order, c.selected, c.state.finish()))
+                let c = self.open.remove(id)?;
+                self.finished.insert(id_hash(id));
+                Some((c.selected, c.state.finish()))
             })
-            .collect();
-        out.sort_by_key(|(order, _, _)| *order);
-        out
+            .collect()
     }
 }
 
@@ -277,19 +303,25 @@ impl Summary {
 }
 
 impl Summary {
-    /// Produce finished calls: count them in the totals and write the rows that are shown.
-    fn emit(&mut self, done: Vec<(u64, bool, CallSummary)>, out: &mut dyn Write) -> Result<()> {
-        let mut rows = Vec::new();
-        for (_, selected, s) in done {
-            if selected && self.matcher.matches(&s.call_id) {
-                self.totals.add(&s);
-                rows.push(s);
+    /// Finish these calls a chunk at a time: count them in the totals and write the rows shown.
+    fn emit(&mut self, ids: Vec<String>, out: &mut dyn Write) -> Result<()> {
+        if ids.len() > CHUNK || self.follow {
+            self.streamed = true;
+        }
+        for chunk in ids.chunks(CHUNK) {
+            let mut rows = Vec::with_capacity(chunk.len());
+            for (selected, s) in self.calls.finish(chunk) {
+                if selected && self.matcher.matches(&s.call_id) {
+                    self.totals.add(&s);
+                    rows.push(s);
+                }
             }
+            if let Some(msg) = self.matcher.ambiguity() {
+                bail!(crate::config::UsageError(msg));
+            }
+            self.write_rows(&rows, out)?;
         }
-        if let Some(msg) = self.matcher.ambiguity() {
-            bail!(crate::config::UsageError(msg));
-        }
-        self.write_rows(&rows, out)
+        Ok(())
     }
 }
 
@@ -310,18 +342,18 @@ impl View for Summary {
         }
         // Following, a call is shown as soon as it ends; otherwise calls are finished in sweeps.
         if (self.follow && ended) || (!self.follow && self.calls.batch % 16 == 0) {
-            let done = self.calls.take_finished(self.follow);
-            if !done.is_empty() {
+            let due = self.calls.due(self.follow);
+            if !due.is_empty() {
                 self.streamed = true;
-                self.emit(done, out)?;
+                self.emit(due, out)?;
             }
         }
         Ok(())
     }
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
-        let done = self.calls.take_all();
-        self.emit(done, out)?;
+        let all = self.calls.all();
+        self.emit(all, out)?;
         if self.format == Format::Table {
             totals(&mut self.totals, self.color, self.zone, out)?;
         } else {
