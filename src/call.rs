@@ -175,7 +175,7 @@ impl CallState {
             },
             EventKind::Unhold => {
                 if let (Some(open), Some(t)) = (self.open_hold.take(), t) {
-                    self.hold_ms += (t - open).max(0);
+                    self.hold_ms = self.hold_ms.saturating_add(t.saturating_sub(open).max(0));
                 }
             }
             EventKind::Dtmf => {
@@ -239,14 +239,16 @@ impl CallState {
         let answered_at = self.answered_time;
         let ended_at = self.ended_time;
         let diff = |a: Option<Millis>, b: Option<Millis>| match (a, b) {
-            (Some(a), Some(b)) => Some(b - a),
+            (Some(a), Some(b)) => Some(b.saturating_sub(a)),
             _ => None,
         };
         let ring_ms = diff(started_at, answered_at);
         let measured_talk = diff(answered_at, ended_at);
         let measured_total = diff(started_at, ended_at);
         let hold_ms = match (self.open_hold, ended_at.or(self.last_time)) {
-            (Some(open), Some(end)) => Some(self.hold_ms + (end - open).max(0)),
+            (Some(open), Some(end)) => {
+                Some(self.hold_ms.saturating_add(end.saturating_sub(open).max(0)))
+            }
             _ if self.hold_ms > 0 => Some(self.hold_ms),
             _ if self.hold_untimed || self.open_hold.is_some() => None,
             _ => Some(0),
@@ -298,7 +300,9 @@ impl CallState {
             ),
         ] {
             let Some(r) = reported else { continue };
-            let near = |m: Option<i64>| m.is_some_and(|m| (m - r).abs() <= 1000);
+            // Reported durations come from the payload and may be absurd (saturated): compare
+            // without overflow.
+            let near = |m: Option<i64>| m.is_some_and(|m| m.abs_diff(r) <= 1000);
             if candidates.iter().any(Option::is_some) && !candidates.iter().any(|c| near(*c)) {
                 anomalies.push(format!(
                     "reported {what} duration {} matches neither the measured talk ({}) nor total ({})",

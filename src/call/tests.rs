@@ -172,3 +172,40 @@ fn untimed_order_anomaly_needs_a_start_after_the_answer() {
         vec!["answered before started".to_owned()]
     );
 }
+
+/// Found by the fuzzer: a Xelion `duration` of twenty digits saturates to i64::MAX, and comparing
+/// it with a measured span overflowed.
+#[test]
+fn absurd_reported_durations_do_not_overflow() {
+    for reported in [i64::MAX, i64::MIN, i64::MAX - 1] {
+        let mut c = CallState::new("c".into(), Vendor::Xelion);
+        add(
+            &mut c,
+            &ev(
+                EventKind::Started,
+                "newCallEvent",
+                Some(-62_000_000_000_000),
+            ),
+        );
+        add(
+            &mut c,
+            &ev(EventKind::Answered, "callConnectedEvent", Some(0)),
+        );
+        let mut end = ev(
+            EventKind::Ended,
+            "callHungUpEvent",
+            Some(253_402_300_799_999),
+        );
+        end.details.int("duration_ms", Some(reported));
+        end.details.int("talk_ms", Some(reported));
+        add(&mut c, &end);
+        let s = c.finish();
+        assert!(
+            s.anomalies
+                .iter()
+                .any(|a| a.starts_with("reported total duration")),
+            "{:?}",
+            s.anomalies
+        );
+    }
+}
