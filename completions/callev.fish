@@ -31,7 +31,7 @@ csv\t''"
 complete -c callev -n "__fish_callev_needs_command" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_needs_command" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_needs_command" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_needs_command" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_needs_command" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_needs_command" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
@@ -65,7 +65,7 @@ csv\t''"
 complete -c callev -n "__fish_callev_using_subcommand detect" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_using_subcommand detect" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand detect" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
@@ -90,7 +90,7 @@ csv\t''"
 complete -c callev -n "__fish_callev_using_subcommand validate" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_using_subcommand validate" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand validate" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
@@ -115,7 +115,7 @@ csv\t''"
 complete -c callev -n "__fish_callev_using_subcommand events" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_using_subcommand events" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
@@ -139,7 +139,7 @@ csv\t''"
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_using_subcommand timeline" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
@@ -163,7 +163,7 @@ csv\t''"
 complete -c callev -n "__fish_callev_using_subcommand summary" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_using_subcommand summary" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
@@ -187,7 +187,7 @@ csv\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_using_subcommand schema" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
@@ -208,7 +208,7 @@ csv\t''"
 complete -c callev -n "__fish_callev_using_subcommand completions" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_using_subcommand completions" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand completions" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
@@ -232,7 +232,7 @@ csv\t''"
 complete -c callev -n "__fish_callev_using_subcommand man" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_using_subcommand man" -l tz -d 'Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand man" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r

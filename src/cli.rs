@@ -31,7 +31,7 @@ pub struct GlobalArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// Zone for displayed times: UTC, local or an offset such as +02:00 (the offset is always shown)
+    /// Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)
     #[arg(long, default_value = "UTC", global = true, value_name = "ZONE")]
     pub tz: String,
 

@@ -138,7 +138,7 @@ pub fn resolve(g: &GlobalArgs, files: &[String], env: &Env) -> Result<Settings> 
     });
     let zone = Zone::parse(&g.tz).ok_or_else(|| {
         usage(format!(
-            "--tz {:?}: expected UTC, local or an offset such as +02:00",
+            "--tz {:?}: expected UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam",
             g.tz
         ))
     })?;
@@ -146,7 +146,9 @@ pub fn resolve(g: &GlobalArgs, files: &[String], env: &Env) -> Result<Settings> 
         Some(Zone::Utc) => 0,
         Some(Zone::Fixed(s)) => s,
         Some(Zone::Local) => chrono::Local::now().offset().local_minus_utc(),
-        None => {
+        // A zone-less time read in a named zone would need that zone's rules per date; the
+        // offset of the capture is what users know.
+        Some(Zone::Named(_)) | None => {
             return Err(usage(format!(
                 "--source-tz {:?}: expected UTC, local or an offset such as +02:00",
                 g.source_tz

@@ -171,15 +171,19 @@ pub enum Zone {
     Utc,
     Local,
     Fixed(i32),
+    /// An IANA zone (`Europe/Amsterdam`): the offset follows its daylight-saving rules.
+    Named(chrono_tz::Tz),
 }
 
 impl Zone {
-    /// `UTC`, `local`, `Z` or an offset `±HH:MM` / `±HHMM` / `±HH`.
+    /// `UTC`, `local`, `Z`, an offset `±HH:MM` / `±HHMM` / `±HH`, or an IANA zone name.
     pub fn parse(s: &str) -> Option<Zone> {
         match s {
             "UTC" | "utc" | "Z" | "z" => Some(Zone::Utc),
             "local" | "LOCAL" | "Local" => Some(Zone::Local),
-            _ => parse_offset(s).map(Zone::Fixed),
+            _ => parse_offset(s)
+                .map(Zone::Fixed)
+                .or_else(|| s.parse::<chrono_tz::Tz>().ok().map(Zone::Named)),
         }
     }
 
@@ -188,6 +192,9 @@ impl Zone {
         match self {
             Zone::Utc => utc,
             Zone::Fixed(secs) => FixedOffset::east_opt(secs).unwrap_or(utc),
+            Zone::Named(tz) => DateTime::<Utc>::from_timestamp_millis(ms)
+                .map(|t| tz.offset_from_utc_datetime(&t.naive_utc()).fix())
+                .unwrap_or(utc),
             Zone::Local => DateTime::<Utc>::from_timestamp_millis(ms)
                 .map(|t| chrono::Local.offset_from_utc_datetime(&t.naive_utc()).fix())
                 .unwrap_or(utc),
@@ -350,6 +357,13 @@ mod tests {
             "2012-09-19 10:55:41.343 -03:00"
         );
         assert_eq!(Zone::parse("nowhere"), None);
+        // Named zones follow daylight saving: +01:00 in winter, +02:00 in summer.
+        let amsterdam = Zone::parse("Europe/Amsterdam").unwrap();
+        assert_eq!(amsterdam.format(T), "2012-09-19 15:55:41.343 +02:00");
+        assert_eq!(
+            amsterdam.format(T + 100 * 86_400_000),
+            "2012-12-28 14:55:41.343 +01:00"
+        );
     }
 
     #[test]
