@@ -69,7 +69,8 @@ pub const EVENT_HEADER: &[&str] = &[
 /// Numbers each call's events 1, 2, 3... in input order. Calls are kept by a hash of their id;
 /// a call that ended is forgotten once `WINDOW` batches have passed without news of it, so memory
 /// follows the calls still open, not every call ever seen. An event arriving later than that
-/// (more than about 64 MB of input after its call's end) starts its call's numbering again.
+/// (more than about 8 MB of input after its call's end, as for `summary`) starts its call's
+/// numbering again.
 #[derive(Debug, Default)]
 pub struct Sequencer {
     calls: HashMap<u64, Counter, foldhash::fast::RandomState>,
@@ -86,7 +87,7 @@ struct Counter {
 }
 
 impl Sequencer {
-    const WINDOW: u32 = 256;
+    const WINDOW: u32 = 32;
 
     fn key(id: &str) -> u64 {
         use std::hash::BuildHasher;
@@ -96,7 +97,7 @@ impl Sequencer {
     /// Start a new batch; every so often, forget calls that ended long ago.
     pub fn next_batch(&mut self) {
         self.batch += 1;
-        if self.batch % 64 == 0 {
+        if self.batch % 16 == 0 {
             let now = self.batch;
             self.calls
                 .retain(|_, c| c.ended == 0 || now - c.last < Self::WINDOW);
