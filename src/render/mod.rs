@@ -23,29 +23,83 @@ pub fn paint(color: bool, style: Style, text: &str) -> String {
     }
 }
 
-pub fn kind_style(kind: EventKind) -> Style {
-    let s = Style::new();
+/// How a kind or an outcome looks, decided once and rendered by both the text views
+/// (owo-colors) and the tables (comfy-table cells).
+#[derive(Debug, Clone, Copy)]
+pub struct Look {
+    color: Option<comfy_table::Color>,
+    bold: bool,
+    dim: bool,
+}
+
+const fn look(color: Option<comfy_table::Color>, bold: bool, dim: bool) -> Look {
+    Look { color, bold, dim }
+}
+
+pub fn kind_look(kind: EventKind) -> Look {
+    use comfy_table::Color::*;
     match kind {
-        EventKind::Started | EventKind::Ringing => s.cyan(),
-        EventKind::Answered => s.green().bold(),
-        EventKind::Hold | EventKind::Unhold => s.yellow(),
-        EventKind::Dtmf => s.magenta(),
-        EventKind::ParticipantJoined | EventKind::ParticipantLeft | EventKind::Transfer => s.blue(),
-        EventKind::Media | EventKind::Recording | EventKind::Other => s.dimmed(),
-        EventKind::ChannelEnded => s.yellow().dimmed(),
-        EventKind::Ended => s.bold(),
-        EventKind::Failed | EventKind::Missed => s.red().bold(),
+        EventKind::Started | EventKind::Ringing => look(Some(Cyan), false, false),
+        EventKind::Answered => look(Some(Green), true, false),
+        EventKind::Hold | EventKind::Unhold | EventKind::ChannelEnded => {
+            look(Some(Yellow), false, false)
+        }
+        EventKind::Dtmf => look(Some(Magenta), false, false),
+        EventKind::ParticipantJoined | EventKind::ParticipantLeft | EventKind::Transfer => {
+            look(Some(Blue), false, false)
+        }
+        EventKind::Media | EventKind::Recording | EventKind::Other => look(None, false, true),
+        EventKind::Ended => look(None, true, false),
+        EventKind::Failed | EventKind::Missed => look(Some(Red), true, false),
     }
 }
 
-pub fn outcome_style(outcome: Outcome) -> Style {
-    let s = Style::new();
+pub fn outcome_look(outcome: Outcome) -> Look {
+    use comfy_table::Color::*;
     match outcome {
-        Outcome::Answered => s.green(),
-        Outcome::InProgress => s.cyan(),
-        Outcome::Unknown => s.dimmed(),
-        Outcome::Missed | Outcome::NoAnswer | Outcome::Cancelled => s.yellow(),
-        Outcome::Busy | Outcome::Rejected | Outcome::Failed => s.red(),
+        Outcome::Answered => look(Some(Green), false, false),
+        Outcome::InProgress => look(Some(Cyan), false, false),
+        Outcome::Unknown => look(None, false, true),
+        Outcome::Missed | Outcome::NoAnswer | Outcome::Cancelled => {
+            look(Some(Yellow), false, false)
+        }
+        Outcome::Busy | Outcome::Rejected | Outcome::Failed => look(Some(Red), false, false),
+    }
+}
+
+impl Look {
+    pub fn style(self) -> Style {
+        use comfy_table::Color;
+        let mut s = match self.color {
+            Some(Color::Cyan) => Style::new().cyan(),
+            Some(Color::Green) => Style::new().green(),
+            Some(Color::Yellow) => Style::new().yellow(),
+            Some(Color::Magenta) => Style::new().magenta(),
+            Some(Color::Blue) => Style::new().blue(),
+            Some(Color::Red) => Style::new().red(),
+            _ => Style::new(),
+        };
+        if self.bold {
+            s = s.bold();
+        }
+        if self.dim {
+            s = s.dimmed();
+        }
+        s
+    }
+
+    pub fn cell(self, text: &str) -> comfy_table::Cell {
+        let mut cell = comfy_table::Cell::new(text);
+        if let Some(c) = self.color {
+            cell = cell.fg(c);
+        }
+        if self.bold {
+            cell = cell.add_attribute(comfy_table::Attribute::Bold);
+        }
+        if self.dim {
+            cell = cell.add_attribute(comfy_table::Attribute::Dim);
+        }
+        cell
     }
 }
 

@@ -1,7 +1,7 @@
 //! comfy-table set up from the resolved settings: it never probes the terminal itself, so tests
 //! and pipes get the same table for the same width.
 
-use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
 
 use crate::event::{Details, EventKind, Outcome};
 
@@ -32,32 +32,11 @@ pub fn header(names: &[&str]) -> Vec<Cell> {
 }
 
 pub fn kind_cell(kind: EventKind) -> Cell {
-    let cell = Cell::new(kind.as_str());
-    match kind {
-        EventKind::Started | EventKind::Ringing => cell.fg(Color::Cyan),
-        EventKind::Answered => cell.fg(Color::Green).add_attribute(Attribute::Bold),
-        EventKind::Hold | EventKind::Unhold | EventKind::ChannelEnded => cell.fg(Color::Yellow),
-        EventKind::Dtmf => cell.fg(Color::Magenta),
-        EventKind::ParticipantJoined | EventKind::ParticipantLeft | EventKind::Transfer => {
-            cell.fg(Color::Blue)
-        }
-        EventKind::Media | EventKind::Recording | EventKind::Other => {
-            cell.add_attribute(Attribute::Dim)
-        }
-        EventKind::Ended => cell.add_attribute(Attribute::Bold),
-        EventKind::Failed | EventKind::Missed => cell.fg(Color::Red).add_attribute(Attribute::Bold),
-    }
+    super::kind_look(kind).cell(kind.as_str())
 }
 
 pub fn outcome_cell(outcome: Outcome) -> Cell {
-    let cell = Cell::new(outcome.as_str());
-    match outcome {
-        Outcome::Answered => cell.fg(Color::Green),
-        Outcome::InProgress => cell.fg(Color::Cyan),
-        Outcome::Unknown => cell.add_attribute(Attribute::Dim),
-        Outcome::Missed | Outcome::NoAnswer | Outcome::Cancelled => cell.fg(Color::Yellow),
-        Outcome::Busy | Outcome::Rejected | Outcome::Failed => cell.fg(Color::Red),
-    }
+    super::outcome_look(outcome).cell(outcome.as_str())
 }
 
 /// The details that matter to a person, `key value` pairs, escaped for the terminal. Headers and

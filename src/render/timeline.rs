@@ -18,7 +18,7 @@ use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::record::Results;
 use crate::render::events::EventRecord;
 use crate::render::table::details_text;
-use crate::render::{kind_style, outcome_style, paint};
+use crate::render::{kind_look, outcome_look, paint};
 use crate::time::{human_duration, offset_clock, Zone};
 
 /// A gap between events long enough to show on its own line.
@@ -193,7 +193,7 @@ fn event_row(
             "{} {} {} {:<28} {}",
             paint(color, Style::new().dimmed(), &format!("{at:>11}")),
             paint(color, Style::new().yellow(), &gutter.to_string()),
-            paint(color, kind_style(e.kind), &kind),
+            paint(color, kind_look(e.kind).style(), &kind),
             name,
             details
         )
@@ -316,7 +316,11 @@ impl Timeline {
             paint(c, Style::new().bold(), "▶ call"),
             paint(c, Style::new().bold(), &safe(&s.call_id)),
             s.vendor,
-            paint(c, outcome_style(s.outcome).bold(), s.outcome.as_str())
+            paint(
+                c,
+                outcome_look(s.outcome).style().bold(),
+                s.outcome.as_str()
+            )
         )?;
         let dur =
             |label: &str, v: Option<i64>| v.map(|ms| format!("{label} {}", human_duration(ms)));
