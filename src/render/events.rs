@@ -228,16 +228,7 @@ impl Events {
                 col.set_constraint(ColumnConstraint::Absolute(Width::Fixed(*w)));
             }
         }
-        writeln!(
-            out,
-            "{}",
-            table
-                .to_string()
-                .lines()
-                .map(str::trim_end)
-                .collect::<Vec<_>>()
-                .join("\n")
-        )?;
+        writeln!(out, "{}", crate::render::table::text(&table))?;
         Ok(())
     }
 }

@@ -92,7 +92,7 @@ pub fn run(
                     Cell::new(names.join(", ")),
                 ]);
             }
-            writeln!(out, "{t}")?;
+            writeln!(out, "{}", crate::render::table::text(&t))?;
         }
         (Some(v), None) => {
             if machine {
@@ -114,7 +114,7 @@ pub fn run(
                     Cell::new(s.doc),
                 ]);
             }
-            writeln!(out, "{t}")?;
+            writeln!(out, "{}", crate::render::table::text(&t))?;
         }
         (Some(v), Some(_)) => {
             if machine {
@@ -166,7 +166,7 @@ pub fn run(
                         Cell::new(doc),
                     ]);
                 }
-                writeln!(out, "{t}")?;
+                writeln!(out, "{}", crate::render::table::text(&t))?;
             }
         }
     }

@@ -279,16 +279,7 @@ impl Summary {
         } else {
             wrap_only_last(&mut table);
         }
-        writeln!(
-            out,
-            "{}",
-            table
-                .to_string()
-                .lines()
-                .map(str::trim_end)
-                .collect::<Vec<_>>()
-                .join("\n")
-        )?;
+        writeln!(out, "{}", crate::render::table::text(&table))?;
         for s in rows.iter().filter(|s| !s.anomalies.is_empty()) {
             let mark = paint(self.color, owo_colors::Style::new().red(), "!");
             writeln!(

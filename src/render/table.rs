@@ -68,6 +68,16 @@ pub fn details_text(details: &Details) -> String {
     parts.join("  ")
 }
 
+/// The table as text without comfy-table's trailing padding.
+pub fn text(table: &Table) -> String {
+    table
+        .to_string()
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Keep every column but the last at its content's width: only the last (free text) wraps
 /// when the terminal is narrow.
 pub fn wrap_only_last(table: &mut Table) {
