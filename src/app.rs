@@ -90,32 +90,30 @@ pub trait View {
 /// Say what went wrong and give the exit code for it: a closed pipe is a quiet success, a usage
 /// error is 2, anything else 1.
 pub fn report(err: &anyhow::Error) -> ExitCode {
+    ExitCode::from(exit_status(err))
+}
+
+/// The exit status for an error, saying what went wrong on stderr unless it is a closed pipe.
+fn exit_status(err: &anyhow::Error) -> u8 {
     let broken_pipe = err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     });
     if broken_pipe {
-        return ExitCode::SUCCESS;
+        return 0;
     }
     eprintln!("callev: {err:#}");
-    ExitCode::from(if err.downcast_ref::<config::UsageError>().is_some() {
+    if err.downcast_ref::<config::UsageError>().is_some() {
         2
     } else {
         1
-    })
+    }
 }
 
 /// End the run from inside the pipeline: the reader may be blocked on input that never comes
 /// (`tail -f log | callev events | head -1`), so there is nothing to wait for.
 fn end_now(err: anyhow::Error) -> ! {
-    let code = report(&err);
-    std::process::exit(if code == ExitCode::SUCCESS {
-        0
-    } else if err.downcast_ref::<config::UsageError>().is_some() {
-        2
-    } else {
-        1
-    })
+    std::process::exit(i32::from(exit_status(&err)))
 }
 
 pub fn run() -> Result<ExitCode> {
@@ -170,51 +168,39 @@ pub fn run() -> Result<ExitCode> {
         naive_offset: settings.naive_offset,
         lean: matches!(cli.command, Command::Summary { .. }),
     };
-    let (tally, code) = match cli.command {
-        Command::Detect { explain, .. } => {
-            let mut view = render::detect::Detect::new(&settings, explain);
-            let tally = read(&settings, &analysis, None, &mut view)?;
-            let code = data_code(&tally, tally.unparseable + tally.unknown);
-            (tally, code)
-        }
-        Command::Validate { strict, .. } => {
-            let mut view = render::validate::Validate::new(&settings);
-            let tally = read(&settings, &analysis, None, &mut view)?;
-            let failing = tally.invalid
-                + tally.unparseable
-                + tally.unknown
-                + if strict { tally.warnings } else { 0 };
-            (tally.clone(), data_code(&tally, failing))
+    let mut strict = false;
+    let (mut view, prerender): (Box<dyn View>, Option<Prerender>) = match cli.command {
+        Command::Detect { explain, .. } => (
+            Box::new(render::detect::Detect::new(&settings, explain)),
+            None,
+        ),
+        Command::Validate { strict: s, .. } => {
+            strict = s;
+            (Box::new(render::validate::Validate::new(&settings)), None)
         }
         Command::Events { .. } => {
-            let mut view = render::events::Events::new(&settings);
-            let prerender = matches!(
+            let machine = matches!(
                 settings.format,
                 crate::output::Format::Json | crate::output::Format::Ndjson
+            );
+            (
+                Box::new(render::events::Events::new(&settings)),
+                machine.then_some(render::events::prerender as Prerender),
             )
-            .then_some(render::events::prerender as record::Prerender);
-            let tally = read(&settings, &analysis, prerender, &mut view)?;
-            let code = data_code(&tally, tally.unparseable + tally.unknown);
-            (tally, code)
         }
-        Command::Timeline { .. } => {
-            let mut view = render::timeline::Timeline::new(&settings);
-            let tally = read(&settings, &analysis, None, &mut view)?;
-            let code = data_code(&tally, tally.unparseable + tally.unknown);
-            (tally, code)
-        }
-        Command::Summary { .. } => {
-            let mut view = render::summary::Summary::new(&settings);
-            let tally = read(&settings, &analysis, None, &mut view)?;
-            let code = data_code(&tally, tally.unparseable + tally.unknown);
-            (tally, code)
-        }
+        Command::Timeline { .. } => (Box::new(render::timeline::Timeline::new(&settings)), None),
+        Command::Summary { .. } => (Box::new(render::summary::Summary::new(&settings)), None),
         Command::Schema { .. } | Command::Completions { .. } | Command::Man => {
             unreachable!("handled above")
         }
     };
-    let _ = tally;
-    Ok(code)
+    let tally = read(&settings, &analysis, prerender, view.as_mut())?;
+    // Every command fails on records it could not read; validate also on invalid ones.
+    let mut failing = tally.unparseable + tally.unknown;
+    if analysis.validate {
+        failing += tally.invalid + if strict { tally.warnings } else { 0 };
+    }
+    Ok(data_code(&tally, failing))
 }
 
 fn data_code(tally: &Tally, failing: u64) -> ExitCode {

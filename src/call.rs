@@ -25,6 +25,12 @@ fn call_flow(kind: EventKind) -> bool {
     )
 }
 
+/// A call id as a 64-bit key, for the views that remember calls compactly.
+pub fn call_key(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x0000_6361_6c6c).hash_one(id)
+}
+
 /// The event details aggregation reads; `summary` drops the others on the workers.
 pub const DETAILS_READ: [&str; 11] = [
     "digit",
@@ -233,9 +239,20 @@ impl CallState {
         }
     }
 
+    /// When the call started: its `started` event, else when the payload says it was initiated,
+    /// else its first timed event.
+    pub fn start(&self) -> Option<Millis> {
+        self.started_time.or(self.initiated).or(self.first_time)
+    }
+
+    /// The time of its earliest timed event.
+    pub fn first_time(&self) -> Option<Millis> {
+        self.first_time
+    }
+
     /// The call's numbers, derived.
     pub fn finish(&self) -> CallSummary {
-        let started_at = self.started_time.or(self.initiated).or(self.first_time);
+        let started_at = self.start();
         let answered_at = self.answered_time;
         let ended_at = self.ended_time;
         let diff = |a: Option<Millis>, b: Option<Millis>| match (a, b) {

@@ -48,8 +48,8 @@ pub struct Analyzed {
 #[derive(Debug, Clone, Copy)]
 pub struct Rendered {
     pub start: usize,
+    /// The one placeholder byte the caller replaces.
     pub insert_at: usize,
-    pub resume_at: usize,
     pub end: usize,
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{bail, Result};
-use comfy_table::{Cell, ColumnConstraint, Width};
+use comfy_table::Cell;
 use serde::Serialize;
 
 use crate::app::{Tally, View};
@@ -89,11 +89,6 @@ struct Counter {
 impl Sequencer {
     const WINDOW: u32 = 32;
 
-    fn key(id: &str) -> u64 {
-        use std::hash::BuildHasher;
-        foldhash::fast::FixedState::with_seed(0x0073_6571).hash_one(id)
-    }
-
     /// Start a new batch; every so often, forget calls that ended long ago.
     pub fn next_batch(&mut self) {
         self.batch += 1;
@@ -110,11 +105,14 @@ impl Sequencer {
             return self.no_call;
         };
         let batch = self.batch.max(1);
-        let c = self.calls.entry(Self::key(id)).or_insert(Counter {
-            seq: 0,
-            ended: 0,
-            last: batch,
-        });
+        let c = self
+            .calls
+            .entry(crate::call::call_key(id))
+            .or_insert(Counter {
+                seq: 0,
+                ended: 0,
+                last: batch,
+            });
         c.seq += 1;
         c.last = batch;
         if terminal {
@@ -145,7 +143,6 @@ pub fn prerender(source: &str, records: &mut [crate::record::Analyzed], text: &m
         r.rendered = Some(crate::record::Rendered {
             start,
             insert_at,
-            resume_at: insert_at + 1,
             end: text.len(),
         });
     }
@@ -223,11 +220,7 @@ impl Events {
         } else {
             &[27, 14, 20, 24]
         };
-        for (i, w) in fixed.iter().enumerate() {
-            if let Some(col) = table.column_mut(i) {
-                col.set_constraint(ColumnConstraint::Absolute(Width::Fixed(*w)));
-            }
-        }
+        crate::render::table::fix_widths(&mut table, fixed);
         writeln!(out, "{}", crate::render::table::text(&table))?;
         Ok(())
     }
@@ -268,7 +261,7 @@ impl View for Events {
                     &[
                         &t[p.start..p.insert_at],
                         digits.format(seq).as_bytes(),
-                        &t[p.resume_at..p.end],
+                        &t[p.insert_at + 1..p.end],
                     ],
                 )?;
                 self.shown += 1;
@@ -287,10 +280,8 @@ impl View for Events {
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
         self.writer.finish(out)?;
-        super::summary::note_unread(tally, "events");
-        for p in self.calls.unmatched() {
-            eprintln!("callev: --call {p:?} matched no call");
-        }
+        super::summary::note_unread(tally);
+        super::summary::note_calls(&self.calls, 0);
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 use comfy_table::{Cell, CellAlignment};
 
 use crate::app::{Tally, View};
-use crate::call::{CallMatcher, CallState, CallSummary, SUMMARY_HEADER};
+use crate::call::{call_key, CallMatcher, CallState, CallSummary, SUMMARY_HEADER};
 use crate::config::{Filter, Settings};
 use crate::event::{Event, Outcome};
 use crate::output::{safe, thousands, Format, RecordWriter};
@@ -46,11 +46,6 @@ pub struct Calls {
     pub late: u64,
 }
 
-fn id_hash(id: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::with_seed(0x6964).hash_one(id)
-}
-
 /// Calls are finished and written this many at a time, so the end of a large input never holds
 /// all their summaries at once.
 const CHUNK: usize = 10_000;
@@ -68,7 +63,7 @@ impl Calls {
         let call = match self.open.get_mut(id) {
             Some(c) => c,
             None => {
-                if !self.finished.is_empty() && self.finished.contains(&id_hash(id)) {
+                if !self.finished.is_empty() && self.finished.contains(&call_key(id)) {
                     self.late += 1;
                     return false;
                 }
@@ -139,7 +134,7 @@ impl Calls {
         ids.iter()
             .filter_map(|id| {
                 let c = self.open.remove(id)?;
-                self.finished.insert(id_hash(id));
+                self.finished.insert(call_key(id));
                 Some((c.selected, c.state.finish()))
             })
             .collect()
@@ -350,21 +345,13 @@ impl View for Summary {
         } else {
             self.writer.finish(out)?;
         }
-        note_unread(tally, "calls");
-        if self.calls.without_id > 0 {
-            eprintln!(
-                "callev: {} events carry no call id and belong to no call",
-                thousands(self.calls.without_id)
-            );
-        }
+        note_unread(tally);
+        note_calls(&self.matcher, self.calls.without_id);
         if self.calls.late > 0 {
             eprintln!(
                 "callev: {} events arrived long after their call ended and are not counted in it",
                 thousands(self.calls.late)
             );
-        }
-        for p in self.matcher.unmatched() {
-            eprintln!("callev: --call {p:?} matched no call");
         }
         Ok(())
     }
@@ -377,13 +364,7 @@ fn fixed_widths(table: &mut comfy_table::Table, narrow: bool) {
     } else {
         [22, 12, 13, 32, 8, 10, 9, 10, 10, 10]
     };
-    for (i, w) in widths.iter().enumerate() {
-        if let Some(col) = table.column_mut(i) {
-            col.set_constraint(comfy_table::ColumnConstraint::Absolute(
-                comfy_table::Width::Fixed(*w),
-            ));
-        }
-    }
+    crate::render::table::fix_widths(table, &widths);
 }
 
 /// Mean, median and 95th percentile of some durations.
@@ -458,7 +439,20 @@ fn totals(t: &mut Totals, color: bool, zone: Zone, out: &mut dyn Write) -> Resul
 }
 
 /// Say on stderr what was not read as events, and where to look.
-pub fn note_unread(tally: &Tally, _what: &str) {
+/// Say on stderr which `--call` prefixes matched nothing and how many events had no call id.
+pub fn note_calls(matcher: &CallMatcher, without_id: u64) {
+    for p in matcher.unmatched() {
+        eprintln!("callev: --call {p:?} matched no call");
+    }
+    if without_id > 0 {
+        eprintln!(
+            "callev: {} events carry no call id and belong to no call",
+            thousands(without_id)
+        );
+    }
+}
+
+pub fn note_unread(tally: &Tally) {
     let skipped = tally.unparseable + tally.unknown;
     if skipped == 0 {
         return;

@@ -83,10 +83,17 @@ pub fn text(table: &Table) -> String {
 pub fn wrap_only_last(table: &mut Table) {
     let widths = table.column_max_content_widths();
     let last = widths.len().saturating_sub(1);
-    for (i, w) in widths.iter().enumerate().take(last) {
+    let fitted: Vec<u16> = widths.iter().take(last).map(|w| w + 2).collect();
+    fix_widths(table, &fitted);
+}
+
+/// Give the first columns these widths (content plus padding); the rest share what is left.
+/// Tables written in chunks use widths that do not depend on the rows, so the chunks line up.
+pub fn fix_widths(table: &mut Table, widths: &[u16]) {
+    for (i, w) in widths.iter().enumerate() {
         if let Some(col) = table.column_mut(i) {
             col.set_constraint(comfy_table::ColumnConstraint::Absolute(
-                comfy_table::Width::Fixed(w + 2),
+                comfy_table::Width::Fixed(*w),
             ));
         }
     }

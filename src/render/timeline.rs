@@ -14,7 +14,7 @@ use crate::app::{Tally, View};
 use crate::call::{CallMatcher, CallState};
 use crate::config::{Filter, Settings};
 use crate::event::{Event, EventKind};
-use crate::output::{safe, thousands, Format, RecordWriter};
+use crate::output::{safe, Format, RecordWriter};
 use crate::record::Results;
 use crate::render::events::EventRecord;
 use crate::render::table::details_text;
@@ -44,6 +44,7 @@ pub struct Timeline {
     zone: Zone,
     follow: bool,
     filter: Filter,
+    matcher: CallMatcher,
     sources: Vec<String>,
     calls: Vec<CallEvents>,
     index: HashMap<String, usize, foldhash::fast::RandomState>,
@@ -68,6 +69,7 @@ impl Timeline {
             zone: settings.zone,
             follow: settings.follow,
             filter: settings.filter.clone(),
+            matcher: CallMatcher::new(&settings.filter.calls),
             sources: Vec::new(),
             calls: Vec::new(),
             index: HashMap::default(),
@@ -108,7 +110,7 @@ impl Timeline {
             )?;
             self.current = Some(i);
         }
-        let start = call.state.finish().started_at;
+        let start = call.state.start();
         let at = match (h.event.time, start) {
             (Some(t), Some(s)) => offset_clock(t - s),
             _ => format!("#{}", h.seq),
@@ -130,8 +132,7 @@ impl Timeline {
 
 /// Milliseconds from the call's first timed event.
 fn offset(call: &CallEvents, e: &Event) -> Option<i64> {
-    let first = call.events.iter().filter_map(|h| h.event.time).min()?;
-    e.time.map(|t| t - first)
+    Some(e.time? - call.state.first_time()?)
 }
 
 /// Events in time order: timed events by their time (stable), untimed ones kept after the event
@@ -241,31 +242,28 @@ impl View for Timeline {
                 seq,
                 repeat,
             });
-            if self.follow && (self.filter.events.is_empty() || keep) {
-                let mut m = CallMatcher::new(&self.filter.calls);
-                if m.matches(id) {
-                    self.follow_row(i, out)?;
+            if self.follow && (self.filter.events.is_empty() || keep) && self.matcher.matches(id) {
+                if let Some(msg) = self.matcher.ambiguity() {
+                    bail!(crate::config::UsageError(msg));
                 }
+                self.follow_row(i, out)?;
             }
         }
         Ok(())
     }
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
-        super::summary::note_unread(tally, "events");
+        super::summary::note_unread(tally);
         if self.follow {
             self.writer.finish(out)?;
             return Ok(());
         }
-        let mut matcher = CallMatcher::new(&self.filter.calls);
+        let matcher = &mut self.matcher;
         let chosen: Vec<usize> = (0..self.calls.len())
             .filter(|i| self.calls[*i].selected && matcher.matches(&self.calls[*i].state.call_id))
             .collect();
         if let Some(msg) = matcher.ambiguity() {
             bail!(crate::config::UsageError(msg));
-        }
-        for p in matcher.unmatched() {
-            eprintln!("callev: --call {p:?} matched no call");
         }
         for (n, i) in chosen.into_iter().enumerate() {
             let call = &self.calls[i];
@@ -296,12 +294,7 @@ impl View for Timeline {
             self.block(call, &events, out)?;
         }
         self.writer.finish(out)?;
-        if self.without_id > 0 {
-            eprintln!(
-                "callev: {} events carry no call id and belong to no call",
-                thousands(self.without_id)
-            );
-        }
+        super::summary::note_calls(&self.matcher, self.without_id);
         Ok(())
     }
 }
