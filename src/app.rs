@@ -81,10 +81,14 @@ pub trait View {
         &mut self,
         source: &str,
         stem: &str,
-        results: &Results,
+        results: &mut Results,
         out: &mut dyn Write,
     ) -> Result<()>;
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()>;
+    /// Batches to read ahead of this view (see `pipeline::Options::ahead`).
+    fn read_ahead(&self) -> usize {
+        2
+    }
 }
 
 /// Say what went wrong and give the exit code for it: a closed pipe is a quiet success, a usage
@@ -233,6 +237,7 @@ pub fn read(
     let opts = pipeline::Options {
         format: settings.input_format,
         threads: settings.threads,
+        ahead: view.read_ahead(),
         follow,
         bytes_read: &bytes,
     };
@@ -251,18 +256,18 @@ pub fn read(
         |unit| {
             let step = || -> Result<()> {
                 match unit {
-                    Unit::Batch { source, result } => {
+                    Unit::Batch { source, mut result } => {
                         for r in &result.records {
                             tally.add(&names[source], r);
                         }
                         progress.tick(tally.records);
                         if progress.is_visible() {
                             progress.suspend(|| -> Result<()> {
-                                view.batch(&names[source], &stems[source], &result, &mut out)?;
+                                view.batch(&names[source], &stems[source], &mut result, &mut out)?;
                                 Ok(out.flush()?)
                             })?;
                         } else {
-                            view.batch(&names[source], &stems[source], &result, &mut out)?;
+                            view.batch(&names[source], &stems[source], &mut result, &mut out)?;
                         }
                         if follow {
                             out.flush()?;

@@ -519,5 +519,7 @@ impl CallMatcher {
     }
 }
 
+pub mod shards;
+
 #[cfg(test)]
 mod tests;

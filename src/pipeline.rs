@@ -38,6 +38,9 @@ type Job<T> = (Batch, SyncSender<T>);
 pub struct Options<'a> {
     pub format: InputFormat,
     pub threads: usize,
+    /// Batches read ahead of the caller beyond one per worker: more absorbs a caller whose work
+    /// comes in bursts (summary's sweeps), at the cost of memory.
+    pub ahead: usize,
     /// Keep reading the last source as it grows.
     pub follow: bool,
     /// Bytes read so far, as stored (before decompression), for progress.
@@ -53,7 +56,7 @@ where
     F: FnMut(Unit<T>) -> Result<()>,
 {
     let threads = opts.threads.max(1);
-    let (order_tx, order_rx) = sync_channel::<Slot<T>>(threads + 2);
+    let (order_tx, order_rx) = sync_channel::<Slot<T>>(threads + opts.ahead);
     let (work_tx, work_rx) = sync_channel::<Job<T>>(threads);
     let work_rx = Arc::new(Mutex::new(work_rx));
     std::thread::scope(|scope| {

@@ -4,6 +4,7 @@
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::event::Event;
 use crate::input::{Batch, Raw, Shape};
+use crate::json::fast::Scratch;
 use crate::json::Json;
 use crate::time::Millis;
 use crate::vendor::{self, Context, Vendor};
@@ -116,8 +117,9 @@ pub fn analyze_batch(
     prerender: Option<Prerender>,
 ) -> Results {
     let mut records = Vec::with_capacity(batch.records.len());
+    let mut scratch = Scratch::default();
     for raw in &batch.records {
-        analyze_raw(batch, raw, stem, a, &mut records);
+        analyze_raw(batch, raw, stem, a, &mut scratch, &mut records);
     }
     let mut text = Vec::new();
     if let Some(render) = prerender {
@@ -161,11 +163,16 @@ pub enum Parsed<'a> {
 }
 
 /// Parse a framed record into its values.
-pub fn parse<'a>(batch: &'a Batch, raw: &Raw, naive_offset: i32) -> Vec<Parsed<'a>> {
+pub fn parse<'a>(
+    batch: &'a Batch,
+    raw: &Raw,
+    naive_offset: i32,
+    scratch: &mut Scratch<'a>,
+) -> Vec<Parsed<'a>> {
     let mut out = Vec::new();
     match &raw.shape {
         Shape::Broken(why) => out.push(Parsed::Error(why.clone())),
-        Shape::Element => match Json::parse(batch.text(raw)) {
+        Shape::Element => match Json::parse_with(batch.text(raw), scratch) {
             Ok(value) => out.push(Parsed::Value {
                 value,
                 group: raw.group,
@@ -174,8 +181,10 @@ pub fn parse<'a>(batch: &'a Batch, raw: &Raw, naive_offset: i32) -> Vec<Parsed<'
             Err(e) => out.push(Parsed::Error(parse_error(raw.line, &e, 0, "invalid JSON"))),
         },
         Shape::Json => {
-            let stream = serde_json::Deserializer::from_slice(batch.text(raw)).into_iter::<Json>();
-            for (i, item) in stream.enumerate() {
+            for (i, item) in Json::parse_stream(batch.text(raw), scratch)
+                .into_iter()
+                .enumerate()
+            {
                 match item {
                     Ok(Json::Arr(items)) => {
                         // Only the line's first value is the array the framer counted.
@@ -211,10 +220,7 @@ pub fn parse<'a>(batch: &'a Batch, raw: &Raw, naive_offset: i32) -> Vec<Parsed<'
             let log_time = crate::time::leading_timestamp(&prefix, naive_offset);
             let text = &batch.data[*json_at..raw.end];
             // Text after the object (`(took 3ms)`) is the log's, not the record's.
-            match serde_json::Deserializer::from_slice(text)
-                .into_iter::<Json>()
-                .next()
-            {
+            match Json::parse_first(text, scratch) {
                 Some(Ok(value)) => out.push(Parsed::Value {
                     value,
                     group: 0,
@@ -233,8 +239,15 @@ pub fn parse<'a>(batch: &'a Batch, raw: &Raw, naive_offset: i32) -> Vec<Parsed<'
     out
 }
 
-fn analyze_raw(batch: &Batch, raw: &Raw, stem: &str, a: &Analysis, out: &mut Vec<Analyzed>) {
-    for parsed in parse(batch, raw, a.naive_offset) {
+fn analyze_raw<'a>(
+    batch: &'a Batch,
+    raw: &Raw,
+    stem: &str,
+    a: &Analysis,
+    scratch: &mut Scratch<'a>,
+    out: &mut Vec<Analyzed>,
+) {
+    for parsed in parse(batch, raw, a.naive_offset, scratch) {
         out.push(match parsed {
             Parsed::Value {
                 value,

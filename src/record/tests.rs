@@ -67,6 +67,7 @@ fn read_threaded(data: &[u8], threads: usize) -> Outline {
     let opts = crate::pipeline::Options {
         format: InputFormat::Auto,
         threads,
+        ahead: 2,
         follow: false,
         bytes_read: &bytes,
     };

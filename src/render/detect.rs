@@ -47,7 +47,7 @@ impl View for Detect {
         &mut self,
         source: &str,
         _stem: &str,
-        results: &Results,
+        results: &mut Results,
         out: &mut dyn Write,
     ) -> Result<()> {
         let records = &results.records;

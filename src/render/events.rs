@@ -231,7 +231,7 @@ impl View for Events {
         &mut self,
         source: &str,
         _stem: &str,
-        results: &Results,
+        results: &mut Results,
         out: &mut dyn Write,
     ) -> Result<()> {
         let records = &results.records;

@@ -479,7 +479,7 @@ mod tests {
             let mut framer = Framer::new(opened.reader, 0, InputFormat::Auto);
             while let Some(batch) = framer.next_batch().unwrap() {
                 for raw in &batch.records {
-                    for parsed in parse(&batch, raw, 0) {
+                    for parsed in parse(&batch, raw, 0, &mut Default::default()) {
                         let Parsed::Value { value, .. } = parsed else {
                             continue;
                         };

@@ -1,145 +1,22 @@
 //! `callev summary`: one row per call (durations, outcome, counts), then totals: answered share,
 //! mean / median / p95 of talk and total time, counts per outcome and vendor.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::{bail, Result};
 use comfy_table::{Cell, CellAlignment};
 
 use crate::app::{Tally, View};
-use crate::call::{call_key, CallMatcher, CallState, CallSummary, SUMMARY_HEADER};
-use crate::config::{Filter, Settings};
-use crate::event::{Event, Outcome};
+use crate::call::shards::{Merged, Record, Shards, Sweep, CHUNK};
+use crate::call::{CallMatcher, CallSummary, SUMMARY_HEADER};
+use crate::config::Settings;
+use crate::event::Outcome;
 use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::record::Results;
 use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
 use crate::render::{paint, short_id};
 use crate::time::{human_duration, Zone};
-
-/// A call being aggregated: its state, when it first appeared, whether any of its events passed
-/// the filter, and when it was last heard of.
-struct Open {
-    state: CallState,
-    order: u64,
-    selected: bool,
-    /// The batch of its terminal event, 0 while it is open.
-    ended: u32,
-    last: u32,
-}
-
-/// The calls in flight. A call that has ended is finished (its row produced, its state dropped)
-/// once `WINDOW` batches (about 8 MB of input, far more than webhook retries or trailing
-/// recording events lag) have passed without news of it, so memory follows the calls still open
-/// rather than every call; a hash of its id is kept so a straggler that arrives later is
-/// recognised and counted instead of starting a new call.
-#[derive(Default)]
-pub struct Calls {
-    open: HashMap<String, Box<Open>, foldhash::fast::RandomState>,
-    /// Calls in the order they ended, with the batch: sweeps look only here.
-    ended: VecDeque<(u32, String)>,
-    finished: HashSet<u64, foldhash::fast::RandomState>,
-    next_order: u64,
-    batch: u32,
-    pub without_id: u64,
-    /// Events that arrived after their call was finished.
-    pub late: u64,
-}
-
-/// Calls are finished and written this many at a time, so the end of a large input never holds
-/// all their summaries at once.
-const CHUNK: usize = 10_000;
-
-impl Calls {
-    const WINDOW: u32 = 32;
-
-    /// Fold an event into its call; returns whether it ended the call (a repeat never does).
-    pub fn add(&mut self, e: &Event, filter: &Filter) -> bool {
-        let Some(id) = e.call_id.as_deref() else {
-            self.without_id += 1;
-            return false;
-        };
-        let batch = self.batch.max(1);
-        let call = match self.open.get_mut(id) {
-            Some(c) => c,
-            None => {
-                if !self.finished.is_empty() && self.finished.contains(&call_key(id)) {
-                    self.late += 1;
-                    return false;
-                }
-                self.next_order += 1;
-                let open = Open {
-                    state: CallState::new(id.to_owned(), e.vendor),
-                    order: self.next_order,
-                    selected: false,
-                    ended: 0,
-                    last: batch,
-                };
-                self.open.entry(id.to_owned()).or_insert(Box::new(open))
-            }
-        };
-        call.last = batch;
-        call.selected |= filter.keeps_event(e);
-        let fresh = call.state.add(e);
-        if fresh && e.kind.is_terminal() {
-            if call.ended == 0 {
-                self.ended.push_back((batch, id.to_owned()));
-            }
-            call.ended = batch;
-            return true;
-        }
-        false
-    }
-
-    /// The ids of calls that ended long enough ago (every ended call with `now`), in the order
-    /// they first appeared.
-    fn due(&mut self, now: bool) -> Vec<String> {
-        let batch = self.batch;
-        let mut due: Vec<(u64, String)> = Vec::new();
-        while let Some((at, _)) = self.ended.front() {
-            if !now && batch.saturating_sub(*at) < Self::WINDOW {
-                break;
-            }
-            let Some((_, id)) = self.ended.pop_front() else {
-                break;
-            };
-            let Some(c) = self.open.get(&id) else {
-                continue;
-            };
-            if now || batch.saturating_sub(c.last) >= Self::WINDOW {
-                due.push((c.order, id));
-            } else {
-                // Heard of since it ended: look again a window after that.
-                self.ended.push_back((c.last, id));
-            }
-        }
-        due.sort_unstable_by_key(|(order, _)| *order);
-        due.into_iter().map(|(_, id)| id).collect()
-    }
-
-    /// Every call still open (the end of the input), in the order they first appeared.
-    fn all(&mut self) -> Vec<String> {
-        self.ended.clear();
-        let mut all: Vec<(u64, String)> = self
-            .open
-            .iter()
-            .map(|(id, c)| (c.order, id.clone()))
-            .collect();
-        all.sort_unstable_by_key(|(order, _)| *order);
-        all.into_iter().map(|(_, id)| id).collect()
-    }
-
-    /// Finish these calls: drop their state, keep their id's hash.
-    fn finish(&mut self, ids: &[String]) -> Vec<(bool, CallSummary)> {
-        ids.iter()
-            .filter_map(|id| {
-                let c = self.open.remove(id)?;
-                self.finished.insert(call_key(id));
-                Some((c.selected, c.state.finish()))
-            })
-            .collect()
-    }
-}
 
 /// What the totals need of every call, kept as numbers.
 #[derive(Default)]
@@ -170,13 +47,20 @@ impl Totals {
 }
 
 pub struct Summary {
+    shards: Shards,
+    /// Batches read so far.
+    batch: u32,
+    without_id: u64,
+    rows: Rows,
+}
+
+/// What becomes of finished calls: totals, and rows written as they come.
+struct Rows {
     format: Format,
     color: bool,
     width: Option<usize>,
     zone: Zone,
     follow: bool,
-    filter: Filter,
-    calls: Calls,
     matcher: CallMatcher,
     totals: Totals,
     header_written: bool,
@@ -189,21 +73,35 @@ pub struct Summary {
 impl Summary {
     pub fn new(settings: &Settings) -> Summary {
         Summary {
-            format: settings.format,
-            color: settings.color,
-            width: settings.width,
-            zone: settings.zone,
-            follow: settings.follow,
-            filter: settings.filter.clone(),
-            calls: Calls::default(),
-            matcher: CallMatcher::new(&settings.filter.calls),
-            totals: Totals::default(),
-            header_written: false,
-            streamed: false,
-            writer: RecordWriter::new(settings.format, SUMMARY_HEADER),
+            shards: Shards::new(
+                settings.threads,
+                &settings.filter,
+                match settings.format {
+                    Format::Json | Format::Ndjson => Record::Json,
+                    Format::Table | Format::Csv => Record::None,
+                },
+                // Following, each batch's calls are shown before the next batch is read.
+                if settings.follow { 0 } else { 8 },
+            ),
+            batch: 0,
+            without_id: 0,
+            rows: Rows {
+                format: settings.format,
+                color: settings.color,
+                width: settings.width,
+                zone: settings.zone,
+                follow: settings.follow,
+                matcher: CallMatcher::new(&settings.filter.calls),
+                totals: Totals::default(),
+                header_written: false,
+                streamed: false,
+                writer: RecordWriter::new(settings.format, SUMMARY_HEADER),
+            },
         }
     }
+}
 
+impl Rows {
     fn write_rows(&mut self, rows: &[CallSummary], out: &mut dyn Write) -> Result<()> {
         if self.format != Format::Table {
             for s in rows {
@@ -288,26 +186,30 @@ impl Summary {
     }
 }
 
-impl Summary {
-    /// Finish these calls a chunk at a time: count them in the totals and write the rows shown.
-    fn emit(&mut self, ids: Vec<String>, out: &mut dyn Write) -> Result<()> {
-        if ids.len() > CHUNK || self.follow {
+impl Rows {
+    /// Count finished calls in the totals and write the rows shown. Calls finished before the
+    /// end of the input (or, at the end, more than a chunk of them) make the table use fixed
+    /// widths so that chunks line up.
+    fn emit(&mut self, merged: Merged, out: &mut dyn Write) -> Result<()> {
+        if !merged.end || merged.total > CHUNK || self.follow {
             self.streamed = true;
         }
-        for chunk in ids.chunks(CHUNK) {
-            let mut rows = Vec::with_capacity(chunk.len());
-            for (selected, s) in self.calls.finish(chunk) {
-                if selected && self.matcher.matches(&s.call_id) {
-                    self.totals.add(&s);
-                    rows.push(s);
-                }
+        let mut rows = Vec::with_capacity(merged.rows.len());
+        for f in merged.rows {
+            if !(f.selected && self.matcher.matches(&f.summary.call_id)) {
+                continue;
             }
-            if let Some(msg) = self.matcher.ambiguity() {
-                bail!(crate::config::UsageError(msg));
+            self.totals.add(&f.summary);
+            if f.json.is_empty() {
+                rows.push(f.summary);
+            } else {
+                self.writer.json_pieces(out, &[&f.json])?;
             }
-            self.write_rows(&rows, out)?;
         }
-        Ok(())
+        if let Some(msg) = self.matcher.ambiguity() {
+            bail!(crate::config::UsageError(msg));
+        }
+        self.write_rows(&rows, out)
     }
 }
 
@@ -316,41 +218,56 @@ impl View for Summary {
         &mut self,
         _source: &str,
         _stem: &str,
-        results: &Results,
+        results: &mut Results,
         out: &mut dyn Write,
     ) -> Result<()> {
-        self.calls.batch += 1;
-        let mut ended = false;
-        for r in &results.records {
-            if let Some(e) = &r.normalized {
-                ended |= self.calls.add(e, &self.filter);
-            }
+        self.batch += 1;
+        let base = u64::from(self.batch) << 32;
+        let mut parts: Vec<Vec<_>> = (0..self.shards.len()).map(|_| Vec::new()).collect();
+        for (i, r) in results.records.iter_mut().enumerate() {
+            let Some(e) = r.normalized.take() else {
+                continue;
+            };
+            let Some(id) = e.call_id.as_deref() else {
+                self.without_id += 1;
+                continue;
+            };
+            let shard = self.shards.of(id);
+            parts[shard].push((base | i as u64, e));
         }
         // Following, a call is shown as soon as it ends; otherwise calls are finished in sweeps.
-        if (self.follow && ended) || (!self.follow && self.calls.batch % 16 == 0) {
-            let due = self.calls.due(self.follow);
-            if !due.is_empty() {
-                self.streamed = true;
-                self.emit(due, out)?;
-            }
-        }
-        Ok(())
+        let sweep = if self.rows.follow {
+            Sweep::Ended
+        } else if self.batch % 16 == 0 {
+            Sweep::Due
+        } else {
+            Sweep::No
+        };
+        let rows = &mut self.rows;
+        self.shards.batch(parts, sweep, &mut |m| rows.emit(m, out))
+    }
+
+    /// Sweeps make the work here come in bursts; 16 batches (4 MB) read ahead keep the workers
+    /// busy through them (measured: 5.2 s with 4, 4.0 s with 16 on 1 GB, no gain beyond).
+    fn read_ahead(&self) -> usize {
+        16
     }
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
-        let all = self.calls.all();
-        self.emit(all, out)?;
-        if self.format == Format::Table {
-            totals(&mut self.totals, self.color, self.zone, out)?;
+        let rows = &mut self.rows;
+        self.shards.end(&mut |m| rows.emit(m, out))?;
+        if rows.format == Format::Table {
+            totals(&mut rows.totals, rows.color, rows.zone, out)?;
         } else {
-            self.writer.finish(out)?;
+            rows.writer.finish(out)?;
         }
         note_unread(tally);
-        note_calls(&self.matcher, self.calls.without_id);
-        if self.calls.late > 0 {
+        note_calls(&rows.matcher, self.without_id);
+        let late = self.shards.late();
+        if late > 0 {
             eprintln!(
                 "callev: {} events arrived long after their call ended and are not counted in it",
-                thousands(self.calls.late)
+                thousands(late)
             );
         }
         Ok(())

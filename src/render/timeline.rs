@@ -207,7 +207,7 @@ impl View for Timeline {
         &mut self,
         source: &str,
         _stem: &str,
-        results: &Results,
+        results: &mut Results,
         out: &mut dyn Write,
     ) -> Result<()> {
         let records = &results.records;

@@ -53,7 +53,7 @@ impl View for Validate {
         &mut self,
         source: &str,
         _stem: &str,
-        results: &Results,
+        results: &mut Results,
         out: &mut dyn Write,
     ) -> Result<()> {
         let records = &results.records;

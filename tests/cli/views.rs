@@ -429,3 +429,52 @@ fn color_only_when_asked() {
     );
     assert!(!vetoed.stdout.contains('\u{1b}'));
 }
+
+/// Many overlapping calls (the full Workonflow call under fresh ids, each delivered with a
+/// repeat), enough input for calls to be finished in sweeps while reading.
+fn many_calls(calls: usize) -> String {
+    let call = std::fs::read_to_string("fixtures/workonflow/full-call-no-times.ndjson").unwrap();
+    let lines: Vec<&str> = call.lines().filter(|l| !l.trim().is_empty()).collect();
+    let mut out = String::new();
+    // Calls in flight three at a time, their events interleaved.
+    for group in 0..calls / 3 {
+        for line in &lines {
+            for k in 0..3 {
+                let id = format!("call-{:06}", group * 3 + k);
+                let l = line.replace("0f9e8d7c-6b5a-4433-8221-100f0e0d0c0b", &id);
+                out.push_str(&l);
+                out.push('\n');
+                if k == 1 {
+                    out.push_str(&l);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn summary_is_the_same_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.ndjson");
+    // About 12 MB: sweeps finish calls every 4 MB, a window (8 MB) after they end.
+    std::fs::write(&path, many_calls(8_100)).unwrap();
+    let path = path.to_str().unwrap();
+    let one = run(&["summary", "-o", "ndjson", "--threads", "1", path]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    let rows = ndjson(&one.stdout);
+    assert_eq!(rows.len(), 8_100);
+    // Rows come in the order calls first appeared, and repeated deliveries are counted.
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row["call_id"], format!("call-{i:06}"));
+        assert_eq!(row["outcome"], "answered");
+    }
+    assert_eq!(rows[0]["duplicates"], 0);
+    assert!(rows[1]["duplicates"].as_u64().unwrap() > 0);
+    for threads in ["2", "3"] {
+        let many = run(&["summary", "-o", "ndjson", "--threads", threads, path]);
+        assert_eq!(many.code, 0, "{}", many.stderr);
+        assert!(many.stdout == one.stdout, "--threads {threads} differs");
+    }
+}

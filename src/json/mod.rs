@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
+pub mod fast;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json<'a> {
     Null,
@@ -57,8 +59,55 @@ impl fmt::Display for Num {
 }
 
 impl<'a> Json<'a> {
+    /// The one value `text` holds.
     pub fn parse(text: &'a [u8]) -> Result<Json<'a>, serde_json::Error> {
-        serde_json::from_slice(text)
+        Json::parse_with(text, &mut fast::Scratch::default())
+    }
+
+    /// `parse`, reusing a batch's scratch space.
+    pub fn parse_with(
+        text: &'a [u8],
+        scratch: &mut fast::Scratch<'a>,
+    ) -> Result<Json<'a>, serde_json::Error> {
+        match fast::whole(text, scratch) {
+            Ok(v) => Ok(v),
+            Err(fast::GiveUp) => serde_json::from_slice(text),
+        }
+    }
+
+    /// Every value of a stream (NDJSON line, concatenated values), up to the first error.
+    pub fn parse_stream(
+        text: &'a [u8],
+        scratch: &mut fast::Scratch<'a>,
+    ) -> Vec<Result<Json<'a>, serde_json::Error>> {
+        if let Ok(values) = fast::stream(text, scratch) {
+            return values.into_iter().map(Ok).collect();
+        }
+        let mut out = Vec::new();
+        for item in serde_json::Deserializer::from_slice(text).into_iter::<Json>() {
+            let failed = item.is_err();
+            out.push(item);
+            if failed {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The value at the start of `text`, whatever follows it (a log line's trailing text), or
+    /// `None` when there is only whitespace.
+    pub fn parse_first(
+        text: &'a [u8],
+        scratch: &mut fast::Scratch<'a>,
+    ) -> Option<Result<Json<'a>, serde_json::Error>> {
+        if let Ok(s) = std::str::from_utf8(text) {
+            if let Ok((v, _)) = fast::value_at(s, scratch) {
+                return Some(Ok(v));
+            }
+        }
+        serde_json::Deserializer::from_slice(text)
+            .into_iter::<Json>()
+            .next()
     }
 
     pub fn get(&self, key: &str) -> Option<&Json<'a>> {

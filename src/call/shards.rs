@@ -1,0 +1,416 @@
+//! Per-call aggregation on several threads. Each call belongs to one shard (by a hash of its id),
+//! and each shard thread folds its calls' events in input order, finishes the calls that have
+//! ended, and writes their records; the caller's thread only splits each batch's events between
+//! the shards and merges what they finish back into one order (the order calls first appeared).
+//! The result is the same whatever the number of shards.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+
+use super::{call_key, CallState, CallSummary};
+use crate::config::Filter;
+use crate::event::Event;
+
+/// A call being aggregated: its state, when it first appeared, whether any of its events passed
+/// the filter, and when it was last heard of.
+struct Open {
+    state: CallState,
+    order: u64,
+    selected: bool,
+    /// The batch of its terminal event, 0 while it is open.
+    ended: u32,
+    last: u32,
+}
+
+/// The calls in flight. A call that has ended is finished (its row produced, its state dropped)
+/// once `WINDOW` batches (about 8 MB of input, far more than webhook retries or trailing
+/// recording events lag) have passed without news of it, so memory follows the calls still open
+/// rather than every call; a hash of its id is kept so a straggler that arrives later is
+/// recognised and counted instead of starting a new call.
+#[derive(Default)]
+pub struct Calls {
+    open: HashMap<String, Box<Open>, foldhash::fast::RandomState>,
+    /// Calls in the order they ended, with the batch: sweeps look only here.
+    ended: VecDeque<(u32, String)>,
+    finished: HashSet<u64, foldhash::fast::RandomState>,
+    batch: u32,
+    /// Events that arrived after their call was finished.
+    late: u64,
+}
+
+impl Calls {
+    const WINDOW: u32 = 32;
+
+    /// Fold an event into its call, `order` being where the event stands in the input; returns
+    /// whether it ended the call (a repeat never does).
+    fn add(&mut self, order: u64, e: &Event, filter: &Filter) -> bool {
+        let Some(id) = e.call_id.as_deref() else {
+            return false;
+        };
+        let batch = self.batch.max(1);
+        let call = match self.open.get_mut(id) {
+            Some(c) => c,
+            None => {
+                if !self.finished.is_empty() && self.finished.contains(&call_key(id)) {
+                    self.late += 1;
+                    return false;
+                }
+                let open = Open {
+                    state: CallState::new(id.to_owned(), e.vendor),
+                    order,
+                    selected: false,
+                    ended: 0,
+                    last: batch,
+                };
+                self.open.entry(id.to_owned()).or_insert(Box::new(open))
+            }
+        };
+        call.last = batch;
+        call.selected |= filter.keeps_event(e);
+        let fresh = call.state.add(e);
+        if fresh && e.kind.is_terminal() {
+            if call.ended == 0 {
+                self.ended.push_back((batch, id.to_owned()));
+            }
+            call.ended = batch;
+            return true;
+        }
+        false
+    }
+
+    /// The calls that ended long enough ago (every ended call with `now`), in the order they
+    /// first appeared.
+    fn due(&mut self, now: bool) -> Vec<(u64, String)> {
+        let batch = self.batch;
+        let mut due: Vec<(u64, String)> = Vec::new();
+        while let Some((at, _)) = self.ended.front() {
+            if !now && batch.saturating_sub(*at) < Self::WINDOW {
+                break;
+            }
+            let Some((_, id)) = self.ended.pop_front() else {
+                break;
+            };
+            let Some(c) = self.open.get(&id) else {
+                continue;
+            };
+            if now || batch.saturating_sub(c.last) >= Self::WINDOW {
+                due.push((c.order, id));
+            } else {
+                // Heard of since it ended: look again a window after that.
+                self.ended.push_back((c.last, id));
+            }
+        }
+        due.sort_unstable_by_key(|(order, _)| *order);
+        due
+    }
+
+    /// Every call still open (the end of the input), in the order they first appeared.
+    fn all(&mut self) -> Vec<(u64, String)> {
+        self.ended.clear();
+        let mut all: Vec<(u64, String)> = self
+            .open
+            .iter()
+            .map(|(id, c)| (c.order, id.clone()))
+            .collect();
+        all.sort_unstable_by_key(|(order, _)| *order);
+        all
+    }
+
+    /// Finish one call: drop its state, keep its id's hash.
+    fn finish(&mut self, id: &str) -> Option<(bool, CallSummary)> {
+        let c = self.open.remove(id)?;
+        self.finished.insert(call_key(id));
+        Some((c.selected, c.state.finish()))
+    }
+}
+
+/// A finished call, as a shard hands it back.
+pub struct Finished {
+    /// Where the call's first event stands in the input: the merge order.
+    pub order: u64,
+    /// Whether any of its events passed the event and time filters.
+    pub selected: bool,
+    pub summary: CallSummary,
+    /// Its record already written (`Record::Json`), else empty.
+    pub json: Vec<u8>,
+}
+
+/// What a shard writes of each finished call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// Nothing: the caller renders the summaries (a table, CSV).
+    None,
+    /// The JSON object of CLI.md's summary record.
+    Json,
+}
+
+/// When a batch's shards finish calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sweep {
+    /// Not this batch.
+    No,
+    /// The calls that ended a window ago and have not been heard of since.
+    Due,
+    /// Every ended call, at once, when this batch ended one (following).
+    Ended,
+}
+
+enum Job {
+    Batch {
+        events: Vec<(u64, Event)>,
+        sweep: Sweep,
+    },
+    End,
+}
+
+enum Reply {
+    /// How many calls this job finishes, ahead of them.
+    Count(usize),
+    /// Some of them, in order.
+    Rows(Vec<Finished>),
+    /// The job is done; `late` counts stragglers so far.
+    Done { late: u64 },
+}
+
+/// Calls are finished, written and merged this many at a time, so the end of a large input
+/// never holds all their summaries at once.
+pub const CHUNK: usize = 10_000;
+
+struct Shard {
+    jobs: SyncSender<Job>,
+    replies: Receiver<Reply>,
+    /// Rows received and not yet merged, and whether the current job is done.
+    rows: VecDeque<Finished>,
+    done: bool,
+    /// Its stragglers so far.
+    late: u64,
+}
+
+/// The shard threads, and the batches handed to them whose calls are not merged yet.
+pub struct Shards {
+    shards: Vec<Shard>,
+    waiting: usize,
+    /// Batches the shards may run behind the caller (0: merge each batch before the next).
+    lag: usize,
+    /// The input has ended: what is merged now is every call still open.
+    ending: bool,
+}
+
+impl Shards {
+    pub fn new(count: usize, filter: &Filter, record: Record, lag: usize) -> Shards {
+        let shards = (0..count.max(1))
+            .map(|_| {
+                let (jobs, job_rx) = sync_channel(lag + 1);
+                let (reply_tx, replies) = channel();
+                let filter = filter.clone();
+                std::thread::Builder::new()
+                    .name("callev-calls".into())
+                    .spawn(move || run(&job_rx, &reply_tx, &filter, record))
+                    .expect("a thread can be started");
+                Shard {
+                    jobs,
+                    replies,
+                    rows: VecDeque::new(),
+                    done: false,
+                    late: 0,
+                }
+            })
+            .collect();
+        Shards {
+            shards,
+            waiting: 0,
+            lag,
+            ending: false,
+        }
+    }
+
+    /// Which shard a call belongs to.
+    pub fn of(&self, id: &str) -> usize {
+        (call_key(id) % self.shards.len() as u64) as usize
+    }
+
+    pub fn len(&self) -> usize {
+        self.shards.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shards.is_empty()
+    }
+
+    /// Events that arrived after their call was finished, as far as merged.
+    pub fn late(&self) -> u64 {
+        self.shards.iter().map(|s| s.late).sum()
+    }
+
+    /// Hand one batch's events to the shards (`parts[i]` to shard `i`, each as `(order, event)`),
+    /// then merge the batches the shards are done with, handing finished calls to `emit` in
+    /// chunks; `emit` learns the total first.
+    pub fn batch<F>(
+        &mut self,
+        parts: Vec<Vec<(u64, Event)>>,
+        sweep: Sweep,
+        emit: &mut F,
+    ) -> anyhow::Result<()>
+    where
+        F: FnMut(Merged) -> anyhow::Result<()>,
+    {
+        for (shard, events) in self.shards.iter().zip(parts) {
+            shard
+                .jobs
+                .send(Job::Batch { events, sweep })
+                .map_err(|_| anyhow::anyhow!("a call-aggregation thread stopped"))?;
+        }
+        self.waiting += 1;
+        while self.waiting > self.lag {
+            self.merge(emit)?;
+        }
+        Ok(())
+    }
+
+    /// Merge what is left, then finish every call still open.
+    pub fn end<F>(&mut self, emit: &mut F) -> anyhow::Result<()>
+    where
+        F: FnMut(Merged) -> anyhow::Result<()>,
+    {
+        while self.waiting > 0 {
+            self.merge(emit)?;
+        }
+        for shard in &self.shards {
+            shard
+                .jobs
+                .send(Job::End)
+                .map_err(|_| anyhow::anyhow!("a call-aggregation thread stopped"))?;
+        }
+        self.waiting = 1;
+        self.ending = true;
+        self.merge(emit)
+    }
+
+    /// Merge the oldest waiting batch's finished calls from every shard, in order.
+    fn merge<F>(&mut self, emit: &mut F) -> anyhow::Result<()>
+    where
+        F: FnMut(Merged) -> anyhow::Result<()>,
+    {
+        self.waiting -= 1;
+        let mut total = 0;
+        for shard in &mut self.shards {
+            shard.done = false;
+            match shard.replies.recv() {
+                Ok(Reply::Count(n)) => total += n,
+                _ => anyhow::bail!("a call-aggregation thread stopped"),
+            }
+        }
+        if total == 0 {
+            for shard in &mut self.shards {
+                shard.late = shard_done(shard)?;
+            }
+            return Ok(());
+        }
+        let mut chunk = Vec::with_capacity(total.min(CHUNK));
+        loop {
+            // Top up every shard that has nothing in hand, then take the smallest order.
+            for shard in &mut self.shards {
+                while shard.rows.is_empty() && !shard.done {
+                    match shard.replies.recv() {
+                        Ok(Reply::Rows(rows)) => shard.rows.extend(rows),
+                        Ok(Reply::Done { late }) => {
+                            shard.done = true;
+                            shard.late = late;
+                        }
+                        _ => anyhow::bail!("a call-aggregation thread stopped"),
+                    }
+                }
+            }
+            let next = self
+                .shards
+                .iter_mut()
+                .filter_map(|s| s.rows.front().map(|f| f.order).zip(Some(s)))
+                .min_by_key(|(order, _)| *order);
+            let Some((_, shard)) = next else { break };
+            chunk.extend(shard.rows.pop_front());
+            if chunk.len() == CHUNK {
+                emit(Merged {
+                    rows: std::mem::take(&mut chunk),
+                    total,
+                    end: self.ending,
+                })?;
+            }
+        }
+        if !chunk.is_empty() {
+            emit(Merged {
+                rows: chunk,
+                total,
+                end: self.ending,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Calls finished together, in order: a chunk of `total`.
+pub struct Merged {
+    pub rows: Vec<Finished>,
+    pub total: usize,
+    /// The calls still open at the end of the input, rather than a sweep's.
+    pub end: bool,
+}
+
+/// Wait for a shard's `Done`, with no rows before it; its count of stragglers.
+fn shard_done(shard: &mut Shard) -> anyhow::Result<u64> {
+    match shard.replies.recv() {
+        Ok(Reply::Done { late }) => Ok(late),
+        _ => anyhow::bail!("a call-aggregation thread stopped"),
+    }
+}
+
+/// One shard's thread: fold, sweep, finish and write, a job at a time, until `End`.
+fn run(jobs: &Receiver<Job>, replies: &Sender<Reply>, filter: &Filter, record: Record) {
+    let mut calls = Calls::default();
+    while let Ok(job) = jobs.recv() {
+        let due = match job {
+            Job::Batch { events, sweep } => {
+                calls.batch += 1;
+                let mut ended = false;
+                for (order, e) in &events {
+                    ended |= calls.add(*order, e, filter);
+                }
+                match sweep {
+                    Sweep::No => Vec::new(),
+                    Sweep::Due => calls.due(false),
+                    Sweep::Ended if ended => calls.due(true),
+                    Sweep::Ended => Vec::new(),
+                }
+            }
+            Job::End => calls.all(),
+        };
+        if replies.send(Reply::Count(due.len())).is_err() {
+            return;
+        }
+        for ids in due.chunks(CHUNK) {
+            let rows = ids
+                .iter()
+                .filter_map(|(order, id)| {
+                    let (selected, summary) = calls.finish(id)?;
+                    let mut json = Vec::new();
+                    if record == Record::Json {
+                        // Writing to memory fails only on a serialisation bug; the row then has
+                        // no JSON and the caller writes it itself.
+                        let _ = serde_json::to_writer(&mut json, &summary.record());
+                    }
+                    Some(Finished {
+                        order: *order,
+                        selected,
+                        summary,
+                        json,
+                    })
+                })
+                .collect();
+            if replies.send(Reply::Rows(rows)).is_err() {
+                return;
+            }
+        }
+        if replies.send(Reply::Done { late: calls.late }).is_err() {
+            return;
+        }
+    }
+}
