@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::event::{Detail, Event, EventKind, Outcome};
-use crate::time::{rfc3339, Millis};
+use crate::time::{Millis, Stamp};
 use crate::vendor::Vendor;
 
 /// Kinds that belong to the call's flow: one of them after the end is an anomaly (recordings,
@@ -392,11 +392,11 @@ pub struct SummaryRecord<'a> {
     call_id: &'a str,
     vendor: &'static str,
     events: u64,
-    first_time: Option<String>,
-    last_time: Option<String>,
-    started_at: Option<String>,
-    answered_at: Option<String>,
-    ended_at: Option<String>,
+    first_time: Option<Stamp>,
+    last_time: Option<Stamp>,
+    started_at: Option<Stamp>,
+    answered_at: Option<Stamp>,
+    ended_at: Option<Stamp>,
     ring_ms: Option<i64>,
     talk_ms: Option<i64>,
     hold_ms: Option<i64>,
@@ -440,11 +440,11 @@ impl CallSummary {
             call_id: &self.call_id,
             vendor: self.vendor.id(),
             events: self.events,
-            first_time: self.first_time.map(rfc3339),
-            last_time: self.last_time.map(rfc3339),
-            started_at: self.started_at.map(rfc3339),
-            answered_at: self.answered_at.map(rfc3339),
-            ended_at: self.ended_at.map(rfc3339),
+            first_time: self.first_time.map(Stamp),
+            last_time: self.last_time.map(Stamp),
+            started_at: self.started_at.map(Stamp),
+            answered_at: self.answered_at.map(Stamp),
+            ended_at: self.ended_at.map(Stamp),
             ring_ms: self.ring_ms,
             talk_ms: self.talk_ms,
             hold_ms: self.hold_ms,

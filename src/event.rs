@@ -82,7 +82,9 @@ impl TimeSource {
 /// One normalized extra of an event, kept as the type it has.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Detail {
-    Str(String),
+    /// Most details (numbers, codes, reasons) are short enough to be kept inline, without an
+    /// allocation of their own.
+    Str(compact_str::CompactString),
     Int(i64),
     Num(f64),
     Bool(bool),
@@ -107,7 +109,7 @@ impl Detail {
     /// The value as a person reads it in a table.
     pub fn display(&self) -> String {
         match self {
-            Detail::Str(s) => s.clone(),
+            Detail::Str(s) => s.to_string(),
             Detail::Int(i) => i.to_string(),
             Detail::Num(n) => n.to_string(),
             Detail::Bool(b) => b.to_string(),
@@ -143,7 +145,7 @@ impl Details {
 
     pub fn str(&mut self, key: &'static str, value: Option<&str>) {
         if let Some(v) = value {
-            self.0.push((key, Detail::Str(v.to_owned())));
+            self.0.push((key, Detail::Str(v.into())));
         }
     }
 

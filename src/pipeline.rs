@@ -63,11 +63,14 @@ where
         // Owned by this closure, so that it is gone (and the reader stops) as soon as the caller
         // returns, before the scope waits for the threads.
         let order_rx = order_rx;
-        scope.spawn(move || read_all(sources, opts, &order_tx, &work_tx));
+        // Named threads, so that a profile tells the stages apart.
+        std::thread::Builder::new()
+            .name("callev-read".into())
+            .spawn_scoped(scope, move || read_all(sources, opts, &order_tx, &work_tx))?;
         for _ in 0..threads {
             let work_rx = Arc::clone(&work_rx);
             let map = &map;
-            scope.spawn(move || loop {
+            let worker = move || loop {
                 let job = match work_rx.lock() {
                     Ok(rx) => rx.recv(),
                     Err(_) => return,
@@ -75,7 +78,10 @@ where
                 let Ok((batch, reply)) = job else { return };
                 // The receiver is gone only when the caller stopped early.
                 let _ = reply.send(map(&batch));
-            });
+            };
+            std::thread::Builder::new()
+                .name("callev-work".into())
+                .spawn_scoped(scope, worker)?;
         }
         loop {
             let slot = match order_rx.recv_timeout(Duration::from_millis(100)) {

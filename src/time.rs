@@ -2,6 +2,8 @@
 //! Used by validation (is this a time at all?), normalization (the event's time) and every view
 //! (RFC 3339 with milliseconds in machine output, a chosen zone in human output).
 
+use std::fmt;
+
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, TimeZone, Timelike, Utc};
 
 /// Milliseconds since 1970-01-01T00:00:00Z.
@@ -150,18 +152,66 @@ pub fn leading_timestamp(prefix: &str, naive_offset: i32) -> Option<Millis> {
 
 /// RFC 3339 in UTC with milliseconds, the one form of machine output.
 pub fn rfc3339(ms: Millis) -> String {
-    match DateTime::<Utc>::from_timestamp_millis(ms) {
-        Some(t) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
-            ms.rem_euclid(1000)
-        ),
-        None => ms.to_string(),
+    Stamp(ms).to_string()
+}
+
+/// A time as machine output writes it (`2026-11-21T10:00:00.123Z`), serialised without building
+/// a `String` first: summary writes five per call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp(pub Millis);
+
+impl Stamp {
+    /// The 24 bytes, for years 0 to 9999; `None` beyond.
+    fn bytes(self) -> Option<[u8; 24]> {
+        let t = DateTime::<Utc>::from_timestamp_millis(self.0)?;
+        let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
+        let mut b = *b"0000-00-00T00:00:00.000Z";
+        let mut put = |at: usize, width: usize, mut v: u32| {
+            for i in (at..at + width).rev() {
+                b[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(0, 4, year);
+        put(5, 2, t.month());
+        put(8, 2, t.day());
+        put(11, 2, t.hour());
+        put(14, 2, t.minute());
+        put(17, 2, t.second());
+        put(20, 3, self.0.rem_euclid(1000) as u32);
+        Some(b)
+    }
+}
+
+impl fmt::Display for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.bytes() {
+            Some(b) => f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?),
+            None => match DateTime::<Utc>::from_timestamp_millis(self.0) {
+                // Years beyond four digits keep chrono's own form.
+                Some(t) => write!(
+                    f,
+                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                    t.year(),
+                    t.month(),
+                    t.day(),
+                    t.hour(),
+                    t.minute(),
+                    t.second(),
+                    self.0.rem_euclid(1000)
+                ),
+                None => write!(f, "{}", self.0),
+            },
+        }
+    }
+}
+
+impl serde::Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.bytes() {
+            Some(b) => s.serialize_str(std::str::from_utf8(&b).map_err(serde::ser::Error::custom)?),
+            None => s.collect_str(self),
+        }
     }
 }
 

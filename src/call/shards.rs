@@ -4,8 +4,10 @@
 //! the shards and merges what they finish back into one order (the order calls first appeared).
 //! The result is the same whatever the number of shards.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+
+use hashbrown::HashTable;
 
 use super::{call_key, CallState, CallSummary};
 use crate::config::Filter;
@@ -15,6 +17,7 @@ use crate::event::Event;
 /// the filter, and when it was last heard of.
 struct Open {
     state: CallState,
+    key: u64,
     order: u64,
     selected: bool,
     /// The batch of its terminal event, 0 while it is open.
@@ -27,11 +30,16 @@ struct Open {
 /// recording events lag) have passed without news of it, so memory follows the calls still open
 /// rather than every call; a hash of its id is kept so a straggler that arrives later is
 /// recognised and counted instead of starting a new call.
+///
+/// Calls are found by the hash of their id the caller worked out (`call_key`) and then by the id
+/// itself, so the id is hashed once and stored once (in the state), and two ids with the same
+/// hash are still two calls.
 #[derive(Default)]
 pub struct Calls {
-    open: HashMap<String, Box<Open>, foldhash::fast::RandomState>,
-    /// Calls in the order they ended, with the batch: sweeps look only here.
-    ended: VecDeque<(u32, String)>,
+    open: HashTable<Box<Open>>,
+    /// Calls in the order they ended, with the batch, by key and first-appearance order (which is
+    /// unique to a call): sweeps look only here.
+    ended: VecDeque<(u32, u64, u64)>,
     finished: HashSet<u64, foldhash::fast::RandomState>,
     batch: u32,
     /// Events that arrived after their call was finished.
@@ -41,28 +49,31 @@ pub struct Calls {
 impl Calls {
     const WINDOW: u32 = 32;
 
-    /// Fold an event into its call, `order` being where the event stands in the input; returns
-    /// whether it ended the call (a repeat never does).
-    fn add(&mut self, order: u64, e: &Event, filter: &Filter) -> bool {
+    /// Fold an event into its call, `order` being where the event stands in the input and `key`
+    /// its call id's `call_key`; returns whether it ended the call (a repeat never does).
+    fn add(&mut self, order: u64, key: u64, e: &Event, filter: &Filter) -> bool {
         let Some(id) = e.call_id.as_deref() else {
             return false;
         };
         let batch = self.batch.max(1);
-        let call = match self.open.get_mut(id) {
+        let call = match self.open.find_mut(key, |o| o.state.call_id == id) {
             Some(c) => c,
             None => {
-                if !self.finished.is_empty() && self.finished.contains(&call_key(id)) {
+                if !self.finished.is_empty() && self.finished.contains(&key) {
                     self.late += 1;
                     return false;
                 }
                 let open = Open {
                     state: CallState::new(id.to_owned(), e.vendor),
+                    key,
                     order,
                     selected: false,
                     ended: 0,
                     last: batch,
                 };
-                self.open.entry(id.to_owned()).or_insert(Box::new(open))
+                self.open
+                    .insert_unique(key, Box::new(open), |o| o.key)
+                    .into_mut()
             }
         };
         call.last = batch;
@@ -70,7 +81,7 @@ impl Calls {
         let fresh = call.state.add(e);
         if fresh && e.kind.is_terminal() {
             if call.ended == 0 {
-                self.ended.push_back((batch, id.to_owned()));
+                self.ended.push_back((batch, key, call.order));
             }
             call.ended = batch;
             return true;
@@ -79,47 +90,44 @@ impl Calls {
     }
 
     /// The calls that ended long enough ago (every ended call with `now`), in the order they
-    /// first appeared.
-    fn due(&mut self, now: bool) -> Vec<(u64, String)> {
+    /// first appeared, as `(order, key)`.
+    fn due(&mut self, now: bool) -> Vec<(u64, u64)> {
         let batch = self.batch;
-        let mut due: Vec<(u64, String)> = Vec::new();
-        while let Some((at, _)) = self.ended.front() {
+        let mut due = Vec::new();
+        while let Some((at, _, _)) = self.ended.front() {
             if !now && batch.saturating_sub(*at) < Self::WINDOW {
                 break;
             }
-            let Some((_, id)) = self.ended.pop_front() else {
+            let Some((_, key, order)) = self.ended.pop_front() else {
                 break;
             };
-            let Some(c) = self.open.get(&id) else {
+            let Some(c) = self.open.find(key, |o| o.order == order) else {
                 continue;
             };
             if now || batch.saturating_sub(c.last) >= Self::WINDOW {
-                due.push((c.order, id));
+                due.push((order, key));
             } else {
                 // Heard of since it ended: look again a window after that.
-                self.ended.push_back((c.last, id));
+                self.ended.push_back((c.last, key, order));
             }
         }
-        due.sort_unstable_by_key(|(order, _)| *order);
+        due.sort_unstable();
         due
     }
 
     /// Every call still open (the end of the input), in the order they first appeared.
-    fn all(&mut self) -> Vec<(u64, String)> {
+    fn all(&mut self) -> Vec<(u64, u64)> {
         self.ended.clear();
-        let mut all: Vec<(u64, String)> = self
-            .open
-            .iter()
-            .map(|(id, c)| (c.order, id.clone()))
-            .collect();
-        all.sort_unstable_by_key(|(order, _)| *order);
+        let mut all: Vec<(u64, u64)> = self.open.iter().map(|c| (c.order, c.key)).collect();
+        all.sort_unstable();
         all
     }
 
     /// Finish one call: drop its state, keep its id's hash.
-    fn finish(&mut self, id: &str) -> Option<(bool, CallSummary)> {
-        let c = self.open.remove(id)?;
-        self.finished.insert(call_key(id));
+    fn finish(&mut self, order: u64, key: u64) -> Option<(bool, CallSummary)> {
+        let entry = self.open.find_entry(key, |o| o.order == order).ok()?;
+        let (c, _) = entry.remove();
+        self.finished.insert(key);
         Some((c.selected, c.state.finish()))
     }
 }
@@ -157,7 +165,7 @@ pub enum Sweep {
 
 enum Job {
     Batch {
-        events: Vec<(u64, Event)>,
+        events: Vec<(u64, u64, Event)>,
         sweep: Sweep,
     },
     End,
@@ -224,9 +232,11 @@ impl Shards {
         }
     }
 
-    /// Which shard a call belongs to.
-    pub fn of(&self, id: &str) -> usize {
-        (call_key(id) % self.shards.len() as u64) as usize
+    /// A call's key (`call_key` of its id) and the shard it belongs to.
+    pub fn of(&self, id: &str) -> (u64, usize) {
+        let key = call_key(id);
+        // High bits: the tables inside the shards index by the low ones.
+        (key, ((key >> 40) % self.shards.len() as u64) as usize)
     }
 
     pub fn len(&self) -> usize {
@@ -242,12 +252,13 @@ impl Shards {
         self.shards.iter().map(|s| s.late).sum()
     }
 
-    /// Hand one batch's events to the shards (`parts[i]` to shard `i`, each as `(order, event)`),
+    /// Hand one batch's events to the shards (`parts[i]` to shard `i`, each as `(order, key,
+    /// event)`),
     /// then merge the batches the shards are done with, handing finished calls to `emit` in
     /// chunks; `emit` learns the total first.
     pub fn batch<F>(
         &mut self,
-        parts: Vec<Vec<(u64, Event)>>,
+        parts: Vec<Vec<(u64, u64, Event)>>,
         sweep: Sweep,
         emit: &mut F,
     ) -> anyhow::Result<()>
@@ -371,8 +382,8 @@ fn run(jobs: &Receiver<Job>, replies: &Sender<Reply>, filter: &Filter, record: R
             Job::Batch { events, sweep } => {
                 calls.batch += 1;
                 let mut ended = false;
-                for (order, e) in &events {
-                    ended |= calls.add(*order, e, filter);
+                for (order, key, e) in &events {
+                    ended |= calls.add(*order, *key, e, filter);
                 }
                 match sweep {
                     Sweep::No => Vec::new(),
@@ -389,8 +400,8 @@ fn run(jobs: &Receiver<Job>, replies: &Sender<Reply>, filter: &Filter, record: R
         for ids in due.chunks(CHUNK) {
             let rows = ids
                 .iter()
-                .filter_map(|(order, id)| {
-                    let (selected, summary) = calls.finish(id)?;
+                .filter_map(|&(order, key)| {
+                    let (selected, summary) = calls.finish(order, key)?;
                     let mut json = Vec::new();
                     if record == Record::Json {
                         // Writing to memory fails only on a serialisation bug; the row then has
@@ -398,7 +409,7 @@ fn run(jobs: &Receiver<Job>, replies: &Sender<Reply>, filter: &Filter, record: R
                         let _ = serde_json::to_writer(&mut json, &summary.record());
                     }
                     Some(Finished {
-                        order: *order,
+                        order,
                         selected,
                         summary,
                         json,

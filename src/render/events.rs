@@ -16,7 +16,7 @@ use crate::output::{safe, Format, RecordWriter};
 use crate::record::Results;
 use crate::render::short_id;
 use crate::render::table::{details_text, header, kind_cell, new_table};
-use crate::time::{rfc3339, Zone};
+use crate::time::{Stamp, Zone};
 
 /// CLI.md's events record.
 #[derive(Serialize)]
@@ -27,7 +27,7 @@ pub struct EventRecord<'a> {
     pub event: Option<&'a str>,
     pub kind: &'static str,
     pub call_id: Option<&'a str>,
-    pub time: Option<String>,
+    pub time: Option<Stamp>,
     pub time_source: Option<&'static str>,
     pub seq: u64,
     pub details: &'a Details,
@@ -44,7 +44,7 @@ impl<'a> EventRecord<'a> {
             event: e.event.as_deref(),
             kind: e.kind.as_str(),
             call_id: e.call_id.as_deref(),
-            time: e.time.map(rfc3339),
+            time: e.time.map(Stamp),
             time_source: e.time_source.map(|s| s.as_str()),
             seq,
             details: &e.details,

@@ -232,8 +232,8 @@ impl View for Summary {
                 self.without_id += 1;
                 continue;
             };
-            let shard = self.shards.of(id);
-            parts[shard].push((base | i as u64, e));
+            let (key, shard) = self.shards.of(id);
+            parts[shard].push((base | i as u64, key, e));
         }
         // Following, a call is shown as soon as it ends; otherwise calls are finished in sweeps.
         let sweep = if self.rows.follow {

@@ -431,7 +431,7 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
         match (decoded, name) {
             (Some(v), _) => {
                 if let Some(app) = v.get("applicationName").and_then(|a| a.as_str()) {
-                    details.push("application", Detail::Str(app.to_owned()));
+                    details.push("application", Detail::Str(app.into()));
                 }
                 details.push("data", Detail::Json(v));
             }

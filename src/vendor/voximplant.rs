@@ -426,7 +426,7 @@ pub fn normalize(obj: &Json, rec: &Recognised, _ctx: &Context) -> Event {
     }
     match obj.get("cost") {
         Some(Json::Num(n)) => details.push("cost", Detail::Num(n.as_f64())),
-        Some(Json::Str(s)) => details.push("cost", Detail::Str(s.to_string())),
+        Some(Json::Str(s)) => details.push("cost", Detail::Str(s.as_ref().into())),
         _ => {}
     }
     details.str("direction", obj.get_str("direction"));
