@@ -140,18 +140,23 @@ impl Details {
     }
 
     pub fn push(&mut self, key: &'static str, value: Detail) {
+        // Events carry up to eight details: room for them at once rather than growing by
+        // doubling from four (a copy per event).
+        if self.0.capacity() == 0 {
+            self.0.reserve_exact(8);
+        }
         self.0.push((key, value));
     }
 
     pub fn str(&mut self, key: &'static str, value: Option<&str>) {
         if let Some(v) = value {
-            self.0.push((key, Detail::Str(v.into())));
+            self.push(key, Detail::Str(v.into()));
         }
     }
 
     pub fn int(&mut self, key: &'static str, value: Option<i64>) {
         if let Some(v) = value {
-            self.0.push((key, Detail::Int(v)));
+            self.push(key, Detail::Int(v));
         }
     }
 }

@@ -6,6 +6,7 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::Arc;
 
 use hashbrown::HashTable;
 
@@ -139,18 +140,13 @@ pub struct Finished {
     /// Whether any of its events passed the event and time filters.
     pub selected: bool,
     pub summary: CallSummary,
-    /// Its record already written (`Record::Json`), else empty.
-    pub json: Vec<u8>,
+    /// Its row already written by the view's `WriteRow`, else empty.
+    pub text: Vec<u8>,
 }
 
-/// What a shard writes of each finished call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Record {
-    /// Nothing: the caller renders the summaries (a table, CSV).
-    None,
-    /// The JSON object of CLI.md's summary record.
-    Json,
-}
+/// How a shard writes a finished call's row ahead of the caller (the view decides).
+pub type WriteRow = Arc<RowFn>;
+pub type RowFn = dyn Fn(&CallSummary, &mut Vec<u8>) + Send + Sync;
 
 /// When a batch's shards finish calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,15 +201,16 @@ pub struct Shards {
 }
 
 impl Shards {
-    pub fn new(count: usize, filter: &Filter, record: Record, lag: usize) -> Shards {
+    pub fn new(count: usize, filter: &Filter, write: Option<WriteRow>, lag: usize) -> Shards {
         let shards = (0..count.max(1))
             .map(|_| {
                 let (jobs, job_rx) = sync_channel(lag + 1);
                 let (reply_tx, replies) = channel();
                 let filter = filter.clone();
+                let write = write.clone();
                 std::thread::Builder::new()
                     .name("callev-calls".into())
-                    .spawn(move || run(&job_rx, &reply_tx, &filter, record))
+                    .spawn(move || run(&job_rx, &reply_tx, &filter, write.as_deref()))
                     .expect("a thread can be started");
                 Shard {
                     jobs,
@@ -375,7 +372,7 @@ fn shard_done(shard: &mut Shard) -> anyhow::Result<u64> {
 }
 
 /// One shard's thread: fold, sweep, finish and write, a job at a time, until `End`.
-fn run(jobs: &Receiver<Job>, replies: &Sender<Reply>, filter: &Filter, record: Record) {
+fn run(jobs: &Receiver<Job>, replies: &Sender<Reply>, filter: &Filter, write: Option<&RowFn>) {
     let mut calls = Calls::default();
     while let Ok(job) = jobs.recv() {
         let due = match job {
@@ -402,17 +399,15 @@ fn run(jobs: &Receiver<Job>, replies: &Sender<Reply>, filter: &Filter, record: R
                 .iter()
                 .filter_map(|&(order, key)| {
                     let (selected, summary) = calls.finish(order, key)?;
-                    let mut json = Vec::new();
-                    if record == Record::Json {
-                        // Writing to memory fails only on a serialisation bug; the row then has
-                        // no JSON and the caller writes it itself.
-                        let _ = serde_json::to_writer(&mut json, &summary.record());
+                    let mut text = Vec::new();
+                    if let Some(write) = write {
+                        write(&summary, &mut text);
                     }
                     Some(Finished {
                         order,
                         selected,
                         summary,
-                        json,
+                        text,
                     })
                 })
                 .collect();

@@ -3,12 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::Arc;
 
 use anyhow::{bail, Result};
 use comfy_table::{Cell, CellAlignment};
+use unicode_width::UnicodeWidthStr;
 
 use crate::app::{Tally, View};
-use crate::call::shards::{Merged, Record, Shards, Sweep, CHUNK};
+use crate::call::shards::{Merged, Shards, Sweep, WriteRow, CHUNK};
 use crate::call::{CallMatcher, CallSummary, SUMMARY_HEADER};
 use crate::config::Settings;
 use crate::event::Outcome;
@@ -76,10 +78,7 @@ impl Summary {
             shards: Shards::new(
                 settings.threads,
                 &settings.filter,
-                match settings.format {
-                    Format::Json | Format::Ndjson => Record::Json,
-                    Format::Table | Format::Csv => Record::None,
-                },
+                row_writer(settings),
                 // Following, each batch's calls are shown before the next batch is read.
                 if settings.follow { 0 } else { 8 },
             ),
@@ -102,6 +101,67 @@ impl Summary {
 }
 
 impl Rows {
+    /// Below 150 columns the start shows its time of day (the totals give the dates) and ids are
+    /// cut shorter.
+    fn narrow(&self) -> bool {
+        self.width.is_some_and(|w| w < 150)
+    }
+
+    fn fixed(&self) -> FixedTable {
+        FixedTable {
+            color: self.color,
+            zone: self.zone,
+            narrow: self.narrow(),
+        }
+    }
+
+    /// Count finished calls in the totals and write the rows shown. Calls finished before the
+    /// end of the input (or, at the end, more than a chunk of them) make the table one of fixed
+    /// widths, written a chunk at a time (rows the shard threads have mostly written already).
+    fn emit(&mut self, merged: Merged, out: &mut dyn Write) -> Result<()> {
+        if !merged.end || merged.total > CHUNK || self.follow {
+            self.streamed = true;
+        }
+        let fixed = self.format == Format::Table && self.streamed;
+        // Summaries still to write (a table of its own widths, CSV), or, for a fixed table, the
+        // ones with anomalies to list under the chunk.
+        let mut rows = Vec::new();
+        let mut lines = Vec::new();
+        for f in merged.rows {
+            if !(f.selected && self.matcher.matches(&f.summary.call_id)) {
+                continue;
+            }
+            self.totals.add(&f.summary);
+            if fixed {
+                if !self.header_written {
+                    self.header_written = true;
+                    self.fixed().header(&mut lines);
+                }
+                if f.text.is_empty() {
+                    self.fixed().row(&f.summary, &mut lines);
+                } else {
+                    lines.extend_from_slice(&f.text);
+                }
+                if !f.summary.anomalies.is_empty() {
+                    rows.push(f.summary);
+                }
+            } else if !f.text.is_empty() && self.format != Format::Table {
+                self.writer.json_pieces(out, &[&f.text])?;
+            } else {
+                rows.push(f.summary);
+            }
+        }
+        if let Some(msg) = self.matcher.ambiguity() {
+            bail!(crate::config::UsageError(msg));
+        }
+        if fixed {
+            out.write_all(&lines)?;
+            return self.anomalies(&rows, out);
+        }
+        self.write_rows(&rows, out)
+    }
+
+    /// Rows in a machine format, or a table sized to them.
     fn write_rows(&mut self, rows: &[CallSummary], out: &mut dyn Write) -> Result<()> {
         if self.format != Format::Table {
             for s in rows {
@@ -115,64 +175,42 @@ impl Rows {
         let mut table = new_table(self.width, self.color);
         // DTMF gets a column only when some call has digits; anomalies are listed under the table
         // at full width rather than squeezed into a cell.
-        let with_dtmf = self.streamed || rows.iter().any(|s| !s.dtmf.is_empty());
-        // Below 150 columns the start shows its time of day (the totals give the dates) and ids
-        // are cut shorter.
-        let narrow = self.width.is_some_and(|w| w < 150);
+        let with_dtmf = rows.iter().any(|s| !s.dtmf.is_empty());
+        let narrow = self.narrow();
         if !self.header_written {
             self.header_written = true;
-            let mut names = vec![
-                "call", "vendor", "outcome", "started", "ring", "talk", "hold", "total", "events",
-            ];
-            if with_dtmf {
-                names.push("dtmf");
-            }
-            names.push("end");
+            let names: Vec<&str> = NAMES
+                .iter()
+                .copied()
+                .filter(|n| with_dtmf || *n != "dtmf")
+                .collect();
             table.set_header(header(&names));
         }
-        let dur = |d: Option<i64>| d.map_or_else(|| "-".to_owned(), human_duration);
         for s in rows {
-            let events = if s.duplicates > 0 {
-                format!("{} (+{})", s.events, s.duplicates)
-            } else {
-                s.events.to_string()
-            };
-            let mut cells = vec![
-                Cell::new(short_id(&safe(&s.call_id), if narrow { 14 } else { 20 })),
-                Cell::new(s.vendor.id()),
-                outcome_cell(s.outcome),
-                Cell::new(s.started_at.map_or_else(
-                    || "-".to_owned(),
-                    |t| {
-                        if narrow {
-                            self.zone.format_clock(t)
-                        } else {
-                            self.zone.format(t)
-                        }
-                    },
-                )),
-                Cell::new(dur(s.ring_ms)).set_alignment(CellAlignment::Right),
-                Cell::new(dur(s.talk_ms)).set_alignment(CellAlignment::Right),
-                Cell::new(dur(s.hold_ms)).set_alignment(CellAlignment::Right),
-                Cell::new(dur(s.total_ms)).set_alignment(CellAlignment::Right),
-                Cell::new(events).set_alignment(CellAlignment::Right),
-            ];
-            if with_dtmf {
-                cells.push(Cell::new(safe(&s.dtmf)));
-            }
-            cells.push(Cell::new(
-                s.end_reason
-                    .as_deref()
-                    .map_or_else(|| "-".to_owned(), |r| safe(r).into_owned()),
-            ));
-            table.add_row(cells);
+            let cells = row_cells(s, self.zone, narrow, with_dtmf)
+                .into_iter()
+                .enumerate()
+                .map(|(i, (text, right))| {
+                    let cell = if i == OUTCOME {
+                        outcome_cell(s.outcome)
+                    } else {
+                        Cell::new(text)
+                    };
+                    if right {
+                        cell.set_alignment(CellAlignment::Right)
+                    } else {
+                        cell
+                    }
+                });
+            table.add_row(cells.collect::<Vec<_>>());
         }
-        if self.streamed {
-            fixed_widths(&mut table, narrow);
-        } else {
-            wrap_only_last(&mut table);
-        }
+        wrap_only_last(&mut table);
         writeln!(out, "{}", crate::render::table::text(&table))?;
+        self.anomalies(rows, out)
+    }
+
+    /// What looks wrong with these calls, under their rows.
+    fn anomalies(&self, rows: &[CallSummary], out: &mut dyn Write) -> Result<()> {
         for s in rows.iter().filter(|s| !s.anomalies.is_empty()) {
             let mark = paint(self.color, owo_colors::Style::new().red(), "!");
             writeln!(
@@ -183,33 +221,6 @@ impl Rows {
             )?;
         }
         Ok(())
-    }
-}
-
-impl Rows {
-    /// Count finished calls in the totals and write the rows shown. Calls finished before the
-    /// end of the input (or, at the end, more than a chunk of them) make the table use fixed
-    /// widths so that chunks line up.
-    fn emit(&mut self, merged: Merged, out: &mut dyn Write) -> Result<()> {
-        if !merged.end || merged.total > CHUNK || self.follow {
-            self.streamed = true;
-        }
-        let mut rows = Vec::with_capacity(merged.rows.len());
-        for f in merged.rows {
-            if !(f.selected && self.matcher.matches(&f.summary.call_id)) {
-                continue;
-            }
-            self.totals.add(&f.summary);
-            if f.json.is_empty() {
-                rows.push(f.summary);
-            } else {
-                self.writer.json_pieces(out, &[&f.json])?;
-            }
-        }
-        if let Some(msg) = self.matcher.ambiguity() {
-            bail!(crate::config::UsageError(msg));
-        }
-        self.write_rows(&rows, out)
     }
 }
 
@@ -274,14 +285,150 @@ impl View for Summary {
     }
 }
 
-/// Column widths that do not depend on the rows, for tables written in chunks.
-fn fixed_widths(table: &mut comfy_table::Table, narrow: bool) {
-    let widths: [u16; 10] = if narrow {
-        [16, 12, 13, 17, 8, 10, 9, 10, 10, 10]
+/// How the shard threads write each finished call's row ahead of the caller: the JSON record, or
+/// a fixed-width table line (used once the table is written in chunks); CSV is left to the
+/// caller.
+fn row_writer(settings: &Settings) -> Option<WriteRow> {
+    match settings.format {
+        Format::Json | Format::Ndjson => Some(Arc::new(|s: &CallSummary, out: &mut Vec<u8>| {
+            // A record is 300 to 500 bytes: grown from nothing it was copied six times.
+            out.reserve(512);
+            // Writing to memory fails only on a serialisation bug; the row then has no text and
+            // the caller writes it itself.
+            if serde_json::to_writer(&mut *out, &s.record()).is_err() {
+                out.clear();
+            }
+        })),
+        Format::Table => {
+            let fixed = FixedTable {
+                color: settings.color,
+                zone: settings.zone,
+                narrow: settings.width.is_some_and(|w| w < 150),
+            };
+            Some(Arc::new(move |s: &CallSummary, out: &mut Vec<u8>| {
+                fixed.row(s, out)
+            }))
+        }
+        Format::Csv => None,
+    }
+}
+
+/// The outcome's column, which has its own colour.
+const OUTCOME: usize = 2;
+
+/// A call's cells as text, each with whether it is right-aligned.
+fn row_cells(s: &CallSummary, zone: Zone, narrow: bool, with_dtmf: bool) -> Vec<(String, bool)> {
+    let dur = |d: Option<i64>| (d.map_or_else(|| "-".to_owned(), human_duration), true);
+    let events = if s.duplicates > 0 {
+        format!("{} (+{})", s.events, s.duplicates)
     } else {
-        [22, 12, 13, 32, 8, 10, 9, 10, 10, 10]
+        s.events.to_string()
     };
-    crate::render::table::fix_widths(table, &widths);
+    let started = s.started_at.map_or_else(
+        || "-".to_owned(),
+        |t| {
+            if narrow {
+                zone.format_clock(t)
+            } else {
+                zone.format(t)
+            }
+        },
+    );
+    let mut cells = vec![
+        (
+            short_id(&safe(&s.call_id), if narrow { 14 } else { 20 }),
+            false,
+        ),
+        (s.vendor.id().to_owned(), false),
+        (s.outcome.as_str().to_owned(), false),
+        (started, false),
+        dur(s.ring_ms),
+        dur(s.talk_ms),
+        dur(s.hold_ms),
+        dur(s.total_ms),
+        (events, true),
+    ];
+    if with_dtmf {
+        cells.push((safe(&s.dtmf).into_owned(), false));
+    }
+    cells.push((
+        s.end_reason
+            .as_deref()
+            .map_or_else(|| "-".to_owned(), |r| safe(r).into_owned()),
+        false,
+    ));
+    cells
+}
+
+/// Tables written in chunks (large inputs, following): column widths that do not depend on the
+/// rows, so that the chunks line up and any thread can write any row. A cell wider than its
+/// column pushes the rest of its line right rather than wrapping.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedTable {
+    pub color: bool,
+    pub zone: Zone,
+    pub narrow: bool,
+}
+
+const NAMES: [&str; 11] = [
+    "call", "vendor", "outcome", "started", "ring", "talk", "hold", "total", "events", "dtmf",
+    "end",
+];
+
+impl FixedTable {
+    /// Every column's width with its padding, but the last's, which is free.
+    fn widths(self) -> [usize; 10] {
+        // Durations up to `-59m 59.9s` and counts up to `9999 (+99)` fit.
+        if self.narrow {
+            [16, 12, 13, 17, 12, 12, 12, 12, 12, 10]
+        } else {
+            [22, 12, 13, 32, 12, 12, 12, 12, 12, 10]
+        }
+    }
+
+    pub fn header(self, out: &mut Vec<u8>) {
+        let cells: Vec<(String, bool)> = NAMES.iter().map(|n| ((*n).to_owned(), false)).collect();
+        let bold = owo_colors::Style::new().bold();
+        self.line(&cells, |_| Some(bold), out);
+    }
+
+    pub fn row(self, s: &CallSummary, out: &mut Vec<u8>) {
+        let cells = row_cells(s, self.zone, self.narrow, true);
+        let outcome = crate::render::outcome_look(s.outcome).style();
+        self.line(&cells, |i| (i == OUTCOME).then_some(outcome), out);
+    }
+
+    fn line(
+        self,
+        cells: &[(String, bool)],
+        style: impl Fn(usize) -> Option<owo_colors::Style>,
+        out: &mut Vec<u8>,
+    ) {
+        let widths = self.widths();
+        let mut line = String::with_capacity(160);
+        for (i, (text, right)) in cells.iter().enumerate() {
+            let shown = match style(i) {
+                Some(st) if self.color => paint(true, st, text),
+                _ => text.clone(),
+            };
+            line.push(' ');
+            let Some(width) = widths.get(i) else {
+                line.push_str(&shown);
+                continue;
+            };
+            let pad = " ".repeat((width - 2).saturating_sub(text.width()));
+            if *right {
+                line.push_str(&pad);
+                line.push_str(&shown);
+            } else {
+                line.push_str(&shown);
+                line.push_str(&pad);
+            }
+            line.push(' ');
+        }
+        out.extend_from_slice(line.trim_end().as_bytes());
+        out.push(b'\n');
+    }
 }
 
 /// Mean, median and 95th percentile of some durations.

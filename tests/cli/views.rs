@@ -477,4 +477,15 @@ fn summary_is_the_same_whatever_the_thread_count() {
         assert_eq!(many.code, 0, "{}", many.stderr);
         assert!(many.stdout == one.stdout, "--threads {threads} differs");
     }
+    // The table is written in chunks of fixed widths: one line per call, under one header, the
+    // same whoever wrote the rows.
+    let table = run(&["summary", "--threads", "1", path]);
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert!(lines[0].starts_with(" call "), "{}", lines[0]);
+    assert_eq!(lines.iter().filter(|l| l.starts_with(" call ")).count(), 1);
+    let calls: Vec<&&str> = lines.iter().filter(|l| l.starts_with(" call-")).collect();
+    assert_eq!(calls.len(), 8_100);
+    let end = calls[0].find("call.ended").unwrap();
+    assert!(calls.iter().all(|l| l.find("call.ended") == Some(end)));
+    assert_eq!(run(&["summary", "--threads", "2", path]).stdout, table.stdout);
 }
