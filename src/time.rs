@@ -162,7 +162,7 @@ pub struct Stamp(pub Millis);
 
 impl Stamp {
     /// The 24 bytes, for years 0 to 9999; `None` beyond.
-    fn bytes(self) -> Option<[u8; 24]> {
+    pub fn bytes(self) -> Option<[u8; 24]> {
         let t = DateTime::<Utc>::from_timestamp_millis(self.0)?;
         let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
         let mut b = *b"0000-00-00T00:00:00.000Z";

@@ -209,3 +209,65 @@ fn absurd_reported_durations_do_not_overflow() {
         );
     }
 }
+
+mod written_json {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn summary() -> impl Strategy<Value = CallSummary> {
+        let text = "(\\PC|[\u{0}-\u{1f}\"\\\\\u{7f}]){0,12}";
+        let time = proptest::option::of(-62_135_596_800_000i64..253_402_300_799_999);
+        let ms = proptest::option::of(any::<i64>());
+        (
+            (
+                text,
+                0usize..4,
+                any::<u64>(),
+                time.clone(),
+                time.clone(),
+                time,
+            ),
+            (ms.clone(), ms.clone(), ms.clone(), ms),
+            (
+                proptest::option::of(text),
+                proptest::collection::vec(text, 0..3),
+                text,
+                any::<u64>(),
+                proptest::collection::vec(text, 0..2),
+            ),
+        )
+            .prop_map(|(a, b, c)| CallSummary {
+                call_id: a.0,
+                vendor: Vendor::ALL[a.1],
+                events: a.2,
+                first_time: a.3,
+                last_time: a.5,
+                started_at: a.4,
+                answered_at: a.3,
+                ended_at: a.5,
+                ring_ms: b.0,
+                talk_ms: b.1,
+                hold_ms: b.2,
+                total_ms: b.3,
+                reported_talk_ms: b.0,
+                reported_total_ms: b.3,
+                outcome: Outcome::Answered,
+                end_reason: c.0,
+                participants: c.1,
+                dtmf: c.2,
+                duplicates: c.3,
+                anomalies: c.4,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn the_same_bytes_as_serde_json(s in summary()) {
+            let mut fast = Vec::new();
+            s.write_json(&mut fast);
+            let serde = serde_json::to_vec(&s.record()).unwrap();
+            prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&serde));
+        }
+    }
+}

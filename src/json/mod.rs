@@ -9,6 +9,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 pub mod fast;
+pub mod write;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json<'a> {

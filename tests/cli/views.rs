@@ -487,5 +487,8 @@ fn summary_is_the_same_whatever_the_thread_count() {
     assert_eq!(calls.len(), 8_100);
     let end = calls[0].find("call.ended").unwrap();
     assert!(calls.iter().all(|l| l.find("call.ended") == Some(end)));
-    assert_eq!(run(&["summary", "--threads", "2", path]).stdout, table.stdout);
+    assert_eq!(
+        run(&["summary", "--threads", "2", path]).stdout,
+        table.stdout
+    );
 }
