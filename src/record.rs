@@ -118,8 +118,9 @@ pub fn analyze_batch(
 ) -> Results {
     let mut records = Vec::with_capacity(batch.records.len());
     let mut scratch = Scratch::default();
+    let mut parsed = Vec::new();
     for raw in &batch.records {
-        analyze_raw(batch, raw, stem, a, &mut scratch, &mut records);
+        analyze_raw(batch, raw, stem, a, &mut scratch, &mut parsed, &mut records);
     }
     let mut text = Vec::new();
     if let Some(render) = prerender {
@@ -168,8 +169,8 @@ pub fn parse<'a>(
     raw: &Raw,
     naive_offset: i32,
     scratch: &mut Scratch<'a>,
-) -> Vec<Parsed<'a>> {
-    let mut out = Vec::new();
+    out: &mut Vec<Parsed<'a>>,
+) {
     match &raw.shape {
         Shape::Broken(why) => out.push(Parsed::Error(why.clone())),
         Shape::Element => match Json::parse_with(batch.text(raw), scratch) {
@@ -181,39 +182,33 @@ pub fn parse<'a>(
             Err(e) => out.push(Parsed::Error(parse_error(raw.line, &e, 0, "invalid JSON"))),
         },
         Shape::Json => {
-            for (i, item) in Json::parse_stream(batch.text(raw), scratch)
-                .into_iter()
-                .enumerate()
-            {
-                match item {
-                    Ok(Json::Arr(items)) => {
-                        // Only the line's first value is the array the framer counted.
-                        let group = if i == 0 { raw.group } else { 0 };
-                        if items.is_empty() {
-                            out.push(Parsed::Empty("an empty array holds no events"));
-                        }
-                        out.extend(items.into_iter().map(|value| Parsed::Value {
-                            value,
-                            group,
-                            log_time: None,
-                        }));
+            Json::parse_stream(batch.text(raw), scratch, |i, item| match item {
+                Ok(Json::Arr(items)) => {
+                    // Only the line's first value is the array the framer counted.
+                    let group = if i == 0 { raw.group } else { 0 };
+                    if items.is_empty() {
+                        out.push(Parsed::Empty("an empty array holds no events"));
                     }
-                    Ok(value) => out.push(Parsed::Value {
+                    out.extend(items.into_iter().map(|value| Parsed::Value {
                         value,
-                        group: 0,
+                        group,
                         log_time: None,
-                    }),
-                    Err(e) => {
-                        let what = if i == 0 {
-                            "invalid JSON"
-                        } else {
-                            "invalid JSON after the first value"
-                        };
-                        out.push(Parsed::Error(parse_error(raw.line, &e, 0, what)));
-                        break;
-                    }
+                    }));
                 }
-            }
+                Ok(value) => out.push(Parsed::Value {
+                    value,
+                    group: 0,
+                    log_time: None,
+                }),
+                Err(e) => {
+                    let what = if i == 0 {
+                        "invalid JSON"
+                    } else {
+                        "invalid JSON after the first value"
+                    };
+                    out.push(Parsed::Error(parse_error(raw.line, &e, 0, what)));
+                }
+            });
         }
         Shape::Log { json_at } => {
             let prefix = String::from_utf8_lossy(&batch.data[raw.start..*json_at]);
@@ -236,7 +231,6 @@ pub fn parse<'a>(
             }
         }
     }
-    out
 }
 
 fn analyze_raw<'a>(
@@ -245,9 +239,11 @@ fn analyze_raw<'a>(
     stem: &str,
     a: &Analysis,
     scratch: &mut Scratch<'a>,
+    parsed: &mut Vec<Parsed<'a>>,
     out: &mut Vec<Analyzed>,
 ) {
-    for parsed in parse(batch, raw, a.naive_offset, scratch) {
+    parse(batch, raw, a.naive_offset, scratch, parsed);
+    for parsed in parsed.drain(..) {
         out.push(match parsed {
             Parsed::Value {
                 value,

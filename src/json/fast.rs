@@ -25,6 +25,8 @@ type Fast<T> = Result<T, GiveUp>;
 pub struct Scratch<'a> {
     fields: Vec<(Cow<'a, str>, Json<'a>)>,
     items: Vec<Json<'a>>,
+    /// The values `stream` read.
+    pub values: Vec<Json<'a>>,
 }
 
 /// The value at the start of `text` (after whitespace) and the offset just past it.
@@ -60,23 +62,31 @@ pub fn whole<'a>(text: &'a [u8], scratch: &mut Scratch<'a>) -> Fast<Json<'a>> {
 }
 
 /// Every value of a stream of objects and arrays separated by whitespace (NDJSON lines,
-/// concatenated values).
-pub fn stream<'a>(text: &'a [u8], scratch: &mut Scratch<'a>) -> Fast<Vec<Json<'a>>> {
+/// concatenated values), into `scratch.values`; all of them or, given up, none.
+pub fn stream<'a>(text: &'a [u8], scratch: &mut Scratch<'a>) -> Fast<()> {
     let text = std::str::from_utf8(text).map_err(|_| GiveUp)?;
-    let mut values = Vec::with_capacity(1);
+    scratch.values.clear();
     let mut at = 0;
     loop {
         let rest = &text[at..];
         let Some(start) = rest.bytes().position(|b| !is_ws(b)) else {
-            return Ok(values);
+            return Ok(());
         };
         // Scalars run into each other (`1 2`, `truefalse`): serde_json's stream rules decide.
         if !matches!(rest.as_bytes()[start], b'{' | b'[') {
+            scratch.values.clear();
             return Err(GiveUp);
         }
-        let (v, end) = value_at(rest, scratch)?;
-        values.push(v);
-        at += end;
+        match value_at(rest, scratch) {
+            Ok((v, end)) => {
+                scratch.values.push(v);
+                at += end;
+            }
+            Err(GiveUp) => {
+                scratch.values.clear();
+                return Err(GiveUp);
+            }
+        }
     }
 }
 
@@ -513,7 +523,9 @@ mod tests {
                 }
             }
         }
-        if let Ok(fast) = stream(text, &mut Scratch::default()) {
+        let mut scratch = Scratch::default();
+        if stream(text, &mut scratch).is_ok() {
+            let fast = &scratch.values;
             prop_assert_eq!(fast.len(), serde_stream.len());
             for (f, s) in fast.iter().zip(&serde_stream) {
                 prop_assert!(same(f, s), "{f:?} != {s:?}");

@@ -76,23 +76,29 @@ impl<'a> Json<'a> {
         }
     }
 
-    /// Every value of a stream (NDJSON line, concatenated values), up to the first error.
+    /// Every value of a stream (NDJSON line, concatenated values) in turn, up to and including
+    /// the first error.
     pub fn parse_stream(
         text: &'a [u8],
         scratch: &mut fast::Scratch<'a>,
-    ) -> Vec<Result<Json<'a>, serde_json::Error>> {
-        if let Ok(values) = fast::stream(text, scratch) {
-            return values.into_iter().map(Ok).collect();
+        mut each: impl FnMut(usize, Result<Json<'a>, serde_json::Error>),
+    ) {
+        if fast::stream(text, scratch).is_ok() {
+            for (i, v) in scratch.values.drain(..).enumerate() {
+                each(i, Ok(v));
+            }
+            return;
         }
-        let mut out = Vec::new();
-        for item in serde_json::Deserializer::from_slice(text).into_iter::<Json>() {
+        for (i, item) in serde_json::Deserializer::from_slice(text)
+            .into_iter::<Json>()
+            .enumerate()
+        {
             let failed = item.is_err();
-            out.push(item);
+            each(i, item);
             if failed {
                 break;
             }
         }
-        out
     }
 
     /// The value at the start of `text`, whatever follows it (a log line's trailing text), or

@@ -479,7 +479,9 @@ mod tests {
             let mut framer = Framer::new(opened.reader, 0, InputFormat::Auto);
             while let Some(batch) = framer.next_batch().unwrap() {
                 for raw in &batch.records {
-                    for parsed in parse(&batch, raw, 0, &mut Default::default()) {
+                    let mut values = Vec::new();
+                    parse(&batch, raw, 0, &mut Default::default(), &mut values);
+                    for parsed in values {
                         let Parsed::Value { value, .. } = parsed else {
                             continue;
                         };
