@@ -85,9 +85,11 @@ pub trait View {
         out: &mut dyn Write,
     ) -> Result<()>;
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()>;
-    /// Batches to read ahead of this view (see `pipeline::Options::ahead`).
+    /// Batches to read ahead of this view (see `pipeline::Options::ahead`). One keeps the
+    /// workers busy for views whose work per batch is even (measured: events on 1 GB the same
+    /// speed with 1 as with 2, and 3 to 8 MB less peak memory).
     fn read_ahead(&self) -> usize {
-        2
+        1
     }
 }
 

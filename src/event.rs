@@ -140,11 +140,6 @@ impl Details {
     }
 
     pub fn push(&mut self, key: &'static str, value: Detail) {
-        // Events carry up to eight details: room for them at once rather than growing by
-        // doubling from four (a copy per event).
-        if self.0.capacity() == 0 {
-            self.0.reserve_exact(8);
-        }
         self.0.push((key, value));
     }
 
