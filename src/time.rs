@@ -395,6 +395,20 @@ mod tests {
     }
 
     #[test]
+    fn machine_times_outside_four_digit_years_keep_their_form() {
+        // 10000-01-01T00:00:00.005Z and 0001-01-01T00:00:00.000Z less a millisecond.
+        let far = 253_402_300_800_005;
+        let before_year_one = -62_135_596_800_001;
+        assert_eq!(rfc3339(far), "10000-01-01T00:00:00.005Z");
+        assert_eq!(rfc3339(before_year_one), "0000-12-31T23:59:59.999Z");
+        assert_eq!(rfc3339(-62_167_219_200_001), "-001-12-31T23:59:59.999Z");
+        for t in [T, far, before_year_one, -62_167_219_200_001, i64::MAX] {
+            let json = serde_json::to_string(&Stamp(t)).unwrap();
+            assert_eq!(json, format!("{:?}", rfc3339(t)));
+        }
+    }
+
+    #[test]
     fn formats_machine_and_human_times() {
         assert_eq!(rfc3339(T), "2012-09-19T13:55:41.343Z");
         assert_eq!(Zone::Utc.format(T), "2012-09-19 13:55:41.343 +00:00");

@@ -420,3 +420,83 @@ fn run(jobs: &Receiver<Job>, replies: &Sender<Reply>, filter: &Filter, write: Op
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Details, EventKind};
+    use crate::vendor::Vendor;
+
+    fn event(id: &str, kind: EventKind) -> Event {
+        Event {
+            vendor: Vendor::Workonflow,
+            event: None,
+            kind,
+            call_id: Some(id.to_owned()),
+            time: None,
+            time_source: None,
+            call_started: None,
+            outcome: None,
+            details: Details::default(),
+            fingerprint: None,
+        }
+    }
+
+    /// Run batches of events through `count` shards, sweeping as summary does; the finished
+    /// calls in the order they were handed back, and the stragglers.
+    fn run_batches(count: usize, batches: &[Vec<(&str, EventKind)>]) -> (Vec<String>, u64) {
+        let mut shards = Shards::new(count, &Filter::default(), None, 2);
+        let mut finished = Vec::new();
+        let mut emit = |m: Merged| {
+            finished.extend(m.rows.into_iter().map(|f| f.summary.call_id));
+            Ok(())
+        };
+        for (b, events) in batches.iter().enumerate() {
+            let batch = b as u64 + 1;
+            let mut parts: Vec<Vec<_>> = (0..shards.len()).map(|_| Vec::new()).collect();
+            for (i, (id, kind)) in events.iter().enumerate() {
+                let (key, shard) = shards.of(id);
+                parts[shard].push(((batch << 32) | i as u64, key, event(id, *kind)));
+            }
+            let sweep = if batch % 16 == 0 {
+                Sweep::Due
+            } else {
+                Sweep::No
+            };
+            shards.batch(parts, sweep, &mut emit).unwrap();
+        }
+        shards.end(&mut emit).unwrap();
+        let late = shards.late();
+        (finished, late)
+    }
+
+    #[test]
+    fn calls_come_back_in_first_appearance_order_whatever_the_shards() {
+        let mut batches = vec![vec![
+            ("b", EventKind::Started),
+            ("a", EventKind::Started),
+            ("c", EventKind::Started),
+        ]];
+        batches.push(vec![("c", EventKind::Ended), ("a", EventKind::Ended)]);
+        batches.extend((0..60).map(|_| Vec::new()));
+        batches.push(vec![("d", EventKind::Started), ("b", EventKind::Ended)]);
+        for count in [1, 2, 3, 8] {
+            let (finished, late) = run_batches(count, &batches);
+            // a and c were finished by a sweep, before b and d at the end.
+            assert_eq!(finished, ["a", "c", "b", "d"], "{count} shards");
+            assert_eq!(late, 0);
+        }
+    }
+
+    #[test]
+    fn an_event_long_after_its_call_was_finished_is_counted_not_a_new_call() {
+        let mut batches = vec![vec![("a", EventKind::Started), ("a", EventKind::Ended)]];
+        batches.extend((0..60).map(|_| Vec::new()));
+        batches.push(vec![("a", EventKind::Recording), ("b", EventKind::Started)]);
+        for count in [1, 2] {
+            let (finished, late) = run_batches(count, &batches);
+            assert_eq!(finished, ["a", "b"], "{count} shards");
+            assert_eq!(late, 1);
+        }
+    }
+}
