@@ -131,21 +131,81 @@ impl Serialize for Detail {
 }
 
 /// An event's normalized extras in a fixed order: a short vector serialised as a JSON object.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Details(pub Vec<(&'static str, Detail)>);
+///
+/// Every extra pushed goes into a running digest (what tells a repeated delivery from a new
+/// event), but with a `keep` list only those keys are stored: summary keeps what per-call
+/// aggregation reads and spends nothing on the rest (headers are hashed where they lie in the
+/// record, never copied).
+#[derive(Debug, Clone, Default)]
+pub struct Details {
+    items: Vec<(&'static str, Detail)>,
+    keep: Option<&'static [&'static str]>,
+    digest: u64,
+}
+
+impl PartialEq for Details {
+    fn eq(&self, other: &Details) -> bool {
+        self.items == other.items
+    }
+}
 
 impl Details {
+    /// Extras that store only the keys in `keep`, when given.
+    pub fn new(keep: Option<&'static [&'static str]>) -> Details {
+        Details {
+            items: Vec::new(),
+            keep,
+            digest: 0,
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Detail> {
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+        self.items.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, Detail)> {
+        self.items.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Keep the extras `f` says to (the digest is unchanged).
+    pub fn retain(&mut self, f: impl FnMut(&(&'static str, Detail)) -> bool) {
+        self.items.retain(f);
+    }
+
+    /// What every extra pushed so far adds up to.
+    pub fn digest(&self) -> u64 {
+        self.digest
+    }
+
+    fn kept(&self, key: &str) -> bool {
+        self.keep.is_none_or(|keep| keep.contains(&key))
+    }
+
+    /// Fold one extra into the digest, in order.
+    fn note(&mut self, key: &str, hash: impl FnOnce(&mut foldhash::fast::FoldHasher)) {
+        let mut h = foldhash::fast::FixedState::with_seed(self.digest).build_hasher();
+        key.hash(&mut h);
+        hash(&mut h);
+        self.digest = h.finish();
     }
 
     pub fn push(&mut self, key: &'static str, value: Detail) {
-        self.0.push((key, value));
+        self.note(key, |h| hash_detail(&value, h));
+        if self.kept(key) {
+            self.items.push((key, value));
+        }
     }
 
     pub fn str(&mut self, key: &'static str, value: Option<&str>) {
         if let Some(v) = value {
-            self.push(key, Detail::Str(v.into()));
+            self.note(key, |h| v.hash(h));
+            if self.kept(key) {
+                self.items.push((key, Detail::Str(v.into())));
+            }
         }
     }
 
@@ -154,12 +214,46 @@ impl Details {
             self.push(key, Detail::Int(v));
         }
     }
+
+    /// A JSON value from the record, copied only when it is kept.
+    pub fn json(&mut self, key: &'static str, value: &crate::json::Json) {
+        self.note(key, |h| hash_tree(value, h));
+        if self.kept(key) {
+            self.items.push((key, Detail::Json(value.to_value())));
+        }
+    }
+}
+
+fn hash_detail<H: Hasher>(v: &Detail, h: &mut H) {
+    match v {
+        Detail::Str(s) => s.as_str().hash(h),
+        Detail::Int(i) => i.hash(h),
+        Detail::Num(f) => f.to_bits().hash(h),
+        Detail::Bool(b) => b.hash(h),
+        Detail::Json(v) => hash_json(v, h),
+    }
+}
+
+/// `hash_json`'s walk over the borrowed tree.
+fn hash_tree<H: Hasher>(v: &crate::json::Json, h: &mut H) {
+    use crate::json::Json;
+    match v {
+        Json::Null => 0u8.hash(h),
+        Json::Bool(b) => b.hash(h),
+        Json::Num(n) => Some(n.as_f64().to_bits()).hash(h),
+        Json::Str(s) => s.as_ref().hash(h),
+        Json::Arr(a) => a.iter().for_each(|x| hash_tree(x, h)),
+        Json::Obj(o) => o.iter().for_each(|(k, x)| {
+            k.as_ref().hash(h);
+            hash_tree(x, h);
+        }),
+    }
 }
 
 impl Serialize for Details {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
+        let mut map = s.serialize_map(Some(self.items.len()))?;
+        for (k, v) in &self.items {
             map.serialize_entry(k, v)?;
         }
         map.end()
@@ -230,16 +324,7 @@ impl Event {
         self.event.hash(&mut h);
         self.kind.hash(&mut h);
         self.payload_time().hash(&mut h);
-        for (k, v) in &self.details.0 {
-            k.hash(&mut h);
-            match v {
-                Detail::Str(s) => s.hash(&mut h),
-                Detail::Int(i) => i.hash(&mut h),
-                Detail::Num(f) => f.to_bits().hash(&mut h),
-                Detail::Bool(b) => b.hash(&mut h),
-                Detail::Json(v) => hash_json(v, &mut h),
-            }
-        }
+        self.details.digest().hash(&mut h);
         Some(h.finish())
     }
 

@@ -17,8 +17,8 @@ pub struct Analysis {
     pub forced: Option<Vendor>,
     /// Seconds east of UTC for times written without a zone.
     pub naive_offset: i32,
-    /// Keep only the details per-call aggregation reads (summary), once the event's fingerprint
-    /// has been worked out from all of them.
+    /// Store only the details per-call aggregation reads (summary); the event's fingerprint
+    /// still covers all of them.
     pub lean: bool,
 }
 
@@ -254,6 +254,7 @@ fn analyze_raw<'a>(
                     stem,
                     group,
                     naive_offset: a.naive_offset,
+                    keep: a.lean.then_some(&crate::call::DETAILS_READ[..]),
                 };
                 analyze_value(&value, raw.line, &ctx, log_time, a)
             }
@@ -295,15 +296,9 @@ fn analyze_value(
     } else {
         Status::Valid
     };
-    let normalized = a.normalize.then(|| {
-        let mut e = vendor::normalize(&detected, ctx, log_time);
-        if a.lean {
-            e.details
-                .0
-                .retain(|(k, _)| crate::call::DETAILS_READ.contains(k));
-        }
-        e
-    });
+    let normalized = a
+        .normalize
+        .then(|| vendor::normalize(&detected, ctx, log_time));
     Analyzed {
         line,
         status,

@@ -43,7 +43,7 @@ pub fn outcome_cell(outcome: Outcome) -> Cell {
 /// decoded switch data are shown by their most telling part only.
 pub fn details_text(details: &Details) -> String {
     let mut parts = Vec::new();
-    for (k, v) in &details.0 {
+    for (k, v) in details.iter() {
         let text = match (*k, v) {
             ("headers" | "thread" | "caller_flow" | "callee_flow", _) => continue,
             ("data", crate::event::Detail::Json(j)) => {

@@ -164,7 +164,7 @@ fn event_row(
 ) -> String {
     let name = safe(e.event.as_deref().unwrap_or("-")).into_owned();
     let mut shown = e.details.clone();
-    shown.0.retain(|(k, v)| {
+    shown.retain(|(k, v)| {
         if !PARTY_KEYS.contains(k) {
             return true;
         }

@@ -406,7 +406,7 @@ fn cause_outcome(cause: &str) -> Option<Outcome> {
 pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
     let callback = obj.get("eventType").is_some();
     let kind = rec.spec.map_or(EventKind::Other, |s| s.kind);
-    let mut details = Details::default();
+    let mut details = Details::new(ctx.keep);
     let mut outcome = None;
     let name = rec.event.as_deref().unwrap_or_default();
     if callback {

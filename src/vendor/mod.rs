@@ -298,6 +298,8 @@ pub struct Context<'c> {
     pub group: u32,
     /// Seconds east of UTC for times written without a zone (`--source-tz`).
     pub naive_offset: i32,
+    /// Store only these details (see `Details::new`).
+    pub keep: Option<&'static [&'static str]>,
 }
 
 pub fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {

@@ -29,6 +29,7 @@ fn normalized(text: &str, stem: &str, group: u32) -> Event {
             stem,
             group,
             naive_offset: 0,
+            keep: None,
         },
         None,
     )

@@ -401,9 +401,9 @@ pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnost
     }
 }
 
-pub fn normalize(obj: &Json, rec: &Recognised, _ctx: &Context) -> Event {
+pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
     let kind = rec.spec.map_or(EventKind::Other, |s| s.kind);
-    let mut details = Details::default();
+    let mut details = Details::new(ctx.keep);
     let num = |k: &str| obj.get(k).and_then(Json::num);
     details.str("digit", obj.get_str("tone"));
     let code = num("internalCode")
@@ -437,7 +437,7 @@ pub fn normalize(obj: &Json, rec: &Recognised, _ctx: &Context) -> Event {
     details.str("text", obj.get_str("text"));
     details.str("error", obj.get_str("error"));
     if let Some(h) = obj.get("headers").filter(|h| h.is_obj()) {
-        details.push("headers", Detail::Json(h.to_value()));
+        details.json("headers", h);
     }
     let outcome = match kind {
         EventKind::Failed | EventKind::Ended => code

@@ -257,10 +257,10 @@ pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnost
     }
 }
 
-pub fn normalize(obj: &Json, rec: &Recognised, _ctx: &Context) -> Event {
+pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
     let spec = rec.spec;
     let mut kind = spec.map_or(EventKind::Other, |s| s.kind);
-    let mut details = Details::default();
+    let mut details = Details::new(ctx.keep);
     details.str("participant", obj.get_str("contactId"));
     details.str("thread", obj.get_str("threadId"));
     if let Some(d) = obj.get("dtmfNumber").or_else(|| obj.get("dtmf")) {

@@ -220,7 +220,7 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
         (Some(_), Some(spec)) => spec.kind,
         _ => EventKind::Other,
     };
-    let mut details = Details::default();
+    let mut details = Details::new(ctx.keep);
     details.str("caller", event.get_str("callerPhoneNumber"));
     details.str("callee", event.get_str("calleePhoneNumber"));
     details.str("initiation", event.get_str("initiation"));
