@@ -254,6 +254,36 @@ impl Zone {
     /// `2026-11-21 10:00:00.123 +00:00`: human output always shows the offset.
     pub fn format(self, ms: Millis) -> String {
         let off = self.offset_at(ms);
+        let secs = off.local_minus_utc();
+        // The common case without chrono's format strings (summary's table writes one per call):
+        // four-digit years, offsets in whole minutes.
+        let local = ms.checked_add(i64::from(secs) * 1000);
+        if let Some(b) = local
+            .filter(|_| secs % 60 == 0)
+            .and_then(|l| Stamp(l).bytes())
+        {
+            let mut out = String::with_capacity(30);
+            for &c in &b[..23] {
+                out.push(if c == b'T' { ' ' } else { char::from(c) });
+            }
+            let (sign, abs) = if secs < 0 { ('-', -secs) } else { ('+', secs) };
+            let (h, m) = (abs / 3600, abs % 3600 / 60);
+            out.push(' ');
+            out.push(sign);
+            for d in [h / 10, h % 10] {
+                out.push(char::from(b'0' + d as u8));
+            }
+            out.push(':');
+            for d in [m / 10, m % 10] {
+                out.push(char::from(b'0' + d as u8));
+            }
+            return out;
+        }
+        self.format_chrono(ms)
+    }
+
+    fn format_chrono(self, ms: Millis) -> String {
+        let off = self.offset_at(ms);
         match DateTime::<Utc>::from_timestamp_millis(ms) {
             Some(t) => {
                 let t = t.with_timezone(&off);
@@ -392,6 +422,30 @@ mod tests {
         assert_eq!(from_epoch(1_419_032_854_964_000.0), Some(1_419_032_854_964));
         assert_eq!(from_epoch(-1.0), None);
         assert_eq!(from_epoch(f64::INFINITY), None);
+    }
+
+    #[test]
+    fn human_times_are_chrono_s_form() {
+        let zones = [
+            Zone::Utc,
+            Zone::parse("+05:30").unwrap(),
+            Zone::parse("-09:00").unwrap(),
+            Zone::parse("Europe/Amsterdam").unwrap(),
+            Zone::parse("America/St_Johns").unwrap(),
+        ];
+        let times = [
+            T,
+            0,
+            -1,
+            1_795_000_000_123,
+            253_402_300_799_999,
+            -62_135_596_800_000,
+        ];
+        for z in zones {
+            for t in times {
+                assert_eq!(z.format(t), z.format_chrono(t), "{z:?} {t}");
+            }
+        }
     }
 
     #[test]

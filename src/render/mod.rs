@@ -105,6 +105,12 @@ impl Look {
 
 /// Cut a long id for a table cell, keeping its start (what `--call` prefixes match) and its end.
 pub fn short_id(id: &str, max: usize) -> String {
+    if id.len() <= max || max < 6 {
+        return id.to_owned();
+    }
+    if id.is_ascii() {
+        return format!("{}…{}", &id[..max - 5], &id[id.len() - 4..]);
+    }
     let n = id.chars().count();
     if n <= max || max < 6 {
         return id.to_owned();
