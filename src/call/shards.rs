@@ -183,6 +183,11 @@ pub const CHUNK: usize = 10_000;
 struct Shard {
     jobs: SyncSender<Job>,
     replies: Receiver<Reply>,
+    /// At the end of the input, the shard writes its next chunk only when asked: every call
+    /// still open is finished then, and unasked it would turn them all into rows at once.
+    more: SyncSender<()>,
+    /// Chunks received in the current job.
+    chunks: usize,
     /// Rows received and not yet merged, and whether the current job is done.
     rows: VecDeque<Finished>,
     done: bool,
@@ -206,15 +211,25 @@ impl Shards {
             .map(|_| {
                 let (jobs, job_rx) = sync_channel(lag + 1);
                 let (reply_tx, replies) = channel();
+                let (more, more_rx) = sync_channel(1);
                 let filter = filter.clone();
                 let write = write.clone();
                 std::thread::Builder::new()
                     .name("callev-calls".into())
-                    .spawn(move || run(&job_rx, &reply_tx, &filter, write.as_deref()))
+                    .spawn(move || {
+                        let link = Link {
+                            jobs: job_rx,
+                            replies: reply_tx,
+                            more: more_rx,
+                        };
+                        run(&link, &filter, write.as_deref());
+                    })
                     .expect("a thread can be started");
                 Shard {
                     jobs,
                     replies,
+                    more,
+                    chunks: 0,
                     rows: VecDeque::new(),
                     done: false,
                     late: 0,
@@ -303,6 +318,7 @@ impl Shards {
         let mut total = 0;
         for shard in &mut self.shards {
             shard.done = false;
+            shard.chunks = 0;
             match shard.replies.recv() {
                 Ok(Reply::Count(n)) => total += n,
                 _ => anyhow::bail!("a call-aggregation thread stopped"),
@@ -319,8 +335,15 @@ impl Shards {
             // Top up every shard that has nothing in hand, then take the smallest order.
             for shard in &mut self.shards {
                 while shard.rows.is_empty() && !shard.done {
+                    if self.ending && shard.chunks > 0 {
+                        // Full only if the shard has not taken the last one (it is done).
+                        let _ = shard.more.try_send(());
+                    }
                     match shard.replies.recv() {
-                        Ok(Reply::Rows(rows)) => shard.rows.extend(rows),
+                        Ok(Reply::Rows(rows)) => {
+                            shard.chunks += 1;
+                            shard.rows.extend(rows);
+                        }
                         Ok(Reply::Done { late }) => {
                             shard.done = true;
                             shard.late = late;
@@ -371,10 +394,19 @@ fn shard_done(shard: &mut Shard) -> anyhow::Result<u64> {
     }
 }
 
+/// A shard thread's ends of its channels.
+struct Link {
+    jobs: Receiver<Job>,
+    replies: Sender<Reply>,
+    more: Receiver<()>,
+}
+
 /// One shard's thread: fold, sweep, finish and write, a job at a time, until `End`.
-fn run(jobs: &Receiver<Job>, replies: &Sender<Reply>, filter: &Filter, write: Option<&RowFn>) {
+fn run(link: &Link, filter: &Filter, write: Option<&RowFn>) {
+    let replies = &link.replies;
     let mut calls = Calls::default();
-    while let Ok(job) = jobs.recv() {
+    while let Ok(job) = link.jobs.recv() {
+        let end = matches!(job, Job::End);
         let due = match job {
             Job::Batch { events, sweep } => {
                 calls.batch += 1;
@@ -394,7 +426,10 @@ fn run(jobs: &Receiver<Job>, replies: &Sender<Reply>, filter: &Filter, write: Op
         if replies.send(Reply::Count(due.len())).is_err() {
             return;
         }
-        for ids in due.chunks(CHUNK) {
+        for (n, ids) in due.chunks(CHUNK).enumerate() {
+            if end && n > 0 && link.more.recv().is_err() {
+                return;
+            }
             let rows = ids
                 .iter()
                 .filter_map(|&(order, key)| {
