@@ -524,6 +524,19 @@ mod tests {
     }
 
     #[test]
+    fn calls_open_at_the_end_come_back_in_order_a_chunk_at_a_time() {
+        let ids: Vec<String> = (0..25_000).map(|i| format!("call-{i:05}")).collect();
+        let batches = vec![ids
+            .iter()
+            .map(|id| (id.as_str(), EventKind::Started))
+            .collect()];
+        for count in [1, 2, 3] {
+            let (finished, _) = run_batches(count, &batches);
+            assert!(finished == ids, "{count} shards");
+        }
+    }
+
+    #[test]
     fn an_event_long_after_its_call_was_finished_is_counted_not_a_new_call() {
         let mut batches = vec![vec![("a", EventKind::Started), ("a", EventKind::Ended)]];
         batches.extend((0..60).map(|_| Vec::new()));
