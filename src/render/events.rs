@@ -145,6 +145,11 @@ pub fn prerender(source: &str, records: &mut [crate::record::Analyzed], text: &m
             insert_at,
             end: text.len(),
         });
+        // Written out, the details are not read again: freed here, where they were made, rather
+        // than held until the caller's thread drops the batch.
+        if let Some(e) = &mut r.normalized {
+            e.details = crate::event::Details::default();
+        }
     }
 }
 
