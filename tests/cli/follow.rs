@@ -154,3 +154,33 @@ fn interrupted_json_output_is_still_a_whole_document() {
         serde_json::from_slice(&out.stdout).expect("a complete JSON document");
     assert_eq!(doc.as_array().unwrap().len(), 40);
 }
+
+#[test]
+fn interrupted_summary_writes_every_call_as_a_whole_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("live.log");
+    std::fs::write(
+        &log,
+        std::fs::read("fixtures/mixed/all-vendors.log").unwrap(),
+    )
+    .unwrap();
+    let child = Command::new(assert_cmd::cargo::cargo_bin("callev"))
+        .args(["summary", "-f", "-o", "json", log.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("a complete JSON document");
+    let calls = doc.as_array().unwrap();
+    assert_eq!(calls.len(), 4);
+    assert!(calls.iter().all(|c| c["call_id"].is_string()));
+}
