@@ -127,17 +127,15 @@ fn summary_follow_prints_a_call_when_it_ends_and_open_calls_at_the_end() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
 
-#[test]
-fn interrupted_json_output_is_still_a_whole_document() {
+/// Follow a copy of `fixture` with `args` (the file last), press Ctrl-C once it has been read,
+/// and return the exit code and standard output.
+fn follow_then_interrupt(args: &[&str], fixture: &str) -> (Option<i32>, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("live.ndjson");
-    std::fs::write(
-        &log,
-        std::fs::read("fixtures/voximplant/all-events.ndjson").unwrap(),
-    )
-    .unwrap();
+    let log = dir.path().join("live.log");
+    std::fs::write(&log, std::fs::read(fixture).unwrap()).unwrap();
     let child = Command::new(assert_cmd::cargo::cargo_bin("callev"))
-        .args(["events", "-f", "-o", "json", log.to_str().unwrap()])
+        .args(args)
+        .arg(&log)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -149,37 +147,28 @@ fn interrupted_json_output_is_still_a_whole_document() {
         .status()
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130));
-    let doc: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("a complete JSON document");
+    (out.status.code(), out.stdout)
+}
+
+#[test]
+fn interrupted_json_output_is_still_a_whole_document() {
+    let (code, stdout) = follow_then_interrupt(
+        &["events", "-f", "-o", "json"],
+        "fixtures/voximplant/all-events.ndjson",
+    );
+    assert_eq!(code, Some(130));
+    let doc: serde_json::Value = serde_json::from_slice(&stdout).expect("a complete JSON document");
     assert_eq!(doc.as_array().unwrap().len(), 40);
 }
 
 #[test]
 fn interrupted_summary_writes_every_call_as_a_whole_document() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("live.log");
-    std::fs::write(
-        &log,
-        std::fs::read("fixtures/mixed/all-vendors.log").unwrap(),
-    )
-    .unwrap();
-    let child = Command::new(assert_cmd::cargo::cargo_bin("callev"))
-        .args(["summary", "-f", "-o", "json", log.to_str().unwrap()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130));
-    let doc: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("a complete JSON document");
+    let (code, stdout) = follow_then_interrupt(
+        &["summary", "-f", "-o", "json"],
+        "fixtures/mixed/all-vendors.log",
+    );
+    assert_eq!(code, Some(130));
+    let doc: serde_json::Value = serde_json::from_slice(&stdout).expect("a complete JSON document");
     let calls = doc.as_array().unwrap();
     assert_eq!(calls.len(), 4);
     assert!(calls.iter().all(|c| c["call_id"].is_string()));
