@@ -167,10 +167,6 @@ impl Details {
         self.items.iter()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// Keep the extras `f` says to (the digest is unchanged).
     pub fn retain(&mut self, f: impl FnMut(&(&'static str, Detail)) -> bool) {
         self.items.retain(f);

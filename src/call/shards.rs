@@ -265,9 +265,8 @@ impl Shards {
     }
 
     /// Hand one batch's events to the shards (`parts[i]` to shard `i`, each as `(order, key,
-    /// event)`),
-    /// then merge the batches the shards are done with, handing finished calls to `emit` in
-    /// chunks; `emit` learns the total first.
+    /// event)`), then merge the batches the shards are done with, handing finished calls to
+    /// `emit` in chunks.
     pub fn batch<F>(
         &mut self,
         parts: Vec<Vec<(u64, u64, Event)>>,
@@ -281,7 +280,7 @@ impl Shards {
             shard
                 .jobs
                 .send(Job::Batch { events, sweep })
-                .map_err(|_| anyhow::anyhow!("a call-aggregation thread stopped"))?;
+                .map_err(|_| stopped())?;
         }
         self.waiting += 1;
         while self.waiting > self.lag {
@@ -299,10 +298,7 @@ impl Shards {
             self.merge(emit)?;
         }
         for shard in &self.shards {
-            shard
-                .jobs
-                .send(Job::End)
-                .map_err(|_| anyhow::anyhow!("a call-aggregation thread stopped"))?;
+            shard.jobs.send(Job::End).map_err(|_| stopped())?;
         }
         self.waiting = 1;
         self.ending = true;
@@ -321,14 +317,8 @@ impl Shards {
             shard.chunks = 0;
             match shard.replies.recv() {
                 Ok(Reply::Count(n)) => total += n,
-                _ => anyhow::bail!("a call-aggregation thread stopped"),
+                _ => return Err(stopped()),
             }
-        }
-        if total == 0 {
-            for shard in &mut self.shards {
-                shard.late = shard_done(shard)?;
-            }
-            return Ok(());
         }
         let mut chunk = Vec::with_capacity(total.min(CHUNK));
         loop {
@@ -348,7 +338,7 @@ impl Shards {
                             shard.done = true;
                             shard.late = late;
                         }
-                        _ => anyhow::bail!("a call-aggregation thread stopped"),
+                        _ => return Err(stopped()),
                     }
                 }
             }
@@ -386,12 +376,9 @@ pub struct Merged {
     pub end: bool,
 }
 
-/// Wait for a shard's `Done`, with no rows before it; its count of stragglers.
-fn shard_done(shard: &mut Shard) -> anyhow::Result<u64> {
-    match shard.replies.recv() {
-        Ok(Reply::Done { late }) => Ok(late),
-        _ => anyhow::bail!("a call-aggregation thread stopped"),
-    }
+/// A shard thread ended early: it panicked (a bug), since they end only when told to.
+fn stopped() -> anyhow::Error {
+    anyhow::anyhow!("a call-aggregation thread stopped")
 }
 
 /// A shard thread's ends of its channels.
