@@ -195,7 +195,7 @@ pub fn run() -> Result<ExitCode> {
             )
         }
         Command::Timeline { .. } => (Box::new(render::timeline::Timeline::new(&settings)), None),
-        Command::Summary { .. } => (Box::new(render::summary::Summary::new(&settings)), None),
+        Command::Summary { .. } => (Box::new(render::summary::Summary::new(&settings)?), None),
         Command::Schema { .. } | Command::Completions { .. } | Command::Man => {
             unreachable!("handled above")
         }

@@ -206,7 +206,13 @@ pub struct Shards {
 }
 
 impl Shards {
-    pub fn new(count: usize, filter: &Filter, write: Option<WriteRow>, lag: usize) -> Shards {
+    /// Start `count` shard threads (at least one).
+    pub fn new(
+        count: usize,
+        filter: &Filter,
+        write: Option<WriteRow>,
+        lag: usize,
+    ) -> anyhow::Result<Shards> {
         let shards = (0..count.max(1))
             .map(|_| {
                 let (jobs, job_rx) = sync_channel(lag + 1);
@@ -224,8 +230,8 @@ impl Shards {
                         };
                         run(&link, &filter, write.as_deref());
                     })
-                    .expect("a thread can be started");
-                Shard {
+                    .map_err(|e| anyhow::anyhow!("failed to start a thread: {e}"))?;
+                Ok(Shard {
                     jobs,
                     replies,
                     more,
@@ -233,15 +239,15 @@ impl Shards {
                     rows: VecDeque::new(),
                     done: false,
                     late: 0,
-                }
+                })
             })
-            .collect();
-        Shards {
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Shards {
             shards,
             waiting: 0,
             lag,
             ending: false,
-        }
+        })
     }
 
     /// A call's key (`call_key` of its id) and the shard it belongs to.
@@ -467,7 +473,7 @@ mod tests {
     /// Run batches of events through `count` shards, sweeping as summary does; the finished
     /// calls in the order they were handed back, and the stragglers.
     fn run_batches(count: usize, batches: &[Vec<(&str, EventKind)>]) -> (Vec<String>, u64) {
-        let mut shards = Shards::new(count, &Filter::default(), None, 2);
+        let mut shards = Shards::new(count, &Filter::default(), None, 2).unwrap();
         let mut finished = Vec::new();
         let mut emit = |m: Merged| {
             finished.extend(m.rows.into_iter().map(|f| f.summary.call_id));

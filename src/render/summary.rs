@@ -73,15 +73,15 @@ struct Rows {
 }
 
 impl Summary {
-    pub fn new(settings: &Settings) -> Summary {
-        Summary {
+    pub fn new(settings: &Settings) -> Result<Summary> {
+        Ok(Summary {
             shards: Shards::new(
                 settings.threads,
                 &settings.filter,
                 row_writer(settings),
                 // Following, each batch's calls are shown before the next batch is read.
                 if settings.follow { 0 } else { 8 },
-            ),
+            )?,
             batch: 0,
             without_id: 0,
             rows: Rows {
@@ -96,7 +96,7 @@ impl Summary {
                 streamed: false,
                 writer: RecordWriter::new(settings.format, SUMMARY_HEADER),
             },
-        }
+        })
     }
 }
 
