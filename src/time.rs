@@ -253,6 +253,13 @@ impl Zone {
 
     /// `2026-11-21 10:00:00.123 +00:00`: human output always shows the offset.
     pub fn format(self, ms: Millis) -> String {
+        let mut out = String::with_capacity(30);
+        self.push(&mut out, ms);
+        out
+    }
+
+    /// `format` written onto the end of `out`.
+    pub fn push(self, out: &mut String, ms: Millis) {
         let off = self.offset_at(ms);
         let secs = off.local_minus_utc();
         // The common case without chrono's format strings (summary's table writes one per call):
@@ -262,7 +269,6 @@ impl Zone {
             .filter(|_| secs % 60 == 0)
             .and_then(|l| Stamp(l).bytes())
         {
-            let mut out = String::with_capacity(30);
             for &c in &b[..23] {
                 out.push(if c == b'T' { ' ' } else { char::from(c) });
             }
@@ -277,9 +283,9 @@ impl Zone {
             for d in [m / 10, m % 10] {
                 out.push(char::from(b'0' + d as u8));
             }
-            return out;
+            return;
         }
-        self.format_chrono(ms)
+        out.push_str(&self.format_chrono(ms));
     }
 
     fn format_chrono(self, ms: Millis) -> String {
@@ -339,28 +345,38 @@ pub fn parse_offset(s: &str) -> Option<i32> {
 
 /// A human duration: `850ms`, `5.3s`, `1m 05.3s`, `2h 03m 10s`.
 pub fn human_duration(ms: i64) -> String {
+    let mut out = String::with_capacity(12);
+    push_duration(&mut out, ms);
+    out
+}
+
+/// `human_duration` written onto the end of `out`, for rows written by the thousand.
+pub fn push_duration(out: &mut String, ms: i64) {
+    use std::fmt::Write;
     let sign = if ms < 0 { "-" } else { "" };
     let ms = ms.unsigned_abs();
-    if ms == 0 {
-        return "0s".to_owned();
-    }
-    if ms < 1000 {
-        return format!("{sign}{ms}ms");
-    }
-    let tenths = (ms % 1000) / 100;
-    let secs = ms / 1000;
-    if secs < 60 {
-        format!("{sign}{secs}.{tenths}s")
-    } else if secs < 3600 {
-        format!("{sign}{}m {:02}.{tenths}s", secs / 60, secs % 60)
+    // Writing into a String cannot fail.
+    let _ = if ms == 0 {
+        write!(out, "0s")
+    } else if ms < 1000 {
+        write!(out, "{sign}{ms}ms")
     } else {
-        format!(
-            "{sign}{}h {:02}m {:02}s",
-            secs / 3600,
-            (secs % 3600) / 60,
-            secs % 60
-        )
-    }
+        let tenths = (ms % 1000) / 100;
+        let secs = ms / 1000;
+        if secs < 60 {
+            write!(out, "{sign}{secs}.{tenths}s")
+        } else if secs < 3600 {
+            write!(out, "{sign}{}m {:02}.{tenths}s", secs / 60, secs % 60)
+        } else {
+            write!(
+                out,
+                "{sign}{}h {:02}m {:02}s",
+                secs / 3600,
+                (secs % 3600) / 60,
+                secs % 60
+            )
+        }
+    };
 }
 
 /// An offset from a call's start: `+00:05.000`, `+1:02:03.450`.

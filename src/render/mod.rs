@@ -105,18 +105,29 @@ impl Look {
 
 /// Cut a long id for a table cell, keeping its start (what `--call` prefixes match) and its end.
 pub fn short_id(id: &str, max: usize) -> String {
+    let mut out = String::with_capacity(id.len().min(max * 4));
+    push_short_id(&mut out, id, max);
+    out
+}
+
+/// `short_id` written onto the end of `out`.
+pub fn push_short_id(out: &mut String, id: &str, max: usize) {
     if id.len() <= max || max < 6 {
-        return id.to_owned();
+        out.push_str(id);
+        return;
     }
     if id.is_ascii() {
-        return format!("{}…{}", &id[..max - 5], &id[id.len() - 4..]);
+        out.push_str(&id[..max - 5]);
+        out.push('…');
+        out.push_str(&id[id.len() - 4..]);
+        return;
     }
     let n = id.chars().count();
-    if n <= max || max < 6 {
-        return id.to_owned();
+    if n <= max {
+        out.push_str(id);
+        return;
     }
-    let head = max - 5;
-    let start: String = id.chars().take(head).collect();
-    let end: String = id.chars().skip(n - 4).collect();
-    format!("{start}…{end}")
+    out.extend(id.chars().take(max - 5));
+    out.push('…');
+    out.extend(id.chars().skip(n - 4));
 }

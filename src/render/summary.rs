@@ -1,12 +1,14 @@
 //! `callev summary`: one row per call (durations, outcome, counts), then totals: answered share,
 //! mean / median / p95 of talk and total time, counts per outcome and vendor.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 
 use anyhow::{bail, Result};
 use comfy_table::{Cell, CellAlignment};
+use owo_colors::OwoColorize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::{Tally, View};
@@ -17,8 +19,8 @@ use crate::event::Outcome;
 use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::record::Results;
 use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
-use crate::render::{paint, short_id};
-use crate::time::{human_duration, Zone};
+use crate::render::{paint, push_short_id, short_id};
+use crate::time::{human_duration, push_duration, Zone};
 
 /// What the totals need of every call, kept as numbers.
 #[derive(Default)]
@@ -383,48 +385,128 @@ impl FixedTable {
     }
 
     pub fn header(self, out: &mut Vec<u8>) {
-        let cells: Vec<(String, bool)> = NAMES.iter().map(|n| ((*n).to_owned(), false)).collect();
         let bold = owo_colors::Style::new().bold();
-        self.line(&cells, |_| Some(bold), out);
+        let start = out.len();
+        for (i, name) in NAMES.iter().enumerate() {
+            self.cell(i, name, false, Some(bold), out);
+        }
+        end_line(start, out);
     }
 
+    /// A call's line, written straight onto `out`: the shard threads write one per call.
     pub fn row(self, s: &CallSummary, out: &mut Vec<u8>) {
-        let cells = row_cells(s, self.zone, self.narrow, true);
-        let outcome = crate::render::outcome_look(s.outcome).style();
-        self.line(&cells, |i| (i == OUTCOME).then_some(outcome), out);
+        let start = out.len();
+        let mut cell = String::with_capacity(64);
+        let mut next = |i: usize, right: bool, fill: &dyn Fn(&mut String), out: &mut Vec<u8>| {
+            cell.clear();
+            fill(&mut cell);
+            let style = (i == OUTCOME).then(|| crate::render::outcome_look(s.outcome).style());
+            self.cell(i, &cell, right, style, out);
+        };
+        let narrow = self.narrow;
+        next(
+            0,
+            false,
+            &|c| push_short_id(c, &safe(&s.call_id), if narrow { 14 } else { 20 }),
+            out,
+        );
+        next(1, false, &|c| c.push_str(s.vendor.id()), out);
+        next(OUTCOME, false, &|c| c.push_str(s.outcome.as_str()), out);
+        next(
+            3,
+            false,
+            &|c| match s.started_at {
+                Some(t) if narrow => c.push_str(&self.zone.format_clock(t)),
+                Some(t) => self.zone.push(c, t),
+                None => c.push('-'),
+            },
+            out,
+        );
+        for (i, d) in [(4, s.ring_ms), (5, s.talk_ms), (6, s.hold_ms), (7, s.total_ms)] {
+            next(
+                i,
+                true,
+                &|c| match d {
+                    Some(d) => push_duration(c, d),
+                    None => c.push('-'),
+                },
+                out,
+            );
+        }
+        next(
+            8,
+            true,
+            &|c| {
+                use std::fmt::Write;
+                let _ = if s.duplicates > 0 {
+                    write!(c, "{} (+{})", s.events, s.duplicates)
+                } else {
+                    write!(c, "{}", s.events)
+                };
+            },
+            out,
+        );
+        next(9, false, &|c| c.push_str(&safe(&s.dtmf)), out);
+        next(
+            10,
+            false,
+            &|c| c.push_str(&s.end_reason.as_deref().map_or(Cow::Borrowed("-"), safe)),
+            out,
+        );
+        end_line(start, out);
     }
 
-    fn line(
+    /// Column `i`'s cell, padded to its width (the last is not).
+    fn cell(
         self,
-        cells: &[(String, bool)],
-        style: impl Fn(usize) -> Option<owo_colors::Style>,
+        i: usize,
+        text: &str,
+        right: bool,
+        style: Option<owo_colors::Style>,
         out: &mut Vec<u8>,
     ) {
-        let widths = self.widths();
-        let mut line = String::with_capacity(160);
-        for (i, (text, right)) in cells.iter().enumerate() {
-            let shown = match style(i) {
-                Some(st) if self.color => paint(true, st, text),
-                _ => text.clone(),
-            };
-            line.push(' ');
-            let Some(width) = widths.get(i) else {
-                line.push_str(&shown);
-                continue;
-            };
-            let pad = " ".repeat((width - 2).saturating_sub(text.width()));
-            if *right {
-                line.push_str(&pad);
-                line.push_str(&shown);
-            } else {
-                line.push_str(&shown);
-                line.push_str(&pad);
+        use std::io::Write as _;
+        let shown = |out: &mut Vec<u8>| match style {
+            // Writing into a Vec cannot fail.
+            Some(st) if self.color => {
+                let _ = write!(out, "{}", text.style(st));
             }
-            line.push(' ');
+            _ => out.extend_from_slice(text.as_bytes()),
+        };
+        out.push(b' ');
+        let Some(width) = self.widths().get(i).copied() else {
+            shown(out);
+            return;
+        };
+        let shown_width = if text.is_ascii() {
+            text.len()
+        } else {
+            text.width()
+        };
+        let pad = (width - 2).saturating_sub(shown_width);
+        if right {
+            out.resize(out.len() + pad, b' ');
+            shown(out);
+        } else {
+            shown(out);
+            out.resize(out.len() + pad, b' ');
         }
-        out.extend_from_slice(line.trim_end().as_bytes());
-        out.push(b'\n');
+        out.push(b' ');
     }
+}
+
+/// End the line begun at `start`, without the padding (or data) whitespace it ends with.
+fn end_line(start: usize, out: &mut Vec<u8>) {
+    let line = &out[start..];
+    let keep = match line.last() {
+        Some(b) if b.is_ascii_whitespace() || !b.is_ascii() => {
+            // Only whole lines of text are written here.
+            std::str::from_utf8(line).map_or(line.len(), |l| l.trim_end().len())
+        }
+        _ => line.len(),
+    };
+    out.truncate(start + keep);
+    out.push(b'\n');
 }
 
 /// Mean, median and 95th percentile of some durations.
