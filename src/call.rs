@@ -250,8 +250,13 @@ impl CallState {
         self.first_time
     }
 
-    /// The call's numbers, derived.
+    /// The call's numbers, derived, leaving the call as it is.
     pub fn finish(&self) -> CallSummary {
+        self.clone().into_summary()
+    }
+
+    /// The call's numbers, derived from the call's state, which they take the text of.
+    pub fn into_summary(self) -> CallSummary {
         let started_at = self.start();
         let answered_at = self.answered_time;
         let ended_at = self.ended_time;
@@ -330,7 +335,7 @@ impl CallState {
             }
         }
         CallSummary {
-            call_id: self.call_id.clone(),
+            call_id: self.call_id,
             vendor: self.vendor,
             events: self.events,
             first_time: self.first_time,
@@ -353,9 +358,9 @@ impl CallState {
             reported_talk_ms: self.reported_talk,
             reported_total_ms: self.reported_total,
             outcome,
-            end_reason: self.end_reason.clone(),
-            participants: self.participants.clone(),
-            dtmf: self.dtmf.clone(),
+            end_reason: self.end_reason,
+            participants: self.participants,
+            dtmf: self.dtmf,
             duplicates: self.duplicates,
             anomalies,
         }

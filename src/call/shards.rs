@@ -129,7 +129,7 @@ impl Calls {
         let entry = self.open.find_entry(key, |o| o.order == order).ok()?;
         let (c, _) = entry.remove();
         self.finished.insert(key);
-        Some((c.selected, c.state.finish()))
+        Some((c.selected, c.state.into_summary()))
     }
 }
 
