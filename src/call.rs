@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::event::{Detail, Event, EventKind, Outcome};
+use crate::event::{Event, EventKind, Outcome, Step};
 use crate::time::{Millis, Stamp};
 use crate::vendor::Vendor;
 
@@ -112,9 +112,10 @@ impl CallState {
         }
     }
 
-    /// Whether this event repeats one already seen (and so is counted, not applied).
-    pub fn is_repeat(&mut self, e: &Event) -> bool {
-        let Some(fp) = e.fingerprint else {
+    /// Whether an event with this fingerprint repeats one already seen (and so is counted, not
+    /// applied).
+    fn is_repeat(&mut self, fingerprint: Option<u64>) -> bool {
+        let Some(fp) = fingerprint else {
             return false;
         };
         if self.fingerprints.contains(&fp) {
@@ -127,7 +128,13 @@ impl CallState {
 
     /// Fold one event into the call. Returns `false` for a repeated delivery.
     pub fn add(&mut self, e: &Event) -> bool {
-        if self.is_repeat(e) {
+        self.add_step(&Step::of(e))
+    }
+
+    /// Fold what aggregation reads of one event into the call. Returns `false` for a repeated
+    /// delivery.
+    pub fn add_step(&mut self, e: &Step) -> bool {
+        if self.is_repeat(e.fingerprint) {
             return false;
         }
         self.apply(e);
@@ -135,7 +142,7 @@ impl CallState {
     }
 
     /// Fold an event known not to be a repeat.
-    pub fn apply(&mut self, e: &Event) {
+    fn apply(&mut self, e: &Step) {
         self.events += 1;
         let t = e.time;
         if let Some(t) = t {
@@ -185,7 +192,7 @@ impl CallState {
                 }
             }
             EventKind::Dtmf => {
-                if let Some(d) = e.details.get("digit").and_then(Detail::as_str) {
+                if let Some(d) = e.digit {
                     if self.dtmf.len() + d.len() <= MAX_DTMF {
                         self.dtmf.push_str(d);
                     }
@@ -199,42 +206,30 @@ impl CallState {
                 if self.outcome_hint.is_none() {
                     self.outcome_hint = e.outcome;
                 }
-                let reason = e
-                    .details
-                    .get("cause")
-                    .or_else(|| e.details.get("reason"))
-                    .map(Detail::display);
-                let code = e.details.get("code").and_then(Detail::as_i64);
-                let reason = match (reason, code) {
-                    (Some(r), Some(c)) => Some(format!("{c} {r}")),
-                    (Some(r), None) => Some(r),
-                    (None, Some(c)) => Some(c.to_string()),
-                    (None, None) => None,
-                };
-                if reason.is_some() || self.end_reason.is_none() {
-                    self.end_reason = reason.or_else(|| e.event.as_deref().map(str::to_owned));
+                if let Some(reason) = &e.reason {
+                    self.end_reason = Some(reason.as_ref().to_owned());
+                } else if self.end_reason.is_none() {
+                    self.end_reason = e.name.map(str::to_owned);
                 }
             }
             _ => {}
         }
         if e.kind.is_terminal() || e.kind == EventKind::ChannelEnded {
-            if let Some(ms) = e.details.get("talk_ms").and_then(Detail::as_i64) {
+            if let Some(ms) = e.talk_ms {
                 self.reported_talk = Some(ms);
             }
             if e.kind.is_terminal() {
-                if let Some(ms) = e.details.get("duration_ms").and_then(Detail::as_i64) {
+                if let Some(ms) = e.duration_ms {
                     self.reported_total = Some(ms);
                 }
             }
         }
-        for key in ["participant", "caller", "callee", "from", "to"] {
-            if let Some(p) = e.details.get(key).and_then(Detail::as_str) {
-                if !p.is_empty()
-                    && self.participants.len() < MAX_PARTICIPANTS
-                    && !self.participants.iter().any(|x| x == p)
-                {
-                    self.participants.push(p.to_owned());
-                }
+        for p in e.parties.iter().flatten() {
+            if !p.is_empty()
+                && self.participants.len() < MAX_PARTICIPANTS
+                && !self.participants.iter().any(|x| x == p)
+            {
+                self.participants.push((*p).to_owned());
             }
         }
     }

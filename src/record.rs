@@ -54,15 +54,18 @@ pub struct Rendered {
     pub end: usize,
 }
 
-/// A batch's analyzed records, and the text workers rendered for them.
+/// A batch's analyzed records, and what views made of them on the workers: text rendered ahead
+/// of the caller, events packed for per-call aggregation.
 #[derive(Debug, Default)]
 pub struct Results {
     pub records: Vec<Analyzed>,
     pub text: Vec<u8>,
+    pub packs: Vec<crate::event::Pack>,
 }
 
-/// Work a command does on the workers after analysis: rendering records ahead of the caller.
-pub type Prerender = fn(source: &str, records: &mut [Analyzed], text: &mut Vec<u8>);
+/// Work a view does on the workers after analysis (given the source's name), ahead of the
+/// caller.
+pub type Prework = dyn Fn(&str, &mut Results) + Send + Sync;
 
 /// Why a record was read as it was: detection's sign, rendered only when shown, or a message.
 #[derive(Debug, Clone)]
@@ -114,7 +117,7 @@ pub fn analyze_batch(
     name: &str,
     stem: &str,
     a: &Analysis,
-    prerender: Option<Prerender>,
+    prework: Option<&Prework>,
 ) -> Results {
     let mut records = Vec::with_capacity(batch.records.len());
     let mut scratch = Scratch::default();
@@ -122,11 +125,14 @@ pub fn analyze_batch(
     for raw in &batch.records {
         analyze_raw(batch, raw, stem, a, &mut scratch, &mut parsed, &mut records);
     }
-    let mut text = Vec::new();
-    if let Some(render) = prerender {
-        render(name, &mut records, &mut text);
+    let mut results = Results {
+        records,
+        ..Results::default()
+    };
+    if let Some(work) = prework {
+        work(name, &mut results);
     }
-    Results { records, text }
+    results
 }
 
 /// serde_json's message without its own location, which is relative to the record.

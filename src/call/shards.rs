@@ -11,8 +11,7 @@ use std::sync::Arc;
 use hashbrown::HashTable;
 
 use super::{call_key, CallState, CallSummary};
-use crate::config::Filter;
-use crate::event::Event;
+use crate::event::{Pack, Packed, Step};
 
 /// A call being aggregated: its state, when it first appeared, whether any of its events passed
 /// the filter, and when it was last heard of.
@@ -50,12 +49,10 @@ pub struct Calls {
 impl Calls {
     const WINDOW: u32 = 32;
 
-    /// Fold an event into its call, `order` being where the event stands in the input and `key`
-    /// its call id's `call_key`; returns whether it ended the call (a repeat never does).
-    fn add(&mut self, order: u64, key: u64, e: &Event, filter: &Filter) -> bool {
-        let Some(id) = e.call_id.as_deref() else {
-            return false;
-        };
+    /// Fold an event into its call, `order` being where the event stands in the input; returns
+    /// whether it ended the call (a repeat never does).
+    fn add(&mut self, order: u64, p: &Packed, id: &str, step: &Step) -> bool {
+        let key = p.key;
         let batch = self.batch.max(1);
         let call = match self.open.find_mut(key, |o| o.state.call_id == id) {
             Some(c) => c,
@@ -65,7 +62,7 @@ impl Calls {
                     return false;
                 }
                 let open = Open {
-                    state: CallState::new(id.to_owned(), e.vendor),
+                    state: CallState::new(id.to_owned(), p.vendor),
                     key,
                     order,
                     selected: false,
@@ -78,9 +75,9 @@ impl Calls {
             }
         };
         call.last = batch;
-        call.selected |= filter.keeps_event(e);
-        let fresh = call.state.add(e);
-        if fresh && e.kind.is_terminal() {
+        call.selected |= p.selected;
+        let fresh = call.state.add_step(step);
+        if fresh && step.kind.is_terminal() {
             if call.ended == 0 {
                 self.ended.push_back((batch, key, call.order));
             }
@@ -160,10 +157,7 @@ pub enum Sweep {
 }
 
 enum Job {
-    Batch {
-        events: Vec<(u64, u64, Event)>,
-        sweep: Sweep,
-    },
+    Batch { events: Pack, sweep: Sweep },
     End,
 }
 
@@ -207,18 +201,12 @@ pub struct Shards {
 
 impl Shards {
     /// Start `count` shard threads (at least one).
-    pub fn new(
-        count: usize,
-        filter: &Filter,
-        write: Option<WriteRow>,
-        lag: usize,
-    ) -> anyhow::Result<Shards> {
+    pub fn new(count: usize, write: Option<WriteRow>, lag: usize) -> anyhow::Result<Shards> {
         let shards = (0..count.max(1))
             .map(|_| {
                 let (jobs, job_rx) = sync_channel(lag + 1);
                 let (reply_tx, replies) = channel();
                 let (more, more_rx) = sync_channel(1);
-                let filter = filter.clone();
                 let write = write.clone();
                 std::thread::Builder::new()
                     .name("callev-calls".into())
@@ -228,7 +216,7 @@ impl Shards {
                             replies: reply_tx,
                             more: more_rx,
                         };
-                        run(&link, &filter, write.as_deref());
+                        run(&link, write.as_deref());
                     })
                     .map_err(|e| anyhow::anyhow!("failed to start a thread: {e}"))?;
                 Ok(Shard {
@@ -253,8 +241,7 @@ impl Shards {
     /// A call's key (`call_key` of its id) and the shard it belongs to.
     pub fn of(&self, id: &str) -> (u64, usize) {
         let key = call_key(id);
-        // High bits: the tables inside the shards index by the low ones.
-        (key, ((key >> 40) % self.shards.len() as u64) as usize)
+        (key, shard_of(key, self.shards.len()))
     }
 
     pub fn len(&self) -> usize {
@@ -270,18 +257,19 @@ impl Shards {
         self.shards.iter().map(|s| s.late).sum()
     }
 
-    /// Hand one batch's events to the shards (`parts[i]` to shard `i`, each as `(order, key,
-    /// event)`), then merge the batches the shards are done with, handing finished calls to
-    /// `emit` in chunks.
+    /// Hand one batch's events to the shards (`parts[i]` to shard `i`, the events of the calls
+    /// `shard_of` gives it), then merge the batches the shards are done with, handing finished
+    /// calls to `emit` in chunks.
     pub fn batch<F>(
         &mut self,
-        parts: Vec<Vec<(u64, u64, Event)>>,
+        parts: Vec<Pack>,
         sweep: Sweep,
         emit: &mut F,
     ) -> anyhow::Result<()>
     where
         F: FnMut(Merged) -> anyhow::Result<()>,
     {
+        debug_assert_eq!(parts.len(), self.shards.len());
         for (shard, events) in self.shards.iter().zip(parts) {
             shard
                 .jobs
@@ -382,6 +370,12 @@ pub struct Merged {
     pub end: bool,
 }
 
+/// The shard of a call with this key among `count`.
+pub fn shard_of(key: u64, count: usize) -> usize {
+    // High bits: the tables inside the shards index by the low ones.
+    ((key >> 40) % count.max(1) as u64) as usize
+}
+
 /// A shard thread ended early: it panicked (a bug), since they end only when told to.
 fn stopped() -> anyhow::Error {
     anyhow::anyhow!("a call-aggregation thread stopped")
@@ -395,7 +389,7 @@ struct Link {
 }
 
 /// One shard's thread: fold, sweep, finish and write, a job at a time, until `End`.
-fn run(link: &Link, filter: &Filter, write: Option<&RowFn>) {
+fn run(link: &Link, write: Option<&RowFn>) {
     let replies = &link.replies;
     let mut calls = Calls::default();
     while let Ok(job) = link.jobs.recv() {
@@ -404,8 +398,9 @@ fn run(link: &Link, filter: &Filter, write: Option<&RowFn>) {
             Job::Batch { events, sweep } => {
                 calls.batch += 1;
                 let mut ended = false;
-                for (order, key, e) in &events {
-                    ended |= calls.add(*order, *key, e, filter);
+                let base = u64::from(calls.batch) << 32;
+                for (p, id, step) in events.iter() {
+                    ended |= calls.add(base | u64::from(p.index), p, id, &step);
                 }
                 match sweep {
                     Sweep::No => Vec::new(),
@@ -452,7 +447,7 @@ fn run(link: &Link, filter: &Filter, write: Option<&RowFn>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{Details, EventKind};
+    use crate::event::{Details, Event, EventKind};
     use crate::vendor::Vendor;
 
     fn event(id: &str, kind: EventKind) -> Event {
@@ -473,7 +468,7 @@ mod tests {
     /// Run batches of events through `count` shards, sweeping as summary does; the finished
     /// calls in the order they were handed back, and the stragglers.
     fn run_batches(count: usize, batches: &[Vec<(&str, EventKind)>]) -> (Vec<String>, u64) {
-        let mut shards = Shards::new(count, &Filter::default(), None, 2).unwrap();
+        let mut shards = Shards::new(count, None, 2).unwrap();
         let mut finished = Vec::new();
         let mut emit = |m: Merged| {
             finished.extend(m.rows.into_iter().map(|f| f.summary.call_id));
@@ -481,10 +476,10 @@ mod tests {
         };
         for (b, events) in batches.iter().enumerate() {
             let batch = b as u64 + 1;
-            let mut parts: Vec<Vec<_>> = (0..shards.len()).map(|_| Vec::new()).collect();
+            let mut parts: Vec<Pack> = (0..shards.len()).map(|_| Pack::default()).collect();
             for (i, (id, kind)) in events.iter().enumerate() {
                 let (key, shard) = shards.of(id);
-                parts[shard].push(((batch << 32) | i as u64, key, event(id, *kind)));
+                parts[shard].push(i as u32, key, true, &event(id, *kind));
             }
             let sweep = if batch % 16 == 0 {
                 Sweep::Due

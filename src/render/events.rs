@@ -126,7 +126,8 @@ const SEQ_MARK: &[u8] = b",\"seq\":0,\"details\":";
 
 /// On the workers: each event's record written out with `seq` 0; the caller puts the real number
 /// in its place.
-pub fn prerender(source: &str, records: &mut [crate::record::Analyzed], text: &mut Vec<u8>) {
+fn prerender(source: &str, results: &mut Results) {
+    let Results { records, text, .. } = results;
     for r in records {
         let Some(e) = &r.normalized else { continue };
         let start = text.len();
@@ -232,6 +233,11 @@ impl Events {
 }
 
 impl View for Events {
+    fn prework(&self) -> Option<Box<crate::record::Prework>> {
+        matches!(self.format, Format::Json | Format::Ndjson)
+            .then(|| Box::new(prerender) as Box<crate::record::Prework>)
+    }
+
     fn batch(
         &mut self,
         source: &str,

@@ -12,12 +12,12 @@ use owo_colors::OwoColorize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::{Tally, View};
-use crate::call::shards::{Merged, Shards, Sweep, WriteRow, CHUNK};
-use crate::call::{CallMatcher, CallSummary, SUMMARY_HEADER};
-use crate::config::Settings;
-use crate::event::Outcome;
+use crate::call::shards::{shard_of, Merged, Shards, Sweep, WriteRow, CHUNK};
+use crate::call::{call_key, CallMatcher, CallSummary, SUMMARY_HEADER};
+use crate::config::{Filter, Settings};
+use crate::event::{Outcome, Pack};
 use crate::output::{safe, thousands, Format, RecordWriter};
-use crate::record::Results;
+use crate::record::{Prework, Results};
 use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
 use crate::render::{paint, push_short_id, short_id};
 use crate::time::{human_duration, push_duration, Zone};
@@ -52,6 +52,8 @@ impl Totals {
 
 pub struct Summary {
     shards: Shards,
+    /// The event and time filters, applied on the workers.
+    filter: Filter,
     /// Batches read so far.
     batch: u32,
     without_id: u64,
@@ -79,11 +81,11 @@ impl Summary {
         Ok(Summary {
             shards: Shards::new(
                 settings.threads,
-                &settings.filter,
                 row_writer(settings),
                 // Following, each batch's calls are shown before the next batch is read.
                 if settings.follow { 0 } else { 8 },
             )?,
+            filter: settings.filter.clone(),
             batch: 0,
             without_id: 0,
             rows: Rows {
@@ -235,19 +237,15 @@ impl View for Summary {
         out: &mut dyn Write,
     ) -> Result<()> {
         self.batch += 1;
-        let base = u64::from(self.batch) << 32;
-        let mut parts: Vec<Vec<_>> = (0..self.shards.len()).map(|_| Vec::new()).collect();
-        for (i, r) in results.records.iter_mut().enumerate() {
-            let Some(e) = r.normalized.take() else {
-                continue;
-            };
-            let Some(id) = e.call_id.as_deref() else {
-                self.without_id += 1;
-                continue;
-            };
-            let (key, shard) = self.shards.of(id);
-            parts[shard].push((base | i as u64, key, e));
-        }
+        // Events with a call id were packed on the workers; those left belong to no call.
+        self.without_id += results
+            .records
+            .iter()
+            .filter(|r| r.normalized.is_some())
+            .count() as u64;
+        let mut parts = std::mem::take(&mut results.packs);
+        // A batch without events was not packed.
+        parts.resize_with(self.shards.len(), Pack::default);
         // Following, a call is shown as soon as it ends; otherwise calls are finished in sweeps.
         let sweep = if self.rows.follow {
             Sweep::Ended
@@ -258,6 +256,26 @@ impl View for Summary {
         };
         let rows = &mut self.rows;
         self.shards.batch(parts, sweep, &mut |m| rows.emit(m, out))
+    }
+
+    /// Each event with a call id packed for the shard of its call.
+    fn prework(&self) -> Option<Box<Prework>> {
+        let count = self.shards.len();
+        let filter = self.filter.clone();
+        Some(Box::new(move |_source: &str, results: &mut Results| {
+            let mut packs: Vec<Pack> = (0..count).map(|_| Pack::default()).collect();
+            for (i, r) in results.records.iter_mut().enumerate() {
+                let Some(e) = &r.normalized else { continue };
+                let Some(id) = e.call_id.as_deref() else {
+                    continue;
+                };
+                let key = call_key(id);
+                // A batch holds far fewer than 2^32 records.
+                packs[shard_of(key, count)].push(i as u32, key, filter.keeps_event(e), e);
+                r.normalized = None;
+            }
+            results.packs = packs;
+        }))
     }
 
     /// Sweeps make the work here come in bursts; 16 batches (4 MB) read ahead keep the workers
