@@ -387,6 +387,18 @@ pub struct CallSummary {
     pub anomalies: Vec<String>,
 }
 
+/// What a call adds to the totals under a summary table: its numbers, without its text.
+#[derive(Debug, Clone, Copy)]
+pub struct Brief {
+    pub outcome: Outcome,
+    pub vendor: Vendor,
+    pub talk_ms: Option<i64>,
+    pub total_ms: Option<i64>,
+    /// When it started (else its first timed event) and ended (else its last).
+    pub from: Option<Millis>,
+    pub to: Option<Millis>,
+}
+
 #[derive(Serialize)]
 pub struct SummaryRecord<'a> {
     call_id: &'a str,
@@ -435,6 +447,17 @@ pub const SUMMARY_HEADER: &[&str] = &[
 ];
 
 impl CallSummary {
+    pub fn brief(&self) -> Brief {
+        Brief {
+            outcome: self.outcome,
+            vendor: self.vendor,
+            talk_ms: self.talk_ms,
+            total_ms: self.total_ms,
+            from: self.started_at.or(self.first_time),
+            to: self.ended_at.or(self.last_time),
+        }
+    }
+
     /// The summary record as JSON, as `serde_json::to_writer(out, &self.record())` writes it,
     /// about twice as fast.
     pub fn write_json(&self, out: &mut Vec<u8>) {

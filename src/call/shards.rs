@@ -5,12 +5,13 @@
 //! The result is the same whatever the number of shards.
 
 use std::collections::{HashSet, VecDeque};
+use std::ops::Range;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 
 use hashbrown::HashTable;
 
-use super::{call_key, CallState, CallSummary};
+use super::{call_key, Brief, CallState, CallSummary};
 use crate::event::{Pack, Packed, Step};
 
 /// A call being aggregated: its state, when it first appeared, whether any of its events passed
@@ -136,14 +137,38 @@ pub struct Finished {
     pub order: u64,
     /// Whether any of its events passed the event and time filters.
     pub selected: bool,
-    pub summary: CallSummary,
-    /// Its row already written by the view's `WriteRow`, else empty.
-    pub text: Vec<u8>,
+    pub brief: Brief,
+    /// Its row as the view's `WriteRow` wrote it: where it lies in the text handed over with it.
+    pub text: Range<usize>,
+    /// The whole summary, when the view keeps it (see `Keep`).
+    pub summary: Option<Box<CallSummary>>,
+    /// The last of the calls a shard finished together (whose text it frees).
+    last: bool,
 }
 
 /// How a shard writes a finished call's row ahead of the caller (the view decides).
 pub type WriteRow = Arc<RowFn>;
 pub type RowFn = dyn Fn(&CallSummary, &mut Vec<u8>) + Send + Sync;
+
+/// Which finished calls the caller gets whole, beyond their brief and their row's text. Most
+/// views need few or none, and the rest are dropped where they were made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    All,
+    /// Those with anomalies, which a table lists under its rows.
+    Anomalous,
+    Nothing,
+}
+
+impl Keep {
+    fn wants(self, s: &CallSummary) -> bool {
+        match self {
+            Keep::All => true,
+            Keep::Anomalous => !s.anomalies.is_empty(),
+            Keep::Nothing => false,
+        }
+    }
+}
 
 /// When a batch's shards finish calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,14 +183,15 @@ pub enum Sweep {
 
 enum Job {
     Batch { events: Pack, sweep: Sweep },
-    End,
+    /// The end of the input: every call still open, kept as asked.
+    End(Keep),
 }
 
 enum Reply {
     /// How many calls this job finishes, ahead of them.
     Count(usize),
-    /// Some of them, in order.
-    Rows(Vec<Finished>),
+    /// Some of them, in order, and the text of their rows.
+    Rows(Vec<Finished>, Vec<u8>),
     /// The job is done; `late` counts stragglers so far.
     Done { late: u64 },
 }
@@ -182,8 +208,10 @@ struct Shard {
     more: SyncSender<()>,
     /// Chunks received in the current job.
     chunks: usize,
-    /// Rows received and not yet merged, and whether the current job is done.
+    /// Rows received and not yet merged, the texts they lie in (oldest first), and whether the
+    /// current job is done.
     rows: VecDeque<Finished>,
+    texts: VecDeque<Vec<u8>>,
     done: bool,
     /// Its stragglers so far.
     late: u64,
@@ -201,7 +229,12 @@ pub struct Shards {
 
 impl Shards {
     /// Start `count` shard threads (at least one).
-    pub fn new(count: usize, write: Option<WriteRow>, lag: usize) -> anyhow::Result<Shards> {
+    pub fn new(
+        count: usize,
+        write: Option<WriteRow>,
+        keep: Keep,
+        lag: usize,
+    ) -> anyhow::Result<Shards> {
         let shards = (0..count.max(1))
             .map(|_| {
                 let (jobs, job_rx) = sync_channel(lag + 1);
@@ -216,7 +249,7 @@ impl Shards {
                             replies: reply_tx,
                             more: more_rx,
                         };
-                        run(&link, write.as_deref());
+                        run(&link, write.as_deref(), keep);
                     })
                     .map_err(|e| anyhow::anyhow!("failed to start a thread: {e}"))?;
                 Ok(Shard {
@@ -225,6 +258,7 @@ impl Shards {
                     more,
                     chunks: 0,
                     rows: VecDeque::new(),
+                    texts: VecDeque::new(),
                     done: false,
                     late: 0,
                 })
@@ -283,8 +317,8 @@ impl Shards {
         Ok(())
     }
 
-    /// Merge what is left, then finish every call still open.
-    pub fn end<F>(&mut self, emit: &mut F) -> anyhow::Result<()>
+    /// Merge what is left, then finish every call still open, those `keep` says whole.
+    pub fn end<F>(&mut self, keep: Keep, emit: &mut F) -> anyhow::Result<()>
     where
         F: FnMut(Merged) -> anyhow::Result<()>,
     {
@@ -292,7 +326,7 @@ impl Shards {
             self.merge(emit)?;
         }
         for shard in &self.shards {
-            shard.jobs.send(Job::End).map_err(|_| stopped())?;
+            shard.jobs.send(Job::End(keep)).map_err(|_| stopped())?;
         }
         self.waiting = 1;
         self.ending = true;
@@ -315,6 +349,7 @@ impl Shards {
             }
         }
         let mut chunk = Vec::with_capacity(total.min(CHUNK));
+        let mut text = Vec::new();
         loop {
             // Top up every shard that has nothing in hand, then take the smallest order.
             for shard in &mut self.shards {
@@ -324,8 +359,12 @@ impl Shards {
                         let _ = shard.more.try_send(());
                     }
                     match shard.replies.recv() {
-                        Ok(Reply::Rows(rows)) => {
+                        Ok(Reply::Rows(mut rows, text)) => {
                             shard.chunks += 1;
+                            if let Some(last) = rows.last_mut() {
+                                last.last = true;
+                                shard.texts.push_back(text);
+                            }
                             shard.rows.extend(rows);
                         }
                         Ok(Reply::Done { late }) => {
@@ -342,10 +381,23 @@ impl Shards {
                 .filter_map(|s| s.rows.front().map(|f| f.order).zip(Some(s)))
                 .min_by_key(|(order, _)| *order);
             let Some((_, shard)) = next else { break };
-            chunk.extend(shard.rows.pop_front());
+            let Some(mut f) = shard.rows.pop_front() else {
+                break;
+            };
+            // The row's text moves into the chunk's, in order.
+            let start = text.len();
+            if let Some(t) = shard.texts.front() {
+                text.extend_from_slice(t.get(f.text.clone()).unwrap_or_default());
+            }
+            if f.last {
+                shard.texts.pop_front();
+            }
+            f.text = start..text.len();
+            chunk.push(f);
             if chunk.len() == CHUNK {
                 emit(Merged {
                     rows: std::mem::take(&mut chunk),
+                    text: std::mem::take(&mut text),
                     total,
                     end: self.ending,
                 })?;
@@ -354,6 +406,7 @@ impl Shards {
         if !chunk.is_empty() {
             emit(Merged {
                 rows: chunk,
+                text,
                 total,
                 end: self.ending,
             })?;
@@ -365,6 +418,8 @@ impl Shards {
 /// Calls finished together, in order: a chunk of `total`.
 pub struct Merged {
     pub rows: Vec<Finished>,
+    /// Their rows' text, in order (each `Finished::text` is a range of it).
+    pub text: Vec<u8>,
     pub total: usize,
     /// The calls still open at the end of the input, rather than a sweep's.
     pub end: bool,
@@ -389,11 +444,14 @@ struct Link {
 }
 
 /// One shard's thread: fold, sweep, finish and write, a job at a time, until `End`.
-fn run(link: &Link, write: Option<&RowFn>) {
+fn run(link: &Link, write: Option<&RowFn>, keep: Keep) {
     let replies = &link.replies;
     let mut calls = Calls::default();
     while let Ok(job) = link.jobs.recv() {
-        let end = matches!(job, Job::End);
+        let (end, keep) = match job {
+            Job::End(at_end) => (true, at_end),
+            Job::Batch { .. } => (false, keep),
+        };
         let due = match job {
             Job::Batch { events, sweep } => {
                 calls.batch += 1;
@@ -409,7 +467,7 @@ fn run(link: &Link, write: Option<&RowFn>) {
                     Sweep::Ended => Vec::new(),
                 }
             }
-            Job::End => calls.all(),
+            Job::End(_) => calls.all(),
         };
         if replies.send(Reply::Count(due.len())).is_err() {
             return;
@@ -418,23 +476,26 @@ fn run(link: &Link, write: Option<&RowFn>) {
             if end && n > 0 && link.more.recv().is_err() {
                 return;
             }
+            let mut text = Vec::new();
             let rows = ids
                 .iter()
                 .filter_map(|&(order, key)| {
                     let (selected, summary) = calls.finish(order, key)?;
-                    let mut text = Vec::new();
+                    let start = text.len();
                     if let Some(write) = write {
                         write(&summary, &mut text);
                     }
                     Some(Finished {
                         order,
                         selected,
-                        summary,
-                        text,
+                        brief: summary.brief(),
+                        text: start..text.len(),
+                        summary: keep.wants(&summary).then(|| Box::new(summary)),
+                        last: false,
                     })
                 })
                 .collect();
-            if replies.send(Reply::Rows(rows)).is_err() {
+            if replies.send(Reply::Rows(rows, text)).is_err() {
                 return;
             }
         }
@@ -468,10 +529,18 @@ mod tests {
     /// Run batches of events through `count` shards, sweeping as summary does; the finished
     /// calls in the order they were handed back, and the stragglers.
     fn run_batches(count: usize, batches: &[Vec<(&str, EventKind)>]) -> (Vec<String>, u64) {
-        let mut shards = Shards::new(count, None, 2).unwrap();
+        // Each call's row is its id.
+        let write: WriteRow = Arc::new(|s: &CallSummary, out: &mut Vec<u8>| {
+            out.extend_from_slice(s.call_id.as_bytes())
+        });
+        let mut shards = Shards::new(count, Some(write), Keep::Nothing, 2).unwrap();
         let mut finished = Vec::new();
         let mut emit = |m: Merged| {
-            finished.extend(m.rows.into_iter().map(|f| f.summary.call_id));
+            finished.extend(
+                m.rows
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(&m.text[f.text.clone()]).into_owned()),
+            );
             Ok(())
         };
         for (b, events) in batches.iter().enumerate() {
@@ -488,7 +557,7 @@ mod tests {
             };
             shards.batch(parts, sweep, &mut emit).unwrap();
         }
-        shards.end(&mut emit).unwrap();
+        shards.end(Keep::Nothing, &mut emit).unwrap();
         let late = shards.late();
         (finished, late)
     }

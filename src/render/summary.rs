@@ -12,8 +12,8 @@ use owo_colors::OwoColorize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::{Tally, View};
-use crate::call::shards::{shard_of, Merged, Shards, Sweep, WriteRow, CHUNK};
-use crate::call::{call_key, CallMatcher, CallSummary, SUMMARY_HEADER};
+use crate::call::shards::{shard_of, Keep, Merged, Shards, Sweep, WriteRow, CHUNK};
+use crate::call::{call_key, Brief, CallMatcher, CallSummary, SUMMARY_HEADER};
 use crate::config::{Filter, Settings};
 use crate::event::{Outcome, Pack};
 use crate::output::{safe, thousands, Format, RecordWriter};
@@ -35,16 +35,16 @@ struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, c: &CallSummary) {
+    fn add(&mut self, c: &Brief) {
         self.calls += 1;
         *self.by_outcome.entry(c.outcome).or_default() += 1;
         *self.by_vendor.entry(c.vendor.id()).or_default() += 1;
         self.talk.extend(c.talk_ms);
         self.total.extend(c.total_ms);
-        if let Some(t) = c.started_at.or(c.first_time) {
+        if let Some(t) = c.from {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
         }
-        if let Some(t) = c.ended_at.or(c.last_time) {
+        if let Some(t) = c.to {
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
         }
     }
@@ -52,6 +52,8 @@ impl Totals {
 
 pub struct Summary {
     shards: Shards,
+    /// Which finished calls come back whole from the shards.
+    keep: Keep,
     /// The event and time filters, applied on the workers.
     filter: Filter,
     /// Batches read so far.
@@ -82,9 +84,11 @@ impl Summary {
             shards: Shards::new(
                 settings.threads,
                 row_writer(settings),
+                keep(settings),
                 // Following, each batch's calls are shown before the next batch is read.
                 if settings.follow { 0 } else { 8 },
             )?,
+            keep: keep(settings),
             filter: settings.filter.clone(),
             batch: 0,
             without_id: 0,
@@ -132,27 +136,32 @@ impl Rows {
         let mut rows = Vec::new();
         let mut lines = Vec::new();
         for f in merged.rows {
-            if !(f.selected && self.matcher.matches(&f.summary.call_id)) {
+            // Calls are kept whole when `--call` needs their ids.
+            let matched = self.matcher.is_empty()
+                || f.summary
+                    .as_ref()
+                    .is_some_and(|s| self.matcher.matches(&s.call_id));
+            if !(f.selected && matched) {
                 continue;
             }
-            self.totals.add(&f.summary);
+            self.totals.add(&f.brief);
+            let text = &merged.text[f.text];
             if fixed {
                 if !self.header_written {
                     self.header_written = true;
                     self.fixed().header(&mut lines);
                 }
-                if f.text.is_empty() {
-                    self.fixed().row(&f.summary, &mut lines);
-                } else {
-                    lines.extend_from_slice(&f.text);
+                match &f.summary {
+                    Some(s) if text.is_empty() => self.fixed().row(s, &mut lines),
+                    _ => lines.extend_from_slice(text),
                 }
-                if !f.summary.anomalies.is_empty() {
-                    rows.push(f.summary);
+                if let Some(s) = f.summary.filter(|s| !s.anomalies.is_empty()) {
+                    rows.push(*s);
                 }
-            } else if !f.text.is_empty() && self.format != Format::Table {
-                self.writer.json_pieces(out, &[&f.text])?;
-            } else {
-                rows.push(f.summary);
+            } else if !text.is_empty() && self.format != Format::Table {
+                self.writer.json_pieces(out, &[text])?;
+            } else if let Some(s) = f.summary {
+                rows.push(*s);
             }
         }
         if let Some(msg) = self.matcher.ambiguity() {
@@ -286,7 +295,12 @@ impl View for Summary {
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
         let rows = &mut self.rows;
-        self.shards.end(&mut |m| rows.emit(m, out))?;
+        let keep = match rows.format {
+            // A table not written in chunks yet may still be one of fitted widths.
+            Format::Table if !rows.streamed => Keep::All,
+            _ => self.keep,
+        };
+        self.shards.end(keep, &mut |m| rows.emit(m, out))?;
         if rows.format == Format::Table {
             totals(&mut rows.totals, rows.color, rows.zone, out)?;
         } else {
@@ -326,6 +340,19 @@ fn row_writer(settings: &Settings) -> Option<WriteRow> {
             }))
         }
         Format::Csv => None,
+    }
+}
+
+/// Which finished calls the caller needs whole: those whose ids `--call` matches, CSV rows
+/// (written by the caller), the anomalies listed under a table's rows; JSON needs none.
+fn keep(settings: &Settings) -> Keep {
+    if !settings.filter.calls.is_empty() {
+        return Keep::All;
+    }
+    match settings.format {
+        Format::Json | Format::Ndjson => Keep::Nothing,
+        Format::Table => Keep::Anomalous,
+        Format::Csv => Keep::All,
     }
 }
 
