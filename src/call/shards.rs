@@ -206,6 +206,9 @@ struct Shard {
     /// At the end of the input, the shard writes its next chunk only when asked: every call
     /// still open is finished then, and unasked it would turn them all into rows at once.
     more: SyncSender<()>,
+    /// Texts merged, back to the shard to write rows into again: buffers of megabytes made
+    /// and freed at this rate would otherwise stay with the allocator by the dozen.
+    spent: SyncSender<Vec<u8>>,
     /// Chunks received in the current job.
     chunks: usize,
     /// Rows received and not yet merged, the texts they lie in (oldest first), and whether the
@@ -220,6 +223,8 @@ struct Shard {
 /// The shard threads, and the batches handed to them whose calls are not merged yet.
 pub struct Shards {
     shards: Vec<Shard>,
+    /// The merged rows' text, reused from chunk to chunk.
+    text: Vec<u8>,
     waiting: usize,
     /// Batches the shards may run behind the caller (0: merge each batch before the next).
     lag: usize,
@@ -240,6 +245,7 @@ impl Shards {
                 let (jobs, job_rx) = sync_channel(lag + 1);
                 let (reply_tx, replies) = channel();
                 let (more, more_rx) = sync_channel(1);
+                let (spent, spent_rx) = sync_channel(4);
                 let write = write.clone();
                 std::thread::Builder::new()
                     .name("callev-calls".into())
@@ -248,6 +254,7 @@ impl Shards {
                             jobs: job_rx,
                             replies: reply_tx,
                             more: more_rx,
+                            spent: spent_rx,
                         };
                         run(&link, write.as_deref(), keep);
                     })
@@ -256,6 +263,7 @@ impl Shards {
                     jobs,
                     replies,
                     more,
+                    spent,
                     chunks: 0,
                     rows: VecDeque::new(),
                     texts: VecDeque::new(),
@@ -266,6 +274,7 @@ impl Shards {
             .collect::<anyhow::Result<_>>()?;
         Ok(Shards {
             shards,
+            text: Vec::new(),
             waiting: 0,
             lag,
             ending: false,
@@ -349,7 +358,8 @@ impl Shards {
             }
         }
         let mut chunk = Vec::with_capacity(total.min(CHUNK));
-        let mut text = Vec::new();
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
         loop {
             // Top up every shard that has nothing in hand, then take the smallest order.
             for shard in &mut self.shards {
@@ -390,36 +400,41 @@ impl Shards {
                 text.extend_from_slice(t.get(f.text.clone()).unwrap_or_default());
             }
             if f.last {
-                shard.texts.pop_front();
+                if let Some(t) = shard.texts.pop_front() {
+                    // Dropped here when the shard has enough.
+                    let _ = shard.spent.try_send(t);
+                }
             }
             f.text = start..text.len();
             chunk.push(f);
             if chunk.len() == CHUNK {
                 emit(Merged {
                     rows: std::mem::take(&mut chunk),
-                    text: std::mem::take(&mut text),
+                    text: &text,
                     total,
                     end: self.ending,
                 })?;
+                text.clear();
             }
         }
         if !chunk.is_empty() {
             emit(Merged {
                 rows: chunk,
-                text,
+                text: &text,
                 total,
                 end: self.ending,
             })?;
         }
+        self.text = text;
         Ok(())
     }
 }
 
 /// Calls finished together, in order: a chunk of `total`.
-pub struct Merged {
+pub struct Merged<'a> {
     pub rows: Vec<Finished>,
     /// Their rows' text, in order (each `Finished::text` is a range of it).
-    pub text: Vec<u8>,
+    pub text: &'a [u8],
     pub total: usize,
     /// The calls still open at the end of the input, rather than a sweep's.
     pub end: bool,
@@ -441,6 +456,7 @@ struct Link {
     jobs: Receiver<Job>,
     replies: Sender<Reply>,
     more: Receiver<()>,
+    spent: Receiver<Vec<u8>>,
 }
 
 /// One shard's thread: fold, sweep, finish and write, a job at a time, until `End`.
@@ -476,7 +492,8 @@ fn run(link: &Link, write: Option<&RowFn>, keep: Keep) {
             if end && n > 0 && link.more.recv().is_err() {
                 return;
             }
-            let mut text = Vec::new();
+            let mut text = link.spent.try_recv().unwrap_or_default();
+            text.clear();
             let rows = ids
                 .iter()
                 .filter_map(|&(order, key)| {
