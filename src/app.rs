@@ -14,6 +14,7 @@ use crate::cli::{Cli, Command};
 use crate::config::{self, Env, Settings};
 use crate::output;
 use crate::pipeline::{self, Unit};
+use crate::pool::Pool;
 use crate::progress::Progress;
 use crate::record::{self, Analysis, Analyzed, Prework, Results, Status};
 use crate::render;
@@ -220,6 +221,8 @@ pub fn read(
     view: &mut dyn View,
 ) -> Result<Tally> {
     let prework = view.prework();
+    // The records' vectors go back to the workers (see `pool`).
+    let spares = Pool::new(settings.threads + view.read_ahead() + 2);
     let names: Vec<String> = settings.sources.iter().map(|s| s.name()).collect();
     let stems: Vec<String> = settings.sources.iter().map(|s| s.stem()).collect();
     let mut tally = Tally {
@@ -247,6 +250,7 @@ pub fn read(
                 &stems[batch.source],
                 analysis,
                 prework.as_deref(),
+                spares.take(),
             )
         },
         |unit| {
@@ -268,6 +272,8 @@ pub fn read(
                         if follow {
                             out.flush()?;
                         }
+                        result.records.clear();
+                        spares.give(result.records);
                     }
                     Unit::Failed { error } => {
                         out.flush()?;

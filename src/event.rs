@@ -496,6 +496,12 @@ impl Pack {
         self.events.is_empty()
     }
 
+    /// Empty it, keeping its room.
+    pub fn clear(&mut self) {
+        self.events.clear();
+        self.text.clear();
+    }
+
     /// Add an event that has a call id (others belong to no call and are not packed).
     pub fn push(&mut self, index: u32, key: u64, selected: bool, e: &Event) {
         let Some(id) = e.call_id.as_deref() else {

@@ -14,6 +14,7 @@ pub mod input;
 pub mod json;
 pub mod output;
 pub mod pipeline;
+pub mod pool;
 pub mod progress;
 pub mod record;
 pub mod render;

@@ -111,15 +111,18 @@ impl Analyzed {
     }
 }
 
-/// Analyze every record of a batch. `stem` names a Catapult list's call.
+/// Analyze every record of a batch into `records` (a spare vector, emptied). `stem` names a
+/// Catapult list's call.
 pub fn analyze_batch(
     batch: &Batch,
     name: &str,
     stem: &str,
     a: &Analysis,
     prework: Option<&Prework>,
+    mut records: Vec<Analyzed>,
 ) -> Results {
-    let mut records = Vec::with_capacity(batch.records.len());
+    records.clear();
+    records.reserve(batch.records.len());
     let mut scratch = Scratch::default();
     let mut parsed = Vec::new();
     for raw in &batch.records {
@@ -333,7 +336,7 @@ pub fn analyze_reader<R: std::io::Read>(
     let mut framer = crate::input::Framer::new(reader, 0, format);
     let mut all = Vec::new();
     while let Some(batch) = framer.next_batch()? {
-        all.extend(analyze_batch(&batch, name, stem, a, None).records);
+        all.extend(analyze_batch(&batch, name, stem, a, None, Vec::new()).records);
     }
     Ok(all)
 }

@@ -13,6 +13,7 @@ use hashbrown::HashTable;
 
 use super::{call_key, Brief, CallState, CallSummary};
 use crate::event::{Pack, Packed, Step};
+use crate::pool::Pool;
 
 /// A call being aggregated: its state, when it first appeared, whether any of its events passed
 /// the filter, and when it was last heard of.
@@ -239,6 +240,7 @@ impl Shards {
         write: Option<WriteRow>,
         keep: Keep,
         lag: usize,
+        packs: Arc<Pool<Pack>>,
     ) -> anyhow::Result<Shards> {
         let shards = (0..count.max(1))
             .map(|_| {
@@ -247,6 +249,7 @@ impl Shards {
                 let (more, more_rx) = sync_channel(1);
                 let (spent, spent_rx) = sync_channel(4);
                 let write = write.clone();
+                let packs = Arc::clone(&packs);
                 std::thread::Builder::new()
                     .name("callev-calls".into())
                     .spawn(move || {
@@ -256,7 +259,7 @@ impl Shards {
                             more: more_rx,
                             spent: spent_rx,
                         };
-                        run(&link, write.as_deref(), keep);
+                        run(&link, write.as_deref(), keep, &packs);
                     })
                     .map_err(|e| anyhow::anyhow!("failed to start a thread: {e}"))?;
                 Ok(Shard {
@@ -460,7 +463,7 @@ struct Link {
 }
 
 /// One shard's thread: fold, sweep, finish and write, a job at a time, until `End`.
-fn run(link: &Link, write: Option<&RowFn>, keep: Keep) {
+fn run(link: &Link, write: Option<&RowFn>, keep: Keep, packs: &Pool<Pack>) {
     let replies = &link.replies;
     let mut calls = Calls::default();
     while let Ok(job) = link.jobs.recv() {
@@ -476,6 +479,9 @@ fn run(link: &Link, write: Option<&RowFn>, keep: Keep) {
                 for (p, id, step) in events.iter() {
                     ended |= calls.add(base | u64::from(p.index), p, id, &step);
                 }
+                let mut events = events;
+                events.clear();
+                packs.give(events);
                 match sweep {
                     Sweep::No => Vec::new(),
                     Sweep::Due => calls.due(false),
@@ -550,7 +556,8 @@ mod tests {
         let write: WriteRow = Arc::new(|s: &CallSummary, out: &mut Vec<u8>| {
             out.extend_from_slice(s.call_id.as_bytes())
         });
-        let mut shards = Shards::new(count, Some(write), Keep::Nothing, 2).unwrap();
+        let packs = Arc::new(Pool::new(4));
+        let mut shards = Shards::new(count, Some(write), Keep::Nothing, 2, packs).unwrap();
         let mut finished = Vec::new();
         let mut emit = |m: Merged| {
             finished.extend(

@@ -17,6 +17,7 @@ use crate::call::{call_key, Brief, CallMatcher, CallSummary, SUMMARY_HEADER};
 use crate::config::{Filter, Settings};
 use crate::event::{Outcome, Pack};
 use crate::output::{safe, thousands, Format, RecordWriter};
+use crate::pool::Pool;
 use crate::record::{Prework, Results};
 use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
 use crate::render::{paint, push_short_id, short_id};
@@ -52,6 +53,8 @@ impl Totals {
 
 pub struct Summary {
     shards: Shards,
+    /// Packs the shards are done with, for the workers to fill again.
+    packs: Arc<Pool<Pack>>,
     /// Which finished calls come back whole from the shards.
     keep: Keep,
     /// The event and time filters, applied on the workers.
@@ -80,13 +83,16 @@ struct Rows {
 
 impl Summary {
     pub fn new(settings: &Settings) -> Result<Summary> {
+        let packs = Arc::new(Pool::new(4 * settings.threads.max(1)));
         Ok(Summary {
+            packs: Arc::clone(&packs),
             shards: Shards::new(
                 settings.threads,
                 row_writer(settings),
                 keep(settings),
                 // Following, each batch's calls are shown before the next batch is read.
                 if settings.follow { 0 } else { 8 },
+                packs,
             )?,
             keep: keep(settings),
             filter: settings.filter.clone(),
@@ -271,8 +277,9 @@ impl View for Summary {
     fn prework(&self) -> Option<Box<Prework>> {
         let count = self.shards.len();
         let filter = self.filter.clone();
+        let spares = Arc::clone(&self.packs);
         Some(Box::new(move |_source: &str, results: &mut Results| {
-            let mut packs: Vec<Pack> = (0..count).map(|_| Pack::default()).collect();
+            let mut packs: Vec<Pack> = (0..count).map(|_| spares.take()).collect();
             for (i, r) in results.records.iter_mut().enumerate() {
                 let Some(e) = &r.normalized else { continue };
                 let Some(id) = e.call_id.as_deref() else {
