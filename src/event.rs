@@ -134,13 +134,13 @@ impl Serialize for Detail {
 /// An event's normalized extras in a fixed order: a short vector serialised as a JSON object.
 ///
 /// Every extra pushed goes into a running digest (what tells a repeated delivery from a new
-/// event), but with a `keep` list only those keys are stored: summary keeps what per-call
+/// event), but with `keep` only the keys it names are stored: summary keeps what per-call
 /// aggregation reads and spends nothing on the rest (headers are hashed where they lie in the
 /// record, never copied).
 #[derive(Debug, Clone, Default)]
 pub struct Details {
     items: Vec<(&'static str, Detail)>,
-    keep: Option<&'static [&'static str]>,
+    keep: Option<fn(&str) -> bool>,
     digest: u64,
 }
 
@@ -151,8 +151,8 @@ impl PartialEq for Details {
 }
 
 impl Details {
-    /// Extras that store only the keys in `keep`, when given.
-    pub fn new(keep: Option<&'static [&'static str]>) -> Details {
+    /// Extras that store only the keys `keep` says to, when given.
+    pub fn new(keep: Option<fn(&str) -> bool>) -> Details {
         Details {
             items: Vec::new(),
             keep,
@@ -179,7 +179,7 @@ impl Details {
     }
 
     fn kept(&self, key: &str) -> bool {
-        self.keep.is_none_or(|keep| keep.contains(&key))
+        self.keep.is_none_or(|keep| keep(key))
     }
 
     /// Fold one extra into the digest, in order.

@@ -263,7 +263,7 @@ fn analyze_raw<'a>(
                     stem,
                     group,
                     naive_offset: a.naive_offset,
-                    keep: a.lean.then_some(&crate::call::DETAILS_READ[..]),
+                    keep: a.lean.then_some(crate::call::reads_detail),
                 };
                 analyze_value(&value, raw.line, &ctx, log_time, a)
             }

@@ -299,7 +299,7 @@ pub struct Context<'c> {
     /// Seconds east of UTC for times written without a zone (`--source-tz`).
     pub naive_offset: i32,
     /// Store only these details (see `Details::new`).
-    pub keep: Option<&'static [&'static str]>,
+    pub keep: Option<fn(&str) -> bool>,
 }
 
 pub fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
