@@ -52,7 +52,7 @@ pub fn value_at<'a>(text: &'a str, scratch: &mut Scratch<'a>) -> Fast<(Json<'a>,
 
 /// The one value `text` holds, with nothing but whitespace around it.
 pub fn whole<'a>(text: &'a [u8], scratch: &mut Scratch<'a>) -> Fast<Json<'a>> {
-    let text = std::str::from_utf8(text).map_err(|_| GiveUp)?;
+    let text = simdutf8::basic::from_utf8(text).map_err(|_| GiveUp)?;
     let (v, end) = value_at(text, scratch)?;
     if text.as_bytes()[end..].iter().all(|b| is_ws(*b)) {
         Ok(v)
@@ -64,7 +64,7 @@ pub fn whole<'a>(text: &'a [u8], scratch: &mut Scratch<'a>) -> Fast<Json<'a>> {
 /// Every value of a stream of objects and arrays separated by whitespace (NDJSON lines,
 /// concatenated values), into `scratch.values`; all of them or, given up, none.
 pub fn stream<'a>(text: &'a [u8], scratch: &mut Scratch<'a>) -> Fast<()> {
-    let text = std::str::from_utf8(text).map_err(|_| GiveUp)?;
+    let text = simdutf8::basic::from_utf8(text).map_err(|_| GiveUp)?;
     scratch.values.clear();
     let mut at = 0;
     loop {

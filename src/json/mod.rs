@@ -107,7 +107,7 @@ impl<'a> Json<'a> {
         text: &'a [u8],
         scratch: &mut fast::Scratch<'a>,
     ) -> Option<Result<Json<'a>, serde_json::Error>> {
-        if let Ok(s) = std::str::from_utf8(text) {
+        if let Ok(s) = simdutf8::basic::from_utf8(text) {
             if let Ok((v, _)) = fast::value_at(s, scratch) {
                 return Some(Ok(v));
             }
