@@ -60,6 +60,24 @@ impl Tally {
         }
     }
 
+    /// Add another tally (of records read after these).
+    pub fn merge(&mut self, other: Tally) {
+        self.records += other.records;
+        self.valid += other.valid;
+        self.invalid += other.invalid;
+        self.warnings += other.warnings;
+        self.unparseable += other.unparseable;
+        self.unknown += other.unknown;
+        for (vendor, n) in other.by_vendor {
+            *self.by_vendor.entry(vendor).or_default() += n;
+        }
+        self.files += other.files;
+        self.failed_sources += other.failed_sources;
+        if self.first_problem.is_none() {
+            self.first_problem = other.first_problem;
+        }
+    }
+
     /// `1,204 records in 3 files`
     pub fn read_phrase(&self) -> String {
         let files = if self.files == 1 {
@@ -244,22 +262,30 @@ pub fn read(
         &settings.sources,
         opts,
         |batch| {
-            record::analyze_batch(
+            let name = &names[batch.source];
+            let results = record::analyze_batch(
                 batch,
-                &names[batch.source],
+                name,
                 &stems[batch.source],
                 analysis,
                 prework.as_deref(),
                 spares.take(),
-            )
+            );
+            // Counted here, on every core.
+            let mut counted = Tally::default();
+            for r in &results.records {
+                counted.add(name, r);
+            }
+            (results, counted)
         },
         |unit| {
             let step = || -> Result<()> {
                 match unit {
-                    Unit::Batch { source, mut result } => {
-                        for r in &result.records {
-                            tally.add(&names[source], r);
-                        }
+                    Unit::Batch {
+                        source,
+                        result: (mut result, counted),
+                    } => {
+                        tally.merge(counted);
                         progress.tick(tally.records);
                         if progress.is_visible() {
                             progress.suspend(|| -> Result<()> {
