@@ -122,9 +122,10 @@ struct Pending {
 #[derive(Debug)]
 enum Mode {
     Top,
-    /// Inside a top-level array that spans lines: elements become records.
+    /// Inside a top-level array that spans lines (opened on `line`): elements become records.
     Array {
         group: u32,
+        line: u64,
     },
     /// After an oversized record: skip lines until one starts a record at column 0.
     Skip,
@@ -326,7 +327,19 @@ impl<R: Read> Framer<R> {
 
     /// At the end of input: a value still open is reported as cut short.
     fn finish(&mut self) -> Option<Batch> {
-        let pending = self.pending.take()?;
+        let (line, why) = match (self.pending.take(), &self.mode) {
+            (Some(pending), _) => (
+                pending.line,
+                "the input ends inside this JSON value (truncated?)",
+            ),
+            // Its elements so far are records; the array itself is cut short.
+            (None, Mode::Array { line, .. }) => (
+                *line,
+                "the input ends inside this JSON array, which never closes (truncated?)",
+            ),
+            (None, _) => return None,
+        };
+        self.mode = Mode::Top;
         let mut records = Vec::new();
         let mut extra = Vec::new();
         let mut out = Out {
@@ -334,10 +347,7 @@ impl<R: Read> Framer<R> {
             extra: &mut extra,
             base: 0,
         };
-        out.broken(
-            pending.line,
-            "the input ends inside this JSON value (truncated?)".to_owned(),
-        );
+        out.broken(line, why.to_owned());
         Some(Batch {
             source: self.source,
             data: Vec::new(),
@@ -437,7 +447,7 @@ impl<R: Read> Framer<R> {
             if last == b']' {
                 return push(out, Shape::Json, group);
             }
-            self.mode = Mode::Array { group };
+            self.mode = Mode::Array { group, line };
             self.array_items(data, at + 1, end, out);
         } else if self.format == InputFormat::Auto && first != b'"' {
             match memchr::memchr(b'{', text) {
@@ -508,7 +518,7 @@ impl<R: Read> Framer<R> {
                     Shape::Json
                 };
                 let group = match self.mode {
-                    Mode::Array { group } if p.element => group,
+                    Mode::Array { group, .. } if p.element => group,
                     _ => 0,
                 };
                 out.push_copy(p.line, &p.bytes, shape, group);

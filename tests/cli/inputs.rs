@@ -204,3 +204,43 @@ fn empty_input_is_fine() {
     assert_eq!(dev_null.code, 0);
     assert!(dev_null.stdout.contains("no calls"));
 }
+
+#[test]
+fn an_array_that_never_closes_is_reported_after_its_elements() {
+    // A lone `[`: the whole input is one unreadable record, not none.
+    let r = run_stdin(&["validate", "-o", "ndjson"], "[");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = ndjson(&r.stdout);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0]["line"].as_u64(), rows[0]["code"].as_str()),
+        (Some(1), Some("parse"))
+    );
+    assert!(
+        rows[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("never closes"),
+        "{}",
+        r.stdout
+    );
+    // Elements read before the cut are records as usual.
+    let cut = "[\n{\"name\":\"Call.Connected\",\"id\":\"v-1\"},\n{\"name\":\"Call.Connected\",\"id\":\"v-2\"}\n";
+    let r = run_stdin(&["validate", "-o", "json"], cut);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc = crate::util::json(&r.stdout);
+    assert_eq!(doc["summary"]["records"], 3);
+    assert_eq!(doc["summary"]["valid"], 2);
+    assert_eq!(doc["summary"]["unparseable"], 1);
+    // Found at the end of the input, it is reported last, at the line the array opened.
+    let last = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (last["line"].as_u64(), last["code"].as_str()),
+        (Some(1), Some("parse"))
+    );
+}
