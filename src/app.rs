@@ -233,11 +233,7 @@ fn data_code(tally: &Tally, failing: u64) -> ExitCode {
 }
 
 /// Read every source through the pipeline into the view, printing unreadable sources on stderr.
-pub fn read(
-    settings: &Settings,
-    analysis: &Analysis,
-    view: &mut dyn View,
-) -> Result<Tally> {
+pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Result<Tally> {
     let prework = view.prework();
     // The records' vectors go back to the workers (see `pool`).
     let spares = Pool::new(settings.threads + view.read_ahead() + 2);

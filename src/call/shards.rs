@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
-use super::{call_key, Brief, CallState, CallSummary};
+use super::{call_key, Brief, CallState, CallSummary, WINDOW};
 use crate::event::{Pack, Packed, Step};
 use crate::pool::Pool;
 
@@ -28,7 +28,7 @@ struct Open {
 }
 
 /// The calls in flight. A call that has ended is finished (its row produced, its state dropped)
-/// once `WINDOW` batches (about 8 MB of input, far more than webhook retries or trailing
+/// once `WINDOW` batches (about 4 MB of input, far more than webhook retries or trailing
 /// recording events lag) have passed without news of it, so memory follows the calls still open
 /// rather than every call; a hash of its id is kept so a straggler that arrives later is
 /// recognised and counted instead of starting a new call.
@@ -49,8 +49,6 @@ pub struct Calls {
 }
 
 impl Calls {
-    const WINDOW: u32 = 32;
-
     /// Fold an event into its call, `order` being where the event stands in the input; returns
     /// whether it ended the call (a repeat never does).
     fn add(&mut self, order: u64, p: &Packed, id: &str, step: &Step) -> bool {
@@ -95,7 +93,7 @@ impl Calls {
         let batch = self.batch;
         let mut due = Vec::new();
         while let Some((at, _, _)) = self.ended.front() {
-            if !now && batch.saturating_sub(*at) < Self::WINDOW {
+            if !now && batch.saturating_sub(*at) < WINDOW {
                 break;
             }
             let Some((_, key, order)) = self.ended.pop_front() else {
@@ -104,7 +102,7 @@ impl Calls {
             let Some(c) = self.open.find(key, |o| o.order == order) else {
                 continue;
             };
-            if now || batch.saturating_sub(c.last) >= Self::WINDOW {
+            if now || batch.saturating_sub(c.last) >= WINDOW {
                 due.push((order, key));
             } else {
                 // Heard of since it ended: look again a window after that.
@@ -183,7 +181,10 @@ pub enum Sweep {
 }
 
 enum Job {
-    Batch { events: Pack, sweep: Sweep },
+    Batch {
+        events: Pack,
+        sweep: Sweep,
+    },
     /// The end of the input: every call still open, kept as asked.
     End(Keep),
 }
@@ -306,12 +307,7 @@ impl Shards {
     /// Hand one batch's events to the shards (`parts[i]` to shard `i`, the events of the calls
     /// `shard_of` gives it), then merge the batches the shards are done with, handing finished
     /// calls to `emit` in chunks.
-    pub fn batch<F>(
-        &mut self,
-        parts: Vec<Pack>,
-        sweep: Sweep,
-        emit: &mut F,
-    ) -> anyhow::Result<()>
+    pub fn batch<F>(&mut self, parts: Vec<Pack>, sweep: Sweep, emit: &mut F) -> anyhow::Result<()>
     where
         F: FnMut(Merged) -> anyhow::Result<()>,
     {
@@ -531,6 +527,7 @@ fn run(link: &Link, write: Option<&RowFn>, keep: Keep, packs: &Pool<Pack>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::call::SWEEP_EVERY;
     use crate::event::{Details, Event, EventKind};
     use crate::vendor::Vendor;
 
@@ -574,7 +571,7 @@ mod tests {
                 let (key, shard) = shards.of(id);
                 parts[shard].push(i as u32, key, true, &event(id, *kind));
             }
-            let sweep = if batch % 16 == 0 {
+            let sweep = if batch % u64::from(SWEEP_EVERY) == 0 {
                 Sweep::Due
             } else {
                 Sweep::No

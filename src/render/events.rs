@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::app::{Tally, View};
 use crate::call::CallMatcher;
+use crate::call::{SWEEP_EVERY, WINDOW};
 use crate::config::{Filter, Settings};
 use crate::event::{Details, Event};
 use crate::output::{safe, Format, RecordWriter};
@@ -69,7 +70,7 @@ pub const EVENT_HEADER: &[&str] = &[
 /// Numbers each call's events 1, 2, 3... in input order. Calls are kept by a hash of their id;
 /// a call that ended is forgotten once `WINDOW` batches have passed without news of it, so memory
 /// follows the calls still open, not every call ever seen. An event arriving later than that
-/// (more than about 8 MB of input after its call's end, as for `summary`) starts its call's
+/// (more than about 4 MB of input after its call's end, as for `summary`) starts its call's
 /// numbering again.
 #[derive(Debug, Default)]
 pub struct Sequencer {
@@ -87,15 +88,13 @@ struct Counter {
 }
 
 impl Sequencer {
-    const WINDOW: u32 = 32;
-
     /// Start a new batch; every so often, forget calls that ended long ago.
     pub fn next_batch(&mut self) {
         self.batch += 1;
-        if self.batch % 16 == 0 {
+        if self.batch % SWEEP_EVERY == 0 {
             let now = self.batch;
             self.calls
-                .retain(|_, c| c.ended == 0 || now - c.last < Self::WINDOW);
+                .retain(|_, c| c.ended == 0 || now - c.last < WINDOW);
         }
     }
 

@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::{Tally, View};
 use crate::call::shards::{shard_of, Keep, Merged, Shards, Sweep, WriteRow, CHUNK};
-use crate::call::{call_key, Brief, CallMatcher, CallSummary, SUMMARY_HEADER};
+use crate::call::{call_key, Brief, CallMatcher, CallSummary, SUMMARY_HEADER, SWEEP_EVERY};
 use crate::config::{Filter, Settings};
 use crate::event::{Outcome, Pack};
 use crate::output::{safe, thousands, Format, RecordWriter};
@@ -264,7 +264,7 @@ impl View for Summary {
         // Following, a call is shown as soon as it ends; otherwise calls are finished in sweeps.
         let sweep = if self.rows.follow {
             Sweep::Ended
-        } else if self.batch % 16 == 0 {
+        } else if self.batch % SWEEP_EVERY == 0 {
             Sweep::Due
         } else {
             Sweep::No
@@ -474,7 +474,12 @@ impl FixedTable {
             },
             out,
         );
-        for (i, d) in [(4, s.ring_ms), (5, s.talk_ms), (6, s.hold_ms), (7, s.total_ms)] {
+        for (i, d) in [
+            (4, s.ring_ms),
+            (5, s.talk_ms),
+            (6, s.hold_ms),
+            (7, s.total_ms),
+        ] {
             next(
                 i,
                 true,
