@@ -403,40 +403,61 @@ pub struct Step<'a> {
 
 impl<'a> Step<'a> {
     pub fn of(e: &'a Event) -> Step<'a> {
-        let text = |key: &str| e.details.get(key).and_then(Detail::as_str);
-        let int = |key: &str| e.details.get(key).and_then(Detail::as_i64);
-        let terminal = e.kind.is_terminal();
-        let reason = terminal
-            .then(|| {
-                let why = e
-                    .details
-                    .get("cause")
-                    .or_else(|| e.details.get("reason"))
-                    .map(|d| match d {
-                        Detail::Str(s) => Cow::Borrowed(s.as_str()),
-                        d => Cow::Owned(d.display()),
-                    });
-                match (why, int("code")) {
-                    (Some(r), Some(c)) => Some(Cow::Owned(format!("{c} {r}"))),
-                    (Some(r), None) => Some(r),
-                    (None, Some(c)) => Some(Cow::Owned(c.to_string())),
-                    (None, None) => None,
-                }
-            })
-            .flatten();
-        Step {
+        // One pass over the details, the first of each key counting (as `Details::get` finds).
+        let mut step = Step {
             kind: e.kind,
             time: e.time,
             call_started: e.call_started,
             outcome: e.outcome,
             fingerprint: e.fingerprint,
-            digit: (e.kind == EventKind::Dtmf).then(|| text("digit")).flatten(),
-            reason,
-            name: terminal.then(|| e.event.as_deref()).flatten(),
-            talk_ms: int("talk_ms"),
-            duration_ms: int("duration_ms"),
-            parties: PARTY_KEYS.map(text),
+            digit: None,
+            reason: None,
+            name: None,
+            talk_ms: None,
+            duration_ms: None,
+            parties: [None; 5],
+        };
+        let (mut cause, mut why, mut code) = (None, None, None);
+        let first = |slot: &mut Option<&'a Detail>, v: &'a Detail| {
+            slot.get_or_insert(v);
+        };
+        let (mut digit, mut talk, mut duration) = (None, None, None);
+        let mut parties: [Option<&'a Detail>; 5] = [None; 5];
+        for (key, value) in e.details.iter() {
+            match *key {
+                "digit" => first(&mut digit, value),
+                "cause" => first(&mut cause, value),
+                "reason" => first(&mut why, value),
+                "code" => first(&mut code, value),
+                "talk_ms" => first(&mut talk, value),
+                "duration_ms" => first(&mut duration, value),
+                k => {
+                    if let Some(i) = PARTY_KEYS.iter().position(|p| *p == k) {
+                        first(&mut parties[i], value);
+                    }
+                }
+            }
         }
+        if e.kind == EventKind::Dtmf {
+            step.digit = digit.and_then(Detail::as_str);
+        }
+        step.talk_ms = talk.and_then(Detail::as_i64);
+        step.duration_ms = duration.and_then(Detail::as_i64);
+        step.parties = parties.map(|p| p.and_then(Detail::as_str));
+        if e.kind.is_terminal() {
+            step.name = e.event.as_deref();
+            let why = cause.or(why).map(|d| match d {
+                Detail::Str(s) => Cow::Borrowed(s.as_str()),
+                d => Cow::Owned(d.display()),
+            });
+            step.reason = match (why, code.and_then(Detail::as_i64)) {
+                (Some(r), Some(c)) => Some(Cow::Owned(format!("{c} {r}"))),
+                (Some(r), None) => Some(r),
+                (None, Some(c)) => Some(Cow::Owned(c.to_string())),
+                (None, None) => None,
+            };
+        }
+        step
     }
 }
 

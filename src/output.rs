@@ -107,6 +107,10 @@ fn csv_cell(v: Option<&serde_json::Value>) -> String {
 /// Text from the data made safe for a terminal: control characters, escape sequences and
 /// bidirectional overrides are shown escaped, never written raw.
 pub fn safe(s: &str) -> Cow<'_, str> {
+    // Printable ASCII, the common case, needs no look at characters.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Cow::Borrowed(s);
+    }
     let bad =
         |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !s.chars().any(bad) {
