@@ -30,7 +30,8 @@ pub struct Tally {
     pub warnings: u64,
     pub unparseable: u64,
     pub unknown: u64,
-    pub by_vendor: BTreeMap<Vendor, u64>,
+    /// Records per vendor, in `Vendor::ALL`'s order (see `by_vendor`).
+    pub vendors: [u64; 4],
     pub files: u64,
     pub failed_sources: u64,
     /// Where the first unreadable and unknown records are, for the hint on stderr.
@@ -52,12 +53,21 @@ impl Tally {
             Status::Unknown => self.unknown += 1,
         }
         if let Some(v) = r.vendor {
-            *self.by_vendor.entry(v).or_default() += 1;
+            self.vendors[v as usize] += 1;
         }
         if matches!(r.status, Status::Unparseable | Status::Unknown) && self.first_problem.is_none()
         {
             self.first_problem = Some(format!("{}:{}", source, r.line));
         }
+    }
+
+    /// The vendors records were of, with how many, in the order of their ids.
+    pub fn by_vendor(&self) -> BTreeMap<Vendor, u64> {
+        Vendor::ALL
+            .into_iter()
+            .zip(self.vendors)
+            .filter(|(_, n)| *n > 0)
+            .collect()
     }
 
     /// Add another tally (of records read after these).
@@ -68,8 +78,8 @@ impl Tally {
         self.warnings += other.warnings;
         self.unparseable += other.unparseable;
         self.unknown += other.unknown;
-        for (vendor, n) in other.by_vendor {
-            *self.by_vendor.entry(vendor).or_default() += n;
+        for (mine, theirs) in self.vendors.iter_mut().zip(other.vendors) {
+            *mine += theirs;
         }
         self.files += other.files;
         self.failed_sources += other.failed_sources;

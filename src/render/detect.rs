@@ -121,7 +121,7 @@ impl View for Detect {
             return Ok(());
         }
         let mut parts: Vec<String> = tally
-            .by_vendor
+            .by_vendor()
             .iter()
             .map(|(v, n)| format!("{} {v}", thousands(*n)))
             .collect();

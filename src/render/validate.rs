@@ -130,7 +130,7 @@ impl View for Validate {
                     "warnings": t.warnings,
                     "unparseable": t.unparseable,
                     "unknown": t.unknown,
-                    "by_vendor": t.by_vendor.iter().map(|(v, n)| (v.id().to_owned(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
+                    "by_vendor": t.by_vendor().iter().map(|(v, n)| (v.id().to_owned(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
                 });
                 writeln!(out, "],\n\"summary\":{summary}}}")?;
             }
