@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use callev::call::CallState;
+use callev::call::{call_key, CallState};
+use callev::event::Pack;
 use callev::input::InputFormat;
 use callev::record::{analyze_reader, Analysis};
 use callev::render::events::EventRecord;
@@ -39,15 +40,28 @@ fuzz_target!(|data: &[u8]| {
     let analysis = Analysis { validate: true, normalize: true, forced: None, naive_offset: 0, lean: false };
     let records = analyze_reader(Pieces(data, piece), format, "fuzz", "fuzz", &analysis).expect("memory reads do not fail");
     let mut calls: HashMap<String, CallState> = HashMap::new();
-    for r in &records {
+    // The same events packed as summary's workers pack them, folded as its shards fold them.
+    let mut pack = Pack::default();
+    for (i, r) in records.iter().enumerate() {
         let _ = r.reason_text();
         let Some(e) = &r.normalized else { continue };
         let _ = serde_json::to_vec(&EventRecord::new("fuzz", r.line, e, 1)).expect("events serialise");
         if let Some(id) = &e.call_id {
             calls.entry(id.clone()).or_insert_with(|| CallState::new(id.clone(), e.vendor)).add(e);
+            pack.push(i as u32, call_key(id), true, e);
         }
     }
-    for c in calls.values() {
-        let _ = serde_json::to_vec(&c.finish().record()).expect("summaries serialise");
+    let mut packed: HashMap<String, CallState> = HashMap::new();
+    for (p, id, step) in pack.iter() {
+        packed.entry(id.to_owned()).or_insert_with(|| CallState::new(id.to_owned(), p.vendor)).add_step(&step);
+    }
+    assert_eq!(calls.len(), packed.len());
+    for (id, c) in &calls {
+        let s = c.finish();
+        let direct = serde_json::to_vec(&s.record()).expect("summaries serialise");
+        assert_eq!(direct, serde_json::to_vec(&packed[id].finish().record()).unwrap(), "packed and direct differ");
+        let mut written = Vec::new();
+        s.write_json(&mut written);
+        assert_eq!(written, direct, "write_json and serde differ");
     }
 });

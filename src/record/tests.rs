@@ -2,6 +2,7 @@
 //! panics, every record is accounted for, and the result does not depend on how the input arrives
 //! in pieces or how many threads read it.
 
+use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -101,6 +102,35 @@ fn aggregate(records: &[Analyzed]) -> usize {
     calls.values().map(|c| c.finish().anomalies.len()).sum()
 }
 
+/// Every call's summary record as JSON, by id: from the events themselves, or (`packed`) as
+/// `summary` gets them, packed on the workers and folded from the packs.
+fn summaries(records: &[Analyzed], packed: bool) -> BTreeMap<String, String> {
+    let mut calls: BTreeMap<String, CallState> = BTreeMap::new();
+    let mut pack = crate::event::Pack::default();
+    for (i, r) in records.iter().enumerate() {
+        let Some(e) = &r.normalized else { continue };
+        let Some(id) = &e.call_id else { continue };
+        if packed {
+            pack.push(i as u32, crate::call::call_key(id), true, e);
+        } else {
+            calls
+                .entry(id.clone())
+                .or_insert_with(|| CallState::new(id.clone(), e.vendor))
+                .add(e);
+        }
+    }
+    for (p, id, step) in pack.iter() {
+        calls
+            .entry(id.to_owned())
+            .or_insert_with(|| CallState::new(id.to_owned(), p.vendor))
+            .add_step(&step);
+    }
+    calls
+        .into_iter()
+        .map(|(id, c)| (id, serde_json::to_string(&c.finish().record()).unwrap()))
+        .collect()
+}
+
 /// Lines from the fixtures, damaged in the ways real captures are.
 fn plausible() -> impl Strategy<Value = Vec<u8>> {
     let lines: Vec<String> = [
@@ -157,6 +187,15 @@ proptest! {
         // Every line that holds something yields at least one record; none is lost.
         let text_lines = data.split(|b| *b == b'\n').filter(|l| l.iter().any(|b| !b.is_ascii_whitespace())).count();
         prop_assert!(whole.len() >= text_lines.min(1));
+    }
+
+    #[test]
+    fn summary_lean_and_packed_sums_up_calls_as_the_events_do(data in plausible()) {
+        let full = read_in_pieces(&data, usize::MAX);
+        let lean = analyze_reader(&data[..], InputFormat::Auto, "x", "x", &Analysis { lean: true, ..ALL })
+            .expect("reading memory does not fail");
+        prop_assert_eq!(outline(&full), outline(&lean));
+        prop_assert_eq!(summaries(&full, false), summaries(&lean, true));
     }
 
     #[test]
