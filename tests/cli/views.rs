@@ -458,7 +458,7 @@ fn many_calls(calls: usize) -> String {
 fn summary_is_the_same_whatever_the_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("many.ndjson");
-    // About 12 MB: sweeps finish calls every 4 MB, a window (8 MB) after they end.
+    // About 12 MB: sweeps finish calls every 2 MB, a window (4 MB) after they end.
     std::fs::write(&path, many_calls(8_100)).unwrap();
     let path = path.to_str().unwrap();
     let one = run(&["summary", "-o", "ndjson", "--threads", "1", path]);
@@ -490,5 +490,52 @@ fn summary_is_the_same_whatever_the_thread_count() {
     assert_eq!(
         run(&["summary", "--threads", "2", path]).stdout,
         table.stdout
+    );
+}
+
+#[test]
+fn a_summary_written_in_chunks_still_lists_anomalies_and_finds_calls() {
+    let fixture = std::fs::read_to_string("fixtures/workonflow/full-call-no-times.ndjson").unwrap();
+    let lines: Vec<&str> = fixture.lines().filter(|l| !l.trim().is_empty()).collect();
+    let as_call = |l: &str, id: &str| l.replace("0f9e8d7c-6b5a-4433-8221-100f0e0d0c0b", id) + "\n";
+    // A call that never ends, at the start; one whose end comes first (so the rest of its
+    // events come after it), finished by a sweep long before the end of the input.
+    let mut text = as_call(lines[0], "open-1");
+    text += &as_call(lines[lines.len() - 1], "late-1");
+    for l in &lines[..lines.len() - 1] {
+        text += &as_call(l, "late-1");
+    }
+    text += &many_calls(8_100);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.ndjson");
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap();
+
+    let table = run(&["summary", path]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let rows = table
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with(" call-") || l.starts_with(" open-") || l.starts_with(" late-"));
+    assert_eq!(rows.count(), 8_102);
+    assert!(
+        table.stdout.contains(" ! late-1: events after the end"),
+        "{}",
+        &table.stdout[..2000]
+    );
+    assert!(table.stdout.contains(" ! open-1: no terminal event"));
+    assert_eq!(table.stdout.matches(" ! ").count(), 2);
+
+    let one = ndjson(&run(&["summary", "-o", "ndjson", "--call", "late-1", path]).stdout);
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0]["call_id"], "late-1");
+    assert_eq!(one[0]["anomalies"][0], "events after the end");
+
+    let csv = run(&["summary", "-o", "csv", "--threads", "1", path]);
+    assert_eq!(csv.stdout.lines().count(), 1 + 8_102);
+    assert!(csv.stdout.starts_with("call_id,vendor,events,"));
+    assert_eq!(
+        run(&["summary", "-o", "csv", "--threads", "3", path]).stdout,
+        csv.stdout
     );
 }
