@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
-use super::{call_key, Brief, CallState, CallSummary, WINDOW};
+use super::{Brief, CallState, CallSummary, WINDOW};
 use crate::event::{Pack, Packed, Step};
 use crate::pool::Pool;
 
@@ -285,12 +285,6 @@ impl Shards {
         })
     }
 
-    /// A call's key (`call_key` of its id) and the shard it belongs to.
-    pub fn of(&self, id: &str) -> (u64, usize) {
-        let key = call_key(id);
-        (key, shard_of(key, self.shards.len()))
-    }
-
     pub fn len(&self) -> usize {
         self.shards.len()
     }
@@ -527,7 +521,7 @@ fn run(link: &Link, write: Option<&RowFn>, keep: Keep, packs: &Pool<Pack>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::call::SWEEP_EVERY;
+    use crate::call::{call_key, SWEEP_EVERY};
     use crate::event::{Details, Event, EventKind};
     use crate::vendor::Vendor;
 
@@ -568,7 +562,8 @@ mod tests {
             let batch = b as u64 + 1;
             let mut parts: Vec<Pack> = (0..shards.len()).map(|_| Pack::default()).collect();
             for (i, (id, kind)) in events.iter().enumerate() {
-                let (key, shard) = shards.of(id);
+                let key = call_key(id);
+                let shard = shard_of(key, shards.len());
                 parts[shard].push(i as u32, key, true, &event(id, *kind));
             }
             let sweep = if batch % u64::from(SWEEP_EVERY) == 0 {
