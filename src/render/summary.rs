@@ -258,8 +258,8 @@ impl View for Summary {
             .iter()
             .filter(|r| r.normalized.is_some())
             .count() as u64;
+        // The workers made one pack per shard (`prework`); the count is only guarded here.
         let mut parts = std::mem::take(&mut results.packs);
-        // A batch without events was not packed.
         parts.resize_with(self.shards.len(), Pack::default);
         // Following, a call is shown as soon as it ends; otherwise calls are finished in sweeps.
         let sweep = if self.rows.follow {
