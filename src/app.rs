@@ -61,7 +61,7 @@ impl Tally {
         }
     }
 
-    /// The vendors records were of, with how many, in the order of their ids.
+    /// The vendors records were of, with how many, in `Vendor`'s order.
     pub fn by_vendor(&self) -> BTreeMap<Vendor, u64> {
         Vendor::ALL
             .into_iter()
