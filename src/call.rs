@@ -40,24 +40,6 @@ pub fn call_key(id: &str) -> u64 {
     foldhash::fast::FixedState::with_seed(0x0000_6361_6c6c).hash_one(id)
 }
 
-/// Whether aggregation reads this event detail; `summary` stores no others on the workers.
-pub fn reads_detail(key: &str) -> bool {
-    matches!(
-        key,
-        "digit"
-            | "participant"
-            | "caller"
-            | "callee"
-            | "from"
-            | "to"
-            | "cause"
-            | "reason"
-            | "code"
-            | "talk_ms"
-            | "duration_ms"
-    )
-}
-
 #[derive(Debug, Clone)]
 pub struct CallState {
     pub call_id: String,

@@ -402,6 +402,14 @@ pub struct Step<'a> {
 }
 
 impl<'a> Step<'a> {
+    /// Whether `of` reads this detail: `summary` stores no others on the workers.
+    pub fn reads(key: &str) -> bool {
+        matches!(
+            key,
+            "digit" | "cause" | "reason" | "code" | "talk_ms" | "duration_ms"
+        ) || PARTY_KEYS.contains(&key)
+    }
+
     pub fn of(e: &'a Event) -> Step<'a> {
         // One pass over the details, the first of each key counting (as `Details::get` finds).
         let mut step = Step {
@@ -509,14 +517,6 @@ pub struct Pack {
 }
 
 impl Pack {
-    pub fn len(&self) -> usize {
-        self.events.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
-    }
-
     /// Empty it, keeping its room.
     pub fn clear(&mut self) {
         self.events.clear();

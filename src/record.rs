@@ -263,7 +263,7 @@ fn analyze_raw<'a>(
                     stem,
                     group,
                     naive_offset: a.naive_offset,
-                    keep: a.lean.then_some(crate::call::reads_detail),
+                    keep: a.lean.then_some(crate::event::Step::reads),
                 };
                 analyze_value(&value, raw.line, &ctx, log_time, a)
             }

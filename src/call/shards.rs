@@ -225,6 +225,8 @@ struct Shard {
 /// The shard threads, and the batches handed to them whose calls are not merged yet.
 pub struct Shards {
     shards: Vec<Shard>,
+    /// Which finished calls come back whole.
+    keep: Keep,
     /// The merged rows' text, reused from chunk to chunk.
     text: Vec<u8>,
     waiting: usize,
@@ -278,6 +280,7 @@ impl Shards {
             .collect::<anyhow::Result<_>>()?;
         Ok(Shards {
             shards,
+            keep,
             text: Vec::new(),
             waiting: 0,
             lag,
@@ -319,8 +322,9 @@ impl Shards {
         Ok(())
     }
 
-    /// Merge what is left, then finish every call still open, those `keep` says whole.
-    pub fn end<F>(&mut self, keep: Keep, emit: &mut F) -> anyhow::Result<()>
+    /// Merge what is left, then finish every call still open: every one of them whole with
+    /// `all`, else as `Keep` says.
+    pub fn end<F>(&mut self, all: bool, emit: &mut F) -> anyhow::Result<()>
     where
         F: FnMut(Merged) -> anyhow::Result<()>,
     {
@@ -328,6 +332,7 @@ impl Shards {
             self.merge(emit)?;
         }
         for shard in &self.shards {
+            let keep = if all { Keep::All } else { self.keep };
             shard.jobs.send(Job::End(keep)).map_err(|_| stopped())?;
         }
         self.waiting = 1;
@@ -573,7 +578,7 @@ mod tests {
             };
             shards.batch(parts, sweep, &mut emit).unwrap();
         }
-        shards.end(Keep::Nothing, &mut emit).unwrap();
+        shards.end(false, &mut emit).unwrap();
         let late = shards.late();
         (finished, late)
     }

@@ -55,8 +55,6 @@ pub struct Summary {
     shards: Shards,
     /// Packs the shards are done with, for the workers to fill again.
     packs: Arc<Pool<Pack>>,
-    /// Which finished calls come back whole from the shards.
-    keep: Keep,
     /// The event and time filters, applied on the workers.
     filter: Filter,
     /// Batches read so far.
@@ -94,7 +92,6 @@ impl Summary {
                 if settings.follow { 0 } else { 8 },
                 packs,
             )?,
-            keep: keep(settings),
             filter: settings.filter.clone(),
             batch: 0,
             without_id: 0,
@@ -302,12 +299,9 @@ impl View for Summary {
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
         let rows = &mut self.rows;
-        let keep = match rows.format {
-            // A table not written in chunks yet may still be one of fitted widths.
-            Format::Table if !rows.streamed => Keep::All,
-            _ => self.keep,
-        };
-        self.shards.end(keep, &mut |m| rows.emit(m, out))?;
+        // A table not written in chunks yet may still be one of fitted widths, from summaries.
+        let all = rows.format == Format::Table && !rows.streamed;
+        self.shards.end(all, &mut |m| rows.emit(m, out))?;
         if rows.format == Format::Table {
             totals(&mut rows.totals, rows.color, rows.zone, out)?;
         } else {
