@@ -1,7 +1,6 @@
 //! Wires a command: settings -> inputs -> records (in parallel) -> vendor -> events -> view ->
 //! output. Also keeps the tally that accounts for every record read.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
@@ -16,115 +15,8 @@ use crate::output;
 use crate::pipeline::{self, Unit};
 use crate::pool::Pool;
 use crate::progress::Progress;
-use crate::record::{self, Analysis, Analyzed, Prework, Results, Status};
-use crate::render;
-use crate::vendor::Vendor;
-
-/// Every record read, accounted for.
-#[derive(Debug, Default, Clone)]
-pub struct Tally {
-    pub records: u64,
-    pub valid: u64,
-    pub invalid: u64,
-    /// Valid records with at least one warning.
-    pub warnings: u64,
-    pub unparseable: u64,
-    pub unknown: u64,
-    /// Records per vendor, in `Vendor::ALL`'s order (see `by_vendor`).
-    pub vendors: [u64; 4],
-    pub files: u64,
-    pub failed_sources: u64,
-    /// Where the first unreadable and unknown records are, for the hint on stderr.
-    pub first_problem: Option<String>,
-}
-
-impl Tally {
-    pub fn add(&mut self, source: &str, r: &Analyzed) {
-        self.records += 1;
-        match r.status {
-            Status::Valid => {
-                self.valid += 1;
-                if r.has_warnings() {
-                    self.warnings += 1;
-                }
-            }
-            Status::Invalid => self.invalid += 1,
-            Status::Unparseable => self.unparseable += 1,
-            Status::Unknown => self.unknown += 1,
-        }
-        if let Some(v) = r.vendor {
-            self.vendors[v as usize] += 1;
-        }
-        if matches!(r.status, Status::Unparseable | Status::Unknown) && self.first_problem.is_none()
-        {
-            self.first_problem = Some(format!("{}:{}", source, r.line));
-        }
-    }
-
-    /// The vendors records were of, with how many, in `Vendor`'s order.
-    pub fn by_vendor(&self) -> BTreeMap<Vendor, u64> {
-        Vendor::ALL
-            .into_iter()
-            .zip(self.vendors)
-            .filter(|(_, n)| *n > 0)
-            .collect()
-    }
-
-    /// Add another tally (of records read after these).
-    pub fn merge(&mut self, other: Tally) {
-        self.records += other.records;
-        self.valid += other.valid;
-        self.invalid += other.invalid;
-        self.warnings += other.warnings;
-        self.unparseable += other.unparseable;
-        self.unknown += other.unknown;
-        for (mine, theirs) in self.vendors.iter_mut().zip(other.vendors) {
-            *mine += theirs;
-        }
-        self.files += other.files;
-        self.failed_sources += other.failed_sources;
-        if self.first_problem.is_none() {
-            self.first_problem = other.first_problem;
-        }
-    }
-
-    /// `1,204 records in 3 files`
-    pub fn read_phrase(&self) -> String {
-        let files = if self.files == 1 {
-            "1 input".to_owned()
-        } else {
-            format!("{} inputs", output::thousands(self.files))
-        };
-        let records = if self.records == 1 {
-            "1 record".to_owned()
-        } else {
-            format!("{} records", output::thousands(self.records))
-        };
-        format!("{records} in {files}")
-    }
-}
-
-/// The per-command part of a run: takes each batch's analyzed records in input order.
-pub trait View {
-    fn batch(
-        &mut self,
-        source: &str,
-        stem: &str,
-        results: &mut Results,
-        out: &mut dyn Write,
-    ) -> Result<()>;
-    fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()>;
-    /// What this view does on the workers, ahead of `batch`.
-    fn prework(&self) -> Option<Box<Prework>> {
-        None
-    }
-    /// Batches to read ahead of this view (see `pipeline::Options::ahead`). One keeps the
-    /// workers busy for views whose work per batch is even (measured: events on 1 GB the same
-    /// speed with 1 as with 2, and 3 to 8 MB less peak memory).
-    fn read_ahead(&self) -> usize {
-        1
-    }
-}
+use crate::record::{self, Analysis, Tally};
+use crate::render::{self, View};
 
 /// Say what went wrong and give the exit code for it: a closed pipe is a quiet success, a usage
 /// error is 2, anything else 1.
@@ -166,7 +58,7 @@ pub fn run() -> Result<ExitCode> {
         } => {
             let mut out = output::stdout();
             render::schema::run(
-                *vendor,
+                vendor.as_deref(),
                 event.as_deref(),
                 *json_schema,
                 &cli.global,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::event::{Event, EventKind, Outcome, Step};
 use crate::time::{Millis, Stamp};
-use crate::vendor::Vendor;
+use crate::vendor_id::Vendor;
 
 /// Kinds that belong to the call's flow: one of them after the end is an anomaly (recordings,
 /// media and switch chatter legitimately trail the hang-up).

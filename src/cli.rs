@@ -1,13 +1,19 @@
 //! The command line as clap types, and nothing else: their doc comments are the `--help` text.
 //! `config.rs` turns them into resolved settings; no clap type goes further than that.
 
+use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The vendor ids users may give: those of the list of formats.
+fn vendor_ids() -> PossibleValuesParser {
+    PossibleValuesParser::new(crate::formats::ids())
+}
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success; 1 the data has problems (for validate: any invalid, unparseable or
 unknown-vendor record); 2 usage or I/O error.
 
-Vendors: workonflow, xelion, voximplant, bandwidth. Run `callev schema` to list their events.";
+Run `callev schema` to list the vendors and their events.";
 
 /// Read, validate and summarise telephony call-event JSON from Workonflow, Xelion, Voximplant and
 /// Bandwidth: webhook bodies, WebSocket frames, logged events, as files or piped in.
@@ -56,8 +62,8 @@ pub struct GlobalArgs {
     pub until: Option<String>,
 
     /// Skip detection: read every record as this vendor's
-    #[arg(long, value_enum, global = true, value_name = "ID")]
-    pub vendor: Option<VendorArg>,
+    #[arg(long, global = true, value_name = "ID", value_parser = vendor_ids())]
+    pub vendor: Option<String>,
 
     /// How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, global = true, value_name = "FORMAT")]
@@ -140,7 +146,8 @@ pub enum Command {
   callev schema --json-schema xelion > xelion.schema.json")]
     Schema {
         /// A vendor id: list its events
-        vendor: Option<VendorArg>,
+        #[arg(value_parser = vendor_ids())]
+        vendor: Option<String>,
         /// An event name: show its fields
         event: Option<String>,
         /// Print a JSON Schema (draft 2020-12) instead
@@ -175,14 +182,6 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum VendorArg {
-    Workonflow,
-    Xelion,
-    Voximplant,
-    Bandwidth,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

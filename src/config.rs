@@ -6,11 +6,11 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 
-use crate::cli::{ColorChoice, GlobalArgs, InputFormatArg, OutputFormat, VendorArg};
+use crate::cli::{ColorChoice, GlobalArgs, InputFormatArg, OutputFormat};
+use crate::formats::Vendor;
 use crate::input::{InputFormat, Source};
 use crate::output::Format;
 use crate::time::{self, Millis, Zone};
-use crate::vendor::Vendor;
 
 /// A usage error: a bad flag value or no input on a terminal (exit code 2).
 #[derive(Debug)]
@@ -112,6 +112,17 @@ fn set(v: &Option<String>) -> bool {
     v.as_deref().is_some_and(|s| !s.is_empty())
 }
 
+/// A vendor id as given (clap offers only the list's ids; this is for callers that bypass it).
+pub fn vendor(id: Option<&str>) -> Result<Option<Vendor>> {
+    id.map(|id| {
+        Vendor::find(id).ok_or_else(|| {
+            let ids: Vec<&str> = crate::formats::ids().collect();
+            usage(format!("no vendor {id:?}; vendors: {}", ids.join(", ")))
+        })
+    })
+    .transpose()
+}
+
 pub fn resolve(g: &GlobalArgs, files: &[String], env: &Env) -> Result<Settings> {
     let color = match g.color {
         ColorChoice::Always => true,
@@ -201,12 +212,7 @@ pub fn resolve(g: &GlobalArgs, files: &[String], env: &Env) -> Result<Settings> 
         zone,
         naive_offset,
         filter,
-        forced: g.vendor.map(|v| match v {
-            VendorArg::Workonflow => Vendor::Workonflow,
-            VendorArg::Xelion => Vendor::Xelion,
-            VendorArg::Voximplant => Vendor::Voximplant,
-            VendorArg::Bandwidth => Vendor::Bandwidth,
-        }),
+        forced: vendor(g.vendor.as_deref())?,
         input_format: match g.input_format {
             InputFormatArg::Auto => InputFormat::Auto,
             InputFormatArg::Json => InputFormat::Json,

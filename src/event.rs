@@ -8,7 +8,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::time::Millis;
-use crate::vendor::Vendor;
+use crate::vendor_id::Vendor;
 
 /// CLI.md's closed set of normalized kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

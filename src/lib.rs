@@ -1,6 +1,6 @@
 //! callev: read, validate and summarise telephony call-event JSON from Workonflow, Xelion,
 //! Voximplant and Bandwidth. The pipeline runs one way: `input` (sources, framing) -> `record`
-//! (parse, detect, validate, normalize, on worker threads via `pipeline`) -> `call` (per-call
+//! (parse, then `formats`: detect, validate, normalize; on worker threads via `pipeline`) -> `call` (per-call
 //! aggregation) -> `render` (views) -> `output`. The binary is `main.rs`; the library exists so
 //! the fuzz target and property tests can drive the same pipeline.
 
@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod event;
+pub mod formats;
 pub mod input;
 pub mod json;
 pub mod output;
@@ -20,4 +21,4 @@ pub mod record;
 pub mod render;
 pub mod signal;
 pub mod time;
-pub mod vendor;
+pub mod vendor_id;

@@ -1,13 +1,16 @@
 //! One framed record through parsing, detection, validation and normalization. This is what the
 //! workers run, a batch at a time, in parallel; it reads only the batch and its settings.
 
+use std::collections::BTreeMap;
+
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::event::Event;
+use crate::formats::{self, Context, Vendor};
 use crate::input::{Batch, Raw, Shape};
 use crate::json::fast::Scratch;
 use crate::json::Json;
+use crate::output::thousands;
 use crate::time::Millis;
-use crate::vendor::{self, Context, Vendor};
 
 /// What to work out for each record: commands that show no findings skip validation.
 #[derive(Debug, Clone, Copy)]
@@ -29,6 +32,89 @@ pub enum Status {
     Invalid,
     Unparseable,
     Unknown,
+}
+
+/// Every record read, accounted for.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    pub records: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    /// Valid records with at least one warning.
+    pub warnings: u64,
+    pub unparseable: u64,
+    pub unknown: u64,
+    /// Records per vendor, in the list of formats' order (see `by_vendor`).
+    pub vendors: [u64; formats::COUNT],
+    pub files: u64,
+    pub failed_sources: u64,
+    /// Where the first unreadable and unknown records are, for the hint on stderr.
+    pub first_problem: Option<String>,
+}
+
+impl Tally {
+    pub fn add(&mut self, source: &str, r: &Analyzed) {
+        self.records += 1;
+        match r.status {
+            Status::Valid => {
+                self.valid += 1;
+                if r.has_warnings() {
+                    self.warnings += 1;
+                }
+            }
+            Status::Invalid => self.invalid += 1,
+            Status::Unparseable => self.unparseable += 1,
+            Status::Unknown => self.unknown += 1,
+        }
+        if let Some(v) = r.vendor {
+            self.vendors[v.index()] += 1;
+        }
+        if matches!(r.status, Status::Unparseable | Status::Unknown) && self.first_problem.is_none()
+        {
+            self.first_problem = Some(format!("{}:{}", source, r.line));
+        }
+    }
+
+    /// The vendors records were of, with how many, in `Vendor`'s order.
+    pub fn by_vendor(&self) -> BTreeMap<Vendor, u64> {
+        Vendor::all()
+            .zip(self.vendors)
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// Add another tally (of records read after these).
+    pub fn merge(&mut self, other: Tally) {
+        self.records += other.records;
+        self.valid += other.valid;
+        self.invalid += other.invalid;
+        self.warnings += other.warnings;
+        self.unparseable += other.unparseable;
+        self.unknown += other.unknown;
+        for (mine, theirs) in self.vendors.iter_mut().zip(other.vendors) {
+            *mine += theirs;
+        }
+        self.files += other.files;
+        self.failed_sources += other.failed_sources;
+        if self.first_problem.is_none() {
+            self.first_problem = other.first_problem;
+        }
+    }
+
+    /// `1,204 records in 3 files`
+    pub fn read_phrase(&self) -> String {
+        let files = if self.files == 1 {
+            "1 input".to_owned()
+        } else {
+            format!("{} inputs", thousands(self.files))
+        };
+        let records = if self.records == 1 {
+            "1 record".to_owned()
+        } else {
+            format!("{} records", thousands(self.records))
+        };
+        format!("{records} in {files}")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -86,7 +172,7 @@ impl Analyzed {
                 sign,
                 forced,
                 envelope,
-            } => vendor::describe(sign, self.event.as_deref(), *forced, envelope),
+            } => formats::describe(sign, self.event.as_deref(), *forced, envelope),
             Reason::Text(t) => t.clone(),
         }
     }
@@ -285,7 +371,7 @@ fn analyze_value(
     log_time: Option<Millis>,
     a: &Analysis,
 ) -> Analyzed {
-    let detected = match vendor::detect(v, a.forced, a.naive_offset) {
+    let detected = match formats::detect(v, a.forced, a.naive_offset) {
         Ok(d) => d,
         Err(why) => {
             return Analyzed::failed(
@@ -298,7 +384,7 @@ fn analyze_value(
     };
     let mut diagnostics = Vec::new();
     if a.validate {
-        vendor::validate(&detected, &mut diagnostics);
+        formats::validate(&detected, &mut diagnostics);
     }
     let status = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         Status::Invalid
@@ -307,15 +393,15 @@ fn analyze_value(
     };
     let normalized = a
         .normalize
-        .then(|| vendor::normalize(&detected, ctx, log_time));
+        .then(|| formats::normalize(&detected, ctx, log_time));
     Analyzed {
         line,
         status,
-        vendor: Some(detected.rec.vendor),
+        vendor: Some(detected.vendor),
         event: detected.rec.event,
         reason: Reason::Sign {
             sign: detected.rec.sign,
-            forced: detected.rec.forced.then_some(detected.rec.vendor),
+            forced: detected.rec.forced.then_some(detected.vendor),
             envelope: detected.path,
         },
         diagnostics,

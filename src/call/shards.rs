@@ -528,11 +528,11 @@ mod tests {
     use super::*;
     use crate::call::{call_key, SWEEP_EVERY};
     use crate::event::{Details, Event, EventKind};
-    use crate::vendor::Vendor;
+    use crate::formats::Vendor;
 
     fn event(id: &str, kind: EventKind) -> Event {
         Event {
-            vendor: Vendor::Workonflow,
+            vendor: Vendor::named("workonflow"),
             event: None,
             kind,
             call_id: Some(id.to_owned()),

@@ -7,11 +7,12 @@ use anyhow::Result;
 use owo_colors::Style;
 use serde::Serialize;
 
-use crate::app::{Tally, View};
 use crate::config::Settings;
 use crate::output::{safe, thousands, Format, RecordWriter};
+use crate::record::Tally;
 use crate::record::{Results, Status};
 use crate::render::paint;
+use crate::render::View;
 
 #[derive(Serialize)]
 struct Row<'a> {

@@ -8,15 +8,16 @@ use anyhow::{bail, Result};
 use comfy_table::Cell;
 use serde::Serialize;
 
-use crate::app::{Tally, View};
 use crate::call::CallMatcher;
 use crate::call::{SWEEP_EVERY, WINDOW};
 use crate::config::{Filter, Settings};
 use crate::event::{Details, Event};
 use crate::output::{safe, Format, RecordWriter};
 use crate::record::Results;
+use crate::record::Tally;
 use crate::render::short_id;
 use crate::render::table::{details_text, header, kind_cell, new_table};
+use crate::render::View;
 use crate::time::{Stamp, Zone};
 
 /// CLI.md's events record.
@@ -215,7 +216,7 @@ impl Events {
             cells.extend([
                 kind_cell(e.kind),
                 Cell::new(safe(e.event.as_deref().unwrap_or("-"))),
-                Cell::new(details_text(&e.details)),
+                Cell::new(details_text(e.vendor, &e.details)),
             ]);
             table.add_row(cells);
         }
@@ -290,8 +291,8 @@ impl View for Events {
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
         self.writer.finish(out)?;
-        super::summary::note_unread(tally);
-        super::summary::note_calls(&self.calls, 0);
+        super::notes::note_unread(tally);
+        super::notes::note_calls(&self.calls, 0);
         Ok(())
     }
 }

@@ -7,30 +7,21 @@ use anyhow::{bail, Result};
 use comfy_table::Cell;
 use serde_json::{json, Map, Value};
 
-use crate::cli::{GlobalArgs, OutputFormat, VendorArg};
+use crate::cli::{GlobalArgs, OutputFormat};
 use crate::config::{Env, UsageError};
+use crate::formats::schema::{EventSpec, Origin, Values};
+use crate::formats::Vendor;
 use crate::render::table::{header, new_table};
-use crate::vendor::schema::{EventSpec, Field, Origin, Type, Values};
-use crate::vendor::Vendor;
-
-fn vendor_of(v: VendorArg) -> Vendor {
-    match v {
-        VendorArg::Workonflow => Vendor::Workonflow,
-        VendorArg::Xelion => Vendor::Xelion,
-        VendorArg::Voximplant => Vendor::Voximplant,
-        VendorArg::Bandwidth => Vendor::Bandwidth,
-    }
-}
 
 pub fn run(
-    vendor: Option<VendorArg>,
+    vendor: Option<&str>,
     event: Option<&str>,
     json_schema: bool,
     g: &GlobalArgs,
     env: &Env,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let vendor = vendor.map(vendor_of);
+    let vendor = crate::config::vendor(vendor)?;
     let specs: Vec<&'static EventSpec> = match (vendor, event) {
         (Some(v), Some(name)) => {
             let found: Vec<_> = v.events().iter().filter(|s| s.name == name).collect();
@@ -44,7 +35,7 @@ pub fn run(
             found
         }
         (Some(v), None) => v.events().iter().collect(),
-        (None, _) => Vendor::ALL.iter().flat_map(|v| v.events().iter()).collect(),
+        (None, _) => Vendor::all().flat_map(|v| v.events().iter()).collect(),
     };
     if json_schema {
         let doc = match (vendor, event) {
@@ -74,15 +65,14 @@ pub fn run(
     match (vendor, event) {
         (None, _) => {
             if machine {
-                let rows: Vec<Value> = Vendor::ALL
-                    .iter()
+                let rows: Vec<Value> = Vendor::all()
                     .map(|v| json!({"vendor": v.id(), "title": v.title(), "events": v.events().iter().map(|s| s.name).collect::<Vec<_>>()}))
                     .collect();
                 return write_json(out, &Value::Array(rows));
             }
             let mut t = new_table(width, false);
             t.set_header(header(&["vendor", "events", "what", "event names"]));
-            for v in Vendor::ALL {
+            for v in Vendor::all() {
                 let mut names: Vec<&str> = v.events().iter().map(|s| s.name).collect();
                 names.dedup();
                 t.add_row(vec![
@@ -225,104 +215,9 @@ fn event_json(v: Vendor, s: &EventSpec) -> Value {
     })
 }
 
-/// A time string as `callev` reads one (checked fully by validation; the pattern is its shape).
-const ISO_PATTERN: &str =
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)?$";
-
-/// The JSON Schema of one field: errors only, since warnings never make a record invalid.
-pub fn field_schema(f: &Field) -> Value {
-    let mut s = match f.ty {
-        Type::String => json!({"type": "string"}),
-        Type::Number => json!({"type": "number"}),
-        Type::EpochMillis => json!({"type": "integer", "minimum": 0}),
-        Type::Boolean => json!({"type": "boolean"}),
-        Type::Object => json!({"type": "object"}),
-        Type::Any => json!({}),
-        Type::StringMap => json!({"type": "object", "additionalProperties": {"type": "string"}}),
-        Type::NumberArray => json!({"type": "array", "items": {"type": "number"}}),
-        Type::Timestamp => {
-            json!({"anyOf": [{"type": "string", "pattern": ISO_PATTERN}, {"type": "number", "minimum": 0}]})
-        }
-        Type::LocalDateTime => json!({"type": "string", "pattern": ISO_PATTERN}),
-        Type::NumericString => json!({"type": "string", "pattern": "^[0-9]+$"}),
-        Type::Digit => {
-            json!({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0, "maximum": 9}]})
-        }
-    };
-    if let Value::Object(m) = &mut s {
-        match f.values {
-            Values::OneOf {
-                values,
-                explicit: true,
-            } => {
-                m.insert("enum".into(), json!(values));
-            }
-            Values::Dtmf { explicit: true } => {
-                m.insert("pattern".into(), json!("^[0-9*#]+$"));
-            }
-            _ => {}
-        }
-        m.insert(
-            "description".into(),
-            json!(match f.unit {
-                Some(u) => format!("{} ({u})", f.doc),
-                None => f.doc.to_owned(),
-            }),
-        );
-    }
-    if f.nullable {
-        s = json!({"anyOf": [s, {"type": "null"}]});
-    }
-    s
-}
-
-fn object_schema(
-    fields: impl Iterator<Item = &'static Field>,
-    name_key: Option<(&str, &str)>,
-) -> Value {
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for f in fields {
-        properties.insert(f.name.to_owned(), field_schema(f));
-        if f.required {
-            required.push(f.name);
-        }
-    }
-    if let Some((key, name)) = name_key {
-        properties.insert(key.to_owned(), json!({"const": name}));
-    }
-    json!({"type": "object", "properties": properties, "required": required})
-}
-
-/// One event's record shapes (Xelion: the frame and the bare object).
+/// One event's record shapes (Xelion: the frame and the bare object), titled.
 pub fn event_schema(v: Vendor, s: &'static EventSpec) -> Value {
-    // Every event's own name key is required by its table except a Catapult list item's.
-    let mut out = match v {
-        Vendor::Workonflow => object_schema(s.all_fields(), Some(("eventType", s.name))),
-        Vendor::Voximplant => object_schema(s.all_fields(), Some(("name", s.name))),
-        Vendor::Bandwidth if s.form == "callback" => {
-            object_schema(s.all_fields(), Some(("eventType", s.name)))
-        }
-        // A list item is told from a callback by having no `eventType`, as detection does.
-        Vendor::Bandwidth => {
-            let mut item = object_schema(s.all_fields(), Some(("name", s.name)));
-            item["not"] = json!({"required": ["eventType"]});
-            item
-        }
-        Vendor::Xelion => {
-            let bare = object_schema(s.all_fields(), None);
-            let frame = json!({
-                "type": "object",
-                "properties": {
-                    "notificationType": {"const": s.name},
-                    "notification": bare.clone(),
-                    "messageType": {"type": "string"},
-                },
-                "required": ["notificationType", "notification"],
-            });
-            json!({"anyOf": [frame, bare]})
-        }
-    };
+    let mut out = (v.format().record_schema)(s);
     if let Value::Object(m) = &mut out {
         m.insert(
             "title".into(),
@@ -343,48 +238,7 @@ fn vendor_schema(v: Vendor, specs: &[&'static EventSpec]) -> Value {
     }
     // Names the vendor's documents do not list are newer or other events: callev reads them with
     // a warning, so they are valid here too, with only the fields every event has checked.
-    let known = |form: &str| -> Vec<&'static str> {
-        v.events()
-            .iter()
-            .filter(|s| s.form == form)
-            .map(|s| s.name)
-            .collect()
-    };
-    let others: Vec<(String, Value)> = match v {
-        Vendor::Workonflow => vec![(
-            "workonflow.other".into(),
-            json!({"type": "object", "properties": {"eventType": {"type": "string", "pattern": "^[cC]all\\.", "not": {"enum": known("webhook")}}}, "required": ["eventType"]}),
-        )],
-        Vendor::Voximplant => vec![(
-            "voximplant.other".into(),
-            json!({"type": "object", "properties": {
-                "name": {"type": "string", "pattern": "^Call\\.", "not": {"enum": known("CallEvents")}},
-                "id": {"type": "string"},
-            }, "required": ["name", "id"]}),
-        )],
-        Vendor::Xelion => vec![(
-            "xelion.other-notification".into(),
-            json!({"type": "object", "properties": {
-                "notificationType": {"type": "string", "not": {"enum": known("CallEvent")}},
-                "notification": {"type": "object"},
-            }, "required": ["notificationType", "notification"]}),
-        )],
-        Vendor::Bandwidth => vec![
-            (
-                "bandwidth.other-callback".into(),
-                json!({"type": "object", "properties": {"eventType": {"type": "string", "not": {"enum": known("callback")}}}, "required": ["eventType"]}),
-            ),
-            (
-                "bandwidth.other-list-item".into(),
-                json!({"type": "object", "properties": {
-                    "id": {"type": "string"},
-                    "time": field_schema(&crate::vendor::bandwidth::ITEM_FIELDS[1]),
-                    "name": {"type": "string", "not": {"enum": known("list item")}},
-                    "data": {"type": "string"},
-                }, "required": ["name"], "additionalProperties": false}),
-            ),
-        ],
-    };
+    let others = (v.format().other_events)();
     for (key, schema) in others {
         refs.push(json!({"$ref": format!("#/$defs/{key}")}));
         defs.insert(key, schema);
@@ -395,7 +249,7 @@ fn vendor_schema(v: Vendor, specs: &[&'static EventSpec]) -> Value {
 fn all_schema() -> Value {
     let mut defs = Map::new();
     let mut refs = Vec::new();
-    for v in Vendor::ALL {
+    for v in Vendor::all() {
         let specs: Vec<&'static EventSpec> = v.events().iter().collect();
         let Value::Object(vs) = vendor_schema(v, &specs) else {
             continue;
@@ -460,13 +314,12 @@ mod tests {
 
     #[test]
     fn exported_schemas_agree_with_validate_on_every_fixture() {
-        let validators: Vec<(Vendor, jsonschema::Validator)> = Vendor::ALL
-            .iter()
+        let validators: Vec<(Vendor, jsonschema::Validator)> = Vendor::all()
             .map(|v| {
                 let specs: Vec<&'static EventSpec> = v.events().iter().collect();
-                let schema = with_header(vendor_schema(*v, &specs), v.id());
+                let schema = with_header(vendor_schema(v, &specs), v.id());
                 (
-                    *v,
+                    v,
                     jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("{v}: {e}")),
                 )
             })
@@ -485,17 +338,13 @@ mod tests {
                         let Parsed::Value { value, .. } = parsed else {
                             continue;
                         };
-                        let Ok(d) = crate::vendor::detect(&value, None, 0) else {
+                        let Ok(d) = crate::formats::detect(&value, None, 0) else {
                             continue;
                         };
                         let mut findings = Vec::new();
-                        crate::vendor::validate(&d, &mut findings);
+                        crate::formats::validate(&d, &mut findings);
                         let ours = !findings.iter().any(|f| f.severity == Severity::Error);
-                        let validator = &validators
-                            .iter()
-                            .find(|(v, _)| *v == d.rec.vendor)
-                            .unwrap()
-                            .1;
+                        let validator = &validators.iter().find(|(v, _)| *v == d.vendor).unwrap().1;
                         let theirs = validator.is_valid(&d.payload.to_value());
                         assert_eq!(ours, theirs, "{}:{}: callev says valid={ours} ({findings:?}), the JSON Schema says {theirs}", file.display(), raw.line);
                         checked += 1;
@@ -513,7 +362,7 @@ mod tests {
 
     #[test]
     fn every_event_schema_compiles() {
-        for v in Vendor::ALL {
+        for v in Vendor::all() {
             for s in v.events() {
                 let schema = with_header(event_schema(v, s), s.name);
                 assert!(

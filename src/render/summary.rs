@@ -11,15 +11,16 @@ use comfy_table::{Cell, CellAlignment};
 use owo_colors::OwoColorize;
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::{Tally, View};
 use crate::call::shards::{shard_of, Keep, Merged, Shards, Sweep, WriteRow, CHUNK};
 use crate::call::{call_key, Brief, CallMatcher, CallSummary, SUMMARY_HEADER, SWEEP_EVERY};
 use crate::config::{Filter, Settings};
 use crate::event::{Outcome, Pack};
 use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::pool::Pool;
+use crate::record::Tally;
 use crate::record::{Prework, Results};
 use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
+use crate::render::View;
 use crate::render::{paint, push_short_id, short_id};
 use crate::time::{human_duration, push_duration, Zone};
 
@@ -307,8 +308,8 @@ impl View for Summary {
         } else {
             rows.writer.finish(out)?;
         }
-        note_unread(tally);
-        note_calls(&rows.matcher, self.without_id);
+        crate::render::notes::note_unread(tally);
+        crate::render::notes::note_calls(&rows.matcher, self.without_id);
         let late = self.shards.late();
         if late > 0 {
             eprintln!(
@@ -629,45 +630,6 @@ fn totals(t: &mut Totals, color: bool, zone: Zone, out: &mut dyn Write) -> Resul
         }
     }
     Ok(())
-}
-
-/// Say on stderr what was not read as events, and where to look.
-/// Say on stderr which `--call` prefixes matched nothing and how many events had no call id.
-pub fn note_calls(matcher: &CallMatcher, without_id: u64) {
-    for p in matcher.unmatched() {
-        eprintln!("callev: --call {p:?} matched no call");
-    }
-    if without_id > 0 {
-        eprintln!(
-            "callev: {} events carry no call id and belong to no call",
-            thousands(without_id)
-        );
-    }
-}
-
-pub fn note_unread(tally: &Tally) {
-    let skipped = tally.unparseable + tally.unknown;
-    if skipped == 0 {
-        return;
-    }
-    let mut parts = Vec::new();
-    if tally.unparseable > 0 {
-        parts.push(format!("{} unparseable", thousands(tally.unparseable)));
-    }
-    if tally.unknown > 0 {
-        parts.push(format!("{} of no known vendor", thousands(tally.unknown)));
-    }
-    let first = tally
-        .first_problem
-        .as_deref()
-        .map(|p| format!(", the first at {}", safe(p)))
-        .unwrap_or_default();
-    eprintln!(
-        "callev: {} of {} records skipped: {}{first}; `callev validate` shows why",
-        thousands(skipped),
-        thousands(tally.records),
-        parts.join(", ")
-    );
 }
 
 #[cfg(test)]

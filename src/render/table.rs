@@ -4,6 +4,7 @@
 use comfy_table::{presets, Attribute, Cell, ContentArrangement, Table};
 
 use crate::event::{Details, EventKind, Outcome};
+use crate::formats::Vendor;
 
 pub fn new_table(width: Option<usize>, color: bool) -> Table {
     let mut t = Table::new();
@@ -39,13 +40,16 @@ pub fn outcome_cell(outcome: Outcome) -> Cell {
     super::outcome_look(outcome).cell(outcome.as_str())
 }
 
-/// The details that matter to a person, `key value` pairs, escaped for the terminal. Headers and
-/// decoded switch data are shown by their most telling part only.
-pub fn details_text(details: &Details) -> String {
+/// The details that matter to a person, `key value` pairs, escaped for the terminal; the format
+/// says which it hides. Decoded switch data is shown by its most telling part only.
+pub fn details_text(vendor: Vendor, details: &Details) -> String {
+    let hidden = vendor.format().hidden_details;
     let mut parts = Vec::new();
     for (k, v) in details.iter() {
+        if hidden.contains(k) {
+            continue;
+        }
         let text = match (*k, v) {
-            ("headers" | "thread" | "caller_flow" | "callee_flow", _) => continue,
             ("data", crate::event::Detail::Json(j)) => {
                 match j.get("applicationData").and_then(|d| d.as_str()) {
                     Some(d) => d.to_owned(),

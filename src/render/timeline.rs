@@ -10,14 +10,15 @@ use anyhow::{bail, Result};
 use owo_colors::Style;
 use serde::Serialize;
 
-use crate::app::{Tally, View};
 use crate::call::{CallMatcher, CallState};
 use crate::config::{Filter, Settings};
 use crate::event::{Event, EventKind};
 use crate::output::{safe, Format, RecordWriter};
 use crate::record::Results;
+use crate::record::Tally;
 use crate::render::events::EventRecord;
 use crate::render::table::details_text;
+use crate::render::View;
 use crate::render::{kind_look, outcome_look, paint};
 use crate::time::{human_duration, offset_clock, Zone};
 
@@ -181,7 +182,7 @@ fn event_row(
             }
         }
     });
-    let details = details_text(&shown);
+    let details = details_text(e.vendor, &shown);
     let kind = format!("{:<18}", e.kind.as_str());
     let text = if repeat {
         paint(
@@ -253,7 +254,7 @@ impl View for Timeline {
     }
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
-        super::summary::note_unread(tally);
+        super::notes::note_unread(tally);
         if self.follow {
             self.writer.finish(out)?;
             return Ok(());
@@ -294,7 +295,7 @@ impl View for Timeline {
             self.block(call, &events, out)?;
         }
         self.writer.finish(out)?;
-        super::summary::note_calls(&self.matcher, self.without_id);
+        super::notes::note_calls(&self.matcher, self.without_id);
         Ok(())
     }
 }

@@ -7,12 +7,13 @@ use anyhow::Result;
 use owo_colors::Style;
 use serde::Serialize;
 
-use crate::app::{Tally, View};
 use crate::config::Settings;
 use crate::diagnostic::Severity;
 use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::record::Results;
+use crate::record::Tally;
 use crate::render::paint;
+use crate::render::View;
 
 #[derive(Serialize)]
 struct Row<'a> {

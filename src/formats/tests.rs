@@ -7,7 +7,7 @@ use crate::json::Json;
 
 fn detect_text(text: &str) -> Result<(Vendor, Option<String>), String> {
     let v = Json::parse(text.as_bytes()).unwrap();
-    detect(&v, None, 0).map(|d| (d.rec.vendor, d.rec.event.map(|e| e.into_owned())))
+    detect(&v, None, 0).map(|d| (d.vendor, d.rec.event.map(|e| e.into_owned())))
 }
 
 fn findings(text: &str) -> Vec<(Code, Severity, String)> {
@@ -36,74 +36,75 @@ fn normalized(text: &str, stem: &str, group: u32) -> Event {
 }
 
 /// Every example body in the four documents and NOTES.md, with the vendor it must be.
-const EXAMPLES: &[(&str, Vendor)] = &[
+const EXAMPLES: &[(&str, &str)] = &[
     (
         r#"{"eventType":"call.started","threadId":"595b405b81d3f8001497603d","callId":"522a2f93-4463-4040-8176-947b2c77bd0f"}"#,
-        Vendor::Workonflow,
+        "workonflow",
     ),
     (
         r#"{"eventType":"call.ended","threadId":"595b405b81d3f8001497603d","callId":"522a2f93-4463-4040-8176-947b2c77bd0f","dialogDuration":5554,"callDuration":5599}"#,
-        Vendor::Workonflow,
+        "workonflow",
     ),
     (
         r#"{"eventType":"call.off.paused","threadId":"595b405b81d3f8001497603d","dtmfNumber":"1","callId":"522a2f93-4463-4040-8176-947b2c77bd0f"}"#,
-        Vendor::Workonflow,
+        "workonflow",
     ),
     (
         r#"{"eventType":"Call.Member.Invite.ended","teamId":"t","callId":"c","answered":false}"#,
-        Vendor::Workonflow,
+        "workonflow",
     ),
     (
         r#"{"notificationType":"newCallEvent","notification":{"date":"2021-06-29 09:50:33","callId":"186ba647df1ef222","calleeFlowId":"a","callerFlowId":"b"}}"#,
-        Vendor::Xelion,
+        "xelion",
     ),
     (
         r#"{"notificationType":"presenceListEvent","messageType":"notification","notification":{}}"#,
-        Vendor::Xelion,
+        "xelion",
     ),
     (
         r#"{"date":"2021-06-29 09:50:33","callId":"186ba647df1ef222","calleeFlowId":"a","callerFlowId":"b","duration":"12"}"#,
-        Vendor::Xelion,
+        "xelion",
     ),
     (
         r#"{"name":"Call.Connected","id":"abc","call":{}}"#,
-        Vendor::Voximplant,
+        "voximplant",
     ),
     (
         r#"{"name":"Call.Video.FirstPacket","id":"abc","url":"u"}"#,
-        Vendor::Voximplant,
+        "voximplant",
     ),
-    (r#"{"name":"Call.Unheard","id":"abc"}"#, Vendor::Voximplant),
-    (
-        r#"{"id":"abc","name":"Call.Disconnected"}"#,
-        Vendor::Voximplant,
-    ),
+    (r#"{"name":"Call.Unheard","id":"abc"}"#, "voximplant"),
+    (r#"{"id":"abc","name":"Call.Disconnected"}"#, "voximplant"),
     (
         r#"{"id":"{callEventId1}","time":"2012-09-19T13:55:41.343Z","name":"create"}"#,
-        Vendor::Bandwidth,
+        "bandwidth",
     ),
     (
         r#"{"id":"{callEventId3}","time":"2012-09-19T13:55:45.583Z","name":"CHANNEL_EXECUTE","data":"{\"applicationName\":\"park\"}"}"#,
-        Vendor::Bandwidth,
+        "bandwidth",
     ),
     (
         r#"{"id":"ev","time":1419032854964,"name":"answer"}"#,
-        Vendor::Bandwidth,
+        "bandwidth",
     ),
     (
         r#"{"eventType":"hangup","callId":"c-1","callUri":"https://api.catapult.inetwork.com/v1/users/u-1/calls/c-1","cause":"USER_BUSY","time":"2013-05-09T18:02:33Z"}"#,
-        Vendor::Bandwidth,
+        "bandwidth",
     ),
     (
         r#"{"eventType":"recording","callId":"c-1","recordingId":"r","status":"complete","startTime":"2013-05-09T18:02:33Z"}"#,
-        Vendor::Bandwidth,
+        "bandwidth",
     ),
 ];
 
 #[test]
 fn every_document_example_is_its_own_vendor() {
     for (text, vendor) in EXAMPLES {
-        assert_eq!(detect_text(text).map(|d| d.0), Ok(*vendor), "{text}");
+        assert_eq!(
+            detect_text(text).map(|d| d.0),
+            Ok(Vendor::named(vendor)),
+            "{text}"
+        );
     }
 }
 
@@ -112,15 +113,10 @@ fn no_example_is_claimed_by_another_vendor_when_forced_elsewhere() {
     // Each vendor's recogniser only answers for its own records.
     for (text, vendor) in EXAMPLES {
         let v = Json::parse(text.as_bytes()).unwrap();
-        for other in Vendor::ALL.into_iter().filter(|o| o != vendor) {
-            let claimed = match other {
-                Vendor::Workonflow => workonflow::recognise(&v).is_some(),
-                Vendor::Xelion => xelion::recognise(&v).is_some(),
-                Vendor::Voximplant => voximplant::recognise(&v).is_some(),
-                Vendor::Bandwidth => {
-                    bandwidth::recognise(&v).is_some() || bandwidth::recognise_item(&v).is_some()
-                }
-            };
+        for other in Vendor::all().filter(|o| o.id() != *vendor) {
+            let f = other.format();
+            let claimed = (f.recognise)(&v).is_some()
+                || f.recognise_weak.is_some_and(|weak| weak(&v).is_some());
             assert!(!claimed, "{other} claims {text}");
         }
     }
@@ -153,8 +149,8 @@ fn envelopes_are_unwrapped_with_their_time() {
             .unwrap();
     let d = detect(&nested, None, 0).unwrap();
     assert_eq!(
-        (d.rec.vendor, d.path.as_str()),
-        (Vendor::Voximplant, "/body/data")
+        (d.vendor, d.path.as_str()),
+        (Vendor::named("voximplant"), "/body/data")
     );
     assert_eq!(d.envelope_time, Some(1_795_255_200_000));
     // Xelion's frame is the vendor format itself, not an envelope.
@@ -167,13 +163,13 @@ fn envelopes_are_unwrapped_with_their_time() {
 #[test]
 fn forced_vendor_reads_any_object() {
     let v = Json::parse(br#"{"name":"create"}"#).unwrap();
-    let d = detect(&v, Some(Vendor::Voximplant), 0).unwrap();
-    assert_eq!(d.rec.vendor, Vendor::Voximplant);
+    let d = detect(&v, Some(Vendor::named("voximplant")), 0).unwrap();
+    assert_eq!(d.vendor, Vendor::named("voximplant"));
     assert!(d.rec.forced);
     assert!(describe(
         d.rec.sign,
         d.rec.event.as_deref(),
-        Some(Vendor::Voximplant),
+        Some(Vendor::named("voximplant")),
         &d.path
     )
     .starts_with("--vendor voximplant"));
@@ -376,7 +372,7 @@ fn bandwidth_causes_give_outcomes() {
 
 #[test]
 fn every_spec_has_unique_names_and_documented_fields() {
-    for v in Vendor::ALL {
+    for v in Vendor::all() {
         let specs = v.events();
         for (i, s) in specs.iter().enumerate() {
             assert!(!s.doc.is_empty(), "{v} {}", s.name);
@@ -401,4 +397,45 @@ fn every_spec_has_unique_names_and_documented_fields() {
     );
     assert_eq!(xelion::EVENTS.len(), 5);
     assert_eq!(voximplant::EVENTS.len(), 40);
+}
+
+#[test]
+fn every_format_file_has_its_descriptor_in_the_list_and_a_fixtures_folder() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<String> = std::fs::read_dir(root.join("src/formats"))
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_owned()))
+        .filter(|stem| !matches!(stem.as_str(), "mod" | "schema" | "tests"))
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = ids().map(str::to_owned).collect();
+    listed.sort();
+    assert_eq!(
+        files, listed,
+        "each file in src/formats/ exports a descriptor named as the file, listed in formats::LIST"
+    );
+    for id in ids() {
+        assert!(
+            root.join("fixtures").join(id).is_dir(),
+            "fixtures/{id}/ holds the format's fixtures"
+        );
+        assert_eq!(Vendor::find(id).map(Vendor::id), Some(id));
+    }
+    assert!(COUNT < 256, "a vendor is a byte");
+}
+
+#[test]
+fn the_details_aggregation_reads_are_the_documented_ones() {
+    for (key, ty, _) in AGGREGATED_DETAILS {
+        assert!(crate::event::Step::reads(key), "{key} is not read");
+        assert!(matches!(*ty, "string" | "integer"), "{key}: {ty}");
+    }
+    for key in ["thread", "headers", "status", "cost", "media_ms"] {
+        assert!(
+            !crate::event::Step::reads(key),
+            "{key} is read but not documented"
+        );
+    }
 }

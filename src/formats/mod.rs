@@ -3,6 +3,15 @@
 //! file exposing the same few items: `EVENTS` (its schema tables), `recognise`, `validate` and
 //! `normalize`; this file dispatches on the closed `Vendor` enum and unwraps envelopes.
 
+//! The formats stage: which vendor and event a record is (detection), whether it matches the
+//! vendor's documented schema (validation), and what it means (normalization).
+//!
+//! Each vendor format is one file that exports one `Descriptor`; `LIST` names them all, and
+//! everything else (detection, `--vendor`'s values, the tallies, `callev schema`, the JSON Schema
+//! export, the tables) iterates over that list. Adding a format is one new file, one line in
+//! `LIST` and one fixtures folder. A descriptor's `normalize` fills the details that per-call
+//! aggregation reads by the names and types in `AGGREGATED_DETAILS`.
+
 pub mod bandwidth;
 pub mod schema;
 pub mod voximplant;
@@ -12,76 +21,134 @@ pub mod xelion;
 use std::borrow::Cow;
 use std::fmt;
 
+use serde_json::Value;
+
 use crate::diagnostic::Diagnostic;
 use crate::event::{Event, TimeSource};
 use crate::json::Json;
 use crate::time::Millis;
+pub use crate::vendor_id::Vendor;
 use schema::EventSpec;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Vendor {
-    Workonflow,
-    Xelion,
-    Voximplant,
-    Bandwidth,
+/// Every vendor format callev reads, in the order they are listed, counted and tried.
+pub static LIST: [&Descriptor; 4] = [
+    &workonflow::DESCRIPTOR,
+    &xelion::DESCRIPTOR,
+    &voximplant::DESCRIPTOR,
+    &bandwidth::DESCRIPTOR,
+];
+
+/// How many formats there are: the size of per-vendor tallies.
+pub const COUNT: usize = LIST.len();
+
+/// One vendor format: what it is called, its schema tables, and the functions that recognise,
+/// validate and normalize its records.
+pub struct Descriptor {
+    /// The id users type (`--vendor`) and machine output carries; the name of its file and of
+    /// its fixtures folder.
+    pub id: &'static str,
+    /// What the vendor's documents describe, for `callev schema`.
+    pub title: &'static str,
+    /// One table per event, from which validation, `callev schema` and the JSON Schema come.
+    pub events: &'static [EventSpec],
+    /// The record's strong signs: `Some` when the record is this vendor's.
+    pub recognise: fn(&Json) -> Option<Recognised>,
+    /// Weak signs, tried only after every vendor's strong signs and envelopes (Bandwidth's bare
+    /// list items, whose keys are merely within `{id, time, name, data}`).
+    pub recognise_weak: Option<fn(&Json) -> Option<Recognised>>,
+    /// Read a record as this vendor's whatever its signs (`--vendor`).
+    pub read_as: fn(&Json) -> Recognised,
+    /// Findings about a detected record, against `events`.
+    pub validate: fn(&Detected, &mut Vec<Diagnostic>),
+    /// The normalized event. The time is the payload's own (the caller falls back to an
+    /// envelope's or the log line's); details that aggregation reads follow
+    /// `AGGREGATED_DETAILS`.
+    pub normalize: fn(&Detected, &Context) -> Event,
+    /// The JSON Schema of one event's record (a frame and a bare object, a list item).
+    pub record_schema: fn(&'static EventSpec) -> Value,
+    /// JSON Schema definitions for events the tables do not list, which callev reads with an
+    /// `unknown-event` warning: `(definition name, schema)`.
+    pub other_events: fn() -> Vec<(String, Value)>,
+    /// Details that tables leave out (ids of internal objects, whole header maps).
+    pub hidden_details: &'static [&'static str],
 }
 
-impl Vendor {
-    pub const ALL: [Vendor; 4] = [
-        Vendor::Workonflow,
-        Vendor::Xelion,
-        Vendor::Voximplant,
-        Vendor::Bandwidth,
-    ];
+/// The details per-call aggregation reads (`call::Step`), by name, with their types: a
+/// format that has such a fact stores it under this name, as this type, and aggregation needs
+/// nothing else of it. Other details are extras, shown and written but not aggregated.
+pub const AGGREGATED_DETAILS: &[(&str, &str, &str)] = &[
+    ("digit", "string", "the key(s) pressed, on `dtmf` events"),
+    (
+        "cause",
+        "string",
+        "why a terminal event ended the call (a switch or vendor cause)",
+    ),
+    (
+        "reason",
+        "string",
+        "the reason text of a terminal event, when there is no cause",
+    ),
+    (
+        "code",
+        "integer",
+        "a SIP-style or vendor status code of a terminal event",
+    ),
+    (
+        "talk_ms",
+        "integer",
+        "talk time the vendor reported, in milliseconds",
+    ),
+    (
+        "duration_ms",
+        "integer",
+        "the call's duration the vendor reported, in milliseconds",
+    ),
+    ("participant", "string", "a user or number that took part"),
+    ("caller", "string", "the calling party"),
+    ("callee", "string", "the called party"),
+    ("from", "string", "the calling number"),
+    ("to", "string", "the called number"),
+];
 
-    pub fn id(self) -> &'static str {
-        match self {
-            Vendor::Workonflow => "workonflow",
-            Vendor::Xelion => "xelion",
-            Vendor::Voximplant => "voximplant",
-            Vendor::Bandwidth => "bandwidth",
-        }
+impl Vendor {
+    /// Every vendor, in `LIST`'s order.
+    pub fn all() -> impl Iterator<Item = Vendor> {
+        (0..COUNT).map(Vendor::at)
     }
 
-    /// What the vendor's documents describe, for `callev schema`.
+    /// The vendor whose id this is.
+    pub fn find(id: &str) -> Option<Vendor> {
+        LIST.iter().position(|f| f.id == id).map(Vendor::at)
+    }
+
+    pub fn format(self) -> &'static Descriptor {
+        LIST[self.index()]
+    }
+
+    pub fn id(self) -> &'static str {
+        self.format().id
+    }
+
     pub fn title(self) -> &'static str {
-        match self {
-            Vendor::Workonflow => {
-                "Workonflow call webhooks (bot REST API, 2018, and later revisions)"
-            }
-            Vendor::Xelion => "Xelion CallEvent notifications (WebSocket API)",
-            Vendor::Voximplant => "Voximplant VoxEngine CallEvents (typings v13 and newer)",
-            Vendor::Bandwidth => "Bandwidth Catapult v1 call events (list items and callbacks)",
-        }
+        self.format().title
     }
 
     pub fn events(self) -> &'static [EventSpec] {
-        match self {
-            Vendor::Workonflow => workonflow::EVENTS,
-            Vendor::Xelion => xelion::EVENTS,
-            Vendor::Voximplant => voximplant::EVENTS,
-            Vendor::Bandwidth => bandwidth::EVENTS,
-        }
+        self.format().events
     }
+}
 
-    fn recognise(self, obj: &Json) -> Option<Recognised> {
-        match self {
-            Vendor::Workonflow => workonflow::recognise(obj),
-            Vendor::Xelion => xelion::recognise(obj),
-            Vendor::Voximplant => voximplant::recognise(obj),
-            Vendor::Bandwidth => bandwidth::recognise(obj),
-        }
+#[cfg(test)]
+impl Vendor {
+    /// The vendor with this id, for tests that name one.
+    pub fn named(id: &str) -> Vendor {
+        Vendor::find(id).unwrap_or_else(|| panic!("no vendor {id:?}"))
     }
+}
 
-    /// Read a record as this vendor's whatever its signs (`--vendor`).
-    fn recognise_forced(self, obj: &Json) -> Recognised {
-        match self {
-            Vendor::Workonflow => workonflow::recognise_forced(obj),
-            Vendor::Xelion => xelion::recognise_forced(obj),
-            Vendor::Voximplant => voximplant::recognise_forced(obj),
-            Vendor::Bandwidth => bandwidth::recognise_forced(obj),
-        }
-    }
+/// The vendors' ids, in `LIST`'s order (`--vendor`'s values).
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    LIST.iter().map(|f| f.id)
 }
 
 impl fmt::Display for Vendor {
@@ -94,7 +161,6 @@ impl fmt::Display for Vendor {
 /// schema table when the event is known), its schema, and the sign that decided it.
 #[derive(Debug, Clone)]
 pub struct Recognised {
-    pub vendor: Vendor,
     pub event: Option<Cow<'static, str>>,
     pub spec: Option<&'static EventSpec>,
     /// A sentence about the record's signs, `{event}` standing for the event's name. Only
@@ -136,6 +202,7 @@ pub fn describe(
 /// around it gave.
 #[derive(Debug)]
 pub struct Detected<'r, 'a> {
+    pub vendor: Vendor,
     pub rec: Recognised,
     pub payload: &'r Json<'a>,
     /// JSON Pointer of the payload inside the record (`""` when the record is the event).
@@ -154,17 +221,8 @@ const ENVELOPE_TIME_KEYS: [&str; 6] = [
     "time",
 ];
 
-/// Vendors in the order their signs are tried: the strong signs first; Bandwidth's list items
-/// (an object whose keys are within `{id, time, name, data}`) are the weakest and come last,
-/// after envelopes.
-const ORDER: [Vendor; 4] = [
-    Vendor::Xelion,
-    Vendor::Workonflow,
-    Vendor::Voximplant,
-    Vendor::Bandwidth,
-];
-
-/// Detect the vendor of one record. `forced` skips detection (`--vendor`).
+/// Detect the vendor of one record. `forced` skips detection (`--vendor`). Every format's strong
+/// signs are tried first, in `LIST`'s order; then envelopes; then the weak signs.
 pub fn detect<'r, 'a>(
     record: &'r Json<'a>,
     forced: Option<Vendor>,
@@ -173,49 +231,49 @@ pub fn detect<'r, 'a>(
     if !record.is_obj() {
         return Err(format!("{} is not an event object", record.preview()));
     }
+    let at_top = |vendor: Vendor, rec: Recognised| Detected {
+        vendor,
+        rec,
+        payload: record,
+        path: String::new(),
+        envelope_time: None,
+    };
     if let Some(vendor) = forced {
-        if let Some(rec) = vendor.recognise(record) {
-            return Ok(Detected {
-                rec,
-                payload: record,
-                path: String::new(),
-                envelope_time: None,
-            });
+        if let Some(rec) = (vendor.format().recognise)(record) {
+            return Ok(at_top(vendor, rec));
         }
         if let Some(d) = unwrap_envelope(record, Some(vendor), naive_offset, 0) {
             return Ok(d);
         }
-        let mut rec = vendor.recognise_forced(record);
+        let mut rec = (vendor.format().read_as)(record);
         rec.forced = true;
-        return Ok(Detected {
-            rec,
-            payload: record,
-            path: String::new(),
-            envelope_time: None,
-        });
+        return Ok(at_top(vendor, rec));
     }
-    for vendor in ORDER {
-        if let Some(rec) = vendor.recognise(record) {
-            return Ok(Detected {
-                rec,
-                payload: record,
-                path: String::new(),
-                envelope_time: None,
-            });
-        }
+    if let Some((vendor, rec)) = strong(record) {
+        return Ok(at_top(vendor, rec));
     }
     if let Some(d) = unwrap_envelope(record, None, naive_offset, 0) {
         return Ok(d);
     }
-    if let Some(rec) = bandwidth::recognise_item(record) {
-        return Ok(Detected {
-            rec,
-            payload: record,
-            path: String::new(),
-            envelope_time: None,
-        });
+    if let Some((vendor, rec)) = weak(record) {
+        return Ok(at_top(vendor, rec));
     }
     Err(no_vendor_reason(record))
+}
+
+/// The first format whose strong signs the object has.
+fn strong(obj: &Json) -> Option<(Vendor, Recognised)> {
+    Vendor::all().find_map(|v| (v.format().recognise)(obj).map(|r| (v, r)))
+}
+
+/// The first format whose weak signs the object has.
+fn weak(obj: &Json) -> Option<(Vendor, Recognised)> {
+    Vendor::all().find_map(|v| {
+        v.format()
+            .recognise_weak
+            .and_then(|recognise| recognise(obj))
+            .map(|r| (v, r))
+    })
 }
 
 fn unwrap_envelope<'r, 'a>(
@@ -232,11 +290,8 @@ fn unwrap_envelope<'r, 'a>(
             continue;
         };
         let found = match forced {
-            Some(v) => v.recognise(inner),
-            None => ORDER
-                .iter()
-                .find_map(|v| v.recognise(inner))
-                .or_else(|| bandwidth::recognise_item(inner)),
+            Some(v) => (v.format().recognise)(inner).map(|r| (v, r)),
+            None => strong(inner).or_else(|| weak(inner)),
         };
         let time = || {
             ENVELOPE_TIME_KEYS
@@ -244,8 +299,9 @@ fn unwrap_envelope<'r, 'a>(
                 .find_map(|k| record.get(k))
                 .and_then(|t| crate::time::from_json(t, naive_offset))
         };
-        if let Some(rec) = found {
+        if let Some((vendor, rec)) = found {
             return Some(Detected {
+                vendor,
                 rec,
                 payload: inner,
                 path: format!("/{key}"),
@@ -303,22 +359,12 @@ pub struct Context<'c> {
 }
 
 pub fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
-    match d.rec.vendor {
-        Vendor::Workonflow => workonflow::validate(d.payload, &d.rec, &d.path, out),
-        Vendor::Xelion => xelion::validate(d.payload, &d.rec, &d.path, out),
-        Vendor::Voximplant => voximplant::validate(d.payload, &d.rec, &d.path, out),
-        Vendor::Bandwidth => bandwidth::validate(d.payload, &d.rec, &d.path, out),
-    }
+    (d.vendor.format().validate)(d, out);
 }
 
 /// The normalized event, with the time from the payload, else the envelope, else the log line.
 pub fn normalize(d: &Detected, ctx: &Context, log_time: Option<Millis>) -> Event {
-    let mut event = match d.rec.vendor {
-        Vendor::Workonflow => workonflow::normalize(d.payload, &d.rec, ctx),
-        Vendor::Xelion => xelion::normalize(d.payload, &d.rec, ctx),
-        Vendor::Voximplant => voximplant::normalize(d.payload, &d.rec, ctx),
-        Vendor::Bandwidth => bandwidth::normalize(d.payload, &d.rec, ctx),
-    };
+    let mut event = (d.vendor.format().normalize)(d, ctx);
     if event.time.is_some() {
         event.time_source = Some(TimeSource::Payload);
     } else if let Some(t) = d.envelope_time {

@@ -4,7 +4,10 @@
 use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
 use std::borrow::Cow;
 
-use super::{event_name, find_spec, owned, Context, Recognised, Vendor};
+use serde_json::json;
+
+use super::schema;
+use super::{event_name, find_spec, owned, Context, Descriptor, Detected, Recognised};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::event::{Detail, Details, Event, EventKind};
 use crate::json::Json;
@@ -158,7 +161,6 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
     }
     let (event, spec, sign) = resolve(obj, name);
     Some(Recognised {
-        vendor: Vendor::Workonflow,
         event: Some(event),
         spec,
         sign,
@@ -198,7 +200,6 @@ pub fn recognise_forced(obj: &Json) -> Recognised {
         None => (None, None),
     };
     Recognised {
-        vendor: Vendor::Workonflow,
         event,
         spec,
         sign: "eventType names the event",
@@ -206,7 +207,8 @@ pub fn recognise_forced(obj: &Json) -> Recognised {
     }
 }
 
-pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnostic>) {
+fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
+    let (obj, rec, base) = (d.payload, &d.rec, d.path.as_str());
     let Some(spec) = rec.spec else {
         return match obj.get("eventType") {
             None => out.push(Diagnostic::error(
@@ -257,7 +259,8 @@ pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnost
     }
 }
 
-pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
+fn normalize(d: &Detected, ctx: &Context) -> Event {
+    let (obj, rec) = (d.payload, &d.rec);
     let spec = rec.spec;
     let mut kind = spec.map_or(EventKind::Other, |s| s.kind);
     let mut details = Details::new(ctx.keep);
@@ -290,7 +293,7 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
         .get("createdAt")
         .and_then(|t| crate::time::from_json(t, 0));
     Event {
-        vendor: Vendor::Workonflow,
+        vendor: d.vendor,
         event: rec.event.clone(),
         kind,
         call_id: owned(obj, "callId"),
@@ -310,3 +313,22 @@ fn digit(v: &Json) -> Option<String> {
         _ => None,
     }
 }
+
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    id: "workonflow",
+    title: "Workonflow call webhooks (bot REST API, 2018, and later revisions)",
+    events: EVENTS,
+    recognise,
+    recognise_weak: None,
+    read_as: recognise_forced,
+    validate,
+    normalize,
+    record_schema: |s| schema::named_schema("eventType", s),
+    other_events: || {
+        vec![(
+            "workonflow.other".into(),
+            json!({"type": "object", "properties": {"eventType": {"type": "string", "pattern": "^[cC]all\\.", "not": {"enum": schema::names_of(EVENTS, "webhook")}}}, "required": ["eventType"]}),
+        )]
+    },
+    hidden_details: &["thread"],
+};

@@ -3,7 +3,10 @@
 //! the platform POSTs (flat objects keyed by `eventType`). `data` may hold JSON inside a string.
 
 use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
-use super::{event_name, owned, Context, Recognised, Vendor};
+use serde_json::{json, Value};
+
+use super::schema;
+use super::{event_name, owned, Context, Descriptor, Detected, Recognised};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::event::{Detail, Details, Event, EventKind, Outcome};
 use crate::json::Json;
@@ -281,7 +284,6 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
         (false, false) => return None,
     };
     Some(Recognised {
-        vendor: Vendor::Bandwidth,
         event: Some(event_name(name, found)),
         spec: found,
         sign,
@@ -312,7 +314,6 @@ pub fn recognise_item(obj: &Json) -> Option<Recognised> {
     let name = name.and_then(Json::str);
     let spec = name.and_then(|n| spec(ITEM, n));
     Some(Recognised {
-        vendor: Vendor::Bandwidth,
         event: name.map(|n| event_name(n, spec)),
         spec,
         sign: "keys within {id, time, name, data} and name not `Call.*` (a Catapult call-events list item)",
@@ -326,7 +327,6 @@ pub fn recognise_forced(obj: &Json) -> Recognised {
     }
     if let Some(name) = obj.get_str("eventType") {
         return Recognised {
-            vendor: Vendor::Bandwidth,
             event: Some(event_name(name, None)),
             spec: None,
             sign: "eventType names the callback",
@@ -334,7 +334,6 @@ pub fn recognise_forced(obj: &Json) -> Recognised {
         };
     }
     Recognised {
-        vendor: Vendor::Bandwidth,
         event: obj.get_str("name").map(|n| event_name(n, None)),
         spec: None,
         sign: "read as a call-events list item",
@@ -346,7 +345,8 @@ fn item_shape() -> &'static EventSpec {
     &EVENTS[0]
 }
 
-pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnostic>) {
+fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
+    let (obj, rec, base) = (d.payload, &d.rec, d.path.as_str());
     let is_callback = obj.get("eventType").is_some();
     match rec.spec {
         Some(spec) => super::schema::check_fields(spec, obj, base, out),
@@ -403,7 +403,8 @@ fn cause_outcome(cause: &str) -> Option<Outcome> {
     }
 }
 
-pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
+fn normalize(d: &Detected, ctx: &Context) -> Event {
+    let (obj, rec) = (d.payload, &d.rec);
     let callback = obj.get("eventType").is_some();
     let kind = rec.spec.map_or(EventKind::Other, |s| s.kind);
     let mut details = Details::new(ctx.keep);
@@ -466,7 +467,7 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
         .or_else(|| obj.get("startTime"))
         .and_then(|t| crate::time::from_json(t, 0));
     Event {
-        vendor: Vendor::Bandwidth,
+        vendor: d.vendor,
         event: rec.event.clone(),
         kind,
         call_id,
@@ -477,4 +478,45 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
         details,
         fingerprint: None,
     }
+}
+
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    id: "bandwidth",
+    title: "Bandwidth Catapult v1 call events (list items and callbacks)",
+    events: EVENTS,
+    recognise,
+    recognise_weak: Some(recognise_item),
+    read_as: recognise_forced,
+    validate,
+    normalize,
+    record_schema,
+    other_events: || {
+        vec![
+            (
+                "bandwidth.other-callback".into(),
+                json!({"type": "object", "properties": {"eventType": {"type": "string", "not": {"enum": schema::names_of(EVENTS, CALLBACK)}}}, "required": ["eventType"]}),
+            ),
+            (
+                "bandwidth.other-list-item".into(),
+                json!({"type": "object", "properties": {
+                    "id": {"type": "string"},
+                    "time": schema::field_schema(&ITEM_FIELDS[1]),
+                    "name": {"type": "string", "not": {"enum": schema::names_of(EVENTS, ITEM)}},
+                    "data": {"type": "string"},
+                }, "required": ["name"], "additionalProperties": false}),
+            ),
+        ]
+    },
+    hidden_details: &[],
+};
+
+/// A callback names its event under `eventType`; a list item under `name`, and is told from a
+/// callback by having no `eventType`, as detection does.
+fn record_schema(s: &'static EventSpec) -> Value {
+    if s.form == CALLBACK {
+        return schema::named_schema("eventType", s);
+    }
+    let mut item = schema::named_schema("name", s);
+    item["not"] = json!({"required": ["eventType"]});
+    item
 }

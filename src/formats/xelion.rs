@@ -5,7 +5,10 @@
 use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
 use std::borrow::Cow;
 
-use super::{event_name, find_spec, owned, Context, Recognised, Vendor};
+use serde_json::{json, Value};
+
+use super::schema;
+use super::{event_name, find_spec, owned, Context, Descriptor, Detected, Recognised};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::event::{Detail, Details, Event, EventKind, Outcome};
 use crate::json::Json;
@@ -127,7 +130,6 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
     if let (Some(name), Some(_)) = (obj.get_str("notificationType"), notification) {
         let spec = find_spec(EVENTS, name);
         return Some(Recognised {
-            vendor: Vendor::Xelion,
             event: Some(event_name(name, spec)),
             spec,
             sign: "notificationType {event} with a notification object (a Xelion WebSocket frame)",
@@ -136,7 +138,6 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
     }
     if notification.is_some_and(has_flow_ids) {
         return Some(Recognised {
-            vendor: Vendor::Xelion,
             event: None,
             spec: None,
             sign: "a notification object with callerFlowId/calleeFlowId (a Xelion frame without its notificationType)",
@@ -153,7 +154,6 @@ fn bare(obj: &Json, forced: bool) -> Recognised {
         .is_some_and(|d| !matches!(d, Json::Null));
     let spec = if hung_up { &EVENTS[2] } else { &EVENTS[0] };
     Recognised {
-        vendor: Vendor::Xelion,
         event: hung_up.then_some(Cow::Borrowed(spec.name)),
         spec: Some(spec),
         sign: match (hung_up, forced) {
@@ -170,7 +170,8 @@ pub fn recognise_forced(obj: &Json) -> Recognised {
     recognise(obj).unwrap_or_else(|| bare(obj, true))
 }
 
-pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnostic>) {
+fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
+    let (obj, rec, base) = (d.payload, &d.rec, d.path.as_str());
     let framed = obj.get("notification").is_some_and(Json::is_obj);
     let (event, path) = if framed {
         super::schema::check_fields(&FRAME_SPEC, obj, base, out);
@@ -211,7 +212,8 @@ pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnost
     }
 }
 
-pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
+fn normalize(d: &Detected, ctx: &Context) -> Event {
+    let (obj, rec) = (d.payload, &d.rec);
     let event = obj
         .get("notification")
         .filter(|n| n.is_obj())
@@ -233,7 +235,7 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
     details.str("caller_flow", event.get_str("callerFlowId"));
     details.str("callee_flow", event.get_str("calleeFlowId"));
     Event {
-        vendor: Vendor::Xelion,
+        vendor: d.vendor,
         event: rec.event.clone(),
         kind,
         call_id: owned(event, "callId"),
@@ -246,4 +248,41 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
         details,
         fingerprint: None,
     }
+}
+
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    id: "xelion",
+    title: "Xelion CallEvent notifications (WebSocket API)",
+    events: EVENTS,
+    recognise,
+    recognise_weak: None,
+    read_as: recognise_forced,
+    validate,
+    normalize,
+    record_schema,
+    other_events: || {
+        vec![(
+            "xelion.other-notification".into(),
+            json!({"type": "object", "properties": {
+                "notificationType": {"type": "string", "not": {"enum": schema::names_of(EVENTS, "CallEvent")}},
+                "notification": {"type": "object"},
+            }, "required": ["notificationType", "notification"]}),
+        )]
+    },
+    hidden_details: &["caller_flow", "callee_flow"],
+};
+
+/// A CallEvent comes in a frame or bare: either shape is the event's.
+fn record_schema(s: &'static EventSpec) -> Value {
+    let bare = schema::object_schema(s.all_fields(), None);
+    let frame = json!({
+        "type": "object",
+        "properties": {
+            "notificationType": {"const": s.name},
+            "notification": bare.clone(),
+            "messageType": {"type": "string"},
+        },
+        "required": ["notificationType", "notification"],
+    });
+    json!({"anyOf": [frame, bare]})
 }

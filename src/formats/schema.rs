@@ -3,6 +3,8 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::event::EventKind;
+use serde_json::{json, Map, Value};
+
 use crate::json::{pointer_token, Json};
 
 /// A field's JSON type, with the few vendor-specific shapes the documents describe.
@@ -421,6 +423,91 @@ fn is_uuid(s: &str) -> bool {
             8 | 13 | 18 | 23 => *c == b'-',
             _ => c.is_ascii_hexdigit(),
         })
+}
+
+// The JSON Schema of the tables: what `callev schema --json-schema` exports.
+
+/// A time string as `callev` reads one (checked fully by validation; the pattern is its shape).
+const ISO_PATTERN: &str =
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)?$";
+
+/// The JSON Schema of one field: errors only, since warnings never make a record invalid.
+pub fn field_schema(f: &Field) -> Value {
+    let mut s = match f.ty {
+        Type::String => json!({"type": "string"}),
+        Type::Number => json!({"type": "number"}),
+        Type::EpochMillis => json!({"type": "integer", "minimum": 0}),
+        Type::Boolean => json!({"type": "boolean"}),
+        Type::Object => json!({"type": "object"}),
+        Type::Any => json!({}),
+        Type::StringMap => json!({"type": "object", "additionalProperties": {"type": "string"}}),
+        Type::NumberArray => json!({"type": "array", "items": {"type": "number"}}),
+        Type::Timestamp => {
+            json!({"anyOf": [{"type": "string", "pattern": ISO_PATTERN}, {"type": "number", "minimum": 0}]})
+        }
+        Type::LocalDateTime => json!({"type": "string", "pattern": ISO_PATTERN}),
+        Type::NumericString => json!({"type": "string", "pattern": "^[0-9]+$"}),
+        Type::Digit => {
+            json!({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0, "maximum": 9}]})
+        }
+    };
+    if let Value::Object(m) = &mut s {
+        match f.values {
+            Values::OneOf {
+                values,
+                explicit: true,
+            } => {
+                m.insert("enum".into(), json!(values));
+            }
+            Values::Dtmf { explicit: true } => {
+                m.insert("pattern".into(), json!("^[0-9*#]+$"));
+            }
+            _ => {}
+        }
+        m.insert(
+            "description".into(),
+            json!(match f.unit {
+                Some(u) => format!("{} ({u})", f.doc),
+                None => f.doc.to_owned(),
+            }),
+        );
+    }
+    if f.nullable {
+        s = json!({"anyOf": [s, {"type": "null"}]});
+    }
+    s
+}
+
+pub fn object_schema(
+    fields: impl Iterator<Item = &'static Field>,
+    name_key: Option<(&str, &str)>,
+) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for f in fields {
+        properties.insert(f.name.to_owned(), field_schema(f));
+        if f.required {
+            required.push(f.name);
+        }
+    }
+    if let Some((key, name)) = name_key {
+        properties.insert(key.to_owned(), json!({"const": name}));
+    }
+    json!({"type": "object", "properties": properties, "required": required})
+}
+
+/// The JSON Schema of an event whose name sits under `key`: its table's fields, the name fixed.
+pub fn named_schema(key: &str, s: &'static EventSpec) -> Value {
+    object_schema(s.all_fields(), Some((key, s.name)))
+}
+
+/// The names of a format's events of one form (`known` in the catch-all definitions).
+pub fn names_of(events: &'static [EventSpec], form: &str) -> Vec<&'static str> {
+    events
+        .iter()
+        .filter(|s| s.form == form)
+        .map(|s| s.name)
+        .collect()
 }
 
 #[cfg(test)]

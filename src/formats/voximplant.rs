@@ -3,7 +3,10 @@
 //! NOTES.md. An unknown `Call.*` name is a newer event, not garbage.
 
 use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
-use super::{event_name, find_spec, owned, Context, Recognised, Vendor};
+use serde_json::json;
+
+use super::schema;
+use super::{event_name, find_spec, owned, Context, Descriptor, Detected, Recognised};
 use crate::diagnostic::Diagnostic;
 use crate::event::{Detail, Details, Event, EventKind, Outcome};
 use crate::json::Json;
@@ -331,7 +334,6 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
         Some(name) if name.starts_with("Call.") => {
             let spec = find_spec(EVENTS, name);
             Some(Recognised {
-                vendor: Vendor::Voximplant,
                 event: Some(event_name(name, spec)),
                 spec,
                 sign: if obj.get("id").is_some() {
@@ -349,7 +351,6 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
             && obj.get("call").is_some_and(Json::is_obj) =>
         {
             Some(Recognised {
-                vendor: Vendor::Voximplant,
                 event: None,
                 spec: None,
                 sign: "id beside a call object (a Voximplant event without its name)",
@@ -364,7 +365,6 @@ pub fn recognise_forced(obj: &Json) -> Recognised {
     recognise(obj).unwrap_or_else(|| {
         let spec = obj.get_str("name").and_then(|n| find_spec(EVENTS, n));
         Recognised {
-            vendor: Vendor::Voximplant,
             event: obj.get_str("name").map(|n| event_name(n, spec)),
             spec,
             sign: "name names the event",
@@ -373,7 +373,8 @@ pub fn recognise_forced(obj: &Json) -> Recognised {
     })
 }
 
-pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnostic>) {
+fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
+    let (obj, rec, base) = (d.payload, &d.rec, d.path.as_str());
     match rec.spec {
         Some(spec) => super::schema::check_fields(spec, obj, base, out),
         None => {
@@ -401,7 +402,8 @@ pub fn validate(obj: &Json, rec: &Recognised, base: &str, out: &mut Vec<Diagnost
     }
 }
 
-pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
+fn normalize(d: &Detected, ctx: &Context) -> Event {
+    let (obj, rec) = (d.payload, &d.rec);
     let kind = rec.spec.map_or(EventKind::Other, |s| s.kind);
     let mut details = Details::new(ctx.keep);
     let num = |k: &str| obj.get(k).and_then(Json::num);
@@ -446,7 +448,7 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
         _ => None,
     };
     Event {
-        vendor: Vendor::Voximplant,
+        vendor: d.vendor,
         event: rec.event.clone(),
         kind,
         call_id: owned(obj, "id"),
@@ -458,3 +460,25 @@ pub fn normalize(obj: &Json, rec: &Recognised, ctx: &Context) -> Event {
         fingerprint: None,
     }
 }
+
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    id: "voximplant",
+    title: "Voximplant VoxEngine CallEvents (typings v13 and newer)",
+    events: EVENTS,
+    recognise,
+    recognise_weak: None,
+    read_as: recognise_forced,
+    validate,
+    normalize,
+    record_schema: |s| schema::named_schema("name", s),
+    other_events: || {
+        vec![(
+            "voximplant.other".into(),
+            json!({"type": "object", "properties": {
+                "name": {"type": "string", "pattern": "^Call\\.", "not": {"enum": schema::names_of(EVENTS, "CallEvents")}},
+                "id": {"type": "string"},
+            }, "required": ["name", "id"]}),
+        )]
+    },
+    hidden_details: &["headers"],
+};
