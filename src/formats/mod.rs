@@ -40,6 +40,7 @@ pub static LIST: [&Descriptor; 4] = [
 
 /// How many formats there are: the size of per-vendor tallies.
 pub const COUNT: usize = LIST.len();
+const _: () = assert!(COUNT < 256, "a Vendor is a byte");
 
 /// One vendor format: what it is called, its schema tables, and the functions that recognise,
 /// validate and normalize its records.
