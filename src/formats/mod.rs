@@ -1,8 +1,3 @@
-//! The vendor stage: which vendor and event a record is (detection), whether it matches the
-//! vendor's documented schema (validation), and what it means (normalization). Each vendor is one
-//! file exposing the same few items: `EVENTS` (its schema tables), `recognise`, `validate` and
-//! `normalize`; this file dispatches on the closed `Vendor` enum and unwraps envelopes.
-
 //! The formats stage: which vendor and event a record is (detection), whether it matches the
 //! vendor's documented schema (validation), and what it means (normalization).
 //!
