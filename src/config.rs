@@ -123,7 +123,9 @@ pub fn vendor(id: Option<&str>) -> Result<Option<Vendor>> {
     .transpose()
 }
 
-pub fn resolve(g: &GlobalArgs, files: &[String], env: &Env) -> Result<Settings> {
+/// The settings of a run; `files` are the command's inputs, `None` for commands that read none
+/// (`schema`, `completions`, `man`).
+pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Settings> {
     let color = match g.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -187,13 +189,15 @@ pub fn resolve(g: &GlobalArgs, files: &[String], env: &Env) -> Result<Settings> 
             return Err(usage("--event needs a vendor event name or a kind"));
         }
     }
-    let sources = if files.is_empty() {
-        if env.stdin_tty {
-            return Err(usage("no input: give a FILE, or pipe events in (for example `cat webhooks.log | callev summary`)"));
+    let sources = match files {
+        None => Vec::new(),
+        Some([]) => {
+            if env.stdin_tty {
+                return Err(usage("no input: give a FILE, or pipe events in (for example `cat webhooks.log | callev summary`)"));
+            }
+            vec![Source::Stdin]
         }
-        vec![Source::Stdin]
-    } else {
-        files.iter().map(|f| Source::from_arg(f)).collect()
+        Some(files) => files.iter().map(|f| Source::from_arg(f)).collect(),
     };
     let threads = match g.threads {
         Some(0) => return Err(usage("--threads must be at least 1")),
@@ -237,12 +241,8 @@ mod tests {
 
     fn settings(args: &[&str], env: &Env) -> Result<Settings> {
         let cli = Cli::try_parse_from(args).unwrap();
-        let files = cli
-            .command
-            .inputs()
-            .map(|i| i.files.clone())
-            .unwrap_or_default();
-        resolve(&cli.global, &files, env)
+        let files = cli.command.inputs().map(|i| i.files.as_slice());
+        resolve(&cli.global, files, env)
     }
 
     #[test]

@@ -1,7 +1,6 @@
-//! The `callev` binary: `main` only maps the result of `app::run` to an exit code; a closed pipe
-//! is a quiet success.
+//! The `callev` binary: `main` only maps the end of `app::run` to an exit code (`exit.rs`).
 
-use callev::app;
+use callev::{app, exit};
 
 use std::process::ExitCode;
 
@@ -13,7 +12,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     match app::run() {
-        Ok(code) => code,
-        Err(err) => app::report(&err),
+        Ok(status) => status.into(),
+        Err(err) => exit::of_error(&err).into(),
     }
 }

@@ -4,7 +4,7 @@
 //! that is queued, in order, before the batch is handed to a worker. The queues are bounded, so
 //! memory stays flat however large the input.
 
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -48,10 +48,12 @@ pub struct Options<'a> {
 }
 
 /// Run `map` over every batch of every source on worker threads and hand the results to `fold`
-/// in input order. An error from `fold` (a closed pipe) stops the reading.
+/// in input order. An error from `fold` (a closed pipe, Ctrl-C) stops the run at once: the
+/// workers end, and the reader, which may be blocked on input that never comes
+/// (`tail -f log | callev events | head -1`), is left to end with the process.
 pub fn run<T, M, F>(sources: &[Source], opts: Options, map: M, mut fold: F) -> Result<()>
 where
-    T: Send,
+    T: Send + 'static,
     M: Fn(&Batch) -> T + Sync,
     F: FnMut(Unit<T>) -> Result<()>,
 {
@@ -59,23 +61,28 @@ where
     let (order_tx, order_rx) = sync_channel::<Slot<T>>(threads + opts.ahead);
     let (work_tx, work_rx) = sync_channel::<Job<T>>(threads);
     let work_rx = Arc::new(Mutex::new(work_rx));
+    let stop = AtomicBool::new(false);
+    // Named threads, so that a profile tells the stages apart.
+    let (sources, format, follow) = (sources.to_vec(), opts.format, opts.follow);
+    let bytes_read = Arc::clone(opts.bytes_read);
+    std::thread::Builder::new()
+        .name("callev-read".into())
+        .spawn(move || read_all(&sources, format, follow, &bytes_read, &order_tx, &work_tx))?;
     std::thread::scope(|scope| {
-        // Owned by this closure, so that it is gone (and the reader stops) as soon as the caller
-        // returns, before the scope waits for the threads.
-        let order_rx = order_rx;
-        // Named threads, so that a profile tells the stages apart.
-        std::thread::Builder::new()
-            .name("callev-read".into())
-            .spawn_scoped(scope, move || read_all(sources, opts, &order_tx, &work_tx))?;
         for _ in 0..threads {
             let work_rx = Arc::clone(&work_rx);
-            let map = &map;
+            let (map, stop) = (&map, &stop);
             let worker = move || loop {
                 let job = match work_rx.lock() {
-                    Ok(rx) => rx.recv(),
+                    // Waiting in turns, a worker looks up now and then to see if the run stopped.
+                    Ok(rx) => match rx.recv_timeout(Duration::from_millis(100)) {
+                        Ok(job) => job,
+                        Err(RecvTimeoutError::Timeout) if !stop.load(Ordering::Relaxed) => continue,
+                        Err(_) => return,
+                    },
                     Err(_) => return,
                 };
-                let Ok((batch, reply)) = job else { return };
+                let (batch, reply) = job;
                 // The receiver is gone only when the caller stopped early.
                 let _ = reply.send(map(&batch));
             };
@@ -83,36 +90,48 @@ where
                 .name("callev-work".into())
                 .spawn_scoped(scope, worker)?;
         }
-        loop {
-            let slot = match order_rx.recv_timeout(Duration::from_millis(100)) {
-                Ok(slot) => slot,
-                Err(RecvTimeoutError::Timeout) => {
-                    if crate::signal::interrupted() {
-                        fold(Unit::Interrupted)?;
-                    }
-                    continue;
-                }
-                Err(RecvTimeoutError::Disconnected) => break,
-            };
-            let unit = match slot {
-                Slot::Batch(source, rx) => match rx.recv() {
-                    Ok(result) => Unit::Batch { source, result },
-                    Err(_) => continue,
-                },
-                Slot::Failed(error) => Unit::Failed { error },
-            };
-            fold(unit)?;
-            if crate::signal::interrupted() {
-                fold(Unit::Interrupted)?;
-            }
-        }
-        Ok(())
+        let folded = receive(order_rx, &mut fold);
+        stop.store(true, Ordering::Relaxed);
+        folded
     })
+}
+
+/// Hand each unit to `fold` in order until the reader is done or `fold` fails. The order queue
+/// is dropped on return, so that the reader stops at its next send.
+fn receive<T, F>(order_rx: Receiver<Slot<T>>, fold: &mut F) -> Result<()>
+where
+    F: FnMut(Unit<T>) -> Result<()>,
+{
+    loop {
+        let slot = match order_rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(slot) => slot,
+            Err(RecvTimeoutError::Timeout) => {
+                if crate::signal::interrupted() {
+                    fold(Unit::Interrupted)?;
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        let unit = match slot {
+            Slot::Batch(source, rx) => match rx.recv() {
+                Ok(result) => Unit::Batch { source, result },
+                Err(_) => continue,
+            },
+            Slot::Failed(error) => Unit::Failed { error },
+        };
+        fold(unit)?;
+        if crate::signal::interrupted() {
+            fold(Unit::Interrupted)?;
+        }
+    }
 }
 
 fn read_all<T>(
     sources: &[Source],
-    opts: Options,
+    format: InputFormat,
+    follow_last: bool,
+    bytes_read: &Arc<AtomicU64>,
     order: &SyncSender<Slot<T>>,
     work: &SyncSender<Job<T>>,
 ) {
@@ -120,8 +139,8 @@ fn read_all<T>(
         if crate::signal::interrupted() {
             return;
         }
-        let follow = opts.follow && i + 1 == sources.len();
-        let opened = match input::open(source, follow, opts.bytes_read) {
+        let follow = follow_last && i + 1 == sources.len();
+        let opened = match input::open(source, follow, bytes_read) {
             Ok(o) => o,
             Err(e) => {
                 if order.send(Slot::Failed(e)).is_err() {
@@ -130,7 +149,7 @@ fn read_all<T>(
                 continue;
             }
         };
-        let mut framer = Framer::new(opened.reader, i, opts.format);
+        let mut framer = Framer::new(opened.reader, i, format);
         loop {
             match framer.next_batch() {
                 Ok(Some(batch)) => {

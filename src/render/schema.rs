@@ -7,21 +7,25 @@ use anyhow::{bail, Result};
 use comfy_table::Cell;
 use serde_json::{json, Map, Value};
 
-use crate::cli::{GlobalArgs, OutputFormat};
-use crate::config::{Env, UsageError};
+use crate::config::{Settings, UsageError};
 use crate::formats::schema::{EventSpec, Origin, Values};
 use crate::formats::Vendor;
+use crate::output::{Format, RecordWriter};
 use crate::render::table::{header, new_table};
 
+/// The columns of the machine records: a vendor's, and an event's (with its fields as JSON).
+const VENDOR_HEADER: &[&str] = &["vendor", "title", "events"];
+const EVENT_HEADER: &[&str] = &[
+    "vendor", "event", "form", "kind", "doc", "source", "complete", "fields",
+];
+
 pub fn run(
-    vendor: Option<&str>,
+    vendor: Option<Vendor>,
     event: Option<&str>,
     json_schema: bool,
-    g: &GlobalArgs,
-    env: &Env,
+    settings: &Settings,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let vendor = crate::config::vendor(vendor)?;
     let specs: Vec<&'static EventSpec> = match (vendor, event) {
         (Some(v), Some(name)) => {
             let found: Vec<_> = v.events().iter().filter(|s| s.name == name).collect();
@@ -48,29 +52,22 @@ pub fn run(
                 "call events of Workonflow, Xelion, Voximplant and Bandwidth",
             ),
         };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
-        writeln!(out)?;
+        // Pretty, as a schema file is read by people too; written whole, then out.
+        let mut text = serde_json::to_vec_pretty(&doc)?;
+        text.push(b'\n');
+        out.write_all(&text)?;
         return Ok(());
     }
-    let machine = g.output != OutputFormat::Table;
-    let width = env
-        .columns
-        .as_deref()
-        .and_then(|c| c.parse().ok())
-        .or(if env.stdout_tty {
-            env.terminal_width
-        } else {
-            None
-        });
+    let machine = settings.format != Format::Table;
+    let (width, color) = (settings.width, settings.color);
     match (vendor, event) {
         (None, _) => {
             if machine {
-                let rows: Vec<Value> = Vendor::all()
-                    .map(|v| json!({"vendor": v.id(), "title": v.title(), "events": v.events().iter().map(|s| s.name).collect::<Vec<_>>()}))
-                    .collect();
-                return write_json(out, &Value::Array(rows));
+                let rows = Vendor::all()
+                    .map(|v| json!({"vendor": v.id(), "title": v.title(), "events": v.events().iter().map(|s| s.name).collect::<Vec<_>>()}));
+                return write_records(out, settings.format, VENDOR_HEADER, rows);
             }
-            let mut t = new_table(width, false);
+            let mut t = new_table(width, color);
             t.set_header(header(&["vendor", "events", "what", "event names"]));
             for v in Vendor::all() {
                 let mut names: Vec<&str> = v.events().iter().map(|s| s.name).collect();
@@ -86,11 +83,11 @@ pub fn run(
         }
         (Some(v), None) => {
             if machine {
-                let rows: Vec<Value> = specs.iter().map(|s| event_json(v, s)).collect();
-                return write_json(out, &Value::Array(rows));
+                let rows = specs.iter().map(|s| event_json(v, s));
+                return write_records(out, settings.format, EVENT_HEADER, rows);
             }
             writeln!(out, "{}: {}\n", v.id(), v.title())?;
-            let mut t = new_table(width, false);
+            let mut t = new_table(width, color);
             t.set_header(header(&[
                 "event", "form", "kind", "fields", "source", "what",
             ]));
@@ -108,8 +105,8 @@ pub fn run(
         }
         (Some(v), Some(_)) => {
             if machine {
-                let rows: Vec<Value> = specs.iter().map(|s| event_json(v, s)).collect();
-                return write_json(out, &Value::Array(rows));
+                let rows = specs.iter().map(|s| event_json(v, s));
+                return write_records(out, settings.format, EVENT_HEADER, rows);
             }
             for (i, s) in specs.iter().enumerate() {
                 if i > 0 {
@@ -128,7 +125,7 @@ pub fn run(
                     writeln!(out, "fields only partly known: other keys are not flagged")?;
                 }
                 writeln!(out)?;
-                let mut t = new_table(width, false);
+                let mut t = new_table(width, color);
                 t.set_header(header(&[
                     "field",
                     "type",
@@ -163,9 +160,18 @@ pub fn run(
     Ok(())
 }
 
-fn write_json(out: &mut dyn Write, v: &Value) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, v)?;
-    writeln!(out)?;
+/// Records in the machine format asked for: one JSON document, a line each, or CSV rows.
+fn write_records(
+    out: &mut dyn Write,
+    format: Format,
+    header: &'static [&'static str],
+    rows: impl Iterator<Item = Value>,
+) -> Result<()> {
+    let mut writer = RecordWriter::new(format, header);
+    for row in rows {
+        writer.row(out, &row)?;
+    }
+    writer.finish(out)?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! pipe is a quiet success.
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::util::{callev, ndjson, run, run_stdin, run_with};
 
@@ -167,7 +167,7 @@ fn many_distinct_call_ids() {
 #[test]
 fn a_closed_pipe_is_a_quiet_success() {
     let line = format!("{GOOD}\n");
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("callev"))
+    let mut child = crate::util::process()
         .args(["events", "-o", "ndjson"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

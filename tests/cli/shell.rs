@@ -261,3 +261,71 @@ fn progress_shows_on_a_terminal_for_slow_reads_only() {
     );
     assert!(!piped.stderr.contains("records,"));
 }
+
+#[test]
+fn schema_writes_csv_and_ndjson_as_other_commands_do() {
+    let ids: Vec<&str> = callev::formats::ids().collect();
+    let csv = run(&["schema", "-o", "csv"]);
+    assert_eq!(csv.code, 0);
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["vendor", "title", "events"]
+    );
+    let vendors: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
+    assert_eq!(vendors, ids);
+    let events = crate::util::ndjson(&run(&["schema", "xelion", "-o", "ndjson"]).stdout);
+    assert_eq!(
+        events.len(),
+        callev::formats::Vendor::find("xelion")
+            .unwrap()
+            .events()
+            .len()
+    );
+    assert!(events
+        .iter()
+        .all(|e| e["vendor"] == "xelion" && e["fields"].is_array()));
+}
+
+#[test]
+fn a_closed_pipe_ends_schema_quietly() {
+    use std::io::{BufRead, BufReader};
+    let mut child = crate::util::process()
+        .args(["schema", "--json-schema"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "{\n");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn a_failed_write_is_an_io_error() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    for args in [
+        &["summary", "fixtures/mixed/all-vendors.log"][..],
+        &["schema"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = crate::util::process()
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr.contains("No space left"), "{stderr}");
+    }
+}

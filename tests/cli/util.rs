@@ -3,12 +3,22 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
-pub fn callev() -> Command {
-    let mut c = Command::cargo_bin("callev").expect("the callev binary is built");
-    for var in ["NO_COLOR", "CLICOLOR_FORCE", "COLUMNS", "TERM", "TZ"] {
+/// The variables a developer's shell may set that change what callev writes.
+pub const SCRUBBED: [&str; 5] = ["NO_COLOR", "CLICOLOR_FORCE", "COLUMNS", "TERM", "TZ"];
+
+/// The binary as a plain process, environment scrubbed, in the project's folder: for tests that
+/// spawn it and talk to it while it runs. Every test process starts here.
+pub fn process() -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("callev"));
+    for var in SCRUBBED {
         c.env_remove(var);
     }
     c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+pub fn callev() -> Command {
+    let mut c = Command::from_std(process());
     // Never a terminal: tests pipe their input.
     c.write_stdin("");
     c
