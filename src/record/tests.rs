@@ -127,7 +127,7 @@ fn summaries(records: &[Analyzed], packed: bool) -> BTreeMap<String, String> {
     }
     calls
         .into_iter()
-        .map(|(id, c)| (id, serde_json::to_string(&c.finish().record()).unwrap()))
+        .map(|(id, c)| (id, serde_json::to_string(&c.finish()).unwrap()))
         .collect()
 }
 

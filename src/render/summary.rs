@@ -21,7 +21,7 @@ use crate::record::Tally;
 use crate::record::{Prework, Results};
 use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
 use crate::render::View;
-use crate::render::{paint, push_short_id, short_id};
+use crate::render::{paint, push_short_id};
 use crate::time::{human_duration, push_duration, Zone};
 
 /// What the totals need of every call, kept as numbers.
@@ -182,7 +182,7 @@ impl Rows {
     fn write_rows(&mut self, rows: &[CallSummary], out: &mut dyn Write) -> Result<()> {
         if self.format != Format::Table {
             for s in rows {
-                self.writer.row(out, &s.record())?;
+                self.writer.row(out, s)?;
             }
             return Ok(());
         }
@@ -194,31 +194,36 @@ impl Rows {
         // at full width rather than squeezed into a cell.
         let with_dtmf = rows.iter().any(|s| !s.dtmf.is_empty());
         let narrow = self.narrow();
+        let columns = || {
+            COLUMNS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| with_dtmf || *i != DTMF)
+        };
         if !self.header_written {
             self.header_written = true;
-            let names: Vec<&str> = NAMES
-                .iter()
-                .copied()
-                .filter(|n| with_dtmf || *n != "dtmf")
-                .collect();
+            let names: Vec<&str> = columns().map(|(_, c)| c.label).collect();
             table.set_header(header(&names));
         }
+        let shown = Shown {
+            zone: self.zone,
+            narrow,
+        };
         for s in rows {
-            let cells = row_cells(s, self.zone, narrow, with_dtmf)
-                .into_iter()
-                .enumerate()
-                .map(|(i, (text, right))| {
-                    let cell = if i == OUTCOME {
-                        outcome_cell(s.outcome)
-                    } else {
-                        Cell::new(text)
-                    };
-                    if right {
-                        cell.set_alignment(CellAlignment::Right)
-                    } else {
-                        cell
-                    }
-                });
+            let cells = columns().map(|(i, c)| {
+                let cell = if i == OUTCOME {
+                    outcome_cell(s.outcome)
+                } else {
+                    let mut text = String::new();
+                    (c.fill)(s, shown, &mut text);
+                    Cell::new(text)
+                };
+                if c.right {
+                    cell.set_alignment(CellAlignment::Right)
+                } else {
+                    cell
+                }
+            });
             table.add_row(cells.collect::<Vec<_>>());
         }
         wrap_only_last(&mut table);
@@ -358,52 +363,120 @@ fn keep(settings: &Settings) -> Keep {
     }
 }
 
-/// The outcome's column, which has its own colour.
-const OUTCOME: usize = 2;
-
-/// A call's cells as text, each with whether it is right-aligned.
-fn row_cells(s: &CallSummary, zone: Zone, narrow: bool, with_dtmf: bool) -> Vec<(String, bool)> {
-    let dur = |d: Option<i64>| (d.map_or_else(|| "-".to_owned(), human_duration), true);
-    let events = if s.duplicates > 0 {
-        format!("{} (+{})", s.events, s.duplicates)
-    } else {
-        s.events.to_string()
-    };
-    let started = s.started_at.map_or_else(
-        || "-".to_owned(),
-        |t| {
-            if narrow {
-                zone.format_clock(t)
-            } else {
-                zone.format(t)
-            }
-        },
-    );
-    let mut cells = vec![
-        (
-            short_id(&safe(&s.call_id), if narrow { 14 } else { 20 }),
-            false,
-        ),
-        (s.vendor.id().to_owned(), false),
-        (s.outcome.as_str().to_owned(), false),
-        (started, false),
-        dur(s.ring_ms),
-        dur(s.talk_ms),
-        dur(s.hold_ms),
-        dur(s.total_ms),
-        (events, true),
-    ];
-    if with_dtmf {
-        cells.push((safe(&s.dtmf).into_owned(), false));
-    }
-    cells.push((
-        s.end_reason
-            .as_deref()
-            .map_or_else(|| "-".to_owned(), |r| safe(r).into_owned()),
-        false,
-    ));
-    cells
+/// How a call's row is shown: its times in a zone, and, on a narrow terminal, shorter.
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    zone: Zone,
+    /// Below 150 columns the start shows its time of day (the totals give the dates) and ids
+    /// are cut shorter.
+    narrow: bool,
 }
+
+/// One column of the summary table: its label, alignment, fixed widths (padding included; wide
+/// and narrow terminals) and how its cell is written. Both tables, fitted and fixed-width, come
+/// from `COLUMNS`.
+struct Column {
+    label: &'static str,
+    right: bool,
+    widths: [usize; 2],
+    fill: fn(&CallSummary, Shown, &mut String),
+}
+
+fn duration(d: Option<i64>, out: &mut String) {
+    match d {
+        Some(d) => push_duration(out, d),
+        None => out.push('-'),
+    }
+}
+
+/// The outcome's column, which has its own colour, and the DTMF column, shown only when some
+/// call has digits.
+const OUTCOME: usize = 2;
+const DTMF: usize = 9;
+
+// Durations up to `-59m 59.9s` and counts up to `9999 (+99)` fit their fixed widths.
+const COLUMNS: [Column; 11] = [
+    Column {
+        label: "call",
+        right: false,
+        widths: [22, 16],
+        fill: |s, shown, out| {
+            push_short_id(out, &safe(&s.call_id), if shown.narrow { 14 } else { 20 })
+        },
+    },
+    Column {
+        label: "vendor",
+        right: false,
+        widths: [12, 12],
+        fill: |s, _, out| out.push_str(s.vendor.id()),
+    },
+    Column {
+        label: "outcome",
+        right: false,
+        widths: [13, 13],
+        fill: |s, _, out| out.push_str(s.outcome.as_str()),
+    },
+    Column {
+        label: "started",
+        right: false,
+        widths: [32, 17],
+        fill: |s, shown, out| match s.started_at {
+            Some(t) if shown.narrow => out.push_str(&shown.zone.format_clock(t)),
+            Some(t) => shown.zone.push(out, t),
+            None => out.push('-'),
+        },
+    },
+    Column {
+        label: "ring",
+        right: true,
+        widths: [12, 12],
+        fill: |s, _, out| duration(s.ring_ms, out),
+    },
+    Column {
+        label: "talk",
+        right: true,
+        widths: [12, 12],
+        fill: |s, _, out| duration(s.talk_ms, out),
+    },
+    Column {
+        label: "hold",
+        right: true,
+        widths: [12, 12],
+        fill: |s, _, out| duration(s.hold_ms, out),
+    },
+    Column {
+        label: "total",
+        right: true,
+        widths: [12, 12],
+        fill: |s, _, out| duration(s.total_ms, out),
+    },
+    Column {
+        label: "events",
+        right: true,
+        widths: [12, 12],
+        fill: |s, _, out| {
+            use std::fmt::Write;
+            // Writing into a String cannot fail.
+            let _ = if s.duplicates > 0 {
+                write!(out, "{} (+{})", s.events, s.duplicates)
+            } else {
+                write!(out, "{}", s.events)
+            };
+        },
+    },
+    Column {
+        label: "dtmf",
+        right: false,
+        widths: [10, 10],
+        fill: |s, _, out| out.push_str(&safe(&s.dtmf)),
+    },
+    Column {
+        label: "end",
+        right: false,
+        widths: [0, 0],
+        fill: |s, _, out| out.push_str(&s.end_reason.as_deref().map_or(Cow::Borrowed("-"), safe)),
+    },
+];
 
 /// Tables written in chunks (large inputs, following): column widths that do not depend on the
 /// rows, so that the chunks line up and any thread can write any row. A cell wider than its
@@ -415,27 +488,19 @@ pub struct FixedTable {
     pub narrow: bool,
 }
 
-const NAMES: [&str; 11] = [
-    "call", "vendor", "outcome", "started", "ring", "talk", "hold", "total", "events", "dtmf",
-    "end",
-];
-
 impl FixedTable {
-    /// Every column's width with its padding, but the last's, which is free.
-    fn widths(self) -> [usize; 10] {
-        // Durations up to `-59m 59.9s` and counts up to `9999 (+99)` fit.
-        if self.narrow {
-            [16, 12, 13, 17, 12, 12, 12, 12, 12, 10]
-        } else {
-            [22, 12, 13, 32, 12, 12, 12, 12, 12, 10]
+    fn shown(self) -> Shown {
+        Shown {
+            zone: self.zone,
+            narrow: self.narrow,
         }
     }
 
     pub fn header(self, out: &mut Vec<u8>) {
         let bold = owo_colors::Style::new().bold();
         let start = out.len();
-        for (i, name) in NAMES.iter().enumerate() {
-            self.cell(i, name, false, Some(bold), out);
+        for (i, c) in COLUMNS.iter().enumerate() {
+            self.cell(i, c.label, false, Some(bold), out);
         }
         end_line(start, out);
     }
@@ -444,67 +509,12 @@ impl FixedTable {
     pub fn row(self, s: &CallSummary, out: &mut Vec<u8>) {
         let start = out.len();
         let mut cell = String::with_capacity(64);
-        let mut next = |i: usize, right: bool, fill: &dyn Fn(&mut String), out: &mut Vec<u8>| {
+        for (i, c) in COLUMNS.iter().enumerate() {
             cell.clear();
-            fill(&mut cell);
+            (c.fill)(s, self.shown(), &mut cell);
             let style = (i == OUTCOME).then(|| crate::render::outcome_look(s.outcome).style());
-            self.cell(i, &cell, right, style, out);
-        };
-        let narrow = self.narrow;
-        next(
-            0,
-            false,
-            &|c| push_short_id(c, &safe(&s.call_id), if narrow { 14 } else { 20 }),
-            out,
-        );
-        next(1, false, &|c| c.push_str(s.vendor.id()), out);
-        next(OUTCOME, false, &|c| c.push_str(s.outcome.as_str()), out);
-        next(
-            3,
-            false,
-            &|c| match s.started_at {
-                Some(t) if narrow => c.push_str(&self.zone.format_clock(t)),
-                Some(t) => self.zone.push(c, t),
-                None => c.push('-'),
-            },
-            out,
-        );
-        for (i, d) in [
-            (4, s.ring_ms),
-            (5, s.talk_ms),
-            (6, s.hold_ms),
-            (7, s.total_ms),
-        ] {
-            next(
-                i,
-                true,
-                &|c| match d {
-                    Some(d) => push_duration(c, d),
-                    None => c.push('-'),
-                },
-                out,
-            );
+            self.cell(i, &cell, c.right, style, out);
         }
-        next(
-            8,
-            true,
-            &|c| {
-                use std::fmt::Write;
-                let _ = if s.duplicates > 0 {
-                    write!(c, "{} (+{})", s.events, s.duplicates)
-                } else {
-                    write!(c, "{}", s.events)
-                };
-            },
-            out,
-        );
-        next(9, false, &|c| c.push_str(&safe(&s.dtmf)), out);
-        next(
-            10,
-            false,
-            &|c| c.push_str(&s.end_reason.as_deref().map_or(Cow::Borrowed("-"), safe)),
-            out,
-        );
         end_line(start, out);
     }
 
@@ -526,10 +536,11 @@ impl FixedTable {
             _ => out.extend_from_slice(text.as_bytes()),
         };
         out.push(b' ');
-        let Some(width) = self.widths().get(i).copied() else {
+        if i + 1 == COLUMNS.len() {
             shown(out);
             return;
-        };
+        }
+        let width = COLUMNS[i].widths[usize::from(self.narrow)];
         let shown_width = if text.is_ascii() {
             text.len()
         } else {
