@@ -520,6 +520,12 @@ impl CallMatcher {
         self.prefixes.is_empty()
     }
 
+    /// Whether one of the prefixes begins the id (the rule `matches` applies, without
+    /// remembering anything, for threads that only select).
+    pub fn selects(prefixes: &[String], id: &str) -> bool {
+        prefixes.iter().any(|p| id.starts_with(p.as_str()))
+    }
+
     /// Whether the id is selected; remembers which ids each prefix matched.
     pub fn matches(&mut self, id: &str) -> bool {
         if self.prefixes.is_empty() {

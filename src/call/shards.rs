@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
-use super::{Brief, CallState, CallSummary, WINDOW};
+use super::{Brief, CallMatcher, CallState, CallSummary, WINDOW};
 use crate::event::{Pack, Packed, Step};
 use crate::pool::Pool;
 
@@ -30,8 +30,9 @@ struct Open {
 /// The calls in flight. A call that has ended is finished (its row produced, its state dropped)
 /// once `WINDOW` batches (about 4 MB of input, far more than webhook retries or trailing
 /// recording events lag) have passed without news of it, so memory follows the calls still open
-/// rather than every call; a hash of its id is kept so a straggler that arrives later is
-/// recognised and counted instead of starting a new call.
+/// rather than every call. A hash of its id is kept for one to two windows more, so a straggler
+/// that arrives then is recognised and counted instead of starting a new call; one later still
+/// starts its call again (as `events` numbers it from 1 again).
 ///
 /// Calls are found by the hash of their id the caller worked out (`call_key`) and then by the id
 /// itself, so the id is hashed once and stored once (in the state), and two ids with the same
@@ -42,7 +43,10 @@ pub struct Calls {
     /// Calls in the order they ended, with the batch, by key and first-appearance order (which is
     /// unique to a call): sweeps look only here.
     ended: VecDeque<(u32, u64, u64)>,
-    finished: HashSet<u64, foldhash::fast::RandomState>,
+    /// Hashes of the ids of calls finished in this window and the one before.
+    finished: [HashSet<u64, foldhash::fast::RandomState>; 2],
+    /// The batch the current window of `finished` began.
+    window_began: u32,
     batch: u32,
     /// Events that arrived after their call was finished.
     late: u64,
@@ -57,7 +61,11 @@ impl Calls {
         let call = match self.open.find_mut(key, |o| o.state.call_id == id) {
             Some(c) => c,
             None => {
-                if !self.finished.is_empty() && self.finished.contains(&key) {
+                if self
+                    .finished
+                    .iter()
+                    .any(|f| !f.is_empty() && f.contains(&key))
+                {
                     self.late += 1;
                     return false;
                 }
@@ -121,11 +129,21 @@ impl Calls {
         all
     }
 
-    /// Finish one call: drop its state, keep its id's hash.
+    /// Start the next batch; a window after the last, forget the calls finished a window before.
+    fn next_batch(&mut self) {
+        self.batch += 1;
+        if self.batch - self.window_began >= WINDOW {
+            self.window_began = self.batch;
+            self.finished.swap(0, 1);
+            self.finished[0].clear();
+        }
+    }
+
+    /// Finish one call: drop its state, keep its id's hash for a while.
     fn finish(&mut self, order: u64, key: u64) -> Option<(bool, CallSummary)> {
         let entry = self.open.find_entry(key, |o| o.order == order).ok()?;
         let (c, _) = entry.remove();
-        self.finished.insert(key);
+        self.finished[0].insert(key);
         Some((c.selected, c.state.into_summary()))
     }
 }
@@ -136,6 +154,8 @@ pub struct Finished {
     pub order: u64,
     /// Whether any of its events passed the event and time filters.
     pub selected: bool,
+    /// Its id, when `--call` is given (and matched it): the caller tells ambiguous prefixes.
+    pub id: Option<String>,
     pub brief: Brief,
     /// Its row as the view's `WriteRow` wrote it: where it lies in the text handed over with it.
     pub text: Range<usize>,
@@ -237,11 +257,13 @@ pub struct Shards {
 }
 
 impl Shards {
-    /// Start `count` shard threads (at least one).
+    /// Start `count` shard threads (at least one). With `calls` (`--call` prefixes), only the
+    /// calls whose ids one of them begins are handed back.
     pub fn new(
         count: usize,
         write: Option<WriteRow>,
         keep: Keep,
+        calls: Arc<[String]>,
         lag: usize,
         packs: Arc<Pool<Pack>>,
     ) -> anyhow::Result<Shards> {
@@ -253,6 +275,7 @@ impl Shards {
                 let (spent, spent_rx) = sync_channel(4);
                 let write = write.clone();
                 let packs = Arc::clone(&packs);
+                let calls = Arc::clone(&calls);
                 std::thread::Builder::new()
                     .name("callev-calls".into())
                     .spawn(move || {
@@ -262,7 +285,7 @@ impl Shards {
                             more: more_rx,
                             spent: spent_rx,
                         };
-                        run(&link, write.as_deref(), keep, &packs);
+                        run(&link, write.as_deref(), keep, &calls, &packs);
                     })
                     .map_err(|e| anyhow::anyhow!("failed to start a thread: {e}"))?;
                 Ok(Shard {
@@ -458,7 +481,7 @@ struct Link {
 }
 
 /// One shard's thread: fold, sweep, finish and write, a job at a time, until `End`.
-fn run(link: &Link, write: Option<&RowFn>, keep: Keep, packs: &Pool<Pack>) {
+fn run(link: &Link, write: Option<&RowFn>, keep: Keep, calls_asked: &[String], packs: &Pool<Pack>) {
     let replies = &link.replies;
     let mut calls = Calls::default();
     while let Ok(job) = link.jobs.recv() {
@@ -468,7 +491,7 @@ fn run(link: &Link, write: Option<&RowFn>, keep: Keep, packs: &Pool<Pack>) {
         };
         let due = match job {
             Job::Batch { events, sweep } => {
-                calls.batch += 1;
+                calls.next_batch();
                 let mut ended = false;
                 let base = u64::from(calls.batch) << 32;
                 for (p, id, step) in events.iter() {
@@ -499,6 +522,10 @@ fn run(link: &Link, write: Option<&RowFn>, keep: Keep, packs: &Pool<Pack>) {
                 .iter()
                 .filter_map(|&(order, key)| {
                     let (selected, summary) = calls.finish(order, key)?;
+                    let asked = !calls_asked.is_empty();
+                    if asked && !CallMatcher::selects(calls_asked, &summary.call_id) {
+                        return None;
+                    }
                     let start = text.len();
                     if let Some(write) = write {
                         write(&summary, &mut text);
@@ -506,6 +533,7 @@ fn run(link: &Link, write: Option<&RowFn>, keep: Keep, packs: &Pool<Pack>) {
                     Some(Finished {
                         order,
                         selected,
+                        id: asked.then(|| summary.call_id.clone()),
                         brief: summary.brief(),
                         text: start..text.len(),
                         summary: keep.wants(&summary).then(|| Box::new(summary)),
@@ -553,7 +581,8 @@ mod tests {
             out.extend_from_slice(s.call_id.as_bytes())
         });
         let packs = Arc::new(Pool::new(4));
-        let mut shards = Shards::new(count, Some(write), Keep::Nothing, 2, packs).unwrap();
+        let mut shards =
+            Shards::new(count, Some(write), Keep::Nothing, Arc::from([]), 2, packs).unwrap();
         let mut finished = Vec::new();
         let mut emit = |m: Merged| {
             finished.extend(
@@ -616,13 +645,29 @@ mod tests {
 
     #[test]
     fn an_event_long_after_its_call_was_finished_is_counted_not_a_new_call() {
+        // a ends in batch 1 and is finished by the sweep of batch 24; its straggler comes in
+        // batch 30, within the window its id is remembered.
         let mut batches = vec![vec![("a", EventKind::Started), ("a", EventKind::Ended)]];
-        batches.extend((0..60).map(|_| Vec::new()));
+        batches.extend((0..28).map(|_| Vec::new()));
         batches.push(vec![("a", EventKind::Recording), ("b", EventKind::Started)]);
         for count in [1, 2] {
             let (finished, late) = run_batches(count, &batches);
             assert_eq!(finished, ["a", "b"], "{count} shards");
             assert_eq!(late, 1);
+        }
+    }
+
+    #[test]
+    fn finished_calls_are_forgotten_two_windows_on() {
+        // Memory follows the open calls: an id heard of again long after its call was finished
+        // (here 100 batches, about 25 MB of input) starts its call again.
+        let mut batches = vec![vec![("a", EventKind::Started), ("a", EventKind::Ended)]];
+        batches.extend((0..100).map(|_| Vec::new()));
+        batches.push(vec![("a", EventKind::Recording), ("b", EventKind::Started)]);
+        for count in [1, 2] {
+            let (finished, late) = run_batches(count, &batches);
+            assert_eq!(finished, ["a", "a", "b"], "{count} shards");
+            assert_eq!(late, 0);
         }
     }
 }

@@ -89,6 +89,7 @@ impl Summary {
                 settings.threads,
                 row_writer(settings),
                 keep(settings),
+                settings.filter.calls.clone().into(),
                 // Following, each batch's calls are shown before the next batch is read.
                 if settings.follow { 0 } else { 8 },
                 packs,
@@ -140,12 +141,11 @@ impl Rows {
         let mut rows = Vec::new();
         let mut lines = Vec::new();
         for f in merged.rows {
-            // Calls are kept whole when `--call` needs their ids.
-            let matched = self.matcher.is_empty()
-                || f.summary
-                    .as_ref()
-                    .is_some_and(|s| self.matcher.matches(&s.call_id));
-            if !(f.selected && matched) {
+            // With `--call`, the shards hand back only the calls it names, with their ids.
+            if let Some(id) = &f.id {
+                self.matcher.matches(id);
+            }
+            if !f.selected {
                 continue;
             }
             self.totals.add(&f.brief);
@@ -350,12 +350,9 @@ fn row_writer(settings: &Settings) -> Option<WriteRow> {
     }
 }
 
-/// Which finished calls the caller needs whole: those whose ids `--call` matches, CSV rows
-/// (written by the caller), the anomalies listed under a table's rows; JSON needs none.
+/// Which finished calls the caller needs whole: CSV rows (written by the caller), the anomalies
+/// listed under a table's rows; JSON needs none.
 fn keep(settings: &Settings) -> Keep {
-    if !settings.filter.calls.is_empty() {
-        return Keep::All;
-    }
     match settings.format {
         Format::Json | Format::Ndjson => Keep::Nothing,
         Format::Table => Keep::Anomalous,
