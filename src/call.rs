@@ -4,9 +4,11 @@
 
 use serde::Serialize;
 
-use crate::event::{Event, EventKind, Outcome, Step};
-use crate::time::{Millis, Stamp};
+use crate::event::{Event, EventKind, Outcome};
+use crate::time::Millis;
+use crate::timefmt::Stamp;
 use crate::vendor_id::Vendor;
+use step::Step;
 
 /// Kinds that belong to the call's flow: one of them after the end is an anomaly (recordings,
 /// media and switch chatter legitimately trail the hang-up).
@@ -317,9 +319,9 @@ impl CallState {
             if candidates.iter().any(Option::is_some) && !candidates.iter().any(|c| near(*c)) {
                 anomalies.push(format!(
                     "reported {what} duration {} matches neither the measured talk ({}) nor total ({})",
-                    crate::time::human_duration(r),
-                    measured_talk.map_or("?".to_owned(), crate::time::human_duration),
-                    measured_total.map_or("?".to_owned(), crate::time::human_duration)
+                    crate::timefmt::human_duration(r),
+                    measured_talk.map_or("?".to_owned(), crate::timefmt::human_duration),
+                    measured_total.map_or("?".to_owned(), crate::timefmt::human_duration)
                 ));
             }
         }
@@ -568,6 +570,7 @@ impl CallMatcher {
 }
 
 pub mod shards;
+pub mod step;
 
 #[cfg(test)]
 mod tests;

@@ -10,7 +10,8 @@ use crate::cli::{ColorChoice, GlobalArgs, InputFormatArg, OutputFormat};
 use crate::formats::Vendor;
 use crate::input::{InputFormat, Source};
 use crate::output::Format;
-use crate::time::{self, Millis, Zone};
+use crate::time::{self, Millis};
+use crate::timefmt::Zone;
 
 /// A usage error: a bad flag value or no input on a terminal (exit code 2).
 #[derive(Debug)]

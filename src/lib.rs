@@ -22,4 +22,5 @@ pub mod record;
 pub mod render;
 pub mod signal;
 pub mod time;
+pub mod timefmt;
 pub mod vendor_id;

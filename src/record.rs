@@ -146,7 +146,7 @@ pub struct Rendered {
 pub struct Results {
     pub records: Vec<Analyzed>,
     pub text: Vec<u8>,
-    pub packs: Vec<crate::event::Pack>,
+    pub packs: Vec<crate::call::step::Pack>,
 }
 
 /// Work a view does on the workers after analysis (given the source's name), ahead of the
@@ -349,7 +349,7 @@ fn analyze_raw<'a>(
                     stem,
                     group,
                     naive_offset: a.naive_offset,
-                    keep: a.lean.then_some(crate::event::Step::reads),
+                    keep: a.lean.then_some(crate::call::step::Step::reads),
                 };
                 analyze_value(&value, raw.line, &ctx, log_time, a)
             }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use callev::call::{call_key, CallState};
-use callev::event::Pack;
+use callev::call::step::Pack;
 use callev::input::InputFormat;
 use callev::record::{analyze_reader, Analysis};
 use callev::render::events::EventRecord;

@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
+use super::step::{Pack, Packed, Step};
 use super::{Brief, CallMatcher, CallState, CallSummary, WINDOW};
-use crate::event::{Pack, Packed, Step};
 use crate::pool::Pool;
 
 /// A call being aggregated: its state, when it first appeared, whether any of its events passed

@@ -428,12 +428,12 @@ fn every_format_file_has_its_descriptor_in_the_list_and_a_fixtures_folder() {
 #[test]
 fn the_details_aggregation_reads_are_the_documented_ones() {
     for (key, ty, _) in AGGREGATED_DETAILS {
-        assert!(crate::event::Step::reads(key), "{key} is not read");
+        assert!(crate::call::step::Step::reads(key), "{key} is not read");
         assert!(matches!(*ty, "string" | "integer"), "{key}: {ty}");
     }
     for key in ["thread", "headers", "status", "cost", "media_ms"] {
         assert!(
-            !crate::event::Step::reads(key),
+            !crate::call::step::Step::reads(key),
             "{key} is read but not documented"
         );
     }

@@ -443,7 +443,7 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     }
     let outcome = match kind {
         EventKind::Failed | EventKind::Ended => code
-            .and_then(Outcome::from_sip)
+            .and_then(sip_outcome)
             .or((kind == EventKind::Failed).then_some(Outcome::Failed)),
         _ => None,
     };
@@ -458,6 +458,18 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         outcome,
         details,
         fingerprint: None,
+    }
+}
+
+/// A SIP-style status code as Voximplant reports it, as an outcome (2xx says nothing).
+fn sip_outcome(code: i64) -> Option<Outcome> {
+    match code {
+        200..=299 => None,
+        486 | 600 => Some(Outcome::Busy),
+        408 | 480 => Some(Outcome::NoAnswer),
+        603 => Some(Outcome::Rejected),
+        487 => Some(Outcome::Cancelled),
+        _ => Some(Outcome::Failed),
     }
 }
 

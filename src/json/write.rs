@@ -2,7 +2,7 @@
 //! time (summary writes a 20-field record per call). Byte for byte what serde_json writes: strings
 //! escaped by serde_json itself whenever they need escaping at all.
 
-use crate::time::Stamp;
+use crate::timefmt::Stamp;
 
 /// A JSON string.
 pub fn str(out: &mut Vec<u8>, s: &str) {

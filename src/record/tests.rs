@@ -106,7 +106,7 @@ fn aggregate(records: &[Analyzed]) -> usize {
 /// `summary` gets them, packed on the workers and folded from the packs.
 fn summaries(records: &[Analyzed], packed: bool) -> BTreeMap<String, String> {
     let mut calls: BTreeMap<String, CallState> = BTreeMap::new();
-    let mut pack = crate::event::Pack::default();
+    let mut pack = crate::call::step::Pack::default();
     for (i, r) in records.iter().enumerate() {
         let Some(e) = &r.normalized else { continue };
         let Some(id) = &e.call_id else { continue };

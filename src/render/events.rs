@@ -18,7 +18,7 @@ use crate::record::Tally;
 use crate::render::short_id;
 use crate::render::table::{details_text, header, kind_cell, new_table};
 use crate::render::View;
-use crate::time::{Stamp, Zone};
+use crate::timefmt::{Stamp, Zone};
 
 /// CLI.md's events record.
 #[derive(Serialize)]

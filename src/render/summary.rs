@@ -12,9 +12,10 @@ use owo_colors::OwoColorize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::call::shards::{shard_of, Keep, Merged, Shards, Sweep, WriteRow, CHUNK};
+use crate::call::step::Pack;
 use crate::call::{call_key, Brief, CallMatcher, CallSummary, SUMMARY_HEADER, SWEEP_EVERY};
 use crate::config::{Filter, Settings};
-use crate::event::{Outcome, Pack};
+use crate::event::Outcome;
 use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::pool::Pool;
 use crate::record::Tally;
@@ -22,7 +23,7 @@ use crate::record::{Prework, Results};
 use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
 use crate::render::View;
 use crate::render::{paint, push_short_id};
-use crate::time::{human_duration, push_duration, Zone};
+use crate::timefmt::{human_duration, push_duration, Zone};
 
 /// What the totals need of every call, kept as numbers.
 #[derive(Default)]

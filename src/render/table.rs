@@ -57,7 +57,7 @@ pub fn details_text(vendor: Vendor, details: &Details) -> String {
                 }
             }
             ("duration_ms" | "talk_ms" | "media_ms", crate::event::Detail::Int(ms)) => {
-                crate::time::human_duration(*ms)
+                crate::timefmt::human_duration(*ms)
             }
             _ => v.display(),
         };

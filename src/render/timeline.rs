@@ -20,7 +20,7 @@ use crate::render::events::EventRecord;
 use crate::render::table::details_text;
 use crate::render::View;
 use crate::render::{kind_look, outcome_look, paint};
-use crate::time::{human_duration, offset_clock, Zone};
+use crate::timefmt::{human_duration, offset_clock, Zone};
 
 /// A gap between events long enough to show on its own line.
 const LONG_GAP_MS: i64 = 10_000;

@@ -1,0 +1,223 @@
+//! What per-call aggregation reads of an event (`Step`), and how a batch's events travel to the
+//! aggregating threads without heap parts of their own (`Pack`). The details read are the ones
+//! `formats::AGGREGATED_DETAILS` documents.
+
+use std::borrow::Cow;
+
+use crate::event::{Detail, Event, EventKind, Outcome};
+use crate::time::Millis;
+use crate::vendor_id::Vendor;
+
+/// The names of the details that say who took part in a call, in the order a call lists them.
+const PARTY_KEYS: [&str; 5] = ["participant", "caller", "callee", "from", "to"];
+
+/// What per-call aggregation reads of an event, borrowed: from an `Event`, or from a `Pack` that
+/// holds it without heap parts of its own.
+#[derive(Debug, Clone)]
+pub struct Step<'a> {
+    pub kind: EventKind,
+    pub time: Option<Millis>,
+    pub call_started: Option<Millis>,
+    pub outcome: Option<Outcome>,
+    pub fingerprint: Option<u64>,
+    /// The key pressed (DTMF).
+    pub digit: Option<&'a str>,
+    /// What a terminal event gives as the reason the call ended (`486 Busy Here`).
+    pub reason: Option<Cow<'a, str>>,
+    /// The vendor's name of a terminal event, for an end reason when it gives none.
+    pub name: Option<&'a str>,
+    pub talk_ms: Option<i64>,
+    pub duration_ms: Option<i64>,
+    /// `PARTY_KEYS`' values, when given as text.
+    pub parties: [Option<&'a str>; 5],
+}
+
+impl<'a> Step<'a> {
+    /// Whether `of` reads this detail: `summary` stores no others on the workers.
+    pub fn reads(key: &str) -> bool {
+        matches!(
+            key,
+            "digit" | "cause" | "reason" | "code" | "talk_ms" | "duration_ms"
+        ) || PARTY_KEYS.contains(&key)
+    }
+
+    pub fn of(e: &'a Event) -> Step<'a> {
+        // One pass over the details, the first of each key counting (as `Details::get` finds).
+        let mut step = Step {
+            kind: e.kind,
+            time: e.time,
+            call_started: e.call_started,
+            outcome: e.outcome,
+            fingerprint: e.fingerprint,
+            digit: None,
+            reason: None,
+            name: None,
+            talk_ms: None,
+            duration_ms: None,
+            parties: [None; 5],
+        };
+        let (mut cause, mut why, mut code) = (None, None, None);
+        let first = |slot: &mut Option<&'a Detail>, v: &'a Detail| {
+            slot.get_or_insert(v);
+        };
+        let (mut digit, mut talk, mut duration) = (None, None, None);
+        let mut parties: [Option<&'a Detail>; 5] = [None; 5];
+        for (key, value) in e.details.iter() {
+            match *key {
+                "digit" => first(&mut digit, value),
+                "cause" => first(&mut cause, value),
+                "reason" => first(&mut why, value),
+                "code" => first(&mut code, value),
+                "talk_ms" => first(&mut talk, value),
+                "duration_ms" => first(&mut duration, value),
+                k => {
+                    if let Some(i) = PARTY_KEYS.iter().position(|p| *p == k) {
+                        first(&mut parties[i], value);
+                    }
+                }
+            }
+        }
+        if e.kind == EventKind::Dtmf {
+            step.digit = digit.and_then(Detail::as_str);
+        }
+        step.talk_ms = talk.and_then(Detail::as_i64);
+        step.duration_ms = duration.and_then(Detail::as_i64);
+        step.parties = parties.map(|p| p.and_then(Detail::as_str));
+        if e.kind.is_terminal() {
+            step.name = e.event.as_deref();
+            let why = cause.or(why).map(|d| match d {
+                Detail::Str(s) => Cow::Borrowed(s.as_str()),
+                d => Cow::Owned(d.display()),
+            });
+            step.reason = match (why, code.and_then(Detail::as_i64)) {
+                (Some(r), Some(c)) => Some(Cow::Owned(format!("{c} {r}"))),
+                (Some(r), None) => Some(r),
+                (None, Some(c)) => Some(Cow::Owned(c.to_string())),
+                (None, None) => None,
+            };
+        }
+        step
+    }
+}
+
+/// A stretch of a `Pack`'s text; `NONE` for a value not given.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+impl Span {
+    const NONE: Span = Span {
+        start: u32::MAX,
+        len: 0,
+    };
+}
+
+/// An event as a `Pack` holds it: what aggregation reads, its texts in the pack's buffer.
+#[derive(Debug, Clone)]
+pub struct Packed {
+    /// Where the event stands in its batch.
+    pub index: u32,
+    /// Its call id's `call_key`.
+    pub key: u64,
+    pub vendor: Vendor,
+    /// Whether the event passes the event and time filters.
+    pub selected: bool,
+    kind: EventKind,
+    outcome: Option<Outcome>,
+    time: Option<Millis>,
+    call_started: Option<Millis>,
+    fingerprint: Option<u64>,
+    talk_ms: Option<i64>,
+    duration_ms: Option<i64>,
+    id: Span,
+    digit: Span,
+    reason: Span,
+    name: Span,
+    parties: [Span; 5],
+}
+
+/// Events of one batch bound for per-call aggregation, in input order, with no heap parts of
+/// their own: made on the workers (where the events are), read on the aggregating threads, so
+/// no event's allocations are made on one thread and freed on another.
+#[derive(Debug, Default)]
+pub struct Pack {
+    events: Vec<Packed>,
+    text: String,
+}
+
+impl Pack {
+    /// Empty it, keeping its room.
+    pub fn clear(&mut self) {
+        self.events.clear();
+        self.text.clear();
+    }
+
+    /// Add an event that has a call id (others belong to no call and are not packed).
+    pub fn push(&mut self, index: u32, key: u64, selected: bool, e: &Event) {
+        let Some(id) = e.call_id.as_deref() else {
+            return;
+        };
+        let step = Step::of(e);
+        let id = self.put(Some(id));
+        let packed = Packed {
+            index,
+            key,
+            vendor: e.vendor,
+            selected,
+            kind: step.kind,
+            outcome: step.outcome,
+            time: step.time,
+            call_started: step.call_started,
+            fingerprint: step.fingerprint,
+            talk_ms: step.talk_ms,
+            duration_ms: step.duration_ms,
+            id,
+            digit: self.put(step.digit),
+            reason: self.put(step.reason.as_deref()),
+            name: self.put(step.name),
+            parties: step.parties.map(|p| self.put(p)),
+        };
+        self.events.push(packed);
+    }
+
+    fn put(&mut self, s: Option<&str>) -> Span {
+        let Some(s) = s else { return Span::NONE };
+        // A batch's text is far below 4 GiB (records are capped at 64 MiB).
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        Span {
+            start,
+            len: s.len() as u32,
+        }
+    }
+
+    fn get(&self, span: Span) -> Option<&str> {
+        if span.start == u32::MAX {
+            return None;
+        }
+        let start = span.start as usize;
+        self.text.get(start..start + span.len as usize)
+    }
+
+    /// Each event with its call id and what aggregation reads of it.
+    pub fn iter(&self) -> impl Iterator<Item = (&Packed, &str, Step<'_>)> {
+        self.events.iter().map(|p| {
+            let step = Step {
+                kind: p.kind,
+                time: p.time,
+                call_started: p.call_started,
+                outcome: p.outcome,
+                fingerprint: p.fingerprint,
+                digit: self.get(p.digit),
+                reason: self.get(p.reason).map(Cow::Borrowed),
+                name: self.get(p.name),
+                talk_ms: p.talk_ms,
+                duration_ms: p.duration_ms,
+                parties: p.parties.map(|s| self.get(s)),
+            };
+            (p, self.get(p.id).unwrap_or_default(), step)
+        })
+    }
+}
