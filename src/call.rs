@@ -497,7 +497,7 @@ impl CallSummary {
                 SummaryValue::OptText(t) => write::opt_str(out, t),
                 SummaryValue::Count(n) => write::uint(out, n),
                 SummaryValue::Ms(ms) => write::opt_int(out, ms),
-                SummaryValue::Time(t) => write::opt_stamp(out, t.map(Stamp)),
+                SummaryValue::Time(t) => Stamp::write_json(t.map(Stamp), out),
                 SummaryValue::List(items) => write::strs(out, items),
             }
         }

@@ -19,6 +19,21 @@ pub fn rfc3339(ms: Millis) -> String {
 pub struct Stamp(pub Millis);
 
 impl Stamp {
+    /// An optional time as a JSON value: the string, or `null`.
+    pub fn write_json(t: Option<Stamp>, out: &mut Vec<u8>) {
+        match t {
+            Some(t) => match t.bytes() {
+                Some(b) => {
+                    out.push(b'"');
+                    out.extend_from_slice(&b);
+                    out.push(b'"');
+                }
+                None => crate::json::write::str(out, &t.to_string()),
+            },
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+
     /// The 24 bytes, for years 0 to 9999; `None` beyond.
     pub fn bytes(self) -> Option<[u8; 24]> {
         let t = DateTime::<Utc>::from_timestamp_millis(self.0)?;

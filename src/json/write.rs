@@ -2,8 +2,6 @@
 //! time (summary writes a 20-field record per call). Byte for byte what serde_json writes: strings
 //! escaped by serde_json itself whenever they need escaping at all.
 
-use crate::timefmt::Stamp;
-
 /// A JSON string.
 pub fn str(out: &mut Vec<u8>, s: &str) {
     if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
@@ -35,21 +33,6 @@ pub fn uint(out: &mut Vec<u8>, n: u64) {
 pub fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
     match n {
         Some(n) => int(out, n),
-        None => out.extend_from_slice(b"null"),
-    }
-}
-
-/// A time as machine output writes it, or `null`.
-pub fn opt_stamp(out: &mut Vec<u8>, t: Option<Stamp>) {
-    match t {
-        Some(t) => match t.bytes() {
-            Some(b) => {
-                out.push(b'"');
-                out.extend_from_slice(&b);
-                out.push(b'"');
-            }
-            None => str(out, &t.to_string()),
-        },
         None => out.extend_from_slice(b"null"),
     }
 }
