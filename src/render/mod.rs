@@ -158,3 +158,6 @@ pub fn push_short_id(out: &mut String, id: &str, max: usize) {
     out.push('…');
     out.extend(id.chars().skip(n - 4));
 }
+
+#[cfg(test)]
+mod tests;
