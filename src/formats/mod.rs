@@ -26,7 +26,7 @@ pub use crate::vendor_id::Vendor;
 use schema::EventSpec;
 
 /// Every vendor format callev reads, in the order they are listed, counted and tried.
-pub static LIST: [&Descriptor; 4] = [
+pub static LIST: &[&Descriptor] = &[
     &workonflow::DESCRIPTOR,
     &xelion::DESCRIPTOR,
     &voximplant::DESCRIPTOR,
