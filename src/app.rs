@@ -61,16 +61,13 @@ fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
         forced: settings.forced,
         naive_offset: settings.naive_offset,
         lean: matches!(command, Command::Summary { .. }),
+        strict: matches!(command, Command::Validate { strict: true, .. }),
     };
-    let mut strict = false;
     let mut view: Box<dyn View> = match command {
         Command::Detect { explain, .. } => {
             Box::new(render::detect::Detect::new(settings, *explain))
         }
-        Command::Validate { strict: s, .. } => {
-            strict = *s;
-            Box::new(render::validate::Validate::new(settings))
-        }
+        Command::Validate { .. } => Box::new(render::validate::Validate::new(settings)),
         Command::Events { .. } => Box::new(render::events::Events::new(settings)),
         Command::Timeline { .. } => Box::new(render::timeline::Timeline::new(settings)),
         Command::Summary { .. } => Box::new(render::summary::Summary::new(settings)?),
@@ -79,10 +76,14 @@ fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
         }
     };
     let tally = read(settings, &analysis, view.as_mut())?;
-    // Every command fails on records it could not read; validate also on invalid ones.
+    // Every command fails on records it could not read; validate also on invalid ones, and with
+    // --strict on warnings, text lines and other JSON. Text and other JSON are no damage.
     let mut failing = tally.unparseable + tally.unknown;
     if analysis.validate {
-        failing += tally.invalid + if strict { tally.warnings } else { 0 };
+        failing += tally.invalid;
+    }
+    if analysis.strict {
+        failing += tally.warnings + tally.text_lines + tally.other_json;
     }
     Ok(if tally.failed_sources > 0 {
         Exit::UsageOrIo

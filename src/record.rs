@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::event::Event;
-use crate::formats::{self, Context, Vendor};
+use crate::formats::{self, Context, Undetected, Vendor};
 use crate::input::{Batch, Raw, Shape};
 use crate::json::fast::Scratch;
 use crate::json::Json;
@@ -23,15 +23,23 @@ pub struct Analysis {
     /// Store only the details per-call aggregation reads (summary); the event's fingerprint
     /// still covers all of them.
     pub lean: bool,
+    /// `validate --strict`: text lines and other JSON are findings too.
+    pub strict: bool,
 }
 
-/// How a record is accounted for (CLI.md: `records = valid + invalid + unparseable + unknown`).
+/// How a record is accounted for (CLI.md: `records = valid + invalid + unparseable + unknown`),
+/// and what is read beside the records: a log's text lines and its other JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Valid,
     Invalid,
     Unparseable,
     Unknown,
+    /// A line with no JSON value in it: not a record.
+    Text,
+    /// A JSON value in a log that is no vendor's, or a vendor's message that is not a call event
+    /// (Bandwidth messaging): not a record.
+    Other,
 }
 
 /// Every record read, accounted for.
@@ -44,6 +52,11 @@ pub struct Tally {
     pub warnings: u64,
     pub unparseable: u64,
     pub unknown: u64,
+    /// Beside the records: lines with no JSON value, and JSON values that are not call events.
+    pub text_lines: u64,
+    pub other_json: u64,
+    /// Where the first other JSON value is, for the note on stderr.
+    pub first_other: Option<String>,
     /// Records per vendor, in the list of formats' order (see `by_vendor`).
     pub vendors: [u64; formats::COUNT],
     pub files: u64,
@@ -54,7 +67,17 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, source: &str, r: &Analyzed) {
-        self.records += 1;
+        match r.status {
+            Status::Text => return self.text_lines += 1,
+            Status::Other => {
+                self.other_json += 1;
+                if self.first_other.is_none() {
+                    self.first_other = Some(format!("{}:{}", source, r.line));
+                }
+                return;
+            }
+            _ => self.records += 1,
+        }
         match r.status {
             Status::Valid => {
                 self.valid += 1;
@@ -65,6 +88,7 @@ impl Tally {
             Status::Invalid => self.invalid += 1,
             Status::Unparseable => self.unparseable += 1,
             Status::Unknown => self.unknown += 1,
+            Status::Text | Status::Other => {}
         }
         if let Some(v) = r.vendor {
             self.vendors[v.index()] += 1;
@@ -91,6 +115,11 @@ impl Tally {
         self.warnings += other.warnings;
         self.unparseable += other.unparseable;
         self.unknown += other.unknown;
+        self.text_lines += other.text_lines;
+        self.other_json += other.other_json;
+        if self.first_other.is_none() {
+            self.first_other = other.first_other;
+        }
         for (mine, theirs) in self.vendors.iter_mut().zip(other.vendors) {
             *mine += theirs;
         }
@@ -190,6 +219,25 @@ impl Analyzed {
         }
     }
 
+    /// What is read beside the records (a text line, other JSON): a warning only for
+    /// `validate --strict`.
+    fn beside(line: u64, status: Status, code: Code, reason: String, strict: bool) -> Analyzed {
+        Analyzed {
+            line,
+            status,
+            vendor: None,
+            event: None,
+            diagnostics: if strict {
+                vec![Diagnostic::warning(code, "", reason.clone())]
+            } else {
+                Vec::new()
+            },
+            reason: Reason::Text(reason),
+            normalized: None,
+            rendered: None,
+        }
+    }
+
     pub fn has_warnings(&self) -> bool {
         self.diagnostics
             .iter()
@@ -253,9 +301,25 @@ pub enum Parsed<'a> {
         value: Json<'a>,
         group: u32,
         log_time: Option<Millis>,
+        /// From a log rather than a capture of payloads (see `Raw::log`).
+        log: bool,
     },
     Empty(&'static str),
     Error(String),
+    /// A line with no JSON value in it.
+    Text,
+}
+
+/// Where the JSON value of a log line begins: the first `{` that opens an object (`{"`, `{}`),
+/// so that braces in the log's own text (`{anonymous}`, `[worker-{3}]`) are passed over. None
+/// when the line holds no JSON value at all.
+fn object_start(text: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'{', text).find(|&i| {
+        text[i + 1..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| matches!(b, b'"' | b'}'))
+    })
 }
 
 /// Parse a framed record into its values.
@@ -268,11 +332,13 @@ pub fn parse<'a>(
 ) {
     match &raw.shape {
         Shape::Broken(why) => out.push(Parsed::Error(why.clone())),
+        Shape::Text => out.push(Parsed::Text),
         Shape::Element => match Json::parse_with(batch.text(raw), scratch) {
             Ok(value) => out.push(Parsed::Value {
                 value,
                 group: raw.group,
                 log_time: None,
+                log: raw.log,
             }),
             Err(e) => out.push(Parsed::Error(parse_error(raw.line, &e, 0, "invalid JSON"))),
         },
@@ -288,12 +354,14 @@ pub fn parse<'a>(
                         value,
                         group,
                         log_time: None,
+                        log: raw.log,
                     }));
                 }
                 Ok(value) => out.push(Parsed::Value {
                     value,
                     group: 0,
                     log_time: None,
+                    log: raw.log,
                 }),
                 Err(e) => {
                     let what = if i == 0 {
@@ -306,15 +374,20 @@ pub fn parse<'a>(
             });
         }
         Shape::Log { json_at } => {
-            let prefix = String::from_utf8_lossy(&batch.data[raw.start..*json_at]);
+            let Some(found) = object_start(&batch.data[*json_at..raw.end]) else {
+                return out.push(Parsed::Text);
+            };
+            let json_at = json_at + found;
+            let prefix = String::from_utf8_lossy(&batch.data[raw.start..json_at]);
             let log_time = crate::time::leading_timestamp(&prefix, naive_offset);
-            let text = &batch.data[*json_at..raw.end];
+            let text = &batch.data[json_at..raw.end];
             // Text after the object (`(took 3ms)`) is the log's, not the record's.
             match Json::parse_first(text, scratch) {
                 Some(Ok(value)) => out.push(Parsed::Value {
                     value,
                     group: 0,
                     log_time,
+                    log: true,
                 }),
                 Some(Err(e)) => out.push(Parsed::Error(parse_error(
                     raw.line,
@@ -322,7 +395,7 @@ pub fn parse<'a>(
                     json_at - raw.start,
                     "log line: the JSON after the prefix does not parse",
                 ))),
-                None => out.push(Parsed::Error("log line without JSON".to_owned())),
+                None => out.push(Parsed::Text),
             }
         }
     }
@@ -344,6 +417,7 @@ fn analyze_raw<'a>(
                 value,
                 group,
                 log_time,
+                log,
             } => {
                 let ctx = Context {
                     stem,
@@ -351,8 +425,15 @@ fn analyze_raw<'a>(
                     naive_offset: a.naive_offset,
                     keep: a.lean.then_some(crate::call::step::Step::reads),
                 };
-                analyze_value(&value, raw.line, &ctx, log_time, a)
+                analyze_value(&value, raw.line, &ctx, log_time, log, a)
             }
+            Parsed::Text => Analyzed::beside(
+                raw.line,
+                Status::Text,
+                Code::Parse,
+                "a line with no JSON value (log text, not a record)".to_owned(),
+                a.strict,
+            ),
             Parsed::Empty(why) => Analyzed::failed(
                 raw.line,
                 Status::Unknown,
@@ -369,11 +450,25 @@ fn analyze_value(
     line: u64,
     ctx: &Context,
     log_time: Option<Millis>,
+    log: bool,
     a: &Analysis,
 ) -> Analyzed {
     let detected = match formats::detect(v, a.forced, a.naive_offset) {
         Ok(d) => d,
-        Err(why) => {
+        Err(Undetected::NotACall(what)) => {
+            return Analyzed::beside(line, Status::Other, Code::UnknownVendor, what, a.strict)
+        }
+        // A log holds other systems' JSON; a capture of webhooks is supposed to hold webhooks.
+        Err(Undetected::NoVendor(why)) if log => {
+            return Analyzed::beside(
+                line,
+                Status::Other,
+                Code::UnknownVendor,
+                format!("other JSON in a log, of no known vendor: {why}"),
+                a.strict,
+            )
+        }
+        Err(Undetected::NoVendor(why)) => {
             return Analyzed::failed(
                 line,
                 Status::Unknown,

@@ -487,6 +487,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     recognise,
     recognise_weak: Some(recognise_item),
     read_as: recognise_forced,
+    not_a_call: Some(messaging),
     validate,
     normalize,
     record_schema,
@@ -509,6 +510,20 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     },
     hidden_details: &[],
 };
+
+/// Bandwidth's messaging callbacks, which may share the application's webhook URL with its calls:
+/// v1's `sms` and `mms` (`messageId`, `messageUri`), v2's `message-…` types with a `message`
+/// object. They are not call events.
+fn messaging(obj: &Json) -> Option<String> {
+    if let Some(kind @ ("sms" | "mms")) = obj.get_str("eventType") {
+        return Some(format!(
+            "a Bandwidth messaging callback ({kind}), not a call event"
+        ));
+    }
+    let kind = obj.get_str("type")?;
+    (kind.starts_with("message-") && obj.get("message").is_some_and(Json::is_obj))
+        .then(|| format!("a Bandwidth messaging callback ({kind}), not a call event"))
+}
 
 /// A callback names its event under `eventType`; a list item under `name`, and is told from a
 /// callback by having no `eventType`, as detection does.

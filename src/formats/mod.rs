@@ -54,6 +54,9 @@ pub struct Descriptor {
     pub recognise_weak: Option<fn(&Json) -> Option<Recognised>>,
     /// Read a record as this vendor's whatever its signs (`--vendor`).
     pub read_as: fn(&Json) -> Recognised,
+    /// The vendor's messages that are not call events but may arrive on the same webhook URL
+    /// (Bandwidth's messaging callbacks): what one is, for the count of other JSON.
+    pub not_a_call: Option<fn(&Json) -> Option<String>>,
     /// Findings about a detected record, against `events`.
     pub validate: fn(&Detected, &mut Vec<Diagnostic>),
     /// The normalized event. The time is the payload's own (the caller falls back to an
@@ -217,15 +220,27 @@ const ENVELOPE_TIME_KEYS: [&str; 6] = [
     "time",
 ];
 
+/// Why a record is not a vendor's call event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undetected {
+    /// A vendor's message that is not a call event: what it is.
+    NotACall(String),
+    /// No vendor's signs: why, naming what was looked at.
+    NoVendor(String),
+}
+
 /// Detect the vendor of one record. `forced` skips detection (`--vendor`). Every format's strong
 /// signs are tried first, in `LIST`'s order; then envelopes; then the weak signs.
 pub fn detect<'r, 'a>(
     record: &'r Json<'a>,
     forced: Option<Vendor>,
     naive_offset: i32,
-) -> Result<Detected<'r, 'a>, String> {
+) -> Result<Detected<'r, 'a>, Undetected> {
     if !record.is_obj() {
-        return Err(format!("{} is not an event object", record.preview()));
+        return Err(Undetected::NoVendor(format!(
+            "{} is not an event object",
+            record.preview()
+        )));
     }
     let at_top = |vendor: Vendor, rec: Recognised| Detected {
         vendor,
@@ -248,13 +263,30 @@ pub fn detect<'r, 'a>(
     if let Some((vendor, rec)) = strong(record) {
         return Ok(at_top(vendor, rec));
     }
+    if let Some(what) = not_a_call(record) {
+        return Err(Undetected::NotACall(what));
+    }
     if let Some(d) = unwrap_envelope(record, None, naive_offset, 0) {
         return Ok(d);
     }
     if let Some((vendor, rec)) = weak(record) {
         return Ok(at_top(vendor, rec));
     }
-    Err(no_vendor_reason(record))
+    if let Some(what) = ENVELOPE_KEYS
+        .iter()
+        .filter_map(|k| record.get(k))
+        .find_map(not_a_call)
+    {
+        return Err(Undetected::NotACall(what));
+    }
+    Err(Undetected::NoVendor(no_vendor_reason(record)))
+}
+
+/// What a vendor's message that is not a call event is, when the object is one.
+fn not_a_call(obj: &Json) -> Option<String> {
+    LIST.iter()
+        .filter_map(|f| f.not_a_call)
+        .find_map(|is| is(obj))
 }
 
 /// The first format whose strong signs the object has.

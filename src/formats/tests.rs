@@ -5,7 +5,7 @@ use crate::diagnostic::{Code, Severity};
 use crate::event::{EventKind, Outcome};
 use crate::json::Json;
 
-fn detect_text(text: &str) -> Result<(Vendor, Option<String>), String> {
+fn detect_text(text: &str) -> Result<(Vendor, Option<String>), Undetected> {
     let v = Json::parse(text.as_bytes()).unwrap();
     detect(&v, None, 0).map(|d| (d.vendor, d.rec.event.map(|e| e.into_owned())))
 }
@@ -132,10 +132,27 @@ fn records_of_no_vendor_say_why() {
         r#"{"name":"Connected","id":"x","call":{}}"#,
         r#"{"eventType":["call","started"],"callId":"x"}"#,
     ] {
-        let err = detect_text(text).unwrap_err();
-        assert!(!err.is_empty(), "{text}");
+        match detect_text(text) {
+            Err(Undetected::NoVendor(why)) => assert!(!why.is_empty(), "{text}"),
+            other => panic!("{text}: {other:?}"),
+        }
     }
     assert!(detect_text("[1]").is_err());
+}
+
+#[test]
+fn bandwidth_messaging_is_a_vendor_message_but_no_call_event() {
+    for text in [
+        r#"{"eventType":"sms","direction":"in","from":"+15550100001","to":"+15550100002","messageId":"m-abc","messageUri":"https://api.catapult.inetwork.com/v1/users/u-1/messages/m-abc","text":"hi","applicationId":"a-1","time":"2026-11-21T10:00:00Z","state":"received"}"#,
+        r#"{"eventType":"mms","direction":"out","messageId":"m-abd","media":["https://example.test/1.jpg"],"state":"sent"}"#,
+        r#"{"type":"message-delivered","time":"2026-11-21T10:00:00Z","description":"ok","to":"+15550100002","message":{"id":"m-1","direction":"out"}}"#,
+        r#"{"receivedAt":"2026-11-21T10:00:00Z","payload":{"eventType":"sms","messageId":"m-abe"}}"#,
+    ] {
+        match detect_text(text) {
+            Err(Undetected::NotACall(what)) => assert!(what.contains("messaging"), "{what}"),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
 }
 
 #[test]

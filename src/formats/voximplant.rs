@@ -480,6 +480,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     recognise,
     recognise_weak: None,
     read_as: recognise_forced,
+    not_a_call: None,
     validate,
     normalize,
     record_schema: |s| schema::named_schema("name", s),

@@ -32,6 +32,8 @@ pub enum Shape {
     Log { json_at: usize },
     /// Bytes that cannot be a record, with the reason.
     Broken(String),
+    /// A line with no JSON value in it (log chatter, a stack frame, a banner): not a record.
+    Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +44,10 @@ pub struct Raw {
     pub shape: Shape,
     /// Which top-level array of the source the record belongs to (1-based), 0 when none.
     pub group: u32,
+    /// Whether it comes from a log rather than a capture of payloads: its line had a text
+    /// prefix, or its source showed text or prefixed lines before it (or `--input-format log`).
+    /// A JSON value of no known vendor is a log's other JSON, but a capture's unknown record.
+    pub log: bool,
 }
 
 /// The records of one read of one source, and the bytes they point into.
@@ -146,6 +152,8 @@ pub struct Framer<R> {
     groups: u32,
     /// Discarding the rest of an over-long line.
     discarding: bool,
+    /// The source has shown a text line or a prefixed line: it is a log.
+    log: bool,
 }
 
 /// Records found in one call to `Framer::line`, with copies of multi-line values.
@@ -157,7 +165,7 @@ struct Out<'a> {
 }
 
 impl Out<'_> {
-    fn push_copy(&mut self, line: u64, bytes: &[u8], shape: Shape, group: u32) {
+    fn push_copy(&mut self, line: u64, bytes: &[u8], shape: Shape, group: u32, log: bool) {
         let start = self.base + self.extra.len();
         self.extra.extend_from_slice(bytes);
         self.records.push(Raw {
@@ -166,18 +174,28 @@ impl Out<'_> {
             end: start + bytes.len(),
             shape,
             group,
+            log,
         });
     }
 
-    fn broken(&mut self, line: u64, why: String) {
+    fn empty(&mut self, line: u64, shape: Shape) {
         let at = self.base + self.extra.len();
         self.records.push(Raw {
             line,
             start: at,
             end: at,
-            shape: Shape::Broken(why),
+            shape,
             group: 0,
+            log: false,
         });
+    }
+
+    fn broken(&mut self, line: u64, why: String) {
+        self.empty(line, Shape::Broken(why));
+    }
+
+    fn text(&mut self, line: u64) {
+        self.empty(line, Shape::Text);
     }
 }
 
@@ -199,6 +217,33 @@ fn starts_record(raw: &[u8]) -> bool {
         || (raw.first() == Some(&b',') && raw.get(1) == Some(&b'{'))
 }
 
+/// Whether a line cannot go on a JSON value spanning lines: at column 0 it begins with a letter
+/// or a digit and is not a bare JSON literal or number (`true,`, `12`). Log lines (a timestamp
+/// or a level first) and text are such lines: a value still open before one never closes, and
+/// the line is read afresh, so one damaged record never takes the lines after it.
+fn cannot_continue_json(raw: &[u8]) -> bool {
+    let Some(first) = raw.first() else {
+        return false;
+    };
+    if !first.is_ascii_alphanumeric() {
+        return false;
+    }
+    let end = raw
+        .iter()
+        .rposition(|b| !matches!(b, b',' | b']' | b'}' | b' ' | b'\t'))
+        .map_or(0, |i| i + 1);
+    !is_json_scalar(&raw[..end])
+}
+
+/// Whether the bytes are a bare JSON literal or number, a value rather than a line of text.
+fn is_json_scalar(value: &[u8]) -> bool {
+    matches!(value, b"true" | b"false" | b"null")
+        || (!value.is_empty()
+            && value
+                .iter()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')))
+}
+
 impl<R: Read> Framer<R> {
     pub fn new(reader: R, source: usize, format: InputFormat) -> Self {
         Framer {
@@ -214,6 +259,7 @@ impl<R: Read> Framer<R> {
             pending: None,
             groups: 0,
             discarding: false,
+            log: format == InputFormat::Log,
         }
     }
 
@@ -365,7 +411,7 @@ impl<R: Read> Framer<R> {
         }
         let raw = trim_end(&data[start..end]);
         if let Some(mut p) = self.pending.take() {
-            if starts_record(raw) {
+            if starts_record(raw) || cannot_continue_json(raw) {
                 out.broken(
                     p.line,
                     format!(
@@ -377,6 +423,18 @@ impl<R: Read> Framer<R> {
                 p.bytes.push(b'\n');
                 self.continue_value(p, data, start, start + raw.len(), out);
                 return;
+            }
+        }
+        if let Mode::Array { line, .. } = self.mode {
+            if cannot_continue_json(raw) {
+                out.broken(
+                    line,
+                    format!(
+                        "this JSON array never closes; reading goes on at line {}",
+                        self.line
+                    ),
+                );
+                self.mode = Mode::Top;
             }
         }
         if let Mode::Skip = self.mode {
@@ -402,13 +460,16 @@ impl<R: Read> Framer<R> {
         }
         let text = &data[at..end];
         let line = self.line;
+        let log = self.log;
         let push = |out: &mut Out, shape: Shape, group: u32| {
+            let log = log || matches!(shape, Shape::Log { .. });
             out.records.push(Raw {
                 line,
                 start: at,
                 end,
                 shape,
                 group,
+                log,
             });
         };
         match self.format {
@@ -416,7 +477,7 @@ impl<R: Read> Framer<R> {
             InputFormat::Log => {
                 return match memchr::memchr(b'{', text) {
                     Some(i) => push(out, Shape::Log { json_at: at + i }, 0),
-                    None => out.broken(line, "no JSON object on this log line".to_owned()),
+                    None => out.text(line),
                 }
             }
             InputFormat::Auto | InputFormat::Json => {}
@@ -449,10 +510,17 @@ impl<R: Read> Framer<R> {
             }
             self.mode = Mode::Array { group, line };
             self.array_items(data, at + 1, end, out);
-        } else if self.format == InputFormat::Auto && first != b'"' {
+        } else if self.format == InputFormat::Auto && first != b'"' && !is_json_scalar(text) {
+            // Whatever the line holds, the source is a log from here on.
+            self.log = true;
             match memchr::memchr(b'{', text) {
                 Some(i) => push(out, Shape::Log { json_at: at + i }, 0),
-                None => out.broken(line, "not JSON, and no JSON object on the line".to_owned()),
+                // NUL bytes are damage (a binary file, a torn write), not a log's text.
+                None if memchr::memchr(0, text).is_some() => out.broken(
+                    line,
+                    "binary data (NUL bytes) on a line of neither JSON nor text".to_owned(),
+                ),
+                None => out.text(line),
             }
         } else {
             push(out, Shape::Json, 0);
@@ -521,7 +589,7 @@ impl<R: Read> Framer<R> {
                     Mode::Array { group, .. } if p.element => group,
                     _ => 0,
                 };
-                out.push_copy(p.line, &p.bytes, shape, group);
+                out.push_copy(p.line, &p.bytes, shape, group, self.log);
                 let rest = at + close;
                 if p.element {
                     return Some(rest);
@@ -660,7 +728,7 @@ mod tests {
         let got = frame_all(input.as_bytes(), InputFormat::Auto);
         assert!(matches!(got[0].1, Shape::Log { json_at } if json_at == 48));
         assert!(matches!(got[1].1, Shape::Log { .. }));
-        assert!(matches!(got[2].1, Shape::Broken(_)));
+        assert_eq!(got[2].1, Shape::Text);
         assert_eq!(got[2].0, 3);
     }
 
@@ -715,6 +783,6 @@ mod tests {
         );
         let got = frame_all(b"{\"a\":1}\nx\n", InputFormat::Log);
         assert!(matches!(got[0].1, Shape::Log { json_at: 0 }));
-        assert!(matches!(got[1].1, Shape::Broken(_)));
+        assert_eq!(got[1].1, Shape::Text);
     }
 }

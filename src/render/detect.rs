@@ -52,7 +52,8 @@ impl View for Detect {
         out: &mut dyn Write,
     ) -> Result<()> {
         let records = &results.records;
-        for r in records {
+        // Text lines are no records; other JSON is listed, as not a call event.
+        for r in records.iter().filter(|r| r.status != Status::Text) {
             if self.format != Format::Table {
                 let row = Row {
                     source,
@@ -74,6 +75,10 @@ impl View for Detect {
                     paint(self.color, Style::new().yellow(), "unknown"),
                     String::new(),
                 ),
+                Status::Other => (
+                    paint(self.color, Style::new().dimmed(), "other"),
+                    String::new(),
+                ),
                 _ => (
                     paint(
                         self.color,
@@ -89,10 +94,10 @@ impl View for Detect {
                 format!("{s}{}", " ".repeat(width.saturating_sub(visible)))
             };
             let vendor_width = r.vendor.map_or(
-                if r.status == Status::Unparseable {
-                    11
-                } else {
-                    7
+                match r.status {
+                    Status::Unparseable => 11,
+                    Status::Other => 5,
+                    _ => 7,
                 },
                 |v| v.id().len(),
             );
@@ -103,7 +108,10 @@ impl View for Detect {
                 pad(&vendor, vendor_width, 11),
                 pad(&event, event.chars().count(), 30)
             )?;
-            let problem = matches!(r.status, Status::Unparseable | Status::Unknown);
+            let problem = matches!(
+                r.status,
+                Status::Unparseable | Status::Unknown | Status::Other
+            );
             if self.explain || problem {
                 write!(
                     out,
@@ -131,6 +139,9 @@ impl View for Detect {
         }
         if tally.unparseable > 0 {
             parts.push(format!("{} unparseable", thousands(tally.unparseable)));
+        }
+        if let Some(what) = crate::render::notes::beside(tally) {
+            parts.push(format!("beside them {what}"));
         }
         let tail = if parts.is_empty() {
             String::new()

@@ -292,6 +292,7 @@ impl View for Events {
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
         self.writer.finish(out)?;
         super::notes::note_unread(tally);
+        super::notes::note_beside(tally);
         super::notes::note_calls(&self.calls, 0);
         Ok(())
     }

@@ -18,6 +18,33 @@ pub fn note_calls(matcher: &CallMatcher, without_id: u64) {
     }
 }
 
+/// What was read beside the records, `2 text lines and 3 other JSON values`, if anything.
+pub fn beside(tally: &Tally) -> Option<String> {
+    let count = |n: u64, one: &str, many: &str| {
+        (n > 0).then(|| format!("{} {}", thousands(n), if n == 1 { one } else { many }))
+    };
+    let parts: Vec<String> = [
+        count(tally.text_lines, "text line", "text lines"),
+        count(tally.other_json, "other JSON value", "other JSON values"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" and "))
+}
+
+/// Say on stderr what was read beside the records: a log's text lines and its JSON that is no
+/// call event. Neither is damage.
+pub fn note_beside(tally: &Tally) {
+    let Some(what) = beside(tally) else { return };
+    let first = tally
+        .first_other
+        .as_deref()
+        .map(|p| format!(" (the first other JSON at {})", safe(p)))
+        .unwrap_or_default();
+    eprintln!("callev: beside the records, {what}: not call events{first}");
+}
+
 /// Say on stderr what was not read as events, and where to look.
 pub fn note_unread(tally: &Tally) {
     let skipped = tally.unparseable + tally.unknown;

@@ -315,6 +315,7 @@ impl View for Summary {
             rows.writer.finish(out)?;
         }
         crate::render::notes::note_unread(tally);
+        crate::render::notes::note_beside(tally);
         crate::render::notes::note_calls(&rows.matcher, self.without_id);
         let late = self.shards.late();
         if late > 0 {

@@ -69,6 +69,7 @@ fn analysis(validate: bool, normalize: bool, lean: bool) -> Analysis {
         forced: None,
         naive_offset: 0,
         lean,
+        strict: false,
     }
 }
 

@@ -255,6 +255,7 @@ impl View for Timeline {
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
         super::notes::note_unread(tally);
+        super::notes::note_beside(tally);
         if self.follow {
             self.writer.finish(out)?;
             return Ok(());

@@ -131,18 +131,23 @@ impl View for Validate {
                     "warnings": t.warnings,
                     "unparseable": t.unparseable,
                     "unknown": t.unknown,
+                    "text_lines": t.text_lines,
+                    "other_json": t.other_json,
                     "by_vendor": t.by_vendor().iter().map(|(v, n)| (v.id().to_owned(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
                 });
                 writeln!(out, "],\n\"summary\":{summary}}}")?;
             }
-            Format::Ndjson | Format::Csv => self.writer.finish(out)?,
+            Format::Ndjson | Format::Csv => {
+                self.writer.finish(out)?;
+                crate::render::notes::note_beside(t);
+            }
             Format::Table => {
                 let warn = if t.warnings > 0 {
                     format!(" ({} with warnings)", thousands(t.warnings))
                 } else {
                     String::new()
                 };
-                let line = format!(
+                let mut line = format!(
                     "checked {}: {} valid{warn}, {} invalid, {} unparseable, {} unknown vendor",
                     t.read_phrase(),
                     thousands(t.valid),
@@ -150,6 +155,9 @@ impl View for Validate {
                     thousands(t.unparseable),
                     thousands(t.unknown)
                 );
+                if let Some(what) = crate::render::notes::beside(t) {
+                    line.push_str(&format!("; beside them {what}, not call events"));
+                }
                 let ok = t.invalid + t.unparseable + t.unknown == 0;
                 writeln!(
                     out,

@@ -1,7 +1,7 @@
 //! Every input shape: pretty arrays, concatenated values, log lines, envelopes, gzip, BOM and CRLF,
 //! truncated lines, invalid UTF-8, stray text; and the origins (source, line) records keep.
 
-use crate::util::{ndjson, run, run_stdin};
+use crate::util::{json, ndjson, run, run_stdin};
 
 fn detect_rows(file: &str) -> Vec<serde_json::Value> {
     ndjson(&run(&["detect", "-o", "ndjson", file]).stdout)
@@ -126,16 +126,38 @@ fn invalid_utf8_is_one_unparseable_record() {
 }
 
 #[test]
-fn stray_text_lines_are_unparseable_records() {
+fn stray_text_lines_are_counted_beside_the_records() {
     let r = run(&["validate", "fixtures/edge/stray-text.log"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 0, "{}", r.stdout);
     assert!(r
         .stdout
-        .contains("fixtures/edge/stray-text.log:1: error[parse]"));
-    assert!(r
-        .stdout
-        .contains("fixtures/edge/stray-text.log:3: error[parse]"));
-    assert!(r.stdout.contains("2 valid, 0 invalid, 2 unparseable"));
+        .contains("2 valid, 0 invalid, 0 unparseable, 0 unknown vendor; beside them 2 text lines"));
+    let summary = run(&["summary", "fixtures/edge/stray-text.log"]);
+    assert_eq!(summary.code, 0);
+    assert!(
+        summary.stderr.contains("beside the records, 2 text lines"),
+        "{}",
+        summary.stderr
+    );
+    // Only --strict makes them findings.
+    let strict = run(&[
+        "validate",
+        "--strict",
+        "-o",
+        "json",
+        "fixtures/edge/stray-text.log",
+    ]);
+    assert_eq!(strict.code, 1);
+    let doc = json(&strict.stdout);
+    let lines: Vec<u64> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [1, 3]);
+    assert_eq!(doc["summary"]["text_lines"], 2);
+    assert_eq!(doc["summary"]["records"], 2);
 }
 
 #[test]
