@@ -51,8 +51,12 @@ pub struct CallState {
     first_time: Option<Millis>,
     last_time: Option<Millis>,
     started_time: Option<Millis>,
-    /// When the payload says the call was initiated (Xelion `date`).
+    /// When the payload says the call was initiated (Xelion `date`, Bandwidth v2 `startTime`).
     initiated: Option<Millis>,
+    /// When the payload says the call was answered and ended (Bandwidth v2 `answerTime`,
+    /// `endTime`): the vendor's own milestones, which win over when events happened.
+    reported_answer: Option<Millis>,
+    reported_end: Option<Millis>,
     answered_time: Option<Millis>,
     answered: bool,
     ended_time: Option<Millis>,
@@ -66,6 +70,7 @@ pub struct CallState {
     reported_total: Option<i64>,
     participants: Vec<String>,
     dtmf: String,
+    parent: Option<String>,
     fingerprints: Vec<u64>,
     latest_flow_time: Option<Millis>,
     flow_after_terminal: u64,
@@ -87,6 +92,8 @@ impl CallState {
             last_time: None,
             started_time: None,
             initiated: None,
+            reported_answer: None,
+            reported_end: None,
             answered_time: None,
             answered: false,
             ended_time: None,
@@ -100,6 +107,7 @@ impl CallState {
             reported_total: None,
             participants: Vec::new(),
             dtmf: String::new(),
+            parent: None,
             fingerprints: Vec::new(),
             latest_flow_time: None,
             flow_after_terminal: 0,
@@ -147,6 +155,16 @@ impl CallState {
         }
         if self.initiated.is_none() {
             self.initiated = e.call_started;
+        }
+        if let Some(t) = e.call_answered {
+            self.answered = true;
+            self.reported_answer = Some(self.reported_answer.map_or(t, |a| a.min(t)));
+        }
+        if let Some(t) = e.call_ended {
+            self.reported_end = Some(self.reported_end.map_or(t, |x| x.max(t)));
+        }
+        if self.parent.is_none() {
+            self.parent = e.parent.map(str::to_owned);
         }
         if call_flow(e.kind) {
             if let Some(t) = t {
@@ -230,10 +248,18 @@ impl CallState {
         }
     }
 
-    /// When the call started: its `started` event, else when the payload says it was initiated,
+    /// When the call started. A vendor that reports the call's milestones (a start with an
+    /// answer or an end: Bandwidth v2's `startTime`, `answerTime`, `endTime`) dates the call by
+    /// them; otherwise its `started` event does, then a start the payload gives alone (Xelion's
+    /// `date`, which has no zone of its own), then its first timed event.
     /// else its first timed event.
     pub fn start(&self) -> Option<Millis> {
-        self.started_time.or(self.initiated).or(self.first_time)
+        let reported = self.reported_answer.is_some() || self.reported_end.is_some();
+        if reported {
+            self.initiated.or(self.started_time).or(self.first_time)
+        } else {
+            self.started_time.or(self.initiated).or(self.first_time)
+        }
     }
 
     /// The time of its earliest timed event.
@@ -249,8 +275,8 @@ impl CallState {
     /// The call's numbers, derived from the call's state, which they take the text of.
     pub fn into_summary(self) -> CallSummary {
         let started_at = self.start();
-        let answered_at = self.answered_time;
-        let ended_at = self.ended_time;
+        let answered_at = self.reported_answer.or(self.answered_time);
+        let ended_at = self.reported_end.or(self.ended_time);
         let diff = |a: Option<Millis>, b: Option<Millis>| match (a, b) {
             (Some(a), Some(b)) => Some(b.saturating_sub(a)),
             _ => None,
@@ -354,6 +380,7 @@ impl CallState {
             dtmf: self.dtmf,
             duplicates: self.duplicates,
             anomalies,
+            parent_call_id: self.parent,
         }
     }
 }
@@ -381,6 +408,8 @@ pub struct CallSummary {
     pub dtmf: String,
     pub duplicates: u64,
     pub anomalies: Vec<String>,
+    /// The call this one is a leg of (a transfer's B-leg names its A-leg).
+    pub parent_call_id: Option<String>,
 }
 
 /// What a call adds to the totals under a summary table: its numbers, without its text.
@@ -446,6 +475,7 @@ summary_fields! { |s|
     dtmf => Text(&s.dtmf),
     duplicates => Count(s.duplicates),
     anomalies => List(&s.anomalies),
+    parent_call_id => OptText(s.parent_call_id.as_deref()),
 }
 
 impl Serialize for SummaryValue<'_> {

@@ -269,6 +269,11 @@ pub struct Event {
     /// When the payload says when the whole call started (Xelion `date`), not when this event
     /// happened: it dates the call, never the event.
     pub call_started: Option<Millis>,
+    /// When the payload says the call was answered (Bandwidth v2's `answerTime`, on every event
+    /// after the answer): an inbound call is answered without an event of its own.
+    pub call_answered: Option<Millis>,
+    /// When the payload says the call ended (Bandwidth v2's `endTime` on its last events).
+    pub call_ended: Option<Millis>,
     /// How the call ended, when this event's codes say so (SIP 486, `USER_BUSY`, a missed call).
     pub outcome: Option<Outcome>,
     pub details: Details,

@@ -567,6 +567,8 @@ mod tests {
             time: None,
             time_source: None,
             call_started: None,
+            call_answered: None,
+            call_ended: None,
             outcome: None,
             details: Details::default(),
             fingerprint: None,

@@ -18,6 +18,8 @@ pub struct Step<'a> {
     pub kind: EventKind,
     pub time: Option<Millis>,
     pub call_started: Option<Millis>,
+    pub call_answered: Option<Millis>,
+    pub call_ended: Option<Millis>,
     pub outcome: Option<Outcome>,
     pub fingerprint: Option<u64>,
     /// The key pressed (DTMF).
@@ -30,6 +32,8 @@ pub struct Step<'a> {
     pub duration_ms: Option<i64>,
     /// `PARTY_KEYS`' values, when given as text.
     pub parties: [Option<&'a str>; 5],
+    /// The call this one is a leg of (a transfer's B-leg names its A-leg).
+    pub parent: Option<&'a str>,
 }
 
 impl<'a> Step<'a> {
@@ -37,7 +41,7 @@ impl<'a> Step<'a> {
     pub fn reads(key: &str) -> bool {
         matches!(
             key,
-            "digit" | "cause" | "reason" | "code" | "talk_ms" | "duration_ms"
+            "digit" | "cause" | "reason" | "code" | "talk_ms" | "duration_ms" | "parent_call"
         ) || PARTY_KEYS.contains(&key)
     }
 
@@ -47,6 +51,8 @@ impl<'a> Step<'a> {
             kind: e.kind,
             time: e.time,
             call_started: e.call_started,
+            call_answered: e.call_answered,
+            call_ended: e.call_ended,
             outcome: e.outcome,
             fingerprint: e.fingerprint,
             digit: None,
@@ -55,6 +61,7 @@ impl<'a> Step<'a> {
             talk_ms: None,
             duration_ms: None,
             parties: [None; 5],
+            parent: None,
         };
         let (mut cause, mut why, mut code) = (None, None, None);
         let first = |slot: &mut Option<&'a Detail>, v: &'a Detail| {
@@ -70,6 +77,9 @@ impl<'a> Step<'a> {
                 "code" => first(&mut code, value),
                 "talk_ms" => first(&mut talk, value),
                 "duration_ms" => first(&mut duration, value),
+                "parent_call" => {
+                    step.parent = step.parent.or(value.as_str());
+                }
                 k => {
                     if let Some(i) = PARTY_KEYS.iter().position(|p| *p == k) {
                         first(&mut parties[i], value);
@@ -128,11 +138,14 @@ pub struct Packed {
     outcome: Option<Outcome>,
     time: Option<Millis>,
     call_started: Option<Millis>,
+    call_answered: Option<Millis>,
+    call_ended: Option<Millis>,
     fingerprint: Option<u64>,
     talk_ms: Option<i64>,
     duration_ms: Option<i64>,
     id: Span,
     digit: Span,
+    parent: Span,
     reason: Span,
     name: Span,
     parties: [Span; 5],
@@ -170,11 +183,14 @@ impl Pack {
             outcome: step.outcome,
             time: step.time,
             call_started: step.call_started,
+            call_answered: step.call_answered,
+            call_ended: step.call_ended,
             fingerprint: step.fingerprint,
             talk_ms: step.talk_ms,
             duration_ms: step.duration_ms,
             id,
             digit: self.put(step.digit),
+            parent: self.put(step.parent),
             reason: self.put(step.reason.as_deref()),
             name: self.put(step.name),
             parties: step.parties.map(|p| self.put(p)),
@@ -208,9 +224,12 @@ impl Pack {
                 kind: p.kind,
                 time: p.time,
                 call_started: p.call_started,
+                call_answered: p.call_answered,
+                call_ended: p.call_ended,
                 outcome: p.outcome,
                 fingerprint: p.fingerprint,
                 digit: self.get(p.digit),
+                parent: self.get(p.parent),
                 reason: self.get(p.reason).map(Cow::Borrowed),
                 name: self.get(p.name),
                 talk_ms: p.talk_ms,

@@ -12,6 +12,8 @@ fn ev(kind: EventKind, name: &str, time: Option<Millis>) -> Event {
         time,
         time_source: time.map(|_| TimeSource::Log),
         call_started: None,
+        call_answered: None,
+        call_ended: None,
         outcome: None,
         details: Details::default(),
         fingerprint: None,
@@ -235,6 +237,7 @@ mod written_json {
                 text,
                 any::<u64>(),
                 proptest::collection::vec(text, 0..2),
+                proptest::option::of(text),
             ),
         )
             .prop_map(|(a, b, c)| CallSummary {
@@ -258,6 +261,7 @@ mod written_json {
                 dtmf: c.2,
                 duplicates: c.3,
                 anomalies: c.4,
+                parent_call_id: c.5,
             })
     }
 

@@ -45,8 +45,9 @@ pub struct Descriptor {
     pub id: &'static str,
     /// What the vendor's documents describe, for `callev schema`.
     pub title: &'static str,
-    /// One table per event, from which validation, `callev schema` and the JSON Schema come.
-    pub events: &'static [EventSpec],
+    /// One table per event, from which validation, `callev schema` and the JSON Schema come;
+    /// grouped by the record forms the vendor sends (Bandwidth: v1 and v2).
+    pub forms: &'static [&'static [EventSpec]],
     /// The record's strong signs: `Some` when the record is this vendor's.
     pub recognise: fn(&Json) -> Option<Recognised>,
     /// Weak signs, tried only after every vendor's strong signs and envelopes (Bandwidth's bare
@@ -107,6 +108,11 @@ pub const AGGREGATED_DETAILS: &[(&str, &str, &str)] = &[
     ("callee", "string", "the called party"),
     ("from", "string", "the calling number"),
     ("to", "string", "the called number"),
+    (
+        "parent_call",
+        "string",
+        "the call this one is a leg of (a transfer's B-leg)",
+    ),
 ];
 
 impl Vendor {
@@ -132,8 +138,9 @@ impl Vendor {
         self.format().title
     }
 
-    pub fn events(self) -> &'static [EventSpec] {
-        self.format().events
+    /// Every event table of the vendor, form after form.
+    pub fn events(self) -> impl Iterator<Item = &'static EventSpec> + Clone {
+        self.format().forms.iter().flat_map(|form| form.iter())
     }
 }
 

@@ -455,6 +455,8 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         time: None,
         time_source: None,
         call_started: None,
+        call_answered: None,
+        call_ended: None,
         outcome,
         details,
         fingerprint: None,
@@ -476,7 +478,7 @@ fn sip_outcome(code: i64) -> Option<Outcome> {
 pub static DESCRIPTOR: Descriptor = Descriptor {
     id: "voximplant",
     title: "Voximplant VoxEngine CallEvents (typings v13 and newer)",
-    events: EVENTS,
+    forms: &[EVENTS],
     recognise,
     recognise_weak: None,
     read_as: recognise_forced,

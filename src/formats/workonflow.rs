@@ -300,6 +300,8 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         time,
         time_source: None,
         call_started: None,
+        call_answered: None,
+        call_ended: None,
         outcome: None,
         details,
         fingerprint: None,
@@ -317,7 +319,7 @@ fn digit(v: &Json) -> Option<String> {
 pub static DESCRIPTOR: Descriptor = Descriptor {
     id: "workonflow",
     title: "Workonflow call webhooks (bot REST API, 2018, and later revisions)",
-    events: EVENTS,
+    forms: &[EVENTS],
     recognise,
     recognise_weak: None,
     read_as: recognise_forced,

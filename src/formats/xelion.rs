@@ -241,6 +241,8 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         call_id: owned(event, "callId"),
         time: None,
         time_source: None,
+        call_answered: None,
+        call_ended: None,
         call_started: event
             .get("date")
             .and_then(|d| crate::time::from_json(d, ctx.naive_offset)),
@@ -253,7 +255,7 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
 pub static DESCRIPTOR: Descriptor = Descriptor {
     id: "xelion",
     title: "Xelion CallEvent notifications (WebSocket API)",
-    events: EVENTS,
+    forms: &[EVENTS],
     recognise,
     recognise_weak: None,
     read_as: recognise_forced,

@@ -28,9 +28,9 @@ pub fn run(
 ) -> Result<()> {
     let specs: Vec<&'static EventSpec> = match (vendor, event) {
         (Some(v), Some(name)) => {
-            let found: Vec<_> = v.events().iter().filter(|s| s.name == name).collect();
+            let found: Vec<_> = v.events().filter(|s| s.name == name).collect();
             if found.is_empty() {
-                let names: Vec<&str> = v.events().iter().map(|s| s.name).collect();
+                let names: Vec<&str> = v.events().map(|s| s.name).collect();
                 bail!(UsageError(format!(
                     "{v} has no event {name:?}; its events: {}",
                     names.join(", ")
@@ -38,8 +38,8 @@ pub fn run(
             }
             found
         }
-        (Some(v), None) => v.events().iter().collect(),
-        (None, _) => Vendor::all().flat_map(|v| v.events().iter()).collect(),
+        (Some(v), None) => v.events().collect(),
+        (None, _) => Vendor::all().flat_map(|v| v.events()).collect(),
     };
     if json_schema {
         let doc = match (vendor, event) {
@@ -64,17 +64,17 @@ pub fn run(
         (None, _) => {
             if machine {
                 let rows = Vendor::all()
-                    .map(|v| json!({"vendor": v.id(), "title": v.title(), "events": v.events().iter().map(|s| s.name).collect::<Vec<_>>()}));
+                    .map(|v| json!({"vendor": v.id(), "title": v.title(), "events": v.events().map(|s| s.name).collect::<Vec<_>>()}));
                 return write_records(out, settings.format, VENDOR_HEADER, rows);
             }
             let mut t = new_table(width, color);
             t.set_header(header(&["vendor", "events", "what", "event names"]));
             for v in Vendor::all() {
-                let mut names: Vec<&str> = v.events().iter().map(|s| s.name).collect();
+                let mut names: Vec<&str> = v.events().map(|s| s.name).collect();
                 names.dedup();
                 t.add_row(vec![
                     Cell::new(v.id()),
-                    Cell::new(v.events().len()),
+                    Cell::new(v.events().count()),
                     Cell::new(v.title()),
                     Cell::new(names.join(", ")),
                 ]);
@@ -256,7 +256,7 @@ fn all_schema() -> Value {
     let mut defs = Map::new();
     let mut refs = Vec::new();
     for v in Vendor::all() {
-        let specs: Vec<&'static EventSpec> = v.events().iter().collect();
+        let specs: Vec<&'static EventSpec> = v.events().collect();
         let Value::Object(vs) = vendor_schema(v, &specs) else {
             continue;
         };
@@ -322,7 +322,7 @@ mod tests {
     fn exported_schemas_agree_with_validate_on_every_fixture() {
         let validators: Vec<(Vendor, jsonschema::Validator)> = Vendor::all()
             .map(|v| {
-                let specs: Vec<&'static EventSpec> = v.events().iter().collect();
+                let specs: Vec<&'static EventSpec> = v.events().collect();
                 let schema = with_header(vendor_schema(v, &specs), v.id());
                 (
                     v,

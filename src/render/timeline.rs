@@ -342,6 +342,9 @@ impl Timeline {
         if let Some(r) = &s.end_reason {
             facts.push(format!("end {}", safe(r)));
         }
+        if let Some(parent) = &s.parent_call_id {
+            facts.push(format!("a leg of call {}", safe(parent)));
+        }
         writeln!(out, "  {}", facts.join(" · "))?;
         let timed = events.iter().any(|h| h.event.time.is_some());
         if !timed {

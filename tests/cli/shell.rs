@@ -280,7 +280,7 @@ fn schema_writes_csv_and_ndjson_as_other_commands_do() {
         callev::formats::Vendor::find("xelion")
             .unwrap()
             .events()
-            .len()
+            .count()
     );
     assert!(events
         .iter()

@@ -539,3 +539,89 @@ fn a_summary_written_in_chunks_still_lists_anomalies_and_finds_calls() {
         csv.stdout
     );
 }
+
+#[test]
+fn bandwidth_v2_calls_of_every_outcome_with_their_own_milestones() {
+    let r = run(&[
+        "summary",
+        "-o",
+        "ndjson",
+        "fixtures/bandwidth/v2-each-outcome.ndjson",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let calls = ndjson(&r.stdout);
+    let outcomes: Vec<&str> = calls
+        .iter()
+        .map(|c| c["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "answered",
+            "answered",
+            "busy",
+            "no_answer",
+            "rejected",
+            "cancelled",
+            "failed"
+        ]
+    );
+    // Inbound, answered without an answer event: the call's startTime, answerTime, endTime.
+    let inbound = &calls[0];
+    assert_eq!(inbound["started_at"], "2026-11-21T10:00:00.000Z");
+    assert_eq!(inbound["answered_at"], "2026-11-21T10:00:02.500Z");
+    assert_eq!(inbound["ended_at"], "2026-11-21T10:01:30.000Z");
+    assert_eq!(
+        (
+            inbound["ring_ms"].as_i64(),
+            inbound["talk_ms"].as_i64(),
+            inbound["total_ms"].as_i64()
+        ),
+        (Some(2500), Some(87_500), Some(90_000))
+    );
+    assert_eq!(inbound["dtmf"], "442");
+    // Outbound, whose first event is its answer: the start is still the call's own.
+    assert_eq!(calls[1]["ring_ms"], 6000);
+    assert_eq!(calls[2]["end_reason"], "486 busy");
+    assert_eq!(calls[2]["answered_at"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_bandwidth_v2_transfer_leg_names_its_parent_call() {
+    let r = run(&[
+        "summary",
+        "-o",
+        "ndjson",
+        "fixtures/bandwidth/v2-transfer.ndjson",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let calls = ndjson(&r.stdout);
+    assert_eq!(calls.len(), 2);
+    let (a, b) = (&calls[0], &calls[1]);
+    assert_eq!(a["parent_call_id"], serde_json::Value::Null);
+    assert_eq!(b["parent_call_id"], a["call_id"]);
+    assert_eq!(
+        (a["outcome"].as_str(), b["outcome"].as_str()),
+        (Some("answered"), Some("answered"))
+    );
+    assert_eq!(b["talk_ms"], 120_000);
+    let timeline = run(&[
+        "timeline",
+        "--call",
+        "c-2a0f0021",
+        "fixtures/bandwidth/v2-transfer.ndjson",
+    ]);
+    assert!(timeline
+        .stdout
+        .contains("a leg of call c-2a0f0020-0000-4000-8000-000000000020"));
+    let detect = run(&[
+        "detect",
+        "--explain",
+        "fixtures/bandwidth/v2-transfer.ndjson",
+    ]);
+    assert!(
+        detect.stdout.contains("Bandwidth Voice API v2 callback"),
+        "{}",
+        detect.stdout
+    );
+}

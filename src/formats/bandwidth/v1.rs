@@ -2,17 +2,14 @@
 //! `{id, time, name, data}` with every key optional and no call id inside) and the v1 callbacks
 //! the platform POSTs (flat objects keyed by `eventType`). `data` may hold JSON inside a string.
 
-use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
-use serde_json::{json, Value};
-
-use super::schema;
-use super::{event_name, owned, Context, Descriptor, Detected, Recognised};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::event::{Detail, Details, Event, EventKind, Outcome};
+use crate::formats::schema::{self, opt, req, EventSpec, Field, Origin, Type, Values};
+use crate::formats::{event_name, owned, Context, Detected, Recognised};
 use crate::json::Json;
 
-const ITEM: &str = "list item";
-const CALLBACK: &str = "callback";
+pub(super) const ITEM: &str = "list item";
+pub(super) const CALLBACK: &str = "callback";
 
 pub static ITEM_FIELDS: &[Field] = &[
     opt("id", Type::String, "the call event's id (not the call's)"),
@@ -103,7 +100,7 @@ macro_rules! callback {
     };
 }
 
-pub static EVENTS: &[EventSpec] = &[
+pub(super) static EVENTS: &[EventSpec] = &[
     item!("create", Started, "the call was created"),
     item!("answer", Answered, "the call was answered"),
     item!(
@@ -262,7 +259,7 @@ fn is_call_uri(s: &str) -> bool {
 }
 
 /// A v1 callback: its `eventType` is a Catapult callback name, or it has a Catapult call URI.
-pub fn recognise(obj: &Json) -> Option<Recognised> {
+pub(super) fn recognise(obj: &Json) -> Option<Recognised> {
     let name = obj.get_str("eventType")?;
     let uri = obj.get_str("callUri").filter(|u| is_call_uri(u));
     // Bandwidth's v2 callbacks (eventTime, callUrl, accountId) are a different format.
@@ -293,7 +290,7 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
 
 /// An item of the call-events list: keys within `{id, time, name, data}` and a `name` that is
 /// not a Voximplant `Call.*` name. The weakest sign, tried last.
-pub fn recognise_item(obj: &Json) -> Option<Recognised> {
+pub(super) fn recognise_item(obj: &Json) -> Option<Recognised> {
     let fields = obj.fields()?;
     let within = fields
         .iter()
@@ -321,7 +318,7 @@ pub fn recognise_item(obj: &Json) -> Option<Recognised> {
     })
 }
 
-pub fn recognise_forced(obj: &Json) -> Recognised {
+pub(super) fn recognise_forced(obj: &Json) -> Recognised {
     if let Some(r) = recognise(obj).or_else(|| recognise_item(obj)) {
         return r;
     }
@@ -345,11 +342,11 @@ fn item_shape() -> &'static EventSpec {
     &EVENTS[0]
 }
 
-fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
+pub(super) fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
     let (obj, rec, base) = (d.payload, &d.rec, d.path.as_str());
     let is_callback = obj.get("eventType").is_some();
     match rec.spec {
-        Some(spec) => super::schema::check_fields(spec, obj, base, out),
+        Some(spec) => schema::check_fields(spec, obj, base, out),
         None if is_callback => {
             let Some(t) = obj.get("eventType") else {
                 return;
@@ -362,7 +359,7 @@ fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
                 ));
                 return;
             }
-            super::unknown_event(
+            crate::formats::unknown_event(
                 rec,
                 &format!("{base}/eventType"),
                 "a documented Catapult callback",
@@ -370,10 +367,10 @@ fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
             );
         }
         None => {
-            super::schema::check_fields(item_shape(), obj, base, out);
+            schema::check_fields(item_shape(), obj, base, out);
             match obj.get("name") {
                 None => out.push(Diagnostic::warning(Code::MissingField, format!("{base}/name"), "`name` is optional in the document, but an event without a name says nothing about the call")),
-                Some(n) if n.str().is_some() => super::unknown_event(rec, &format!("{base}/name"), "a known Catapult event name (the set is open)", out),
+                Some(n) if n.str().is_some() => crate::formats::unknown_event(rec, &format!("{base}/name"), "a known Catapult event name (the set is open)", out),
                 Some(_) => {}
             }
         }
@@ -403,7 +400,7 @@ fn cause_outcome(cause: &str) -> Option<Outcome> {
     }
 }
 
-fn normalize(d: &Detected, ctx: &Context) -> Event {
+pub(super) fn normalize(d: &Detected, ctx: &Context) -> Event {
     let (obj, rec) = (d.payload, &d.rec);
     let callback = obj.get("eventType").is_some();
     let kind = rec.spec.map_or(EventKind::Other, |s| s.kind);
@@ -474,64 +471,10 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         time,
         time_source: None,
         call_started: None,
+        call_answered: None,
+        call_ended: None,
         outcome,
         details,
         fingerprint: None,
     }
-}
-
-pub static DESCRIPTOR: Descriptor = Descriptor {
-    id: "bandwidth",
-    title: "Bandwidth Catapult v1 call events (list items and callbacks)",
-    events: EVENTS,
-    recognise,
-    recognise_weak: Some(recognise_item),
-    read_as: recognise_forced,
-    not_a_call: Some(messaging),
-    validate,
-    normalize,
-    record_schema,
-    other_events: || {
-        vec![
-            (
-                "bandwidth.other-callback".into(),
-                json!({"type": "object", "properties": {"eventType": {"type": "string", "not": {"enum": schema::names_of(EVENTS, CALLBACK)}}}, "required": ["eventType"]}),
-            ),
-            (
-                "bandwidth.other-list-item".into(),
-                json!({"type": "object", "properties": {
-                    "id": {"type": "string"},
-                    "time": schema::field_schema(&ITEM_FIELDS[1]),
-                    "name": {"type": "string", "not": {"enum": schema::names_of(EVENTS, ITEM)}},
-                    "data": {"type": "string"},
-                }, "required": ["name"], "additionalProperties": false}),
-            ),
-        ]
-    },
-    hidden_details: &[],
-};
-
-/// Bandwidth's messaging callbacks, which may share the application's webhook URL with its calls:
-/// v1's `sms` and `mms` (`messageId`, `messageUri`), v2's `message-…` types with a `message`
-/// object. They are not call events.
-fn messaging(obj: &Json) -> Option<String> {
-    if let Some(kind @ ("sms" | "mms")) = obj.get_str("eventType") {
-        return Some(format!(
-            "a Bandwidth messaging callback ({kind}), not a call event"
-        ));
-    }
-    let kind = obj.get_str("type")?;
-    (kind.starts_with("message-") && obj.get("message").is_some_and(Json::is_obj))
-        .then(|| format!("a Bandwidth messaging callback ({kind}), not a call event"))
-}
-
-/// A callback names its event under `eventType`; a list item under `name`, and is told from a
-/// callback by having no `eventType`, as detection does.
-fn record_schema(s: &'static EventSpec) -> Value {
-    if s.form == CALLBACK {
-        return schema::named_schema("eventType", s);
-    }
-    let mut item = schema::named_schema("name", s);
-    item["not"] = json!({"required": ["eventType"]});
-    item
 }

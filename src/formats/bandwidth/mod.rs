@@ -1,0 +1,100 @@
+//! Bandwidth: the Catapult v1 call-events list and callbacks (`v1.rs`) and the current Voice
+//! API's v2 callbacks (`v2.rs`), one vendor with three record forms, told apart by their keys;
+//! and its messaging callbacks, which may share a webhook URL with calls and are no call events.
+
+mod v1;
+mod v2;
+
+use serde_json::{json, Value};
+
+use super::schema::{self, EventSpec};
+use super::{Context, Descriptor, Detected};
+use crate::diagnostic::Diagnostic;
+use crate::event::Event;
+use crate::json::Json;
+
+pub use v1::ITEM_FIELDS;
+
+pub static DESCRIPTOR: Descriptor = Descriptor {
+    id: "bandwidth",
+    title: "Bandwidth call events: Catapult v1 list items and callbacks, Voice API v2 callbacks",
+    forms: &[v1::EVENTS, v2::EVENTS],
+    recognise: |obj| v2::recognise(obj).or_else(|| v1::recognise(obj)),
+    recognise_weak: Some(v1::recognise_item),
+    read_as: |obj| v2::recognise(obj).unwrap_or_else(|| v1::recognise_forced(obj)),
+    not_a_call: Some(messaging),
+    validate,
+    normalize,
+    record_schema,
+    other_events: || {
+        vec![
+            (
+                "bandwidth.other-callback".into(),
+                json!({"type": "object", "properties": {"eventType": {"type": "string", "not": {"enum": schema::names_of(v1::EVENTS, v1::CALLBACK)}}}, "required": ["eventType"], "not": {"required": ["eventTime"]}}),
+            ),
+            (
+                "bandwidth.other-v2-callback".into(),
+                json!({"type": "object", "properties": {"eventType": {"type": "string", "not": {"enum": schema::names_of(v2::EVENTS, v2::FORM)}}, "eventTime": {"type": "string"}}, "required": ["eventType", "eventTime"]}),
+            ),
+            (
+                "bandwidth.other-list-item".into(),
+                json!({"type": "object", "properties": {
+                    "id": {"type": "string"},
+                    "time": schema::field_schema(&ITEM_FIELDS[1]),
+                    "name": {"type": "string", "not": {"enum": schema::names_of(v1::EVENTS, v1::ITEM)}},
+                    "data": {"type": "string"},
+                }, "required": ["name"], "additionalProperties": false}),
+            ),
+        ]
+    },
+    hidden_details: &[],
+};
+
+fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
+    if v2::is_v2(d.payload) {
+        v2::validate(d, out)
+    } else {
+        v1::validate(d, out)
+    }
+}
+
+fn normalize(d: &Detected, ctx: &Context) -> Event {
+    if v2::is_v2(d.payload) {
+        v2::normalize(d, ctx)
+    } else {
+        v1::normalize(d, ctx)
+    }
+}
+
+/// Bandwidth's messaging callbacks, which may share the application's webhook URL with its calls:
+/// v1's `sms` and `mms` (`messageId`, `messageUri`), v2's `message-…` types with a `message`
+/// object. They are not call events.
+fn messaging(obj: &Json) -> Option<String> {
+    if let Some(kind @ ("sms" | "mms")) = obj.get_str("eventType") {
+        return Some(format!(
+            "a Bandwidth messaging callback ({kind}), not a call event"
+        ));
+    }
+    let kind = obj.get_str("type")?;
+    (kind.starts_with("message-") && obj.get("message").is_some_and(Json::is_obj))
+        .then(|| format!("a Bandwidth messaging callback ({kind}), not a call event"))
+}
+
+/// A v1 callback names its event under `eventType`; a list item under `name`, and is told from
+/// a callback by having no `eventType`, as detection does; a v2 callback has `eventTime` too.
+fn record_schema(s: &'static EventSpec) -> Value {
+    match s.form {
+        // Its table requires eventTime, which v1's callbacks never have.
+        v2::FORM => schema::named_schema("eventType", s),
+        v1::CALLBACK => {
+            let mut cb = schema::named_schema("eventType", s);
+            cb["not"] = json!({"required": ["eventTime"]});
+            cb
+        }
+        _ => {
+            let mut item = schema::named_schema("name", s);
+            item["not"] = json!({"required": ["eventType"]});
+            item
+        }
+    }
+}
