@@ -455,8 +455,16 @@ fn analyze_value(
 ) -> Analyzed {
     let detected = match formats::detect(v, a.forced, a.naive_offset) {
         Ok(d) => d,
-        Err(Undetected::NotACall(what)) => {
-            return Analyzed::beside(line, Status::Other, Code::UnknownVendor, what, a.strict)
+        Err(Undetected::NotACall {
+            vendor,
+            event,
+            what,
+        }) => {
+            let mut other =
+                Analyzed::beside(line, Status::Other, Code::UnknownVendor, what, a.strict);
+            other.vendor = Some(vendor);
+            other.event = Some(event.into());
+            return other;
         }
         // A log holds other systems' JSON; a capture of webhooks is supposed to hold webhooks.
         Err(Undetected::NoVendor(why)) if log => {

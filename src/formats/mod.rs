@@ -56,8 +56,9 @@ pub struct Descriptor {
     /// Read a record as this vendor's whatever its signs (`--vendor`).
     pub read_as: fn(&Json) -> Recognised,
     /// The vendor's messages that are not call events but may arrive on the same webhook URL
-    /// (Bandwidth's messaging callbacks): what one is, for the count of other JSON.
-    pub not_a_call: Option<fn(&Json) -> Option<String>>,
+    /// (Bandwidth's messaging callbacks): the message's name and what it is, for the count of
+    /// other JSON.
+    pub not_a_call: Option<NotACall>,
     /// Findings about a detected record, against `events`.
     pub validate: fn(&Detected, &mut Vec<Diagnostic>),
     /// The normalized event. The time is the payload's own (the caller falls back to an
@@ -72,6 +73,9 @@ pub struct Descriptor {
     /// Details that tables leave out (ids of internal objects, whole header maps).
     pub hidden_details: &'static [&'static str],
 }
+
+/// Tells a vendor's message that is not a call event: its name and what it is.
+pub type NotACall = fn(&Json) -> Option<(String, String)>;
 
 /// The details per-call aggregation reads (`call::Step`), by name, with their types: a
 /// format that has such a fact stores it under this name, as this type, and aggregation needs
@@ -230,8 +234,12 @@ const ENVELOPE_TIME_KEYS: [&str; 6] = [
 /// Why a record is not a vendor's call event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Undetected {
-    /// A vendor's message that is not a call event: what it is.
-    NotACall(String),
+    /// A vendor's message that is not a call event: whose, its name, what it is.
+    NotACall {
+        vendor: Vendor,
+        event: String,
+        what: String,
+    },
     /// No vendor's signs: why, naming what was looked at.
     NoVendor(String),
 }
@@ -270,8 +278,8 @@ pub fn detect<'r, 'a>(
     if let Some((vendor, rec)) = strong(record) {
         return Ok(at_top(vendor, rec));
     }
-    if let Some(what) = not_a_call(record) {
-        return Err(Undetected::NotACall(what));
+    if let Some(not) = not_a_call(record) {
+        return Err(not);
     }
     if let Some(d) = unwrap_envelope(record, None, naive_offset, 0) {
         return Ok(d);
@@ -279,21 +287,26 @@ pub fn detect<'r, 'a>(
     if let Some((vendor, rec)) = weak(record) {
         return Ok(at_top(vendor, rec));
     }
-    if let Some(what) = ENVELOPE_KEYS
+    if let Some(not) = ENVELOPE_KEYS
         .iter()
         .filter_map(|k| record.get(k))
         .find_map(not_a_call)
     {
-        return Err(Undetected::NotACall(what));
+        return Err(not);
     }
     Err(Undetected::NoVendor(no_vendor_reason(record)))
 }
 
 /// What a vendor's message that is not a call event is, when the object is one.
-fn not_a_call(obj: &Json) -> Option<String> {
-    LIST.iter()
-        .filter_map(|f| f.not_a_call)
-        .find_map(|is| is(obj))
+fn not_a_call(obj: &Json) -> Option<Undetected> {
+    Vendor::all().find_map(|vendor| {
+        let (event, what) = (vendor.format().not_a_call?)(obj)?;
+        Some(Undetected::NotACall {
+            vendor,
+            event,
+            what,
+        })
+    })
 }
 
 /// The first format whose strong signs the object has.

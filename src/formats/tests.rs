@@ -155,7 +155,10 @@ fn bandwidth_messaging_is_a_vendor_message_but_no_call_event() {
         r#"{"receivedAt":"2026-11-21T10:00:00Z","payload":{"eventType":"sms","messageId":"m-abe"}}"#,
     ] {
         match detect_text(text) {
-            Err(Undetected::NotACall(what)) => assert!(what.contains("messaging"), "{what}"),
+            Err(Undetected::NotACall { vendor, what, .. }) => {
+                assert_eq!(vendor, Vendor::named("bandwidth"));
+                assert!(what.contains("messaging"), "{what}");
+            }
             other => panic!("{text}: {other:?}"),
         }
     }

@@ -75,7 +75,7 @@ impl View for Detect {
                     paint(self.color, Style::new().yellow(), "unknown"),
                     String::new(),
                 ),
-                Status::Other => (
+                Status::Other if r.vendor.is_none() => (
                     paint(self.color, Style::new().dimmed(), "other"),
                     String::new(),
                 ),

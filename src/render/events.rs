@@ -293,7 +293,7 @@ impl View for Events {
         self.writer.finish(out)?;
         super::notes::note_unread(tally);
         super::notes::note_beside(tally);
-        super::notes::note_calls(&self.calls, 0);
+        super::notes::note_calls(&self.calls, &Default::default());
         Ok(())
     }
 }

@@ -5,15 +5,42 @@ use crate::call::CallMatcher;
 use crate::output::{safe, thousands};
 use crate::record::Tally;
 
-/// Say on stderr which `--call` prefixes matched nothing and how many events had no call id.
-pub fn note_calls(matcher: &CallMatcher, without_id: u64) {
+/// Events that belong to no call (nothing in them says which), counted with the first's place.
+#[derive(Debug, Default)]
+pub struct NoCall {
+    count: u64,
+    first: Option<String>,
+}
+
+impl NoCall {
+    pub fn add(&mut self, source: &str, line: u64) {
+        self.count += 1;
+        if self.first.is_none() {
+            self.first = Some(format!("{source}:{line}"));
+        }
+    }
+}
+
+/// Say on stderr which `--call` prefixes matched nothing and which events had no call id.
+pub fn note_calls(matcher: &CallMatcher, no_call: &NoCall) {
     for p in matcher.unmatched() {
         eprintln!("callev: --call {p:?} matched no call");
     }
-    if without_id > 0 {
+    if no_call.count > 0 {
+        let first = no_call.first.as_deref().map(safe).unwrap_or_default();
         eprintln!(
-            "callev: {} events carry no call id and belong to no call",
-            thousands(without_id)
+            "callev: {} {} no call id and {} to no call; the first at {first}",
+            thousands(no_call.count),
+            if no_call.count == 1 {
+                "event carries"
+            } else {
+                "events carry"
+            },
+            if no_call.count == 1 {
+                "belongs"
+            } else {
+                "belong"
+            },
         );
     }
 }

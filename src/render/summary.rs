@@ -20,6 +20,7 @@ use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::pool::Pool;
 use crate::record::Tally;
 use crate::record::{Prework, Results};
+use crate::render::notes::NoCall;
 use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
 use crate::render::View;
 use crate::render::{paint, push_short_id};
@@ -61,7 +62,7 @@ pub struct Summary {
     filter: Filter,
     /// Batches read so far.
     batch: u32,
-    without_id: u64,
+    no_call: NoCall,
     rows: Rows,
 }
 
@@ -97,7 +98,7 @@ impl Summary {
             )?,
             filter: settings.filter.clone(),
             batch: 0,
-            without_id: 0,
+            no_call: NoCall::default(),
             rows: Rows {
                 format: settings.format,
                 color: settings.color,
@@ -250,18 +251,16 @@ impl Rows {
 impl View for Summary {
     fn batch(
         &mut self,
-        _source: &str,
+        source: &str,
         _stem: &str,
         results: &mut Results,
         out: &mut dyn Write,
     ) -> Result<()> {
         self.batch += 1;
         // Events with a call id were packed on the workers; those left belong to no call.
-        self.without_id += results
-            .records
-            .iter()
-            .filter(|r| r.normalized.is_some())
-            .count() as u64;
+        for r in results.records.iter().filter(|r| r.normalized.is_some()) {
+            self.no_call.add(source, r.line);
+        }
         // The workers made one pack per shard (`prework`); the count is only guarded here.
         let mut parts = std::mem::take(&mut results.packs);
         parts.resize_with(self.shards.len(), Pack::default);
@@ -316,7 +315,7 @@ impl View for Summary {
         }
         crate::render::notes::note_unread(tally);
         crate::render::notes::note_beside(tally);
-        crate::render::notes::note_calls(&rows.matcher, self.without_id);
+        crate::render::notes::note_calls(&rows.matcher, &self.no_call);
         let late = self.shards.late();
         if late > 0 {
             eprintln!(

@@ -49,7 +49,7 @@ pub struct Timeline {
     sources: Vec<String>,
     calls: Vec<CallEvents>,
     index: HashMap<String, usize, foldhash::fast::RandomState>,
-    without_id: u64,
+    no_call: super::notes::NoCall,
     writer: RecordWriter,
     /// In follow mode, the call whose header was printed last.
     current: Option<usize>,
@@ -74,7 +74,7 @@ impl Timeline {
             sources: Vec::new(),
             calls: Vec::new(),
             index: HashMap::default(),
-            without_id: 0,
+            no_call: Default::default(),
             writer: RecordWriter::new(settings.format, &["call_id", "vendor", "events"]),
             current: None,
         }
@@ -216,7 +216,7 @@ impl View for Timeline {
         for r in records {
             let Some(e) = &r.normalized else { continue };
             let Some(id) = e.call_id.as_deref() else {
-                self.without_id += 1;
+                self.no_call.add(source, r.line);
                 continue;
             };
             let i = match self.index.get(id) {
@@ -296,7 +296,7 @@ impl View for Timeline {
             self.block(call, &events, out)?;
         }
         self.writer.finish(out)?;
-        super::notes::note_calls(&self.matcher, self.without_id);
+        super::notes::note_calls(&self.matcher, &self.no_call);
         Ok(())
     }
 }

@@ -625,3 +625,44 @@ fn a_bandwidth_v2_transfer_leg_names_its_parent_call() {
         detect.stdout
     );
 }
+
+#[test]
+fn bandwidth_v1_errors_end_calls_as_failed_and_messages_are_no_calls() {
+    let files = [
+        "fixtures/bandwidth/v1-errors-and-messaging.ndjson",
+        "fixtures/bandwidth/c-error-item.json",
+    ];
+    let r = run(&["summary", "-o", "ndjson", files[0], files[1]]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let calls = ndjson(&r.stdout);
+    let outcomes: Vec<(&str, &str)> = calls
+        .iter()
+        .map(|c| {
+            (
+                c["call_id"].as_str().unwrap(),
+                c["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("c-v1err000000000000000000001", "failed"),
+            ("c-v1err000000000000000000002", "answered"),
+            ("c-v1err000000000000000000003", "failed"),
+            ("c-error-item", "failed"),
+        ]
+    );
+    assert_eq!(calls[1]["dtmf"], "17#");
+    assert!(r.stderr.contains("2 other JSON values"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("1 event carries no call id and belongs to no call; the first at fixtures/bandwidth/v1-errors-and-messaging.ndjson:9"),
+        "{}",
+        r.stderr
+    );
+    // Every field these callbacks carry is documented: no finding at all.
+    let v = run(&["validate", "-o", "ndjson", files[0], files[1]]);
+    assert_eq!(v.code, 0);
+    assert_eq!(v.stdout, "");
+}

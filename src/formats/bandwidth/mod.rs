@@ -69,15 +69,17 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
 /// Bandwidth's messaging callbacks, which may share the application's webhook URL with its calls:
 /// v1's `sms` and `mms` (`messageId`, `messageUri`), v2's `message-…` types with a `message`
 /// object. They are not call events.
-fn messaging(obj: &Json) -> Option<String> {
-    if let Some(kind @ ("sms" | "mms")) = obj.get_str("eventType") {
-        return Some(format!(
-            "a Bandwidth messaging callback ({kind}), not a call event"
-        ));
-    }
-    let kind = obj.get_str("type")?;
-    (kind.starts_with("message-") && obj.get("message").is_some_and(Json::is_obj))
-        .then(|| format!("a Bandwidth messaging callback ({kind}), not a call event"))
+fn messaging(obj: &Json) -> Option<(String, String)> {
+    let kind = match obj.get_str("eventType") {
+        Some(kind @ ("sms" | "mms")) => kind,
+        _ => obj.get_str("type").filter(|k| {
+            k.starts_with("message-") && obj.get("message").is_some_and(Json::is_obj)
+        })?,
+    };
+    Some((
+        kind.to_owned(),
+        format!("a Bandwidth messaging callback ({kind}), not a call event"),
+    ))
 }
 
 /// A v1 callback names its event under `eventType`; a list item under `name`, and is told from

@@ -26,17 +26,6 @@ pub static ITEM_FIELDS: &[Field] = &[
     ),
 ];
 
-const CAUSES: &[&str] = &[
-    "NORMAL_CLEARING",
-    "USER_BUSY",
-    "CALL_REJECTED",
-    "NO_ANSWER",
-    "ORIGINATOR_CANCEL",
-    "UNALLOCATED_NUMBER",
-    "NORMAL_TEMPORARY_FAILURE",
-    "NO_USER_RESPONSE",
-];
-
 static CB: &[Field] = &[
     req("eventType", Type::String, "the callback's event"),
     req("callId", Type::String, "the call's id"),
@@ -53,6 +42,17 @@ static CB: &[Field] = &[
         Type::Timestamp,
         "when the event occurred (ISO 8601)",
     ),
+    opt(
+        "tag",
+        Type::String,
+        "the tag set on the call, only when one was",
+    ),
+    opt("applicationId", Type::String, "the application's id"),
+    opt(
+        "diversion",
+        Type::Object,
+        "the Diversion header: origTo, reason, screen, privacy, counter, limit",
+    ),
 ];
 /// Recording callbacks carry start and end times instead of `time`.
 static CB_UNTIMED: &[Field] = &[
@@ -67,6 +67,18 @@ static CB_UNTIMED: &[Field] = &[
         Type::Timestamp,
         "when the event occurred (ISO 8601)",
     ),
+    CB[7],
+];
+/// A transcription belongs to a recording; it may name no call at all.
+static CB_TRANSCRIPTION: &[Field] = &[
+    CB[0],
+    opt(
+        "callId",
+        Type::String,
+        "the call's id (a transcription belongs to a recording and may have none)",
+    ),
+    CB_UNTIMED[6],
+    CB[7],
 ];
 /// Conference callbacks are about a conference, not one call.
 static CB_CONFERENCE: &[Field] = &[
@@ -74,11 +86,23 @@ static CB_CONFERENCE: &[Field] = &[
     opt("callId", Type::String, "the call's id, for a member"),
     opt("conferenceId", Type::String, "the conference's id"),
     opt(
+        "conferenceUri",
+        Type::String,
+        "the conference's resource URI",
+    ),
+    opt(
+        "status",
+        Type::String,
+        "created, completed; started, done (playback, speak)",
+    ),
+    opt(
         "time",
         Type::Timestamp,
         "when the event occurred (ISO 8601)",
     ),
+    CB[7],
 ];
+const STATE: Field = opt("state", Type::String, "the callback's state");
 
 macro_rules! item {
     ($name:expr, $kind:ident, $doc:expr) => {
@@ -116,6 +140,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
     item!("gather", Dtmf, "digits were gathered"),
     item!("recording", Recording, "recording started or stopped"),
     item!("transfer", Transfer, "the call was transferred"),
+    item!("error", Failed, "the call ended in an error; data is free text"),
     item!(
         "CHANNEL_EXECUTE",
         Other,
@@ -127,6 +152,43 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "a switch application completed; data is JSON"
     ),
     callback!("incomingcall", Started, "a call arrived", CB, [], true),
+    callback!(
+        "reject",
+        Failed,
+        "the call was rejected (the Java SDK's name; the platform sends a CALL_REJECTED hangup)",
+        CB,
+        [opt("cause", Type::String, "the cause")],
+        true
+    ),
+    callback!(
+        "error",
+        Failed,
+        "the call ended in an error",
+        CB_UNTIMED,
+        [
+            opt("cause", Type::String, "the cause"),
+            opt("message", Type::String, "what went wrong"),
+            opt("category", Type::String, "the error's category"),
+            opt("code", Type::String, "the error's code"),
+        ],
+        false
+    ),
+    callback!(
+        "transferComplete",
+        Transfer,
+        "a BXML transfer's B-leg was connected (sent to the original call)",
+        CB,
+        [],
+        true
+    ),
+    callback!(
+        "redirect",
+        Other,
+        "a BXML redirect",
+        CB_UNTIMED,
+        [],
+        true
+    ),
     callback!("answer", Answered, "the call was answered", CB, [], true),
     callback!(
         "hangup",
@@ -134,10 +196,11 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "the call hung up",
         CB,
         [
-            req("cause", Type::String, "the hangup cause").values(Values::OneOf {
-                values: CAUSES,
-                explicit: false
-            }),
+            req(
+                "cause",
+                Type::String,
+                "the hangup cause: NORMAL_CLEARING, USER_BUSY, CALL_REJECTED, NO_ANSWER, ORIGINATOR_CANCEL, UNALLOCATED_NUMBER, NORMAL_TEMPORARY_FAILURE, NO_USER_RESPONSE; anything else is an internal error"
+            ),
         ],
         true
     ),
@@ -172,6 +235,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
                 values: &["started", "done"],
                 explicit: false
             }),
+            opt("state", Type::String, "PLAYBACK_START or PLAYBACK_STOP"),
         ],
         true
     ),
@@ -180,7 +244,14 @@ pub(super) static EVENTS: &[EventSpec] = &[
         Dtmf,
         "a DTMF digit arrived",
         CB,
-        [req("dtmfDigit", Type::String, "the digit").values(Values::Dtmf { explicit: false }),],
+        [
+            req("dtmfDigit", Type::String, "the digit").values(Values::Dtmf { explicit: false }),
+            opt(
+                "dtmfDuration",
+                Type::String,
+                "how long the key was held, a number in a string (ms, inferred)"
+            ),
+        ],
         true
     ),
     callback!(
@@ -189,9 +260,19 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "digits were gathered",
         CB,
         [
+            opt("gatherId", Type::String, "the gather's id"),
             opt("digits", Type::String, "the digits gathered"),
-            opt("reason", Type::String, "why the gather ended"),
+            opt("reason", Type::String, "why the gather ended").values(Values::OneOf {
+                values: &[
+                    "max-digits",
+                    "terminating-digit",
+                    "inter-digit-timeout",
+                    "hung-up"
+                ],
+                explicit: false
+            }),
             opt("state", Type::String, "the gather's state"),
+            opt("terminatingDigit", Type::String, "the digit that ended it"),
         ],
         true
     ),
@@ -202,7 +283,9 @@ pub(super) static EVENTS: &[EventSpec] = &[
         CB_UNTIMED,
         [
             opt("recordingId", Type::String, "the recording's id"),
-            opt("status", Type::String, "the recording's status"),
+            opt("recordingUri", Type::String, "the recording's resource URI"),
+            STATE,
+            opt("status", Type::String, "the recording's status: complete or error"),
             opt("startTime", Type::Timestamp, "when recording started"),
             opt("endTime", Type::Timestamp, "when recording ended"),
         ],
@@ -211,26 +294,45 @@ pub(super) static EVENTS: &[EventSpec] = &[
     callback!(
         "transcription",
         Recording,
-        "a transcription is ready",
-        CB_UNTIMED,
-        [],
-        false
+        "a transcription is ready (it belongs to a recording)",
+        CB_TRANSCRIPTION,
+        [
+            opt("transcriptionId", Type::String, "the transcription's id"),
+            opt("transcriptionUri", Type::String, "the transcription's resource URI"),
+            opt("recordingId", Type::String, "the recording transcribed"),
+            STATE,
+            opt("status", Type::String, "completed or error"),
+            opt("text", Type::String, "the text, its first 1026 characters"),
+            opt("textSize", Type::Number, "the whole text's length"),
+            opt("textUrl", Type::String, "where the whole text is"),
+        ],
+        true
     ),
     callback!(
         "conference",
         Other,
         "a conference changed state",
         CB_CONFERENCE,
-        [],
-        false
+        [
+            opt("createdTime", Type::Timestamp, "when the conference was created"),
+            opt("completedTime", Type::Timestamp, "when the conference completed"),
+        ],
+        true
     ),
     callback!(
         "conference-member",
         Other,
         "a conference member changed state",
         CB_CONFERENCE,
-        [],
-        false
+        [
+            opt("memberId", Type::String, "the member's id"),
+            opt("memberUri", Type::String, "the member's resource URI"),
+            STATE,
+            opt("hold", Type::Boolean, "whether the member is on hold"),
+            opt("mute", Type::Boolean, "whether the member is muted"),
+            opt("activeMembers", Type::Number, "how many members are active"),
+        ],
+        true
     ),
     callback!(
         "conference-playback",
@@ -403,7 +505,13 @@ fn cause_outcome(cause: &str) -> Option<Outcome> {
 pub(super) fn normalize(d: &Detected, ctx: &Context) -> Event {
     let (obj, rec) = (d.payload, &d.rec);
     let callback = obj.get("eventType").is_some();
-    let kind = rec.spec.map_or(EventKind::Other, |s| s.kind);
+    // A call whose state is `error` has ended, failed, whatever the callback.
+    let errored = obj.get_str("callState") == Some("error");
+    let kind = if errored {
+        EventKind::Failed
+    } else {
+        rec.spec.map_or(EventKind::Other, |s| s.kind)
+    };
     let mut details = Details::new(ctx.keep);
     let mut outcome = None;
     let name = rec.event.as_deref().unwrap_or_default();
@@ -416,7 +524,11 @@ pub(super) fn normalize(d: &Detected, ctx: &Context) -> Event {
             "digit",
             obj.get_str("dtmfDigit").or_else(|| obj.get_str("digits")),
         );
-        details.str("reason", obj.get_str("reason"));
+        details.str(
+            "reason",
+            obj.get_str("reason").or_else(|| obj.get_str("message")),
+        );
+        details.str("tag", obj.get_str("tag"));
         details.str("recording_id", obj.get_str("recordingId"));
         outcome = obj.get_str("cause").and_then(cause_outcome);
     } else if let Some(data) = obj.get_str("data") {
@@ -438,6 +550,7 @@ pub(super) fn normalize(d: &Detected, ctx: &Context) -> Event {
                 outcome = cause_outcome(data);
             }
             (None, "dtmf" | "gather") => details.str("digit", Some(data)),
+            (None, "error") => details.str("reason", Some(data)),
             (None, "playback" | "speak" | "recording" | "transfer") => {
                 details.str("status", Some(data))
             }
@@ -449,6 +562,8 @@ pub(super) fn normalize(d: &Detected, ctx: &Context) -> Event {
         outcome = match name {
             "timeout" => Some(Outcome::NoAnswer),
             "reject" => Some(Outcome::Rejected),
+            "error" => Some(Outcome::Failed),
+            _ if errored => Some(Outcome::Failed),
             _ => None,
         };
     }
