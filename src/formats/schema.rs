@@ -18,6 +18,8 @@ pub enum Type {
     Any,
     /// `{[header: string]: string}`
     StringMap,
+    /// SIP headers: `{[header: string]: string}`, a repeated header as an array of strings.
+    Headers,
     NumberArray,
     /// An ISO 8601 string or epoch milliseconds (Bandwidth).
     Timestamp,
@@ -41,6 +43,7 @@ impl Type {
             Type::Object => "object",
             Type::Any => "any",
             Type::StringMap => "object of strings",
+            Type::Headers => "object of strings (or arrays of strings, for repeated headers)",
             Type::NumberArray => "array of numbers",
             Type::Timestamp => "ISO 8601 string or epoch ms",
             Type::EpochMillis => "epoch ms (number)",
@@ -226,19 +229,48 @@ pub fn check_fields(spec: &EventSpec, obj: &Json, base: &str, out: &mut Vec<Diag
 
 fn wrong_type(field: &Field, value: &Json, base: &str, out: &mut Vec<Diagnostic>) {
     let path = format!("{base}/{}", pointer_token(field.name));
+    let expected = with_article(field.ty.describe());
     out.push(Diagnostic::error(
         Code::WrongType,
         path,
         match value {
-            Json::Null => format!("expected {}, found null", field.ty.describe()),
-            _ => format!(
-                "expected {}, found {} {}",
-                field.ty.describe(),
-                value.type_name(),
-                value.preview()
-            ),
+            Json::Null => format!("expected {expected}, found null"),
+            // A map of strings with a member that is not one: say which.
+            Json::Obj(members) => match members.iter().find(|(_, v)| !member_ok(field.ty, v)) {
+                Some((key, v)) => format!("expected {expected}, but `{key}` is {}", found(v)),
+                None => format!("expected {expected}, found {}", value.preview()),
+            },
+            _ => format!("expected {expected}, found {}", found(value)),
         },
     ));
+}
+
+/// Whether a member of a map-typed field is what the type allows: a string, and for headers
+/// an array of strings too.
+fn member_ok(ty: Type, v: &Json) -> bool {
+    match v {
+        Json::Arr(items) if ty == Type::Headers => items.iter().all(|i| i.str().is_some()),
+        v => v.str().is_some(),
+    }
+}
+
+/// A value as a message names it: `a string "x"`, `a number 3`, `an array of 2`.
+fn found(value: &Json) -> String {
+    match value {
+        Json::Arr(_) | Json::Obj(_) => value.preview(),
+        Json::Null => "null".to_owned(),
+        _ => format!("{} {}", with_article(value.type_name()), value.preview()),
+    }
+}
+
+/// `an object`, `a string`: what a message says of a type.
+fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
 }
 
 fn bad_value(
@@ -271,9 +303,9 @@ pub fn check_value(field: &Field, value: &Json, base: &str, out: &mut Vec<Diagno
         Type::Boolean => matches!(value, Json::Bool(_)),
         Type::Object => value.is_obj(),
         Type::Any => true,
-        Type::StringMap => value
+        Type::StringMap | Type::Headers => value
             .fields()
-            .is_some_and(|m| m.iter().all(|(_, v)| v.str().is_some())),
+            .is_some_and(|m| m.iter().all(|(_, v)| member_ok(field.ty, v))),
         Type::NumberArray => {
             matches!(value, Json::Arr(items) if items.iter().all(|i| i.num().is_some()))
         }
@@ -441,6 +473,10 @@ pub fn field_schema(f: &Field) -> Value {
         Type::Object => json!({"type": "object"}),
         Type::Any => json!({}),
         Type::StringMap => json!({"type": "object", "additionalProperties": {"type": "string"}}),
+        Type::Headers => json!({"type": "object", "additionalProperties": {"anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}},
+        ]}}),
         Type::NumberArray => json!({"type": "array", "items": {"type": "number"}}),
         Type::Timestamp => {
             json!({"anyOf": [{"type": "string", "pattern": ISO_PATTERN}, {"type": "number", "minimum": 0}]})

@@ -11,6 +11,8 @@ use crate::diagnostic::Diagnostic;
 use crate::event::{Detail, Details, Event, EventKind, Outcome};
 use crate::json::Json;
 
+/// Every event's own fields, and those real events carry beyond the typings (Voximplant's
+/// session logs show them; `eventSourceField` is what a scenario's `JSON.stringify` adds).
 static COMMON: &[Field] = &[
     req("name", Type::String, "the name of the event"),
     req("id", Type::String, "the call's id"),
@@ -19,12 +21,68 @@ static COMMON: &[Field] = &[
         Type::Any,
         "the call that triggered the event (a host object; its JSON form is undocumented)",
     ),
+    opt(
+        "sipCallId",
+        Type::String,
+        "the leg's SIP Call-ID (seen on real events)",
+    ),
+    opt(
+        "sipTransport",
+        Type::String,
+        "the SIP transport, e.g. UDP (seen on real events)",
+    ),
+    opt(
+        "displayName",
+        Type::String,
+        "the remote display name, may be empty (seen on real events)",
+    ),
+    opt(
+        "encrypted",
+        Type::Boolean,
+        "whether the media is encrypted (seen on real events)",
+    ),
+    opt(
+        "scheme",
+        Type::Any,
+        "codec negotiation, internal (seen on real events)",
+    ),
+    opt(
+        "eventSourceField",
+        Type::String,
+        "which property held the source object, when a scenario serialised the event",
+    ),
+];
+
+/// `AppEvents.CallAlerting`'s fields; logs add the call's `id` and SIP details.
+static ALERTING: &[Field] = &[
+    req("name", Type::String, "Application.CallAlerting"),
+    opt(
+        "id",
+        Type::String,
+        "the incoming call's id, the id of its every CallEvents event (logs add it)",
+    ),
+    opt("call", Type::Any, "the incoming call (a host object)"),
+    req("callerid", Type::String, "the caller's number or user name"),
+    req("destination", Type::String, "the number or user dialled"),
+    opt("toURI", Type::String, "the SIP URI dialled"),
+    opt("fromURI", Type::String, "the caller's SIP URI"),
+    opt("displayName", Type::String, "the caller's display name"),
+    HEADERS,
+    opt("customData", Type::String, "custom data sent with the call"),
+    opt("scheme", Type::Any, "codec negotiation, internal"),
+    opt("sipCallId", Type::String, "the leg's SIP Call-ID (logs)"),
+    opt("sipTransport", Type::String, "the SIP transport (logs)"),
+    opt(
+        "requestIP",
+        Type::String,
+        "the address the INVITE came from (logs)",
+    ),
 ];
 
 const HEADERS: Field = opt(
     "headers",
-    Type::StringMap,
-    "SIP headers received with the message (the ones starting with X-)",
+    Type::Headers,
+    "SIP headers received with the message (X- headers and others such as Reason); a repeated header is an array of its values",
 );
 const BODY: Field = req("body", Type::String, "content of the message");
 const MIME: Field = req("mimeType", Type::String, "MIME type of the message");
@@ -70,7 +128,10 @@ pub static EVENTS: &[EventSpec] = &[
         "Call.AudioStarted",
         Media,
         "the remote peer answered or started early media",
-        [HEADERS]
+        [
+            HEADERS,
+            opt("code", Type::Number, "the SIP provisional code that brought early media (183)")
+        ]
     ),
     event!(
         "Call.BlindTransferRequested",
@@ -109,12 +170,16 @@ pub static EVENTS: &[EventSpec] = &[
                 .unit("s")
                 .values(Values::NonNegative),
             HEADERS,
-            req(
+            opt(
                 "internalCode",
                 Type::Number,
-                "status code of the call (e.g. 486)"
+                "status code of the call: a SIP code (486) or a Q.850 cause (16); real events may omit it"
             ),
-            req("reason", Type::String, "reason of the call failure"),
+            opt(
+                "reason",
+                Type::String,
+                "reason of the call failure; real events may omit it"
+            ),
         ]
     ),
     event!(
@@ -195,9 +260,13 @@ pub static EVENTS: &[EventSpec] = &[
         "Call.PlaybackStarted",
         Media,
         "audio playback started",
-        [req("duration", Type::Number, "playback duration")
-            .unit("s")
-            .values(Values::NonNegative)]
+        [req(
+            "duration",
+            Type::Number,
+            "playback duration (milliseconds: a 5-second tone logs 5000)"
+        )
+        .unit("ms")
+        .values(Values::NonNegative)]
     ),
     event!(
         "Call.PushSent",
@@ -244,6 +313,7 @@ pub static EVENTS: &[EventSpec] = &[
                 .unit("s")
                 .values(Values::NonNegative),
             URL,
+            opt("reason", Type::String, "why recording stopped (seen on real events)"),
         ]
     ),
     event!(
@@ -327,10 +397,26 @@ pub static EVENTS: &[EventSpec] = &[
     event!(later "Call.AudioQualityDetected", Media, "the audio quality was detected (2025 typings)", [
         req("quality", Type::String, "HD or Standard").values(Values::OneOf { values: &["HD", "Standard"], explicit: true }),
     ]),
+    EventSpec {
+        name: "Application.CallAlerting",
+        form: "AppEvents",
+        kind: EventKind::Started,
+        doc: "an incoming call arrived: it opens the call's timeline (AppEvents.CallAlerting)",
+        common: ALERTING,
+        fields: &[],
+        origin: Origin::Later,
+        complete: true,
+    },
 ];
 
 pub fn recognise(obj: &Json) -> Option<Recognised> {
     match obj.get_str("name") {
+        Some(name @ "Application.CallAlerting") => Some(Recognised {
+            event: Some(event_name(name, find_spec(EVENTS, name))),
+            spec: find_spec(EVENTS, name),
+            sign: "name {event} (a Voximplant incoming call)",
+            forced: false,
+        }),
         Some(name) if name.starts_with("Call.") => {
             let spec = find_spec(EVENTS, name);
             Some(Recognised {
@@ -407,6 +493,8 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     let kind = rec.spec.map_or(EventKind::Other, |s| s.kind);
     let mut details = Details::new(ctx.keep);
     let num = |k: &str| obj.get(k).and_then(Json::num);
+    details.str("caller", obj.get_str("callerid"));
+    details.str("callee", obj.get_str("destination"));
     details.str("digit", obj.get_str("tone"));
     let code = num("internalCode")
         .or_else(|| num("code"))
@@ -420,11 +508,14 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
                 Detail::Int((secs.as_f64() * 1000.0).round() as i64),
             );
         }
-    } else if let Some(secs) = num("duration") {
-        details.push(
-            "media_ms",
-            Detail::Int((secs.as_f64() * 1000.0).round() as i64),
-        );
+    } else if let Some(d) = num("duration") {
+        // Playback durations are milliseconds; recordings', like the call's, seconds.
+        let ms = if rec.event.as_deref() == Some("Call.PlaybackStarted") {
+            d.as_f64()
+        } else {
+            d.as_f64() * 1000.0
+        };
+        details.push("media_ms", Detail::Int(ms.round() as i64));
     }
     match obj.get("cost") {
         Some(Json::Num(n)) => details.push("cost", Detail::Num(n.as_f64())),
@@ -463,10 +554,12 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     }
 }
 
-/// A SIP-style status code as Voximplant reports it, as an outcome (2xx says nothing).
+/// A SIP status code as Voximplant reports it, as an outcome (2xx says nothing). A code outside
+/// SIP's range is a Q.850 cause (`internalCode = 16`): no outcome of its own.
 fn sip_outcome(code: i64) -> Option<Outcome> {
     match code {
         200..=299 => None,
+        ..100 | 700.. => None,
         486 | 600 => Some(Outcome::Busy),
         408 | 480 => Some(Outcome::NoAnswer),
         603 => Some(Outcome::Rejected),

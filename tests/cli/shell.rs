@@ -35,7 +35,7 @@ fn schema_lists_vendors_events_and_fields() {
         .collect();
     assert_eq!(listed, ids);
     let vox = json(&run(&["schema", "voximplant", "-o", "json"]).stdout);
-    assert_eq!(vox.as_array().unwrap().len(), 40);
+    assert_eq!(vox.as_array().unwrap().len(), 41);
     let ended = json(&run(&["schema", "workonflow", "call.ended", "-o", "json"]).stdout);
     let fields = ended[0]["fields"].as_array().unwrap();
     let talk = fields

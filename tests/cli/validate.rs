@@ -24,7 +24,7 @@ fn findings_point_at_file_line_and_field() {
     assert_eq!(r.code, 1);
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines[0], "fixtures/workonflow/invalid.ndjson:1: error[missing-field] workonflow call.started /callId: required field `callId` is missing (expected string)");
-    assert_eq!(lines[1], "fixtures/workonflow/invalid.ndjson:2: error[wrong-type] workonflow call.ended /callDuration: expected number, found string \"5599\"");
+    assert_eq!(lines[1], "fixtures/workonflow/invalid.ndjson:2: error[wrong-type] workonflow call.ended /callDuration: expected a number, found a string \"5599\"");
     assert!(r.stdout.ends_with("checked 7 records in 1 input: 4 valid (4 with warnings), 3 invalid, 0 unparseable, 0 unknown vendor\n"), "{}", r.stdout);
 }
 
