@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::event::{Event, EventKind, Outcome};
+use crate::event::{Event, EventKind, Outcome, Twin};
 use crate::time::Millis;
 use crate::timefmt::Stamp;
 use crate::vendor_id::Vendor;
@@ -72,6 +72,8 @@ pub struct CallState {
     dtmf: String,
     parent: Option<String>,
     fingerprints: Vec<u64>,
+    /// Events of the last `Twin::WINDOW_MS` that may be logged again in another form.
+    twins: Vec<(Twin, Millis)>,
     latest_flow_time: Option<Millis>,
     flow_after_terminal: u64,
     started_seen: bool,
@@ -109,6 +111,7 @@ impl CallState {
             dtmf: String::new(),
             parent: None,
             fingerprints: Vec::new(),
+            twins: Vec::new(),
             latest_flow_time: None,
             flow_after_terminal: 0,
             started_seen: false,
@@ -130,6 +133,31 @@ impl CallState {
         false
     }
 
+    /// Whether the event is one already seen in its other form moments ago (and so is counted
+    /// as a duplicate, not applied). Only timed events can be told so.
+    fn is_twin(&mut self, e: &Step) -> bool {
+        let (Some(twin), Some(t)) = (e.twin, e.time) else {
+            return false;
+        };
+        self.twins
+            .retain(|(_, at)| t.saturating_sub(*at).abs() <= Twin::WINDOW_MS);
+        let found = self
+            .twins
+            .iter()
+            .position(|(seen, _)| seen.key == twin.key && seen.notation != twin.notation);
+        match found {
+            Some(i) => {
+                self.twins.swap_remove(i);
+                self.duplicates += 1;
+                true
+            }
+            None => {
+                self.twins.push((twin, t));
+                false
+            }
+        }
+    }
+
     /// Fold one event into the call. Returns `false` for a repeated delivery.
     pub fn add(&mut self, e: &Event) -> bool {
         self.add_step(&Step::of(e))
@@ -138,7 +166,7 @@ impl CallState {
     /// Fold what aggregation reads of one event into the call. Returns `false` for a repeated
     /// delivery.
     pub fn add_step(&mut self, e: &Step) -> bool {
-        if self.is_repeat(e.fingerprint) {
+        if self.is_repeat(e.fingerprint) || self.is_twin(e) {
             return false;
         }
         self.apply(e);

@@ -277,9 +277,37 @@ pub struct Event {
     /// How the call ended, when this event's codes say so (SIP 486, `USER_BUSY`, a missed call).
     pub outcome: Option<Outcome>,
     pub details: Details,
+    /// What makes this event the same as one logged in another form moments apart (a
+    /// VoxEngine session log writes an event natively, and the scenario logs it again as JSON).
+    pub twin: Option<Twin>,
     /// What identifies a repeated delivery of this event, when one can be recognised at all
     /// (see `Event::delivery_fingerprint`). Worked out on the workers, compared per call.
     pub fingerprint: Option<u64>,
+}
+
+/// An event's name, kind and details, and which form it was read from: a session log's
+/// notation or JSON. The same key in the other form within `Twin::WINDOW_MS` is one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Twin {
+    pub key: u64,
+    pub notation: bool,
+}
+
+impl Twin {
+    /// How far apart the two forms of one event are logged, at most.
+    pub const WINDOW_MS: i64 = 1000;
+
+    /// The twin key of an event with these name, kind and details.
+    pub fn of(event: Option<&str>, kind: EventKind, details: &Details, notation: bool) -> Twin {
+        let mut h = foldhash::fast::FixedState::with_seed(0x7477_696e).build_hasher();
+        event.hash(&mut h);
+        kind.hash(&mut h);
+        details.digest().hash(&mut h);
+        Twin {
+            key: h.finish(),
+            notation,
+        }
+    }
 }
 
 /// Kinds a call has at most once: a second identical one is a repeated delivery.

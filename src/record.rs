@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::event::Event;
-use crate::formats::{self, Context, Undetected, Vendor};
+use crate::formats::{self, Context, LogLine, Undetected, Vendor};
 use crate::input::{Batch, Raw, Shape};
 use crate::json::fast::Scratch;
 use crate::json::Json;
@@ -303,6 +303,8 @@ pub enum Parsed<'a> {
         log_time: Option<Millis>,
         /// From a log rather than a capture of payloads (see `Raw::log`).
         log: bool,
+        /// Read from a vendor's log notation, not JSON.
+        notation: bool,
     },
     Empty(&'static str),
     Error(String),
@@ -339,6 +341,7 @@ pub fn parse<'a>(
                 group: raw.group,
                 log_time: None,
                 log: raw.log,
+                notation: false,
             }),
             Err(e) => out.push(Parsed::Error(parse_error(raw.line, &e, 0, "invalid JSON"))),
         },
@@ -355,6 +358,7 @@ pub fn parse<'a>(
                         group,
                         log_time: None,
                         log: raw.log,
+                        notation: false,
                     }));
                 }
                 Ok(value) => out.push(Parsed::Value {
@@ -362,6 +366,7 @@ pub fn parse<'a>(
                     group: 0,
                     log_time: None,
                     log: raw.log,
+                    notation: false,
                 }),
                 Err(e) => {
                     let what = if i == 0 {
@@ -374,6 +379,22 @@ pub fn parse<'a>(
             });
         }
         Shape::Log { json_at } => {
+            // A vendor's own notation (Voximplant's session log) is read before any JSON in it.
+            match crate::formats::log_notation(batch.text(raw)) {
+                Some(LogLine::Event(value)) => {
+                    let prefix = String::from_utf8_lossy(&batch.data[raw.start..*json_at]);
+                    return out.push(Parsed::Value {
+                        value,
+                        group: 0,
+                        log_time: crate::time::leading_timestamp(&prefix, naive_offset),
+                        log: true,
+                        notation: true,
+                    });
+                }
+                Some(LogLine::NotAnEvent) => return out.push(Parsed::Text),
+                Some(LogLine::Damaged(why)) => return out.push(Parsed::Error(why)),
+                None => {}
+            }
             let Some(found) = object_start(&batch.data[*json_at..raw.end]) else {
                 return out.push(Parsed::Text);
             };
@@ -388,6 +409,7 @@ pub fn parse<'a>(
                     group: 0,
                     log_time,
                     log: true,
+                    notation: false,
                 }),
                 Some(Err(e)) => out.push(Parsed::Error(parse_error(
                     raw.line,
@@ -418,12 +440,14 @@ fn analyze_raw<'a>(
                 group,
                 log_time,
                 log,
+                notation,
             } => {
                 let ctx = Context {
                     stem,
                     group,
                     naive_offset: a.naive_offset,
                     keep: a.lean.then_some(crate::call::step::Step::reads),
+                    notation,
                 };
                 analyze_value(&value, raw.line, &ctx, log_time, log, a)
             }

@@ -571,6 +571,7 @@ mod tests {
             call_ended: None,
             outcome: None,
             details: Details::default(),
+            twin: None,
             fingerprint: None,
         }
     }

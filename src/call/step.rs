@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use crate::event::{Detail, Event, EventKind, Outcome};
+use crate::event::{Detail, Event, EventKind, Outcome, Twin};
 use crate::time::Millis;
 use crate::vendor_id::Vendor;
 
@@ -22,6 +22,7 @@ pub struct Step<'a> {
     pub call_ended: Option<Millis>,
     pub outcome: Option<Outcome>,
     pub fingerprint: Option<u64>,
+    pub twin: Option<Twin>,
     /// The key pressed (DTMF).
     pub digit: Option<&'a str>,
     /// What a terminal event gives as the reason the call ended (`486 Busy Here`).
@@ -55,6 +56,7 @@ impl<'a> Step<'a> {
             call_ended: e.call_ended,
             outcome: e.outcome,
             fingerprint: e.fingerprint,
+            twin: e.twin,
             digit: None,
             reason: None,
             name: None,
@@ -141,6 +143,7 @@ pub struct Packed {
     call_answered: Option<Millis>,
     call_ended: Option<Millis>,
     fingerprint: Option<u64>,
+    twin: Option<Twin>,
     talk_ms: Option<i64>,
     duration_ms: Option<i64>,
     id: Span,
@@ -186,6 +189,7 @@ impl Pack {
             call_answered: step.call_answered,
             call_ended: step.call_ended,
             fingerprint: step.fingerprint,
+            twin: step.twin,
             talk_ms: step.talk_ms,
             duration_ms: step.duration_ms,
             id,
@@ -228,6 +232,7 @@ impl Pack {
                 call_ended: p.call_ended,
                 outcome: p.outcome,
                 fingerprint: p.fingerprint,
+                twin: p.twin,
                 digit: self.get(p.digit),
                 parent: self.get(p.parent),
                 reason: self.get(p.reason).map(Cow::Borrowed),

@@ -16,6 +16,7 @@ fn ev(kind: EventKind, name: &str, time: Option<Millis>) -> Event {
         call_ended: None,
         outcome: None,
         details: Details::default(),
+        twin: None,
         fingerprint: None,
     }
 }

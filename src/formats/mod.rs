@@ -59,6 +59,9 @@ pub struct Descriptor {
     /// (Bandwidth's messaging callbacks): the message's name and what it is, for the count of
     /// other JSON.
     pub not_a_call: Option<NotACall>,
+    /// The vendor's own notation in its logs (Voximplant's session log), read from a whole log
+    /// line; `None` for a line that is not the notation's.
+    pub log_notation: Option<fn(&[u8]) -> Option<LogLine<'_>>>,
     /// Findings about a detected record, against `events`.
     pub validate: fn(&Detected, &mut Vec<Diagnostic>),
     /// The normalized event. The time is the payload's own (the caller falls back to an
@@ -72,6 +75,24 @@ pub struct Descriptor {
     pub other_events: fn() -> Vec<(String, Value)>,
     /// Details that tables leave out (ids of internal objects, whole header maps).
     pub hidden_details: &'static [&'static str],
+}
+
+/// A log line in a vendor's own notation.
+#[derive(Debug)]
+pub enum LogLine<'a> {
+    /// An event, as the JSON tree its vendor's JSON would give.
+    Event(Json<'a>),
+    /// An entry of the notation that is no event (a command the scenario sent): text.
+    NotAnEvent,
+    /// An event whose notation does not read.
+    Damaged(String),
+}
+
+/// Read a log line in any vendor's notation.
+pub fn log_notation(line: &[u8]) -> Option<LogLine<'_>> {
+    LIST.iter()
+        .filter_map(|f| f.log_notation)
+        .find_map(|read| read(line))
 }
 
 /// Tells a vendor's message that is not a call event: its name and what it is.
@@ -404,6 +425,8 @@ pub struct Context<'c> {
     pub naive_offset: i32,
     /// Store only these details (see `Details::new`).
     pub keep: Option<fn(&str) -> bool>,
+    /// The record was read from a vendor's log notation rather than JSON.
+    pub notation: bool,
 }
 
 pub fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {

@@ -30,6 +30,7 @@ fn normalized(text: &str, stem: &str, group: u32) -> Event {
             group,
             naive_offset: 0,
             keep: None,
+            notation: false,
         },
         None,
     )

@@ -304,6 +304,7 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         call_ended: None,
         outcome: None,
         details,
+        twin: None,
         fingerprint: None,
     }
 }
@@ -324,6 +325,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     recognise_weak: None,
     read_as: recognise_forced,
     not_a_call: None,
+    log_notation: None,
     validate,
     normalize,
     record_schema: |s| schema::named_schema("eventType", s),

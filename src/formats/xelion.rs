@@ -248,6 +248,7 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
             .and_then(|d| crate::time::from_json(d, ctx.naive_offset)),
         outcome: (kind == EventKind::Missed).then_some(Outcome::Missed),
         details,
+        twin: None,
         fingerprint: None,
     }
 }
@@ -260,6 +261,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     recognise_weak: None,
     read_as: recognise_forced,
     not_a_call: None,
+    log_notation: None,
     validate,
     normalize,
     record_schema,

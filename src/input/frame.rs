@@ -238,7 +238,7 @@ fn cannot_continue_json(raw: &[u8]) -> bool {
 /// Whether the bytes are a bare JSON literal or number, a value rather than a line of text.
 fn is_json_scalar(value: &[u8]) -> bool {
     matches!(value, b"true" | b"false" | b"null")
-        || (!value.is_empty()
+        || (value.iter().any(u8::is_ascii_digit)
             && value
                 .iter()
                 .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')))

@@ -17,8 +17,12 @@ fn every_vendor_fixture_is_detected_as_its_vendor() {
         let rows = ndjson(&r.stdout);
         assert!(rows.len() > 5, "{vendor}: {}", r.stdout);
         for row in &rows {
-            assert_eq!(row["vendor"], vendor, "{row}");
-            assert!(!row["reason"].as_str().unwrap().is_empty());
+            let reason = row["reason"].as_str().unwrap();
+            // A vendor's logs may hold other systems' JSON too (the scenario's own).
+            if !reason.starts_with("other JSON in a log") {
+                assert_eq!(row["vendor"], vendor, "{row}");
+            }
+            assert!(!reason.is_empty());
         }
     }
 }

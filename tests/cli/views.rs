@@ -666,3 +666,40 @@ fn bandwidth_v1_errors_end_calls_as_failed_and_messages_are_no_calls() {
     assert_eq!(v.code, 0);
     assert_eq!(v.stdout, "");
 }
+
+#[test]
+fn a_voxengine_session_log_is_read_as_voximplant_events_each_once() {
+    let f = "fixtures/voximplant/session-log.log";
+    let r = run(&["summary", "-o", "ndjson", f]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let calls = ndjson(&r.stdout);
+    assert_eq!(calls.len(), 1);
+    let c = &calls[0];
+    assert_eq!(c["call_id"], "5F1E2D3C4B5A6978.1776847090.1");
+    // CallAlerting opens the call; each line's time is its event's.
+    assert_eq!(c["started_at"], "2026-04-22T08:38:10.100Z");
+    assert_eq!(c["answered_at"], "2026-04-22T08:38:10.400Z");
+    assert_eq!(c["ended_at"], "2026-04-22T08:38:15.215Z");
+    assert_eq!(c["outcome"], "answered");
+    assert_eq!(
+        c["participants"],
+        serde_json::json!(["15550100001", "15550100901"])
+    );
+    // Connected, one tone and Disconnected are logged natively and again as JSON: once each.
+    assert_eq!(
+        (c["events"].as_u64(), c["duplicates"].as_u64()),
+        (Some(5), Some(3))
+    );
+    assert_eq!(c["dtmf"], "44");
+    assert!(
+        r.stderr
+            .contains("17 text lines and 3 other JSON values: not call events"),
+        "{}",
+        r.stderr
+    );
+    let v = run(&["validate", "-o", "json", f]);
+    assert_eq!(v.code, 0);
+    let doc = json(&v.stdout);
+    assert_eq!(doc["diagnostics"], serde_json::json!([]));
+    assert_eq!(doc["summary"]["records"], 8);
+}

@@ -23,6 +23,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     recognise_weak: Some(v1::recognise_item),
     read_as: |obj| v2::recognise(obj).unwrap_or_else(|| v1::recognise_forced(obj)),
     not_a_call: Some(messaging),
+    log_notation: None,
     validate,
     normalize,
     record_schema,

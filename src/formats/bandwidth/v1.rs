@@ -590,6 +590,7 @@ pub(super) fn normalize(d: &Detected, ctx: &Context) -> Event {
         call_ended: None,
         outcome,
         details,
+        twin: None,
         fingerprint: None,
     }
 }

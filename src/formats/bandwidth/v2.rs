@@ -602,6 +602,7 @@ pub(super) fn normalize(d: &Detected, ctx: &Context) -> Event {
         call_ended: call_times.then(|| time("endTime")).flatten(),
         outcome,
         details,
+        twin: None,
         fingerprint: None,
     }
 }

@@ -2,13 +2,15 @@
 //! Every event of the v13 typings, the two `Call.Video.*` spellings and the newer events in
 //! NOTES.md. An unknown `Call.*` name is a newer event, not garbage.
 
-use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
+mod session_log;
+
+use crate::formats::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
 use serde_json::json;
 
-use super::schema;
-use super::{event_name, find_spec, owned, Context, Descriptor, Detected, Recognised};
 use crate::diagnostic::Diagnostic;
 use crate::event::{Detail, Details, Event, EventKind, Outcome};
+use crate::formats::schema;
+use crate::formats::{event_name, find_spec, owned, Context, Descriptor, Detected, Recognised};
 use crate::json::Json;
 
 /// Every event's own fields, and those real events carry beyond the typings (Voximplant's
@@ -355,8 +357,19 @@ pub static EVENTS: &[EventSpec] = &[
         "Call.ToneReceived",
         Dtmf,
         "a DTMF tone arrived",
-        [req("tone", Type::String, "the tone: 0-9, * or #")
-            .values(Values::Dtmf { explicit: true })]
+        [
+            req("tone", Type::String, "the tone: 0-9, * or #")
+                .values(Values::Dtmf { explicit: true }),
+            opt(
+                "type",
+                Type::String,
+                "how it arrived: 1 RFC 2833, 2 in-band, 3 SIP INFO (newer typings)"
+            )
+            .values(Values::OneOf {
+                values: &["1", "2", "3"],
+                explicit: false
+            }),
+        ]
     ),
     event!(
         "Call.TransferComplete",
@@ -462,7 +475,7 @@ pub fn recognise_forced(obj: &Json) -> Recognised {
 fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
     let (obj, rec, base) = (d.payload, &d.rec, d.path.as_str());
     match rec.spec {
-        Some(spec) => super::schema::check_fields(spec, obj, base, out),
+        Some(spec) => schema::check_fields(spec, obj, base, out),
         None => {
             // The common fields are known for every event, named or not.
             let common = EventSpec {
@@ -475,9 +488,9 @@ fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
                 origin: Origin::Documented,
                 complete: false,
             };
-            super::schema::check_fields(&common, obj, base, out);
+            schema::check_fields(&common, obj, base, out);
             if obj.get_str("name").is_some() {
-                super::unknown_event(
+                crate::formats::unknown_event(
                     rec,
                     &format!("{base}/name"),
                     "in the v13 typings or NOTES.md (a newer event?)",
@@ -538,6 +551,12 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
             .or((kind == EventKind::Failed).then_some(Outcome::Failed)),
         _ => None,
     };
+    let twin = Some(crate::event::Twin::of(
+        rec.event.as_deref(),
+        kind,
+        &details,
+        ctx.notation,
+    ));
     Event {
         vendor: d.vendor,
         event: rec.event.clone(),
@@ -550,8 +569,30 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         call_ended: None,
         outcome,
         details,
+        twin,
         fingerprint: None,
     }
+}
+
+/// VoxEngine's other event families (`Application.Started`, `Player.*`, `WebSocket.*`, ...),
+/// which its session log carries beside the calls' events: Voximplant's, but no call's.
+fn not_a_call(obj: &Json) -> Option<(String, String)> {
+    const FAMILIES: [&str; 7] = [
+        "Application.",
+        "Player.",
+        "WebSocket.",
+        "Recorder.",
+        "ASR.",
+        "Conference.",
+        "SmartQueue.",
+    ];
+    let name = obj.get_str("name")?;
+    (FAMILIES.iter().any(|f| name.starts_with(f)) && name != "Application.CallAlerting").then(|| {
+        (
+            name.to_owned(),
+            format!("a VoxEngine {name} event, not a call's"),
+        )
+    })
 }
 
 /// A SIP status code as Voximplant reports it, as an outcome (2xx says nothing). A code outside
@@ -575,7 +616,8 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     recognise,
     recognise_weak: None,
     read_as: recognise_forced,
-    not_a_call: None,
+    not_a_call: Some(not_a_call),
+    log_notation: Some(session_log::read),
     validate,
     normalize,
     record_schema: |s| schema::named_schema("name", s),
