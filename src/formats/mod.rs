@@ -61,7 +61,7 @@ pub struct Descriptor {
     pub not_a_call: Option<NotACall>,
     /// The vendor's own notation in its logs (Voximplant's session log), read from a whole log
     /// line; `None` for a line that is not the notation's.
-    pub log_notation: Option<fn(&[u8]) -> Option<LogLine<'_>>>,
+    pub log_notation: Option<LogNotation>,
     /// Findings about a detected record, against `events`.
     pub validate: fn(&Detected, &mut Vec<Diagnostic>),
     /// The normalized event. The time is the payload's own (the caller falls back to an
@@ -87,6 +87,9 @@ pub enum LogLine<'a> {
     /// An event whose notation does not read.
     Damaged(String),
 }
+
+/// Reads a whole log line in a vendor's own notation; `None` for a line that is not.
+pub type LogNotation = fn(&[u8]) -> Option<LogLine<'_>>;
 
 /// Read a log line in any vendor's notation.
 pub fn log_notation(line: &[u8]) -> Option<LogLine<'_>> {
