@@ -119,6 +119,17 @@ impl CallState {
         }
     }
 
+    /// Whether this event begins a new call with the same id: a start that says so, not a
+    /// repeat, after the call ended (Workonflow's later revisions name a call by its thread,
+    /// which holds one call after another).
+    pub fn restarts(&self, e: &Step) -> bool {
+        e.new_call
+            && self.terminal.is_some()
+            && !e
+                .fingerprint
+                .is_some_and(|fp| self.fingerprints.contains(&fp))
+    }
+
     /// Whether an event with this fingerprint repeats one already seen (and so is counted, not
     /// applied).
     fn is_repeat(&mut self, fingerprint: Option<u64>) -> bool {

@@ -280,6 +280,9 @@ pub struct Event {
     /// What makes this event the same as one logged in another form moments apart (a
     /// VoxEngine session log writes an event natively, and the scenario logs it again as JSON).
     pub twin: Option<Twin>,
+    /// A start that begins a new call even where the id was used before: the id names a
+    /// container of calls one after another (a Workonflow thread), not one call.
+    pub new_call: bool,
     /// What identifies a repeated delivery of this event, when one can be recognised at all
     /// (see `Event::delivery_fingerprint`). Worked out on the workers, compared per call.
     pub fingerprint: Option<u64>,

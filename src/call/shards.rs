@@ -24,6 +24,8 @@ struct Open {
     selected: bool,
     /// The batch of its terminal event, 0 while it is open.
     ended: u32,
+    /// A new call with the same id began after it ended: it only waits for its sweep.
+    superseded: bool,
     last: u32,
 }
 
@@ -58,13 +60,25 @@ impl Calls {
     fn add(&mut self, order: u64, p: &Packed, id: &str, step: &Step) -> bool {
         let key = p.key;
         let batch = self.batch.max(1);
-        let call = match self.open.find_mut(key, |o| o.state.call_id == id) {
+        if let Some(c) = self
+            .open
+            .find_mut(key, |o| o.state.call_id == id && !o.superseded)
+        {
+            // A start after the call ended begins a new call with the same id.
+            c.superseded = c.state.restarts(step);
+        }
+        let call = match self
+            .open
+            .find_mut(key, |o| o.state.call_id == id && !o.superseded)
+        {
             Some(c) => c,
             None => {
-                if self
-                    .finished
-                    .iter()
-                    .any(|f| !f.is_empty() && f.contains(&key))
+                let restart = step.new_call;
+                if !restart
+                    && self
+                        .finished
+                        .iter()
+                        .any(|f| !f.is_empty() && f.contains(&key))
                 {
                     self.late += 1;
                     return false;
@@ -75,6 +89,7 @@ impl Calls {
                     order,
                     selected: false,
                     ended: 0,
+                    superseded: false,
                     last: batch,
                 };
                 self.open
@@ -572,6 +587,7 @@ mod tests {
             outcome: None,
             details: Details::default(),
             twin: None,
+            new_call: false,
             fingerprint: None,
         }
     }

@@ -9,7 +9,7 @@ use crate::time::Millis;
 use crate::vendor_id::Vendor;
 
 /// The names of the details that say who took part in a call, in the order a call lists them.
-const PARTY_KEYS: [&str; 5] = ["participant", "caller", "callee", "from", "to"];
+const PARTY_KEYS: [&str; 6] = ["participant", "caller", "callee", "from", "to", "phone"];
 
 /// What per-call aggregation reads of an event, borrowed: from an `Event`, or from a `Pack` that
 /// holds it without heap parts of its own.
@@ -23,6 +23,7 @@ pub struct Step<'a> {
     pub outcome: Option<Outcome>,
     pub fingerprint: Option<u64>,
     pub twin: Option<Twin>,
+    pub new_call: bool,
     /// The key pressed (DTMF).
     pub digit: Option<&'a str>,
     /// What a terminal event gives as the reason the call ended (`486 Busy Here`).
@@ -32,7 +33,7 @@ pub struct Step<'a> {
     pub talk_ms: Option<i64>,
     pub duration_ms: Option<i64>,
     /// `PARTY_KEYS`' values, when given as text.
-    pub parties: [Option<&'a str>; 5],
+    pub parties: [Option<&'a str>; 6],
     /// The call this one is a leg of (a transfer's B-leg names its A-leg).
     pub parent: Option<&'a str>,
 }
@@ -57,12 +58,13 @@ impl<'a> Step<'a> {
             outcome: e.outcome,
             fingerprint: e.fingerprint,
             twin: e.twin,
+            new_call: e.new_call,
             digit: None,
             reason: None,
             name: None,
             talk_ms: None,
             duration_ms: None,
-            parties: [None; 5],
+            parties: [None; 6],
             parent: None,
         };
         let (mut cause, mut why, mut code) = (None, None, None);
@@ -70,7 +72,7 @@ impl<'a> Step<'a> {
             slot.get_or_insert(v);
         };
         let (mut digit, mut talk, mut duration) = (None, None, None);
-        let mut parties: [Option<&'a Detail>; 5] = [None; 5];
+        let mut parties: [Option<&'a Detail>; 6] = [None; 6];
         for (key, value) in e.details.iter() {
             match *key {
                 "digit" => first(&mut digit, value),
@@ -144,6 +146,7 @@ pub struct Packed {
     call_ended: Option<Millis>,
     fingerprint: Option<u64>,
     twin: Option<Twin>,
+    new_call: bool,
     talk_ms: Option<i64>,
     duration_ms: Option<i64>,
     id: Span,
@@ -151,7 +154,7 @@ pub struct Packed {
     parent: Span,
     reason: Span,
     name: Span,
-    parties: [Span; 5],
+    parties: [Span; 6],
 }
 
 /// Events of one batch bound for per-call aggregation, in input order, with no heap parts of
@@ -190,6 +193,7 @@ impl Pack {
             call_ended: step.call_ended,
             fingerprint: step.fingerprint,
             twin: step.twin,
+            new_call: step.new_call,
             talk_ms: step.talk_ms,
             duration_ms: step.duration_ms,
             id,
@@ -233,6 +237,7 @@ impl Pack {
                 outcome: p.outcome,
                 fingerprint: p.fingerprint,
                 twin: p.twin,
+                new_call: p.new_call,
                 digit: self.get(p.digit),
                 parent: self.get(p.parent),
                 reason: self.get(p.reason).map(Cow::Borrowed),

@@ -17,6 +17,7 @@ fn ev(kind: EventKind, name: &str, time: Option<Millis>) -> Event {
         outcome: None,
         details: Details::default(),
         twin: None,
+        new_call: false,
         fingerprint: None,
     }
 }

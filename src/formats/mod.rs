@@ -136,6 +136,7 @@ pub const AGGREGATED_DETAILS: &[(&str, &str, &str)] = &[
     ("callee", "string", "the called party"),
     ("from", "string", "the calling number"),
     ("to", "string", "the called number"),
+    ("phone", "string", "a member's phone number"),
     (
         "parent_call",
         "string",

@@ -40,18 +40,37 @@ static DTMF_COMMON: &[Field] = &[
     )
     .values(Values::ObjectId),
 ];
-/// What the later revisions are known to carry; other keys are not flagged.
+/// The form of the later revisions' webhooks, whose tables differ from the 2018 document's
+/// for the names both use.
+const LATER: &str = "later webhook";
+
+/// What the later revisions carry (the API's `events/call.md` history, October and November
+/// 2018): `callId` leaves the events, `streamId` and `teamId` come, members are named by
+/// `contactId` and `phoneNumber`, then by `userId` and `phone`.
 static LATER_COMMON: &[Field] = &[
     TYPE,
-    opt("callId", Type::String, "id of the call"),
-    opt("threadId", Type::String, "id of the thread").values(Values::ObjectId),
+    opt(
+        "callId",
+        Type::String,
+        "id of the call (dropped from later revisions)",
+    ),
+    opt("threadId", Type::String, "id of the thread the call is in").values(Values::ObjectId),
+    opt("streamId", Type::String, "id of the stream the call is in").values(Values::ObjectId),
     opt(
         "teamId",
         Type::String,
         "id of the team (capitalised revision)",
     ),
     opt("contactId", Type::String, "id of the user").values(Values::ObjectId),
+    opt(
+        "phoneNumber",
+        Type::String,
+        "the member's phone number (October revision)",
+    ),
 ];
+/// The capitalised revision's member events: who, by user id and phone.
+const USER: Field = opt("userId", Type::String, "the member's user id");
+const PHONE: Field = opt("phone", Type::String, "the member's phone number");
 
 macro_rules! event {
     ($name:expr, $kind:ident, $doc:expr, $common:expr, $fields:expr) => {
@@ -69,7 +88,7 @@ macro_rules! event {
     (later $name:expr, $kind:ident, $doc:expr, $fields:expr, $complete:expr) => {
         EventSpec {
             name: $name,
-            form: "webhook",
+            form: LATER,
             kind: EventKind::$kind,
             doc: $doc,
             common: LATER_COMMON,
@@ -131,27 +150,49 @@ pub static EVENTS: &[EventSpec] = &[
         .values(Values::Dtmf { explicit: false }),]
     ),
     event!(later "call.created", Started, "a call was created (late-2018 revision)", &[
-        opt("streamId", Type::String, "id of the media stream"),
         opt("createdAt", Type::EpochMillis, "when the call was created").unit("ms"),
     ], true),
-    event!(later "call.dtmf", Dtmf, "a DTMF tone was sent (late-2018 revision)", &[
-        req("dtmf", Type::Digit, "the DTMF signal").values(Values::Dtmf { explicit: false }),
+    event!(later "call.ended", Ended, "a call ended (late-2018 revision: durations come later, in a comment)", &[
+        opt("dialogDuration", Type::Number, "talk time (October revision only)").unit("ms").values(Values::NonNegative),
+        opt("callDuration", Type::Number, "the whole call (October revision only)").unit("ms").values(Values::NonNegative),
     ], true),
-    event!(later "call.user.paused", Hold, "a participant paused the call (late-2018 revision)", &[], false),
-    event!(later "call.user.unpaused", Unhold, "a participant resumed the call (late-2018 revision)", &[], false),
-    event!(later "call.user.kicked", ParticipantLeft, "a participant was removed (late-2018 revision)", &[], false),
-    event!(later "call.user.held", Hold, "a participant was put on hold (late-2018 revision)", &[], false),
-    event!(later "call.user.unheld", Unhold, "a participant was taken off hold (late-2018 revision)", &[], false),
-    event!(later "Call.created", Started, "a call was created (capitalised revision)", &[], false),
-    event!(later "Call.ended", Ended, "a call ended (capitalised revision)", &[], false),
-    event!(later "Call.Member.invited", ParticipantJoined, "a member was invited (capitalised revision)", &[], false),
+    event!(later "call.dtmf", Dtmf, "a DTMF tone was sent (late-2018 revision)", &[
+        opt("dtmf", Type::Digit, "the DTMF signal, as the example spells it").values(Values::Dtmf { explicit: false }),
+        opt("dtmfNumber", Type::Digit, "the DTMF signal, as the table spells it").values(Values::Dtmf { explicit: false }),
+    ], true),
+    event!(later "call.user.invited", ParticipantJoined, "a participant was invited (late-2018 revision)", &[], true),
+    event!(later "call.user.endedInvite", Answered, "an invitation ended, answered or not (late-2018 revision)", &[
+        opt("answered", Type::Boolean, "whether the invitation was accepted"),
+    ], true),
+    event!(later "call.user.removed", ParticipantLeft, "a participant was removed (late-2018 revision)", &[], true),
+    event!(later "call.user.leaved", ParticipantLeft, "a participant left (late-2018 revision)", &[], true),
+    event!(later "call.user.paused", Hold, "a participant paused the call (late-2018 revision)", &[], true),
+    event!(later "call.user.unpaused", Unhold, "a participant resumed the call (late-2018 revision)", &[], true),
+    event!(later "call.user.kicked", ParticipantLeft, "a participant was removed (late-2018 revision)", &[], true),
+    event!(later "call.user.held", Hold, "a participant was put on hold (late-2018 revision)", &[], true),
+    event!(later "call.user.unheld", Unhold, "a participant was taken off hold (late-2018 revision)", &[], true),
+    event!(later "Call.created", Started, "a call was created (capitalised revision)", &[
+        opt("createdAt", Type::EpochMillis, "when the call was created").unit("ms"),
+        opt("originateUserId", Type::String, "who started the call"),
+        opt("destinationId", Type::String, "the user called"),
+        opt("type", Type::String, "where the call was created: a thread or a stream"),
+    ], true),
+    event!(later "Call.ended", Ended, "a call ended (capitalised revision)", &[], true),
+    event!(later "Call.Member.invited", ParticipantJoined, "a member was invited (capitalised revision)", &[USER, PHONE], true),
     event!(later "Call.Member.Invite.ended", Answered, "an invitation ended, answered or not (capitalised revision)", &[
+        USER,
+        PHONE,
         opt("answered", Type::Boolean, "whether the invited member answered"),
-    ], false),
-    event!(later "Call.Member.leaved", ParticipantLeft, "a member left (capitalised revision)", &[], false),
-    event!(later "Call.Member.held", Hold, "a member was put on hold (capitalised revision)", &[], false),
-    event!(later "Call.Member.unheld", Unhold, "a member was taken off hold (capitalised revision)", &[], false),
-    event!(later "Call.Member.dtmf", Dtmf, "a member sent a DTMF tone (capitalised revision)", &[], false),
+    ], true),
+    event!(later "Call.Member.leaved", ParticipantLeft, "a member left (capitalised revision)", &[USER, PHONE], true),
+    event!(later "Call.Member.held", Hold, "a member was put on hold (capitalised revision)", &[USER, PHONE], true),
+    event!(later "Call.Member.unheld", Unhold, "a member was taken off hold (capitalised revision)", &[USER, PHONE], true),
+    event!(later "Call.Member.dtmf", Dtmf, "a member sent a DTMF tone (capitalised revision)", &[
+        USER,
+        PHONE,
+        opt("dtmfNumber", Type::Digit, "the DTMF signal (table: number; example: string)").values(Values::Dtmf { explicit: false }),
+        opt("dtmf", Type::Digit, "the DTMF signal, as one example spells it").values(Values::Dtmf { explicit: false }),
+    ], true),
 ];
 
 pub fn recognise(obj: &Json) -> Option<Recognised> {
@@ -182,11 +223,20 @@ fn resolve(
             "eventType \"call.off.paused\" starts with `call.` and carries dtmfNumber: a DTMF event, as in the document's example",
         );
     }
-    let spec = find_spec(EVENTS, name);
+    // A name both the 2018 document and a later revision use: without callId, the later one.
+    let later = obj.get("callId").is_none();
+    let spec = EVENTS
+        .iter()
+        .find(|s| s.name == name && later == (s.form == LATER))
+        .or_else(|| find_spec(EVENTS, name));
     (
         event_name(name, spec),
         spec,
-        "eventType {event} starts with `call.`",
+        if later {
+            "eventType {event} starts with `call.` and no callId: a later revision of the API"
+        } else {
+            "eventType {event} starts with `call.`"
+        },
     )
 }
 
@@ -264,7 +314,16 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     let spec = rec.spec;
     let mut kind = spec.map_or(EventKind::Other, |s| s.kind);
     let mut details = Details::new(ctx.keep);
-    details.str("participant", obj.get_str("contactId"));
+    details.str(
+        "participant",
+        obj.get_str("contactId").or_else(|| obj.get_str("userId")),
+    );
+    details.str(
+        "phone",
+        obj.get_str("phoneNumber").or_else(|| obj.get_str("phone")),
+    );
+    details.str("caller", obj.get_str("originateUserId"));
+    details.str("callee", obj.get_str("destinationId"));
     details.str("thread", obj.get_str("threadId"));
     if let Some(d) = obj.get("dtmfNumber").or_else(|| obj.get("dtmf")) {
         details.str("digit", digit(d).as_deref());
@@ -296,7 +355,8 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         vendor: d.vendor,
         event: rec.event.clone(),
         kind,
-        call_id: owned(obj, "callId"),
+        call_id: call_id(obj),
+        new_call: kind == EventKind::Started && obj.get("callId").is_none(),
         time,
         time_source: None,
         call_started: None,
@@ -307,6 +367,16 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         twin: None,
         fingerprint: None,
     }
+}
+
+/// The call an event belongs to: its `callId`; in the later revisions, which dropped it, the
+/// thread the call is in (every event carries `threadId`; the API names it the call's id for a
+/// call started in a thread), else its stream. Calls one after another in a thread are told
+/// apart by aggregation, at each `Call.created` after an end.
+fn call_id(obj: &Json) -> Option<String> {
+    owned(obj, "callId")
+        .or_else(|| owned(obj, "threadId"))
+        .or_else(|| owned(obj, "streamId"))
 }
 
 fn digit(v: &Json) -> Option<String> {
@@ -332,7 +402,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
     other_events: || {
         vec![(
             "workonflow.other".into(),
-            json!({"type": "object", "properties": {"eventType": {"type": "string", "pattern": "^[cC]all\\.", "not": {"enum": schema::names_of(EVENTS, "webhook")}}}, "required": ["eventType"]}),
+            json!({"type": "object", "properties": {"eventType": {"type": "string", "pattern": "^[cC]all\\.", "not": {"enum": EVENTS.iter().map(|s| s.name).collect::<Vec<_>>()}}}, "required": ["eventType"]}),
         )]
     },
     hidden_details: &["thread"],

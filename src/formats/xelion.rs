@@ -249,6 +249,7 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         outcome: (kind == EventKind::Missed).then_some(Outcome::Missed),
         details,
         twin: None,
+        new_call: false,
         fingerprint: None,
     }
 }

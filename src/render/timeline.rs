@@ -219,8 +219,15 @@ impl View for Timeline {
                 self.no_call.add(source, r.line);
                 continue;
             };
-            let i = match self.index.get(id) {
-                Some(i) => *i,
+            // A start after the call ended begins a new call with the same id.
+            let current = self.index.get(id).copied().filter(|i| {
+                !e.new_call
+                    || !self.calls[*i]
+                        .state
+                        .restarts(&crate::call::step::Step::of(e))
+            });
+            let i = match current {
+                Some(i) => i,
                 None => {
                     self.calls.push(CallEvents {
                         state: CallState::new(id.to_owned(), e.vendor),

@@ -703,3 +703,56 @@ fn a_voxengine_session_log_is_read_as_voximplant_events_each_once() {
     assert_eq!(doc["diagnostics"], serde_json::json!([]));
     assert_eq!(doc["summary"]["records"], 8);
 }
+
+#[test]
+fn workonflow_later_revisions_group_calls_by_thread_one_after_another() {
+    let f = "fixtures/workonflow/late-2018-calls.ndjson";
+    let r = run(&["summary", "-o", "ndjson", f]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let calls = ndjson(&r.stdout);
+    let ids: Vec<&str> = calls
+        .iter()
+        .map(|c| c["call_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "5f00000000000000000000b1",
+            "5f00000000000000000000b1",
+            "5f00000000000000000000b2"
+        ]
+    );
+    assert_eq!(
+        (calls[0]["outcome"].as_str(), calls[1]["outcome"].as_str()),
+        (Some("answered"), Some("no_answer"))
+    );
+    assert_eq!(
+        (calls[0]["events"].as_u64(), calls[1]["events"].as_u64()),
+        (Some(8), Some(4))
+    );
+    assert_eq!(calls[0]["dtmf"], "7");
+    assert_eq!(
+        calls[0]["participants"],
+        serde_json::json!([
+            "5f00000000000000000000d1",
+            "5f00000000000000000000d2",
+            "+15550100041"
+        ])
+    );
+    assert_eq!(calls[0]["started_at"], "2026-11-21T10:00:00.000Z");
+    assert!(
+        r.stderr.contains("1 event carries no call id and belongs to no call; the first at fixtures/workonflow/late-2018-calls.ndjson:17"),
+        "{}",
+        r.stderr
+    );
+    let timeline = run(&["timeline", f]);
+    assert_eq!(
+        timeline
+            .stdout
+            .matches("▶ call 5f00000000000000000000b1")
+            .count(),
+        2
+    );
+    let v = run(&["validate", "-o", "ndjson", f]);
+    assert_eq!((v.code, v.stdout.as_str()), (0, ""));
+}

@@ -591,6 +591,7 @@ pub(super) fn normalize(d: &Detected, ctx: &Context) -> Event {
         outcome,
         details,
         twin: None,
+        new_call: false,
         fingerprint: None,
     }
 }

@@ -570,6 +570,7 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         outcome,
         details,
         twin,
+        new_call: false,
         fingerprint: None,
     }
 }
@@ -587,12 +588,14 @@ fn not_a_call(obj: &Json) -> Option<(String, String)> {
         "SmartQueue.",
     ];
     let name = obj.get_str("name")?;
-    (FAMILIES.iter().any(|f| name.starts_with(f)) && name != "Application.CallAlerting").then(|| {
-        (
-            name.to_owned(),
-            format!("a VoxEngine {name} event, not a call's"),
-        )
-    })
+    (FAMILIES.iter().any(|f| name.starts_with(f)) && name != "Application.CallAlerting").then(
+        || {
+            (
+                name.to_owned(),
+                format!("a VoxEngine {name} event, not a call's"),
+            )
+        },
+    )
 }
 
 /// A SIP status code as Voximplant reports it, as an outcome (2xx says nothing). A code outside
