@@ -150,6 +150,10 @@ impl CallState {
         let (Some(twin), Some(t)) = (e.twin, e.time) else {
             return false;
         };
+        // JSON comes after its notation twin: without a notation event, nothing to match.
+        if !twin.notation && self.twins.is_empty() {
+            return false;
+        }
         self.twins
             .retain(|(_, at)| t.saturating_sub(*at).abs() <= Twin::WINDOW_MS);
         let found = self
@@ -489,6 +493,21 @@ macro_rules! summary_fields {
                 let $s = self;
                 [$((stringify!($name), $value)),*]
             }
+
+            /// The summary record as JSON, as `serde_json::to_writer(out, self)` writes it,
+            /// about twice as fast: each field written in place (summary writes one per call).
+            pub fn write_json(&self, out: &mut Vec<u8>) {
+                use SummaryValue::*;
+                let $s = self;
+                let mut first = true;
+                $(
+                    crate::json::write::key(out, stringify!($name), first);
+                    first = false;
+                    $value.write_json(out);
+                )*
+                let _ = first;
+                out.push(b'}');
+            }
         }
     };
 }
@@ -515,6 +534,23 @@ summary_fields! { |s|
     duplicates => Count(s.duplicates),
     anomalies => List(&s.anomalies),
     parent_call_id => OptText(s.parent_call_id.as_deref()),
+}
+
+impl SummaryValue<'_> {
+    /// The value as JSON, as serde writes it (inlined into each field's write: the variant is
+    /// known there).
+    #[inline(always)]
+    fn write_json(self, out: &mut Vec<u8>) {
+        use crate::json::write;
+        match self {
+            SummaryValue::Text(t) => write::str(out, t),
+            SummaryValue::OptText(t) => write::opt_str(out, t),
+            SummaryValue::Count(n) => write::uint(out, n),
+            SummaryValue::Ms(ms) => write::opt_int(out, ms),
+            SummaryValue::Time(t) => Stamp::write_json(t.map(Stamp), out),
+            SummaryValue::List(items) => write::strs(out, items),
+        }
+    }
 }
 
 impl Serialize for SummaryValue<'_> {
@@ -553,24 +589,6 @@ impl CallSummary {
             from: self.started_at.or(self.first_time),
             to: self.ended_at.or(self.last_time),
         }
-    }
-
-    /// The summary record as JSON, as `serde_json::to_writer(out, self)` writes it, about twice
-    /// as fast.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        use crate::json::write::{self, key};
-        for (i, (name, value)) in self.fields().into_iter().enumerate() {
-            key(out, name, i == 0);
-            match value {
-                SummaryValue::Text(t) => write::str(out, t),
-                SummaryValue::OptText(t) => write::opt_str(out, t),
-                SummaryValue::Count(n) => write::uint(out, n),
-                SummaryValue::Ms(ms) => write::opt_int(out, ms),
-                SummaryValue::Time(t) => Stamp::write_json(t.map(Stamp), out),
-                SummaryValue::List(items) => write::strs(out, items),
-            }
-        }
-        out.push(b'}');
     }
 }
 

@@ -316,6 +316,10 @@ pub enum Parsed<'a> {
 /// so that braces in the log's own text (`{anonymous}`, `[worker-{3}]`) are passed over. None
 /// when the line holds no JSON value at all.
 fn object_start(text: &[u8]) -> Option<usize> {
+    // The common case: the first brace opens the object.
+    if let (Some(b'{'), Some(b'"')) = (text.first(), text.get(1)) {
+        return Some(0);
+    }
     memchr::memchr_iter(b'{', text).find(|&i| {
         text[i + 1..]
             .iter()
@@ -380,7 +384,7 @@ pub fn parse<'a>(
         }
         Shape::Log { json_at } => {
             // A vendor's own notation (Voximplant's session log) is read before any JSON in it.
-            match crate::formats::log_notation(batch.text(raw)) {
+            match crate::formats::log_notation(batch.text(raw), json_at - raw.start) {
                 Some(LogLine::Event(value)) => {
                     let prefix = String::from_utf8_lossy(&batch.data[raw.start..*json_at]);
                     return out.push(Parsed::Value {

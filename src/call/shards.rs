@@ -60,12 +60,15 @@ impl Calls {
     fn add(&mut self, order: u64, p: &Packed, id: &str, step: &Step) -> bool {
         let key = p.key;
         let batch = self.batch.max(1);
-        if let Some(c) = self
-            .open
-            .find_mut(key, |o| o.state.call_id == id && !o.superseded)
-        {
-            // A start after the call ended begins a new call with the same id.
-            c.superseded = c.state.restarts(step);
+        // A start after the call ended begins a new call with the same id (looked up again only
+        // for the rare event that may: the table's lookups are the shards' main cost).
+        if step.new_call {
+            if let Some(c) = self
+                .open
+                .find_mut(key, |o| o.state.call_id == id && !o.superseded)
+            {
+                c.superseded = c.state.restarts(step);
+            }
         }
         let call = match self
             .open

@@ -128,6 +128,30 @@ impl Span {
     };
 }
 
+/// The flags of a `Packed`.
+const FINGERPRINT: u8 = 1;
+const TWIN: u8 = 2;
+const TWIN_NOTATION: u8 = 4;
+const NEW_CALL: u8 = 8;
+
+/// Optional numbers as values and a bit each for whether they are given.
+fn packed(numbers: [Option<i64>; 6]) -> ([i64; 6], u8) {
+    let present = numbers
+        .iter()
+        .enumerate()
+        .fold(0u8, |bits, (i, n)| bits | (u8::from(n.is_some()) << i));
+    (numbers.map(Option::unwrap_or_default), present)
+}
+
+fn unpacked(numbers: [i64; 6], present: u8) -> [Option<i64>; 6] {
+    let mut i = 0;
+    numbers.map(|n| {
+        let given = present & (1 << i) != 0;
+        i += 1;
+        given.then_some(n)
+    })
+}
+
 /// An event as a `Pack` holds it: what aggregation reads, its texts in the pack's buffer.
 #[derive(Debug, Clone)]
 pub struct Packed {
@@ -140,15 +164,14 @@ pub struct Packed {
     pub selected: bool,
     kind: EventKind,
     outcome: Option<Outcome>,
-    time: Option<Millis>,
-    call_started: Option<Millis>,
-    call_answered: Option<Millis>,
-    call_ended: Option<Millis>,
-    fingerprint: Option<u64>,
-    twin: Option<Twin>,
-    new_call: bool,
-    talk_ms: Option<i64>,
-    duration_ms: Option<i64>,
+    /// `FINGERPRINT`, `TWIN`, `TWIN_NOTATION`, `NEW_CALL`: which of the keys below are given.
+    flags: u8,
+    /// The event's time, the call's start, answer and end, its talk and duration, each given
+    /// when its bit of `present` is set (a pack crosses threads once per event: kept small).
+    numbers: [i64; 6],
+    present: u8,
+    fingerprint: u64,
+    twin: u64,
     id: Span,
     digit: Span,
     parent: Span,
@@ -180,6 +203,18 @@ impl Pack {
         };
         let step = Step::of(e);
         let id = self.put(Some(id));
+        let flags = u8::from(step.fingerprint.is_some()) * FINGERPRINT
+            | u8::from(step.twin.is_some()) * TWIN
+            | u8::from(step.twin.is_some_and(|t| t.notation)) * TWIN_NOTATION
+            | u8::from(step.new_call) * NEW_CALL;
+        let (numbers, present) = packed([
+            step.time,
+            step.call_started,
+            step.call_answered,
+            step.call_ended,
+            step.talk_ms,
+            step.duration_ms,
+        ]);
         let packed = Packed {
             index,
             key,
@@ -187,15 +222,11 @@ impl Pack {
             selected,
             kind: step.kind,
             outcome: step.outcome,
-            time: step.time,
-            call_started: step.call_started,
-            call_answered: step.call_answered,
-            call_ended: step.call_ended,
-            fingerprint: step.fingerprint,
-            twin: step.twin,
-            new_call: step.new_call,
-            talk_ms: step.talk_ms,
-            duration_ms: step.duration_ms,
+            flags,
+            numbers,
+            present,
+            fingerprint: step.fingerprint.unwrap_or_default(),
+            twin: step.twin.map_or(0, |t| t.key),
             id,
             digit: self.put(step.digit),
             parent: self.put(step.parent),
@@ -228,22 +259,27 @@ impl Pack {
     /// Each event with its call id and what aggregation reads of it.
     pub fn iter(&self) -> impl Iterator<Item = (&Packed, &str, Step<'_>)> {
         self.events.iter().map(|p| {
+            let [time, call_started, call_answered, call_ended, talk_ms, duration_ms] =
+                unpacked(p.numbers, p.present);
             let step = Step {
                 kind: p.kind,
-                time: p.time,
-                call_started: p.call_started,
-                call_answered: p.call_answered,
-                call_ended: p.call_ended,
+                time,
+                call_started,
+                call_answered,
+                call_ended,
                 outcome: p.outcome,
-                fingerprint: p.fingerprint,
-                twin: p.twin,
-                new_call: p.new_call,
+                fingerprint: (p.flags & FINGERPRINT != 0).then_some(p.fingerprint),
+                twin: (p.flags & TWIN != 0).then_some(Twin {
+                    key: p.twin,
+                    notation: p.flags & TWIN_NOTATION != 0,
+                }),
+                new_call: p.flags & NEW_CALL != 0,
                 digit: self.get(p.digit),
                 parent: self.get(p.parent),
                 reason: self.get(p.reason).map(Cow::Borrowed),
                 name: self.get(p.name),
-                talk_ms: p.talk_ms,
-                duration_ms: p.duration_ms,
+                talk_ms,
+                duration_ms,
                 parties: p.parties.map(|s| self.get(s)),
             };
             (p, self.get(p.id).unwrap_or_default(), step)

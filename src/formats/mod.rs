@@ -88,14 +88,15 @@ pub enum LogLine<'a> {
     Damaged(String),
 }
 
-/// Reads a whole log line in a vendor's own notation; `None` for a line that is not.
-pub type LogNotation = fn(&[u8]) -> Option<LogLine<'_>>;
+/// Reads a whole log line in a vendor's own notation, given how long its text prefix is (up to
+/// the first brace); `None` for a line that is not.
+pub type LogNotation = fn(&[u8], usize) -> Option<LogLine<'_>>;
 
 /// Read a log line in any vendor's notation.
-pub fn log_notation(line: &[u8]) -> Option<LogLine<'_>> {
+pub fn log_notation(line: &[u8], prefix: usize) -> Option<LogLine<'_>> {
     LIST.iter()
         .filter_map(|f| f.log_notation)
-        .find_map(|read| read(line))
+        .find_map(|read| read(line, prefix))
 }
 
 /// Tells a vendor's message that is not a call event: its name and what it is.

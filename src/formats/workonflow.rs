@@ -314,16 +314,21 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     let spec = rec.spec;
     let mut kind = spec.map_or(EventKind::Other, |s| s.kind);
     let mut details = Details::new(ctx.keep);
+    // The later revisions name members and parties by keys of their own.
+    let later = spec.is_none_or(|s| s.origin == Origin::Later);
     details.str(
         "participant",
-        obj.get_str("contactId").or_else(|| obj.get_str("userId")),
+        obj.get_str("contactId")
+            .or_else(|| later.then(|| obj.get_str("userId")).flatten()),
     );
-    details.str(
-        "phone",
-        obj.get_str("phoneNumber").or_else(|| obj.get_str("phone")),
-    );
-    details.str("caller", obj.get_str("originateUserId"));
-    details.str("callee", obj.get_str("destinationId"));
+    if later {
+        details.str(
+            "phone",
+            obj.get_str("phoneNumber").or_else(|| obj.get_str("phone")),
+        );
+        details.str("caller", obj.get_str("originateUserId"));
+        details.str("callee", obj.get_str("destinationId"));
+    }
     details.str("thread", obj.get_str("threadId"));
     if let Some(d) = obj.get("dtmfNumber").or_else(|| obj.get("dtmf")) {
         details.str("digit", digit(d).as_deref());

@@ -506,8 +506,10 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     let kind = rec.spec.map_or(EventKind::Other, |s| s.kind);
     let mut details = Details::new(ctx.keep);
     let num = |k: &str| obj.get(k).and_then(Json::num);
-    details.str("caller", obj.get_str("callerid"));
-    details.str("callee", obj.get_str("destination"));
+    if kind == EventKind::Started {
+        details.str("caller", obj.get_str("callerid"));
+        details.str("callee", obj.get_str("destination"));
+    }
     details.str("digit", obj.get_str("tone"));
     let code = num("internalCode")
         .or_else(|| num("code"))

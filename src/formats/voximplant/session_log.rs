@@ -24,16 +24,21 @@ use crate::json::{Json, Num};
 /// The text that introduces a platform event, and that of any other logged call with params.
 const EVENT: &str = "Sent event to JS onPhoneEvent with params ";
 const WITH_PARAMS: &str = " with params ";
-/// How far into a line the marker is looked for (a time, a verb, a command's name).
-const HEAD: usize = 160;
 
 /// Read one log line: an event in the notation, another entry with params (a command, a
 /// request: text, not events), or not the session log's (`None`). A line whose params are JSON
 /// (`Sent event from JS …` in newer logs) is left to the JSON reader.
-pub fn read(line: &[u8]) -> Option<LogLine<'_>> {
-    // The marker stands after the time and a few words: look only there, on every log line.
-    let head = &line[..line.len().min(HEAD)];
-    let at = memchr::memmem::find(head, WITH_PARAMS.as_bytes())?;
+pub fn read(line: &[u8], prefix: usize) -> Option<LogLine<'_>> {
+    // The marker stands right before the params' first brace (`with params {`, `with params
+    // [{`): on every log line, a look at the prefix's end is all it costs.
+    let head = &line[..line.len().min(prefix)];
+    let at = if head.ends_with(b" with params [") {
+        head.len() - WITH_PARAMS.len() - 1
+    } else if head.ends_with(WITH_PARAMS.as_bytes()) {
+        head.len() - WITH_PARAMS.len()
+    } else {
+        return None;
+    };
     let line = std::str::from_utf8(line).ok()?;
     let params = line[at + WITH_PARAMS.len()..].trim_end();
     if params.starts_with("{\"") {
@@ -261,7 +266,7 @@ mod tests {
     use super::*;
 
     fn event(line: &str) -> Json<'_> {
-        match read(line.as_bytes()) {
+        match read(line.as_bytes(), line.find('{').unwrap_or(line.len())) {
             Some(LogLine::Event(e)) => e,
             _ => panic!("no event in {line:?}"),
         }
@@ -306,7 +311,7 @@ mod tests {
 
     #[test]
     fn commands_are_text_json_params_are_json_and_other_lines_are_not_ours() {
-        let read = |l: &'static str| read(l.as_bytes());
+        let read = |l: &'static str| read(l.as_bytes(), l.find('{').unwrap_or(l.len()));
         assert!(matches!(
             read("2026-04-22 08:38:12.300 Executing JS command: AcceptCall with params [{id = Ab.1 ; } ;  ]"),
             Some(LogLine::NotAnEvent)
