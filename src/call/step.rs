@@ -203,10 +203,11 @@ impl Pack {
         };
         let step = Step::of(e);
         let id = self.put(Some(id));
-        let flags = u8::from(step.fingerprint.is_some()) * FINGERPRINT
-            | u8::from(step.twin.is_some()) * TWIN
-            | u8::from(step.twin.is_some_and(|t| t.notation)) * TWIN_NOTATION
-            | u8::from(step.new_call) * NEW_CALL;
+        let flag = |on: bool, bit: u8| if on { bit } else { 0 };
+        let flags = flag(step.fingerprint.is_some(), FINGERPRINT)
+            | flag(step.twin.is_some(), TWIN)
+            | flag(step.twin.is_some_and(|t| t.notation), TWIN_NOTATION)
+            | flag(step.new_call, NEW_CALL);
         let (numbers, present) = packed([
             step.time,
             step.call_started,
