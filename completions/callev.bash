@@ -77,7 +77,7 @@ _callev() {
 
     case "${cmd}" in
         callev)
-            opts="-o -f -h -V --output --color --tz --source-tz --call --event --since --until --vendor --input-format --follow --threads --help --version detect validate events timeline summary schema completions man help"
+            opts="-o -f -h -V --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help --version detect validate events timeline summary schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -123,6 +123,10 @@ _callev() {
                     COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
                     return 0
                     ;;
+                --as)
+                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
+                    return 0
+                    ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "auto json ndjson log" -- "${cur}"))
                     return 0
@@ -139,7 +143,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__completions)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --input-format --follow --threads --help bash zsh fish powershell elvish"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help bash zsh fish powershell elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -182,6 +186,10 @@ _callev() {
                     return 0
                     ;;
                 --vendor)
+                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
+                    return 0
+                    ;;
+                --as)
                     COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
                     return 0
                     ;;
@@ -201,7 +209,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__detect)
-            opts="-o -f -h --explain --output --color --tz --source-tz --call --event --since --until --vendor --input-format --follow --threads --help"
+            opts="-o -f -h --explain --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -247,6 +255,10 @@ _callev() {
                     COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
                     return 0
                     ;;
+                --as)
+                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
+                    return 0
+                    ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "auto json ndjson log" -- "${cur}"))
                     return 0
@@ -263,7 +275,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__events)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --input-format --follow --threads --help"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -306,6 +318,10 @@ _callev() {
                     return 0
                     ;;
                 --vendor)
+                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
+                    return 0
+                    ;;
+                --as)
                     COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
                     return 0
                     ;;
@@ -465,7 +481,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__man)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --input-format --follow --threads --help"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,6 +524,10 @@ _callev() {
                     return 0
                     ;;
                 --vendor)
+                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
+                    return 0
+                    ;;
+                --as)
                     COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
                     return 0
                     ;;
@@ -527,65 +547,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__schema)
-            opts="-o -f -h --json-schema --output --color --tz --source-tz --call --event --since --until --input-format --follow --threads --help workonflow xelion voximplant bandwidth"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --source-tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --call)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-format)
-                    COMPREPLY=($(compgen -W "auto json ndjson log" -- "${cur}"))
-                    return 0
-                    ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        callev__subcmd__summary)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --input-format --follow --threads --help"
+            opts="-o -f -h --json-schema --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help workonflow xelion voximplant bandwidth"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,6 +590,76 @@ _callev() {
                     return 0
                     ;;
                 --vendor)
+                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
+                    return 0
+                    ;;
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto json ndjson log" -- "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        callev__subcmd__summary)
+            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vendor)
+                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
+                    return 0
+                    ;;
+                --as)
                     COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
                     return 0
                     ;;
@@ -647,7 +679,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__timeline)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --input-format --follow --threads --help"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,6 +725,10 @@ _callev() {
                     COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
                     return 0
                     ;;
+                --as)
+                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
+                    return 0
+                    ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "auto json ndjson log" -- "${cur}"))
                     return 0
@@ -709,7 +745,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__validate)
-            opts="-o -f -h --strict --output --color --tz --source-tz --call --event --since --until --vendor --input-format --follow --threads --help"
+            opts="-o -f -h --strict --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -752,6 +788,10 @@ _callev() {
                     return 0
                     ;;
                 --vendor)
+                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
+                    return 0
+                    ;;
+                --as)
                     COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
                     return 0
                     ;;

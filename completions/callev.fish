@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_callev_global_optspecs
-    string join \n o/output= color= tz= source-tz= call= event= since= until= vendor= input-format= f/follow threads= h/help V/version
+    string join \n o/output= color= tz= source-tz= call= event= since= until= vendor= as= input-format= f/follow threads= h/help V/version
 end
 
 function __fish_callev_needs_command
@@ -37,7 +37,11 @@ complete -c callev -n "__fish_callev_needs_command" -l call -d 'Only this call; 
 complete -c callev -n "__fish_callev_needs_command" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
 complete -c callev -n "__fish_callev_needs_command" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_needs_command" -l until -d 'Only events at or before this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_needs_command" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+complete -c callev -n "__fish_callev_needs_command" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_needs_command" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
 bandwidth\t''"
@@ -71,7 +75,11 @@ complete -c callev -n "__fish_callev_using_subcommand detect" -l call -d 'Only t
 complete -c callev -n "__fish_callev_using_subcommand detect" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l until -d 'Only events at or before this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand detect" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+complete -c callev -n "__fish_callev_using_subcommand detect" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand detect" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
 bandwidth\t''"
@@ -96,7 +104,11 @@ complete -c callev -n "__fish_callev_using_subcommand validate" -l call -d 'Only
 complete -c callev -n "__fish_callev_using_subcommand validate" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l until -d 'Only events at or before this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand validate" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+complete -c callev -n "__fish_callev_using_subcommand validate" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand validate" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
 bandwidth\t''"
@@ -121,7 +133,11 @@ complete -c callev -n "__fish_callev_using_subcommand events" -l call -d 'Only t
 complete -c callev -n "__fish_callev_using_subcommand events" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l until -d 'Only events at or before this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand events" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+complete -c callev -n "__fish_callev_using_subcommand events" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand events" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
 bandwidth\t''"
@@ -145,7 +161,11 @@ complete -c callev -n "__fish_callev_using_subcommand timeline" -l call -d 'Only
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l until -d 'Only events at or before this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand timeline" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
 bandwidth\t''"
@@ -169,7 +189,11 @@ complete -c callev -n "__fish_callev_using_subcommand summary" -l call -d 'Only 
 complete -c callev -n "__fish_callev_using_subcommand summary" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l until -d 'Only events at or before this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand summary" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+complete -c callev -n "__fish_callev_using_subcommand summary" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand summary" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
 bandwidth\t''"
@@ -193,6 +217,14 @@ complete -c callev -n "__fish_callev_using_subcommand schema" -l call -d 'Only t
 complete -c callev -n "__fish_callev_using_subcommand schema" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand schema" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
 json\t''
 ndjson\t''
@@ -214,7 +246,11 @@ complete -c callev -n "__fish_callev_using_subcommand completions" -l call -d 'O
 complete -c callev -n "__fish_callev_using_subcommand completions" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l until -d 'Only events at or before this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand completions" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+complete -c callev -n "__fish_callev_using_subcommand completions" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand completions" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
 bandwidth\t''"
@@ -238,7 +274,11 @@ complete -c callev -n "__fish_callev_using_subcommand man" -l call -d 'Only this
 complete -c callev -n "__fish_callev_using_subcommand man" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l until -d 'Only events at or before this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand man" -l vendor -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+complete -c callev -n "__fish_callev_using_subcommand man" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand man" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
 bandwidth\t''"

@@ -62,6 +62,7 @@ fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
         naive_offset: settings.naive_offset,
         lean: matches!(command, Command::Summary { .. }),
         strict: matches!(command, Command::Validate { strict: true, .. }),
+        vendors: settings.vendors,
     };
     let mut view: Box<dyn View> = match command {
         Command::Detect { explain, .. } => {

@@ -61,9 +61,14 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "TIME")]
     pub until: Option<String>,
 
+    /// Only this vendor's records (repeatable); detection still runs, and the others are counted
+    /// apart
+    #[arg(long = "vendor", global = true, value_name = "ID", value_parser = vendor_ids())]
+    pub vendors: Vec<String>,
+
     /// Skip detection: read every record as this vendor's
-    #[arg(long, global = true, value_name = "ID", value_parser = vendor_ids())]
-    pub vendor: Option<String>,
+    #[arg(long = "as", global = true, value_name = "ID", value_parser = vendor_ids())]
+    pub read_as: Option<String>,
 
     /// How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, global = true, value_name = "FORMAT")]

@@ -74,6 +74,8 @@ pub struct Settings {
     pub naive_offset: i32,
     pub filter: Filter,
     pub forced: Option<Vendor>,
+    /// `--vendor`: only these vendors' records (all when empty).
+    pub vendors: crate::formats::Vendors,
     pub input_format: InputFormat,
     pub follow: bool,
     pub threads: usize,
@@ -217,7 +219,12 @@ pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Se
         zone,
         naive_offset,
         filter,
-        forced: vendor(g.vendor.as_deref())?,
+        forced: vendor(g.read_as.as_deref())?,
+        vendors: g
+            .vendors
+            .iter()
+            .map(|id| vendor(Some(id)).map(Option::unwrap_or_default))
+            .collect::<Result<_>>()?,
         input_format: match g.input_format {
             InputFormatArg::Auto => InputFormat::Auto,
             InputFormatArg::Json => InputFormat::Json,

@@ -25,6 +25,8 @@ pub struct Analysis {
     pub lean: bool,
     /// `validate --strict`: text lines and other JSON are findings too.
     pub strict: bool,
+    /// `--vendor`: other vendors' records are left out.
+    pub vendors: crate::formats::Vendors,
 }
 
 /// How a record is accounted for (CLI.md: `records = valid + invalid + unparseable + unknown`),
@@ -40,6 +42,8 @@ pub enum Status {
     /// A JSON value in a log that is no vendor's, or a vendor's message that is not a call event
     /// (Bandwidth messaging): not a record.
     Other,
+    /// A record of a vendor `--vendor` leaves out: counted apart, not this run's.
+    Excluded,
 }
 
 /// Every record read, accounted for.
@@ -55,6 +59,8 @@ pub struct Tally {
     /// Beside the records: lines with no JSON value, and JSON values that are not call events.
     pub text_lines: u64,
     pub other_json: u64,
+    /// Records of the vendors `--vendor` leaves out.
+    pub excluded: u64,
     /// Where the first other JSON value is, for the note on stderr.
     pub first_other: Option<String>,
     /// Records per vendor, in the list of formats' order (see `by_vendor`).
@@ -69,6 +75,7 @@ impl Tally {
     pub fn add(&mut self, source: &str, r: &Analyzed) {
         match r.status {
             Status::Text => return self.text_lines += 1,
+            Status::Excluded => return self.excluded += 1,
             Status::Other => {
                 self.other_json += 1;
                 if self.first_other.is_none() {
@@ -88,7 +95,7 @@ impl Tally {
             Status::Invalid => self.invalid += 1,
             Status::Unparseable => self.unparseable += 1,
             Status::Unknown => self.unknown += 1,
-            Status::Text | Status::Other => {}
+            Status::Text | Status::Other | Status::Excluded => {}
         }
         if let Some(v) = r.vendor {
             self.vendors[v.index()] += 1;
@@ -117,6 +124,7 @@ impl Tally {
         self.unknown += other.unknown;
         self.text_lines += other.text_lines;
         self.other_json += other.other_json;
+        self.excluded += other.excluded;
         if self.first_other.is_none() {
             self.first_other = other.first_other;
         }
@@ -513,6 +521,17 @@ fn analyze_value(
             )
         }
     };
+    if !a.vendors.keeps(detected.vendor) {
+        let mut left_out = Analyzed::beside(
+            line,
+            Status::Excluded,
+            Code::UnknownVendor,
+            format!("a {} record, left out by --vendor", detected.vendor),
+            false,
+        );
+        left_out.vendor = Some(detected.vendor);
+        return left_out;
+    }
     let mut diagnostics = Vec::new();
     if a.validate {
         formats::validate(&detected, &mut diagnostics);

@@ -4,7 +4,7 @@
 //! (`Vendor::format`, defined beside the list).
 
 /// A vendor, as its position in the list of formats. Ordered as the list is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Vendor(u8);
 
 impl Vendor {

@@ -35,7 +35,27 @@ pub static LIST: &[&Descriptor] = &[
 
 /// How many formats there are: the size of per-vendor tallies.
 pub const COUNT: usize = LIST.len();
-const _: () = assert!(COUNT < 256, "a Vendor is a byte");
+const _: () = assert!(COUNT <= 64, "a set of vendors is a 64-bit mask");
+
+/// A set of vendors (`--vendor`): empty means every vendor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Vendors(u64);
+
+impl Vendors {
+    /// Every vendor.
+    pub const ALL: Vendors = Vendors(0);
+
+    /// Whether records of this vendor are kept.
+    pub fn keeps(self, v: Vendor) -> bool {
+        self.0 == 0 || self.0 & (1 << v.index()) != 0
+    }
+}
+
+impl FromIterator<Vendor> for Vendors {
+    fn from_iter<I: IntoIterator<Item = Vendor>>(iter: I) -> Vendors {
+        Vendors(iter.into_iter().fold(0, |m, v| m | (1 << v.index())))
+    }
+}
 
 /// One vendor format: what it is called, its schema tables, and the functions that recognise,
 /// validate and normalize its records.
@@ -229,7 +249,7 @@ pub fn describe(
         );
     }
     if let Some(v) = forced {
-        text = format!("--vendor {v}: {text}");
+        text = format!("--as {v}: {text}");
     }
     text
 }

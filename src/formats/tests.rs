@@ -199,7 +199,7 @@ fn forced_vendor_reads_any_object() {
         Some(Vendor::named("voximplant")),
         &d.path
     )
-    .starts_with("--vendor voximplant"));
+    .starts_with("--as voximplant"));
 }
 
 #[test]

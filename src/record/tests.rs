@@ -20,6 +20,7 @@ const ALL: Analysis = Analysis {
     naive_offset: 0,
     lean: false,
     strict: false,
+    vendors: crate::formats::Vendors::ALL,
 };
 
 /// Serves its bytes in pieces of a fixed size, as a pipe would.

@@ -53,7 +53,10 @@ impl View for Detect {
     ) -> Result<()> {
         let records = &results.records;
         // Text lines are no records; other JSON is listed, as not a call event.
-        for r in records.iter().filter(|r| r.status != Status::Text) {
+        for r in records
+            .iter()
+            .filter(|r| !matches!(r.status, Status::Text | Status::Excluded))
+        {
             if self.format != Format::Table {
                 let row = Row {
                     source,

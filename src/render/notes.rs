@@ -63,6 +63,16 @@ pub fn beside(tally: &Tally) -> Option<String> {
 /// Say on stderr what was read beside the records: a log's text lines and its JSON that is no
 /// call event. Neither is damage.
 pub fn note_beside(tally: &Tally) {
+    if tally.excluded > 0 {
+        eprintln!(
+            "callev: {} of other vendors left out (--vendor)",
+            if tally.excluded == 1 {
+                "1 record".to_owned()
+            } else {
+                format!("{} records", thousands(tally.excluded))
+            }
+        );
+    }
     let Some(what) = beside(tally) else { return };
     let first = tally
         .first_other

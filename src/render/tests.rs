@@ -70,6 +70,7 @@ fn analysis(validate: bool, normalize: bool, lean: bool) -> Analysis {
         naive_offset: 0,
         lean,
         strict: false,
+        vendors: crate::formats::Vendors::ALL,
     }
 }
 

@@ -133,6 +133,7 @@ impl View for Validate {
                     "unknown": t.unknown,
                     "text_lines": t.text_lines,
                     "other_json": t.other_json,
+                    "excluded": t.excluded,
                     "by_vendor": t.by_vendor().iter().map(|(v, n)| (v.id().to_owned(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
                 });
                 writeln!(out, "],\n\"summary\":{summary}}}")?;

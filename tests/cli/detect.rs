@@ -121,12 +121,12 @@ fn json_and_csv_carry_the_same_records() {
 }
 
 #[test]
-fn forced_vendor_skips_detection() {
+fn as_skips_detection() {
     let r = run(&[
         "detect",
         "-o",
         "ndjson",
-        "--vendor",
+        "--as",
         "bandwidth",
         "fixtures/edge/unknown-vendor.ndjson",
     ]);
@@ -135,5 +135,48 @@ fn forced_vendor_skips_detection() {
     assert!(rows[0]["reason"]
         .as_str()
         .unwrap()
-        .starts_with("--vendor bandwidth"));
+        .starts_with("--as bandwidth"));
+}
+
+#[test]
+fn vendor_keeps_that_vendors_records_and_counts_the_others_apart() {
+    let f = "fixtures/mixed/all-vendors.log";
+    let r = run(&["summary", "-o", "ndjson", "--vendor", "xelion", f]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let calls = ndjson(&r.stdout);
+    // Detection still runs: no call of another vendor is relabelled.
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["vendor"], "xelion");
+    assert_eq!(calls[0]["outcome"], "answered");
+    assert!(
+        r.stderr
+            .contains("records of other vendors left out (--vendor)"),
+        "{}",
+        r.stderr
+    );
+    let two = run(&[
+        "detect",
+        "-o",
+        "ndjson",
+        "--vendor",
+        "xelion",
+        "--vendor",
+        "bandwidth",
+        f,
+    ]);
+    let vendors: std::collections::BTreeSet<String> = ndjson(&two.stdout)
+        .iter()
+        .map(|r| r["vendor"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        vendors.into_iter().collect::<Vec<_>>(),
+        ["bandwidth", "xelion"]
+    );
+    let v = json(&run(&["validate", "-o", "json", "--vendor", "voximplant", f]).stdout);
+    assert_eq!(
+        v["summary"]["records"].as_u64().unwrap() + v["summary"]["excluded"].as_u64().unwrap(),
+        json(&run(&["validate", "-o", "json", f]).stdout)["summary"]["records"]
+            .as_u64()
+            .unwrap()
+    );
 }

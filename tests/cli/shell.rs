@@ -218,6 +218,7 @@ fn every_command_has_examples_and_every_flag_help() {
         "--since",
         "--until",
         "--vendor",
+        "--as",
         "--input-format",
         "--follow",
         "--threads",
