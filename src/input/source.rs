@@ -1,5 +1,6 @@
-//! Where bytes come from: a named file, standard input, either of them gzip-compressed (told by
-//! the magic bytes, not the name). Opening is the only place that touches the file system.
+//! Where bytes come from: a named file, standard input, either of them compressed with gzip,
+//! zstd, xz or bzip2 (told by the magic bytes, not the name). Opening is the only place that
+//! touches the file system.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -45,7 +46,9 @@ impl Source {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 let mut stem = name.as_str();
-                for ext in [".gz", ".json", ".ndjson", ".jsonl", ".log", ".txt"] {
+                for ext in [
+                    ".gz", ".zst", ".xz", ".bz2", ".json", ".ndjson", ".jsonl", ".log", ".txt",
+                ] {
                     if let Some(s) = stem.strip_suffix(ext) {
                         stem = s;
                     }
@@ -60,12 +63,29 @@ impl Source {
     }
 }
 
-/// An opened input: its decompressed byte stream, and whether it was compressed.
+/// An opened input: its decompressed byte stream, and how it was compressed.
 pub struct Opened {
     pub reader: Box<dyn Read + Send>,
     #[cfg_attr(not(test), allow(dead_code))]
-    pub gzip: bool,
+    pub compression: Option<&'static str>,
 }
+
+/// Compressed formats callev reads, by their magic bytes.
+const READ: [(&str, &[u8]); 4] = [
+    ("gzip", &[0x1f, 0x8b]),
+    ("zstd", &[0x28, 0xb5, 0x2f, 0xfd]),
+    ("xz", &[0xfd, b'7', b'z', b'X', b'Z', 0x00]),
+    ("bzip2", b"BZh"),
+];
+
+/// Compressed or archived formats callev does not read, by their magic bytes, and the command
+/// that unpacks them.
+const NOT_READ: [(&str, &[u8], &str); 4] = [
+    ("lz4", &[0x04, 0x22, 0x4d, 0x18], "lz4 -dc"),
+    ("zip", b"PK\x03\x04", "unzip -p"),
+    ("7z", &[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c], "7z e -so"),
+    ("lzip", b"LZIP", "lzip -dc"),
+];
 
 /// Counts the bytes read from a source as stored (before decompression), for progress.
 struct Counting<R> {
@@ -105,24 +125,37 @@ pub fn open(source: &Source, follow: bool, counter: &Arc<AtomicU64>) -> Result<O
         inner: raw,
         counter: Arc::clone(counter),
     });
-    sniff_gzip(raw).with_context(|| format!("failed to read {}", source.name()))
+    sniff(raw).with_context(|| format!("failed to read {}", source.name()))
 }
 
-/// Wrap a stream in a gzip decoder when it starts with the gzip magic bytes.
-pub fn sniff_gzip(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
+/// Wrap a stream in the decoder its magic bytes name, if any; a compression callev does not
+/// read is an error naming it (not a run of unparseable records).
+pub fn sniff(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
     let mut buffered = BufReader::with_capacity(1 << 16, raw);
     let head = buffered.fill_buf()?;
-    if head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-        Ok(Opened {
-            reader: Box::new(MultiGzDecoder::new(buffered)),
-            gzip: true,
-        })
-    } else {
-        Ok(Opened {
-            reader: Box::new(buffered),
-            gzip: false,
-        })
+    if let Some((name, _, unpack)) = NOT_READ.iter().find(|(_, m, _)| head.starts_with(m)) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{name}-compressed data, which callev does not read: unpack it first (`{unpack} FILE | callev ...`)"
+            ),
+        ));
     }
+    let compression = READ
+        .iter()
+        .find(|(_, magic)| head.starts_with(magic))
+        .map(|(name, _)| *name);
+    let reader: Box<dyn Read + Send> = match compression {
+        Some("gzip") => Box::new(MultiGzDecoder::new(buffered)),
+        Some("zstd") => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+        Some("xz") => Box::new(xz2::read::XzDecoder::new_multi_decoder(buffered)),
+        Some("bzip2") => Box::new(bzip2::read::MultiBzDecoder::new(buffered)),
+        _ => Box::new(buffered),
+    };
+    Ok(Opened {
+        reader,
+        compression,
+    })
 }
 
 #[cfg(test)]
@@ -136,23 +169,60 @@ mod tests {
             "c-abc123"
         );
         assert_eq!(Source::from_arg("c-abc123.json.gz").stem(), "c-abc123");
+        assert_eq!(Source::from_arg("c-abc123.json.zst").stem(), "c-abc123");
         assert_eq!(Source::from_arg("calls").stem(), "calls");
         assert_eq!(Source::from_arg("-").stem(), "-");
     }
 
-    #[test]
-    fn gzip_is_told_by_magic_bytes() {
-        use flate2::write::GzEncoder;
-        use std::io::Write;
-        let mut enc = GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        enc.write_all(b"{\"a\":1}\n").unwrap();
-        let gz = enc.finish().unwrap();
-        let mut opened = sniff_gzip(Box::new(io::Cursor::new(gz))).unwrap();
-        assert!(opened.gzip);
+    fn read_all(bytes: Vec<u8>) -> (Option<&'static str>, String) {
+        let mut opened = sniff(Box::new(io::Cursor::new(bytes))).unwrap();
         let mut text = String::new();
         opened.reader.read_to_string(&mut text).unwrap();
-        assert_eq!(text, "{\"a\":1}\n");
-        let plain = sniff_gzip(Box::new(io::Cursor::new(b"{}".to_vec()))).unwrap();
-        assert!(!plain.gzip);
+        (opened.compression, text)
+    }
+
+    #[test]
+    fn compressions_are_told_by_magic_bytes_and_every_frame_is_read() {
+        use std::io::Write;
+        let (a, b) = (b"{\"a\":1}\n", b"{\"b\":2}\n");
+        // Each format twice over: two streams one after another, as `cat a.gz b.gz` gives.
+        let twice = |one: &dyn Fn(&[u8]) -> Vec<u8>| [one(a), one(b)].concat();
+        let gzip = |t: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(t).unwrap();
+            e.finish().unwrap()
+        };
+        let zstd = |t: &[u8]| zstd::stream::encode_all(t, 1).unwrap();
+        let xz = |t: &[u8]| {
+            let mut e = xz2::write::XzEncoder::new(Vec::new(), 1);
+            e.write_all(t).unwrap();
+            e.finish().unwrap()
+        };
+        let bzip2 = |t: &[u8]| {
+            let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+            e.write_all(t).unwrap();
+            e.finish().unwrap()
+        };
+        let expected = "{\"a\":1}\n{\"b\":2}\n".to_owned();
+        for (name, one) in [
+            ("gzip", &gzip as &dyn Fn(&[u8]) -> Vec<u8>),
+            ("zstd", &zstd),
+            ("xz", &xz),
+            ("bzip2", &bzip2),
+        ] {
+            assert_eq!(
+                read_all(twice(one)),
+                (Some(name), expected.clone()),
+                "{name}"
+            );
+        }
+        assert_eq!(read_all(b"{}".to_vec()), (None, "{}".to_owned()));
+    }
+
+    #[test]
+    fn a_compression_callev_does_not_read_is_named() {
+        let lz4 = vec![0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7];
+        let err = sniff(Box::new(io::Cursor::new(lz4))).err().unwrap();
+        assert!(err.to_string().starts_with("lz4-compressed data"), "{err}");
     }
 }

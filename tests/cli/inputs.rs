@@ -266,3 +266,37 @@ fn an_array_that_never_closes_is_reported_after_its_elements() {
         (Some(1), Some("parse"))
     );
 }
+
+#[test]
+fn zstd_xz_and_bzip2_are_read_and_other_compressions_are_named() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let plain = std::fs::read("fixtures/mixed/all-vendors.log").unwrap();
+    let expected = run(&["summary", "-o", "ndjson", "fixtures/mixed/all-vendors.log"]).stdout;
+    let zst = zstd::stream::encode_all(&plain[..], 3).unwrap();
+    let mut xz = xz2::write::XzEncoder::new(Vec::new(), 6);
+    xz.write_all(&plain).unwrap();
+    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+    bz.write_all(&plain).unwrap();
+    for (name, bytes) in [
+        ("calls.log.zst", zst),
+        ("calls.log.xz", xz.finish().unwrap()),
+        // The name says nothing: the magic bytes do.
+        ("calls.log", bz.finish().unwrap()),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let r = run(&["summary", "-o", "ndjson", path.to_str().unwrap()]);
+        assert_eq!((r.code, r.stdout.as_str()), (0, expected.as_str()), "{name}: {}", r.stderr);
+    }
+    let lz4 = dir.path().join("calls.log.lz4");
+    std::fs::write(&lz4, [0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7, 0, 0]).unwrap();
+    let r = run(&["validate", lz4.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("lz4-compressed data, which callev does not read"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+}
