@@ -34,7 +34,7 @@ never\t''"
 complete -c callev -n "__fish_callev_needs_command" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_needs_command" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_needs_command" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_needs_command" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_needs_command" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
 complete -c callev -n "__fish_callev_needs_command" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_needs_command" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_needs_command" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -72,7 +72,7 @@ never\t''"
 complete -c callev -n "__fish_callev_using_subcommand detect" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand detect" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand detect" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -101,7 +101,7 @@ never\t''"
 complete -c callev -n "__fish_callev_using_subcommand validate" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand validate" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand validate" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -130,7 +130,7 @@ never\t''"
 complete -c callev -n "__fish_callev_using_subcommand events" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand events" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -158,7 +158,7 @@ never\t''"
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand timeline" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -186,7 +186,7 @@ never\t''"
 complete -c callev -n "__fish_callev_using_subcommand summary" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand summary" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -214,7 +214,7 @@ never\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand schema" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -243,7 +243,7 @@ never\t''"
 complete -c callev -n "__fish_callev_using_subcommand completions" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand completions" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand completions" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -271,7 +271,7 @@ never\t''"
 complete -c callev -n "__fish_callev_using_subcommand man" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand man" -l event -d 'Only events whose vendor name or kind is NAME; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand man" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''

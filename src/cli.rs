@@ -49,7 +49,9 @@ pub struct GlobalArgs {
     #[arg(long = "call", global = true, value_name = "ID")]
     pub calls: Vec<String>,
 
-    /// Only events whose vendor name or kind is NAME; repeatable
+    /// Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing,
+    /// answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media,
+    /// recording, channel_ended, ended, failed, missed, other
     #[arg(long = "event", global = true, value_name = "NAME")]
     pub events: Vec<String>,
 

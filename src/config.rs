@@ -126,6 +126,45 @@ pub fn vendor(id: Option<&str>) -> Result<Option<Vendor>> {
     .transpose()
 }
 
+/// `--event NAME` must name a kind or some vendor's event: a name that exists nowhere would
+/// select nothing, silently. The error lists the kinds and the closest event names.
+fn check_event(name: &str) -> Result<()> {
+    let kinds: Vec<&str> = crate::event::EventKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let mut names: Vec<&str> = crate::formats::Vendor::all()
+        .flat_map(|v| v.events().map(|s| s.name))
+        .collect();
+    if kinds.contains(&name) || names.contains(&name) {
+        return Ok(());
+    }
+    names.sort_unstable();
+    names.dedup();
+    let mut close: Vec<(f64, &str)> = names
+        .iter()
+        .chain(&kinds)
+        .map(|n| {
+            (
+                strsim::jaro_winkler(&name.to_lowercase(), &n.to_lowercase()),
+                *n,
+            )
+        })
+        .filter(|(score, _)| *score > 0.8)
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let hint = if close.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<&str> = close.iter().take(3).map(|(_, n)| *n).collect();
+        format!("; did you mean {}?", names.join(", "))
+    };
+    Err(usage(format!(
+        "--event {name:?} is neither a kind ({}) nor any vendor's event name (`callev schema` lists them){hint}",
+        kinds.join(", ")
+    )))
+}
+
 /// The settings of a run; `files` are the command's inputs, `None` for commands that read none
 /// (`schema`, `completions`, `man`).
 pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Settings> {
@@ -188,9 +227,7 @@ pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Se
         until: time_flag("--until", &g.until)?,
     };
     for e in &filter.events {
-        if e.is_empty() {
-            return Err(usage("--event needs a vendor event name or a kind"));
-        }
+        check_event(e)?;
     }
     let sources = match files {
         None => Vec::new(),

@@ -31,6 +31,26 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Every kind, in CLI.md's order.
+    pub const ALL: [EventKind; 16] = [
+        EventKind::Started,
+        EventKind::Ringing,
+        EventKind::Answered,
+        EventKind::Hold,
+        EventKind::Unhold,
+        EventKind::Dtmf,
+        EventKind::ParticipantJoined,
+        EventKind::ParticipantLeft,
+        EventKind::Transfer,
+        EventKind::Media,
+        EventKind::Recording,
+        EventKind::ChannelEnded,
+        EventKind::Ended,
+        EventKind::Failed,
+        EventKind::Missed,
+        EventKind::Other,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::Started => "started",

@@ -287,14 +287,20 @@ fn zstd_xz_and_bzip2_are_read_and_other_compressions_are_named() {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
         let r = run(&["summary", "-o", "ndjson", path.to_str().unwrap()]);
-        assert_eq!((r.code, r.stdout.as_str()), (0, expected.as_str()), "{name}: {}", r.stderr);
+        assert_eq!(
+            (r.code, r.stdout.as_str()),
+            (0, expected.as_str()),
+            "{name}: {}",
+            r.stderr
+        );
     }
     let lz4 = dir.path().join("calls.log.lz4");
     std::fs::write(&lz4, [0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7, 0, 0]).unwrap();
     let r = run(&["validate", lz4.to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("lz4-compressed data, which callev does not read"),
+        r.stderr
+            .contains("lz4-compressed data, which callev does not read"),
         "{}",
         r.stderr
     );

@@ -756,3 +756,32 @@ fn workonflow_later_revisions_group_calls_by_thread_one_after_another() {
     let v = run(&["validate", "-o", "ndjson", f]);
     assert_eq!((v.code, v.stdout.as_str()), (0, ""));
 }
+
+#[test]
+fn an_event_name_that_exists_nowhere_is_a_usage_error_with_suggestions() {
+    let r = run(&[
+        "events",
+        "--event",
+        "Call.Conected",
+        "fixtures/mixed/all-vendors.log",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("is neither a kind (started, ringing"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("did you mean Call.Connected"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "");
+    // A kind and a vendor's own event name are both fine.
+    for name in ["dtmf", "callHungUpEvent"] {
+        assert_eq!(
+            run(&["events", "--event", name, "fixtures/mixed/all-vendors.log"]).code,
+            0
+        );
+    }
+}
