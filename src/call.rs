@@ -324,7 +324,15 @@ impl CallState {
             (Some(a), Some(b)) => Some(b.saturating_sub(a)),
             _ => None,
         };
-        let ring_ms = diff(started_at, answered_at);
+        // Ring time needs a start before the answer: when the first event seen is the answer
+        // itself, the call rang for an unknown time, not none.
+        let start_known = self.initiated.is_some()
+            || self.started_time.is_some()
+            || self
+                .first_time
+                .zip(answered_at)
+                .is_some_and(|(first, answer)| first < answer);
+        let ring_ms = diff(started_at, answered_at).filter(|_| start_known);
         let measured_talk = diff(answered_at, ended_at);
         let measured_total = diff(started_at, ended_at);
         let hold_ms = match (self.open_hold, ended_at.or(self.last_time)) {
@@ -336,7 +344,8 @@ impl CallState {
             _ => Some(0),
         };
         let answered = self.answered || self.reported_talk.is_some_and(|t| t > 0);
-        let outcome = if answered {
+        // No terminal event: the call is still in progress, answered or not (CLI.md).
+        let outcome = if answered && self.terminal.is_some() {
             Outcome::Answered
         } else if let Some(hint) = self.outcome_hint {
             hint
@@ -345,6 +354,7 @@ impl CallState {
                 Some(EventKind::Missed) => Outcome::Missed,
                 Some(EventKind::Failed) => Outcome::Failed,
                 Some(_) => Outcome::NoAnswer,
+                None if answered => Outcome::InProgress,
                 None if self.events > 0
                     && !self.started_seen
                     && self.first_time.is_none()
@@ -382,6 +392,10 @@ impl CallState {
             ),
         ] {
             let Some(r) = reported else { continue };
+            // An unanswered call reporting no time at all says nothing that could disagree.
+            if r == 0 && !answered {
+                continue;
+            }
             // Reported durations come from the payload and may be absurd (saturated): compare
             // without overflow.
             let near = |m: Option<i64>| m.is_some_and(|m| m.abs_diff(r) <= 1000);

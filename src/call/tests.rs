@@ -277,3 +277,56 @@ mod written_json {
         }
     }
 }
+
+#[test]
+fn ring_is_unknown_when_the_first_event_seen_is_the_answer() {
+    let mut c = CallState::new("c".into(), Vendor::named("voximplant"));
+    add(
+        &mut c,
+        &ev(EventKind::Answered, "Call.Connected", Some(1_000)),
+    );
+    add(
+        &mut c,
+        &ev(EventKind::Ended, "Call.Disconnected", Some(31_000)),
+    );
+    let s = c.finish();
+    assert_eq!((s.ring_ms, s.talk_ms), (None, Some(30_000)));
+    // With anything timed before the answer, the ring is measured.
+    let mut c = CallState::new("c".into(), Vendor::named("voximplant"));
+    add(&mut c, &ev(EventKind::Ringing, "Call.Ringing", Some(0)));
+    add(
+        &mut c,
+        &ev(EventKind::Answered, "Call.Connected", Some(1_000)),
+    );
+    assert_eq!(c.finish().ring_ms, Some(1_000));
+}
+
+#[test]
+fn an_answered_call_with_no_terminal_event_is_in_progress() {
+    for time in [Some(1_000), None] {
+        let mut c = CallState::new("c".into(), Vendor::named("voximplant"));
+        add(&mut c, &ev(EventKind::Answered, "Call.Connected", time));
+        let s = c.finish();
+        assert_eq!(s.outcome, Outcome::InProgress, "{time:?}");
+        assert_eq!(s.anomalies, ["no terminal event"]);
+    }
+}
+
+#[test]
+fn an_unanswered_call_reporting_no_duration_is_no_anomaly() {
+    let mut c = CallState::new("c".into(), Vendor::named("voximplant"));
+    add(
+        &mut c,
+        &ev(EventKind::Started, "Application.CallAlerting", Some(0)),
+    );
+    let mut end = ev(EventKind::Ended, "Call.Disconnected", Some(20_000));
+    end.details
+        .push("duration_ms", crate::event::Detail::Int(0));
+    add(&mut c, &end);
+    let s = c.finish();
+    assert_eq!(
+        (s.outcome, s.reported_total_ms),
+        (Outcome::NoAnswer, Some(0))
+    );
+    assert!(s.anomalies.is_empty(), "{:?}", s.anomalies);
+}

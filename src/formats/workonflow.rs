@@ -232,7 +232,7 @@ fn resolve(
     (
         event_name(name, spec),
         spec,
-        if later {
+        if spec.is_some_and(|s| s.form == LATER) {
             "eventType {event} starts with `call.` and no callId: a later revision of the API"
         } else {
             "eventType {event} starts with `call.`"
@@ -360,8 +360,8 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         vendor: d.vendor,
         event: rec.event.clone(),
         kind,
-        call_id: call_id(obj),
-        new_call: kind == EventKind::Started && obj.get("callId").is_none(),
+        call_id: call_id(obj, later),
+        new_call: later && kind == EventKind::Started && obj.get("callId").is_none(),
         time,
         time_source: None,
         call_started: None,
@@ -378,10 +378,12 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
 /// thread the call is in (every event carries `threadId`; the API names it the call's id for a
 /// call started in a thread), else its stream. Calls one after another in a thread are told
 /// apart by aggregation, at each `Call.created` after an end.
-fn call_id(obj: &Json) -> Option<String> {
-    owned(obj, "callId")
-        .or_else(|| owned(obj, "threadId"))
-        .or_else(|| owned(obj, "streamId"))
+fn call_id(obj: &Json, later: bool) -> Option<String> {
+    owned(obj, "callId").or_else(|| {
+        later
+            .then(|| owned(obj, "threadId").or_else(|| owned(obj, "streamId")))
+            .flatten()
+    })
 }
 
 fn digit(v: &Json) -> Option<String> {
