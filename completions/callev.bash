@@ -481,7 +481,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__man)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help detect validate events timeline summary schema completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -44,7 +44,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand summary 'One row per call: durations, outcome, counts; then totals'
             cand schema 'The documented schemas: vendors, their events, an event''s fields'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff)'
+            cand man 'Print the man page (roff), or a subcommand''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'callev;detect'= {
@@ -210,7 +210,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand summary 'One row per call: durations, outcome, counts; then totals'
             cand schema 'The documented schemas: vendors, their events, an event''s fields'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff)'
+            cand man 'Print the man page (roff), or a subcommand''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'callev;help;detect'= {

@@ -35,7 +35,7 @@ pub fn run() -> Result<Exit> {
             render::schema::run(vendor, event.as_deref(), *json_schema, &settings, &mut out)?;
         }
         Command::Completions { shell } => render::shell::completions(*shell, &mut out)?,
-        Command::Man => render::shell::man(&mut out)?,
+        Command::Man { page } => render::shell::man(page.as_deref(), &mut out)?,
         Command::Detect { .. }
         | Command::Validate { .. }
         | Command::Events { .. }
@@ -72,7 +72,7 @@ fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
         Command::Events { .. } => Box::new(render::events::Events::new(settings)),
         Command::Timeline { .. } => Box::new(render::timeline::Timeline::new(settings)),
         Command::Summary { .. } => Box::new(render::summary::Summary::new(settings)?),
-        Command::Schema { .. } | Command::Completions { .. } | Command::Man => {
+        Command::Schema { .. } | Command::Completions { .. } | Command::Man { .. } => {
             unreachable!("commands that read no records are run by `run`")
         }
     };

@@ -4,6 +4,22 @@
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The subcommands that have a page of their own (a test holds this to the subcommands).
+pub const PAGES: [&str; 8] = [
+    "detect",
+    "validate",
+    "events",
+    "timeline",
+    "summary",
+    "schema",
+    "completions",
+    "man",
+];
+
+fn subcommand_names() -> PossibleValuesParser {
+    PossibleValuesParser::new(PAGES)
+}
+
 /// The vendor ids users may give: those of the list of formats.
 fn vendor_ids() -> PossibleValuesParser {
     PossibleValuesParser::new(crate::formats::ids())
@@ -11,7 +27,7 @@ fn vendor_ids() -> PossibleValuesParser {
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success; 1 the data has problems (for validate: any invalid, unparseable or
-unknown-vendor record); 2 usage or I/O error.
+unknown-vendor record); 2 usage or I/O error; 130 interrupted.
 
 Run `callev schema` to list the vendors and their events.";
 
@@ -170,10 +186,15 @@ pub enum Command {
         #[arg(value_enum)]
         shell: Shell,
     },
-    /// Print the man page (roff)
-    #[command(after_help = "Example:
-  callev man > ~/.local/share/man/man1/callev.1")]
-    Man,
+    /// Print the man page (roff), or a subcommand's
+    #[command(after_help = "Examples:
+  callev man > ~/.local/share/man/man1/callev.1
+  callev man summary > ~/.local/share/man/man1/callev-summary.1")]
+    Man {
+        /// A subcommand: print its page (callev-SUBCOMMAND(1))
+        #[arg(value_parser = subcommand_names())]
+        page: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -216,7 +237,7 @@ impl Command {
             | Command::Events { inputs }
             | Command::Timeline { inputs }
             | Command::Summary { inputs } => Some(inputs),
-            Command::Schema { .. } | Command::Completions { .. } | Command::Man => None,
+            Command::Schema { .. } | Command::Completions { .. } | Command::Man { .. } => None,
         }
     }
 }
@@ -229,5 +250,14 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_subcommand_has_a_page() {
+        let subcommands: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_owned())
+            .collect();
+        assert_eq!(subcommands, PAGES);
     }
 }

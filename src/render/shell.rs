@@ -22,8 +22,19 @@ pub fn completions(shell: Shell, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-pub fn man(out: &mut dyn Write) -> Result<()> {
+/// The man page, or a subcommand's (`callev-summary(1)`, which the main page names).
+pub fn man(page: Option<&str>, out: &mut dyn Write) -> Result<()> {
     let cmd = Cli::command();
+    let cmd = match page {
+        None => cmd,
+        Some(name) => {
+            let sub = cmd
+                .find_subcommand(name)
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("no subcommand {name:?}"))?;
+            sub.name(format!("callev-{name}"))
+        }
+    };
     clap_mangen::Man::new(cmd).render(out)?;
     Ok(())
 }

@@ -11,10 +11,17 @@ fn committed_completions_and_man_page_match_the_binary() {
         (&["completions", "powershell"], "completions/_callev.ps1"),
         (&["completions", "elvish"], "completions/callev.elv"),
         (&["man"], "completions/callev.1"),
-    ] {
-        let r = run(args);
+    ]
+    .into_iter()
+    .map(|(args, file)| (args.to_vec(), file.to_owned()))
+    .chain(
+        callev::cli::PAGES
+            .iter()
+            .map(|page| (vec!["man", page], format!("completions/callev-{page}.1"))),
+    ) {
+        let r = run(&args);
         assert_eq!(r.code, 0);
-        let committed = std::fs::read_to_string(file).unwrap_or_default();
+        let committed = std::fs::read_to_string(&file).unwrap_or_default();
         assert!(
             committed == r.stdout,
             "{file} is out of date: run `cargo run -- {} > {file}`",
