@@ -104,10 +104,13 @@ impl View for Detect {
                 },
                 |v| v.id().len(),
             );
+            // Wide enough for the source and seven digits of line numbers, so that rows do not
+            // shift as the numbers grow.
+            let location_width = (safe(source).chars().count() + 8).max(24);
             write!(
                 out,
                 "{}  {}  {}",
-                pad(&location, location.chars().count(), 24),
+                pad(&location, location.chars().count(), location_width),
                 pad(&vendor, vendor_width, 11),
                 pad(&event, event.chars().count(), 30)
             )?;

@@ -180,3 +180,19 @@ fn vendor_keeps_that_vendors_records_and_counts_the_others_apart() {
             .unwrap()
     );
 }
+
+#[test]
+fn columns_line_up_as_line_numbers_grow() {
+    let r = run(&[
+        "detect",
+        "fixtures/bandwidth/v1-errors-and-messaging.ndjson",
+    ]);
+    let starts: Vec<usize> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("fixtures/"))
+        .map(|l| l.find("  bandwidth").unwrap())
+        .collect();
+    assert!(starts.len() > 10);
+    assert!(starts.iter().all(|s| *s == starts[0]), "{starts:?}");
+}
