@@ -73,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             break
         }
         'callev;validate' {
+            [CompletionResult]::new('--allow', '--allow', [CompletionResultType]::ParameterName, 'Do not report this finding code (repeatable); a record whose errors are all allowed is valid, and damaged or unknown records still count')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')

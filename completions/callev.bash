@@ -745,12 +745,16 @@ _callev() {
             return 0
             ;;
         callev__subcmd__validate)
-            opts="-o -f -h --strict --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
+            opts="-o -f -h --strict --allow --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --allow)
+                    COMPREPLY=($(compgen -W "parse unknown-vendor unknown-event missing-field wrong-type bad-value unknown-field inconsistent" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
                     return 0

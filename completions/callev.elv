@@ -68,6 +68,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --help 'Print help'
         }
         &'callev;validate'= {
+            cand --allow 'Do not report this finding code (repeatable); a record whose errors are all allowed is valid, and damaged or unknown records still count'
             cand -o 'Output format: a table for people, or json, ndjson or csv for programs'
             cand --output 'Output format: a table for people, or json, ndjson or csv for programs'
             cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'

@@ -63,6 +63,13 @@ fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
         lean: matches!(command, Command::Summary { .. }),
         strict: matches!(command, Command::Validate { strict: true, .. }),
         vendors: settings.vendors,
+        allowed: match command {
+            Command::Validate { allow, .. } => allow
+                .iter()
+                .filter_map(|c| crate::diagnostic::Code::find(c))
+                .collect(),
+            _ => crate::diagnostic::Codes::NONE,
+        },
     };
     let mut view: Box<dyn View> = match command {
         Command::Detect { explain, .. } => {

@@ -4,6 +4,18 @@
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The finding codes `--allow` takes.
+const CODES: [&str; 8] = [
+    "parse",
+    "unknown-vendor",
+    "unknown-event",
+    "missing-field",
+    "wrong-type",
+    "bad-value",
+    "unknown-field",
+    "inconsistent",
+];
+
 /// The subcommands that have a page of their own (a test holds this to the subcommands).
 pub const PAGES: [&str; 8] = [
     "detect",
@@ -131,6 +143,10 @@ pub enum Command {
         /// Count warnings as failures
         #[arg(long)]
         strict: bool,
+        /// Do not report this finding code (repeatable); a record whose errors are all allowed
+        /// is valid, and damaged or unknown records still count
+        #[arg(long = "allow", value_name = "CODE", value_parser = PossibleValuesParser::new(CODES))]
+        allow: Vec<String>,
         #[command(flatten)]
         inputs: Inputs,
     },

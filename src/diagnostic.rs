@@ -33,7 +33,45 @@ pub enum Code {
     Inconsistent,
 }
 
+/// Finding codes, as a set (`--allow`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Codes(u16);
+
+impl Codes {
+    pub const NONE: Codes = Codes(0);
+
+    pub fn contains(self, code: Code) -> bool {
+        self.0 & (1 << code as u16) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl FromIterator<Code> for Codes {
+    fn from_iter<I: IntoIterator<Item = Code>>(iter: I) -> Codes {
+        Codes(iter.into_iter().fold(0, |m, c| m | (1 << c as u16)))
+    }
+}
+
 impl Code {
+    /// Every code, in CLI.md's order.
+    pub const ALL: [Code; 8] = [
+        Code::Parse,
+        Code::UnknownVendor,
+        Code::UnknownEvent,
+        Code::MissingField,
+        Code::WrongType,
+        Code::BadValue,
+        Code::UnknownField,
+        Code::Inconsistent,
+    ];
+
+    pub fn find(name: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Parse => "parse",

@@ -27,6 +27,8 @@ pub struct Analysis {
     pub strict: bool,
     /// `--vendor`: other vendors' records are left out.
     pub vendors: crate::formats::Vendors,
+    /// `validate --allow`: findings of these codes are dropped before validity is decided.
+    pub allowed: crate::diagnostic::Codes,
 }
 
 /// How a record is accounted for (CLI.md: `records = valid + invalid + unparseable + unknown`),
@@ -61,6 +63,8 @@ pub struct Tally {
     pub other_json: u64,
     /// Records of the vendors `--vendor` leaves out.
     pub excluded: u64,
+    /// Findings `--allow` muted.
+    pub muted: u64,
     /// Where the first other JSON value is, for the note on stderr.
     pub first_other: Option<String>,
     /// Records per vendor, in the list of formats' order (see `by_vendor`).
@@ -73,6 +77,7 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, source: &str, r: &Analyzed) {
+        self.muted += u64::from(r.muted);
         match r.status {
             Status::Text => return self.text_lines += 1,
             Status::Excluded => return self.excluded += 1,
@@ -125,6 +130,7 @@ impl Tally {
         self.text_lines += other.text_lines;
         self.other_json += other.other_json;
         self.excluded += other.excluded;
+        self.muted += other.muted;
         if self.first_other.is_none() {
             self.first_other = other.first_other;
         }
@@ -164,6 +170,8 @@ pub struct Analyzed {
     pub reason: Reason,
     pub diagnostics: Vec<Diagnostic>,
     pub normalized: Option<Event>,
+    /// Findings `--allow` dropped.
+    pub muted: u32,
     /// The record already written out by a worker, as a range of the batch's `text`, with the
     /// position where the caller inserts what only it knows (an event's `seq`).
     pub rendered: Option<Rendered>,
@@ -224,6 +232,7 @@ impl Analyzed {
             reason: Reason::Text(reason),
             normalized: None,
             rendered: None,
+            muted: 0,
         }
     }
 
@@ -243,6 +252,7 @@ impl Analyzed {
             reason: Reason::Text(reason),
             normalized: None,
             rendered: None,
+            muted: 0,
         }
     }
 
@@ -478,6 +488,15 @@ fn analyze_raw<'a>(
             ),
             Parsed::Error(why) => Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, why),
         });
+        // Damaged and unknown records stay what they are; --allow only hides their finding.
+        if let Some(r) = out.last_mut().filter(|_| !a.allowed.is_empty()) {
+            if matches!(r.status, Status::Unparseable | Status::Unknown)
+                && r.diagnostics.iter().any(|d| a.allowed.contains(d.code))
+            {
+                r.muted += r.diagnostics.len() as u32;
+                r.diagnostics.clear();
+            }
+        }
     }
 }
 
@@ -533,8 +552,14 @@ fn analyze_value(
         return left_out;
     }
     let mut diagnostics = Vec::new();
+    let mut muted = 0;
     if a.validate {
         formats::validate(&detected, &mut diagnostics);
+        if !a.allowed.is_empty() {
+            let before = diagnostics.len();
+            diagnostics.retain(|d| !a.allowed.contains(d.code));
+            muted = (before - diagnostics.len()) as u32;
+        }
     }
     let status = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         Status::Invalid
@@ -557,6 +582,7 @@ fn analyze_value(
         diagnostics,
         normalized,
         rendered: None,
+        muted,
     }
 }
 

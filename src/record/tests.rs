@@ -21,6 +21,7 @@ const ALL: Analysis = Analysis {
     lean: false,
     strict: false,
     vendors: crate::formats::Vendors::ALL,
+    allowed: crate::diagnostic::Codes::NONE,
 };
 
 /// Serves its bytes in pieces of a fixed size, as a pipe would.

@@ -8,7 +8,7 @@ use owo_colors::Style;
 use serde::Serialize;
 
 use crate::config::Settings;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Code, Severity};
 use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::record::Results;
 use crate::record::Tally;
@@ -36,6 +36,8 @@ pub struct Validate {
     color: bool,
     writer: RecordWriter,
     started: bool,
+    /// Findings reported, by code and severity, for the tally at the end.
+    by_code: [[u64; 2]; 8],
 }
 
 impl Validate {
@@ -45,6 +47,7 @@ impl Validate {
             color: settings.color,
             writer: RecordWriter::new(settings.format, HEADER),
             started: false,
+            by_code: [[0; 2]; 8],
         }
     }
 }
@@ -60,6 +63,7 @@ impl View for Validate {
         let records = &results.records;
         for r in records {
             for d in &r.diagnostics {
+                self.by_code[d.code as usize][usize::from(d.severity == Severity::Error)] += 1;
                 let row = Row {
                     source,
                     line: r.line,
@@ -134,6 +138,12 @@ impl View for Validate {
                     "text_lines": t.text_lines,
                     "other_json": t.other_json,
                     "excluded": t.excluded,
+                    "muted": t.muted,
+                    "by_code": Code::ALL
+                        .iter()
+                        .filter(|c| self.by_code[**c as usize] != [0, 0])
+                        .map(|c| (c.as_str().to_owned(), serde_json::Value::from(self.by_code[*c as usize].iter().sum::<u64>())))
+                        .collect::<serde_json::Map<_, _>>(),
                     "by_vendor": t.by_vendor().iter().map(|(v, n)| (v.id().to_owned(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
                 });
                 writeln!(out, "],\n\"summary\":{summary}}}")?;
@@ -173,7 +183,40 @@ impl View for Validate {
                         &line
                     )
                 )?;
+                self.tally_by_code(t, out)?;
             }
+        }
+        Ok(())
+    }
+}
+
+impl Validate {
+    /// The findings reported, by code (errors and warnings), and those `--allow` muted: what a
+    /// long run of findings adds up to, under it.
+    fn tally_by_code(&self, t: &Tally, out: &mut dyn Write) -> Result<()> {
+        let parts: Vec<String> = Code::ALL
+            .iter()
+            .filter_map(|c| {
+                let [warnings, errors] = self.by_code[*c as usize];
+                let count = |n: u64, one: &str, many: &str| {
+                    (n > 0).then(|| format!("{} {}", thousands(n), if n == 1 { one } else { many }))
+                };
+                let counts: Vec<String> = [
+                    count(errors, "error", "errors"),
+                    count(warnings, "warning", "warnings"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                (!counts.is_empty()).then(|| format!("{} {}", c.as_str(), counts.join(" + ")))
+            })
+            .collect();
+        if parts.len() > 1 {
+            writeln!(out, "findings by code: {}", parts.join(" · "))?;
+        }
+        if t.muted > 0 {
+            let what = if t.muted == 1 { "finding" } else { "findings" };
+            writeln!(out, "{} {what} muted by --allow", thousands(t.muted))?;
         }
         Ok(())
     }

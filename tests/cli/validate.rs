@@ -25,7 +25,8 @@ fn findings_point_at_file_line_and_field() {
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines[0], "fixtures/workonflow/invalid.ndjson:1: error[missing-field] workonflow call.started /callId: required field `callId` is missing (expected string)");
     assert_eq!(lines[1], "fixtures/workonflow/invalid.ndjson:2: error[wrong-type] workonflow call.ended /callDuration: expected a number, found a string \"5599\"");
-    assert!(r.stdout.ends_with("checked 7 records in 1 input: 4 valid (4 with warnings), 3 invalid, 0 unparseable, 0 unknown vendor\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("\nchecked 7 records in 1 input: 4 valid (4 with warnings), 3 invalid, 0 unparseable, 0 unknown vendor\n"), "{}", r.stdout);
+    assert_eq!(lines.last().copied(), Some("findings by code: unknown-event 1 warning · missing-field 1 error · wrong-type 1 error · bad-value 1 error + 1 warning · unknown-field 1 warning · inconsistent 1 warning"));
 }
 
 #[test]
@@ -179,4 +180,47 @@ fn standard_input_by_dash_and_by_default() {
         assert_eq!(rows[0]["source"], "-");
         assert_eq!(rows[0]["line"], 1);
     }
+}
+
+#[test]
+fn allow_mutes_a_code_and_the_tally_counts_by_code() {
+    let f = "fixtures/workonflow/invalid.ndjson";
+    let all = json(&run(&["validate", "-o", "json", f]).stdout);
+    assert_eq!(all["summary"]["by_code"]["wrong-type"], 1);
+    assert_eq!(all["summary"]["invalid"], 3);
+    let allowed = run(&["validate", "-o", "json", "--allow", "wrong-type", f]);
+    let doc = json(&allowed.stdout);
+    // The record whose only error was a wrong type is valid now; the finding is counted as muted.
+    assert_eq!(doc["summary"]["invalid"], 2);
+    assert_eq!(doc["summary"]["muted"], 1);
+    assert!(doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["code"] != "wrong-type"));
+    let table = run(&["validate", "--allow", "unknown-field", f]);
+    assert!(
+        table.stdout.contains("findings by code: "),
+        "{}",
+        table.stdout
+    );
+    assert!(table.stdout.contains("1 finding muted by --allow"));
+    // Damage stays damage: allowing parse hides the rows, not the failure.
+    let damaged = run(&[
+        "validate",
+        "--allow",
+        "parse",
+        "fixtures/edge/truncated-line.ndjson",
+    ]);
+    assert_eq!(damaged.code, 1);
+    assert!(
+        !damaged.stdout.contains("error[parse]"),
+        "{}",
+        damaged.stdout
+    );
+    assert!(
+        damaged.stdout.contains("1 unparseable"),
+        "{}",
+        damaged.stdout
+    );
 }
