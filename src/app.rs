@@ -11,6 +11,7 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 use crate::config::{self, Env, Settings};
 use crate::exit::{Exit, Interrupted};
+use crate::input::follow::Restart;
 use crate::output;
 use crate::pipeline::{self, Unit};
 use crate::pool::Pool;
@@ -142,14 +143,23 @@ pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Re
             for r in &results.records {
                 counted.add(name, r);
             }
-            (results, counted)
+            (results, counted, batch.restart)
         },
         |unit| {
             match unit {
                 Unit::Batch {
                     source,
-                    result: (mut result, counted),
+                    result: (mut result, counted, restart),
                 } => {
+                    if let Some(restart) = restart {
+                        out.flush()?;
+                        let what = match restart {
+                            Restart::Truncated => "was truncated: reading it again from its start",
+                            Restart::Replaced => "was replaced (rotated): reading the new file",
+                        };
+                        let name = crate::output::safe(&names[source]).into_owned();
+                        progress.suspend(|| eprintln!("callev: {name} {what}; lines count from 1"));
+                    }
                     tally.merge(counted);
                     progress.tick(tally.records);
                     if progress.is_visible() {

@@ -149,7 +149,7 @@ fn read_all<T>(
                 continue;
             }
         };
-        let mut framer = Framer::new(opened.reader, i, format);
+        let mut framer = Framer::new(opened.reader, i, format).watching(opened.restarts);
         loop {
             match framer.next_batch() {
                 Ok(Some(batch)) => {

@@ -5,6 +5,8 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::signal::interrupted;
@@ -17,6 +19,32 @@ pub struct Follow {
     file: File,
     pos: u64,
     id: Option<(u64, u64)>,
+    /// Set when reading started again: `TRUNCATED` or `REPLACED`; the framer takes it.
+    restart: Arc<AtomicU8>,
+}
+
+/// What `Follow::restart` says happened (0: nothing).
+pub const TRUNCATED: u8 = 1;
+pub const REPLACED: u8 = 2;
+
+/// How reading a followed file started again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restart {
+    /// The file shrank: it is read again from its start.
+    Truncated,
+    /// Another file took its name (log rotation): the new one is read from its start.
+    Replaced,
+}
+
+impl Restart {
+    /// Take what happened since the last look, if anything.
+    pub fn take(flag: &AtomicU8) -> Option<Restart> {
+        match flag.swap(0, Ordering::Relaxed) {
+            TRUNCATED => Some(Restart::Truncated),
+            REPLACED => Some(Restart::Replaced),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(unix)]
@@ -31,13 +59,14 @@ fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 }
 
 impl Follow {
-    pub fn new(path: PathBuf, file: File) -> Follow {
+    pub fn new(path: PathBuf, file: File, restart: Arc<AtomicU8>) -> Follow {
         let id = file.metadata().ok().as_ref().and_then(file_id);
         Follow {
             path,
             file,
             pos: 0,
             id,
+            restart,
         }
     }
 }
@@ -60,11 +89,13 @@ impl Read for Follow {
                         self.file = file;
                         self.id = id;
                         self.pos = 0;
+                        self.restart.store(REPLACED, Ordering::Relaxed);
                         continue;
                     }
                 } else if meta.len() < self.pos {
                     self.file.seek(SeekFrom::Start(0))?;
                     self.pos = 0;
+                    self.restart.store(TRUNCATED, Ordering::Relaxed);
                     continue;
                 }
             }

@@ -56,6 +56,8 @@ pub struct Batch {
     pub source: usize,
     pub data: Vec<u8>,
     pub records: Vec<Raw>,
+    /// Reading a followed file started again before these records (their lines count from 1).
+    pub restart: Option<super::follow::Restart>,
 }
 
 impl Batch {
@@ -154,6 +156,9 @@ pub struct Framer<R> {
     discarding: bool,
     /// The source has shown a text line or a prefixed line: it is a log.
     log: bool,
+    /// A followed file's restarts, and one taken but not yet handed on with a batch.
+    restarts: Option<std::sync::Arc<std::sync::atomic::AtomicU8>>,
+    restart: Option<super::follow::Restart>,
 }
 
 /// Records found in one call to `Framer::line`, with copies of multi-line values.
@@ -260,7 +265,19 @@ impl<R: Read> Framer<R> {
             groups: 0,
             discarding: false,
             log: format == InputFormat::Log,
+            restarts: None,
+            restart: None,
         }
+    }
+
+    /// Watch a followed file's restarts: after one, line numbers start at 1 again and the
+    /// unfinished last line of what was read before is dropped.
+    pub fn watching(
+        mut self,
+        restarts: Option<std::sync::Arc<std::sync::atomic::AtomicU8>>,
+    ) -> Self {
+        self.restarts = restarts;
+        self
     }
 
     /// The next batch of records; `None` at the end of the input. Each read's complete lines are
@@ -280,9 +297,23 @@ impl<R: Read> Framer<R> {
                         Err(e) => return Err(e),
                     }
                 };
+                let before = self.buf.len();
                 self.buf.extend_from_slice(&self.chunk[..n]);
                 if n == 0 {
                     self.eof = true;
+                }
+                let restart = self
+                    .restarts
+                    .as_deref()
+                    .and_then(super::follow::Restart::take);
+                if let Some(restart) = restart {
+                    // What is left of the old file is a line it never finished.
+                    self.buf.drain(..before);
+                    self.line = 1;
+                    self.pending = None;
+                    self.mode = Mode::Top;
+                    self.discarding = false;
+                    self.restart = Some(restart);
                 }
             }
             if let Some(batch) = self.frame_buffered() {
@@ -333,6 +364,7 @@ impl<R: Read> Framer<R> {
                             source: self.source,
                             data: Vec::new(),
                             records,
+                            restart: self.restart.take(),
                         });
                     }
                     return None;
@@ -368,6 +400,7 @@ impl<R: Read> Framer<R> {
             source: self.source,
             data,
             records,
+            restart: self.restart.take(),
         })
     }
 
@@ -398,6 +431,7 @@ impl<R: Read> Framer<R> {
             source: self.source,
             data: Vec::new(),
             records,
+            restart: self.restart.take(),
         })
     }
 

@@ -5,7 +5,7 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
@@ -68,6 +68,8 @@ pub struct Opened {
     pub reader: Box<dyn Read + Send>,
     #[cfg_attr(not(test), allow(dead_code))]
     pub compression: Option<&'static str>,
+    /// A followed file's restarts (truncated, replaced), for the framer to take.
+    pub restarts: Option<Arc<AtomicU8>>,
 }
 
 /// Compressed formats callev reads, by their magic bytes.
@@ -104,6 +106,7 @@ impl<R: Read> Read for Counting<R> {
 /// Open a source; `follow` keeps a file open past its end, waiting for more. Bytes read are
 /// added to `counter`.
 pub fn open(source: &Source, follow: bool, counter: &Arc<AtomicU64>) -> Result<Opened> {
+    let mut restarts = None;
     let raw: Box<dyn Read + Send> = match source {
         Source::Stdin => Box::new(io::stdin()),
         Source::Path(path) => {
@@ -115,7 +118,9 @@ pub fn open(source: &Source, follow: bool, counter: &Arc<AtomicU64>) -> Result<O
             let file =
                 File::open(path).with_context(|| format!("failed to open {}", path.display()))?;
             if follow {
-                Box::new(super::follow::Follow::new(path.clone(), file))
+                let flag = Arc::new(AtomicU8::new(0));
+                restarts = Some(Arc::clone(&flag));
+                Box::new(super::follow::Follow::new(path.clone(), file, flag))
             } else {
                 Box::new(file)
             }
@@ -125,7 +130,9 @@ pub fn open(source: &Source, follow: bool, counter: &Arc<AtomicU64>) -> Result<O
         inner: raw,
         counter: Arc::clone(counter),
     });
-    sniff(raw).with_context(|| format!("failed to read {}", source.name()))
+    let mut opened = sniff(raw).with_context(|| format!("failed to read {}", source.name()))?;
+    opened.restarts = restarts;
+    Ok(opened)
 }
 
 /// Wrap a stream in the decoder its magic bytes name, if any; a compression callev does not
@@ -155,6 +162,7 @@ pub fn sniff(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
     Ok(Opened {
         reader,
         compression,
+        restarts: None,
     })
 }
 

@@ -13,7 +13,7 @@ fn spawn(args: &[&str], stdin: Stdio) -> (Child, Receiver<String>) {
         .args(args)
         .stdin(stdin)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("callev starts");
     let stdout: ChildStdout = child.stdout.take().expect("stdout is piped");
@@ -69,14 +69,29 @@ fn following_a_file_through_appends_truncation_and_rotation() {
     assert_eq!(first["event"], "call.started");
     append(&lines[1]);
     assert!(next_line(&rx).contains("newCallEvent"));
-    // Truncated, then written again from the start.
+    // Truncated, then written again from the start: its lines count from 1 again.
     std::fs::write(&log, format!("{}\n", lines[2])).unwrap();
-    assert!(next_line(&rx).contains("call.user.invited"));
-    // Rotated: the name now points at a new file.
+    let again: serde_json::Value = serde_json::from_str(&next_line(&rx)).unwrap();
+    assert_eq!(
+        (again["event"].as_str(), again["line"].as_u64()),
+        (Some("call.user.invited"), Some(1))
+    );
+    // Rotated: the name now points at a new file, read from its line 1.
     std::fs::rename(&log, dir.path().join("webhooks.log.1")).unwrap();
     std::fs::write(&log, format!("{}\n", lines[3])).unwrap();
-    assert!(next_line(&rx).contains("incomingcall"));
+    let rotated: serde_json::Value = serde_json::from_str(&next_line(&rx)).unwrap();
+    assert_eq!(
+        (rotated["event"].as_str(), rotated["line"].as_u64()),
+        (Some("incomingcall"), Some(1))
+    );
     assert_eq!(interrupt(&mut child), 130);
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(
+        stderr.contains("was truncated: reading it again from its start"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("was replaced (rotated)"), "{stderr}");
     assert!(
         rx.recv_timeout(Duration::from_millis(200)).is_err(),
         "nothing after the interrupt"
