@@ -148,6 +148,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
+            [CompletionResult]::new('--anomalies', '--anomalies', [CompletionResultType]::ParameterName, 'List every call''s anomalies under the table, not a tally of them by kind')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

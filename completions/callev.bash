@@ -613,7 +613,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__summary)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
+            opts="-o -f -h --anomalies --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

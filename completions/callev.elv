@@ -140,6 +140,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --as 'Skip detection: read every record as this vendor''s'
             cand --input-format 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves'
             cand --threads 'Worker threads for parsing (default: one per core)'
+            cand --anomalies 'List every call''s anomalies under the table, not a tally of them by kind'
             cand -f 'Keep reading appended input and print records as they arrive'
             cand --follow 'Keep reading appended input and print records as they arrive'
             cand -h 'Print help'

@@ -210,6 +210,7 @@ json\t''
 ndjson\t''
 log\t''"
 complete -c callev -n "__fish_callev_using_subcommand summary" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l anomalies -d 'List every call\'s anomalies under the table, not a tally of them by kind'
 complete -c callev -n "__fish_callev_using_subcommand summary" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
 complete -c callev -n "__fish_callev_using_subcommand summary" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand schema" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''

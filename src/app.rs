@@ -79,7 +79,9 @@ fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
         Command::Validate { .. } => Box::new(render::validate::Validate::new(settings)),
         Command::Events { .. } => Box::new(render::events::Events::new(settings)),
         Command::Timeline { .. } => Box::new(render::timeline::Timeline::new(settings)),
-        Command::Summary { .. } => Box::new(render::summary::Summary::new(settings)?),
+        Command::Summary { anomalies, .. } => {
+            Box::new(render::summary::Summary::new(settings, *anomalies)?)
+        }
         Command::Schema { .. } | Command::Completions { .. } | Command::Man { .. } => {
             unreachable!("commands that read no records are run by `run`")
         }

@@ -174,6 +174,9 @@ pub enum Command {
   callev summary -o csv calls.ndjson > calls.csv
   callev summary --since 2026-11-21T10:00:00Z -o json logs/*.gz")]
     Summary {
+        /// List every call's anomalies under the table, not a tally of them by kind
+        #[arg(long)]
+        anomalies: bool,
         #[command(flatten)]
         inputs: Inputs,
     },
@@ -252,7 +255,7 @@ impl Command {
             | Command::Validate { inputs, .. }
             | Command::Events { inputs }
             | Command::Timeline { inputs }
-            | Command::Summary { inputs } => Some(inputs),
+            | Command::Summary { inputs, .. } => Some(inputs),
             Command::Schema { .. } | Command::Completions { .. } | Command::Man { .. } => None,
         }
     }

@@ -80,10 +80,26 @@ struct Rows {
     /// that the chunks line up.
     streamed: bool,
     writer: RecordWriter,
+    /// List each call's anomalies, or (by default) tally them by kind under the totals.
+    list_anomalies: bool,
+    /// Calls with each kind of anomaly: how many, and the first few.
+    anomaly_kinds: BTreeMap<String, (u64, Vec<String>)>,
+}
+
+/// How many calls a kind of anomaly names in the tally.
+const FIRST_CALLS: usize = 3;
+
+/// The kind of an anomaly: its words before the first number (`reported total duration`).
+fn anomaly_kind(text: &str) -> &str {
+    let end = text
+        .find(|c: char| c.is_ascii_digit())
+        .unwrap_or(text.len());
+    text[..end].trim_end()
 }
 
 impl Summary {
-    pub fn new(settings: &Settings) -> Result<Summary> {
+    /// `list_anomalies`: every call's anomalies under the table, rather than a tally by kind.
+    pub fn new(settings: &Settings, list_anomalies: bool) -> Result<Summary> {
         let packs = Arc::new(Pool::new(4 * settings.threads.max(1)));
         Ok(Summary {
             packs: Arc::clone(&packs),
@@ -110,6 +126,8 @@ impl Summary {
                 header_written: false,
                 streamed: false,
                 writer: RecordWriter::new(settings.format, SUMMARY_HEADER),
+                list_anomalies,
+                anomaly_kinds: BTreeMap::new(),
             },
         })
     }
@@ -233,8 +251,48 @@ impl Rows {
         self.anomalies(rows, out)
     }
 
-    /// What looks wrong with these calls, under their rows.
-    fn anomalies(&self, rows: &[CallSummary], out: &mut dyn Write) -> Result<()> {
+    /// The anomalies by kind, with the first calls of each (`--anomalies` lists them all).
+    fn anomaly_tally(&self, out: &mut dyn Write) -> Result<()> {
+        if self.anomaly_kinds.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "  anomalies (--anomalies lists every call)")?;
+        let mark = paint(self.color, owo_colors::Style::new().red(), "!");
+        for (kind, (count, first)) in &self.anomaly_kinds {
+            let first: Vec<String> = first.iter().map(|id| safe(id).into_owned()).collect();
+            let more = if *count > first.len() as u64 {
+                ", ..."
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "  {mark} {kind}: {}  ({}{more})",
+                thousands(*count),
+                first.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+
+    /// What looks wrong with these calls: under their rows with `--anomalies`, else counted by
+    /// kind for the tally under the totals.
+    fn anomalies(&mut self, rows: &[CallSummary], out: &mut dyn Write) -> Result<()> {
+        if !self.list_anomalies {
+            for s in rows {
+                for a in &s.anomalies {
+                    let (count, first) = self
+                        .anomaly_kinds
+                        .entry(anomaly_kind(a).to_owned())
+                        .or_default();
+                    *count += 1;
+                    if first.len() < FIRST_CALLS && !first.contains(&s.call_id) {
+                        first.push(s.call_id.clone());
+                    }
+                }
+            }
+            return Ok(());
+        }
         for s in rows.iter().filter(|s| !s.anomalies.is_empty()) {
             let mark = paint(self.color, owo_colors::Style::new().red(), "!");
             writeln!(
@@ -310,6 +368,7 @@ impl View for Summary {
         self.shards.end(all, &mut |m| rows.emit(m, out))?;
         if rows.format == Format::Table {
             totals(&mut rows.totals, rows.color, rows.zone, out)?;
+            rows.anomaly_tally(out)?;
         } else {
             rows.writer.finish(out)?;
         }

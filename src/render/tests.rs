@@ -127,7 +127,7 @@ fn timelines() {
 fn summary_tables() {
     for width in WIDTHS {
         let s = settings(&["callev", "summary", "x"], width);
-        let mut view = super::summary::Summary::new(&s).expect("shard threads start");
+        let mut view = super::summary::Summary::new(&s, true).expect("shard threads start");
         let text = render(&mut view, &analysis(false, true, true));
         insta::assert_snapshot!(format!("summary_{width}"), text);
     }

@@ -511,7 +511,7 @@ fn a_summary_written_in_chunks_still_lists_anomalies_and_finds_calls() {
     std::fs::write(&path, text).unwrap();
     let path = path.to_str().unwrap();
 
-    let table = run(&["summary", path]);
+    let table = run(&["summary", "--anomalies", path]);
     assert_eq!(table.code, 0, "{}", table.stderr);
     let rows = table
         .stdout
@@ -525,6 +525,15 @@ fn a_summary_written_in_chunks_still_lists_anomalies_and_finds_calls() {
     );
     assert!(table.stdout.contains(" ! open-1: no terminal event"));
     assert_eq!(table.stdout.matches(" ! ").count(), 2);
+    // By default, a tally by kind under the totals, with the first calls of each.
+    let tallied = run(&["summary", path]).stdout;
+    assert!(
+        tallied.contains("  ! events after the end: 1  (late-1)"),
+        "{}",
+        &tallied[tallied.len() - 800..]
+    );
+    assert!(tallied.contains("  ! no terminal event: 1  (open-1)"));
+    assert_eq!(tallied.matches(" ! ").count(), 2);
 
     let one = ndjson(&run(&["summary", "-o", "ndjson", "--call", "late-1", path]).stdout);
     assert_eq!(one.len(), 1);
