@@ -82,6 +82,8 @@ struct Rows {
     writer: RecordWriter,
     /// List each call's anomalies, or (by default) tally them by kind under the totals.
     list_anomalies: bool,
+    /// Whether the columns left out to fit the terminal were said.
+    noted_left_out: bool,
     /// Calls with each kind of anomaly: how many, and the first few.
     anomaly_kinds: BTreeMap<String, (u64, Vec<String>)>,
 }
@@ -127,6 +129,7 @@ impl Summary {
                 streamed: false,
                 writer: RecordWriter::new(settings.format, SUMMARY_HEADER),
                 list_anomalies,
+                noted_left_out: false,
                 anomaly_kinds: BTreeMap::new(),
             },
         })
@@ -141,11 +144,21 @@ impl Rows {
     }
 
     fn fixed(&self) -> FixedTable {
-        FixedTable {
-            color: self.color,
-            zone: self.zone,
-            narrow: self.narrow(),
+        FixedTable::new(self.color, self.zone, self.width)
+    }
+
+    /// Say once on stderr which columns the table leaves out to fit the terminal.
+    fn note_left_out(&mut self, all: u16, shown: u16) {
+        let out = left_out(all, shown);
+        if out.is_empty() || self.noted_left_out {
+            return;
         }
+        self.noted_left_out = true;
+        eprintln!(
+            "callev: to fit {} columns the table leaves out {}; a wider terminal, COLUMNS or -o json show them",
+            self.width.unwrap_or_default(),
+            out.join(", ")
+        );
     }
 
     /// Count finished calls in the totals and write the rows shown. Calls finished before the
@@ -173,7 +186,9 @@ impl Rows {
             if fixed {
                 if !self.header_written {
                     self.header_written = true;
-                    self.fixed().header(&mut lines);
+                    let fixed = self.fixed();
+                    self.note_left_out(ALL_COLUMNS, fixed.shown);
+                    fixed.header(&mut lines);
                 }
                 match &f.summary {
                     Some(s) if text.is_empty() => self.fixed().row(s, &mut lines),
@@ -210,33 +225,60 @@ impl Rows {
             return Ok(());
         }
         let mut table = new_table(self.width, self.color);
-        // DTMF gets a column only when some call has digits; anomalies are listed under the table
-        // at full width rather than squeezed into a cell.
+        // DTMF gets a column only when some call has digits; anomalies are tallied under the
+        // totals rather than squeezed into a cell.
         let with_dtmf = rows.iter().any(|s| !s.dtmf.is_empty());
         let narrow = self.narrow();
+        let shown = Shown {
+            zone: self.zone,
+            narrow,
+        };
+        let texts: Vec<Vec<String>> = rows
+            .iter()
+            .map(|s| {
+                COLUMNS
+                    .iter()
+                    .map(|c| {
+                        let mut text = String::new();
+                        (c.fill)(s, shown, &mut text);
+                        text
+                    })
+                    .collect()
+            })
+            .collect();
+        let natural = |i: usize| {
+            texts
+                .iter()
+                .map(|row| row[i].width())
+                .chain([COLUMNS[i].label.len()])
+                .max()
+                .unwrap_or(0)
+                + 2
+        };
+        let all = if with_dtmf {
+            ALL_COLUMNS
+        } else {
+            ALL_COLUMNS & !(1 << DTMF)
+        };
+        let fits = fitting(self.width, natural, all);
+        self.note_left_out(all, fits);
         let columns = || {
             COLUMNS
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| with_dtmf || *i != DTMF)
+                .filter(|(i, _)| fits & (1 << i) != 0)
         };
         if !self.header_written {
             self.header_written = true;
             let names: Vec<&str> = columns().map(|(_, c)| c.label).collect();
             table.set_header(header(&names));
         }
-        let shown = Shown {
-            zone: self.zone,
-            narrow,
-        };
-        for s in rows {
+        for (s, row) in rows.iter().zip(&texts) {
             let cells = columns().map(|(i, c)| {
                 let cell = if i == OUTCOME {
                     outcome_cell(s.outcome)
                 } else {
-                    let mut text = String::new();
-                    (c.fill)(s, shown, &mut text);
-                    Cell::new(text)
+                    Cell::new(&row[i])
                 };
                 if c.right {
                     cell.set_alignment(CellAlignment::Right)
@@ -397,11 +439,7 @@ fn row_writer(settings: &Settings) -> Option<WriteRow> {
             s.write_json(out);
         })),
         Format::Table => {
-            let fixed = FixedTable {
-                color: settings.color,
-                zone: settings.zone,
-                narrow: settings.width.is_some_and(|w| w < 150),
-            };
+            let fixed = FixedTable::new(settings.color, settings.zone, settings.width);
             Some(Arc::new(move |s: &CallSummary, out: &mut Vec<u8>| {
                 fixed.row(s, out)
             }))
@@ -543,9 +581,73 @@ pub struct FixedTable {
     pub color: bool,
     pub zone: Zone,
     pub narrow: bool,
+    /// The columns shown, a bit each (see `fitting`).
+    pub shown: u16,
+}
+
+/// Every column of `COLUMNS`, a bit each.
+const ALL_COLUMNS: u16 = (1 << COLUMNS.len()) - 1;
+
+/// Columns a table leaves out first when it does not fit, least useful first: hold, dtmf,
+/// ring, events, vendor, talk, started. The call, its outcome, total and end always show.
+const DROP_ORDER: [usize; 7] = [6, DTMF, 4, 8, 1, 5, 3];
+
+/// The room the end reason (the last, free column) keeps at least.
+const END_MIN: usize = 16;
+
+/// Which of `shown`'s columns fit `width`, given each column's width with its padding: the
+/// least useful are left out until the rest and `END_MIN` of end reason fit.
+fn fitting(width: Option<usize>, widths: impl Fn(usize) -> usize, mut shown: u16) -> u16 {
+    let Some(width) = width else { return shown };
+    let used = |shown: u16| -> usize {
+        (0..COLUMNS.len() - 1)
+            .filter(|i| shown & (1 << i) != 0)
+            .map(&widths)
+            .sum::<usize>()
+            + 1
+    };
+    for drop in DROP_ORDER {
+        if used(shown) + END_MIN <= width {
+            break;
+        }
+        shown &= !(1 << drop);
+    }
+    shown
+}
+
+/// The labels of the columns `all` has and `shown` has not.
+fn left_out(all: u16, shown: u16) -> Vec<&'static str> {
+    (0..COLUMNS.len())
+        .filter(|i| all & !shown & (1 << i) != 0)
+        .map(|i| COLUMNS[i].label)
+        .collect()
 }
 
 impl FixedTable {
+    /// The fixed-width table for a terminal this wide (any width when not a terminal).
+    pub fn new(color: bool, zone: Zone, width: Option<usize>) -> FixedTable {
+        let narrow = width.is_some_and(|w| w < 150);
+        let shown = fitting(
+            width,
+            |i| COLUMNS[i].widths[usize::from(narrow)],
+            ALL_COLUMNS,
+        );
+        FixedTable {
+            color,
+            zone,
+            narrow,
+            shown,
+        }
+    }
+
+    /// The columns shown, with their positions in `COLUMNS`.
+    fn columns(self) -> impl Iterator<Item = (usize, &'static Column)> {
+        COLUMNS
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.shown & (1 << i) != 0)
+    }
+
     fn shown(self) -> Shown {
         Shown {
             zone: self.zone,
@@ -556,7 +658,7 @@ impl FixedTable {
     pub fn header(self, out: &mut Vec<u8>) {
         let bold = owo_colors::Style::new().bold();
         let start = out.len();
-        for (i, c) in COLUMNS.iter().enumerate() {
+        for (i, c) in self.columns() {
             self.cell(i, c.label, false, Some(bold), out);
         }
         end_line(start, out);
@@ -566,7 +668,7 @@ impl FixedTable {
     pub fn row(self, s: &CallSummary, out: &mut Vec<u8>) {
         let start = out.len();
         let mut cell = String::with_capacity(64);
-        for (i, c) in COLUMNS.iter().enumerate() {
+        for (i, c) in self.columns() {
             cell.clear();
             (c.fill)(s, self.shown(), &mut cell);
             let style = (i == OUTCOME).then(|| crate::render::outcome_look(s.outcome).style());

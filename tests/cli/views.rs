@@ -794,3 +794,30 @@ fn an_event_name_that_exists_nowhere_is_a_usage_error_with_suggestions() {
         );
     }
 }
+
+#[test]
+fn summary_tables_fit_narrow_terminals_by_leaving_columns_out() {
+    for (width, path) in [
+        ("60", "fixtures/mixed/all-vendors.log"),
+        ("80", "fixtures/mixed/all-vendors.log"),
+        ("80", "fixtures/bandwidth/v2-each-outcome.ndjson"),
+    ] {
+        let r = run_with(callev().args(["summary", path]).env("COLUMNS", width));
+        assert_eq!(r.code, 0);
+        let limit: usize = width.parse().unwrap();
+        let table: Vec<&str> = r.stdout.lines().take_while(|l| !l.is_empty()).collect();
+        assert!(table[0].starts_with(" call "), "{}", r.stdout);
+        for line in &table {
+            assert!(line.chars().count() <= limit, "{width}: {line:?}");
+        }
+        // Every row keeps its call, outcome and end, and the note says what was left out.
+        assert!(table[0].contains("outcome") && table[0].contains("end"));
+        assert!(r.stderr.contains("the table leaves out"), "{}", r.stderr);
+    }
+    let wide = run_with(
+        callev()
+            .args(["summary", "fixtures/mixed/all-vendors.log"])
+            .env("COLUMNS", "200"),
+    );
+    assert!(!wide.stderr.contains("leaves out"));
+}
