@@ -68,6 +68,55 @@ pub const EVENT_HEADER: &[&str] = &[
     "details",
 ];
 
+/// How much an events table shows, by the terminal's width: everything on a wide one; below
+/// 150 columns no vendor (the event's own name tells it) and times without the year; below 100
+/// no kind either and times as the clock; below 70 no call either. The details, free text,
+/// keep the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    Wide,
+    Normal,
+    Compact,
+    Narrowest,
+}
+
+impl Tier {
+    fn of(width: Option<usize>) -> Tier {
+        match width {
+            None => Tier::Wide,
+            Some(w) if w >= 150 => Tier::Wide,
+            Some(w) if w >= 100 => Tier::Normal,
+            Some(w) if w >= 70 => Tier::Compact,
+            Some(_) => Tier::Narrowest,
+        }
+    }
+
+    /// The header and the fixed widths (with padding) of every column but the details.
+    fn columns(self) -> (&'static [&'static str], &'static [u16]) {
+        match self {
+            Tier::Wide => (
+                &["time", "call", "vendor", "kind", "event", "details"],
+                &[32, 16, 12, 20, 30],
+            ),
+            Tier::Normal => (
+                &["time", "call", "kind", "event", "details"],
+                &[27, 14, 20, 24],
+            ),
+            Tier::Compact => (&["time", "call", "event", "details"], &[14, 14, 26]),
+            Tier::Narrowest => (&["time", "event", "details"], &[14, 26]),
+        }
+    }
+
+    fn left_out(self) -> &'static str {
+        match self {
+            Tier::Wide => "",
+            Tier::Normal => "vendor and the times' year",
+            Tier::Compact => "vendor, kind and the times' date",
+            Tier::Narrowest => "call, vendor, kind and the times' date",
+        }
+    }
+}
+
 /// Numbers each call's events 1, 2, 3... in input order. Calls are kept by a hash of their id;
 /// a call that ended is forgotten once `WINDOW` batches have passed without news of it, so memory
 /// follows the calls still open, not every call ever seen. An event arriving later than that
@@ -182,51 +231,55 @@ impl Events {
     }
 
     fn table_chunk(&mut self, rows: &[(&Event, u64)], out: &mut dyn Write) -> Result<()> {
+        let tier = Tier::of(self.width);
         let mut table = new_table(self.width, self.color);
-        // A narrow terminal drops the vendor column: the event's own name tells the vendor.
-        let wide = self.width.is_none_or(|w| w >= 150);
         if self.shown == 0 {
-            let names: &[&str] = if wide {
-                &["time", "call", "vendor", "kind", "event", "details"]
-            } else {
-                &["time", "call", "kind", "event", "details"]
-            };
-            table.set_header(header(names));
+            table.set_header(header(tier.columns().0));
+            let left_out = tier.left_out();
+            if !left_out.is_empty() {
+                eprintln!(
+                    "callev: to fit {} columns the table leaves out {}; a wider terminal, COLUMNS or -o json show them",
+                    self.width.unwrap_or_default(),
+                    left_out
+                );
+            }
         }
-        let call_width = if wide { 14 } else { 12 };
         for (e, _) in rows {
             let time = e.time.map_or_else(
                 || "-".to_owned(),
-                |t| {
-                    if wide {
-                        self.zone.format(t)
-                    } else {
-                        self.zone.format_short(t)
+                |t| match tier {
+                    Tier::Wide => self.zone.format(t),
+                    Tier::Normal => self.zone.format_short(t),
+                    Tier::Compact | Tier::Narrowest => {
+                        let full = self.zone.format(t);
+                        full.get(11..23).map_or(full.clone(), str::to_owned)
                     }
                 },
             );
-            let call = e
-                .call_id
-                .as_deref()
-                .map_or_else(|| "-".to_owned(), |c| short_id(&safe(c), call_width));
-            let mut cells = vec![Cell::new(time), Cell::new(call)];
-            if wide {
+            let call = || {
+                e.call_id.as_deref().map_or_else(
+                    || "-".to_owned(),
+                    |c| short_id(&safe(c), if tier == Tier::Wide { 14 } else { 12 }),
+                )
+            };
+            let mut cells = vec![Cell::new(time)];
+            if tier != Tier::Narrowest {
+                cells.push(Cell::new(call()));
+            }
+            if tier == Tier::Wide {
                 cells.push(Cell::new(e.vendor.id()));
             }
+            if matches!(tier, Tier::Wide | Tier::Normal) {
+                cells.push(kind_cell(e.kind));
+            }
             cells.extend([
-                kind_cell(e.kind),
                 Cell::new(safe(e.event.as_deref().unwrap_or("-"))),
                 Cell::new(details_text(e.vendor, &e.details)),
             ]);
             table.add_row(cells);
         }
         // Fixed widths (content plus padding) keep the chunks of a long stream aligned.
-        let fixed: &[u16] = if wide {
-            &[32, 16, 12, 20, 30]
-        } else {
-            &[27, 14, 20, 24]
-        };
-        crate::render::table::fix_widths(&mut table, fixed);
+        crate::render::table::fix_widths(&mut table, tier.columns().1);
         writeln!(out, "{}", crate::render::table::text(&table))?;
         Ok(())
     }

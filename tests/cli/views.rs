@@ -821,3 +821,25 @@ fn summary_tables_fit_narrow_terminals_by_leaving_columns_out() {
     );
     assert!(!wide.stderr.contains("leaves out"));
 }
+
+#[test]
+fn events_tables_fit_narrow_terminals() {
+    for width in [60usize, 80, 120] {
+        let r = run_with(
+            callev()
+                .args(["events", "fixtures/mixed/all-vendors.log"])
+                .env("COLUMNS", width.to_string()),
+        );
+        assert_eq!(r.code, 0);
+        for line in r.stdout.lines() {
+            assert!(line.chars().count() <= width, "{width}: {line:?}");
+        }
+        // Each event is one row, plus at most two lines of wrapped details.
+        assert!(
+            r.stdout.lines().count() <= 1 + 16 * 3,
+            "{width}: {}",
+            r.stdout
+        );
+        assert!(r.stderr.contains("the table leaves out"), "{}", r.stderr);
+    }
+}
