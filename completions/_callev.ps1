@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Never shorten ids in tables (they are shortened only on a terminal, to fit)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -68,6 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Say which fields decided the vendor')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Never shorten ids in tables (they are shortened only on a terminal, to fit)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -90,6 +92,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Count warnings as failures')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Never shorten ids in tables (they are shortened only on a terminal, to fit)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -110,6 +113,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Never shorten ids in tables (they are shortened only on a terminal, to fit)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -130,6 +134,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Never shorten ids in tables (they are shortened only on a terminal, to fit)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -151,6 +156,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--anomalies', '--anomalies', [CompletionResultType]::ParameterName, 'List every call''s anomalies under the table, not a tally of them by kind')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Never shorten ids in tables (they are shortened only on a terminal, to fit)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -172,6 +178,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--json-schema', '--json-schema', [CompletionResultType]::ParameterName, 'Print a JSON Schema (draft 2020-12) instead')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Never shorten ids in tables (they are shortened only on a terminal, to fit)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -192,6 +199,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Never shorten ids in tables (they are shortened only on a terminal, to fit)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -212,6 +220,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Never shorten ids in tables (they are shortened only on a terminal, to fit)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -77,7 +77,7 @@ _callev() {
 
     case "${cmd}" in
         callev)
-            opts="-o -f -h -V --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help --version detect validate events timeline summary schema completions man help"
+            opts="-o -f -h -V --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help --version detect validate events timeline summary schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -143,7 +143,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__completions)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help bash zsh fish powershell elvish"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help bash zsh fish powershell elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,7 +209,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__detect)
-            opts="-o -f -h --explain --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
+            opts="-o -f -h --explain --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,7 +275,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__events)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -481,7 +481,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__man)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help detect validate events timeline summary schema completions man"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help detect validate events timeline summary schema completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -547,7 +547,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__schema)
-            opts="-o -f -h --json-schema --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help workonflow xelion voximplant bandwidth"
+            opts="-o -f -h --json-schema --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help workonflow xelion voximplant bandwidth"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -613,7 +613,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__summary)
-            opts="-o -f -h --anomalies --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
+            opts="-o -f -h --anomalies --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -679,7 +679,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__timeline)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -745,7 +745,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__validate)
-            opts="-o -f -h --strict --allow --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --threads --help"
+            opts="-o -f -h --strict --allow --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

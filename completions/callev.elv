@@ -33,6 +33,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --threads 'Worker threads for parsing (default: one per core)'
             cand -f 'Keep reading appended input and print records as they arrive'
             cand --follow 'Keep reading appended input and print records as they arrive'
+            cand --full-ids 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -64,6 +65,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --explain 'Say which fields decided the vendor'
             cand -f 'Keep reading appended input and print records as they arrive'
             cand --follow 'Keep reading appended input and print records as they arrive'
+            cand --full-ids 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -85,6 +87,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --strict 'Count warnings as failures'
             cand -f 'Keep reading appended input and print records as they arrive'
             cand --follow 'Keep reading appended input and print records as they arrive'
+            cand --full-ids 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -104,6 +107,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --threads 'Worker threads for parsing (default: one per core)'
             cand -f 'Keep reading appended input and print records as they arrive'
             cand --follow 'Keep reading appended input and print records as they arrive'
+            cand --full-ids 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -123,6 +127,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --threads 'Worker threads for parsing (default: one per core)'
             cand -f 'Keep reading appended input and print records as they arrive'
             cand --follow 'Keep reading appended input and print records as they arrive'
+            cand --full-ids 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -143,6 +148,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --anomalies 'List every call''s anomalies under the table, not a tally of them by kind'
             cand -f 'Keep reading appended input and print records as they arrive'
             cand --follow 'Keep reading appended input and print records as they arrive'
+            cand --full-ids 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -163,6 +169,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --json-schema 'Print a JSON Schema (draft 2020-12) instead'
             cand -f 'Keep reading appended input and print records as they arrive'
             cand --follow 'Keep reading appended input and print records as they arrive'
+            cand --full-ids 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -182,6 +189,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --threads 'Worker threads for parsing (default: one per core)'
             cand -f 'Keep reading appended input and print records as they arrive'
             cand --follow 'Keep reading appended input and print records as they arrive'
+            cand --full-ids 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -201,6 +209,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --threads 'Worker threads for parsing (default: one per core)'
             cand -f 'Keep reading appended input and print records as they arrive'
             cand --follow 'Keep reading appended input and print records as they arrive'
+            cand --full-ids 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_callev_global_optspecs
-    string join \n o/output= color= tz= source-tz= call= event= since= until= vendor= as= input-format= f/follow threads= h/help V/version
+    string join \n o/output= color= tz= source-tz= call= event= since= until= vendor= as= input-format= f/follow full-ids threads= h/help V/version
 end
 
 function __fish_callev_needs_command
@@ -51,6 +51,7 @@ ndjson\t''
 log\t''"
 complete -c callev -n "__fish_callev_needs_command" -l threads -d 'Worker threads for parsing (default: one per core)' -r
 complete -c callev -n "__fish_callev_needs_command" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_needs_command" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_needs_command" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_needs_command" -s V -l version -d 'Print version'
 complete -c callev -n "__fish_callev_needs_command" -f -a "detect" -d 'Which vendor format each record is, and why'
@@ -90,6 +91,7 @@ log\t''"
 complete -c callev -n "__fish_callev_using_subcommand detect" -l threads -d 'Worker threads for parsing (default: one per core)' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l explain -d 'Say which fields decided the vendor'
 complete -c callev -n "__fish_callev_using_subcommand detect" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand detect" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand detect" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand validate" -l allow -d 'Do not report this finding code (repeatable); a record whose errors are all allowed is valid, and damaged or unknown records still count' -r -f -a "parse\t''
 unknown-vendor\t''
@@ -127,6 +129,7 @@ log\t''"
 complete -c callev -n "__fish_callev_using_subcommand validate" -l threads -d 'Worker threads for parsing (default: one per core)' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l strict -d 'Count warnings as failures'
 complete -c callev -n "__fish_callev_using_subcommand validate" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand validate" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand validate" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand events" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
 json\t''
@@ -155,6 +158,7 @@ ndjson\t''
 log\t''"
 complete -c callev -n "__fish_callev_using_subcommand events" -l threads -d 'Worker threads for parsing (default: one per core)' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand events" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand events" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand timeline" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
 json\t''
@@ -183,6 +187,7 @@ ndjson\t''
 log\t''"
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l threads -d 'Worker threads for parsing (default: one per core)' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand timeline" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand summary" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
 json\t''
@@ -212,6 +217,7 @@ log\t''"
 complete -c callev -n "__fish_callev_using_subcommand summary" -l threads -d 'Worker threads for parsing (default: one per core)' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l anomalies -d 'List every call\'s anomalies under the table, not a tally of them by kind'
 complete -c callev -n "__fish_callev_using_subcommand summary" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand summary" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand summary" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand schema" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
 json\t''
@@ -241,6 +247,7 @@ log\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l threads -d 'Worker threads for parsing (default: one per core)' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l json-schema -d 'Print a JSON Schema (draft 2020-12) instead'
 complete -c callev -n "__fish_callev_using_subcommand schema" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand schema" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand completions" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
 json\t''
@@ -269,6 +276,7 @@ ndjson\t''
 log\t''"
 complete -c callev -n "__fish_callev_using_subcommand completions" -l threads -d 'Worker threads for parsing (default: one per core)' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand completions" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand man" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
 json\t''
@@ -297,6 +305,7 @@ ndjson\t''
 log\t''"
 complete -c callev -n "__fish_callev_using_subcommand man" -l threads -d 'Worker threads for parsing (default: one per core)' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand man" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand man" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "detect" -d 'Which vendor format each record is, and why'
 complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "validate" -d 'Check records against the vendors\' documented schemas'

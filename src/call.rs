@@ -606,6 +606,25 @@ impl CallSummary {
     }
 }
 
+/// Whether `--call`'s pattern names this id: a prefix of it in any case, or the shortened form
+/// a table shows (`4d5e6f70-…0004`: its start and its end).
+pub fn names(pattern: &str, id: &str) -> bool {
+    let starts = |head: &str| {
+        id.get(..head.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(head))
+    };
+    match pattern.split_once('…') {
+        Some((head, tail)) => {
+            id.len() >= head.len() + tail.len()
+                && starts(head)
+                && id
+                    .get(id.len() - tail.len()..)
+                    .is_some_and(|end| end.eq_ignore_ascii_case(tail))
+        }
+        None => starts(pattern),
+    }
+}
+
 /// Resolves `--call` prefixes against the ids seen: a prefix matching two calls is ambiguous.
 #[derive(Debug, Default)]
 pub struct CallMatcher {
@@ -626,7 +645,7 @@ impl CallMatcher {
     /// Whether one of the prefixes begins the id (the rule `matches` applies, without
     /// remembering anything, for threads that only select).
     pub fn selects(prefixes: &[String], id: &str) -> bool {
-        prefixes.iter().any(|p| id.starts_with(p.as_str()))
+        prefixes.iter().any(|p| names(p, id))
     }
 
     /// Whether the id is selected; remembers which ids each prefix matched.
@@ -636,7 +655,7 @@ impl CallMatcher {
         }
         let mut hit = false;
         for (prefix, seen) in &mut self.prefixes {
-            if id.starts_with(prefix.as_str()) {
+            if names(prefix, id) {
                 hit = true;
                 if seen.len() < 8 && !seen.iter().any(|s| s == id) {
                     seen.push(id.to_owned());
@@ -651,7 +670,7 @@ impl CallMatcher {
     pub fn ambiguity(&self) -> Option<String> {
         self.prefixes
             .iter()
-            .find(|(p, seen)| seen.len() > 1 && !seen.iter().any(|s| s == p))
+            .find(|(p, seen)| seen.len() > 1 && !seen.iter().any(|s| s.eq_ignore_ascii_case(p)))
             .map(|(p, seen)| {
                 format!(
                     "--call {p:?} is ambiguous: it matches {} (give more of the id)",

@@ -108,6 +108,10 @@ pub struct GlobalArgs {
     #[arg(short = 'f', long, global = true)]
     pub follow: bool,
 
+    /// Never shorten ids in tables (they are shortened only on a terminal, to fit)
+    #[arg(long, global = true)]
+    pub full_ids: bool,
+
     /// Worker threads for parsing (default: one per core)
     #[arg(long, global = true, value_name = "N")]
     pub threads: Option<usize>,

@@ -76,6 +76,8 @@ pub struct Settings {
     pub forced: Option<Vendor>,
     /// `--vendor`: only these vendors' records (all when empty).
     pub vendors: crate::formats::Vendors,
+    /// Shorten ids in tables: on a terminal (a width to fit) without `--full-ids`.
+    pub short_ids: bool,
     pub input_format: InputFormat,
     pub follow: bool,
     pub threads: usize,
@@ -257,6 +259,7 @@ pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Se
         naive_offset,
         filter,
         forced: vendor(g.read_as.as_deref())?,
+        short_ids: width.is_some() && !g.full_ids,
         vendors: g
             .vendors
             .iter()

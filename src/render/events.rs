@@ -213,6 +213,7 @@ pub struct Events {
     seq: Sequencer,
     writer: RecordWriter,
     shown: u64,
+    short_ids: bool,
 }
 
 impl Events {
@@ -227,11 +228,19 @@ impl Events {
             seq: Sequencer::default(),
             writer: RecordWriter::new(settings.format, EVENT_HEADER),
             shown: 0,
+            short_ids: settings.short_ids,
         }
     }
 
     fn table_chunk(&mut self, rows: &[(&Event, u64)], out: &mut dyn Write) -> Result<()> {
-        let tier = Tier::of(self.width);
+        // Ids written whole take 28 columns more than shortened ones.
+        let tier = Tier::of(self.width.map(|w| {
+            if self.short_ids {
+                w
+            } else {
+                w.saturating_sub(28)
+            }
+        }));
         let mut table = new_table(self.width, self.color);
         if self.shown == 0 {
             table.set_header(header(tier.columns().0));
@@ -256,11 +265,12 @@ impl Events {
                     }
                 },
             );
-            let call = || {
-                e.call_id.as_deref().map_or_else(
-                    || "-".to_owned(),
-                    |c| short_id(&safe(c), if tier == Tier::Wide { 14 } else { 12 }),
-                )
+            let call = || match e.call_id.as_deref() {
+                None => "-".to_owned(),
+                Some(c) if self.short_ids => {
+                    short_id(&safe(c), if tier == Tier::Wide { 14 } else { 12 })
+                }
+                Some(c) => safe(c).into_owned(),
             };
             let mut cells = vec![Cell::new(time)];
             if tier != Tier::Narrowest {
@@ -279,7 +289,12 @@ impl Events {
             table.add_row(cells);
         }
         // Fixed widths (content plus padding) keep the chunks of a long stream aligned.
-        crate::render::table::fix_widths(&mut table, tier.columns().1);
+        let mut widths = tier.columns().1.to_vec();
+        if !self.short_ids && tier != Tier::Narrowest {
+            // Ids written whole: UUIDs and Bandwidth's ids fit.
+            widths[1] = 42;
+        }
+        crate::render::table::fix_widths(&mut table, &widths);
         writeln!(out, "{}", crate::render::table::text(&table))?;
         Ok(())
     }

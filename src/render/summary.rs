@@ -84,6 +84,7 @@ struct Rows {
     list_anomalies: bool,
     /// Whether the columns left out to fit the terminal were said.
     noted_left_out: bool,
+    short_ids: bool,
     /// Calls with each kind of anomaly: how many, and the first few.
     anomaly_kinds: BTreeMap<String, (u64, Vec<String>)>,
 }
@@ -130,6 +131,7 @@ impl Summary {
                 writer: RecordWriter::new(settings.format, SUMMARY_HEADER),
                 list_anomalies,
                 noted_left_out: false,
+                short_ids: settings.short_ids,
                 anomaly_kinds: BTreeMap::new(),
             },
         })
@@ -144,7 +146,7 @@ impl Rows {
     }
 
     fn fixed(&self) -> FixedTable {
-        FixedTable::new(self.color, self.zone, self.width)
+        FixedTable::new(self.color, self.zone, self.width, self.short_ids)
     }
 
     /// Say once on stderr which columns the table leaves out to fit the terminal.
@@ -232,6 +234,7 @@ impl Rows {
         let shown = Shown {
             zone: self.zone,
             narrow,
+            short_ids: self.short_ids,
         };
         let texts: Vec<Vec<String>> = rows
             .iter()
@@ -439,7 +442,12 @@ fn row_writer(settings: &Settings) -> Option<WriteRow> {
             s.write_json(out);
         })),
         Format::Table => {
-            let fixed = FixedTable::new(settings.color, settings.zone, settings.width);
+            let fixed = FixedTable::new(
+                settings.color,
+                settings.zone,
+                settings.width,
+                settings.short_ids,
+            );
             Some(Arc::new(move |s: &CallSummary, out: &mut Vec<u8>| {
                 fixed.row(s, out)
             }))
@@ -465,6 +473,8 @@ struct Shown {
     /// Below 150 columns the start shows its time of day (the totals give the dates) and ids
     /// are cut shorter.
     narrow: bool,
+    /// Ids are shortened (on a terminal, without `--full-ids`).
+    short_ids: bool,
 }
 
 /// One column of the summary table: its label, alignment, fixed widths (padding included; wide
@@ -495,8 +505,9 @@ const COLUMNS: [Column; 11] = [
         label: "call",
         right: false,
         widths: [22, 16],
-        fill: |s, shown, out| {
-            push_short_id(out, &safe(&s.call_id), if shown.narrow { 14 } else { 20 })
+        fill: |s, shown, out| match shown.short_ids {
+            true => push_short_id(out, &safe(&s.call_id), if shown.narrow { 14 } else { 20 }),
+            false => out.push_str(&safe(&s.call_id)),
         },
     },
     Column {
@@ -583,7 +594,11 @@ pub struct FixedTable {
     pub narrow: bool,
     /// The columns shown, a bit each (see `fitting`).
     pub shown: u16,
+    pub short_ids: bool,
 }
+
+/// The call column's width (with padding) for ids written whole: UUIDs and Bandwidth's ids fit.
+const FULL_ID_WIDTH: usize = 42;
 
 /// Every column of `COLUMNS`, a bit each.
 const ALL_COLUMNS: u16 = (1 << COLUMNS.len()) - 1;
@@ -625,18 +640,25 @@ fn left_out(all: u16, shown: u16) -> Vec<&'static str> {
 
 impl FixedTable {
     /// The fixed-width table for a terminal this wide (any width when not a terminal).
-    pub fn new(color: bool, zone: Zone, width: Option<usize>) -> FixedTable {
+    pub fn new(color: bool, zone: Zone, width: Option<usize>, short_ids: bool) -> FixedTable {
         let narrow = width.is_some_and(|w| w < 150);
-        let shown = fitting(
-            width,
-            |i| COLUMNS[i].widths[usize::from(narrow)],
-            ALL_COLUMNS,
-        );
-        FixedTable {
+        let mut table = FixedTable {
             color,
             zone,
             narrow,
-            shown,
+            shown: ALL_COLUMNS,
+            short_ids,
+        };
+        table.shown = fitting(width, |i| table.width(i), ALL_COLUMNS);
+        table
+    }
+
+    /// Column `i`'s width with its padding.
+    fn width(self, i: usize) -> usize {
+        if i == 0 && !self.short_ids {
+            FULL_ID_WIDTH
+        } else {
+            COLUMNS[i].widths[usize::from(self.narrow)]
         }
     }
 
@@ -652,6 +674,7 @@ impl FixedTable {
         Shown {
             zone: self.zone,
             narrow: self.narrow,
+            short_ids: self.short_ids,
         }
     }
 
@@ -699,7 +722,7 @@ impl FixedTable {
             shown(out);
             return;
         }
-        let width = COLUMNS[i].widths[usize::from(self.narrow)];
+        let width = self.width(i);
         let shown_width = if text.is_ascii() {
             text.len()
         } else {

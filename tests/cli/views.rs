@@ -843,3 +843,40 @@ fn events_tables_fit_narrow_terminals() {
         assert!(r.stderr.contains("the table leaves out"), "{}", r.stderr);
     }
 }
+
+#[test]
+fn ids_are_whole_when_piped_and_call_takes_what_a_table_shows() {
+    let f = "fixtures/mixed/all-vendors.log";
+    // Piped, no width to fit: ids whole.
+    let piped = run(&["summary", f]);
+    assert!(
+        piped
+            .stdout
+            .contains(" 4d5e6f70-3333-4333-8333-000000000004 "),
+        "{}",
+        piped.stdout
+    );
+    // On a terminal's width they are shortened, unless --full-ids.
+    let narrow = run_with(callev().args(["summary", f]).env("COLUMNS", "100"));
+    let short = narrow
+        .stdout
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(short.contains('…'), "{short}");
+    let full = run_with(
+        callev()
+            .args(["summary", "--full-ids", f])
+            .env("COLUMNS", "100"),
+    );
+    assert!(full.stdout.contains("4d5e6f70-3333-4333-8333-000000000004"));
+    // Whatever a table shows, --call accepts it, in any case.
+    for pattern in [short.as_str(), "4D5E6F70", "ab00"] {
+        let one = ndjson(&run(&["summary", "-o", "ndjson", "--call", pattern, f]).stdout);
+        assert_eq!(one.len(), 1, "{pattern}");
+    }
+}
