@@ -77,7 +77,7 @@ _callev() {
 
     case "${cmd}" in
         callev)
-            opts="-o -f -h -V --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help --version detect validate events timeline summary schema completions man help"
+            opts="-o -f -h -V --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help --version detect validate events timeline summary schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -108,6 +108,14 @@ _callev() {
                     return 0
                     ;;
                 --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --party)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -143,7 +151,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__completions)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help bash zsh fish powershell elvish"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help bash zsh fish powershell elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -174,6 +182,14 @@ _callev() {
                     return 0
                     ;;
                 --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --party)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -209,7 +225,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__detect)
-            opts="-o -f -h --explain --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help"
+            opts="-o -f -h --explain --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -240,6 +256,14 @@ _callev() {
                     return 0
                     ;;
                 --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --party)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -275,7 +299,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__events)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -306,6 +330,14 @@ _callev() {
                     return 0
                     ;;
                 --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --party)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -481,7 +513,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__man)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help detect validate events timeline summary schema completions man"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help detect validate events timeline summary schema completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -512,6 +544,14 @@ _callev() {
                     return 0
                     ;;
                 --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --party)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -547,7 +587,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__schema)
-            opts="-o -f -h --json-schema --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help workonflow xelion voximplant bandwidth"
+            opts="-o -f -h --json-schema --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help workonflow xelion voximplant bandwidth"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -578,6 +618,14 @@ _callev() {
                     return 0
                     ;;
                 --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --party)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -613,7 +661,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__summary)
-            opts="-o -f -h --anomalies --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help"
+            opts="-o -f -h --anomalies --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -644,6 +692,14 @@ _callev() {
                     return 0
                     ;;
                 --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --party)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -679,7 +735,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__timeline)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help"
+            opts="-o -f -h --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -710,6 +766,14 @@ _callev() {
                     return 0
                     ;;
                 --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --party)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -745,7 +809,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__validate)
-            opts="-o -f -h --strict --allow --output --color --tz --source-tz --call --event --since --until --vendor --as --input-format --follow --full-ids --threads --help"
+            opts="-o -f -h --strict --allow --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -780,6 +844,14 @@ _callev() {
                     return 0
                     ;;
                 --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --party)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_callev_global_optspecs
-    string join \n o/output= color= tz= source-tz= call= event= since= until= vendor= as= input-format= f/follow full-ids threads= h/help V/version
+    string join \n o/output= color= tz= source-tz= call= event= outcome= party= since= until= vendor= as= input-format= f/follow full-ids threads= h/help V/version
 end
 
 function __fish_callev_needs_command
@@ -35,6 +35,16 @@ complete -c callev -n "__fish_callev_needs_command" -l tz -d 'Zone for displayed
 complete -c callev -n "__fish_callev_needs_command" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_needs_command" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_needs_command" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_needs_command" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_needs_command" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
 complete -c callev -n "__fish_callev_needs_command" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_needs_command" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_needs_command" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -74,6 +84,16 @@ complete -c callev -n "__fish_callev_using_subcommand detect" -l tz -d 'Zone for
 complete -c callev -n "__fish_callev_using_subcommand detect" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand detect" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_using_subcommand detect" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -112,6 +132,16 @@ complete -c callev -n "__fish_callev_using_subcommand validate" -l tz -d 'Zone f
 complete -c callev -n "__fish_callev_using_subcommand validate" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand validate" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_using_subcommand validate" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -142,6 +172,16 @@ complete -c callev -n "__fish_callev_using_subcommand events" -l tz -d 'Zone for
 complete -c callev -n "__fish_callev_using_subcommand events" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_using_subcommand events" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -171,6 +211,16 @@ complete -c callev -n "__fish_callev_using_subcommand timeline" -l tz -d 'Zone f
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -200,6 +250,16 @@ complete -c callev -n "__fish_callev_using_subcommand summary" -l tz -d 'Zone fo
 complete -c callev -n "__fish_callev_using_subcommand summary" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_using_subcommand summary" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -230,6 +290,16 @@ complete -c callev -n "__fish_callev_using_subcommand schema" -l tz -d 'Zone for
 complete -c callev -n "__fish_callev_using_subcommand schema" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_using_subcommand schema" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -260,6 +330,16 @@ complete -c callev -n "__fish_callev_using_subcommand completions" -l tz -d 'Zon
 complete -c callev -n "__fish_callev_using_subcommand completions" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand completions" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_using_subcommand completions" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
@@ -289,6 +369,16 @@ complete -c callev -n "__fish_callev_using_subcommand man" -l tz -d 'Zone for di
 complete -c callev -n "__fish_callev_using_subcommand man" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand man" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_using_subcommand man" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l since -d 'Only events at or after this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l until -d 'Only events at or before this time (RFC 3339)' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''

@@ -606,6 +606,47 @@ impl CallSummary {
     }
 }
 
+/// Which finished calls a view shows: `--outcome` and `--party` (`--call` is matched apart, by
+/// `CallMatcher`, which also tells ambiguous patterns).
+#[derive(Debug, Clone, Default)]
+pub struct CallSelection {
+    pub outcomes: Vec<Outcome>,
+    pub parties: Vec<String>,
+}
+
+impl CallSelection {
+    pub fn is_empty(&self) -> bool {
+        self.outcomes.is_empty() && self.parties.is_empty()
+    }
+
+    /// Whether the call has one of the outcomes asked for, and one of the parties.
+    pub fn keeps(&self, s: &CallSummary) -> bool {
+        (self.outcomes.is_empty() || self.outcomes.contains(&s.outcome))
+            && (self.parties.is_empty()
+                || self
+                    .parties
+                    .iter()
+                    .any(|want| s.participants.iter().any(|p| same_party(want, p))))
+    }
+}
+
+/// Whether two ways of writing a party name the same one: equal in any case, or, for numbers,
+/// the same digits (`+1 555-0100` is `15550100`), a national number matching the end of an
+/// international one.
+pub fn same_party(want: &str, party: &str) -> bool {
+    if want.eq_ignore_ascii_case(party) {
+        return true;
+    }
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (w, p) = (digits(want), digits(party));
+    let number = |s: &str, d: &str| {
+        d.len() >= 7
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || "+-() .".contains(c))
+    };
+    number(want, &w) && number(party, &p) && (w == p || p.ends_with(&w) || w.ends_with(&p))
+}
+
 /// Whether `--call`'s pattern names this id: a prefix of it in any case, or the shortened form
 /// a table shows (`4d5e6f70-…0004`: its start and its end).
 pub fn names(pattern: &str, id: &str) -> bool {

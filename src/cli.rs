@@ -4,6 +4,19 @@
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The outcomes `--outcome` takes.
+const OUTCOMES: [&str; 9] = [
+    "answered",
+    "missed",
+    "busy",
+    "no_answer",
+    "rejected",
+    "cancelled",
+    "failed",
+    "in_progress",
+    "unknown",
+];
+
 /// The finding codes `--allow` takes.
 const CODES: [&str; 8] = [
     "parse",
@@ -82,6 +95,15 @@ pub struct GlobalArgs {
     /// recording, channel_ended, ended, failed, missed, other
     #[arg(long = "event", global = true, value_name = "NAME")]
     pub events: Vec<String>,
+
+    /// (summary, timeline) Only calls with this outcome; repeatable
+    #[arg(long = "outcome", global = true, value_name = "OUTCOME", value_parser = PossibleValuesParser::new(OUTCOMES))]
+    pub outcomes: Vec<String>,
+
+    /// (summary, timeline) Only calls in which this number or user id takes part (caller,
+    /// callee, from, to, a participant); numbers match by their digits; repeatable
+    #[arg(long = "party", global = true, value_name = "X")]
+    pub parties: Vec<String>,
 
     /// Only events at or after this time (RFC 3339)
     #[arg(long, global = true, value_name = "TIME")]

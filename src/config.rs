@@ -38,6 +38,8 @@ pub struct Filter {
     pub events: Vec<String>,
     pub since: Option<Millis>,
     pub until: Option<Millis>,
+    /// `--outcome`, `--party`: which finished calls are shown.
+    pub select: crate::call::CallSelection,
 }
 
 impl Filter {
@@ -224,6 +226,14 @@ pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Se
     };
     let filter = Filter {
         calls: g.calls.clone(),
+        select: crate::call::CallSelection {
+            outcomes: g
+                .outcomes
+                .iter()
+                .filter_map(|o| crate::event::Outcome::find(o))
+                .collect(),
+            parties: g.parties.clone(),
+        },
         events: g.events.clone(),
         since: time_flag("--since", &g.since)?,
         until: time_flag("--until", &g.until)?,

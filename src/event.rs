@@ -405,6 +405,23 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in CLI.md's order.
+    pub const ALL: [Outcome; 9] = [
+        Outcome::Answered,
+        Outcome::Missed,
+        Outcome::Busy,
+        Outcome::NoAnswer,
+        Outcome::Rejected,
+        Outcome::Cancelled,
+        Outcome::Failed,
+        Outcome::InProgress,
+        Outcome::Unknown,
+    ];
+
+    pub fn find(name: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Answered => "answered",

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use hashbrown::HashTable;
 
 use super::step::{Pack, Packed, Step};
-use super::{Brief, CallMatcher, CallState, CallSummary, WINDOW};
+use super::{Brief, CallMatcher, CallSelection, CallState, CallSummary, WINDOW};
 use crate::pool::Pool;
 
 /// A call being aggregated: its state, when it first appeared, whether any of its events passed
@@ -282,6 +282,7 @@ impl Shards {
         write: Option<WriteRow>,
         keep: Keep,
         calls: Arc<[String]>,
+        select: Arc<CallSelection>,
         lag: usize,
         packs: Arc<Pool<Pack>>,
     ) -> anyhow::Result<Shards> {
@@ -294,6 +295,7 @@ impl Shards {
                 let write = write.clone();
                 let packs = Arc::clone(&packs);
                 let calls = Arc::clone(&calls);
+                let select = Arc::clone(&select);
                 std::thread::Builder::new()
                     .name("callev-calls".into())
                     .spawn(move || {
@@ -303,7 +305,7 @@ impl Shards {
                             more: more_rx,
                             spent: spent_rx,
                         };
-                        run(&link, write.as_deref(), keep, &calls, &packs);
+                        run(&link, write.as_deref(), keep, &calls, &select, &packs);
                     })
                     .map_err(|e| anyhow::anyhow!("failed to start a thread: {e}"))?;
                 Ok(Shard {
@@ -499,7 +501,14 @@ struct Link {
 }
 
 /// One shard's thread: fold, sweep, finish and write, a job at a time, until `End`.
-fn run(link: &Link, write: Option<&RowFn>, keep: Keep, calls_asked: &[String], packs: &Pool<Pack>) {
+fn run(
+    link: &Link,
+    write: Option<&RowFn>,
+    keep: Keep,
+    calls_asked: &[String],
+    select: &CallSelection,
+    packs: &Pool<Pack>,
+) {
     let replies = &link.replies;
     let mut calls = Calls::default();
     while let Ok(job) = link.jobs.recv() {
@@ -542,6 +551,9 @@ fn run(link: &Link, write: Option<&RowFn>, keep: Keep, calls_asked: &[String], p
                     let (selected, summary) = calls.finish(order, key)?;
                     let asked = !calls_asked.is_empty();
                     if asked && !CallMatcher::selects(calls_asked, &summary.call_id) {
+                        return None;
+                    }
+                    if !select.is_empty() && !select.keeps(&summary) {
                         return None;
                     }
                     let start = text.len();
@@ -603,8 +615,16 @@ mod tests {
             out.extend_from_slice(s.call_id.as_bytes())
         });
         let packs = Arc::new(Pool::new(4));
-        let mut shards =
-            Shards::new(count, Some(write), Keep::Nothing, Arc::from([]), 2, packs).unwrap();
+        let mut shards = Shards::new(
+            count,
+            Some(write),
+            Keep::Nothing,
+            Arc::from([]),
+            Arc::default(),
+            2,
+            packs,
+        )
+        .unwrap();
         let mut finished = Vec::new();
         let mut emit = |m: Merged| {
             finished.extend(

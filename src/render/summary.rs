@@ -111,6 +111,7 @@ impl Summary {
                 row_writer(settings),
                 keep(settings),
                 settings.filter.calls.clone().into(),
+                Arc::new(settings.filter.select.clone()),
                 // Following, each batch's calls are shown before the next batch is read.
                 if settings.follow { 0 } else { 8 },
                 packs,

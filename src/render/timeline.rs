@@ -269,7 +269,13 @@ impl View for Timeline {
         }
         let matcher = &mut self.matcher;
         let chosen: Vec<usize> = (0..self.calls.len())
-            .filter(|i| self.calls[*i].selected && matcher.matches(&self.calls[*i].state.call_id))
+            .filter(|i| {
+                let call = &self.calls[*i];
+                call.selected
+                    && matcher.matches(&call.state.call_id)
+                    && (self.filter.select.is_empty()
+                        || self.filter.select.keeps(&call.state.finish()))
+            })
             .collect();
         if let Some(msg) = matcher.ambiguity() {
             bail!(crate::config::UsageError(msg));

@@ -880,3 +880,38 @@ fn ids_are_whole_when_piped_and_call_takes_what_a_table_shows() {
         assert_eq!(one.len(), 1, "{pattern}");
     }
 }
+
+#[test]
+fn outcome_and_party_select_calls_in_summary_and_timeline() {
+    let f = "fixtures/bandwidth/v2-each-outcome.ndjson";
+    let outcomes = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["summary", "-o", "ndjson"];
+        all.extend_from_slice(args);
+        all.push(f);
+        ndjson(&run(&all).stdout)
+            .iter()
+            .map(|c| c["outcome"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        outcomes(&["--outcome", "busy", "--outcome", "cancelled"]),
+        ["busy", "cancelled"]
+    );
+    // A number matches however it is written: by its digits.
+    let by_party =
+        ndjson(&run(&["summary", "-o", "ndjson", "--party", "+1 555 010 0002", f]).stdout);
+    assert_eq!(by_party.len(), 1);
+    assert_eq!(
+        by_party[0]["call_id"],
+        "c-2a0f0002-0000-4000-8000-000000000002"
+    );
+    let none = run(&["summary", "--outcome", "missed", f]);
+    assert_eq!((none.code, none.stdout.trim()), (0, "no calls"));
+    let timeline = run(&["timeline", "--outcome", "failed", f]);
+    assert_eq!(timeline.stdout.matches("▶ call").count(), 1);
+    assert!(
+        timeline.stdout.contains("c-2a0f0007"),
+        "{}",
+        timeline.stdout
+    );
+}
