@@ -45,8 +45,8 @@ failed\t''
 in_progress\t''
 unknown\t''"
 complete -c callev -n "__fish_callev_needs_command" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_needs_command" -l since -d 'Only events at or after this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_needs_command" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_needs_command" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
+complete -c callev -n "__fish_callev_needs_command" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_needs_command" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -94,8 +94,8 @@ failed\t''
 in_progress\t''
 unknown\t''"
 complete -c callev -n "__fish_callev_using_subcommand detect" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand detect" -l since -d 'Only events at or after this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand detect" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand detect" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
+complete -c callev -n "__fish_callev_using_subcommand detect" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -142,8 +142,8 @@ failed\t''
 in_progress\t''
 unknown\t''"
 complete -c callev -n "__fish_callev_using_subcommand validate" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand validate" -l since -d 'Only events at or after this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand validate" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand validate" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
+complete -c callev -n "__fish_callev_using_subcommand validate" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -182,8 +182,8 @@ failed\t''
 in_progress\t''
 unknown\t''"
 complete -c callev -n "__fish_callev_using_subcommand events" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand events" -l since -d 'Only events at or after this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand events" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -221,8 +221,8 @@ failed\t''
 in_progress\t''
 unknown\t''"
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand timeline" -l since -d 'Only events at or after this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand timeline" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -260,8 +260,8 @@ failed\t''
 in_progress\t''
 unknown\t''"
 complete -c callev -n "__fish_callev_using_subcommand summary" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand summary" -l since -d 'Only events at or after this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand summary" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -300,8 +300,8 @@ failed\t''
 in_progress\t''
 unknown\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand schema" -l since -d 'Only events at or after this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand schema" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
+complete -c callev -n "__fish_callev_using_subcommand schema" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -340,8 +340,8 @@ failed\t''
 in_progress\t''
 unknown\t''"
 complete -c callev -n "__fish_callev_using_subcommand completions" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand completions" -l since -d 'Only events at or after this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand completions" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand completions" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
+complete -c callev -n "__fish_callev_using_subcommand completions" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand completions" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -379,8 +379,8 @@ failed\t''
 in_progress\t''
 unknown\t''"
 complete -c callev -n "__fish_callev_using_subcommand man" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand man" -l since -d 'Only events at or after this time (RFC 3339)' -r
-complete -c callev -n "__fish_callev_using_subcommand man" -l until -d 'Only events at or before this time (RFC 3339)' -r
+complete -c callev -n "__fish_callev_using_subcommand man" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
+complete -c callev -n "__fish_callev_using_subcommand man" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand man" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''

@@ -612,16 +612,36 @@ impl CallSummary {
 pub struct CallSelection {
     pub outcomes: Vec<Outcome>,
     pub parties: Vec<String>,
+    /// `--since`, `--until`: calls whose span meets this range.
+    pub since: Option<Millis>,
+    pub until: Option<Millis>,
 }
 
 impl CallSelection {
     pub fn is_empty(&self) -> bool {
-        self.outcomes.is_empty() && self.parties.is_empty()
+        self.outcomes.is_empty()
+            && self.parties.is_empty()
+            && self.since.is_none()
+            && self.until.is_none()
     }
 
-    /// Whether the call has one of the outcomes asked for, and one of the parties.
+    /// Whether the call's span (from its start, Xelion's `date` included, else its first timed
+    /// event, to its end or last timed event) meets `--since`/`--until`; `None` when a range is
+    /// given and nothing in the call has a time to place in it.
+    pub fn in_time(&self, s: &CallSummary) -> Option<bool> {
+        if self.since.is_none() && self.until.is_none() {
+            return Some(true);
+        }
+        let from = s.started_at.or(s.first_time)?;
+        let to = s.ended_at.or(s.last_time).unwrap_or(from).max(from);
+        Some(!(self.since.is_some_and(|since| to < since) || self.until.is_some_and(|u| from > u)))
+    }
+
+    /// Whether the call has one of the outcomes asked for, one of the parties, and is in time
+    /// (a call that cannot be placed in time is not).
     pub fn keeps(&self, s: &CallSummary) -> bool {
-        (self.outcomes.is_empty() || self.outcomes.contains(&s.outcome))
+        self.in_time(s) == Some(true)
+            && (self.outcomes.is_empty() || self.outcomes.contains(&s.outcome))
             && (self.parties.is_empty()
                 || self
                     .parties

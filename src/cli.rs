@@ -105,11 +105,13 @@ pub struct GlobalArgs {
     #[arg(long = "party", global = true, value_name = "X")]
     pub parties: Vec<String>,
 
-    /// Only events at or after this time (RFC 3339)
+    /// From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events
+    /// at or after it; summary, timeline: the calls that reach it (untimed ones are counted and
+    /// left out)
     #[arg(long, global = true, value_name = "TIME")]
     pub since: Option<String>,
 
-    /// Only events at or before this time (RFC 3339)
+    /// Up to this time (a date or today: to its end); selects as --since does
     #[arg(long, global = true, value_name = "TIME")]
     pub until: Option<String>,
 

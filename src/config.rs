@@ -43,8 +43,8 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Whether an event passes the event and time filters (calls are matched by the views,
-    /// which know the ids they have seen).
+    /// Whether an event passes `--event` (calls are matched by the views, which know the ids
+    /// they have seen; times by `keeps_time` for events, `CallSelection` for calls).
     pub fn keeps_event(&self, event: &crate::event::Event) -> bool {
         if !self.events.is_empty() {
             let named = event
@@ -56,13 +56,17 @@ impl Filter {
                 return false;
             }
         }
-        if self.since.is_some() || self.until.is_some() {
-            let Some(t) = event.time else { return false };
-            if self.since.is_some_and(|s| t < s) || self.until.is_some_and(|u| t > u) {
-                return false;
-            }
-        }
         true
+    }
+
+    /// Whether an event's time is within `--since`/`--until` (`events` selects events so);
+    /// `None` when a range is given and the event has no time to place in it.
+    pub fn keeps_time(&self, t: Option<Millis>) -> Option<bool> {
+        if self.since.is_none() && self.until.is_none() {
+            return Some(true);
+        }
+        let t = t?;
+        Some(!(self.since.is_some_and(|s| t < s) || self.until.is_some_and(|u| t > u)))
     }
 }
 
@@ -128,6 +132,46 @@ pub fn vendor(id: Option<&str>) -> Result<Option<Vendor>> {
         })
     })
     .transpose()
+}
+
+/// A `--since`/`--until` value as a time: RFC 3339; a date alone, today or yesterday (days of
+/// the `--tz` zone: their start, or for `--until` their end); or a time ago (`15m`, `2h`,
+/// `3d`, `45s`).
+fn time_bound(s: &str, until: bool, now: Millis, zone: Zone, naive_offset: i32) -> Option<Millis> {
+    const DAY: Millis = 86_400_000;
+    let s = s.trim();
+    if let Some(n) = s
+        .strip_suffix(['s', 'm', 'h', 'd'])
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| *n >= 0)
+    {
+        let unit = match s.as_bytes()[s.len() - 1] {
+            b's' => 1_000,
+            b'm' => 60_000,
+            b'h' => 3_600_000,
+            _ => DAY,
+        };
+        return Some(now.saturating_sub(n.saturating_mul(unit)));
+    }
+    // A day of the display zone: its start, and for --until its last millisecond.
+    let day = |date: chrono::NaiveDate| -> Option<Millis> {
+        let midnight = date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis();
+        let start = midnight - i64::from(zone.offset_secs_at(midnight)) * 1000;
+        Some(if until { start + DAY - 1 } else { start })
+    };
+    let today = || {
+        let offset = i64::from(zone.offset_secs_at(now)) * 1000;
+        chrono::DateTime::from_timestamp_millis(now + offset).map(|t| t.date_naive())
+    };
+    match s {
+        "today" => return day(today()?),
+        "yesterday" => return day(today()?.pred_opt()?),
+        _ => {}
+    }
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return day(date);
+    }
+    time::parse_iso(s, naive_offset)
 }
 
 /// `--event NAME` must name a kind or some vendor's event: a name that exists nowhere would
@@ -214,19 +258,29 @@ pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Se
             )))
         }
     };
+    let now = chrono::Utc::now().timestamp_millis();
     let time_flag = |flag: &str, v: &Option<String>| -> Result<Option<Millis>> {
+        let until = flag == "--until";
         match v {
             None => Ok(None),
-            Some(s) => time::parse_iso(s, naive_offset).map(Some).ok_or_else(|| {
-                usage(format!(
-                    "{flag} {s:?}: expected an RFC 3339 time such as 2026-11-21T10:00:00Z"
-                ))
-            }),
+            Some(s) => time_bound(s, until, now, zone, naive_offset)
+                .map(Some)
+                .ok_or_else(|| {
+                    usage(format!(
+                        "{flag} {s:?}: expected an RFC 3339 time (2026-11-21T10:00:00Z), a date (2026-11-21), a time ago (15m, 2h, 3d), today or yesterday"
+                    ))
+                }),
         }
     };
+    let (since, until) = (
+        time_flag("--since", &g.since)?,
+        time_flag("--until", &g.until)?,
+    );
     let filter = Filter {
         calls: g.calls.clone(),
         select: crate::call::CallSelection {
+            since,
+            until,
             outcomes: g
                 .outcomes
                 .iter()
@@ -235,8 +289,8 @@ pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Se
             parties: g.parties.clone(),
         },
         events: g.events.clone(),
-        since: time_flag("--since", &g.since)?,
-        until: time_flag("--until", &g.until)?,
+        since,
+        until,
     };
     for e in &filter.events {
         check_event(e)?;
@@ -395,7 +449,7 @@ mod tests {
     fn bad_times_and_zones_are_usage_errors() {
         for args in [
             &["callev", "--tz", "Mars", "events", "x"][..],
-            &["callev", "--since", "yesterday", "events", "x"],
+            &["callev", "--since", "last tuesday", "events", "x"],
         ] {
             assert!(settings(args, &Env::default())
                 .unwrap_err()

@@ -110,6 +110,11 @@ impl Zone {
         }
     }
 
+    /// The zone's offset from UTC at that moment, in seconds.
+    pub fn offset_secs_at(self, ms: Millis) -> i32 {
+        self.offset_at(ms).local_minus_utc()
+    }
+
     fn offset_at(self, ms: Millis) -> FixedOffset {
         let utc = FixedOffset::east_opt(0).expect("zero offset is valid");
         match self {

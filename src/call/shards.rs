@@ -52,6 +52,8 @@ pub struct Calls {
     batch: u32,
     /// Events that arrived after their call was finished.
     late: u64,
+    /// Calls left out because `--since`/`--until` was given and nothing in them has a time.
+    unplaced: u64,
 }
 
 impl Calls {
@@ -233,7 +235,7 @@ enum Reply {
     /// Some of them, in order, and the text of their rows.
     Rows(Vec<Finished>, Vec<u8>),
     /// The job is done; `late` counts stragglers so far.
-    Done { late: u64 },
+    Done { late: u64, unplaced: u64 },
 }
 
 /// Calls are finished, written and merged this many at a time, so the end of a large input
@@ -258,6 +260,8 @@ struct Shard {
     done: bool,
     /// Its stragglers so far.
     late: u64,
+    /// Its calls that could not be placed in `--since`/`--until`, so far.
+    unplaced: u64,
 }
 
 /// The shard threads, and the batches handed to them whose calls are not merged yet.
@@ -318,6 +322,7 @@ impl Shards {
                     texts: VecDeque::new(),
                     done: false,
                     late: 0,
+                    unplaced: 0,
                 })
             })
             .collect::<anyhow::Result<_>>()?;
@@ -342,6 +347,11 @@ impl Shards {
     /// Events that arrived after their call was finished, as far as merged.
     pub fn late(&self) -> u64 {
         self.shards.iter().map(|s| s.late).sum()
+    }
+
+    /// Calls left out because nothing in them has a time to place in `--since`/`--until`.
+    pub fn unplaced(&self) -> u64 {
+        self.shards.iter().map(|s| s.unplaced).sum()
     }
 
     /// Hand one batch's events to the shards (`parts[i]` to shard `i`, the events of the calls
@@ -418,7 +428,8 @@ impl Shards {
                             }
                             shard.rows.extend(rows);
                         }
-                        Ok(Reply::Done { late }) => {
+                        Ok(Reply::Done { late, unplaced }) => {
+                            shard.unplaced = unplaced;
                             shard.done = true;
                             shard.late = late;
                         }
@@ -554,6 +565,7 @@ fn run(
                         return None;
                     }
                     if !select.is_empty() && !select.keeps(&summary) {
+                        calls.unplaced += u64::from(select.in_time(&summary).is_none());
                         return None;
                     }
                     let start = text.len();
@@ -575,7 +587,11 @@ fn run(
                 return;
             }
         }
-        if replies.send(Reply::Done { late: calls.late }).is_err() {
+        let done = Reply::Done {
+            late: calls.late,
+            unplaced: calls.unplaced,
+        };
+        if replies.send(done).is_err() {
             return;
         }
     }

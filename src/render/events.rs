@@ -214,6 +214,8 @@ pub struct Events {
     writer: RecordWriter,
     shown: u64,
     short_ids: bool,
+    /// Events without a time, left out by `--since`/`--until`.
+    unplaced: u64,
 }
 
 impl Events {
@@ -229,6 +231,7 @@ impl Events {
             writer: RecordWriter::new(settings.format, EVENT_HEADER),
             shown: 0,
             short_ids: settings.short_ids,
+            unplaced: 0,
         }
     }
 
@@ -331,6 +334,14 @@ impl View for Events {
             if !self.filter.keeps_event(e) {
                 continue;
             }
+            match self.filter.keeps_time(e.time) {
+                Some(true) => {}
+                Some(false) => continue,
+                None => {
+                    self.unplaced += 1;
+                    continue;
+                }
+            }
             if self.format == Format::Table {
                 rows.push((e, seq));
             } else if let (Some(p), Format::Json | Format::Ndjson) = (r.rendered, self.format) {
@@ -362,6 +373,14 @@ impl View for Events {
         super::notes::note_unread(tally);
         super::notes::note_beside(tally);
         super::notes::note_calls(&self.calls, &Default::default());
+        super::notes::note_unplaced(
+            if self.unplaced == 1 {
+                "event has"
+            } else {
+                "events have"
+            },
+            self.unplaced,
+        );
         Ok(())
     }
 }

@@ -82,6 +82,16 @@ pub fn note_beside(tally: &Tally) {
     eprintln!("callev: beside the records, {what}: not call events{first}");
 }
 
+/// Say on stderr how many calls or events `--since`/`--until` could not place in time.
+pub fn note_unplaced(what: &str, count: u64) {
+    if count > 0 {
+        eprintln!(
+            "callev: {} {what} no time and cannot be placed in --since/--until; left out",
+            thousands(count)
+        );
+    }
+}
+
 /// Say on stderr what was not read as events, and where to look.
 pub fn note_unread(tally: &Tally) {
     let skipped = tally.unparseable + tally.unknown;

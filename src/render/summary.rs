@@ -421,6 +421,15 @@ impl View for Summary {
         crate::render::notes::note_unread(tally);
         crate::render::notes::note_beside(tally);
         crate::render::notes::note_calls(&rows.matcher, &self.no_call);
+        let unplaced = self.shards.unplaced();
+        crate::render::notes::note_unplaced(
+            if unplaced == 1 {
+                "call has"
+            } else {
+                "calls have"
+            },
+            unplaced,
+        );
         let late = self.shards.late();
         if late > 0 {
             eprintln!(

@@ -268,15 +268,27 @@ impl View for Timeline {
             return Ok(());
         }
         let matcher = &mut self.matcher;
+        let mut unplaced = 0;
         let chosen: Vec<usize> = (0..self.calls.len())
             .filter(|i| {
                 let call = &self.calls[*i];
                 call.selected
                     && matcher.matches(&call.state.call_id)
-                    && (self.filter.select.is_empty()
-                        || self.filter.select.keeps(&call.state.finish()))
+                    && (self.filter.select.is_empty() || {
+                        let summary = call.state.finish();
+                        unplaced += u64::from(self.filter.select.in_time(&summary).is_none());
+                        self.filter.select.keeps(&summary)
+                    })
             })
             .collect();
+        super::notes::note_unplaced(
+            if unplaced == 1 {
+                "call has"
+            } else {
+                "calls have"
+            },
+            unplaced,
+        );
         if let Some(msg) = matcher.ambiguity() {
             bail!(crate::config::UsageError(msg));
         }

@@ -915,3 +915,67 @@ fn outcome_and_party_select_calls_in_summary_and_timeline() {
         timeline.stdout
     );
 }
+
+#[test]
+fn since_and_until_select_calls_by_their_span_and_count_what_has_no_time() {
+    let f = "fixtures/mixed/all-vendors.log";
+    let day = run(&[
+        "summary",
+        "-o",
+        "ndjson",
+        "--since",
+        "2026-11-21",
+        "--until",
+        "2026-11-21",
+        f,
+    ]);
+    assert_eq!(ndjson(&day.stdout).len(), 4);
+    // A call is in range when its span meets it: the Workonflow call runs 09:00:00 to 09:02:05.
+    let late = ndjson(
+        &run(&[
+            "summary",
+            "-o",
+            "ndjson",
+            "--since",
+            "2026-11-21T09:01:00Z",
+            f,
+        ])
+        .stdout,
+    );
+    let ids: Vec<&str> = late.iter().map(|c| c["vendor"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["workonflow", "xelion"]);
+    assert_eq!(
+        run(&["summary", "--since", "3d", f]).stdout.trim(),
+        "no calls"
+    );
+    // Untimed calls cannot be placed: left out, and said.
+    let untimed = run(&[
+        "summary",
+        "--since",
+        "2026-11-21",
+        "fixtures/workonflow/full-call-no-times.ndjson",
+    ]);
+    assert!(
+        untimed
+            .stderr
+            .contains("1 call has no time and cannot be placed"),
+        "{}",
+        untimed.stderr
+    );
+    let events = run(&[
+        "events",
+        "--until",
+        "2026-11-21T09:00:01Z",
+        "fixtures/workonflow/full-call-no-times.ndjson",
+    ]);
+    assert!(
+        events
+            .stderr
+            .contains("events have no time and cannot be placed"),
+        "{}",
+        events.stderr
+    );
+    let bad = run(&["summary", "--since", "last tuesday", f]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("a time ago (15m, 2h, 3d)"));
+}
