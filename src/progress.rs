@@ -58,24 +58,28 @@ impl Progress {
                     ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
                         .with_style(
                             ProgressStyle::with_template(
-                                "{bar:30} {bytes}/{total_bytes} {bytes_per_sec}  {msg}",
+                                "{bar:30} {bytes}/{total_bytes}  {msg}",
                             )
                             .unwrap_or_else(|_| ProgressStyle::default_bar()),
                         )
                 }
                 None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
                     .with_style(
-                        ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec}  {msg}")
+                        ProgressStyle::with_template("{spinner} {bytes}  {msg}")
                             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
                     ),
             };
             self.bar = Some(bar);
         }
         if let Some(bar) = &self.bar {
-            bar.set_position(self.bytes.load(Ordering::Relaxed));
+            let bytes = self.bytes.load(Ordering::Relaxed);
+            bar.set_position(bytes);
+            // Rates over the whole read: the bar appears a second in, and indicatif's own rate
+            // took everything read before as one instant's step (17 GiB/s for 0.65).
             let secs = self.started.elapsed().as_secs_f64().max(0.001);
             bar.set_message(format!(
-                "{} records, {}/s",
+                "{}/s  {} records, {}/s",
+                indicatif::HumanBytes((bytes as f64 / secs) as u64),
                 crate::output::thousands(records),
                 crate::output::thousands((records as f64 / secs) as u64)
             ));
