@@ -57,10 +57,8 @@ impl Progress {
                 Some(total) => {
                     ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
                         .with_style(
-                            ProgressStyle::with_template(
-                                "{bar:30} {bytes}/{total_bytes}  {msg}",
-                            )
-                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                            ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes}  {msg}")
+                                .unwrap_or_else(|_| ProgressStyle::default_bar()),
                         )
                 }
                 None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())

@@ -55,6 +55,21 @@ pub struct Timeline {
     current: Option<usize>,
 }
 
+/// The CSV columns: the events record's, then the offset from the call's start.
+const CSV_HEADER: &[&str] = &[
+    "source",
+    "line",
+    "vendor",
+    "event",
+    "kind",
+    "call_id",
+    "time",
+    "time_source",
+    "seq",
+    "details",
+    "offset_ms",
+];
+
 #[derive(Serialize)]
 struct CallRecord<'a> {
     call_id: &'a str,
@@ -75,7 +90,15 @@ impl Timeline {
             calls: Vec::new(),
             index: HashMap::default(),
             no_call: Default::default(),
-            writer: RecordWriter::new(settings.format, &["call_id", "vendor", "events"]),
+            // CSV is flat: a row per event, the calls one after another (as following writes).
+            writer: RecordWriter::new(
+                settings.format,
+                if settings.format == Format::Csv {
+                    CSV_HEADER
+                } else {
+                    &["call_id", "vendor", "events"]
+                },
+            ),
             current: None,
         }
     }
@@ -295,6 +318,17 @@ impl View for Timeline {
         for (n, i) in chosen.into_iter().enumerate() {
             let call = &self.calls[i];
             let events = ordered(&call.events);
+            if self.format == Format::Csv {
+                for h in events
+                    .iter()
+                    .filter(|h| self.filter.events.is_empty() || self.filter.keeps_event(&h.event))
+                {
+                    let mut r = EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
+                    r.offset_ms = offset(call, &h.event);
+                    self.writer.row(out, &r)?;
+                }
+                continue;
+            }
             if self.format != Format::Table {
                 let rec = CallRecord {
                     call_id: &call.state.call_id,

@@ -264,7 +264,10 @@ fn progress_shows_on_a_terminal_for_slow_reads_only() {
     assert!(text.contains("checked 80 records"));
     // The byte rate is over the whole read: tens of kilobytes over 1.5 s, not gigabytes.
     assert!(text.contains("B/s"), "{text:?}");
-    assert!(!text.contains("GiB/s") && !text.contains("MiB/s"), "{text:?}");
+    assert!(
+        !text.contains("GiB/s") && !text.contains("MiB/s"),
+        "{text:?}"
+    );
     // Not a terminal: never.
     let piped = crate::util::run_stdin(
         &["validate"],

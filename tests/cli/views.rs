@@ -979,3 +979,30 @@ fn since_and_until_select_calls_by_their_span_and_count_what_has_no_time() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("a time ago (15m, 2h, 3d)"));
 }
+
+#[test]
+fn timeline_csv_is_a_row_per_event_in_call_order() {
+    let r = run(&["timeline", "-o", "csv", "fixtures/mixed/all-vendors.log"]);
+    assert_eq!(r.code, 0);
+    let mut reader = csv::Reader::from_reader(r.stdout.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(headers.first().map(String::as_str), Some("source"));
+    assert_eq!(headers.last().map(String::as_str), Some("offset_ms"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let events = ndjson(&run(&["events", "-o", "ndjson", "fixtures/mixed/all-vendors.log"]).stdout);
+    assert_eq!(rows.len(), events.len());
+    // The calls one after another: a call's rows are together.
+    let call = headers.iter().position(|h| h == "call_id").unwrap();
+    let ids: Vec<&str> = rows.iter().map(|r| &r[call]).collect();
+    let mut seen: Vec<&str> = ids.clone();
+    seen.dedup();
+    let mut distinct = seen.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(seen.len(), distinct.len(), "{ids:?}");
+}
