@@ -232,10 +232,14 @@ impl Rows {
         // totals rather than squeezed into a cell.
         let with_dtmf = rows.iter().any(|s| !s.dtmf.is_empty());
         let narrow = self.narrow();
+        let day =
+            |t: i64| (t + i64::from(self.zone.offset_secs_at(t)) * 1000).div_euclid(86_400_000);
+        let days: Vec<i64> = rows.iter().filter_map(|s| s.started_at).map(day).collect();
         let shown = Shown {
             zone: self.zone,
             narrow,
             short_ids: self.short_ids,
+            dates: days.iter().min() != days.iter().max(),
         };
         let texts: Vec<Vec<String>> = rows
             .iter()
@@ -485,6 +489,8 @@ struct Shown {
     narrow: bool,
     /// Ids are shortened (on a terminal, without `--full-ids`).
     short_ids: bool,
+    /// The rows span more than one day: a narrow table's start keeps its date.
+    dates: bool,
 }
 
 /// One column of the summary table: its label, alignment, fixed widths (padding included; wide
@@ -537,6 +543,7 @@ const COLUMNS: [Column; 11] = [
         right: false,
         widths: [32, 17],
         fill: |s, shown, out| match s.started_at {
+            Some(t) if shown.narrow && shown.dates => out.push_str(&shown.zone.format_short(t)),
             Some(t) if shown.narrow => out.push_str(&shown.zone.format_clock(t)),
             Some(t) => shown.zone.push(out, t),
             None => out.push('-'),
@@ -685,6 +692,9 @@ impl FixedTable {
             zone: self.zone,
             narrow: self.narrow,
             short_ids: self.short_ids,
+            // Rows written in chunks cannot know the span ahead: the time of day, as the
+            // totals give the dates.
+            dates: false,
         }
     }
 

@@ -1006,3 +1006,32 @@ fn timeline_csv_is_a_row_per_event_in_call_order() {
     distinct.dedup();
     assert_eq!(seen.len(), distinct.len(), "{ids:?}");
 }
+
+#[test]
+fn a_narrow_table_keeps_dates_when_its_rows_span_days() {
+    let two_days = concat!(
+        r#"{"eventType":"incomingcall","callId":"c-day1","callUri":"https://api.catapult.inetwork.com/v1/users/u/calls/c-day1","time":"2026-11-21T23:59:00Z"}"#,
+        "\n",
+        r#"{"eventType":"incomingcall","callId":"c-day2","callUri":"https://api.catapult.inetwork.com/v1/users/u/calls/c-day2","time":"2026-11-22T00:01:00Z"}"#,
+        "\n"
+    );
+    let r = run_with(
+        callev()
+            .arg("summary")
+            .env("COLUMNS", "100")
+            .write_stdin(two_days),
+    );
+    assert!(
+        r.stdout.contains("11-21 23:59:00.000 +00:00"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("11-22 00:01:00.000 +00:00"));
+    // One day: the time of day is enough (the totals give the date).
+    let one = run_with(
+        callev()
+            .args(["summary", "fixtures/mixed/all-vendors.log"])
+            .env("COLUMNS", "100"),
+    );
+    assert!(one.stdout.contains(" 09:00:00 +00:00 "), "{}", one.stdout);
+}
