@@ -56,19 +56,11 @@ pub struct Timeline {
 }
 
 /// The CSV columns: the events record's, then the offset from the call's start.
-const CSV_HEADER: &[&str] = &[
-    "source",
-    "line",
-    "vendor",
-    "event",
-    "kind",
-    "call_id",
-    "time",
-    "time_source",
-    "seq",
-    "details",
-    "offset_ms",
-];
+static CSV_HEADER: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut header = crate::render::events::EVENT_HEADER.to_vec();
+    header.push("offset_ms");
+    header
+});
 
 #[derive(Serialize)]
 struct CallRecord<'a> {
@@ -94,7 +86,7 @@ impl Timeline {
             writer: RecordWriter::new(
                 settings.format,
                 if settings.format == Format::Csv {
-                    CSV_HEADER
+                    &CSV_HEADER[..]
                 } else {
                     &["call_id", "vendor", "events"]
                 },
