@@ -134,7 +134,8 @@ impl Field {
 pub enum Origin {
     /// The vendor document in `shared/vendors/`.
     Documented,
-    /// A later revision or newer typings (NOTES.md): fields as far as they are known.
+    /// A later revision of the vendor's pages, or newer typings: fields as far as they are
+    /// known.
     Later,
 }
 

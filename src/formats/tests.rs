@@ -36,7 +36,8 @@ fn normalized(text: &str, stem: &str, group: u32) -> Event {
     )
 }
 
-/// Every example body in the four documents and NOTES.md, with the vendor it must be.
+/// Every example body in the vendors' documents and their later pages, with the vendor it must
+/// be.
 const EXAMPLES: &[(&str, &str)] = &[
     (
         r#"{"eventType":"call.started","threadId":"595b405b81d3f8001497603d","callId":"522a2f93-4463-4040-8176-947b2c77bd0f"}"#,

@@ -1,5 +1,6 @@
 //! Workonflow call webhooks: flat objects keyed by `eventType`. The 2018 document's seven
-//! `call.*` events, and the names of the later revisions in NOTES.md. No event carries a time.
+//! `call.*` events, and the later revisions of the API's `events/call.md` (October and November
+//! 2018, workonflow/workonflow-bots-rest-api). No event carries a time.
 
 use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
 use std::borrow::Cow;

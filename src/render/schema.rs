@@ -178,7 +178,7 @@ fn write_records(
 fn origin(s: &EventSpec) -> &'static str {
     match s.origin {
         Origin::Documented => "document",
-        Origin::Later => "NOTES.md",
+        Origin::Later => "later docs",
     }
 }
 

@@ -1,6 +1,7 @@
 //! Voximplant VoxEngine `CallEvents`, as a scenario logged them: `{name: "Call.X", id, call, ...}`.
-//! Every event of the v13 typings, the two `Call.Video.*` spellings and the newer events in
-//! NOTES.md. An unknown `Call.*` name is a newer event, not garbage.
+//! Every event of the v13 typings, the two `Call.Video.*` spellings and the events of the newer
+//! typings (voximplant/voxengine-ci `typings/voxengine.d.ts`). An unknown `Call.*` name is a newer
+//! event, not garbage.
 
 mod session_log;
 
@@ -493,7 +494,7 @@ fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
                 crate::formats::unknown_event(
                     rec,
                     &format!("{base}/name"),
-                    "in the v13 typings or NOTES.md (a newer event?)",
+                    "in the v13 or the newer typings (a newer event?)",
                     out,
                 );
             }
