@@ -606,8 +606,8 @@ impl CallSummary {
     }
 }
 
-/// Which finished calls a view shows: `--outcome` and `--party` (`--call` is matched apart, by
-/// `CallMatcher`, which also tells ambiguous patterns).
+/// Which finished calls a view shows: `--outcome`, `--party`, `--since` and `--until` (`--call`
+/// is matched apart, by `CallMatcher`, which also tells ambiguous patterns).
 #[derive(Debug, Clone, Default)]
 pub struct CallSelection {
     pub outcomes: Vec<Outcome>,
@@ -634,7 +634,21 @@ impl CallSelection {
         }
         let from = s.started_at.or(s.first_time)?;
         let to = s.ended_at.or(s.last_time).unwrap_or(from).max(from);
-        Some(!(self.since.is_some_and(|since| to < since) || self.until.is_some_and(|u| from > u)))
+        Some(self.meets(from, to))
+    }
+
+    /// Whether an event's time is within `--since`/`--until` (`events` selects events so);
+    /// `None` when a range is given and the event has no time to place in it.
+    pub fn event_in_time(&self, t: Option<Millis>) -> Option<bool> {
+        if self.since.is_none() && self.until.is_none() {
+            return Some(true);
+        }
+        let t = t?;
+        Some(self.meets(t, t))
+    }
+
+    fn meets(&self, from: Millis, to: Millis) -> bool {
+        !(self.since.is_some_and(|since| to < since) || self.until.is_some_and(|u| from > u))
     }
 
     /// Whether the call has one of the outcomes asked for, one of the parties, and is in time

@@ -36,15 +36,14 @@ pub struct Filter {
     pub calls: Vec<String>,
     /// Vendor event names or kinds.
     pub events: Vec<String>,
-    pub since: Option<Millis>,
-    pub until: Option<Millis>,
-    /// `--outcome`, `--party`: which finished calls are shown.
+    /// `--outcome`, `--party`, `--since`, `--until`: which finished calls are shown (and, by
+    /// time, which events).
     pub select: crate::call::CallSelection,
 }
 
 impl Filter {
     /// Whether an event passes `--event` (calls are matched by the views, which know the ids
-    /// they have seen; times by `keeps_time` for events, `CallSelection` for calls).
+    /// they have seen; times and calls by `CallSelection`).
     pub fn keeps_event(&self, event: &crate::event::Event) -> bool {
         if !self.events.is_empty() {
             let named = event
@@ -57,16 +56,6 @@ impl Filter {
             }
         }
         true
-    }
-
-    /// Whether an event's time is within `--since`/`--until` (`events` selects events so);
-    /// `None` when a range is given and the event has no time to place in it.
-    pub fn keeps_time(&self, t: Option<Millis>) -> Option<bool> {
-        if self.since.is_none() && self.until.is_none() {
-            return Some(true);
-        }
-        let t = t?;
-        Some(!(self.since.is_some_and(|s| t < s) || self.until.is_some_and(|u| t > u)))
     }
 }
 
@@ -289,8 +278,6 @@ pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Se
             parties: g.parties.clone(),
         },
         events: g.events.clone(),
-        since,
-        until,
     };
     for e in &filter.events {
         check_event(e)?;

@@ -426,7 +426,7 @@ pub fn parse<'a>(
             let text = &batch.data[json_at..raw.end];
             // Text after the object (`(took 3ms)`) is the log's, not the record's.
             match Json::parse_first(text, scratch) {
-                Some(Ok(value)) => out.push(Parsed::Value {
+                Some(Ok((value, _))) => out.push(Parsed::Value {
                     value,
                     group: 0,
                     log_time,

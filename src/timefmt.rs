@@ -185,6 +185,13 @@ impl Zone {
         full.get(5..).map_or(full.clone(), str::to_owned)
     }
 
+    /// `10:00:00.123`: the time of day to the millisecond, without date or offset, for narrow
+    /// event tables.
+    pub fn format_time_of_day(self, ms: Millis) -> String {
+        let full = self.format(ms);
+        full.get(11..23).map_or(full.clone(), str::to_owned)
+    }
+
     /// `10:00:00 +00:00`: the time of day alone, for the narrowest tables.
     pub fn format_clock(self, ms: Millis) -> String {
         let full = self.format(ms);

@@ -73,7 +73,7 @@ pub struct Descriptor {
     /// Weak signs, tried only after every vendor's strong signs and envelopes (Bandwidth's bare
     /// list items, whose keys are merely within `{id, time, name, data}`).
     pub recognise_weak: Option<fn(&Json) -> Option<Recognised>>,
-    /// Read a record as this vendor's whatever its signs (`--vendor`).
+    /// Read a record as this vendor's whatever its signs (`--as`).
     pub read_as: fn(&Json) -> Recognised,
     /// The vendor's messages that are not call events but may arrive on the same webhook URL
     /// (Bandwidth's messaging callbacks): the message's name and what it is, for the count of
@@ -222,7 +222,7 @@ pub struct Recognised {
     /// A sentence about the record's signs, `{event}` standing for the event's name. Only
     /// `detect` shows it, so it is rendered there and never built per record.
     pub sign: &'static str,
-    /// Read as this vendor because of `--vendor`.
+    /// Read as this vendor because of `--as`.
     pub forced: bool,
 }
 
@@ -290,7 +290,7 @@ pub enum Undetected {
     NoVendor(String),
 }
 
-/// Detect the vendor of one record. `forced` skips detection (`--vendor`). Every format's strong
+/// Detect the vendor of one record. `forced` skips detection (`--as`). Every format's strong
 /// signs are tried first, in `LIST`'s order; then envelopes; then the weak signs.
 pub fn detect<'r, 'a>(
     record: &'r Json<'a>,
@@ -314,7 +314,7 @@ pub fn detect<'r, 'a>(
         if let Some(rec) = (vendor.format().recognise)(record) {
             return Ok(at_top(vendor, rec));
         }
-        if let Some(d) = unwrap_envelope(record, Some(vendor), naive_offset, 0) {
+        if let Ok(d) = unwrap_envelope(record, Some(vendor), naive_offset, 0) {
             return Ok(d);
         }
         let mut rec = (vendor.format().read_as)(record);
@@ -327,20 +327,14 @@ pub fn detect<'r, 'a>(
     if let Some(not) = not_a_call(record) {
         return Err(not);
     }
-    if let Some(d) = unwrap_envelope(record, None, naive_offset, 0) {
-        return Ok(d);
-    }
+    let enveloped_not_a_call = match unwrap_envelope(record, None, naive_offset, 0) {
+        Ok(d) => return Ok(d),
+        Err(not) => not,
+    };
     if let Some((vendor, rec)) = weak(record) {
         return Ok(at_top(vendor, rec));
     }
-    if let Some(not) = ENVELOPE_KEYS
-        .iter()
-        .filter_map(|k| record.get(k))
-        .find_map(not_a_call)
-    {
-        return Err(not);
-    }
-    Err(Undetected::NoVendor(no_vendor_reason(record)))
+    Err(enveloped_not_a_call.unwrap_or_else(|| Undetected::NoVendor(no_vendor_reason(record))))
 }
 
 /// What a vendor's message that is not a call event is, when the object is one.
@@ -370,15 +364,19 @@ fn weak(obj: &Json) -> Option<(Vendor, Recognised)> {
     })
 }
 
+/// The call event an envelope (`{"payload": {…}, "receivedAt": …}`) wraps, a few levels deep;
+/// failing that, the first vendor's message that is not a call found inside one (only when
+/// detecting: a forced vendor reads whatever it is given).
 fn unwrap_envelope<'r, 'a>(
     record: &'r Json<'a>,
     forced: Option<Vendor>,
     naive_offset: i32,
     depth: u8,
-) -> Option<Detected<'r, 'a>> {
+) -> Result<Detected<'r, 'a>, Option<Undetected>> {
     if depth > 2 {
-        return None;
+        return Err(None);
     }
+    let mut not_call = None;
     for key in ENVELOPE_KEYS {
         let Some(inner) = record.get(key).filter(|v| v.is_obj()) else {
             continue;
@@ -394,7 +392,7 @@ fn unwrap_envelope<'r, 'a>(
                 .and_then(|t| crate::time::from_json(t, naive_offset))
         };
         if let Some((vendor, rec)) = found {
-            return Some(Detected {
+            return Ok(Detected {
                 vendor,
                 rec,
                 payload: inner,
@@ -402,13 +400,19 @@ fn unwrap_envelope<'r, 'a>(
                 envelope_time: time(),
             });
         }
-        if let Some(mut d) = unwrap_envelope(inner, forced, naive_offset, depth + 1) {
-            d.path = format!("/{key}{}", d.path);
-            d.envelope_time = d.envelope_time.or_else(time);
-            return Some(d);
+        match unwrap_envelope(inner, forced, naive_offset, depth + 1) {
+            Ok(mut d) => {
+                d.path = format!("/{key}{}", d.path);
+                d.envelope_time = d.envelope_time.or_else(time);
+                return Ok(d);
+            }
+            Err(deeper) if not_call.is_none() && forced.is_none() => {
+                not_call = not_a_call(inner).or(deeper);
+            }
+            Err(_) => {}
         }
     }
-    None
+    Err(not_call)
 }
 
 /// Why a record matched no vendor, naming what was looked at.

@@ -155,6 +155,7 @@ fn bandwidth_messaging_is_a_vendor_message_but_no_call_event() {
         r#"{"eventType":"mms","direction":"out","messageId":"m-abd","media":["https://example.test/1.jpg"],"state":"sent"}"#,
         r#"{"type":"message-delivered","time":"2026-11-21T10:00:00Z","description":"ok","to":"+15550100002","message":{"id":"m-1","direction":"out"}}"#,
         r#"{"receivedAt":"2026-11-21T10:00:00Z","payload":{"eventType":"sms","messageId":"m-abe"}}"#,
+        r#"{"event":{"body":{"eventType":"mms","messageId":"m-abf"}}}"#,
     ] {
         match detect_text(text) {
             Err(Undetected::NotACall { vendor, what, .. }) => {

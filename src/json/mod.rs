@@ -101,20 +101,20 @@ impl<'a> Json<'a> {
         }
     }
 
-    /// The value at the start of `text`, whatever follows it (a log line's trailing text), or
-    /// `None` when there is only whitespace.
+    /// The value at the start of `text` and the offset just past it, whatever follows it (a log
+    /// line's trailing text), or `None` when there is only whitespace.
     pub fn parse_first(
         text: &'a [u8],
         scratch: &mut fast::Scratch<'a>,
-    ) -> Option<Result<Json<'a>, serde_json::Error>> {
+    ) -> Option<Result<(Json<'a>, usize), serde_json::Error>> {
         if let Ok(s) = simdutf8::basic::from_utf8(text) {
-            if let Ok((v, _)) = fast::value_at(s, scratch) {
-                return Some(Ok(v));
+            if let Ok(found) = fast::value_at(s, scratch) {
+                return Some(Ok(found));
             }
         }
-        serde_json::Deserializer::from_slice(text)
-            .into_iter::<Json>()
-            .next()
+        let mut values = serde_json::Deserializer::from_slice(text).into_iter::<Json>();
+        let first = values.next()?;
+        Some(first.map(|v| (v, values.byte_offset())))
     }
 
     pub fn get(&self, key: &str) -> Option<&Json<'a>> {

@@ -262,10 +262,7 @@ impl Events {
                 |t| match tier {
                     Tier::Wide => self.zone.format(t),
                     Tier::Normal => self.zone.format_short(t),
-                    Tier::Compact | Tier::Narrowest => {
-                        let full = self.zone.format(t);
-                        full.get(11..23).map_or(full.clone(), str::to_owned)
-                    }
+                    Tier::Compact | Tier::Narrowest => self.zone.format_time_of_day(t),
                 },
             );
             let call = || match e.call_id.as_deref() {
@@ -334,7 +331,7 @@ impl View for Events {
             if !self.filter.keeps_event(e) {
                 continue;
             }
-            match self.filter.keeps_time(e.time) {
+            match self.filter.select.event_in_time(e.time) {
                 Some(true) => {}
                 Some(false) => continue,
                 None => {

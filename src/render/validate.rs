@@ -37,7 +37,7 @@ pub struct Validate {
     writer: RecordWriter,
     started: bool,
     /// Findings reported, by code and severity, for the tally at the end.
-    by_code: [[u64; 2]; 8],
+    by_code: [[u64; 2]; Code::ALL.len()],
 }
 
 impl Validate {
@@ -47,7 +47,7 @@ impl Validate {
             color: settings.color,
             writer: RecordWriter::new(settings.format, HEADER),
             started: false,
-            by_code: [[0; 2]; 8],
+            by_code: [[0; 2]; Code::ALL.len()],
         }
     }
 }

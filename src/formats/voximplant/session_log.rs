@@ -162,9 +162,7 @@ impl<'a> Parser<'a> {
         let rest = self.rest();
         let mut scratch = Default::default();
         match Json::parse_first(rest.as_bytes(), &mut scratch) {
-            Some(Ok(v)) => {
-                // parse_first reads one value; find where it ends by re-serialising its length.
-                let len = json_len(rest).ok_or("JSON text inside the params never closes")?;
+            Some(Ok((v, len))) => {
                 self.at += len;
                 Ok(v)
             }
@@ -227,34 +225,6 @@ impl<'a> Parser<'a> {
             self.item_end();
         }
     }
-}
-
-/// Where the JSON value at the start of `text` ends (strings and brackets tracked).
-fn json_len(text: &str) -> Option<usize> {
-    let (mut depth, mut in_str, mut esc) = (0u32, false, false);
-    for (i, b) in text.bytes().enumerate() {
-        if in_str {
-            match b {
-                _ if esc => esc = false,
-                b'\\' => esc = true,
-                b'"' => in_str = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_str = true,
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 fn head(text: &str) -> String {
