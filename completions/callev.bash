@@ -77,72 +77,12 @@ _callev() {
 
     case "${cmd}" in
         callev)
-            opts="-o -f -h -V --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help --version detect validate events timeline summary schema completions man help"
+            opts="-h -V --help --version detect validate events timeline summary schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --source-tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --call)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --outcome)
-                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
-                    return 0
-                    ;;
-                --party)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --vendor)
-                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
-                    return 0
-                    ;;
-                --as)
-                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
-                    return 0
-                    ;;
-                --input-format)
-                    COMPREPLY=($(compgen -W "auto json ndjson log" -- "${cur}"))
-                    return 0
-                    ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -151,72 +91,12 @@ _callev() {
             return 0
             ;;
         callev__subcmd__completions)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help bash zsh fish powershell elvish"
+            opts="-h --help bash zsh fish powershell elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --source-tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --call)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --outcome)
-                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
-                    return 0
-                    ;;
-                --party)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --vendor)
-                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
-                    return 0
-                    ;;
-                --as)
-                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
-                    return 0
-                    ;;
-                --input-format)
-                    COMPREPLY=($(compgen -W "auto json ndjson log" -- "${cur}"))
-                    return 0
-                    ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -225,7 +105,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__detect)
-            opts="-o -f -h --explain --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help"
+            opts="-o -f -h --explain --output --color --vendor --as --input-format --follow --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,38 +121,6 @@ _callev() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --source-tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --call)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --outcome)
-                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
-                    return 0
-                    ;;
-                --party)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -299,7 +147,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__events)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help"
+            opts="-o -f -h --output --color --tz --source-tz --full-ids --vendor --as --input-format --follow --threads --call --event --until --since --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,30 +173,6 @@ _callev() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --call)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --outcome)
-                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
-                    return 0
-                    ;;
-                --party)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --vendor)
                     COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
                     return 0
@@ -362,6 +186,22 @@ _callev() {
                     return 0
                     ;;
                 --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -513,72 +353,12 @@ _callev() {
             return 0
             ;;
         callev__subcmd__man)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help detect validate events timeline summary schema completions man"
+            opts="-h --help detect validate events timeline summary schema completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --source-tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --call)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --outcome)
-                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
-                    return 0
-                    ;;
-                --party)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --vendor)
-                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
-                    return 0
-                    ;;
-                --as)
-                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
-                    return 0
-                    ;;
-                --input-format)
-                    COMPREPLY=($(compgen -W "auto json ndjson log" -- "${cur}"))
-                    return 0
-                    ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -587,7 +367,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__schema)
-            opts="-o -f -h --json-schema --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help workonflow xelion voximplant bandwidth"
+            opts="-o -h --output --color --json-schema --help workonflow xelion voximplant bandwidth"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -603,54 +383,6 @@ _callev() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --source-tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --call)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --outcome)
-                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
-                    return 0
-                    ;;
-                --party)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --vendor)
-                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
-                    return 0
-                    ;;
-                --as)
-                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
-                    return 0
-                    ;;
-                --input-format)
-                    COMPREPLY=($(compgen -W "auto json ndjson log" -- "${cur}"))
-                    return 0
-                    ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -661,12 +393,20 @@ _callev() {
             return 0
             ;;
         callev__subcmd__summary)
-            opts="-o -f -h --anomalies --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help"
+            opts="-o -f -h --anomalies --by --sort --output --color --tz --source-tz --full-ids --vendor --as --input-format --follow --threads --call --event --until --outcome --party --since --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --by)
+                    COMPREPLY=($(compgen -W "vendor outcome end_reason party hour day" -- "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "total talk ring started events -total -talk -ring -started -events" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
                     return 0
@@ -687,30 +427,6 @@ _callev() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --call)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --outcome)
-                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
-                    return 0
-                    ;;
-                --party)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --vendor)
                     COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
                     return 0
@@ -724,6 +440,30 @@ _callev() {
                     return 0
                     ;;
                 --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --party)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -735,7 +475,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__timeline)
-            opts="-o -f -h --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help"
+            opts="-o -f -h --output --color --tz --source-tz --full-ids --vendor --as --input-format --follow --threads --call --event --until --outcome --party --since --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -761,30 +501,6 @@ _callev() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --call)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --outcome)
-                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
-                    return 0
-                    ;;
-                --party)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --vendor)
                     COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
                     return 0
@@ -801,6 +517,30 @@ _callev() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --call)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --party)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -809,7 +549,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__validate)
-            opts="-o -f -h --strict --allow --output --color --tz --source-tz --call --event --outcome --party --since --until --vendor --as --input-format --follow --full-ids --threads --help"
+            opts="-o -f -h --strict --allow --output --color --vendor --as --input-format --follow --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -829,38 +569,6 @@ _callev() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --source-tz)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --call)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --outcome)
-                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
-                    return 0
-                    ;;
-                --party)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --vendor)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_callev_global_optspecs
-    string join \n o/output= color= tz= source-tz= call= event= outcome= party= since= until= vendor= as= input-format= f/follow full-ids threads= h/help V/version
+    string join \n h/help V/version
 end
 
 function __fish_callev_needs_command
@@ -24,44 +24,6 @@ function __fish_callev_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c callev -n "__fish_callev_needs_command" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''"
-complete -c callev -n "__fish_callev_needs_command" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c callev -n "__fish_callev_needs_command" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
-complete -c callev -n "__fish_callev_needs_command" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
-complete -c callev -n "__fish_callev_needs_command" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_needs_command" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
-complete -c callev -n "__fish_callev_needs_command" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
-missed\t''
-busy\t''
-no_answer\t''
-rejected\t''
-cancelled\t''
-failed\t''
-in_progress\t''
-unknown\t''"
-complete -c callev -n "__fish_callev_needs_command" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_needs_command" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
-complete -c callev -n "__fish_callev_needs_command" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
-complete -c callev -n "__fish_callev_needs_command" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
-xelion\t''
-voximplant\t''
-bandwidth\t''"
-complete -c callev -n "__fish_callev_needs_command" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
-xelion\t''
-voximplant\t''
-bandwidth\t''"
-complete -c callev -n "__fish_callev_needs_command" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
-json\t''
-ndjson\t''
-log\t''"
-complete -c callev -n "__fish_callev_needs_command" -l threads -d 'Worker threads for parsing (default: one per core)' -r
-complete -c callev -n "__fish_callev_needs_command" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
-complete -c callev -n "__fish_callev_needs_command" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_needs_command" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_needs_command" -s V -l version -d 'Print version'
 complete -c callev -n "__fish_callev_needs_command" -f -a "detect" -d 'Which vendor format each record is, and why'
@@ -80,22 +42,6 @@ csv\t''"
 complete -c callev -n "__fish_callev_using_subcommand detect" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_using_subcommand detect" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
-complete -c callev -n "__fish_callev_using_subcommand detect" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
-complete -c callev -n "__fish_callev_using_subcommand detect" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand detect" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
-complete -c callev -n "__fish_callev_using_subcommand detect" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
-missed\t''
-busy\t''
-no_answer\t''
-rejected\t''
-cancelled\t''
-failed\t''
-in_progress\t''
-unknown\t''"
-complete -c callev -n "__fish_callev_using_subcommand detect" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand detect" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
-complete -c callev -n "__fish_callev_using_subcommand detect" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -111,7 +57,6 @@ log\t''"
 complete -c callev -n "__fish_callev_using_subcommand detect" -l threads -d 'Worker threads for parsing (default: one per core)' -r
 complete -c callev -n "__fish_callev_using_subcommand detect" -l explain -d 'Say which fields decided the vendor'
 complete -c callev -n "__fish_callev_using_subcommand detect" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
-complete -c callev -n "__fish_callev_using_subcommand detect" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand detect" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand validate" -l allow -d 'Do not report this finding code (repeatable); a record whose errors are all allowed is valid, and damaged or unknown records still count' -r -f -a "parse\t''
 unknown-vendor\t''
@@ -128,22 +73,6 @@ csv\t''"
 complete -c callev -n "__fish_callev_using_subcommand validate" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_using_subcommand validate" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
-complete -c callev -n "__fish_callev_using_subcommand validate" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
-complete -c callev -n "__fish_callev_using_subcommand validate" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand validate" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
-complete -c callev -n "__fish_callev_using_subcommand validate" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
-missed\t''
-busy\t''
-no_answer\t''
-rejected\t''
-cancelled\t''
-failed\t''
-in_progress\t''
-unknown\t''"
-complete -c callev -n "__fish_callev_using_subcommand validate" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand validate" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
-complete -c callev -n "__fish_callev_using_subcommand validate" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -159,7 +88,6 @@ log\t''"
 complete -c callev -n "__fish_callev_using_subcommand validate" -l threads -d 'Worker threads for parsing (default: one per core)' -r
 complete -c callev -n "__fish_callev_using_subcommand validate" -l strict -d 'Count warnings as failures'
 complete -c callev -n "__fish_callev_using_subcommand validate" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
-complete -c callev -n "__fish_callev_using_subcommand validate" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand validate" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand events" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
 json\t''
@@ -170,20 +98,6 @@ always\t''
 never\t''"
 complete -c callev -n "__fish_callev_using_subcommand events" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
-complete -c callev -n "__fish_callev_using_subcommand events" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand events" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
-complete -c callev -n "__fish_callev_using_subcommand events" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
-missed\t''
-busy\t''
-no_answer\t''
-rejected\t''
-cancelled\t''
-failed\t''
-in_progress\t''
-unknown\t''"
-complete -c callev -n "__fish_callev_using_subcommand events" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand events" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
-complete -c callev -n "__fish_callev_using_subcommand events" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -197,8 +111,12 @@ json\t''
 ndjson\t''
 log\t''"
 complete -c callev -n "__fish_callev_using_subcommand events" -l threads -d 'Worker threads for parsing (default: one per core)' -r
-complete -c callev -n "__fish_callev_using_subcommand events" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand events" -l call -d 'Only this call; repeatable; a unique prefix of the id (any case) or the shortened id a table shows' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
+complete -c callev -n "__fish_callev_using_subcommand events" -l since -d 'From this time (RFC 3339, a date, 15m/2h/3d ago, today, yesterday): the events at or after it; events without a time are counted and left out' -r
 complete -c callev -n "__fish_callev_using_subcommand events" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
+complete -c callev -n "__fish_callev_using_subcommand events" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
 complete -c callev -n "__fish_callev_using_subcommand events" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand timeline" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
 json\t''
@@ -209,20 +127,6 @@ always\t''
 never\t''"
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
-complete -c callev -n "__fish_callev_using_subcommand timeline" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand timeline" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
-complete -c callev -n "__fish_callev_using_subcommand timeline" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
-missed\t''
-busy\t''
-no_answer\t''
-rejected\t''
-cancelled\t''
-failed\t''
-in_progress\t''
-unknown\t''"
-complete -c callev -n "__fish_callev_using_subcommand timeline" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand timeline" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
-complete -c callev -n "__fish_callev_using_subcommand timeline" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -236,9 +140,39 @@ json\t''
 ndjson\t''
 log\t''"
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l threads -d 'Worker threads for parsing (default: one per core)' -r
-complete -c callev -n "__fish_callev_using_subcommand timeline" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l call -d 'Only this call; repeatable; a unique prefix of the id (any case) or the shortened id a table shows' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l outcome -d 'Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l party -d 'Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand timeline" -l since -d 'From this time (RFC 3339, a date, 15m/2h/3d ago, today, yesterday): the calls that reach it, with all their events; calls without a time are counted and left out' -r
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
+complete -c callev -n "__fish_callev_using_subcommand timeline" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
 complete -c callev -n "__fish_callev_using_subcommand timeline" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand summary" -l by -d 'A row per group instead of per call: calls, answered share, outcomes, talk and total p50/p95 (repeatable: two levels)' -r -f -a "vendor\t''
+outcome\t''
+end_reason\t''
+party\t''
+hour\t''
+day\t''"
+complete -c callev -n "__fish_callev_using_subcommand summary" -l sort -d 'Order the calls by total, talk, ring, started or events; -FIELD for descending (unknown values last)' -r -f -a "total\t''
+talk\t''
+ring\t''
+started\t''
+events\t''
+-total\t''
+-talk\t''
+-ring\t''
+-started\t''
+-events\t''"
 complete -c callev -n "__fish_callev_using_subcommand summary" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -248,20 +182,6 @@ always\t''
 never\t''"
 complete -c callev -n "__fish_callev_using_subcommand summary" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
-complete -c callev -n "__fish_callev_using_subcommand summary" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand summary" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
-complete -c callev -n "__fish_callev_using_subcommand summary" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
-missed\t''
-busy\t''
-no_answer\t''
-rejected\t''
-cancelled\t''
-failed\t''
-in_progress\t''
-unknown\t''"
-complete -c callev -n "__fish_callev_using_subcommand summary" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand summary" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
-complete -c callev -n "__fish_callev_using_subcommand summary" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
 xelion\t''
 voximplant\t''
@@ -275,9 +195,23 @@ json\t''
 ndjson\t''
 log\t''"
 complete -c callev -n "__fish_callev_using_subcommand summary" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l call -d 'Only this call; repeatable; a unique prefix of the id (any case) or the shortened id a table shows' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l outcome -d 'Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_using_subcommand summary" -l party -d 'Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand summary" -l since -d 'From this time (RFC 3339, a date, 15m/2h/3d ago, today, yesterday): the calls that reach it, with all their events; calls without a time are counted and left out' -r
 complete -c callev -n "__fish_callev_using_subcommand summary" -l anomalies -d 'List every call\'s anomalies under the table, not a tally of them by kind'
-complete -c callev -n "__fish_callev_using_subcommand summary" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
 complete -c callev -n "__fish_callev_using_subcommand summary" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
+complete -c callev -n "__fish_callev_using_subcommand summary" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
 complete -c callev -n "__fish_callev_using_subcommand summary" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand schema" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
 json\t''
@@ -286,116 +220,9 @@ csv\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_using_subcommand schema" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
-complete -c callev -n "__fish_callev_using_subcommand schema" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
-complete -c callev -n "__fish_callev_using_subcommand schema" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand schema" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
-complete -c callev -n "__fish_callev_using_subcommand schema" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
-missed\t''
-busy\t''
-no_answer\t''
-rejected\t''
-cancelled\t''
-failed\t''
-in_progress\t''
-unknown\t''"
-complete -c callev -n "__fish_callev_using_subcommand schema" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand schema" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
-complete -c callev -n "__fish_callev_using_subcommand schema" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
-complete -c callev -n "__fish_callev_using_subcommand schema" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
-xelion\t''
-voximplant\t''
-bandwidth\t''"
-complete -c callev -n "__fish_callev_using_subcommand schema" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
-xelion\t''
-voximplant\t''
-bandwidth\t''"
-complete -c callev -n "__fish_callev_using_subcommand schema" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
-json\t''
-ndjson\t''
-log\t''"
-complete -c callev -n "__fish_callev_using_subcommand schema" -l threads -d 'Worker threads for parsing (default: one per core)' -r
 complete -c callev -n "__fish_callev_using_subcommand schema" -l json-schema -d 'Print a JSON Schema (draft 2020-12) instead'
-complete -c callev -n "__fish_callev_using_subcommand schema" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
-complete -c callev -n "__fish_callev_using_subcommand schema" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand schema" -s h -l help -d 'Print help'
-complete -c callev -n "__fish_callev_using_subcommand completions" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''"
-complete -c callev -n "__fish_callev_using_subcommand completions" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c callev -n "__fish_callev_using_subcommand completions" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
-complete -c callev -n "__fish_callev_using_subcommand completions" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
-complete -c callev -n "__fish_callev_using_subcommand completions" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand completions" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
-complete -c callev -n "__fish_callev_using_subcommand completions" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
-missed\t''
-busy\t''
-no_answer\t''
-rejected\t''
-cancelled\t''
-failed\t''
-in_progress\t''
-unknown\t''"
-complete -c callev -n "__fish_callev_using_subcommand completions" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand completions" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
-complete -c callev -n "__fish_callev_using_subcommand completions" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
-complete -c callev -n "__fish_callev_using_subcommand completions" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
-xelion\t''
-voximplant\t''
-bandwidth\t''"
-complete -c callev -n "__fish_callev_using_subcommand completions" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
-xelion\t''
-voximplant\t''
-bandwidth\t''"
-complete -c callev -n "__fish_callev_using_subcommand completions" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
-json\t''
-ndjson\t''
-log\t''"
-complete -c callev -n "__fish_callev_using_subcommand completions" -l threads -d 'Worker threads for parsing (default: one per core)' -r
-complete -c callev -n "__fish_callev_using_subcommand completions" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
-complete -c callev -n "__fish_callev_using_subcommand completions" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c callev -n "__fish_callev_using_subcommand man" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''"
-complete -c callev -n "__fish_callev_using_subcommand man" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c callev -n "__fish_callev_using_subcommand man" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
-complete -c callev -n "__fish_callev_using_subcommand man" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
-complete -c callev -n "__fish_callev_using_subcommand man" -l call -d 'Only this call; repeatable; a unique prefix of the id is enough' -r
-complete -c callev -n "__fish_callev_using_subcommand man" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
-complete -c callev -n "__fish_callev_using_subcommand man" -l outcome -d '(summary, timeline) Only calls with this outcome; repeatable' -r -f -a "answered\t''
-missed\t''
-busy\t''
-no_answer\t''
-rejected\t''
-cancelled\t''
-failed\t''
-in_progress\t''
-unknown\t''"
-complete -c callev -n "__fish_callev_using_subcommand man" -l party -d '(summary, timeline) Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
-complete -c callev -n "__fish_callev_using_subcommand man" -l since -d 'From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events at or after it; summary, timeline: the calls that reach it (untimed ones are counted and left out)' -r
-complete -c callev -n "__fish_callev_using_subcommand man" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
-complete -c callev -n "__fish_callev_using_subcommand man" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
-xelion\t''
-voximplant\t''
-bandwidth\t''"
-complete -c callev -n "__fish_callev_using_subcommand man" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
-xelion\t''
-voximplant\t''
-bandwidth\t''"
-complete -c callev -n "__fish_callev_using_subcommand man" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
-json\t''
-ndjson\t''
-log\t''"
-complete -c callev -n "__fish_callev_using_subcommand man" -l threads -d 'Worker threads for parsing (default: one per core)' -r
-complete -c callev -n "__fish_callev_using_subcommand man" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
-complete -c callev -n "__fish_callev_using_subcommand man" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand man" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "detect" -d 'Which vendor format each record is, and why'
 complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "validate" -d 'Check records against the vendors\' documented schemas'

@@ -23,12 +23,12 @@ use crate::render::{self, View};
 pub fn run() -> Result<Exit> {
     let cli = Cli::parse();
     let env = Env::from_process();
-    let files = cli.command.inputs().map(|i| i.files.as_slice());
-    let settings = config::resolve(&cli.global, files, &env)?;
+    let settings = config::resolve(&cli.command.options(), &env)?;
     let mut out = output::stdout();
     match &cli.command {
         Command::Schema {
             vendor,
+            output: _,
             event,
             json_schema,
         } => {
@@ -79,8 +79,14 @@ fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
         Command::Validate { .. } => Box::new(render::validate::Validate::new(settings)),
         Command::Events { .. } => Box::new(render::events::Events::new(settings)),
         Command::Timeline { .. } => Box::new(render::timeline::Timeline::new(settings)),
-        Command::Summary { anomalies, .. } => {
-            Box::new(render::summary::Summary::new(settings, *anomalies)?)
+        Command::Summary {
+            anomalies,
+            by,
+            sort,
+            ..
+        } => {
+            let shape = config::shape(*anomalies, by, sort.as_deref(), settings)?;
+            Box::new(render::summary::Summary::new(settings, shape)?)
         }
         Command::Schema { .. } | Command::Completions { .. } | Command::Man { .. } => {
             unreachable!("commands that read no records are run by `run`")

@@ -479,6 +479,8 @@ pub struct Brief {
     /// When it started (else its first timed event) and ended (else its last).
     pub from: Option<Millis>,
     pub to: Option<Millis>,
+    /// It has anomalies.
+    pub anomalous: bool,
 }
 
 /// One value of the summary record, as the record's writers read it.
@@ -602,6 +604,7 @@ impl CallSummary {
             total_ms: self.total_ms,
             from: self.started_at.or(self.first_time),
             to: self.ended_at.or(self.last_time),
+            anomalous: !self.anomalies.is_empty(),
         }
     }
 }

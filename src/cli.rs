@@ -63,89 +63,190 @@ Run `callev schema` to list the vendors and their events.";
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-
-    #[command(flatten)]
-    pub global: GlobalArgs,
 }
 
+/// How output is written: every command that prints records or a table.
 #[derive(Debug, Args)]
-pub struct GlobalArgs {
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
     /// Output format: a table for people, or json, ndjson or csv for programs
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table, global = true)]
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
     /// When to use colors: auto uses them on a terminal unless NO_COLOR is set
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
 
+/// How events are shown: the views that show times and ids.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct DisplayArgs {
     /// Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)
-    #[arg(long, default_value = "UTC", global = true, value_name = "ZONE")]
+    #[arg(long, default_value = "UTC", value_name = "ZONE")]
     pub tz: String,
 
     /// Zone of times written without one (Xelion's `date`, bare log timestamps): UTC, local or ±HH:MM
-    #[arg(long, default_value = "UTC", global = true, value_name = "ZONE")]
+    #[arg(long, default_value = "UTC", value_name = "ZONE")]
     pub source_tz: String,
 
-    /// Only this call; repeatable; a unique prefix of the id is enough
-    #[arg(long = "call", global = true, value_name = "ID")]
+    /// Never shorten ids in tables (they are shortened only on a terminal, to fit)
+    #[arg(long)]
+    pub full_ids: bool,
+}
+
+/// Where records come from and how they are read: every command that reads records.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Input")]
+pub struct InputArgs {
+    /// Input files; `-` is standard input, which is also read when no file is given
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// Only this vendor's records (repeatable); detection still runs, and the others are counted
+    /// apart
+    #[arg(long = "vendor", value_name = "ID", value_parser = vendor_ids())]
+    pub vendors: Vec<String>,
+
+    /// Skip detection: read every record as this vendor's
+    #[arg(long = "as", value_name = "ID", value_parser = vendor_ids())]
+    pub read_as: Option<String>,
+
+    /// How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, value_name = "FORMAT")]
+    pub input_format: InputFormatArg,
+
+    /// Keep reading appended input and print records as they arrive
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+
+    /// Worker threads for parsing (default: one per core)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Which events: the views of events and calls.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Selection")]
+pub struct EventArgs {
+    /// Only this call; repeatable; a unique prefix of the id (any case) or the shortened id a
+    /// table shows
+    #[arg(long = "call", value_name = "ID")]
     pub calls: Vec<String>,
 
     /// Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing,
     /// answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media,
     /// recording, channel_ended, ended, failed, missed, other
-    #[arg(long = "event", global = true, value_name = "NAME")]
+    #[arg(long = "event", value_name = "NAME")]
     pub events: Vec<String>,
 
-    /// (summary, timeline) Only calls with this outcome; repeatable
-    #[arg(long = "outcome", global = true, value_name = "OUTCOME", value_parser = PossibleValuesParser::new(OUTCOMES))]
-    pub outcomes: Vec<String>,
-
-    /// (summary, timeline) Only calls in which this number or user id takes part (caller,
-    /// callee, from, to, a participant); numbers match by their digits; repeatable
-    #[arg(long = "party", global = true, value_name = "X")]
-    pub parties: Vec<String>,
-
-    /// From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. events: the events
-    /// at or after it; summary, timeline: the calls that reach it (untimed ones are counted and
-    /// left out)
-    #[arg(long, global = true, value_name = "TIME")]
+    /// From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. SINCE_SELECTS
+    #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
 
     /// Up to this time (a date or today: to its end); selects as --since does
-    #[arg(long, global = true, value_name = "TIME")]
+    #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
-
-    /// Only this vendor's records (repeatable); detection still runs, and the others are counted
-    /// apart
-    #[arg(long = "vendor", global = true, value_name = "ID", value_parser = vendor_ids())]
-    pub vendors: Vec<String>,
-
-    /// Skip detection: read every record as this vendor's
-    #[arg(long = "as", global = true, value_name = "ID", value_parser = vendor_ids())]
-    pub read_as: Option<String>,
-
-    /// How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves
-    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, global = true, value_name = "FORMAT")]
-    pub input_format: InputFormatArg,
-
-    /// Keep reading appended input and print records as they arrive
-    #[arg(short = 'f', long, global = true)]
-    pub follow: bool,
-
-    /// Never shorten ids in tables (they are shortened only on a terminal, to fit)
-    #[arg(long, global = true)]
-    pub full_ids: bool,
-
-    /// Worker threads for parsing (default: one per core)
-    #[arg(long, global = true, value_name = "N")]
-    pub threads: Option<usize>,
 }
 
+/// Which calls: the views of whole calls.
 #[derive(Debug, Args)]
-pub struct Inputs {
-    /// Input files; `-` is standard input, which is also read when no file is given
-    #[arg(value_name = "FILE")]
-    pub files: Vec<String>,
+#[command(next_help_heading = "Selection")]
+pub struct CallArgs {
+    /// Only calls with this outcome; repeatable
+    #[arg(long = "outcome", value_name = "OUTCOME", value_parser = PossibleValuesParser::new(OUTCOMES))]
+    pub outcomes: Vec<String>,
+
+    /// Only calls in which this number or user id takes part (caller, callee, from, to, a
+    /// participant); numbers match by their digits; repeatable
+    #[arg(long = "party", value_name = "X")]
+    pub parties: Vec<String>,
+}
+
+/// Everything a command's flags set, gathered from the groups it has (the others keep their
+/// defaults): what `config::resolve` reads.
+#[derive(Debug)]
+pub struct Options<'a> {
+    pub output: OutputFormat,
+    pub color: ColorChoice,
+    pub tz: &'a str,
+    pub source_tz: &'a str,
+    pub full_ids: bool,
+    pub files: Option<&'a [String]>,
+    pub vendors: &'a [String],
+    pub read_as: Option<&'a str>,
+    pub input_format: InputFormatArg,
+    pub follow: bool,
+    pub threads: Option<usize>,
+    pub calls: &'a [String],
+    pub events: &'a [String],
+    pub since: Option<&'a str>,
+    pub until: Option<&'a str>,
+    pub outcomes: &'a [String],
+    pub parties: &'a [String],
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            output: OutputFormat::Table,
+            color: ColorChoice::Auto,
+            tz: "UTC",
+            source_tz: "UTC",
+            full_ids: false,
+            files: None,
+            vendors: &[],
+            read_as: None,
+            input_format: InputFormatArg::Auto,
+            follow: false,
+            threads: None,
+            calls: &[],
+            events: &[],
+            since: None,
+            until: None,
+            outcomes: &[],
+            parties: &[],
+        }
+    }
+}
+
+impl<'a> Options<'a> {
+    fn output(mut self, o: &'a OutputArgs) -> Self {
+        self.output = o.output;
+        self.color = o.color;
+        self
+    }
+
+    fn input(mut self, i: &'a InputArgs) -> Self {
+        self.files = Some(&i.files);
+        self.vendors = &i.vendors;
+        self.read_as = i.read_as.as_deref();
+        self.input_format = i.input_format;
+        self.follow = i.follow;
+        self.threads = i.threads;
+        self
+    }
+
+    fn display(mut self, d: &'a DisplayArgs) -> Self {
+        self.tz = &d.tz;
+        self.source_tz = &d.source_tz;
+        self.full_ids = d.full_ids;
+        self
+    }
+
+    fn events(mut self, e: &'a EventArgs) -> Self {
+        self.calls = &e.calls;
+        self.events = &e.events;
+        self.since = e.since.as_deref();
+        self.until = e.until.as_deref();
+        self
+    }
+
+    fn calls(mut self, c: &'a CallArgs) -> Self {
+        self.outcomes = &c.outcomes;
+        self.parties = &c.parties;
+        self
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,7 +261,9 @@ pub enum Command {
         #[arg(long)]
         explain: bool,
         #[command(flatten)]
-        inputs: Inputs,
+        output: OutputArgs,
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Check records against the vendors' documented schemas
     #[command(after_help = "Examples:
@@ -176,37 +279,74 @@ pub enum Command {
         #[arg(long = "allow", value_name = "CODE", value_parser = PossibleValuesParser::new(CODES))]
         allow: Vec<String>,
         #[command(flatten)]
-        inputs: Inputs,
+        output: OutputArgs,
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// One row per event, normalized across vendors
     #[command(after_help = "Examples:
   callev events webhooks.log
   callev events --event dtmf --event hold -o csv calls.ndjson
   callev events -o ndjson big.ndjson | jq -c 'select(.kind == \"failed\")'")]
+    #[command(mut_arg("since", |a| a.help(SINCE_EVENTS)))]
     Events {
         #[command(flatten)]
-        inputs: Inputs,
+        output: OutputArgs,
+        #[command(flatten)]
+        display: DisplayArgs,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        select: EventArgs,
     },
     /// Each call's events in time order
     #[command(after_help = "Examples:
   callev timeline webhooks.log
   callev timeline --call 522a2f93 --tz +02:00 capture.json
   tail -f webhooks.log | callev timeline -f")]
+    #[command(mut_arg("since", |a| a.help(SINCE_CALLS)))]
     Timeline {
         #[command(flatten)]
-        inputs: Inputs,
+        output: OutputArgs,
+        #[command(flatten)]
+        display: DisplayArgs,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        select: EventArgs,
+        #[command(flatten)]
+        calls: CallArgs,
     },
     /// One row per call: durations, outcome, counts; then totals
     #[command(after_help = "Examples:
   callev summary fixtures/mixed/all-vendors.log
+  callev summary --by hour webhooks.log
+  callev summary --sort -total --outcome answered calls.ndjson
   callev summary -o csv calls.ndjson > calls.csv
   callev summary --since 2026-11-21T10:00:00Z -o json logs/*.gz")]
+    #[command(mut_arg("since", |a| a.help(SINCE_CALLS)))]
     Summary {
         /// List every call's anomalies under the table, not a tally of them by kind
         #[arg(long)]
         anomalies: bool,
+        /// A row per group instead of per call: calls, answered share, outcomes, talk and total
+        /// p50/p95 (repeatable: two levels)
+        #[arg(long = "by", value_enum, value_name = "KEY")]
+        by: Vec<GroupKey>,
+        /// Order the calls by total, talk, ring, started or events; -FIELD for descending
+        /// (unknown values last)
+        #[arg(long, value_name = "FIELD", allow_hyphen_values = true, value_parser = PossibleValuesParser::new(SORTS))]
+        sort: Option<String>,
         #[command(flatten)]
-        inputs: Inputs,
+        output: OutputArgs,
+        #[command(flatten)]
+        display: DisplayArgs,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        select: EventArgs,
+        #[command(flatten)]
+        calls: CallArgs,
     },
     /// The documented schemas: vendors, their events, an event's fields
     #[command(after_help = "Examples:
@@ -215,6 +355,8 @@ pub enum Command {
   callev schema workonflow call.ended
   callev schema --json-schema xelion > xelion.schema.json")]
     Schema {
+        #[command(flatten)]
+        output: OutputArgs,
         /// A vendor id: list its events
         #[arg(value_parser = vendor_ids())]
         vendor: Option<String>,
@@ -276,15 +418,69 @@ pub enum Shell {
     Elvish,
 }
 
+/// What `--since` selects, said in each view's help.
+const SINCE_EVENTS: &str =
+    "From this time (RFC 3339, a date, 15m/2h/3d ago, today, yesterday): the events at or after it; events without a time are counted and left out";
+const SINCE_CALLS: &str =
+    "From this time (RFC 3339, a date, 15m/2h/3d ago, today, yesterday): the calls that reach it, with all their events; calls without a time are counted and left out";
+
+/// The fields `--sort` takes, each also with `-` for descending.
+const SORTS: [&str; 10] = [
+    "total", "talk", "ring", "started", "events", "-total", "-talk", "-ring", "-started", "-events",
+];
+
+/// What `summary --by` groups calls by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum GroupKey {
+    Vendor,
+    Outcome,
+    EndReason,
+    Party,
+    Hour,
+    Day,
+}
+
 impl Command {
-    pub fn inputs(&self) -> Option<&Inputs> {
+    /// The options this command's flags set.
+    pub fn options(&self) -> Options<'_> {
+        let o = Options::default();
         match self {
-            Command::Detect { inputs, .. }
-            | Command::Validate { inputs, .. }
-            | Command::Events { inputs }
-            | Command::Timeline { inputs }
-            | Command::Summary { inputs, .. } => Some(inputs),
-            Command::Schema { .. } | Command::Completions { .. } | Command::Man { .. } => None,
+            Command::Detect { output, input, .. } | Command::Validate { output, input, .. } => {
+                o.output(output).input(input)
+            }
+            Command::Events {
+                output,
+                display,
+                input,
+                select,
+            } => o
+                .output(output)
+                .display(display)
+                .input(input)
+                .events(select),
+            Command::Timeline {
+                output,
+                display,
+                input,
+                select,
+                calls,
+            }
+            | Command::Summary {
+                output,
+                display,
+                input,
+                select,
+                calls,
+                ..
+            } => o
+                .output(output)
+                .display(display)
+                .input(input)
+                .events(select)
+                .calls(calls),
+            Command::Schema { output, .. } => o.output(output),
+            Command::Completions { .. } | Command::Man { .. } => o,
         }
     }
 }

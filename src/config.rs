@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 
-use crate::cli::{ColorChoice, GlobalArgs, InputFormatArg, OutputFormat};
+use crate::cli::{ColorChoice, InputFormatArg, Options, OutputFormat};
 use crate::formats::Vendor;
 use crate::input::{InputFormat, Source};
 use crate::output::Format;
@@ -202,9 +202,60 @@ fn check_event(name: &str) -> Result<()> {
     )))
 }
 
-/// The settings of a run; `files` are the command's inputs, `None` for commands that read none
+/// What `summary` shows beside a row per call: `--anomalies`, `--by`, `--sort`, checked
+/// against each other and `--follow`.
+pub fn shape(
+    list_anomalies: bool,
+    by: &[crate::cli::GroupKey],
+    sort: Option<&str>,
+    settings: &Settings,
+) -> Result<crate::render::summary::Shape> {
+    use crate::cli::GroupKey;
+    use crate::render::groups::Key;
+    if by.len() > 2 {
+        return Err(usage("--by takes two levels at most"));
+    }
+    if by.len() == 2 && by[0] == by[1] {
+        return Err(usage("--by: the two levels must differ"));
+    }
+    if sort.is_some() && !by.is_empty() {
+        return Err(usage(
+            "--sort orders calls, and --by shows groups instead of calls: give one of them",
+        ));
+    }
+    if settings.follow && (sort.is_some() || !by.is_empty()) {
+        return Err(usage(
+            "--sort and --by need the whole input, and --follow never ends it: drop -f, or stop it with Ctrl-C and run again over the file",
+        ));
+    }
+    let order = match sort {
+        None => None,
+        Some(s) => Some(crate::render::summary::Order::parse(s).ok_or_else(|| {
+            usage(format!(
+                "--sort {s:?}: expected total, talk, ring, started or events, with - for descending"
+            ))
+        })?),
+    };
+    Ok(crate::render::summary::Shape {
+        list_anomalies,
+        sort: order,
+        by: by
+            .iter()
+            .map(|k| match k {
+                GroupKey::Vendor => Key::Vendor,
+                GroupKey::Outcome => Key::Outcome,
+                GroupKey::EndReason => Key::EndReason,
+                GroupKey::Party => Key::Party,
+                GroupKey::Hour => Key::Hour,
+                GroupKey::Day => Key::Day,
+            })
+            .collect(),
+    })
+}
+
+/// The settings of a run; `g.files` are the command's inputs, `None` for commands that read none
 /// (`schema`, `completions`, `man`).
-pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Settings> {
+pub fn resolve(g: &Options, env: &Env) -> Result<Settings> {
     let color = match g.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -228,13 +279,13 @@ pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Se
     } else {
         None
     });
-    let zone = Zone::parse(&g.tz).ok_or_else(|| {
+    let zone = Zone::parse(g.tz).ok_or_else(|| {
         usage(format!(
             "--tz {:?}: expected UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam",
             g.tz
         ))
     })?;
-    let naive_offset = match Zone::parse(&g.source_tz) {
+    let naive_offset = match Zone::parse(g.source_tz) {
         Some(Zone::Utc) => 0,
         Some(Zone::Fixed(s)) => s,
         Some(Zone::Local) => chrono::Local::now().offset().local_minus_utc(),
@@ -248,7 +299,7 @@ pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Se
         }
     };
     let now = chrono::Utc::now().timestamp_millis();
-    let time_flag = |flag: &str, v: &Option<String>| -> Result<Option<Millis>> {
+    let time_flag = |flag: &str, v: Option<&str>| -> Result<Option<Millis>> {
         let until = flag == "--until";
         match v {
             None => Ok(None),
@@ -262,11 +313,11 @@ pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Se
         }
     };
     let (since, until) = (
-        time_flag("--since", &g.since)?,
-        time_flag("--until", &g.until)?,
+        time_flag("--since", g.since)?,
+        time_flag("--until", g.until)?,
     );
     let filter = Filter {
-        calls: g.calls.clone(),
+        calls: g.calls.to_vec(),
         select: crate::call::CallSelection {
             since,
             until,
@@ -275,14 +326,14 @@ pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Se
                 .iter()
                 .filter_map(|o| crate::event::Outcome::find(o))
                 .collect(),
-            parties: g.parties.clone(),
+            parties: g.parties.to_vec(),
         },
-        events: g.events.clone(),
+        events: g.events.to_vec(),
     };
     for e in &filter.events {
         check_event(e)?;
     }
-    let sources = match files {
+    let sources = match g.files {
         None => Vec::new(),
         Some([]) => {
             if env.stdin_tty {
@@ -309,7 +360,7 @@ pub fn resolve(g: &GlobalArgs, files: Option<&[String]>, env: &Env) -> Result<Se
         zone,
         naive_offset,
         filter,
-        forced: vendor(g.read_as.as_deref())?,
+        forced: vendor(g.read_as)?,
         short_ids: width.is_some() && !g.full_ids,
         vendors: g
             .vendors
@@ -340,8 +391,7 @@ mod tests {
 
     fn settings(args: &[&str], env: &Env) -> Result<Settings> {
         let cli = Cli::try_parse_from(args).unwrap();
-        let files = cli.command.inputs().map(|i| i.files.as_slice());
-        resolve(&cli.global, files, env)
+        resolve(&cli.command.options(), env)
     }
 
     #[test]
@@ -376,7 +426,7 @@ mod tests {
         assert!(settings(&["callev", "events", "x"], &forced).unwrap().color);
         assert!(
             settings(
-                &["callev", "--color", "always", "events", "x"],
+                &["callev", "events", "--color", "always", "x"],
                 &Env::default()
             )
             .unwrap()
@@ -435,8 +485,8 @@ mod tests {
     #[test]
     fn bad_times_and_zones_are_usage_errors() {
         for args in [
-            &["callev", "--tz", "Mars", "events", "x"][..],
-            &["callev", "--since", "last tuesday", "events", "x"],
+            &["callev", "events", "--tz", "Mars", "x"][..],
+            &["callev", "events", "--since", "last tuesday", "x"],
         ] {
             assert!(settings(args, &Env::default())
                 .unwrap_err()

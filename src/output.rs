@@ -25,6 +25,9 @@ pub struct RecordWriter {
     format: Format,
     header: &'static [&'static str],
     rows: u64,
+    /// JSON only: the records are the array `{"NAME": [...]}` of a document that closes with
+    /// more fields (`finish_document`), not the whole document.
+    document: Option<&'static str>,
 }
 
 impl RecordWriter {
@@ -33,13 +36,38 @@ impl RecordWriter {
             format,
             header,
             rows: 0,
+            document: None,
+        }
+    }
+
+    /// Records that a JSON document holds under `name`, beside what `finish_document` adds.
+    pub fn in_document(
+        format: Format,
+        header: &'static [&'static str],
+        name: &'static str,
+    ) -> RecordWriter {
+        RecordWriter {
+            document: Some(name),
+            ..RecordWriter::new(format, header)
+        }
+    }
+
+    /// What opens the JSON array, before the first record.
+    fn open(&self) -> String {
+        match self.document {
+            Some(name) => format!("{{\"{name}\": [\n"),
+            None => "[\n".to_owned(),
         }
     }
 
     pub fn row<W: Write + ?Sized, T: Serialize>(&mut self, w: &mut W, row: &T) -> io::Result<()> {
         match self.format {
             Format::Json => {
-                w.write_all(if self.rows == 0 { b"[\n" } else { b",\n" })?;
+                if self.rows == 0 {
+                    w.write_all(self.open().as_bytes())?;
+                } else {
+                    w.write_all(b",\n")?;
+                }
                 serde_json::to_writer(&mut *w, row)?;
             }
             Format::Ndjson => {
@@ -68,7 +96,11 @@ impl RecordWriter {
         pieces: &[&[u8]],
     ) -> io::Result<()> {
         if self.format == Format::Json {
-            w.write_all(if self.rows == 0 { b"[\n" } else { b",\n" })?;
+            if self.rows == 0 {
+                w.write_all(self.open().as_bytes())?;
+            } else {
+                w.write_all(b",\n")?;
+            }
         }
         for p in pieces {
             w.write_all(p)?;
@@ -83,6 +115,29 @@ impl RecordWriter {
     /// Close the document: `]` for JSON (an empty array when there were no rows), the header
     /// alone for an empty CSV.
     pub fn finish<W: Write + ?Sized>(&mut self, w: &mut W) -> io::Result<()> {
+        self.finish_document(w, &[])
+    }
+
+    /// Close the document, JSON's with these fields after the records (when it was opened
+    /// `in_document`).
+    pub fn finish_document<W: Write + ?Sized>(
+        &mut self,
+        w: &mut W,
+        fields: &[(&str, serde_json::Value)],
+    ) -> io::Result<()> {
+        if let (Format::Json, Some(_)) = (self.format, self.document) {
+            if self.rows == 0 {
+                w.write_all(self.open().trim_end().as_bytes())?;
+                w.write_all(b"]")?;
+            } else {
+                w.write_all(b"\n]")?;
+            }
+            for (name, value) in fields {
+                write!(w, ",\n{}: ", serde_json::Value::from(*name))?;
+                serde_json::to_writer(&mut *w, value)?;
+            }
+            return w.write_all(b"}\n");
+        }
         match self.format {
             Format::Json => w.write_all(if self.rows == 0 { b"[]\n" } else { b"\n]\n" }),
             Format::Csv if self.rows == 0 => {

@@ -3,6 +3,7 @@
 
 pub mod detect;
 pub mod events;
+pub mod groups;
 pub mod notes;
 pub mod schema;
 pub mod shell;

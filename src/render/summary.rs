@@ -20,6 +20,7 @@ use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::pool::Pool;
 use crate::record::Tally;
 use crate::record::{Prework, Results};
+use crate::render::groups::{self, Groups, TableLook};
 use crate::render::notes::NoCall;
 use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
 use crate::render::View;
@@ -36,6 +37,7 @@ struct Totals {
     total: Vec<i64>,
     first: Option<i64>,
     last: Option<i64>,
+    anomalous: u64,
 }
 
 impl Totals {
@@ -43,6 +45,7 @@ impl Totals {
         self.calls += 1;
         *self.by_outcome.entry(c.outcome).or_default() += 1;
         *self.by_vendor.entry(c.vendor.id()).or_default() += 1;
+        self.anomalous += u64::from(c.anomalous);
         self.talk.extend(c.talk_ms);
         self.total.extend(c.total_ms);
         if let Some(t) = c.from {
@@ -87,6 +90,84 @@ struct Rows {
     short_ids: bool,
     /// Calls with each kind of anomaly: how many, and the first few.
     anomaly_kinds: BTreeMap<String, (u64, Vec<String>)>,
+    /// `--sort` and `--by`: calls held to the end of the input rather than written as they end.
+    held: Held,
+}
+
+/// What `summary` does besides a row per call as it ends.
+#[derive(Debug, Default)]
+pub struct Shape {
+    /// `--anomalies`: every call's anomalies under the table, rather than a tally by kind.
+    pub list_anomalies: bool,
+    /// `--sort`: the calls in this order.
+    pub sort: Option<Order>,
+    /// `--by`: a row per group of calls instead, by these keys (one or two).
+    pub by: Vec<groups::Key>,
+}
+
+/// Calls held to the end of the input.
+enum Held {
+    Nothing,
+    Sorted(Order, Vec<CallSummary>),
+    Grouped(Groups),
+}
+
+/// What `--sort` orders calls by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortField {
+    Total,
+    Talk,
+    Ring,
+    Started,
+    Events,
+}
+
+/// `--sort FIELD` or `-FIELD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    pub field: SortField,
+    pub descending: bool,
+}
+
+impl Order {
+    /// `total`, `-talk`, ...; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Order> {
+        let (descending, name) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let field = match name {
+            "total" => SortField::Total,
+            "talk" => SortField::Talk,
+            "ring" => SortField::Ring,
+            "started" => SortField::Started,
+            "events" => SortField::Events,
+            _ => return None,
+        };
+        Some(Order { field, descending })
+    }
+
+    fn value(self, s: &CallSummary) -> Option<i64> {
+        match self.field {
+            SortField::Total => s.total_ms,
+            SortField::Talk => s.talk_ms,
+            SortField::Ring => s.ring_ms,
+            SortField::Started => s.started_at.or(s.first_time),
+            SortField::Events => i64::try_from(s.events).ok(),
+        }
+    }
+
+    /// Sort calls so (stable: ties keep the order the calls began in); calls without the value
+    /// go last either way.
+    pub fn sort(self, calls: &mut [CallSummary]) {
+        calls.sort_by(|a, b| match (self.value(a), self.value(b)) {
+            (Some(x), Some(y)) if self.descending => y.cmp(&x),
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+    }
 }
 
 /// How many calls a kind of anomaly names in the tally.
@@ -101,15 +182,26 @@ fn anomaly_kind(text: &str) -> &str {
 }
 
 impl Summary {
-    /// `list_anomalies`: every call's anomalies under the table, rather than a tally by kind.
-    pub fn new(settings: &Settings, list_anomalies: bool) -> Result<Summary> {
+    pub fn new(settings: &Settings, shape: Shape) -> Result<Summary> {
         let packs = Arc::new(Pool::new(4 * settings.threads.max(1)));
+        let held = match (shape.sort, shape.by.is_empty()) {
+            (_, false) => Held::Grouped(Groups::new(shape.by.clone(), settings.zone)),
+            (Some(order), true) => Held::Sorted(order, Vec::new()),
+            (None, true) => Held::Nothing,
+        };
+        let holds = !matches!(held, Held::Nothing);
+        let writer = match &held {
+            Held::Grouped(_) => {
+                RecordWriter::in_document(settings.format, groups::header(&shape.by), "groups")
+            }
+            _ => RecordWriter::in_document(settings.format, SUMMARY_HEADER, "calls"),
+        };
         Ok(Summary {
             packs: Arc::clone(&packs),
             shards: Shards::new(
                 settings.threads,
-                row_writer(settings),
-                keep(settings),
+                if holds { None } else { row_writer(settings) },
+                if holds { Keep::All } else { keep(settings) },
                 settings.filter.calls.clone().into(),
                 Arc::new(settings.filter.select.clone()),
                 // Following, each batch's calls are shown before the next batch is read.
@@ -129,11 +221,12 @@ impl Summary {
                 totals: Totals::default(),
                 header_written: false,
                 streamed: false,
-                writer: RecordWriter::new(settings.format, SUMMARY_HEADER),
-                list_anomalies,
+                writer,
+                list_anomalies: shape.list_anomalies,
                 noted_left_out: false,
                 short_ids: settings.short_ids,
                 anomaly_kinds: BTreeMap::new(),
+                held,
             },
         })
     }
@@ -168,7 +261,9 @@ impl Rows {
     /// end of the input (or, at the end, more than a chunk of them) make the table one of fixed
     /// widths, written a chunk at a time (rows the shard threads have mostly written already).
     fn emit(&mut self, merged: Merged, out: &mut dyn Write) -> Result<()> {
-        if !merged.end || merged.total > CHUNK || self.follow {
+        if (!merged.end || merged.total > CHUNK || self.follow)
+            && matches!(self.held, Held::Nothing)
+        {
             self.streamed = true;
         }
         let fixed = self.format == Format::Table && self.streamed;
@@ -176,7 +271,7 @@ impl Rows {
         // ones with anomalies to list under the chunk.
         let mut rows = Vec::new();
         let mut lines = Vec::new();
-        for f in merged.rows {
+        for mut f in merged.rows {
             // With `--call`, the shards hand back only the calls it names, with their ids.
             if let Some(id) = &f.id {
                 self.matcher.matches(id);
@@ -185,6 +280,20 @@ impl Rows {
                 continue;
             }
             self.totals.add(&f.brief);
+            match (&mut self.held, f.summary) {
+                (Held::Nothing, summary) => f.summary = summary,
+                (Held::Sorted(_, calls), Some(s)) => {
+                    calls.push(*s);
+                    continue;
+                }
+                (Held::Grouped(groups), Some(s)) => {
+                    groups.add(&s);
+                    self.count_anomalies(&s);
+                    continue;
+                }
+                // Held calls are all kept whole (`Keep::All`).
+                (_, None) => continue,
+            }
             let text = &merged.text[f.text];
             if fixed {
                 if !self.header_written {
@@ -309,7 +418,17 @@ impl Rows {
         writeln!(out, "  anomalies (--anomalies lists every call)")?;
         let mark = paint(self.color, owo_colors::Style::new().red(), "!");
         for (kind, (count, first)) in &self.anomaly_kinds {
-            let first: Vec<String> = first.iter().map(|id| safe(id).into_owned()).collect();
+            let first: Vec<String> = first
+                .iter()
+                .map(|id| {
+                    let mut shown = String::new();
+                    match self.short_ids {
+                        true => push_short_id(&mut shown, &safe(id), 14),
+                        false => shown.push_str(&safe(id)),
+                    }
+                    shown
+                })
+                .collect();
             let more = if *count > first.len() as u64 {
                 ", ..."
             } else {
@@ -325,21 +444,44 @@ impl Rows {
         Ok(())
     }
 
+    /// Count a call's anomalies by kind, for the tally under the totals.
+    fn count_anomalies(&mut self, s: &CallSummary) {
+        for a in &s.anomalies {
+            let (count, first) = self
+                .anomaly_kinds
+                .entry(anomaly_kind(a).to_owned())
+                .or_default();
+            *count += 1;
+            if first.len() < FIRST_CALLS && !first.contains(&s.call_id) {
+                first.push(s.call_id.clone());
+            }
+        }
+    }
+
+    /// The calls or groups held to the end, written now: sorted, or counted in groups.
+    fn write_held(&mut self, out: &mut dyn Write) -> Result<()> {
+        match std::mem::replace(&mut self.held, Held::Nothing) {
+            Held::Nothing => Ok(()),
+            Held::Sorted(order, mut calls) => {
+                order.sort(&mut calls);
+                self.write_rows(&calls, out)
+            }
+            Held::Grouped(mut groups) => {
+                let look = TableLook {
+                    width: self.width,
+                    color: self.color,
+                };
+                groups.write(self.format, &mut self.writer, look, out)
+            }
+        }
+    }
+
     /// What looks wrong with these calls: under their rows with `--anomalies`, else counted by
     /// kind for the tally under the totals.
     fn anomalies(&mut self, rows: &[CallSummary], out: &mut dyn Write) -> Result<()> {
         if !self.list_anomalies {
             for s in rows {
-                for a in &s.anomalies {
-                    let (count, first) = self
-                        .anomaly_kinds
-                        .entry(anomaly_kind(a).to_owned())
-                        .or_default();
-                    *count += 1;
-                    if first.len() < FIRST_CALLS && !first.contains(&s.call_id) {
-                        first.push(s.call_id.clone());
-                    }
-                }
+                self.count_anomalies(s);
             }
             return Ok(());
         }
@@ -416,11 +558,13 @@ impl View for Summary {
         // A table not written in chunks yet may still be one of fitted widths, from summaries.
         let all = rows.format == Format::Table && !rows.streamed;
         self.shards.end(all, &mut |m| rows.emit(m, out))?;
+        rows.write_held(out)?;
         if rows.format == Format::Table {
             totals(&mut rows.totals, rows.color, rows.zone, out)?;
             rows.anomaly_tally(out)?;
         } else {
-            rows.writer.finish(out)?;
+            let totals = totals_json(&mut rows.totals);
+            rows.writer.finish_document(out, &[("totals", totals)])?;
         }
         crate::render::notes::note_unread(tally);
         crate::render::notes::note_beside(tally);
@@ -790,6 +934,41 @@ pub fn stats(values: &mut [i64]) -> Option<(i64, i64, i64)> {
     // Nearest rank.
     let rank = ((0.95 * n as f64).ceil() as usize).clamp(1, n);
     Some((mean as i64, median, values[rank - 1]))
+}
+
+/// The totals under the table, as the JSON document's `totals`.
+fn totals_json(t: &mut Totals) -> serde_json::Value {
+    use serde_json::json;
+    let answered = t.by_outcome.get(&Outcome::Answered).copied().unwrap_or(0);
+    let spread = |values: &mut Vec<i64>| {
+        let known = values.len();
+        match stats(values) {
+            Some((mean, p50, p95)) => {
+                json!({"known": known, "mean": mean, "p50": p50, "p95": p95})
+            }
+            None => json!({"known": 0, "mean": null, "p50": null, "p95": null}),
+        }
+    };
+    json!({
+        "calls": t.calls,
+        "answered": answered,
+        "answered_share": (t.calls > 0)
+            .then(|| (answered as f64 / t.calls as f64 * 10_000.0).round() / 10_000.0),
+        "first_time": t.first.map(crate::timefmt::rfc3339),
+        "last_time": t.last.map(crate::timefmt::rfc3339),
+        "outcomes": Outcome::ALL
+            .iter()
+            .map(|o| (o.as_str().to_owned(), json!(t.by_outcome.get(o).copied().unwrap_or(0))))
+            .collect::<serde_json::Map<_, _>>(),
+        "vendors": t
+            .by_vendor
+            .iter()
+            .map(|(v, n)| ((*v).to_owned(), json!(n)))
+            .collect::<serde_json::Map<_, _>>(),
+        "talk_ms": spread(&mut t.talk),
+        "total_ms": spread(&mut t.total),
+        "with_anomalies": t.anomalous,
+    })
 }
 
 fn totals(t: &mut Totals, color: bool, zone: Zone, out: &mut dyn Write) -> Result<()> {

@@ -25,8 +25,7 @@ fn settings(args: &[&str], width: usize) -> Settings {
         columns: Some(width.to_string()),
         ..Env::default()
     };
-    let files = ["x".to_owned()];
-    config::resolve(&cli.global, Some(&files), &env).expect("settings resolve")
+    config::resolve(&cli.command.options(), &env).expect("settings resolve")
 }
 
 /// What `view` writes for `INPUT`, read as `analysis` says, in one batch.
@@ -127,8 +126,33 @@ fn timelines() {
 fn summary_tables() {
     for width in WIDTHS {
         let s = settings(&["callev", "summary", "x"], width);
-        let mut view = super::summary::Summary::new(&s, true).expect("shard threads start");
+        let shape = super::summary::Shape {
+            list_anomalies: true,
+            ..Default::default()
+        };
+        let mut view = super::summary::Summary::new(&s, shape).expect("shard threads start");
         let text = render(&mut view, &analysis(false, true, true));
         insta::assert_snapshot!(format!("summary_{width}"), text);
+    }
+}
+
+#[test]
+fn group_tables() {
+    use super::groups::Key;
+    for (name, keys) in [
+        ("vendor", vec![Key::Vendor]),
+        ("vendor_outcome", vec![Key::Vendor, Key::Outcome]),
+        ("hour", vec![Key::Hour]),
+    ] {
+        for width in WIDTHS {
+            let s = settings(&["callev", "summary", "x"], width);
+            let shape = super::summary::Shape {
+                by: keys.clone(),
+                ..Default::default()
+            };
+            let mut view = super::summary::Summary::new(&s, shape).expect("shard threads start");
+            let text = render(&mut view, &analysis(false, true, true));
+            insta::assert_snapshot!(format!("groups_{name}_{width}"), text);
+        }
     }
 }

@@ -201,7 +201,8 @@ fn interrupted_summary_writes_every_call_as_a_whole_document() {
     );
     assert_eq!(code, Some(130));
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("a complete JSON document");
-    let calls = doc.as_array().unwrap();
+    let calls = doc["calls"].as_array().unwrap();
     assert_eq!(calls.len(), 4);
+    assert_eq!(doc["totals"]["calls"], 4);
     assert!(calls.iter().all(|c| c["call_id"].is_string()));
 }

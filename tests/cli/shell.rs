@@ -214,32 +214,85 @@ fn every_command_has_examples_and_every_flag_help() {
         version.stdout.trim(),
         format!("callev {}", env!("CARGO_PKG_VERSION"))
     );
-    let help = run(&["--help"]);
-    for flag in [
+}
+
+/// Each subcommand's `--help` lists the flags that apply to it, each with its help, and no
+/// other; a flag that does not apply is a usage error.
+#[test]
+fn each_command_lists_only_its_flags() {
+    let reading = [
         "--output",
         "--color",
-        "--tz",
-        "--source-tz",
-        "--call",
-        "--event",
-        "--since",
-        "--until",
         "--vendor",
         "--as",
         "--input-format",
         "--follow",
         "--threads",
-    ] {
-        let line = help
-            .stdout
-            .lines()
-            .find(|l| l.contains(flag))
-            .unwrap_or_else(|| panic!("{flag} not in --help"));
-        assert!(
-            line.len() > flag.len() + 12 || help.stdout.contains(&format!("{flag} ")),
-            "{flag} has no help"
-        );
+    ];
+    let viewing = [
+        "--tz",
+        "--source-tz",
+        "--full-ids",
+        "--call",
+        "--event",
+        "--since",
+        "--until",
+    ];
+    let calls = ["--outcome", "--party"];
+    let mut all: Vec<&str> = [&reading[..], &viewing, &calls].concat();
+    all.extend([
+        "--explain",
+        "--strict",
+        "--allow",
+        "--anomalies",
+        "--by",
+        "--sort",
+    ]);
+    let cases: [(&str, Vec<&str>); 6] = [
+        ("detect", [&reading[..], &["--explain"]].concat()),
+        (
+            "validate",
+            [&reading[..], &["--strict", "--allow"]].concat(),
+        ),
+        ("events", [&reading[..], &viewing].concat()),
+        ("timeline", [&reading[..], &viewing, &calls].concat()),
+        (
+            "summary",
+            [
+                &reading[..],
+                &viewing,
+                &calls,
+                &["--anomalies", "--by", "--sort"],
+            ]
+            .concat(),
+        ),
+        ("schema", vec!["--output", "--color"]),
+    ];
+    for (cmd, flags) in cases {
+        let help = run(&[cmd, "--help"]).stdout;
+        for flag in &all {
+            let line = help
+                .lines()
+                .find(|l| l.split([' ', ',', '=']).any(|w| w == *flag));
+            if flags.contains(flag) {
+                let line = line.unwrap_or_else(|| panic!("{cmd} --help lacks {flag}"));
+                assert!(
+                    line.len() > flag.len() + 12 || help.contains(&format!("{flag} ")),
+                    "{cmd}: {flag} has no help"
+                );
+            } else {
+                assert!(line.is_none(), "{cmd} --help lists {flag}: {line:?}");
+            }
+        }
     }
+    let refused = run(&[
+        "validate",
+        "--call",
+        "abc",
+        "fixtures/mixed/all-vendors.log",
+    ]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("--call"), "{}", refused.stderr);
 }
 
 #[test]

@@ -357,7 +357,7 @@ fn filters_by_call_event_and_time() {
 
 #[test]
 fn times_are_shown_in_the_chosen_zone_with_the_offset() {
-    let r = run(&["--tz", "+02:00", "events", "fixtures/edge/log-lines.log"]);
+    let r = run(&["events", "--tz", "+02:00", "fixtures/edge/log-lines.log"]);
     assert!(
         r.stdout.contains("2026-11-21 12:00:00.123 +02:00"),
         "{}",
@@ -409,9 +409,9 @@ fn color_only_when_asked() {
     let plain = human(&["timeline", "fixtures/voximplant/full-call.log"]);
     assert!(!plain.contains('\u{1b}'));
     let colored = run(&[
+        "timeline",
         "--color",
         "always",
-        "timeline",
         "fixtures/voximplant/full-call.log",
     ]);
     assert!(colored.stdout.contains('\u{1b}'));
@@ -1034,4 +1034,300 @@ fn a_narrow_table_keeps_dates_when_its_rows_span_days() {
             .env("COLUMNS", "100"),
     );
     assert!(one.stdout.contains(" 09:00:00 +00:00 "), "{}", one.stdout);
+}
+
+/// Calls at 10:05, 10:40 and 13:20 (a 486 busy one), for the groups: hours 11 and 12 have
+/// none.
+const THREE_CALLS: &str = concat!(
+    r#"{"eventType":"initiate","accountId":"9900000","applicationId":"0a1b2c3d-0000-4000-8000-00000000abcd","direction":"inbound","callId":"c-g1","from":"+15550100001","to":"+15550100100","eventTime":"2026-11-21T10:05:00.000Z","startTime":"2026-11-21T10:05:00.000Z"}"#,
+    "\n",
+    r#"{"eventType":"answer","accountId":"9900000","applicationId":"0a1b2c3d-0000-4000-8000-00000000abcd","direction":"inbound","callId":"c-g1","from":"+15550100001","to":"+15550100100","eventTime":"2026-11-21T10:05:04.000Z","startTime":"2026-11-21T10:05:00.000Z","answerTime":"2026-11-21T10:05:04.000Z"}"#,
+    "\n",
+    r#"{"eventType":"disconnect","accountId":"9900000","applicationId":"0a1b2c3d-0000-4000-8000-00000000abcd","direction":"inbound","callId":"c-g1","from":"+15550100001","to":"+15550100100","eventTime":"2026-11-21T10:06:04.000Z","startTime":"2026-11-21T10:05:00.000Z","answerTime":"2026-11-21T10:05:04.000Z","endTime":"2026-11-21T10:06:04.000Z","cause":"hangup"}"#,
+    "\n",
+    r#"{"eventType":"initiate","accountId":"9900000","applicationId":"0a1b2c3d-0000-4000-8000-00000000abcd","direction":"inbound","callId":"c-g2","from":"+15550100002","to":"+15550100100","eventTime":"2026-11-21T10:40:00.000Z","startTime":"2026-11-21T10:40:00.000Z"}"#,
+    "\n",
+    r#"{"eventType":"answer","accountId":"9900000","applicationId":"0a1b2c3d-0000-4000-8000-00000000abcd","direction":"inbound","callId":"c-g2","from":"+15550100002","to":"+15550100100","eventTime":"2026-11-21T10:40:02.000Z","startTime":"2026-11-21T10:40:00.000Z","answerTime":"2026-11-21T10:40:02.000Z"}"#,
+    "\n",
+    r#"{"eventType":"disconnect","accountId":"9900000","applicationId":"0a1b2c3d-0000-4000-8000-00000000abcd","direction":"inbound","callId":"c-g2","from":"+15550100002","to":"+15550100100","eventTime":"2026-11-21T10:43:02.000Z","startTime":"2026-11-21T10:40:00.000Z","answerTime":"2026-11-21T10:40:02.000Z","endTime":"2026-11-21T10:43:02.000Z","cause":"hangup"}"#,
+    "\n",
+    r#"{"eventType":"initiate","accountId":"9900000","applicationId":"0a1b2c3d-0000-4000-8000-00000000abcd","direction":"inbound","callId":"c-g3","from":"+15550100001","to":"+15550100200","eventTime":"2026-11-21T13:20:00.000Z","startTime":"2026-11-21T13:20:00.000Z"}"#,
+    "\n",
+    r#"{"eventType":"disconnect","accountId":"9900000","applicationId":"0a1b2c3d-0000-4000-8000-00000000abcd","direction":"inbound","callId":"c-g3","from":"+15550100001","to":"+15550100200","eventTime":"2026-11-21T13:20:20.000Z","startTime":"2026-11-21T13:20:00.000Z","endTime":"2026-11-21T13:20:20.000Z","cause":"busy","sipResponseCode":486}"#,
+    "\n",
+);
+
+#[test]
+fn summary_by_hour_counts_calls_per_hour_with_the_empty_hours_in_between() {
+    let r = crate::util::run_stdin(&["summary", "--by", "hour", "-o", "ndjson"], THREE_CALLS);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let groups = ndjson(&r.stdout);
+    let hours: Vec<(&str, u64)> = groups
+        .iter()
+        .map(|g| (g["hour"].as_str().unwrap(), g["calls"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        hours,
+        [
+            ("2026-11-21T10:00:00.000Z", 2),
+            ("2026-11-21T11:00:00.000Z", 0),
+            ("2026-11-21T12:00:00.000Z", 0),
+            ("2026-11-21T13:00:00.000Z", 1),
+        ]
+    );
+    let ten = &groups[0];
+    assert_eq!(ten["answered"], 2);
+    assert_eq!(ten["answered_share"], 1.0);
+    // Talk 60 s and 180 s: the median of two is their mean, p95 the longer.
+    assert_eq!(ten["talk_p50_ms"], 120_000);
+    assert_eq!(ten["talk_p95_ms"], 180_000);
+    assert_eq!(groups[3]["busy"], 1);
+    assert_eq!(groups[3]["talk_p50_ms"], Value::Null);
+    assert_eq!(groups[1]["answered_share"], Value::Null);
+    // In another zone the hours are that zone's, written in UTC.
+    let r = crate::util::run_stdin(
+        &["summary", "--by", "hour", "--tz", "+05:30", "-o", "ndjson"],
+        THREE_CALLS,
+    );
+    let first = &ndjson(&r.stdout)[0];
+    assert_eq!(first["hour"], "2026-11-21T09:30:00.000Z");
+    // The table draws a bar for each hour, none for the empty ones.
+    let table = run_with(
+        callev()
+            .args(["summary", "--by", "hour"])
+            .env("COLUMNS", "80")
+            .write_stdin(THREE_CALLS),
+    );
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert!(lines[0].starts_with(" hour"), "{}", table.stdout);
+    assert!(
+        lines[1].starts_with(" 10:00 +00:00") && lines[1].ends_with('█'),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        !lines[2].contains('█') && !lines[3].contains('█'),
+        "{}",
+        table.stdout
+    );
+    assert!(lines[4].contains('█'), "{}", table.stdout);
+    // Bars in eighths of a cell: twice the calls, twice as long (to the eighth).
+    let bar = |l: &str| -> usize {
+        l.chars()
+            .map(|c| match c {
+                '█' => 8,
+                // U+2589 (seven eighths) down to U+258F (one eighth).
+                '\u{2589}'..='\u{258F}' => 0x258F - c as usize + 1,
+                _ => 0,
+            })
+            .sum()
+    };
+    assert!(
+        bar(lines[1]).abs_diff(2 * bar(lines[4])) <= 1,
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn summary_by_groups_agree_with_the_calls_in_every_format() {
+    let files = [
+        "fixtures/mixed/all-vendors.log",
+        "fixtures/voximplant/failures-by-code.ndjson",
+        "fixtures/bandwidth/v2-each-outcome.ndjson",
+    ];
+    let calls = summary(&files);
+    let run_by = |by: &[&str], format: &str| {
+        let mut args = vec!["summary", "-o", format];
+        for k in by {
+            args.extend(["--by", k]);
+        }
+        args.extend(files);
+        run(&args)
+    };
+    let groups = ndjson(&run_by(&["vendor"], "ndjson").stdout);
+    assert_eq!(groups.len(), 4);
+    for g in &groups {
+        let mine: Vec<&Value> = calls
+            .iter()
+            .filter(|c| c["vendor"] == g["vendor"])
+            .collect();
+        assert_eq!(g["calls"].as_u64().unwrap(), mine.len() as u64, "{g}");
+        let outcomes: u64 = [
+            "answered",
+            "missed",
+            "busy",
+            "no_answer",
+            "rejected",
+            "cancelled",
+            "failed",
+            "in_progress",
+            "unknown",
+        ]
+        .iter()
+        .map(|o| g[*o].as_u64().unwrap())
+        .sum();
+        assert_eq!(outcomes, mine.len() as u64, "{g}");
+        let answered = mine.iter().filter(|c| c["outcome"] == "answered").count();
+        assert_eq!(g["answered"].as_u64().unwrap(), answered as u64);
+    }
+    // Most calls first.
+    let counts: Vec<u64> = groups
+        .iter()
+        .map(|g| g["calls"].as_u64().unwrap())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    // Two levels: each vendor's outcomes add up to the vendor's calls.
+    let two = ndjson(&run_by(&["vendor", "outcome"], "ndjson").stdout);
+    for g in &groups {
+        let sum: u64 = two
+            .iter()
+            .filter(|t| t["vendor"] == g["vendor"])
+            .map(|t| t["calls"].as_u64().unwrap())
+            .sum();
+        assert_eq!(sum, g["calls"].as_u64().unwrap());
+    }
+    assert!(two
+        .iter()
+        .all(|t| t[t["outcome"].as_str().unwrap()] == t["calls"]));
+    // CSV: the keys, then the numbers, a row per group.
+    let csv = run_by(&["vendor", "outcome"], "csv").stdout;
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("vendor,outcome,calls,answered_share,answered,"));
+    assert_eq!(lines.count(), two.len());
+    // JSON: the groups and the totals the table prints.
+    let doc = json(&run_by(&["vendor"], "json").stdout);
+    assert_eq!(doc["groups"].as_array().unwrap().len(), 4);
+    assert_eq!(doc["totals"]["calls"].as_u64().unwrap(), calls.len() as u64);
+    // A call counts once for each of its parties.
+    let parties = ndjson(&run_by(&["party"], "ndjson").stdout);
+    let taking_part: u64 = calls
+        .iter()
+        .map(|c| c["participants"].as_array().unwrap().len().max(1) as u64)
+        .sum();
+    let counted: u64 = parties.iter().map(|g| g["calls"].as_u64().unwrap()).sum();
+    assert_eq!(counted, taking_part);
+}
+
+#[test]
+fn summary_json_carries_the_totals_the_table_prints() {
+    let f = "fixtures/mixed/all-vendors.log";
+    let doc = json(&run(&["summary", "-o", "json", f]).stdout);
+    let calls = doc["calls"].as_array().unwrap();
+    let t = &doc["totals"];
+    assert_eq!(t["calls"].as_u64().unwrap(), calls.len() as u64);
+    let answered = calls.iter().filter(|c| c["outcome"] == "answered").count() as u64;
+    assert_eq!(t["answered"].as_u64().unwrap(), answered);
+    assert_eq!(t["outcomes"]["answered"].as_u64().unwrap(), answered);
+    let talks: Vec<i64> = calls.iter().filter_map(|c| c["talk_ms"].as_i64()).collect();
+    assert_eq!(t["talk_ms"]["known"].as_u64().unwrap(), talks.len() as u64);
+    assert_eq!(
+        t["talk_ms"]["mean"].as_i64().unwrap(),
+        talks.iter().sum::<i64>() / talks.len() as i64
+    );
+    let table = run_with(callev().args(["summary", f]).env("COLUMNS", "200")).stdout;
+    assert!(
+        table.contains(&format!("{} calls, {answered} answered", calls.len())),
+        "{table}"
+    );
+    // No calls: an empty list and zero totals.
+    let empty = json(&crate::util::run_stdin(&["summary", "-o", "json"], "").stdout);
+    assert_eq!(empty["calls"], serde_json::json!([]));
+    assert_eq!(empty["totals"]["calls"], 0);
+}
+
+#[test]
+fn summary_sort_orders_calls_with_unknown_values_last() {
+    let files = [
+        "fixtures/mixed/all-vendors.log",
+        "fixtures/voximplant/failures-by-code.ndjson",
+        "fixtures/bandwidth/v2-each-outcome.ndjson",
+    ];
+    let unsorted = summary(&files);
+    for (field, key) in [
+        ("total", "total_ms"),
+        ("talk", "talk_ms"),
+        ("ring", "ring_ms"),
+        ("events", "events"),
+    ] {
+        for descending in [false, true] {
+            let sort = if descending {
+                format!("-{field}")
+            } else {
+                field.to_owned()
+            };
+            let mut args = vec!["summary", "-o", "ndjson", "--sort", &sort];
+            args.extend(files);
+            let sorted = ndjson(&run(&args).stdout);
+            assert_eq!(sorted.len(), unsorted.len());
+            let values: Vec<Option<i64>> = sorted.iter().map(|c| c[key].as_i64()).collect();
+            let known = values.iter().take_while(|v| v.is_some()).count();
+            assert!(
+                values[known..].iter().all(Option::is_none),
+                "{sort}: {values:?}"
+            );
+            let known: Vec<i64> = values.iter().flatten().copied().collect();
+            assert!(
+                known.windows(2).all(|w| if descending {
+                    w[0] >= w[1]
+                } else {
+                    w[0] <= w[1]
+                }),
+                "{sort}: {known:?}"
+            );
+            let mut ids: Vec<&str> = sorted
+                .iter()
+                .map(|c| c["call_id"].as_str().unwrap())
+                .collect();
+            let mut all: Vec<&str> = unsorted
+                .iter()
+                .map(|c| c["call_id"].as_str().unwrap())
+                .collect();
+            ids.sort_unstable();
+            all.sort_unstable();
+            assert_eq!(ids, all);
+        }
+    }
+    let started = ndjson(
+        &crate::util::run_stdin(
+            &["summary", "-o", "ndjson", "--sort", "-started"],
+            THREE_CALLS,
+        )
+        .stdout,
+    );
+    let ids: Vec<&str> = started
+        .iter()
+        .map(|c| c["call_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["c-g3", "c-g2", "c-g1"]);
+}
+
+#[test]
+fn by_and_sort_are_refused_where_they_cannot_work() {
+    let f = "fixtures/mixed/all-vendors.log";
+    for (args, says) in [
+        (
+            vec![
+                "summary", "--by", "hour", "--by", "day", "--by", "vendor", f,
+            ],
+            "two levels",
+        ),
+        (
+            vec!["summary", "--by", "hour", "--by", "hour", f],
+            "must differ",
+        ),
+        (
+            vec!["summary", "--by", "hour", "--sort", "total", f],
+            "give one of them",
+        ),
+        (vec!["summary", "-f", "--sort", "total", f], "--follow"),
+        (vec!["summary", "--sort", "duration", f], "total"),
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+    }
 }
