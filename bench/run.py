@@ -11,6 +11,7 @@ Prints MB/s and peak RSS per command and the ratio to jq, as a Markdown table.
 """
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -79,6 +80,18 @@ def measure(argv, runs):
     return times[len(times) // 2], max(r[1] for r in results), results[0][2]
 
 
+def first_call(path):
+    """The id of a call early in the corpus, for `timeline --call`."""
+    with open(path, "rb") as f:
+        head = b"".join(f.readline() for _ in range(200))
+    out = subprocess.run([CALLEV, "events", "-o", "ndjson"], input=head, capture_output=True).stdout
+    for line in out.splitlines():
+        call = json.loads(line).get("call_id")
+        if call:
+            return call
+    sys.exit("no call id in the first lines of %s" % path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="100M,1G", help="corpus sizes (gen_corpus --size)")
@@ -113,6 +126,10 @@ def main():
                 ("callev summary", [CALLEV, "summary", path]),
                 ("callev summary -o ndjson", [CALLEV, "summary", "-o", "ndjson", path]),
                 ("callev events -o ndjson", [CALLEV, "events", "-o", "ndjson", path]),
+                ("callev events (table)", [CALLEV, "events", path]),
+                ("callev timeline", [CALLEV, "timeline", path]),
+                ("callev timeline -o ndjson", [CALLEV, "timeline", "-o", "ndjson", path]),
+                ("callev timeline --call ID", [CALLEV, "timeline", "--call", first_call(path), path]),
             ]
             jq_mbps = None
             # jq reads JSON only: the log-line and damaged corpora stop it at their first line.

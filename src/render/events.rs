@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{bail, Result};
-use comfy_table::Cell;
 use serde::Serialize;
 
 use crate::call::CallMatcher;
@@ -16,7 +15,7 @@ use crate::output::{safe, Format, RecordWriter};
 use crate::record::Results;
 use crate::record::Tally;
 use crate::render::short_id;
-use crate::render::table::{details_text, header, kind_cell, new_table};
+use crate::render::table::details_text;
 use crate::render::View;
 use crate::timefmt::{Stamp, Zone};
 
@@ -205,15 +204,13 @@ fn prerender(source: &str, results: &mut Results) {
 
 pub struct Events {
     format: Format,
-    color: bool,
     width: Option<usize>,
-    zone: Zone,
     filter: Filter,
     calls: CallMatcher,
     seq: Sequencer,
     writer: RecordWriter,
     shown: u64,
-    short_ids: bool,
+    layout: Layout,
     /// Events without a time, left out by `--since`/`--until`.
     unplaced: u64,
 }
@@ -222,88 +219,248 @@ impl Events {
     pub fn new(settings: &Settings) -> Events {
         Events {
             format: settings.format,
-            color: settings.color,
             width: settings.width,
-            zone: settings.zone,
             filter: settings.filter.clone(),
             calls: CallMatcher::new(&settings.filter.calls),
             seq: Sequencer::default(),
             writer: RecordWriter::new(settings.format, EVENT_HEADER),
             shown: 0,
-            short_ids: settings.short_ids,
+            layout: Layout::new(settings),
             unplaced: 0,
         }
     }
 
-    fn table_chunk(&mut self, rows: &[(&Event, u64)], out: &mut dyn Write) -> Result<()> {
+    /// The table's header, and once on stderr what a narrow terminal leaves out.
+    fn header(&self, out: &mut Vec<u8>) {
+        self.layout.header(out);
+        let left_out = self.layout.tier.left_out();
+        if !left_out.is_empty() {
+            eprintln!(
+                "callev: to fit {} columns the table leaves out {}; a wider terminal, COLUMNS or -o json show them",
+                self.width.unwrap_or_default(),
+                left_out
+            );
+        }
+    }
+}
+
+/// How an events table is laid out: fixed column widths that do not depend on the rows, so that
+/// any worker can write any row ahead of the caller (rows are written where records are parsed)
+/// and the chunks of a long stream line up. The details, free text, wrap at word boundaries in
+/// what is left of the terminal's width.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    tier: Tier,
+    color: bool,
+    zone: Zone,
+    short_ids: bool,
+    /// Every column's width but the details', with its padding.
+    widths: [usize; 5],
+    /// The details' room on a terminal (unbounded elsewhere).
+    details: Option<usize>,
+}
+
+/// The least room the details keep, however narrow the terminal.
+const DETAILS_MIN: usize = 12;
+
+impl Layout {
+    fn new(settings: &Settings) -> Layout {
         // Ids written whole take 28 columns more than shortened ones.
-        let tier = Tier::of(self.width.map(|w| {
-            if self.short_ids {
+        let tier = Tier::of(settings.width.map(|w| {
+            if settings.short_ids {
                 w
             } else {
                 w.saturating_sub(28)
             }
         }));
-        let mut table = new_table(self.width, self.color);
-        if self.shown == 0 {
-            table.set_header(header(tier.columns().0));
-            let left_out = tier.left_out();
-            if !left_out.is_empty() {
-                eprintln!(
-                    "callev: to fit {} columns the table leaves out {}; a wider terminal, COLUMNS or -o json show them",
-                    self.width.unwrap_or_default(),
-                    left_out
-                );
-            }
+        let mut widths = [0; 5];
+        for (w, fixed) in widths.iter_mut().zip(tier.columns().1) {
+            *w = usize::from(*fixed);
         }
-        for (e, _) in rows {
-            let time = e.time.map_or_else(
-                || "-".to_owned(),
-                |t| match tier {
-                    Tier::Wide => self.zone.format(t),
-                    Tier::Normal => self.zone.format_short(t),
-                    Tier::Compact | Tier::Narrowest => self.zone.format_time_of_day(t),
-                },
-            );
-            let call = || match e.call_id.as_deref() {
+        if !settings.short_ids && tier != Tier::Narrowest {
+            // Ids written whole: UUIDs and Bandwidth's ids fit.
+            widths[1] = 42;
+        }
+        let used: usize = widths.iter().sum();
+        Layout {
+            tier,
+            color: settings.color,
+            zone: settings.zone,
+            short_ids: settings.short_ids,
+            widths,
+            details: settings
+                .width
+                .map(|w| w.saturating_sub(used + 2).max(DETAILS_MIN)),
+        }
+    }
+
+    /// The header line.
+    fn header(self, out: &mut Vec<u8>) {
+        let names = self.tier.columns().0;
+        let bold = owo_colors::Style::new().bold();
+        let start = out.len();
+        for (i, name) in names.iter().enumerate() {
+            let style = self.color.then_some(bold);
+            self.cell(i, name, style, out);
+        }
+        end_line(start, out);
+    }
+
+    /// Cell `i`: the text padded to its column (the last, the details, not at all); returns
+    /// the columns it took (a text wider than its column pushes the rest of the line right).
+    fn cell(
+        self,
+        i: usize,
+        text: &str,
+        style: Option<owo_colors::Style>,
+        out: &mut Vec<u8>,
+    ) -> usize {
+        use owo_colors::OwoColorize;
+        out.push(b' ');
+        match style {
+            // Writing into a Vec cannot fail.
+            Some(st) => {
+                let _ = write!(out, "{}", text.style(st));
+            }
+            None => out.extend_from_slice(text.as_bytes()),
+        }
+        let shown = if text.is_ascii() {
+            text.len()
+        } else {
+            unicode_width::UnicodeWidthStr::width(text)
+        };
+        let Some(width) = self.widths.get(i).copied().filter(|w| *w > 0) else {
+            return shown + 1;
+        };
+        let pad = (width - 2).saturating_sub(shown);
+        out.resize(out.len() + pad, b' ');
+        out.push(b' ');
+        shown + pad + 2
+    }
+
+    /// An event's row, with its details wrapped onto lines of their own where they do not fit.
+    fn row(self, e: &Event, out: &mut Vec<u8>) {
+        let tier = self.tier;
+        let mut time = String::with_capacity(32);
+        match e.time {
+            None => time.push('-'),
+            Some(t) => match tier {
+                Tier::Wide => self.zone.push(&mut time, t),
+                Tier::Normal => time.push_str(&self.zone.format_short(t)),
+                Tier::Compact | Tier::Narrowest => {
+                    time.push_str(&self.zone.format_time_of_day(t))
+                }
+            },
+        }
+        let start = out.len();
+        let mut i = 0;
+        let mut used = 0;
+        let mut next = |text: &str, style: Option<owo_colors::Style>, out: &mut Vec<u8>| {
+            used += self.cell(i, text, style, out);
+            i += 1;
+            used
+        };
+        next(&time, None, out);
+        if tier != Tier::Narrowest {
+            let call = match e.call_id.as_deref() {
                 None => "-".to_owned(),
                 Some(c) if self.short_ids => {
                     short_id(&safe(c), if tier == Tier::Wide { 14 } else { 12 })
                 }
                 Some(c) => safe(c).into_owned(),
             };
-            let mut cells = vec![Cell::new(time)];
-            if tier != Tier::Narrowest {
-                cells.push(Cell::new(call()));
-            }
-            if tier == Tier::Wide {
-                cells.push(Cell::new(e.vendor.id()));
-            }
-            if matches!(tier, Tier::Wide | Tier::Normal) {
-                cells.push(kind_cell(e.kind));
-            }
-            cells.extend([
-                Cell::new(safe(e.event.as_deref().unwrap_or("-"))),
-                Cell::new(details_text(e.vendor, &e.details)),
-            ]);
-            table.add_row(cells);
+            next(&call, None, out);
         }
-        // Fixed widths (content plus padding) keep the chunks of a long stream aligned.
-        let mut widths = tier.columns().1.to_vec();
-        if !self.short_ids && tier != Tier::Narrowest {
-            // Ids written whole: UUIDs and Bandwidth's ids fit.
-            widths[1] = 42;
+        if tier == Tier::Wide {
+            next(e.vendor.id(), None, out);
         }
-        crate::render::table::fix_widths(&mut table, &widths);
-        writeln!(out, "{}", crate::render::table::text(&table))?;
-        Ok(())
+        if matches!(tier, Tier::Wide | Tier::Normal) {
+            let style = self
+                .color
+                .then(|| crate::render::kind_look(e.kind).style());
+            next(e.kind.as_str(), style, out);
+        }
+        let indent = next(&safe(e.event.as_deref().unwrap_or("-")), None, out);
+        let details = details_text(e.vendor, &e.details);
+        // A cell wider than its column took room from the details.
+        let pushed = indent.saturating_sub(self.widths.iter().sum());
+        let room = self
+            .details
+            .map(|room| room.saturating_sub(pushed).max(DETAILS_MIN));
+        let fits = room.is_none_or(|room| details.len() <= room || details.width_le(room));
+        if fits {
+            next(&details, None, out);
+            end_line(start, out);
+            return;
+        }
+        let room = room.unwrap_or(usize::MAX);
+        for (n, line) in textwrap::wrap(&details, room).iter().enumerate() {
+            if n == 0 {
+                out.push(b' ');
+            } else {
+                out.resize(out.len() + indent + 1, b' ');
+            }
+            out.extend_from_slice(line.as_bytes());
+            end_line(start, out);
+        }
+    }
+}
+
+/// Whether text is at most `room` columns wide.
+trait WidthLe {
+    fn width_le(&self, room: usize) -> bool;
+}
+
+impl WidthLe for String {
+    fn width_le(&self, room: usize) -> bool {
+        unicode_width::UnicodeWidthStr::width(self.as_str()) <= room
+    }
+}
+
+/// End the line written since `start` (or since its last newline): trailing spaces go.
+fn end_line(start: usize, out: &mut Vec<u8>) {
+    let from = out[start..]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(start, |p| start + p + 1);
+    let keep = out[from..]
+        .iter()
+        .rposition(|b| *b != b' ')
+        .map_or(0, |p| p + 1);
+    out.truncate(from + keep);
+    out.push(b'\n');
+}
+
+/// On the workers: each event's table row written out, for the caller to copy.
+fn prerender_rows(layout: Layout, results: &mut Results) {
+    let Results { records, text, .. } = results;
+    for r in records {
+        let Some(e) = &r.normalized else { continue };
+        let start = text.len();
+        layout.row(e, text);
+        r.rendered = Some(crate::record::Rendered {
+            start,
+            insert_at: text.len(),
+            end: text.len(),
+        });
+        if let Some(e) = &mut r.normalized {
+            e.details = crate::event::Details::default();
+        }
     }
 }
 
 impl View for Events {
     fn prework(&self) -> Option<Box<crate::record::Prework>> {
-        matches!(self.format, Format::Json | Format::Ndjson)
-            .then(|| Box::new(prerender) as Box<crate::record::Prework>)
+        match self.format {
+            Format::Json | Format::Ndjson => Some(Box::new(prerender)),
+            Format::Table => {
+                let layout = self.layout;
+                Some(Box::new(move |_: &str, results: &mut Results| {
+                    prerender_rows(layout, results)
+                }))
+            }
+            Format::Csv => None,
+        }
     }
 
     fn batch(
@@ -314,7 +471,7 @@ impl View for Events {
         out: &mut dyn Write,
     ) -> Result<()> {
         let records = &results.records;
-        let mut rows: Vec<(&Event, u64)> = Vec::new();
+        let mut rows: Vec<u8> = Vec::new();
         self.seq.next_batch();
         let mut digits = itoa::Buffer::new();
         for r in records {
@@ -340,7 +497,13 @@ impl View for Events {
                 }
             }
             if self.format == Format::Table {
-                rows.push((e, seq));
+                if self.shown == 0 && rows.is_empty() {
+                    self.header(&mut rows);
+                }
+                match r.rendered {
+                    Some(p) => rows.extend_from_slice(&results.text[p.start..p.end]),
+                    None => self.layout.row(e, &mut rows),
+                }
             } else if let (Some(p), Format::Json | Format::Ndjson) = (r.rendered, self.format) {
                 let t = &results.text;
                 self.writer.json_pieces(
@@ -359,8 +522,8 @@ impl View for Events {
             }
         }
         if !rows.is_empty() {
-            self.table_chunk(&rows, out)?;
-            self.shown += rows.len() as u64;
+            out.write_all(&rows)?;
+            self.shown += 1;
         }
         Ok(())
     }

@@ -1,16 +1,18 @@
 //! `callev timeline`: each call's events in time order, one block per call: a header with the
 //! call's outcome and durations, then a row per event with its offset from the call's start, its
 //! kind and the details that matter. Hold spans show in a gutter, long gaps as their own line,
-//! repeated deliveries dimmed. The one view that holds events, and only for the calls it shows.
+//! repeated deliveries dimmed. The one view that holds events: only those it may show, and
+//! only until their call has ended and `WINDOW` batches have passed without news of it (as
+//! `summary` finishes calls), so memory follows the calls in flight, not the input.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use anyhow::{bail, Result};
 use owo_colors::Style;
 use serde::Serialize;
 
-use crate::call::{CallMatcher, CallState};
+use crate::call::{call_key, CallMatcher, CallState, SWEEP_EVERY, WINDOW};
 use crate::config::{Filter, Settings};
 use crate::event::{Event, EventKind};
 use crate::output::{safe, Format, RecordWriter};
@@ -35,9 +37,19 @@ struct Held {
 
 struct CallEvents {
     state: CallState,
+    /// The events it may show (those `--event` keeps); none while following, which prints
+    /// each as it comes.
     events: Vec<Held>,
+    /// Events it has had, the repeats and those not held included.
+    count: u64,
     selected: bool,
+    /// The batch of its terminal event, 0 while it is open.
+    ended: u32,
+    /// The batch it was last heard of.
+    last: u32,
 }
+
+type FastHash = foldhash::fast::RandomState;
 
 pub struct Timeline {
     format: Format,
@@ -47,12 +59,27 @@ pub struct Timeline {
     filter: Filter,
     matcher: CallMatcher,
     sources: Vec<String>,
-    calls: Vec<CallEvents>,
-    index: HashMap<String, usize, foldhash::fast::RandomState>,
+    /// The calls in flight, by where they first appeared in the input.
+    calls: HashMap<u64, CallEvents, FastHash>,
+    /// Each id's latest call (a start after a call ended begins a new one with the same id).
+    index: HashMap<String, u64, FastHash>,
+    /// Where the next call stands in the input.
+    next_order: u64,
+    /// Batches read so far.
+    batch: u32,
+    /// The keys of calls finished in this window and the one before: a straggler of one is
+    /// counted, not taken for a new call (as `summary` does).
+    finished: [HashSet<u64, FastHash>; 2],
+    window_began: u32,
+    late: u64,
+    /// Calls `--since`/`--until` could not place in time.
+    unplaced: u64,
+    /// Call blocks written so far.
+    written: u64,
     no_call: super::notes::NoCall,
     writer: RecordWriter,
     /// In follow mode, the call whose header was printed last.
-    current: Option<usize>,
+    current: Option<u64>,
 }
 
 /// The CSV columns: the events record's, then the offset from the call's start.
@@ -79,8 +106,15 @@ impl Timeline {
             filter: settings.filter.clone(),
             matcher: CallMatcher::new(&settings.filter.calls),
             sources: Vec::new(),
-            calls: Vec::new(),
+            calls: HashMap::default(),
             index: HashMap::default(),
+            next_order: 0,
+            batch: 0,
+            finished: Default::default(),
+            window_began: 0,
+            late: 0,
+            unplaced: 0,
+            written: 0,
             no_call: Default::default(),
             // CSV is flat: a row per event, the calls one after another (as following writes).
             writer: RecordWriter::new(
@@ -106,9 +140,8 @@ impl Timeline {
     }
 
     /// Follow mode: print the event now, under its call's header when the call changes.
-    fn follow_row(&mut self, i: usize, out: &mut dyn Write) -> Result<()> {
-        let call = &self.calls[i];
-        let Some(h) = call.events.last() else {
+    fn follow_row(&mut self, order: u64, h: &Held, out: &mut dyn Write) -> Result<()> {
+        let Some(call) = self.calls.get(&order) else {
             return Ok(());
         };
         if self.format != Format::Table {
@@ -116,7 +149,7 @@ impl Timeline {
             rec.offset_ms = offset(call, &h.event);
             return Ok(self.writer.row(out, &rec)?);
         }
-        if self.current != Some(i) {
+        if self.current != Some(order) {
             writeln!(
                 out,
                 "{} {}  {}",
@@ -124,7 +157,7 @@ impl Timeline {
                 paint(self.color, Style::new().bold(), &safe(&call.state.call_id)),
                 call.state.vendor
             )?;
-            self.current = Some(i);
+            self.current = Some(order);
         }
         let start = call.state.start();
         let at = match (h.event.time, start) {
@@ -143,6 +176,101 @@ impl Timeline {
             paint(self.color, Style::new().dimmed(), &time)
         )?;
         Ok(())
+    }
+
+    /// The calls that ended a window ago and have not been heard of since (every call with
+    /// `all`), in the order they first appeared: written (those selected) and forgotten.
+    fn sweep(&mut self, all: bool, out: &mut dyn Write) -> Result<()> {
+        let batch = self.batch;
+        let mut due: Vec<u64> = self
+            .calls
+            .iter()
+            .filter(|(_, c)| {
+                all || (c.ended > 0
+                    && batch.saturating_sub(c.ended) >= WINDOW
+                    && batch.saturating_sub(c.last) >= WINDOW)
+            })
+            .map(|(order, _)| *order)
+            .collect();
+        due.sort_unstable();
+        for order in due {
+            let Some(call) = self.calls.remove(&order) else {
+                continue;
+            };
+            let id = &call.state.call_id;
+            if self.index.get(id) == Some(&order) {
+                self.index.remove(id);
+            }
+            self.finished[0].insert(call_key(id));
+            if !self.follow {
+                self.write_call(&call, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A finished call, if it is selected: its block, record or CSV rows.
+    fn write_call(&mut self, call: &CallEvents, out: &mut dyn Write) -> Result<()> {
+        if !call.selected || !self.matcher.matches(&call.state.call_id) {
+            return Ok(());
+        }
+        if let Some(msg) = self.matcher.ambiguity() {
+            bail!(crate::config::UsageError(msg));
+        }
+        if !self.filter.select.is_empty() {
+            let summary = call.state.finish();
+            if self.filter.select.in_time(&summary).is_none() {
+                self.unplaced += 1;
+            }
+            if !self.filter.select.keeps(&summary) {
+                return Ok(());
+            }
+        }
+        let events = ordered(&call.events);
+        match self.format {
+            Format::Csv => {
+                for h in events {
+                    let mut r = EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
+                    r.offset_ms = offset(call, &h.event);
+                    self.writer.row(out, &r)?;
+                }
+            }
+            Format::Json | Format::Ndjson => {
+                let rec = CallRecord {
+                    call_id: &call.state.call_id,
+                    vendor: call.state.vendor.id(),
+                    events: events
+                        .iter()
+                        .map(|h| {
+                            let mut r =
+                                EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
+                            r.offset_ms = offset(call, &h.event);
+                            r
+                        })
+                        .collect(),
+                };
+                self.writer.row(out, &rec)?;
+            }
+            Format::Table => {
+                if self.written > 0 {
+                    writeln!(out)?;
+                }
+                self.block(call, &events, out)?;
+            }
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Start the next batch; a window after the last, forget the calls finished a window
+    /// before.
+    fn next_batch(&mut self) {
+        self.batch += 1;
+        if self.batch - self.window_began >= WINDOW {
+            self.window_began = self.batch;
+            self.finished.swap(0, 1);
+            self.finished[0].clear();
+        }
     }
 }
 
@@ -226,51 +354,84 @@ impl View for Timeline {
         results: &mut Results,
         out: &mut dyn Write,
     ) -> Result<()> {
+        self.next_batch();
+        let batch = self.batch;
         let records = &results.records;
         let src = self.source_index(source);
+        let wanted = self.filter.calls.clone();
         for r in records {
             let Some(e) = &r.normalized else { continue };
             let Some(id) = e.call_id.as_deref() else {
                 self.no_call.add(source, r.line);
                 continue;
             };
+            // Calls `--call` does not name are not followed at all.
+            if !wanted.is_empty() && !CallMatcher::selects(&wanted, id) {
+                continue;
+            }
             // A start after the call ended begins a new call with the same id.
-            let current = self.index.get(id).copied().filter(|i| {
+            let current = self.index.get(id).copied().filter(|o| {
                 !e.new_call
-                    || !self.calls[*i]
+                    || !self.calls[o]
                         .state
                         .restarts(&crate::call::step::Step::of(e))
             });
-            let i = match current {
-                Some(i) => i,
+            let order = match current {
+                Some(o) => o,
                 None => {
-                    self.calls.push(CallEvents {
-                        state: CallState::new(id.to_owned(), e.vendor),
-                        events: Vec::new(),
-                        selected: false,
-                    });
-                    self.index.insert(id.to_owned(), self.calls.len() - 1);
-                    self.calls.len() - 1
+                    let key = call_key(id);
+                    if !e.new_call && self.finished.iter().any(|f| f.contains(&key)) {
+                        self.late += 1;
+                        continue;
+                    }
+                    let order = self.next_order;
+                    self.next_order += 1;
+                    self.calls.insert(
+                        order,
+                        CallEvents {
+                            state: CallState::new(id.to_owned(), e.vendor),
+                            events: Vec::new(),
+                            count: 0,
+                            selected: false,
+                            ended: 0,
+                            last: batch,
+                        },
+                    );
+                    self.index.insert(id.to_owned(), order);
+                    order
                 }
             };
-            let call = &mut self.calls[i];
-            let repeat = !call.state.add(e);
-            let seq = call.events.len() as u64 + 1;
             let keep = self.filter.keeps_event(e);
+            let Some(call) = self.calls.get_mut(&order) else {
+                continue;
+            };
+            let repeat = !call.state.add(e);
+            call.count += 1;
+            call.last = batch;
+            if !repeat && e.kind.is_terminal() {
+                call.ended = batch;
+            }
             call.selected |= keep;
-            call.events.push(Held {
+            let held = Held {
                 source: src,
                 line: r.line,
                 event: e.clone(),
-                seq,
+                seq: call.count,
                 repeat,
-            });
-            if self.follow && (self.filter.events.is_empty() || keep) && self.matcher.matches(id) {
-                if let Some(msg) = self.matcher.ambiguity() {
-                    bail!(crate::config::UsageError(msg));
+            };
+            if self.follow {
+                if keep && self.matcher.matches(id) {
+                    if let Some(msg) = self.matcher.ambiguity() {
+                        bail!(crate::config::UsageError(msg));
+                    }
+                    self.follow_row(order, &held, out)?;
                 }
-                self.follow_row(i, out)?;
+            } else if keep {
+                call.events.push(held);
             }
+        }
+        if self.batch % SWEEP_EVERY == 0 {
+            self.sweep(false, out)?;
         }
         Ok(())
     }
@@ -278,76 +439,25 @@ impl View for Timeline {
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
         super::notes::note_unread(tally);
         super::notes::note_beside(tally);
-        if self.follow {
-            self.writer.finish(out)?;
-            return Ok(());
-        }
-        let matcher = &mut self.matcher;
-        let mut unplaced = 0;
-        let chosen: Vec<usize> = (0..self.calls.len())
-            .filter(|i| {
-                let call = &self.calls[*i];
-                call.selected
-                    && matcher.matches(&call.state.call_id)
-                    && (self.filter.select.is_empty() || {
-                        let summary = call.state.finish();
-                        unplaced += u64::from(self.filter.select.in_time(&summary).is_none());
-                        self.filter.select.keeps(&summary)
-                    })
-            })
-            .collect();
+        self.sweep(true, out)?;
+        self.writer.finish(out)?;
         super::notes::note_unplaced(
-            if unplaced == 1 {
+            if self.unplaced == 1 {
                 "call has"
             } else {
                 "calls have"
             },
-            unplaced,
+            self.unplaced,
         );
-        if let Some(msg) = matcher.ambiguity() {
-            bail!(crate::config::UsageError(msg));
+        if self.late > 0 {
+            eprintln!(
+                "callev: {} events arrived long after their call ended and are not shown in it",
+                crate::output::thousands(self.late)
+            );
         }
-        for (n, i) in chosen.into_iter().enumerate() {
-            let call = &self.calls[i];
-            let events = ordered(&call.events);
-            if self.format == Format::Csv {
-                for h in events
-                    .iter()
-                    .filter(|h| self.filter.events.is_empty() || self.filter.keeps_event(&h.event))
-                {
-                    let mut r = EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
-                    r.offset_ms = offset(call, &h.event);
-                    self.writer.row(out, &r)?;
-                }
-                continue;
-            }
-            if self.format != Format::Table {
-                let rec = CallRecord {
-                    call_id: &call.state.call_id,
-                    vendor: call.state.vendor.id(),
-                    events: events
-                        .iter()
-                        .filter(|h| {
-                            self.filter.events.is_empty() || self.filter.keeps_event(&h.event)
-                        })
-                        .map(|h| {
-                            let mut r =
-                                EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
-                            r.offset_ms = offset(call, &h.event);
-                            r
-                        })
-                        .collect(),
-                };
-                self.writer.row(out, &rec)?;
-                continue;
-            }
-            if n > 0 {
-                writeln!(out)?;
-            }
-            self.block(call, &events, out)?;
+        if !self.follow {
+            super::notes::note_calls(&self.matcher, &self.no_call);
         }
-        self.writer.finish(out)?;
-        super::notes::note_calls(&self.matcher, &self.no_call);
         Ok(())
     }
 }
