@@ -181,7 +181,8 @@ pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Re
                     if follow {
                         out.flush()?;
                     }
-                    result.records.clear();
+                    // Emptied by the worker that takes it again (`analyze_batch`): the records'
+                    // memory is freed there, off this thread, which every batch passes through.
                     spares.give(result.records);
                 }
                 Unit::Failed { error } => {

@@ -180,9 +180,12 @@ pub struct Analyzed {
 #[derive(Debug, Clone, Copy)]
 pub struct Rendered {
     pub start: usize,
-    /// The one placeholder byte the caller replaces.
+    /// The one placeholder byte the caller replaces (or, for a timeline row, where its second
+    /// form begins).
     pub insert_at: usize,
     pub end: usize,
+    /// What else the caller needs of it (a timeline row: its parties' hash).
+    pub tag: u64,
 }
 
 /// A batch's analyzed records, and what views made of them on the workers: text rendered ahead

@@ -172,31 +172,39 @@ impl Sequencer {
 
 const SEQ_MARK: &[u8] = b",\"seq\":0,\"details\":";
 
-/// On the workers: each event's record written out with `seq` 0; the caller puts the real number
-/// in its place.
+/// An event's record written onto `text` with `seq` 0, and where the 0 is, for the caller to put
+/// the real number in its place.
+pub fn render_record(
+    source: &str,
+    line: u64,
+    e: &Event,
+    text: &mut Vec<u8>,
+) -> Option<crate::record::Rendered> {
+    let start = text.len();
+    if serde_json::to_writer(&mut *text, &EventRecord::new(source, line, e, 0)).is_err() {
+        text.truncate(start);
+        return None;
+    }
+    // The mark cannot occur inside a string value (its quotes would be escaped), and the
+    // record's fields come in a fixed order, so its first occurrence is the field itself.
+    let at = memchr::memmem::find(&text[start..], SEQ_MARK)?;
+    Some(crate::record::Rendered {
+        start,
+        insert_at: start + at + 7,
+        end: text.len(),
+        tag: 0,
+    })
+}
+
+/// On the workers: each event's record written out with `seq` 0 (see `render_record`).
 fn prerender(source: &str, results: &mut Results) {
     let Results { records, text, .. } = results;
     for r in records {
-        let Some(e) = &r.normalized else { continue };
-        let start = text.len();
-        if serde_json::to_writer(&mut *text, &EventRecord::new(source, r.line, e, 0)).is_err() {
-            text.truncate(start);
-            continue;
-        }
-        // The mark cannot occur inside a string value (its quotes would be escaped), and the
-        // record's fields come in a fixed order, so its first occurrence is the field itself.
-        let Some(at) = memchr::memmem::find(&text[start..], SEQ_MARK) else {
-            continue;
-        };
-        let insert_at = start + at + 7;
-        r.rendered = Some(crate::record::Rendered {
-            start,
-            insert_at,
-            end: text.len(),
-        });
+        let Some(e) = &mut r.normalized else { continue };
+        r.rendered = render_record(source, r.line, e, text);
         // Written out, the details are not read again: freed here, where they were made, rather
         // than held until the caller's thread drops the batch.
-        if let Some(e) = &mut r.normalized {
+        if r.rendered.is_some() {
             e.details = crate::event::Details::default();
         }
     }
@@ -347,9 +355,7 @@ impl Layout {
             Some(t) => match tier {
                 Tier::Wide => self.zone.push(&mut time, t),
                 Tier::Normal => time.push_str(&self.zone.format_short(t)),
-                Tier::Compact | Tier::Narrowest => {
-                    time.push_str(&self.zone.format_time_of_day(t))
-                }
+                Tier::Compact | Tier::Narrowest => time.push_str(&self.zone.format_time_of_day(t)),
             },
         }
         let start = out.len();
@@ -375,9 +381,7 @@ impl Layout {
             next(e.vendor.id(), None, out);
         }
         if matches!(tier, Tier::Wide | Tier::Normal) {
-            let style = self
-                .color
-                .then(|| crate::render::kind_look(e.kind).style());
+            let style = self.color.then(|| crate::render::kind_look(e.kind).style());
             next(e.kind.as_str(), style, out);
         }
         let indent = next(&safe(e.event.as_deref().unwrap_or("-")), None, out);
@@ -442,6 +446,7 @@ fn prerender_rows(layout: Layout, results: &mut Results) {
             start,
             insert_at: text.len(),
             end: text.len(),
+            tag: 0,
         });
         if let Some(e) = &mut r.normalized {
             e.details = crate::event::Details::default();

@@ -5,7 +5,8 @@
 //! only until their call has ended and `WINDOW` batches have passed without news of it (as
 //! `summary` finishes calls), so memory follows the calls in flight, not the input.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Write;
 
 use anyhow::{bail, Result};
@@ -22,17 +23,30 @@ use crate::render::events::EventRecord;
 use crate::render::table::details_text;
 use crate::render::View;
 use crate::render::{kind_look, outcome_look, paint};
+use crate::time::Millis;
 use crate::timefmt::{human_duration, offset_clock, Zone};
 
 /// A gap between events long enough to show on its own line.
 const LONG_GAP_MS: i64 = 10_000;
 
 struct Held {
-    source: usize,
     line: u64,
-    event: Event,
     seq: u64,
+    time: Option<Millis>,
+    /// The vendor's name for it.
+    name: Option<Cow<'static, str>>,
+    /// The whole event, where a worker wrote nothing ahead of the caller (CSV).
+    event: Option<Box<Event>>,
+    source: u32,
+    kind: EventKind,
     repeat: bool,
+    /// A hash of each of its parties' values (0: not named), to show them only where they
+    /// change.
+    parties: [u64; PARTY_KEYS.len()],
+    /// Its text as a worker wrote it, in its call's `text`: a table row's tail with the
+    /// parties then without them (none: the same), or the events record with `seq` 0 at the
+    /// middle offset.
+    pre: Option<[u32; 3]>,
 }
 
 struct CallEvents {
@@ -42,6 +56,8 @@ struct CallEvents {
     events: Vec<Held>,
     /// Events it has had, the repeats and those not held included.
     count: u64,
+    /// Its held events' text, written on the workers (see `Held::pre`).
+    text: Vec<u8>,
     selected: bool,
     /// The batch of its terminal event, 0 while it is open.
     ended: u32,
@@ -65,6 +81,8 @@ pub struct Timeline {
     index: HashMap<String, u64, FastHash>,
     /// Where the next call stands in the input.
     next_order: u64,
+    /// Calls in the order they ended, with the batch: sweeps look only here.
+    ended: VecDeque<(u32, u64)>,
     /// Batches read so far.
     batch: u32,
     /// The keys of calls finished in this window and the one before: a straggler of one is
@@ -109,6 +127,7 @@ impl Timeline {
             calls: HashMap::default(),
             index: HashMap::default(),
             next_order: 0,
+            ended: VecDeque::new(),
             batch: 0,
             finished: Default::default(),
             window_began: 0,
@@ -140,13 +159,13 @@ impl Timeline {
     }
 
     /// Follow mode: print the event now, under its call's header when the call changes.
-    fn follow_row(&mut self, order: u64, h: &Held, out: &mut dyn Write) -> Result<()> {
+    fn follow_row(&mut self, order: u64, e: &Event, at: Place, out: &mut dyn Write) -> Result<()> {
         let Some(call) = self.calls.get(&order) else {
             return Ok(());
         };
         if self.format != Format::Table {
-            let mut rec = EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
-            rec.offset_ms = offset(call, &h.event);
+            let mut rec = EventRecord::new(&self.sources[at.source], at.line, e, at.seq);
+            rec.offset_ms = offset(call, e.time);
             return Ok(self.writer.row(out, &rec)?);
         }
         if self.current != Some(order) {
@@ -160,21 +179,27 @@ impl Timeline {
             self.current = Some(order);
         }
         let start = call.state.start();
-        let at = match (h.event.time, start) {
+        let offset = match (e.time, start) {
             (Some(t), Some(s)) => offset_clock(t - s),
-            _ => format!("#{}", h.seq),
+            _ => format!("#{}", at.seq),
         };
-        let time = h
-            .event
-            .time
-            .map(|t| self.zone.format(t))
-            .unwrap_or_default();
-        let row = event_row(&at, ' ', &h.event, h.repeat, self.color, &mut Vec::new());
-        writeln!(
-            out,
-            "{row}  {}",
-            paint(self.color, Style::new().dimmed(), &time)
-        )?;
+        let time = e.time.map(|t| self.zone.format(t)).unwrap_or_default();
+        let mut tail = Vec::new();
+        push_tail(e, self.color, true, &mut tail);
+        let mut row = Vec::new();
+        let name = e.event.as_deref();
+        push_row(
+            &offset,
+            ' ',
+            (e.kind, name),
+            &tail,
+            at.repeat,
+            self.color,
+            &mut row,
+        );
+        row.pop();
+        out.write_all(&row)?;
+        writeln!(out, "  {}", paint(self.color, Style::new().dimmed(), &time))?;
         Ok(())
     }
 
@@ -182,16 +207,26 @@ impl Timeline {
     /// `all`), in the order they first appeared: written (those selected) and forgotten.
     fn sweep(&mut self, all: bool, out: &mut dyn Write) -> Result<()> {
         let batch = self.batch;
-        let mut due: Vec<u64> = self
-            .calls
-            .iter()
-            .filter(|(_, c)| {
-                all || (c.ended > 0
-                    && batch.saturating_sub(c.ended) >= WINDOW
-                    && batch.saturating_sub(c.last) >= WINDOW)
-            })
-            .map(|(order, _)| *order)
-            .collect();
+        let mut due: Vec<u64> = Vec::new();
+        if all {
+            self.ended.clear();
+            due.extend(self.calls.keys());
+        }
+        while let Some(&(at, order)) = self.ended.front() {
+            if batch.saturating_sub(at) < WINDOW {
+                break;
+            }
+            self.ended.pop_front();
+            let Some(call) = self.calls.get(&order) else {
+                continue;
+            };
+            if batch.saturating_sub(call.last) >= WINDOW {
+                due.push(order);
+            } else {
+                // Heard of since it ended: look again a window after that.
+                self.ended.push_back((call.last, order));
+            }
+        }
         due.sort_unstable();
         for order in due {
             let Some(call) = self.calls.remove(&order) else {
@@ -230,10 +265,40 @@ impl Timeline {
         match self.format {
             Format::Csv => {
                 for h in events {
-                    let mut r = EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
-                    r.offset_ms = offset(call, &h.event);
+                    let Some(e) = &h.event else { continue };
+                    let source = &self.sources[h.source as usize];
+                    let mut r = EventRecord::new(source, h.line, e, h.seq);
+                    r.offset_ms = offset(call, h.time);
                     self.writer.row(out, &r)?;
                 }
+            }
+            Format::Json | Format::Ndjson if events.iter().all(|h| h.pre.is_some()) => {
+                let mut buf = Vec::with_capacity(call.text.len() + 64 * events.len() + 128);
+                buf.extend_from_slice(b"{\"call_id\":");
+                serde_json::to_writer(&mut buf, &call.state.call_id)?;
+                buf.extend_from_slice(b",\"vendor\":\"");
+                buf.extend_from_slice(call.state.vendor.id().as_bytes());
+                buf.extend_from_slice(b"\",\"events\":[");
+                let mut digits = itoa::Buffer::new();
+                for (n, h) in events.iter().enumerate() {
+                    let Some([a, b, c]) = h.pre.map(|p| p.map(|x| x as usize)) else {
+                        continue;
+                    };
+                    if n > 0 {
+                        buf.push(b',');
+                    }
+                    buf.extend_from_slice(&call.text[a..b]);
+                    buf.extend_from_slice(digits.format(h.seq).as_bytes());
+                    // The record's closing brace, after which the offset goes.
+                    buf.extend_from_slice(&call.text[b + 1..c - 1]);
+                    if let Some(ms) = offset(call, h.time) {
+                        buf.extend_from_slice(b",\"offset_ms\":");
+                        buf.extend_from_slice(digits.format(ms).as_bytes());
+                    }
+                    buf.push(b'}');
+                }
+                buf.extend_from_slice(b"]}");
+                self.writer.json_pieces(out, &[&buf])?;
             }
             Format::Json | Format::Ndjson => {
                 let rec = CallRecord {
@@ -241,11 +306,12 @@ impl Timeline {
                     vendor: call.state.vendor.id(),
                     events: events
                         .iter()
-                        .map(|h| {
+                        .filter_map(|h| {
+                            let source = &self.sources[h.source as usize];
                             let mut r =
-                                EventRecord::new(&self.sources[h.source], h.line, &h.event, h.seq);
-                            r.offset_ms = offset(call, &h.event);
-                            r
+                                EventRecord::new(source, h.line, h.event.as_deref()?, h.seq);
+                            r.offset_ms = offset(call, h.time);
+                            Some(r)
                         })
                         .collect(),
                 };
@@ -275,8 +341,17 @@ impl Timeline {
 }
 
 /// Milliseconds from the call's first timed event.
-fn offset(call: &CallEvents, e: &Event) -> Option<i64> {
-    Some(e.time? - call.state.first_time()?)
+fn offset(call: &CallEvents, time: Option<Millis>) -> Option<i64> {
+    Some(time? - call.state.first_time()?)
+}
+
+/// Where an event is: its source, line and place in its call, and whether it repeats one.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    source: usize,
+    line: u64,
+    seq: u64,
+    repeat: bool,
 }
 
 /// Events in time order: timed events by their time (stable), untimed ones kept after the event
@@ -285,10 +360,10 @@ fn ordered(events: &[Held]) -> Vec<&Held> {
     let mut keyed: Vec<(i64, usize, &Held)> = Vec::with_capacity(events.len());
     let mut carry = i64::MIN;
     for (i, h) in events.iter().enumerate() {
-        if let Some(t) = h.event.time {
+        if let Some(t) = h.time {
             carry = t;
         }
-        keyed.push((h.event.time.unwrap_or(carry), i, h));
+        keyed.push((h.time.unwrap_or(carry), i, h));
     }
     keyed.sort_by_key(|(t, i, _)| (*t, *i));
     keyed.into_iter().map(|(_, _, h)| h).collect()
@@ -298,55 +373,151 @@ fn ordered(events: &[Held]) -> Vec<&Held> {
 /// they change.
 const PARTY_KEYS: [&str; 5] = ["caller", "callee", "initiation", "from", "to"];
 
-fn event_row(
-    at: &str,
-    gutter: char,
-    e: &Event,
-    repeat: bool,
-    color: bool,
-    parties: &mut Vec<(&'static str, String)>,
-) -> String {
-    let name = safe(e.event.as_deref().unwrap_or("-")).into_owned();
-    let mut shown = e.details.clone();
-    shown.retain(|(k, v)| {
-        if !PARTY_KEYS.contains(k) {
-            return true;
+/// A hash of each party the event names (by `PARTY_KEYS`), 0 for those it does not.
+fn party_hashes(e: &Event) -> [u64; PARTY_KEYS.len()] {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut hashes = [0; PARTY_KEYS.len()];
+    for (k, v) in e.details.iter() {
+        let Some(i) = PARTY_KEYS.iter().position(|p| p == k) else {
+            continue;
+        };
+        let mut h = foldhash::fast::FixedState::default().build_hasher();
+        match v {
+            crate::event::Detail::Str(s) => s.hash(&mut h),
+            other => other.display().hash(&mut h),
         }
-        let value = v.display();
-        match parties.iter_mut().find(|(pk, _)| pk == k) {
-            Some((_, old)) if *old == value => false,
-            Some((_, old)) => {
-                *old = value;
-                true
-            }
-            None => {
-                parties.push((k, value));
-                true
-            }
-        }
-    });
-    let details = details_text(e.vendor, &shown);
-    let kind = format!("{:<18}", e.kind.as_str());
-    let text = if repeat {
+        hashes[i] = h.finish().max(1);
+    }
+    hashes
+}
+
+impl Held {
+    /// The parties it names, as (index in `PARTY_KEYS`, hash of the value).
+    fn parties(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.parties
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, h)| *h != 0)
+    }
+
+    fn names_parties(&self) -> bool {
+        self.parties.iter().any(|h| *h != 0)
+    }
+}
+
+/// The part of an event's row after its offset and gutter: kind, name and details (with the
+/// parties or without), without trailing spaces.
+fn push_tail(e: &Event, color: bool, parties: bool, out: &mut Vec<u8>) {
+    let start = out.len();
+    let name = safe(e.event.as_deref().unwrap_or("-"));
+    let details = if parties {
+        details_text(e.vendor, &e.details)
+    } else {
+        let mut shown = e.details.clone();
+        shown.retain(|(k, _)| !PARTY_KEYS.contains(k));
+        details_text(e.vendor, &shown)
+    };
+    // Writing into a Vec cannot fail.
+    let _ = write!(
+        out,
+        "{} {:<28} {}",
         paint(
             color,
-            Style::new().dimmed(),
-            &format!("{at:>11} {gutter} {kind} {name:<28} repeated delivery, ignored"),
-        )
+            kind_look(e.kind).style(),
+            &format!("{:<18}", e.kind.as_str())
+        ),
+        name,
+        details
+    );
+    let keep = out[start..]
+        .iter()
+        .rposition(|b| *b != b' ')
+        .map_or(0, |p| p + 1);
+    out.truncate(start + keep);
+}
+
+/// On the workers: each event's table tail, with and without its parties.
+fn prerender_tails(color: bool, results: &mut Results) {
+    let Results { records, text, .. } = results;
+    for r in records {
+        let Some(e) = &r.normalized else { continue };
+        let start = text.len();
+        push_tail(e, color, true, text);
+        let split = text.len();
+        if e.details.iter().any(|(k, _)| PARTY_KEYS.contains(k)) {
+            push_tail(e, color, false, text);
+        }
+        r.rendered = Some(crate::record::Rendered {
+            start,
+            insert_at: split,
+            end: text.len(),
+            tag: 0,
+        });
+    }
+}
+
+/// A row: the offset, the gutter, then the tail (or, for a repeated delivery, all dimmed).
+fn push_row(
+    at: &str,
+    gutter: char,
+    (kind, name): (EventKind, Option<&str>),
+    tail: &[u8],
+    repeat: bool,
+    color: bool,
+    out: &mut Vec<u8>,
+) {
+    if repeat {
+        let kind = format!("{:<18}", kind.as_str());
+        let name = safe(name.unwrap_or("-"));
+        let text = format!("{at:>11} {gutter} {kind} {name:<28} repeated delivery, ignored");
+        out.extend_from_slice(paint(color, Style::new().dimmed(), &text).as_bytes());
     } else {
-        format!(
-            "{} {} {} {:<28} {}",
-            paint(color, Style::new().dimmed(), &format!("{at:>11}")),
-            paint(color, Style::new().yellow(), &gutter.to_string()),
-            paint(color, kind_look(e.kind).style(), &kind),
-            name,
-            details
-        )
-    };
-    text.trim_end().to_owned()
+        out.extend_from_slice(paint(color, Style::new().dimmed(), &format!("{at:>11}")).as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(
+            paint(
+                color,
+                Style::new().yellow(),
+                gutter.encode_utf8(&mut [0; 4]),
+            )
+            .as_bytes(),
+        );
+        out.push(b' ');
+        out.extend_from_slice(tail);
+    }
+    let keep = out.iter().rposition(|b| *b != b' ').map_or(0, |p| p + 1);
+    out.truncate(keep);
+    out.push(b'\n');
 }
 
 impl View for Timeline {
+    /// Rows (tables) or records (JSON) written on the workers; the caller adds what only it
+    /// knows: offsets, holds, which parties to show again, `seq`.
+    fn prework(&self) -> Option<Box<crate::record::Prework>> {
+        if self.follow {
+            return None;
+        }
+        let color = self.color;
+        match self.format {
+            Format::Table => Some(Box::new(move |_: &str, results: &mut Results| {
+                prerender_tails(color, results)
+            })),
+            Format::Json | Format::Ndjson => {
+                Some(Box::new(|source: &str, results: &mut Results| {
+                    let Results { records, text, .. } = results;
+                    for r in records {
+                        if let Some(e) = &r.normalized {
+                            r.rendered =
+                                crate::render::events::render_record(source, r.line, e, text);
+                        }
+                    }
+                }))
+            }
+            Format::Csv => None,
+        }
+    }
+
     fn batch(
         &mut self,
         source: &str,
@@ -356,11 +527,13 @@ impl View for Timeline {
     ) -> Result<()> {
         self.next_batch();
         let batch = self.batch;
-        let records = &results.records;
         let src = self.source_index(source);
         let wanted = self.filter.calls.clone();
-        for r in records {
-            let Some(e) = &r.normalized else { continue };
+        let Results { records, text, .. } = results;
+        for r in records.iter_mut() {
+            let Some(e) = r.normalized.take() else {
+                continue;
+            };
             let Some(id) = e.call_id.as_deref() else {
                 self.no_call.add(source, r.line);
                 continue;
@@ -374,7 +547,7 @@ impl View for Timeline {
                 !e.new_call
                     || !self.calls[o]
                         .state
-                        .restarts(&crate::call::step::Step::of(e))
+                        .restarts(&crate::call::step::Step::of(&e))
             });
             let order = match current {
                 Some(o) => o,
@@ -392,6 +565,7 @@ impl View for Timeline {
                             state: CallState::new(id.to_owned(), e.vendor),
                             events: Vec::new(),
                             count: 0,
+                            text: Vec::new(),
                             selected: false,
                             ended: 0,
                             last: batch,
@@ -401,39 +575,73 @@ impl View for Timeline {
                     order
                 }
             };
-            let keep = self.filter.keeps_event(e);
+            let keep = self.filter.keeps_event(&e);
             let Some(call) = self.calls.get_mut(&order) else {
                 continue;
             };
-            let repeat = !call.state.add(e);
+            let repeat = !call.state.add(&e);
             call.count += 1;
             call.last = batch;
             if !repeat && e.kind.is_terminal() {
+                if call.ended == 0 {
+                    self.ended.push_back((batch, order));
+                }
                 call.ended = batch;
             }
             call.selected |= keep;
-            let held = Held {
+            let place = Place {
                 source: src,
                 line: r.line,
-                event: e.clone(),
                 seq: call.count,
                 repeat,
             };
             if self.follow {
+                let id = e.call_id.as_deref().unwrap_or_default();
                 if keep && self.matcher.matches(id) {
                     if let Some(msg) = self.matcher.ambiguity() {
                         bail!(crate::config::UsageError(msg));
                     }
-                    self.follow_row(order, &held, out)?;
+                    self.follow_row(order, &e, place, out)?;
                 }
-            } else if keep {
-                call.events.push(held);
+                continue;
             }
+            if !keep {
+                continue;
+            }
+            let pre = r.rendered.and_then(|p| {
+                let base = call.text.len();
+                let at = |x: usize| u32::try_from(base + x - p.start).ok();
+                let pre = [at(p.start)?, at(p.insert_at)?, at(p.end)?];
+                call.text.extend_from_slice(&text[p.start..p.end]);
+                Some(pre)
+            });
+            call.events.push(Held {
+                line: r.line,
+                seq: call.count,
+                time: e.time,
+                name: e.event.clone(),
+                parties: if self.format == Format::Table {
+                    party_hashes(&e)
+                } else {
+                    [0; PARTY_KEYS.len()]
+                },
+                pre,
+                source: src as u32,
+                kind: e.kind,
+                repeat,
+                event: pre.is_none().then(|| Box::new(e)),
+            });
         }
         if self.batch % SWEEP_EVERY == 0 {
             self.sweep(false, out)?;
         }
         Ok(())
+    }
+
+    /// Sweeps make the work here come in bursts, as for `summary`: batches read ahead keep the
+    /// workers busy through them.
+    fn read_ahead(&self) -> usize {
+        16
     }
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
@@ -507,7 +715,7 @@ impl Timeline {
             facts.push(format!("a leg of call {}", safe(parent)));
         }
         writeln!(out, "  {}", facts.join(" · "))?;
-        let timed = events.iter().any(|h| h.event.time.is_some());
+        let timed = events.iter().any(|h| h.time.is_some());
         if !timed {
             writeln!(
                 out,
@@ -525,29 +733,24 @@ impl Timeline {
         let start = s.started_at.or(s.first_time);
         let mut on_hold = false;
         let mut previous: Option<i64> = None;
-        let mut parties = Vec::new();
+        let mut shown_parties = [0u64; PARTY_KEYS.len()];
+        let mut text = Vec::with_capacity(call.text.len() + 32 * events.len());
+        let mut tail = Vec::new();
         for (n, h) in events.iter().enumerate() {
-            let e = &h.event;
-            if let (Some(p), Some(t)) = (previous, e.time) {
+            if let (Some(p), Some(t)) = (previous, h.time) {
                 if t - p >= LONG_GAP_MS {
-                    writeln!(
-                        out,
-                        "{}",
-                        paint(
-                            c,
-                            Style::new().dimmed(),
-                            &format!("{:>11} ⋮ {}", "", human_duration(t - p))
-                        )
-                    )?;
+                    let gap = format!("{:>11} ⋮ {}", "", human_duration(t - p));
+                    text.extend_from_slice(paint(c, Style::new().dimmed(), &gap).as_bytes());
+                    text.push(b'\n');
                 }
             }
-            previous = e.time.or(previous);
-            let at = match (e.time, start, timed) {
+            previous = h.time.or(previous);
+            let at = match (h.time, start, timed) {
                 (Some(t), Some(s0), _) => offset_clock(t - s0),
                 (None, _, true) => "?".to_owned(),
                 _ => format!("#{}", n + 1),
             };
-            let gutter = match e.kind {
+            let gutter = match h.kind {
                 EventKind::Hold if !h.repeat => {
                     on_hold = true;
                     '┬'
@@ -559,12 +762,39 @@ impl Timeline {
                 _ if on_hold => '│',
                 _ => ' ',
             };
-            writeln!(
-                out,
-                "{}",
-                event_row(&at, gutter, e, h.repeat, c, &mut parties)
-            )?;
+            // Parties are shown where they first appear and where one of them changes.
+            let parties = !h.repeat && h.names_parties() && {
+                let mut changed = false;
+                for (k, v) in h.parties() {
+                    if shown_parties[k] != v {
+                        shown_parties[k] = v;
+                        changed = true;
+                    }
+                }
+                changed
+            };
+            let row: &[u8] = match h.pre.map(|p| p.map(|x| x as usize)) {
+                Some([first, mid, end]) if parties || mid == end => &call.text[first..mid],
+                Some([_, mid, end]) => &call.text[mid..end],
+                None => {
+                    tail.clear();
+                    if let Some(e) = &h.event {
+                        push_tail(e, c, parties || !h.names_parties(), &mut tail);
+                    }
+                    &tail
+                }
+            };
+            push_row(
+                &at,
+                gutter,
+                (h.kind, h.name.as_deref()),
+                row,
+                h.repeat,
+                c,
+                &mut text,
+            );
         }
+        out.write_all(&text)?;
         Ok(())
     }
 }
