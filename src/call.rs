@@ -36,6 +36,38 @@ pub const WINDOW: u32 = 16;
 /// How often (in batches) views look for calls to forget.
 pub const SWEEP_EVERY: u32 = 8;
 
+/// The batches a view counts for `WINDOW` and `SWEEP_EVERY`: ticks of the input's content (see
+/// `Batch::tick`), not reads, so that the same content is finished in the same places whether
+/// it came from a file, a pipe or gzip. Batches between two ticks count as one.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Ticks {
+    count: u32,
+    /// The last batch ended at a tick: the next one begins the next.
+    pending: bool,
+}
+
+impl Ticks {
+    /// A batch begins: the tick it belongs to (from 1).
+    pub fn begin(&mut self) -> u32 {
+        if self.pending || self.count == 0 {
+            self.count += 1;
+            self.pending = false;
+        }
+        self.count
+    }
+
+    /// The batch ended, at a tick or not; whether it is time to sweep (every `SWEEP_EVERY`
+    /// ticks, at the tick).
+    pub fn end(&mut self, tick: bool) -> bool {
+        self.pending = tick;
+        tick && self.count % SWEEP_EVERY == 0
+    }
+
+    pub fn count(self) -> u32 {
+        self.count
+    }
+}
+
 /// A call id as a 64-bit key, for the views that remember calls compactly.
 pub fn call_key(id: &str) -> u64 {
     use std::hash::BuildHasher;

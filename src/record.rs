@@ -195,6 +195,8 @@ pub struct Results {
     pub records: Vec<Analyzed>,
     pub text: Vec<u8>,
     pub packs: Vec<crate::call::step::Pack>,
+    /// The batch ends at a tick of its source's content (see `frame::Batch::tick`).
+    pub tick: bool,
 }
 
 /// Work a view does on the workers after analysis (given the source's name), ahead of the
@@ -285,6 +287,7 @@ pub fn analyze_batch(
     }
     let mut results = Results {
         records,
+        tick: batch.tick,
         ..Results::default()
     };
     if let Some(work) = prework {

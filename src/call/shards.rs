@@ -49,7 +49,11 @@ pub struct Calls {
     finished: [HashSet<u64, foldhash::fast::RandomState>; 2],
     /// The batch the current window of `finished` began.
     window_began: u32,
+    /// The tick of the input (see `Ticks`) the current batch belongs to.
     batch: u32,
+    ticks: crate::call::Ticks,
+    /// Batches received: with an event's place in its batch, where the event stands in the input.
+    jobs: u32,
     /// Events that arrived after their call was finished.
     late: u64,
     /// Calls left out because `--since`/`--until` was given and nothing in them has a time.
@@ -149,9 +153,15 @@ impl Calls {
         all
     }
 
-    /// Start the next batch; a window after the last, forget the calls finished a window before.
+    /// A batch begins: at the next tick of the input (`Ticks`), a window after the last,
+    /// forget the calls finished a window before.
     fn next_batch(&mut self) {
-        self.batch += 1;
+        self.jobs += 1;
+        let tick = self.ticks.begin();
+        if tick == self.batch {
+            return;
+        }
+        self.batch = tick;
         if self.batch - self.window_began >= WINDOW {
             self.window_began = self.batch;
             self.finished.swap(0, 1);
@@ -224,6 +234,8 @@ enum Job {
     Batch {
         events: Pack,
         sweep: Sweep,
+        /// The batch ends at a tick of the input.
+        tick: bool,
     },
     /// The end of the input: every call still open, kept as asked.
     End(Keep),
@@ -357,7 +369,13 @@ impl Shards {
     /// Hand one batch's events to the shards (`parts[i]` to shard `i`, the events of the calls
     /// `shard_of` gives it), then merge the batches the shards are done with, handing finished
     /// calls to `emit` in chunks.
-    pub fn batch<F>(&mut self, parts: Vec<Pack>, sweep: Sweep, emit: &mut F) -> anyhow::Result<()>
+    pub fn batch<F>(
+        &mut self,
+        parts: Vec<Pack>,
+        sweep: Sweep,
+        tick: bool,
+        emit: &mut F,
+    ) -> anyhow::Result<()>
     where
         F: FnMut(Merged) -> anyhow::Result<()>,
     {
@@ -365,7 +383,11 @@ impl Shards {
         for (shard, events) in self.shards.iter().zip(parts) {
             shard
                 .jobs
-                .send(Job::Batch { events, sweep })
+                .send(Job::Batch {
+                    events,
+                    sweep,
+                    tick,
+                })
                 .map_err(|_| stopped())?;
         }
         self.waiting += 1;
@@ -528,16 +550,21 @@ fn run(
             Job::Batch { .. } => (false, keep),
         };
         let due = match job {
-            Job::Batch { events, sweep } => {
+            Job::Batch {
+                events,
+                sweep,
+                tick,
+            } => {
                 calls.next_batch();
                 let mut ended = false;
-                let base = u64::from(calls.batch) << 32;
+                let base = u64::from(calls.jobs) << 32;
                 for (p, id, step) in events.iter() {
                     ended |= calls.add(base | u64::from(p.index), p, id, &step);
                 }
                 let mut events = events;
                 events.clear();
                 packs.give(events);
+                calls.ticks.end(tick);
                 match sweep {
                     Sweep::No => Vec::new(),
                     Sweep::Due => calls.due(false),
@@ -663,7 +690,7 @@ mod tests {
             } else {
                 Sweep::No
             };
-            shards.batch(parts, sweep, &mut emit).unwrap();
+            shards.batch(parts, sweep, true, &mut emit).unwrap();
         }
         shards.end(false, &mut emit).unwrap();
         let late = shards.late();

@@ -58,6 +58,11 @@ pub struct Batch {
     pub records: Vec<Raw>,
     /// Reading a followed file started again before these records (their lines count from 1).
     pub restart: Option<super::follow::Restart>,
+    /// The batch ends where the source's content passes a multiple of `BLOCK` bytes (at the
+    /// first line end after it): where views that work in windows of input take stock. Those
+    /// places depend on the content alone, not on how reads happened to return it (a file, a
+    /// pipe, gzip), so the same content gives the same output.
+    pub tick: bool,
 }
 
 impl Batch {
@@ -159,6 +164,8 @@ pub struct Framer<R> {
     /// A followed file's restarts, and one taken but not yet handed on with a batch.
     restarts: Option<std::sync::Arc<std::sync::atomic::AtomicU8>>,
     restart: Option<super::follow::Restart>,
+    /// Bytes framed since the last tick (see `Batch::tick`).
+    framed: usize,
 }
 
 /// Records found in one call to `Framer::line`, with copies of multi-line values.
@@ -267,7 +274,18 @@ impl<R: Read> Framer<R> {
             log: format == InputFormat::Log,
             restarts: None,
             restart: None,
+            framed: 0,
         }
+    }
+
+    /// Where the buffer's next tick falls: the end of the first line that reaches the next
+    /// multiple of `BLOCK` bytes, if the buffer has it.
+    fn tick_at(&self) -> Option<usize> {
+        let need = BLOCK.saturating_sub(self.framed).max(1);
+        if self.buf.len() < need {
+            return None;
+        }
+        memchr::memchr(b'\n', &self.buf[need - 1..]).map(|i| need + i)
     }
 
     /// Watch a followed file's restarts: after one, line numbers start at 1 again and the
@@ -286,6 +304,11 @@ impl<R: Read> Framer<R> {
         loop {
             if self.eof && self.buf.is_empty() {
                 return Ok(self.finish());
+            }
+            if !self.discarding && self.tick_at().is_some() {
+                if let Some(batch) = self.frame_buffered() {
+                    return Ok(Some(batch));
+                }
             }
             if !self.eof {
                 // Read into a buffer zeroed once and reused, then append: a small read (a slow
@@ -339,7 +362,14 @@ impl<R: Read> Framer<R> {
                 }
             }
         }
-        let consumed = if self.eof {
+        let tick = if self.discarding {
+            None
+        } else {
+            self.tick_at()
+        };
+        let consumed = if let Some(at) = tick {
+            at
+        } else if self.eof {
             self.buf.len()
         } else {
             match memchr::memrchr(b'\n', &self.buf) {
@@ -365,11 +395,16 @@ impl<R: Read> Framer<R> {
                             data: Vec::new(),
                             records,
                             restart: self.restart.take(),
+                            tick: false,
                         });
                     }
                     return None;
                 }
             }
+        };
+        self.framed = match tick {
+            Some(_) => 0,
+            None => self.framed + consumed,
         };
         let data: Vec<u8> = if consumed == self.buf.len() {
             std::mem::take(&mut self.buf)
@@ -393,7 +428,7 @@ impl<R: Read> Framer<R> {
         }
         let mut data = data;
         data.extend_from_slice(&extra);
-        if records.is_empty() && !self.eof {
+        if records.is_empty() && !self.eof && tick.is_none() {
             return None;
         }
         Some(Batch {
@@ -401,6 +436,7 @@ impl<R: Read> Framer<R> {
             data,
             records,
             restart: self.restart.take(),
+            tick: tick.is_some(),
         })
     }
 
@@ -432,6 +468,7 @@ impl<R: Read> Framer<R> {
             data: Vec::new(),
             records,
             restart: self.restart.take(),
+            tick: false,
         })
     }
 

@@ -125,7 +125,9 @@ impl Tier {
 pub struct Sequencer {
     calls: HashMap<u64, Counter, foldhash::fast::RandomState>,
     no_call: u64,
+    /// The tick of the input (see `Ticks`) the current batch belongs to.
     batch: u32,
+    ticks: crate::call::Ticks,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -139,12 +141,21 @@ struct Counter {
 impl Sequencer {
     /// Start a new batch; every so often, forget calls that ended long ago.
     pub fn next_batch(&mut self) {
-        self.batch += 1;
+        let tick = self.ticks.begin();
+        if tick == self.batch {
+            return;
+        }
+        self.batch = tick;
         if self.batch % SWEEP_EVERY == 0 {
             let now = self.batch;
             self.calls
                 .retain(|_, c| c.ended == 0 || now - c.last < WINDOW);
         }
+    }
+
+    /// The batch ended, at a tick of the input or not.
+    pub fn end_batch(&mut self, tick: bool) {
+        self.ticks.end(tick);
     }
 
     pub fn next(&mut self, call: Option<&str>, terminal: bool) -> u64 {
@@ -530,6 +541,7 @@ impl View for Events {
             out.write_all(&rows)?;
             self.shown += 1;
         }
+        self.seq.end_batch(results.tick);
         Ok(())
     }
 

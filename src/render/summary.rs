@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::call::shards::{shard_of, Keep, Merged, Shards, Sweep, WriteRow, CHUNK};
 use crate::call::step::Pack;
-use crate::call::{call_key, Brief, CallMatcher, CallSummary, SUMMARY_HEADER, SWEEP_EVERY};
+use crate::call::{call_key, Brief, CallMatcher, CallSummary, Ticks, SUMMARY_HEADER};
 use crate::config::{Filter, Settings};
 use crate::event::Outcome;
 use crate::output::{safe, thousands, Format, RecordWriter};
@@ -63,8 +63,8 @@ pub struct Summary {
     packs: Arc<Pool<Pack>>,
     /// The event and time filters, applied on the workers.
     filter: Filter,
-    /// Batches read so far.
-    batch: u32,
+    /// Ticks of the input read so far.
+    ticks: Ticks,
     no_call: NoCall,
     rows: Rows,
 }
@@ -209,7 +209,7 @@ impl Summary {
                 packs,
             )?,
             filter: settings.filter.clone(),
-            batch: 0,
+            ticks: Ticks::default(),
             no_call: NoCall::default(),
             rows: Rows {
                 format: settings.format,
@@ -506,7 +506,7 @@ impl View for Summary {
         results: &mut Results,
         out: &mut dyn Write,
     ) -> Result<()> {
-        self.batch += 1;
+        self.ticks.begin();
         // Events with a call id were packed on the workers; those left belong to no call.
         for r in results.records.iter().filter(|r| r.normalized.is_some()) {
             self.no_call.add(source, r.line);
@@ -515,15 +515,17 @@ impl View for Summary {
         let mut parts = std::mem::take(&mut results.packs);
         parts.resize_with(self.shards.len(), Pack::default);
         // Following, a call is shown as soon as it ends; otherwise calls are finished in sweeps.
+        let due = self.ticks.end(results.tick);
         let sweep = if self.rows.follow {
             Sweep::Ended
-        } else if self.batch % SWEEP_EVERY == 0 {
+        } else if due {
             Sweep::Due
         } else {
             Sweep::No
         };
         let rows = &mut self.rows;
-        self.shards.batch(parts, sweep, &mut |m| rows.emit(m, out))
+        self.shards
+            .batch(parts, sweep, results.tick, &mut |m| rows.emit(m, out))
     }
 
     /// Each event with a call id packed for the shard of its call.

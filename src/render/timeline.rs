@@ -13,7 +13,7 @@ use anyhow::{bail, Result};
 use owo_colors::Style;
 use serde::Serialize;
 
-use crate::call::{call_key, CallMatcher, CallState, SWEEP_EVERY, WINDOW};
+use crate::call::{call_key, CallMatcher, CallState, Ticks, WINDOW};
 use crate::config::{Filter, Settings};
 use crate::event::{Event, EventKind};
 use crate::output::{safe, Format, RecordWriter};
@@ -83,8 +83,9 @@ pub struct Timeline {
     next_order: u64,
     /// Calls in the order they ended, with the batch: sweeps look only here.
     ended: VecDeque<(u32, u64)>,
-    /// Batches read so far.
+    /// The tick of the input (see `Ticks`) the current batch belongs to.
     batch: u32,
+    ticks: Ticks,
     /// The keys of calls finished in this window and the one before: a straggler of one is
     /// counted, not taken for a new call (as `summary` does).
     finished: [HashSet<u64, FastHash>; 2],
@@ -129,6 +130,7 @@ impl Timeline {
             next_order: 0,
             ended: VecDeque::new(),
             batch: 0,
+            ticks: Ticks::default(),
             finished: Default::default(),
             window_began: 0,
             late: 0,
@@ -331,7 +333,11 @@ impl Timeline {
     /// Start the next batch; a window after the last, forget the calls finished a window
     /// before.
     fn next_batch(&mut self) {
-        self.batch += 1;
+        let tick = self.ticks.begin();
+        if tick == self.batch {
+            return;
+        }
+        self.batch = tick;
         if self.batch - self.window_began >= WINDOW {
             self.window_began = self.batch;
             self.finished.swap(0, 1);
@@ -632,7 +638,7 @@ impl View for Timeline {
                 event: pre.is_none().then(|| Box::new(e)),
             });
         }
-        if self.batch % SWEEP_EVERY == 0 {
+        if self.ticks.end(results.tick) {
             self.sweep(false, out)?;
         }
         Ok(())

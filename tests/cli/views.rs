@@ -1331,3 +1331,91 @@ fn by_and_sort_are_refused_where_they_cannot_work() {
         assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
     }
 }
+
+/// Calls that end at different distances from their start: each tenth call ends after some
+/// thousand others have come and gone, so when a call is finished depends on where the views
+/// take stock of the input.
+fn calls_of_many_lengths(calls: usize) -> String {
+    let call = std::fs::read_to_string("fixtures/workonflow/full-call-no-times.ndjson").unwrap();
+    let lines: Vec<&str> = call.lines().filter(|l| !l.trim().is_empty()).collect();
+    let (body, end) = lines.split_at(lines.len() - 1);
+    let of = |l: &str, i: usize| {
+        l.replace(
+            "0f9e8d7c-6b5a-4433-8221-100f0e0d0c0b",
+            &format!("len-{i:06}"),
+        ) + "\n"
+    };
+    let mut out = String::new();
+    let mut ends: Vec<(usize, usize)> = Vec::new();
+    for i in 0..calls {
+        for l in body {
+            out.push_str(&of(l, i));
+        }
+        let late = if i % 10 == 0 { 1_000 + i % 700 } else { 0 };
+        ends.push((i + late, i));
+        ends.sort_unstable();
+        while ends.first().is_some_and(|(at, _)| *at <= i) {
+            let (_, call) = ends.remove(0);
+            out.push_str(&of(end[0], call));
+        }
+    }
+    for (_, call) in ends {
+        out.push_str(&of(end[0], call));
+    }
+    out
+}
+
+#[test]
+fn the_same_content_gives_the_same_output_from_a_file_gzip_or_a_pipe_on_any_thread_count() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let text = calls_of_many_lengths(11_000);
+    assert!(text.len() > 10 << 20, "{} bytes", text.len());
+    let plain = dir.path().join("calls.ndjson");
+    std::fs::write(&plain, &text).unwrap();
+    let gz = dir.path().join("calls.ndjson.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(text.as_bytes()).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let (plain, gz) = (plain.to_str().unwrap(), gz.to_str().unwrap());
+    for view in ["summary", "timeline"] {
+        let from_file = run(&[view, "-o", "ndjson", "--threads", "2", plain]);
+        assert_eq!(from_file.code, 0, "{}", from_file.stderr);
+        let ids: Vec<String> = ndjson(&from_file.stdout)
+            .iter()
+            .map(|r| r["call_id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(ids.len(), 11_000);
+        // Calls are finished as they end, not all at the end: the long ones come later than
+        // calls that began after them, so where sweeps fall shows in the order.
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_ne!(ids, sorted, "{view}: every call was held to the end");
+        let same = |r: crate::util::Run, what: &str, name: &str| {
+            assert_eq!(r.code, 0, "{view} {what}: {}", r.stderr);
+            let out = r.stdout.replace(
+                &format!("\"source\":\"{name}\""),
+                &format!("\"source\":\"{plain}\""),
+            );
+            assert!(
+                out == from_file.stdout,
+                "{view}: {what} differs from the file"
+            );
+        };
+        same(
+            run(&[view, "-o", "ndjson", "--threads", "2", gz]),
+            "gzip",
+            gz,
+        );
+        let piped = run_with(
+            callev()
+                .args([view, "-o", "ndjson", "--threads", "2"])
+                .write_stdin(text.clone()),
+        );
+        same(piped, "stdin", "-");
+        for threads in ["1", "3"] {
+            let r = run(&[view, "-o", "ndjson", "--threads", threads, plain]);
+            same(r, threads, plain);
+        }
+    }
+}
