@@ -43,10 +43,22 @@ pub fn outcome_cell(outcome: Outcome) -> Cell {
 /// The details that matter to a person, `key value` pairs, escaped for the terminal; the format
 /// says which it hides. Decoded switch data is shown by its most telling part only.
 pub fn details_text(vendor: Vendor, details: &Details) -> String {
+    let mut text = String::new();
+    push_details(vendor, details, |_| true, &mut text);
+    text
+}
+
+/// `details_text` of the details whose keys `keep` takes, written onto `out` (after two spaces
+/// when it holds some already).
+pub fn push_details(
+    vendor: Vendor,
+    details: &Details,
+    keep: impl Fn(&str) -> bool,
+    out: &mut String,
+) {
     let hidden = vendor.format().hidden_details;
-    let mut parts = Vec::new();
     for (k, v) in details.iter() {
-        if hidden.contains(k) {
+        if hidden.contains(k) || !keep(k) {
             continue;
         }
         let text = match (*k, v) {
@@ -67,9 +79,13 @@ pub fn details_text(vendor: Vendor, details: &Details) -> String {
             "media_ms" => "media",
             k => k,
         };
-        parts.push(format!("{key} {}", crate::output::safe(&text)));
+        if !out.is_empty() {
+            out.push_str("  ");
+        }
+        out.push_str(key);
+        out.push(' ');
+        out.push_str(&crate::output::safe(&text));
     }
-    parts.join("  ")
 }
 
 /// The table as text without comfy-table's trailing padding.

@@ -20,7 +20,7 @@ use crate::output::{safe, Format, RecordWriter};
 use crate::record::Results;
 use crate::record::Tally;
 use crate::render::events::EventRecord;
-use crate::render::table::details_text;
+use crate::render::table::push_details;
 use crate::render::View;
 use crate::render::{kind_look, outcome_look, paint};
 use crate::time::Millis;
@@ -187,7 +187,7 @@ impl Timeline {
         };
         let time = e.time.map(|t| self.zone.format(t)).unwrap_or_default();
         let mut tail = Vec::new();
-        push_tail(e, self.color, true, &mut tail);
+        push_tail(e, self.color, &mut tail);
         let mut row = Vec::new();
         let name = e.event.as_deref();
         push_row(
@@ -412,48 +412,58 @@ impl Held {
     }
 }
 
-/// The part of an event's row after its offset and gutter: kind, name and details (with the
-/// parties or without), without trailing spaces.
-fn push_tail(e: &Event, color: bool, parties: bool, out: &mut Vec<u8>) {
+/// The part of an event's row after its offset and gutter: kind, name and details, the parties
+/// last, without trailing spaces; returns where the parties begin (the end when it names none),
+/// so that the row without them is the text up to there.
+fn push_tail(e: &Event, color: bool, out: &mut Vec<u8>) -> usize {
     let start = out.len();
     let name = safe(e.event.as_deref().unwrap_or("-"));
-    let details = if parties {
-        details_text(e.vendor, &e.details)
-    } else {
-        let mut shown = e.details.clone();
-        shown.retain(|(k, _)| !PARTY_KEYS.contains(k));
-        details_text(e.vendor, &shown)
-    };
+    let mut details = String::new();
+    push_details(
+        e.vendor,
+        &e.details,
+        |k| !PARTY_KEYS.contains(&k),
+        &mut details,
+    );
+    let bare = details.len();
+    push_details(
+        e.vendor,
+        &e.details,
+        |k| PARTY_KEYS.contains(&k),
+        &mut details,
+    );
     // Writing into a Vec cannot fail.
     let _ = write!(
         out,
-        "{} {:<28} {}",
+        "{} {:<28} ",
         paint(
             color,
             kind_look(e.kind).style(),
             &format!("{:<18}", e.kind.as_str())
         ),
         name,
-        details
     );
-    let keep = out[start..]
-        .iter()
-        .rposition(|b| *b != b' ')
-        .map_or(0, |p| p + 1);
-    out.truncate(start + keep);
+    let split = out.len() + bare;
+    out.extend_from_slice(details.as_bytes());
+    let trim = |out: &[u8], to: usize| {
+        out[start..to]
+            .iter()
+            .rposition(|b| *b != b' ')
+            .map_or(start, |p| start + p + 1)
+    };
+    let split = trim(out, split);
+    let end = trim(out, out.len());
+    out.truncate(end);
+    split
 }
 
-/// On the workers: each event's table tail, with and without its parties.
+/// On the workers: each event's table tail (see `push_tail`).
 fn prerender_tails(color: bool, results: &mut Results) {
     let Results { records, text, .. } = results;
     for r in records {
         let Some(e) = &r.normalized else { continue };
         let start = text.len();
-        push_tail(e, color, true, text);
-        let split = text.len();
-        if e.details.iter().any(|(k, _)| PARTY_KEYS.contains(k)) {
-            push_tail(e, color, false, text);
-        }
+        let split = push_tail(e, color, text);
         r.rendered = Some(crate::record::Rendered {
             start,
             insert_at: split,
@@ -537,7 +547,9 @@ impl View for Timeline {
         let wanted = self.filter.calls.clone();
         let Results { records, text, .. } = results;
         for r in records.iter_mut() {
-            let Some(e) = r.normalized.take() else {
+            // Left in its record, an event is freed by the worker that takes the batch's
+            // vector again (see `app::read`); only one a row must be written from is taken.
+            let Some(e) = r.normalized.as_ref() else {
                 continue;
             };
             let Some(id) = e.call_id.as_deref() else {
@@ -553,7 +565,7 @@ impl View for Timeline {
                 !e.new_call
                     || !self.calls[o]
                         .state
-                        .restarts(&crate::call::step::Step::of(&e))
+                        .restarts(&crate::call::step::Step::of(e))
             });
             let order = match current {
                 Some(o) => o,
@@ -635,7 +647,11 @@ impl View for Timeline {
                 source: src as u32,
                 kind: e.kind,
                 repeat,
-                event: pre.is_none().then(|| Box::new(e)),
+                event: if pre.is_none() {
+                    r.normalized.take().map(Box::new)
+                } else {
+                    None
+                },
             });
         }
         if self.ticks.end(results.tick) {
@@ -780,12 +796,15 @@ impl Timeline {
                 changed
             };
             let row: &[u8] = match h.pre.map(|p| p.map(|x| x as usize)) {
-                Some([first, mid, end]) if parties || mid == end => &call.text[first..mid],
-                Some([_, mid, end]) => &call.text[mid..end],
+                Some([first, _, end]) if parties => &call.text[first..end],
+                Some([first, bare, _]) => &call.text[first..bare],
                 None => {
                     tail.clear();
                     if let Some(e) = &h.event {
-                        push_tail(e, c, parties || !h.names_parties(), &mut tail);
+                        let bare = push_tail(e, c, &mut tail);
+                        if !parties {
+                            tail.truncate(bare);
+                        }
                     }
                     &tail
                 }
