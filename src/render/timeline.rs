@@ -593,11 +593,11 @@ impl View for Timeline {
                     order
                 }
             };
-            let keep = self.filter.keeps_event(&e);
+            let keep = self.filter.keeps_event(e);
             let Some(call) = self.calls.get_mut(&order) else {
                 continue;
             };
-            let repeat = !call.state.add(&e);
+            let repeat = !call.state.add(e);
             call.count += 1;
             call.last = batch;
             if !repeat && e.kind.is_terminal() {
@@ -619,7 +619,7 @@ impl View for Timeline {
                     if let Some(msg) = self.matcher.ambiguity() {
                         bail!(crate::config::UsageError(msg));
                     }
-                    self.follow_row(order, &e, place, out)?;
+                    self.follow_row(order, e, place, out)?;
                 }
                 continue;
             }
@@ -639,7 +639,7 @@ impl View for Timeline {
                 time: e.time,
                 name: e.event.clone(),
                 parties: if self.format == Format::Table {
-                    party_hashes(&e)
+                    party_hashes(e)
                 } else {
                     [0; PARTY_KEYS.len()]
                 },
