@@ -181,8 +181,10 @@ pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Re
                     if follow {
                         out.flush()?;
                     }
-                    // Emptied by the worker that takes it again (`analyze_batch`): the records'
-                    // memory is freed there, off this thread, which every batch passes through.
+                    // Else emptied by the worker that takes it again (`analyze_batch`).
+                    if !view.frees_on_workers() {
+                        result.records.clear();
+                    }
                     spares.give(result.records);
                 }
                 Unit::Failed { error } => {

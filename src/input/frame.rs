@@ -313,8 +313,16 @@ impl<R: Read> Framer<R> {
             if !self.eof {
                 // Read into a buffer zeroed once and reused, then append: a small read (a slow
                 // pipe, a followed file) costs what it brings, not a block's worth of zeroes.
+                // A read stops at the next tick, so that batches come whole: one of a block,
+                // not one short of it and then a line (a few bytes past, to find the line end).
+                let room = BLOCK.saturating_sub(self.framed + self.buf.len());
+                let size = if room >= 4096 {
+                    room.min(self.chunk.len())
+                } else {
+                    self.chunk.len()
+                };
                 let n = loop {
-                    match self.reader.read(&mut self.chunk) {
+                    match self.reader.read(&mut self.chunk[..size]) {
                         Ok(n) => break n,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                         Err(e) => return Err(e),

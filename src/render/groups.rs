@@ -317,8 +317,8 @@ impl Groups {
             let records: Vec<Record> = rows.iter().map(|(l, g)| self.record(l, g)).collect();
             for (label, pick, p95) in [
                 ("talk p50", 0, false),
-                ("talk p95", 0, true),
                 ("total p50", 1, false),
+                ("talk p95", 0, true),
                 ("total p95", 1, true),
             ] {
                 n.push((

@@ -40,6 +40,14 @@ pub trait View {
     fn read_ahead(&self) -> usize {
         1
     }
+
+    /// Whether a batch's records are freed by the worker that takes their vector again rather
+    /// than on the caller's thread: for views that leave much in them and whose own work holds
+    /// the caller's thread (timeline). Freed there, they are held a little longer, so the others
+    /// free them here (measured on 1 GB: validate's peak 12.5 MB against 28.5).
+    fn frees_on_workers(&self) -> bool {
+        false
+    }
 }
 
 /// Paint text when color is on.

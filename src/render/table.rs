@@ -61,17 +61,19 @@ pub fn push_details(
         if hidden.contains(k) || !keep(k) {
             continue;
         }
-        let text = match (*k, v) {
+        use std::borrow::Cow;
+        let text: Cow<str> = match (*k, v) {
             ("data", crate::event::Detail::Json(j)) => {
                 match j.get("applicationData").and_then(|d| d.as_str()) {
-                    Some(d) => d.to_owned(),
+                    Some(d) => Cow::Borrowed(d),
                     None => continue,
                 }
             }
             ("duration_ms" | "talk_ms" | "media_ms", crate::event::Detail::Int(ms)) => {
-                crate::timefmt::human_duration(*ms)
+                Cow::Owned(crate::timefmt::human_duration(*ms))
             }
-            _ => v.display(),
+            (_, crate::event::Detail::Str(s)) => Cow::Borrowed(s.as_str()),
+            _ => Cow::Owned(v.display()),
         };
         let key = match *k {
             "duration_ms" => "duration",
