@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Benchmark callev as whole processes on generated corpora.
 
-Generates corpora with ../shared/tools/gen_corpus.py (fixed seed) into bench/corpora/, then times
-`callev validate`, `callev summary` and `callev events -o ndjson > /dev/null` (median of several
-runs), beside `wc -l` (the I/O floor) and, where installed, jq computing a per-call summary.
+Generates corpora with the corpus generator gen_corpus.py (fixed seed; found at GEN below, or
+given with --gen) into bench/corpora/, then times callev's commands (validate, summary, events,
+timeline; median of several runs) with output to /dev/null, beside `wc -l` (the I/O floor) and,
+where installed, jq computing a per-call summary.
 Prints MB/s and peak RSS per command and the ratio to jq, as a Markdown table.
 
     python3 bench/run.py                  # 100 MB and 1 GB, bare / logline / 1% bad
@@ -50,6 +51,13 @@ reduce (inputs | payload | select(type == "object")) as $e ({};
 def parse_size(text):
     units = {"K": 10**3, "M": 10**6, "G": 10**9}
     return int(float(text[:-1]) * units[text[-1].upper()]) if text[-1].upper() in units else int(text)
+
+
+def set_generator(path):
+    """Use the generator at `path` (None: the default, GEN)."""
+    global GEN
+    if path:
+        GEN = path
 
 
 def generate(size, variant):
@@ -101,7 +109,9 @@ def main():
     ap.add_argument("--jq-sample", default="10M",
                     help="jq runs on this much of each corpus: jq 1.6's per-key accumulation is "
                          "quadratic, so whole corpora would take hours (jq 1.7+ is linear)")
+    ap.add_argument("--gen", default=None, help="the corpus generator, gen_corpus.py (default: %s)" % GEN)
     args = ap.parse_args()
+    set_generator(args.gen)
 
     if not os.path.exists("/usr/bin/time"):
         sys.exit("GNU time is needed for peak RSS: apt-get install time")
