@@ -100,7 +100,7 @@ pub struct DisplayArgs {
 #[command(next_help_heading = "Input")]
 pub struct InputArgs {
     /// Input files; `-` is standard input, which is also read when no file is given
-    #[arg(value_name = "FILE")]
+    #[arg(value_name = "FILE", help_heading = "Arguments")]
     pub files: Vec<String>,
 
     /// Only this vendor's records (repeatable); detection still runs, and the others are counted
@@ -335,7 +335,7 @@ pub enum Command {
         by: Vec<GroupKey>,
         /// Order the calls by total, talk, ring, started or events; -FIELD for descending
         /// (unknown values last)
-        #[arg(long, value_name = "FIELD", allow_hyphen_values = true, value_parser = PossibleValuesParser::new(SORTS))]
+        #[arg(long, value_name = "FIELD", allow_hyphen_values = true, hide_possible_values = true, value_parser = PossibleValuesParser::new(SORTS))]
         sort: Option<String>,
         #[command(flatten)]
         output: OutputArgs,

@@ -562,7 +562,7 @@ impl View for Summary {
         self.shards.end(all, &mut |m| rows.emit(m, out))?;
         rows.write_held(out)?;
         if rows.format == Format::Table {
-            totals(&mut rows.totals, rows.color, rows.zone, out)?;
+            totals(&mut rows.totals, rows.color, rows.zone, rows.width, out)?;
             rows.anomaly_tally(out)?;
         } else {
             let totals = totals_json(&mut rows.totals);
@@ -973,7 +973,32 @@ fn totals_json(t: &mut Totals) -> serde_json::Value {
     })
 }
 
-fn totals(t: &mut Totals, color: bool, zone: Zone, out: &mut dyn Write) -> Result<()> {
+fn totals(
+    t: &mut Totals,
+    color: bool,
+    zone: Zone,
+    width: Option<usize>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    // A list of counts, wrapped between its items on a narrow terminal.
+    let list = |label: &str, items: &[String], out: &mut dyn Write| -> Result<()> {
+        let mut line = format!("  {label:<8}");
+        let mut first = true;
+        for item in items {
+            let sep = if first { "  " } else { " · " };
+            let fits = width.is_none_or(|w| line.chars().count() + sep.len() + item.len() <= w);
+            if !first && !fits {
+                writeln!(out, "{}", line.trim_end())?;
+                line = " ".repeat(12);
+            } else {
+                line.push_str(if first { "  " } else { " · " });
+            }
+            line.push_str(item);
+            first = false;
+        }
+        writeln!(out, "{line}")?;
+        Ok(())
+    };
     let n = t.calls;
     if n == 0 {
         writeln!(out, "no calls")?;
@@ -998,13 +1023,13 @@ fn totals(t: &mut Totals, color: bool, zone: Zone, out: &mut dyn Write) -> Resul
         .iter()
         .map(|(o, c)| format!("{} {}", o.as_str(), thousands(*c)))
         .collect();
-    writeln!(out, "  outcomes  {}", outcomes.join(" · "))?;
+    list("outcomes", &outcomes, out)?;
     let vendors: Vec<String> = t
         .by_vendor
         .iter()
         .map(|(v, c)| format!("{v} {}", thousands(*c)))
         .collect();
-    writeln!(out, "  vendors   {}", vendors.join(" · "))?;
+    list("vendors", &vendors, out)?;
     for (label, values) in [("talk", &mut t.talk), ("total", &mut t.total)] {
         let known = values.len();
         match stats(values) {
