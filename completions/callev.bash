@@ -367,7 +367,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__schema)
-            opts="-o -h --output --color --json-schema --help workonflow xelion voximplant bandwidth"
+            opts="-o -h --output --color --json-schema --events --help workonflow xelion voximplant bandwidth"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

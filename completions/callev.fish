@@ -221,6 +221,7 @@ complete -c callev -n "__fish_callev_using_subcommand schema" -l color -d 'When 
 always\t''
 never\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l json-schema -d 'Print a JSON Schema (draft 2020-12) instead'
+complete -c callev -n "__fish_callev_using_subcommand schema" -l events -d 'Show the columns of callev\'s own events records (what `callev events` writes): name, type, meaning'
 complete -c callev -n "__fish_callev_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand man" -s h -l help -d 'Print help'

@@ -27,10 +27,15 @@ pub fn run() -> Result<Exit> {
     let mut out = output::stdout();
     match &cli.command {
         Command::Schema {
+            events: true,
+            json_schema,
+            ..
+        } => render::schema::events(*json_schema, &settings, &mut out)?,
+        Command::Schema {
             vendor,
-            output: _,
             event,
             json_schema,
+            ..
         } => {
             let vendor = config::vendor(vendor.as_deref())?;
             render::schema::run(vendor, event.as_deref(), *json_schema, &settings, &mut out)?;

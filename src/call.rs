@@ -74,6 +74,74 @@ pub fn call_key(id: &str) -> u64 {
     foldhash::fast::FixedState::with_seed(0x0000_6361_6c6c).hash_one(id)
 }
 
+/// What tells a call's repeated deliveries: the fingerprints of its events so far, and its
+/// events of the last `Twin::WINDOW_MS` that may be logged again in another form (a VoxEngine
+/// session log's notation and the scenario's JSON). `summary` counts repeats as duplicates;
+/// `events` flags them.
+#[derive(Debug, Clone, Default)]
+pub struct Dedupe {
+    fingerprints: Vec<u64>,
+    twins: Vec<(Twin, Millis)>,
+}
+
+impl Dedupe {
+    /// Whether the event repeats one already seen (by its fingerprint, or as the twin of one
+    /// seen in its other form moments ago); remembers it otherwise.
+    pub fn repeats(&mut self, e: &Step) -> bool {
+        self.repeats_event(e.fingerprint, e.twin, e.time)
+    }
+
+    /// `repeats`, given what it reads of the event.
+    pub fn repeats_event(
+        &mut self,
+        fingerprint: Option<u64>,
+        twin: Option<Twin>,
+        time: Option<Millis>,
+    ) -> bool {
+        self.is_repeat(fingerprint) || self.is_twin(twin, time)
+    }
+
+    /// Whether an event with this fingerprint repeats one already seen.
+    fn is_repeat(&mut self, fingerprint: Option<u64>) -> bool {
+        let Some(fp) = fingerprint else {
+            return false;
+        };
+        if self.fingerprints.contains(&fp) {
+            return true;
+        }
+        self.fingerprints.push(fp);
+        false
+    }
+
+    /// Whether the event is one already seen in its other form moments ago. Only timed events
+    /// can be told so.
+    fn is_twin(&mut self, twin: Option<Twin>, time: Option<Millis>) -> bool {
+        let (Some(twin), Some(t)) = (twin, time) else {
+            return false;
+        };
+        // JSON comes after its notation twin: without a notation event, nothing to match.
+        if !twin.notation && self.twins.is_empty() {
+            return false;
+        }
+        self.twins
+            .retain(|(_, at)| t.saturating_sub(*at).abs() <= Twin::WINDOW_MS);
+        let found = self
+            .twins
+            .iter()
+            .position(|(seen, _)| seen.key == twin.key && seen.notation != twin.notation);
+        match found {
+            Some(i) => {
+                self.twins.swap_remove(i);
+                true
+            }
+            None => {
+                self.twins.push((twin, t));
+                false
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct CallState {
     pub call_id: String,
@@ -103,9 +171,7 @@ pub struct CallState {
     participants: Vec<String>,
     dtmf: String,
     parent: Option<String>,
-    fingerprints: Vec<u64>,
-    /// Events of the last `Twin::WINDOW_MS` that may be logged again in another form.
-    twins: Vec<(Twin, Millis)>,
+    dedupe: Dedupe,
     latest_flow_time: Option<Millis>,
     flow_after_terminal: u64,
     started_seen: bool,
@@ -142,8 +208,7 @@ impl CallState {
             participants: Vec::new(),
             dtmf: String::new(),
             parent: None,
-            fingerprints: Vec::new(),
-            twins: Vec::new(),
+            dedupe: Dedupe::default(),
             latest_flow_time: None,
             flow_after_terminal: 0,
             started_seen: false,
@@ -159,50 +224,7 @@ impl CallState {
             && self.terminal.is_some()
             && !e
                 .fingerprint
-                .is_some_and(|fp| self.fingerprints.contains(&fp))
-    }
-
-    /// Whether an event with this fingerprint repeats one already seen (and so is counted, not
-    /// applied).
-    fn is_repeat(&mut self, fingerprint: Option<u64>) -> bool {
-        let Some(fp) = fingerprint else {
-            return false;
-        };
-        if self.fingerprints.contains(&fp) {
-            self.duplicates += 1;
-            return true;
-        }
-        self.fingerprints.push(fp);
-        false
-    }
-
-    /// Whether the event is one already seen in its other form moments ago (and so is counted
-    /// as a duplicate, not applied). Only timed events can be told so.
-    fn is_twin(&mut self, e: &Step) -> bool {
-        let (Some(twin), Some(t)) = (e.twin, e.time) else {
-            return false;
-        };
-        // JSON comes after its notation twin: without a notation event, nothing to match.
-        if !twin.notation && self.twins.is_empty() {
-            return false;
-        }
-        self.twins
-            .retain(|(_, at)| t.saturating_sub(*at).abs() <= Twin::WINDOW_MS);
-        let found = self
-            .twins
-            .iter()
-            .position(|(seen, _)| seen.key == twin.key && seen.notation != twin.notation);
-        match found {
-            Some(i) => {
-                self.twins.swap_remove(i);
-                self.duplicates += 1;
-                true
-            }
-            None => {
-                self.twins.push((twin, t));
-                false
-            }
-        }
+                .is_some_and(|fp| self.dedupe.fingerprints.contains(&fp))
     }
 
     /// Fold one event into the call. Returns `false` for a repeated delivery.
@@ -213,7 +235,8 @@ impl CallState {
     /// Fold what aggregation reads of one event into the call. Returns `false` for a repeated
     /// delivery.
     pub fn add_step(&mut self, e: &Step) -> bool {
-        if self.is_repeat(e.fingerprint) || self.is_twin(e) {
+        if self.dedupe.repeats(e) {
+            self.duplicates += 1;
             return false;
         }
         self.apply(e);

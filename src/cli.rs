@@ -353,7 +353,8 @@ pub enum Command {
   callev schema
   callev schema voximplant
   callev schema workonflow call.ended
-  callev schema --json-schema xelion > xelion.schema.json")]
+  callev schema --json-schema xelion > xelion.schema.json
+  callev schema --events -o csv > events-columns.csv")]
     Schema {
         #[command(flatten)]
         output: OutputArgs,
@@ -365,6 +366,10 @@ pub enum Command {
         /// Print a JSON Schema (draft 2020-12) instead
         #[arg(long)]
         json_schema: bool,
+        /// Show the columns of callev's own events records (what `callev events` writes):
+        /// name, type, meaning
+        #[arg(long, conflicts_with_all = ["vendor", "event"])]
+        events: bool,
     },
     /// Print a shell completion script
     #[command(after_help = "Examples:

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod event;
+pub mod events_v1;
 pub mod exit;
 pub mod formats;
 pub mod input;

@@ -5,67 +5,25 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{bail, Result};
-use serde::Serialize;
 
 use crate::call::CallMatcher;
 use crate::call::{SWEEP_EVERY, WINDOW};
 use crate::config::{Filter, Settings};
-use crate::event::{Details, Event};
+use crate::event::Event;
 use crate::output::{safe, Format, RecordWriter};
 use crate::record::Results;
 use crate::record::Tally;
 use crate::render::short_id;
 use crate::render::table::details_text;
 use crate::render::View;
-use crate::timefmt::{Stamp, Zone};
+use crate::timefmt::Zone;
 
-/// CLI.md's events record.
-#[derive(Serialize)]
-pub struct EventRecord<'a> {
-    pub source: &'a str,
-    pub line: u64,
-    pub vendor: &'static str,
-    pub event: Option<&'a str>,
-    pub kind: &'static str,
-    pub call_id: Option<&'a str>,
-    pub time: Option<Stamp>,
-    pub time_source: Option<&'static str>,
-    pub seq: u64,
-    pub details: &'a Details,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_ms: Option<i64>,
+pub use crate::events_v1::{EventRecord, Origin};
+
+/// The events record's columns, the CSV header.
+pub fn event_header() -> &'static [&'static str] {
+    crate::events_v1::names()
 }
-
-impl<'a> EventRecord<'a> {
-    pub fn new(source: &'a str, line: u64, e: &'a Event, seq: u64) -> EventRecord<'a> {
-        EventRecord {
-            source,
-            line,
-            vendor: e.vendor.id(),
-            event: e.event.as_deref(),
-            kind: e.kind.as_str(),
-            call_id: e.call_id.as_deref(),
-            time: e.time.map(Stamp),
-            time_source: e.time_source.map(|s| s.as_str()),
-            seq,
-            details: &e.details,
-            offset_ms: None,
-        }
-    }
-}
-
-pub const EVENT_HEADER: &[&str] = &[
-    "source",
-    "line",
-    "vendor",
-    "event",
-    "kind",
-    "call_id",
-    "time",
-    "time_source",
-    "seq",
-    "details",
-];
 
 /// How much an events table shows, by the terminal's width: everything on a wide one; below
 /// 150 columns no vendor (the event's own name tells it) and times without the year; below 100
@@ -130,12 +88,14 @@ pub struct Sequencer {
     ticks: crate::call::Ticks,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Counter {
     seq: u64,
     /// The batch of the call's last terminal event, 0 while it is open.
     ended: u32,
     last: u32,
+    /// What tells its repeated deliveries, as `summary` tells them.
+    dedupe: crate::call::Dedupe,
 }
 
 impl Sequencer {
@@ -158,30 +118,48 @@ impl Sequencer {
         self.ticks.end(tick);
     }
 
-    pub fn next(&mut self, call: Option<&str>, terminal: bool) -> u64 {
-        let Some(id) = call else {
+    /// The event's place in its call, and whether it repeats an earlier event of it.
+    pub fn next(&mut self, e: &Event) -> (u64, bool) {
+        let Some(id) = e.call_id.as_deref() else {
             self.no_call += 1;
-            return self.no_call;
+            return (self.no_call, false);
         };
         let batch = self.batch.max(1);
         let c = self
             .calls
             .entry(crate::call::call_key(id))
-            .or_insert(Counter {
+            .or_insert_with(|| Counter {
                 seq: 0,
                 ended: 0,
                 last: batch,
+                dedupe: crate::call::Dedupe::default(),
             });
         c.seq += 1;
         c.last = batch;
-        if terminal {
+        let repeat = c.dedupe.repeats_event(e.fingerprint, e.twin, e.time);
+        if e.kind.is_terminal() && !repeat {
             c.ended = batch;
         }
-        c.seq
+        (c.seq, repeat)
     }
 }
 
-const SEQ_MARK: &[u8] = b",\"seq\":0,\"details\":";
+const SEQ_MARK: &[u8] = b",\"seq\":0,\"repeat\":false,\"details\":";
+
+/// Where `false` stands after the `seq` placeholder.
+const REPEAT_AT: usize = 11;
+
+/// A record `render_record` wrote, with its `seq` and `repeat` put in: as pieces, for a writer
+/// that takes them without copying.
+pub fn spliced<'a>(record: &'a [u8], at: usize, seq: &'a [u8], repeat: bool) -> [&'a [u8]; 5] {
+    [
+        &record[..at],
+        seq,
+        &record[at + 1..at + REPEAT_AT],
+        if repeat { b"true" } else { b"false" },
+        &record[at + REPEAT_AT + 5..],
+    ]
+}
 
 /// An event's record written onto `text` with `seq` 0, and where the 0 is, for the caller to put
 /// the real number in its place.
@@ -189,10 +167,12 @@ pub fn render_record(
     source: &str,
     line: u64,
     e: &Event,
+    origin: Origin,
     text: &mut Vec<u8>,
 ) -> Option<crate::record::Rendered> {
     let start = text.len();
-    if serde_json::to_writer(&mut *text, &EventRecord::new(source, line, e, 0)).is_err() {
+    let record = EventRecord::new(source, line, e, 0, origin);
+    if serde_json::to_writer(&mut *text, &record).is_err() {
         text.truncate(start);
         return None;
     }
@@ -210,9 +190,10 @@ pub fn render_record(
 /// On the workers: each event's record written out with `seq` 0 (see `render_record`).
 fn prerender(source: &str, results: &mut Results) {
     let Results { records, text, .. } = results;
+    let origin = Origin::now();
     for r in records {
         let Some(e) = &mut r.normalized else { continue };
-        r.rendered = render_record(source, r.line, e, text);
+        r.rendered = render_record(source, r.line, e, origin, text);
         // Written out, the details are not read again: freed here, where they were made, rather
         // than held until the caller's thread drops the batch.
         if r.rendered.is_some() {
@@ -242,7 +223,7 @@ impl Events {
             filter: settings.filter.clone(),
             calls: CallMatcher::new(&settings.filter.calls),
             seq: Sequencer::default(),
-            writer: RecordWriter::new(settings.format, EVENT_HEADER),
+            writer: RecordWriter::new(settings.format, event_header()),
             shown: 0,
             layout: Layout::new(settings),
             unplaced: 0,
@@ -492,7 +473,7 @@ impl View for Events {
         let mut digits = itoa::Buffer::new();
         for r in records {
             let Some(e) = &r.normalized else { continue };
-            let seq = self.seq.next(e.call_id.as_deref(), e.kind.is_terminal());
+            let (seq, repeat) = self.seq.next(e);
             if !self.calls.is_empty()
                 && !e.call_id.as_deref().is_some_and(|c| self.calls.matches(c))
             {
@@ -521,19 +502,15 @@ impl View for Events {
                     None => self.layout.row(e, &mut rows),
                 }
             } else if let (Some(p), Format::Json | Format::Ndjson) = (r.rendered, self.format) {
-                let t = &results.text;
-                self.writer.json_pieces(
-                    out,
-                    &[
-                        &t[p.start..p.insert_at],
-                        digits.format(seq).as_bytes(),
-                        &t[p.insert_at + 1..p.end],
-                    ],
-                )?;
+                let record = &results.text[p.start..p.end];
+                let seq = digits.format(seq).as_bytes();
+                let pieces = spliced(record, p.insert_at - p.start, seq, repeat);
+                self.writer.json_pieces(out, &pieces)?;
                 self.shown += 1;
             } else {
-                self.writer
-                    .row(out, &EventRecord::new(source, r.line, e, seq))?;
+                let mut record = EventRecord::new(source, r.line, e, seq, Origin::now());
+                record.repeat = repeat;
+                self.writer.row(out, &record)?;
                 self.shown += 1;
             }
         }

@@ -19,6 +19,50 @@ const EVENT_HEADER: &[&str] = &[
     "vendor", "event", "form", "kind", "doc", "source", "complete", "fields",
 ];
 
+/// The columns of callev's events records (`events_v1::COLUMNS`): a table, records, or the
+/// records' JSON Schema.
+pub fn events(json_schema: bool, settings: &Settings, out: &mut dyn Write) -> Result<()> {
+    use crate::events_v1::{json_schema as schema_of, COLUMNS, VERSION};
+    if json_schema {
+        let mut text = serde_json::to_vec_pretty(&schema_of())?;
+        text.push(b'\n');
+        out.write_all(&text)?;
+        return Ok(());
+    }
+    if settings.format != Format::Table {
+        let rows = COLUMNS.iter().map(|c| {
+            json!({"column": c.name, "type": c.kind.name(), "nullable": c.nullable, "meaning": c.meaning})
+        });
+        return write_records(
+            out,
+            settings.format,
+            &["column", "type", "nullable", "meaning"],
+            rows,
+        );
+    }
+    writeln!(
+        out,
+        "callev events records, schema v{VERSION} (`callev events -o json|ndjson|csv`); within v{VERSION} columns are only added\n"
+    )?;
+    let mut t = new_table(settings.width, settings.color);
+    t.set_header(header(&["column", "type", "meaning"]));
+    for c in &COLUMNS {
+        let kind = if c.nullable {
+            format!("{} or null", c.kind.name())
+        } else {
+            c.kind.name().to_owned()
+        };
+        t.add_row(vec![
+            Cell::new(c.name),
+            Cell::new(kind),
+            Cell::new(c.meaning),
+        ]);
+    }
+    crate::render::table::wrap_only_last(&mut t);
+    writeln!(out, "{}", crate::render::table::text(&t))?;
+    Ok(())
+}
+
 pub fn run(
     vendor: Option<Vendor>,
     event: Option<&str>,

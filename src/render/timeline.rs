@@ -103,7 +103,7 @@ pub struct Timeline {
 
 /// The CSV columns: the events record's, then the offset from the call's start.
 static CSV_HEADER: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
-    let mut header = crate::render::events::EVENT_HEADER.to_vec();
+    let mut header = crate::render::events::event_header().to_vec();
     header.push("offset_ms");
     header
 });
@@ -166,7 +166,9 @@ impl Timeline {
             return Ok(());
         };
         if self.format != Format::Table {
-            let mut rec = EventRecord::new(&self.sources[at.source], at.line, e, at.seq);
+            let origin = crate::events_v1::Origin::now();
+            let mut rec = EventRecord::new(&self.sources[at.source], at.line, e, at.seq, origin);
+            rec.repeat = at.repeat;
             rec.offset_ms = offset(call, e.time);
             return Ok(self.writer.row(out, &rec)?);
         }
@@ -269,7 +271,9 @@ impl Timeline {
                 for h in events {
                     let Some(e) = &h.event else { continue };
                     let source = &self.sources[h.source as usize];
-                    let mut r = EventRecord::new(source, h.line, e, h.seq);
+                    let origin = crate::events_v1::Origin::now();
+                    let mut r = EventRecord::new(source, h.line, e, h.seq, origin);
+                    r.repeat = h.repeat;
                     r.offset_ms = offset(call, h.time);
                     self.writer.row(out, &r)?;
                 }
@@ -289,10 +293,14 @@ impl Timeline {
                     if n > 0 {
                         buf.push(b',');
                     }
-                    buf.extend_from_slice(&call.text[a..b]);
-                    buf.extend_from_slice(digits.format(h.seq).as_bytes());
+                    let seq = digits.format(h.seq).as_bytes().to_vec();
+                    let pieces =
+                        crate::render::events::spliced(&call.text[a..c], b - a, &seq, h.repeat);
+                    for piece in pieces {
+                        buf.extend_from_slice(piece);
+                    }
                     // The record's closing brace, after which the offset goes.
-                    buf.extend_from_slice(&call.text[b + 1..c - 1]);
+                    buf.pop();
                     if let Some(ms) = offset(call, h.time) {
                         buf.extend_from_slice(b",\"offset_ms\":");
                         buf.extend_from_slice(digits.format(ms).as_bytes());
@@ -310,8 +318,10 @@ impl Timeline {
                         .iter()
                         .filter_map(|h| {
                             let source = &self.sources[h.source as usize];
-                            let mut r =
-                                EventRecord::new(source, h.line, h.event.as_deref()?, h.seq);
+                            let origin = crate::events_v1::Origin::now();
+                            let e = h.event.as_deref()?;
+                            let mut r = EventRecord::new(source, h.line, e, h.seq, origin);
+                            r.repeat = h.repeat;
                             r.offset_ms = offset(call, h.time);
                             Some(r)
                         })
@@ -537,10 +547,12 @@ impl View for Timeline {
             Format::Json | Format::Ndjson => {
                 Some(Box::new(|source: &str, results: &mut Results| {
                     let Results { records, text, .. } = results;
+                    let origin = crate::events_v1::Origin::now();
                     for r in records {
                         if let Some(e) = &r.normalized {
-                            r.rendered =
-                                crate::render::events::render_record(source, r.line, e, text);
+                            r.rendered = crate::render::events::render_record(
+                                source, r.line, e, origin, text,
+                            );
                         }
                     }
                 }))

@@ -3,6 +3,7 @@
 mod util;
 
 mod detect;
+mod events_v1;
 mod follow;
 mod hostile;
 mod inputs;

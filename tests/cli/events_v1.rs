@@ -1,0 +1,152 @@
+//! The events records, schema v1: every record has every documented column, of its documented
+//! type, in the documented order; and what the summary reads of the events is in them.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::util::{json, ndjson, run};
+
+/// Every fixture that holds call events.
+fn fixtures() -> Vec<String> {
+    let mut files = Vec::new();
+    for dir in [
+        "workonflow",
+        "xelion",
+        "voximplant",
+        "bandwidth",
+        "mixed",
+        "edge",
+    ] {
+        let mut names: Vec<String> = std::fs::read_dir(format!("fixtures/{dir}"))
+            .unwrap()
+            .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        files.extend(names);
+    }
+    files
+}
+
+#[test]
+fn every_record_has_the_documented_columns_in_order_and_of_their_types() {
+    let columns = json(&run(&["schema", "--events", "-o", "json"]).stdout);
+    let names: Vec<&str> = columns
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["column"].as_str().unwrap())
+        .collect();
+    assert!(names.len() >= 30, "{names:?}");
+    let schema = json(&run(&["schema", "--events", "--json-schema"]).stdout);
+    let validator = jsonschema::draft202012::new(&schema).expect("a valid JSON Schema");
+    let mut records = 0;
+    for file in fixtures() {
+        let r = run(&["events", "-o", "ndjson", &file]);
+        for line in r.stdout.lines() {
+            let row: Value = serde_json::from_str(line).unwrap();
+            records += 1;
+            assert_eq!(row.as_object().unwrap().len(), names.len(), "{file}");
+            // In order: each column's key comes after the one before (its last occurrence:
+            // `details`, before most columns, may hold keys of the same names).
+            let at: Vec<usize> = names
+                .iter()
+                .map(|n| line.rfind(&format!("\"{n}\":")).unwrap())
+                .collect();
+            assert!(at.windows(2).all(|w| w[0] < w[1]), "{file}: {line}");
+            let errors: Vec<String> = validator.iter_errors(&row).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{file}: {row}: {errors:?}");
+            assert_eq!(row["events_schema"], 1);
+        }
+    }
+    assert!(records > 200, "{records}");
+    // CSV: the same columns as its header.
+    let csv = run(&["events", "-o", "csv", "fixtures/mixed/all-vendors.log"]).stdout;
+    assert_eq!(csv.lines().next().unwrap(), names.join(","));
+    // The table of columns names them all.
+    let table = run(&["schema", "--events"]).stdout;
+    assert!(names.iter().all(|n| table.contains(n)));
+}
+
+/// Per call: what the summary says, and what its events records say when read as it reads them
+/// (repeats skipped).
+#[test]
+fn the_records_carry_what_the_summary_reads() {
+    for file in fixtures() {
+        let calls: BTreeMap<String, Value> =
+            ndjson(&run(&["summary", "-o", "ndjson", &file]).stdout)
+                .into_iter()
+                .map(|c| (c["call_id"].as_str().unwrap().to_owned(), c))
+                .collect();
+        let events = ndjson(&run(&["events", "-o", "ndjson", &file]).stdout);
+        let mut by_call: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
+        for e in &events {
+            if let Some(id) = e["call_id"].as_str() {
+                by_call.entry(id.to_owned()).or_default().push(e);
+            }
+        }
+        for (id, call) in &calls {
+            // A Workonflow thread holding calls one after another is one id of several calls.
+            if calls
+                .values()
+                .filter(|c| c["call_id"] == call["call_id"])
+                .count()
+                > 1
+            {
+                continue;
+            }
+            let Some(evs) = by_call.get(id) else { continue };
+            if evs.iter().any(|e| e["new_call"] == true) {
+                continue;
+            }
+            let repeats = evs.iter().filter(|e| e["repeat"] == true).count() as u64;
+            assert_eq!(call["duplicates"].as_u64().unwrap(), repeats, "{file} {id}");
+            let kept: Vec<&&Value> = evs.iter().filter(|e| e["repeat"] == false).collect();
+            assert_eq!(
+                call["events"].as_u64().unwrap(),
+                kept.len() as u64,
+                "{file} {id}"
+            );
+            let dtmf: String = kept
+                .iter()
+                .filter(|e| e["kind"] == "dtmf")
+                .filter_map(|e| e["digit"].as_str())
+                .collect();
+            assert_eq!(call["dtmf"], dtmf, "{file} {id}");
+            // The end reason is the last one a terminal event gives, else the first terminal
+            // event's name.
+            let terminal: Vec<&&&Value> = kept.iter().filter(|e| e["terminal"] == true).collect();
+            let reason = terminal
+                .iter()
+                .filter_map(|e| e["end_reason"].as_str())
+                .next_back()
+                .or_else(|| terminal.first().and_then(|e| e["event"].as_str()));
+            if let Some(reason) = reason {
+                assert_eq!(call["end_reason"], reason, "{file} {id}");
+            }
+            for p in call["participants"].as_array().unwrap() {
+                assert!(
+                    kept.iter()
+                        .any(|e| e["participants"].as_array().unwrap().contains(p)),
+                    "{file} {id}: {p}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn records_say_where_they_were_read() {
+    let rows = ndjson(&run(&["events", "-o", "ndjson", "fixtures/mixed/all-vendors.log"]).stdout);
+    let ids: std::collections::HashSet<&str> = rows
+        .iter()
+        .map(|r| r["record_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), rows.len(), "record ids are unique");
+    assert!(rows
+        .iter()
+        .all(|r| r["host"].as_str().is_some_and(|h| !h.is_empty())));
+    // The same record read again has the same id.
+    let again = ndjson(&run(&["events", "-o", "ndjson", "fixtures/mixed/all-vendors.log"]).stdout);
+    assert_eq!(rows[3]["record_id"], again[3]["record_id"]);
+}
