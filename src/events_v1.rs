@@ -154,7 +154,13 @@ pub struct Hex(pub u64);
 
 impl Serialize for Hex {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("{:016x}", self.0))
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [0u8; 16];
+        for (i, b) in text.iter_mut().enumerate() {
+            *b = DIGITS[(self.0 >> (60 - 4 * i) & 0xf) as usize];
+        }
+        // Hex digits are ASCII.
+        s.serialize_str(std::str::from_utf8(&text).unwrap_or_default())
     }
 }
 

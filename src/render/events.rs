@@ -178,7 +178,9 @@ pub fn render_record(
     }
     // The mark cannot occur inside a string value (its quotes would be escaped), and the
     // record's fields come in a fixed order, so its first occurrence is the field itself.
-    let at = memchr::memmem::find(&text[start..], SEQ_MARK)?;
+    static MARK: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(SEQ_MARK));
+    let at = MARK.find(&text[start..])?;
     Some(crate::record::Rendered {
         start,
         insert_at: start + at + 7,
