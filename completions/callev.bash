@@ -367,7 +367,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__schema)
-            opts="-o -h --output --color --json-schema --events --help workonflow xelion voximplant bandwidth"
+            opts="-o -h --output --color --json-schema --events --sql --help workonflow xelion voximplant bandwidth"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -383,6 +383,10 @@ _callev() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --sql)
+                    COMPREPLY=($(compgen -W "duckdb clickhouse" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -220,6 +220,8 @@ csv\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c callev -n "__fish_callev_using_subcommand schema" -l sql -d 'Print the SQL that makes the table the events records load into (`call_events`), for DuckDB or ClickHouse' -r -f -a "duckdb\t''
+clickhouse\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l json-schema -d 'Print a JSON Schema (draft 2020-12) instead'
 complete -c callev -n "__fish_callev_using_subcommand schema" -l events -d 'Show the columns of callev\'s own events records (what `callev events` writes): name, type, meaning'
 complete -c callev -n "__fish_callev_using_subcommand schema" -s h -l help -d 'Print help'

@@ -26,6 +26,13 @@ pub fn run() -> Result<Exit> {
     let settings = config::resolve(&cli.command.options(), &env)?;
     let mut out = output::stdout();
     match &cli.command {
+        Command::Schema { sql: Some(sql), .. } => {
+            let engine = match sql {
+                crate::cli::SqlEngine::Duckdb => render::sql::Engine::DuckDb,
+                crate::cli::SqlEngine::Clickhouse => render::sql::Engine::ClickHouse,
+            };
+            out.write_all(render::sql::ddl(engine).as_bytes())?;
+        }
         Command::Schema {
             events: true,
             json_schema,

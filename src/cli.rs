@@ -354,7 +354,8 @@ pub enum Command {
   callev schema voximplant
   callev schema workonflow call.ended
   callev schema --json-schema xelion > xelion.schema.json
-  callev schema --events -o csv > events-columns.csv")]
+  callev schema --events -o csv > events-columns.csv
+  callev schema --sql duckdb | duckdb calls.db")]
     Schema {
         #[command(flatten)]
         output: OutputArgs,
@@ -370,6 +371,10 @@ pub enum Command {
         /// name, type, meaning
         #[arg(long, conflicts_with_all = ["vendor", "event"])]
         events: bool,
+        /// Print the SQL that makes the table the events records load into (`call_events`),
+        /// for DuckDB or ClickHouse
+        #[arg(long, value_enum, value_name = "ENGINE", conflicts_with_all = ["vendor", "event", "json_schema", "events"])]
+        sql: Option<SqlEngine>,
     },
     /// Print a shell completion script
     #[command(after_help = "Examples:
@@ -412,6 +417,12 @@ pub enum InputFormatArg {
     Json,
     Ndjson,
     Log,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SqlEngine {
+    Duckdb,
+    Clickhouse,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

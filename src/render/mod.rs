@@ -7,6 +7,7 @@ pub mod groups;
 pub mod notes;
 pub mod schema;
 pub mod shell;
+pub mod sql;
 pub mod summary;
 pub mod table;
 pub mod timeline;

@@ -8,5 +8,6 @@ mod follow;
 mod hostile;
 mod inputs;
 mod shell;
+mod sql;
 mod validate;
 mod views;

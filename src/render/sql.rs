@@ -1,0 +1,93 @@
+//! `callev schema --sql duckdb|clickhouse`: the table callev's events records load into, in each
+//! engine's dialect, from the same columns the writers use (`events_v1::COLUMNS`), so a load never
+//! depends on which vendors a file happens to hold.
+
+use std::fmt::Write as _;
+
+use crate::events_v1::{Column, Type, COLUMNS, VERSION};
+
+/// The engines `--sql` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    DuckDb,
+    ClickHouse,
+}
+
+fn duckdb_type(c: &Column) -> String {
+    let t = match c.kind {
+        Type::Text => "VARCHAR",
+        Type::Int => "BIGINT",
+        Type::Bool => "BOOLEAN",
+        Type::Time => "TIMESTAMPTZ",
+        Type::TextList => "VARCHAR[]",
+        Type::Object => "JSON",
+    };
+    t.to_owned()
+}
+
+fn clickhouse_type(c: &Column) -> String {
+    let t = match c.kind {
+        Type::Text => "String",
+        Type::Int => "Int64",
+        Type::Bool => "Bool",
+        Type::Time => "DateTime64(3, 'UTC')",
+        Type::TextList => return "Array(String)".to_owned(),
+        // The extras as JSON text: one type whatever keys a vendor sends.
+        Type::Object => "String",
+    };
+    if c.nullable {
+        format!("Nullable({t})")
+    } else {
+        t.to_owned()
+    }
+}
+
+/// The statements for `engine`: `CREATE TABLE call_events`, and how to load records into it.
+pub fn ddl(engine: Engine) -> String {
+    let mut out = String::new();
+    let head = format!(
+        "-- callev events records, schema v{VERSION} (`callev schema --events` says what each column means).\n"
+    );
+    out.push_str(&head);
+    match engine {
+        Engine::DuckDb => {
+            out.push_str("CREATE TABLE IF NOT EXISTS call_events (\n");
+            for (i, c) in COLUMNS.iter().enumerate() {
+                let null = if c.nullable { "" } else { " NOT NULL" };
+                let comma = if i + 1 < COLUMNS.len() { "," } else { "" };
+                let _ = writeln!(out, "    \"{}\" {}{null}{comma}", c.name, duckdb_type(c));
+            }
+            out.push_str(");\n\n");
+            out.push_str(
+                "-- callev's NDJSON (or JSON) with these types, whatever a file holds:\n\
+                 --   INSERT INTO call_events SELECT * FROM call_events_json('events.ndjson');\n",
+            );
+            out.push_str("CREATE OR REPLACE MACRO call_events_json(path) AS TABLE\n");
+            out.push_str("    SELECT * FROM read_json(path, format = 'auto', columns = {\n");
+            for (i, c) in COLUMNS.iter().enumerate() {
+                let comma = if i + 1 < COLUMNS.len() { "," } else { "" };
+                let _ = writeln!(out, "        \"{}\": '{}'{comma}", c.name, duckdb_type(c));
+            }
+            out.push_str("    });\n");
+        }
+        Engine::ClickHouse => {
+            out.push_str(
+                "-- ReplacingMergeTree keyed on record_id: a record delivered twice (at-least-once\n\
+                 -- shipping, a file read again) is kept once after merges (SELECT ... FINAL).\n",
+            );
+            out.push_str("CREATE TABLE IF NOT EXISTS call_events (\n");
+            for (i, c) in COLUMNS.iter().enumerate() {
+                let comma = if i + 1 < COLUMNS.len() { "," } else { "" };
+                let _ = writeln!(out, "    \"{}\" {}{comma}", c.name, clickhouse_type(c));
+            }
+            out.push_str(") ENGINE = ReplacingMergeTree\nORDER BY (\"record_id\");\n\n");
+            out.push_str(
+                "-- callev's NDJSON: times are RFC 3339, details an object kept as JSON text:\n\
+                 --   callev events -o ndjson ... | clickhouse-client --query \"INSERT INTO call_events\n\
+                 --     SETTINGS date_time_input_format = 'best_effort',\n\
+                 --     input_format_json_read_objects_as_strings = 1 FORMAT JSONEachRow\"\n",
+            );
+        }
+    }
+    out
+}
