@@ -81,7 +81,7 @@ const fn col(name: &'static str, kind: Type, nullable: bool, meaning: &'static s
 }
 
 /// The columns, in the order every writer writes them.
-pub const COLUMNS: [Column; 30] = [
+pub const COLUMNS: [Column; 32] = [
     col("source", Type::Text, false, "the file the record was read from (`-`: standard input)"),
     col("line", Type::Int, false, "its line in the source (from 1; again from 1 after a followed file was truncated or replaced)"),
     col("vendor", Type::Text, false, "the vendor's id: workonflow, xelion, voximplant, bandwidth"),
@@ -108,6 +108,8 @@ pub const COLUMNS: [Column; 30] = [
     col("parent_call_id", Type::Text, true, "the call this one is a leg of (a transfer's B-leg names its A-leg)"),
     col("new_call", Type::Bool, false, "a start that begins a new call even where its id was used before (a Workonflow thread holds one call after another)"),
     col("fingerprint", Type::Text, true, "what identifies a repeated delivery of this event (16 hex digits; null: none can be told)"),
+    col("twin_key", Type::Text, true, "what identifies the same event logged twice in two forms moments apart (a VoxEngine session log's notation and the scenario's JSON; 16 hex digits)"),
+    col("twin_notation", Type::Bool, true, "for an event with a twin_key: whether this is the session log's notation form"),
     col("host", Type::Text, false, "the machine callev read the record on"),
     col("record_id", Type::Text, false, "a stable id of the record: a hash of host, source and line (16 hex digits)"),
     col("received_at", Type::Time, false, "when callev read the record (following: when it arrived)"),
@@ -203,6 +205,8 @@ pub struct EventRecord<'a> {
     pub parent_call_id: Option<&'a str>,
     pub new_call: bool,
     pub fingerprint: Option<Hex>,
+    pub twin_key: Option<Hex>,
+    pub twin_notation: Option<bool>,
     pub host: &'a str,
     pub record_id: Hex,
     pub received_at: Stamp,
@@ -251,6 +255,8 @@ impl<'a> EventRecord<'a> {
             parent_call_id: step.parent,
             new_call: e.new_call,
             fingerprint: e.fingerprint.map(Hex),
+            twin_key: e.twin.map(|t| Hex(t.key)),
+            twin_notation: e.twin.map(|t| t.notation),
             host: origin.host,
             record_id: Hex(record_id(origin.host, source, line)),
             received_at: Stamp(origin.received_at),
@@ -278,4 +284,94 @@ pub fn json_schema() -> serde_json::Value {
         "required": COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>(),
         "properties": properties,
     })
+}
+
+/// Whether a JSON value is one of callev's own events records (it says its `events_schema`).
+pub fn is_record(v: &crate::json::Json) -> bool {
+    v.get("events_schema").is_some() && v.get("kind").is_some() && v.get("vendor").is_some()
+}
+
+/// One of callev's own events records read back into the event it was written from, as far as
+/// the views need it (`summary` over records collected from many hosts); `None` when it is not a
+/// well-formed v1 record of a known vendor. `keep` says which details to keep (as `Details::new`).
+pub fn read_record(v: &crate::json::Json, keep: Option<fn(&str) -> bool>) -> Option<Event> {
+    use crate::event::{Detail, EventKind, Outcome, TimeSource, Twin};
+    use crate::json::Json;
+    let version = v.get("events_schema")?.num()?.as_i64()?;
+    if version != i64::from(VERSION) {
+        return None;
+    }
+    let text = |key: &str| v.get_str(key);
+    let time = |key: &str| text(key).and_then(|t| crate::time::parse_iso(t, 0));
+    let hex = |key: &str| text(key).and_then(|h| u64::from_str_radix(h, 16).ok());
+    let flag = |key: &str| match v.get(key) {
+        Some(Json::Bool(b)) => Some(*b),
+        _ => None,
+    };
+    let vendor = crate::vendor_id::Vendor::find(text("vendor")?)?;
+    let kind = EventKind::ALL
+        .into_iter()
+        .find(|k| Some(k.as_str()) == text("kind"))?;
+    let mut details = Details::new(keep);
+    if let Some(fields) = v.get("details").and_then(Json::fields) {
+        for (k, value) in fields {
+            let Some(key) = intern(k) else { continue };
+            let detail = match value {
+                Json::Str(s) => Detail::Str(s.as_ref().into()),
+                Json::Num(n) => match n.as_i64() {
+                    Some(i) if !matches!(n, crate::json::Num::Float(_)) => Detail::Int(i),
+                    _ => Detail::Num(n.as_f64()),
+                },
+                Json::Bool(b) => Detail::Bool(*b),
+                Json::Null => continue,
+                other => Detail::Json(other.to_value()),
+            };
+            details.push(key, detail);
+        }
+    }
+    Some(Event {
+        vendor,
+        event: text("event").map(|e| std::borrow::Cow::Owned(e.to_owned())),
+        kind,
+        call_id: text("call_id").map(str::to_owned),
+        time: time("time"),
+        time_source: match text("time_source") {
+            Some("payload") => Some(TimeSource::Payload),
+            Some("envelope") => Some(TimeSource::Envelope),
+            Some("log") => Some(TimeSource::Log),
+            _ => None,
+        },
+        call_started: time("call_started_at"),
+        call_answered: time("call_answered_at"),
+        call_ended: time("call_ended_at"),
+        outcome: text("outcome").and_then(Outcome::find),
+        details,
+        twin: hex("twin_key").map(|key| Twin {
+            key,
+            notation: flag("twin_notation").unwrap_or(false),
+        }),
+        new_call: flag("new_call").unwrap_or(false),
+        fingerprint: hex("fingerprint"),
+    })
+}
+
+/// A detail's key as the `&'static str` `Details` holds: the names callev writes are few, each
+/// kept once for the run; past `MAX_KEYS` distinct names (no longer callev's own records),
+/// further ones are dropped.
+fn intern(key: &str) -> Option<&'static str> {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    const MAX_KEYS: usize = 4096;
+    static KEYS: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+    let mut keys = KEYS.lock().ok()?;
+    let keys = keys.get_or_insert_with(HashSet::new);
+    if let Some(k) = keys.get(key) {
+        return Some(k);
+    }
+    if keys.len() >= MAX_KEYS {
+        return None;
+    }
+    let k: &'static str = Box::leak(key.to_owned().into_boxed_str());
+    keys.insert(k);
+    Some(k)
 }

@@ -514,6 +514,9 @@ fn analyze_value(
     log: bool,
     a: &Analysis,
 ) -> Analyzed {
+    if a.forced.is_none() && crate::events_v1::is_record(v) {
+        return own_record(v, line, ctx, a);
+    }
     let detected = match formats::detect(v, a.forced, a.naive_offset) {
         Ok(d) => d,
         Err(Undetected::NotACall {
@@ -589,6 +592,47 @@ fn analyze_value(
         normalized,
         rendered: None,
         muted,
+    }
+}
+
+/// One of callev's own events records (`events -o ndjson|json` output, from this host or
+/// another), read back as the event it was written from: valid as it stands (its vendor's
+/// schema was checked when the raw record was read).
+fn own_record(v: &Json, line: u64, ctx: &Context, a: &Analysis) -> Analyzed {
+    let Some(event) = crate::events_v1::read_record(v, ctx.keep) else {
+        return Analyzed::failed(
+            line,
+            Status::Unknown,
+            Code::UnknownVendor,
+            "a callev events record of another schema version, or of no known vendor or kind"
+                .to_owned(),
+        );
+    };
+    if !a.vendors.keeps(event.vendor) {
+        let mut left_out = Analyzed::beside(
+            line,
+            Status::Excluded,
+            Code::UnknownVendor,
+            format!("a {} record, left out by --vendor", event.vendor),
+            false,
+        );
+        left_out.vendor = Some(event.vendor);
+        return left_out;
+    }
+    Analyzed {
+        line,
+        status: Status::Valid,
+        vendor: Some(event.vendor),
+        event: event.event.clone(),
+        reason: Reason::Sign {
+            sign: "a callev events record (events_schema 1)",
+            forced: None,
+            envelope: String::new(),
+        },
+        diagnostics: Vec::new(),
+        normalized: a.normalize.then_some(event),
+        rendered: None,
+        muted: 0,
     }
 }
 

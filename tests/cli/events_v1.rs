@@ -150,3 +150,38 @@ fn records_say_where_they_were_read() {
     let again = ndjson(&run(&["events", "-o", "ndjson", "fixtures/mixed/all-vendors.log"]).stdout);
     assert_eq!(rows[3]["record_id"], again[3]["record_id"]);
 }
+
+/// `summary` over callev's own events records gives what it gives over the raw input: records
+/// collected from many hosts can be summarised by callev too.
+#[test]
+fn summary_over_its_own_events_records_equals_summary_over_the_input() {
+    let mut checked = 0;
+    for file in fixtures() {
+        let raw = run(&["summary", "-o", "ndjson", &file]);
+        let records = run(&["events", "-o", "ndjson", &file]);
+        let again = crate::util::run_stdin(&["summary", "-o", "ndjson"], records.stdout.clone());
+        assert_eq!(again.code, 0, "{file}: {}", again.stderr);
+        assert_eq!(ndjson(&again.stdout), ndjson(&raw.stdout), "{file}");
+        checked += ndjson(&raw.stdout).len();
+        // And from `events -o json`, one document.
+        let doc = run(&["events", "-o", "json", &file]);
+        let from_doc = crate::util::run_stdin(&["summary", "-o", "ndjson"], doc.stdout);
+        assert_eq!(
+            ndjson(&from_doc.stdout),
+            ndjson(&raw.stdout),
+            "{file} (json)"
+        );
+    }
+    assert!(checked > 50, "{checked} calls");
+    // A record of a version callev does not know is said to be so, not misread.
+    let future = r#"{"events_schema":2,"vendor":"xelion","kind":"started","call_id":"x"}"#;
+    let r = crate::util::run_stdin(&["summary"], format!("{future}\n"));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("1 of no known vendor"), "{}", r.stderr);
+    let why = crate::util::run_stdin(&["validate", "-o", "ndjson"], format!("{future}\n"));
+    assert!(
+        why.stdout.contains("another schema version"),
+        "{}",
+        why.stdout
+    );
+}
