@@ -35,10 +35,11 @@ complete -c callev -n "__fish_callev_needs_command" -f -a "schema" -d 'The docum
 complete -c callev -n "__fish_callev_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c callev -n "__fish_callev_needs_command" -f -a "man" -d 'Print the man page (roff), or a subcommand\'s'
 complete -c callev -n "__fish_callev_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c callev -n "__fish_callev_using_subcommand detect" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+complete -c callev -n "__fish_callev_using_subcommand detect" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)' -r -f -a "table\t''
 json\t''
 ndjson\t''
-csv\t''"
+csv\t''
+parquet\t''"
 complete -c callev -n "__fish_callev_using_subcommand detect" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -66,10 +67,11 @@ wrong-type\t''
 bad-value\t''
 unknown-field\t''
 inconsistent\t''"
-complete -c callev -n "__fish_callev_using_subcommand validate" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+complete -c callev -n "__fish_callev_using_subcommand validate" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)' -r -f -a "table\t''
 json\t''
 ndjson\t''
-csv\t''"
+csv\t''
+parquet\t''"
 complete -c callev -n "__fish_callev_using_subcommand validate" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -89,10 +91,11 @@ complete -c callev -n "__fish_callev_using_subcommand validate" -l threads -d 'W
 complete -c callev -n "__fish_callev_using_subcommand validate" -l strict -d 'Count warnings as failures'
 complete -c callev -n "__fish_callev_using_subcommand validate" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
 complete -c callev -n "__fish_callev_using_subcommand validate" -s h -l help -d 'Print help'
-complete -c callev -n "__fish_callev_using_subcommand events" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+complete -c callev -n "__fish_callev_using_subcommand events" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)' -r -f -a "table\t''
 json\t''
 ndjson\t''
-csv\t''"
+csv\t''
+parquet\t''"
 complete -c callev -n "__fish_callev_using_subcommand events" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -118,10 +121,11 @@ complete -c callev -n "__fish_callev_using_subcommand events" -l since -d 'From 
 complete -c callev -n "__fish_callev_using_subcommand events" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand events" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
 complete -c callev -n "__fish_callev_using_subcommand events" -s h -l help -d 'Print help'
-complete -c callev -n "__fish_callev_using_subcommand timeline" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+complete -c callev -n "__fish_callev_using_subcommand timeline" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)' -r -f -a "table\t''
 json\t''
 ndjson\t''
-csv\t''"
+csv\t''
+parquet\t''"
 complete -c callev -n "__fish_callev_using_subcommand timeline" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -173,10 +177,11 @@ events\t''
 -ring\t''
 -started\t''
 -events\t''"
-complete -c callev -n "__fish_callev_using_subcommand summary" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+complete -c callev -n "__fish_callev_using_subcommand summary" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)' -r -f -a "table\t''
 json\t''
 ndjson\t''
-csv\t''"
+csv\t''
+parquet\t''"
 complete -c callev -n "__fish_callev_using_subcommand summary" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -213,10 +218,11 @@ complete -c callev -n "__fish_callev_using_subcommand summary" -l anomalies -d '
 complete -c callev -n "__fish_callev_using_subcommand summary" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand summary" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
 complete -c callev -n "__fish_callev_using_subcommand summary" -s h -l help -d 'Print help'
-complete -c callev -n "__fish_callev_using_subcommand schema" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs' -r -f -a "table\t''
+complete -c callev -n "__fish_callev_using_subcommand schema" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)' -r -f -a "table\t''
 json\t''
 ndjson\t''
-csv\t''"
+csv\t''
+parquet\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -60,7 +60,7 @@ impl Ticks {
     /// ticks, at the tick).
     pub fn end(&mut self, tick: bool) -> bool {
         self.pending = tick;
-        tick && self.count % SWEEP_EVERY == 0
+        tick && self.count.is_multiple_of(SWEEP_EVERY)
     }
 
     pub fn count(self) -> u32 {

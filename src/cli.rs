@@ -69,7 +69,8 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
 pub struct OutputArgs {
-    /// Output format: a table for people, or json, ndjson or csv for programs
+    /// Output format: a table for people, or json, ndjson or csv for programs (events: also
+    /// parquet, to a file or a pipe)
     #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
@@ -184,6 +185,8 @@ pub struct Options<'a> {
     pub until: Option<&'a str>,
     pub outcomes: &'a [String],
     pub parties: &'a [String],
+    /// The command writes Parquet (`-o parquet`).
+    pub parquet: bool,
 }
 
 impl Default for Options<'_> {
@@ -206,6 +209,7 @@ impl Default for Options<'_> {
             until: None,
             outcomes: &[],
             parties: &[],
+            parquet: false,
         }
     }
 }
@@ -402,6 +406,7 @@ pub enum OutputFormat {
     Json,
     Ndjson,
     Csv,
+    Parquet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -470,11 +475,13 @@ impl Command {
                 display,
                 input,
                 select,
-            } => o
-                .output(output)
-                .display(display)
-                .input(input)
-                .events(select),
+            } => Options {
+                parquet: true,
+                ..o.output(output)
+                    .display(display)
+                    .input(input)
+                    .events(select)
+            },
             Command::Timeline {
                 output,
                 display,

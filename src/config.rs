@@ -343,6 +343,23 @@ pub fn resolve(g: &Options, env: &Env) -> Result<Settings> {
         }
         Some(files) => files.iter().map(|f| Source::from_arg(f)).collect(),
     };
+    if g.output == OutputFormat::Parquet {
+        if !g.parquet {
+            return Err(usage(
+                "-o parquet is written by `callev events`; this command writes table, json, ndjson or csv",
+            ));
+        }
+        if env.stdout_tty {
+            return Err(usage(
+                "-o parquet is a binary file: write it to a file or a pipe (callev events -o parquet FILE > events.parquet)",
+            ));
+        }
+        if g.follow {
+            return Err(usage(
+                "-o parquet is written whole at the end (its footer says where each column is): use -o ndjson with --follow",
+            ));
+        }
+    }
     let threads = match g.threads {
         Some(0) => return Err(usage("--threads must be at least 1")),
         Some(n) => n,
@@ -354,6 +371,7 @@ pub fn resolve(g: &Options, env: &Env) -> Result<Settings> {
             OutputFormat::Json => Format::Json,
             OutputFormat::Ndjson => Format::Ndjson,
             OutputFormat::Csv => Format::Csv,
+            OutputFormat::Parquet => Format::Parquet,
         },
         color,
         width,

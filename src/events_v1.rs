@@ -375,3 +375,66 @@ fn intern(key: &str) -> Option<&'static str> {
     keys.insert(k);
     Some(k)
 }
+
+/// One column's value of a record, for the writers of typed columns (Parquet).
+#[derive(Debug)]
+pub enum Value<'a> {
+    Text(Option<&'a str>),
+    Int(Option<i64>),
+    Bool(Option<bool>),
+    /// Milliseconds since the epoch.
+    Time(Option<Millis>),
+    List(&'a [&'a str]),
+    /// Text made for the column (hex ids).
+    Owned(Option<String>),
+    /// The details, as JSON text.
+    Json(String),
+}
+
+impl EventRecord<'_> {
+    /// Each column's value, in `COLUMNS`' order.
+    pub fn values(&self) -> [Value<'_>; COLUMNS.len()] {
+        let hex = |h: Option<Hex>| h.map(|h| format!("{:016x}", h.0));
+        let (fingerprint, twin_key, record_id) = (
+            hex(self.fingerprint),
+            hex(self.twin_key),
+            format!("{:016x}", self.record_id.0),
+        );
+        let details = serde_json::to_string(self.details).unwrap_or_else(|_| "{}".to_owned());
+        let time = |s: Option<Stamp>| Value::Time(s.map(|s| s.0));
+        [
+            Value::Text(Some(self.source)),
+            Value::Int(i64::try_from(self.line).ok()),
+            Value::Text(Some(self.vendor)),
+            Value::Text(self.event),
+            Value::Text(Some(self.kind)),
+            Value::Text(self.call_id),
+            time(self.time),
+            Value::Text(self.time_source),
+            Value::Int(i64::try_from(self.seq).ok()),
+            Value::Bool(Some(self.repeat)),
+            Value::Json(details),
+            time(self.call_started_at),
+            time(self.call_answered_at),
+            time(self.call_ended_at),
+            Value::Text(self.outcome),
+            Value::Bool(Some(self.terminal)),
+            Value::Text(self.end_reason.as_deref()),
+            Value::Text(self.digit),
+            Value::Int(self.code),
+            Value::Text(self.cause),
+            Value::Int(self.reported_talk_ms),
+            Value::Int(self.reported_total_ms),
+            Value::List(&self.participants),
+            Value::Text(self.parent_call_id),
+            Value::Bool(Some(self.new_call)),
+            Value::Owned(fingerprint),
+            Value::Owned(twin_key),
+            Value::Bool(self.twin_notation),
+            Value::Text(Some(self.host)),
+            Value::Owned(Some(record_id)),
+            time(Some(self.received_at)),
+            Value::Int(Some(i64::from(self.events_schema))),
+        ]
+    }
+}

@@ -12,6 +12,8 @@ pub enum Format {
     Json,
     Ndjson,
     Csv,
+    /// Typed columns in a Parquet file (events only).
+    Parquet,
 }
 
 /// Standard output, locked and buffered once for the whole run.
@@ -83,7 +85,7 @@ impl RecordWriter {
                 csv.write_record(self.header.iter().map(|k| csv_cell(value.get(*k))))?;
                 w.write_all(&csv.into_inner().map_err(|e| e.into_error())?)?;
             }
-            Format::Table => {}
+            Format::Table | Format::Parquet => {}
         }
         self.rows += 1;
         Ok(())
@@ -190,7 +192,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -195,6 +195,8 @@ pub struct Results {
     pub records: Vec<Analyzed>,
     pub text: Vec<u8>,
     pub packs: Vec<crate::call::step::Pack>,
+    /// Typed columns of the batch's events, made on the workers (`-o parquet`).
+    pub columns: Option<arrow_array::RecordBatch>,
     /// The batch ends at a tick of its source's content (see `frame::Batch::tick`).
     pub tick: bool,
 }

@@ -685,7 +685,7 @@ mod tests {
                 let shard = shard_of(key, shards.len());
                 parts[shard].push(i as u32, key, true, &event(id, *kind));
             }
-            let sweep = if batch % u64::from(SWEEP_EVERY) == 0 {
+            let sweep = if batch.is_multiple_of(u64::from(SWEEP_EVERY)) {
                 Sweep::Due
             } else {
                 Sweep::No

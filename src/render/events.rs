@@ -106,7 +106,7 @@ impl Sequencer {
             return;
         }
         self.batch = tick;
-        if self.batch % SWEEP_EVERY == 0 {
+        if self.batch.is_multiple_of(SWEEP_EVERY) {
             let now = self.batch;
             self.calls
                 .retain(|_, c| c.ended == 0 || now - c.last < WINDOW);
@@ -215,6 +215,8 @@ pub struct Events {
     layout: Layout,
     /// Events without a time, left out by `--since`/`--until`.
     unplaced: u64,
+    /// `-o parquet`: the columns being gathered.
+    parquet: Option<crate::render::parquet::ParquetEvents>,
 }
 
 impl Events {
@@ -229,6 +231,7 @@ impl Events {
             shown: 0,
             layout: Layout::new(settings),
             unplaced: 0,
+            parquet: None,
         }
     }
 
@@ -458,6 +461,13 @@ impl View for Events {
                     prerender_rows(layout, results)
                 }))
             }
+            Format::Parquet => Some(Box::new(|source: &str, results: &mut Results| {
+                // A batch whose columns cannot be made is a bug in making them, not in the
+                // input: its events are reported missing rather than the run stopped.
+                if let Err(e) = crate::render::parquet::columns_of(source, results) {
+                    eprintln!("callev: {source}: events not written as Parquet: {e:#}");
+                }
+            })),
             Format::Csv => None,
         }
     }
@@ -473,9 +483,17 @@ impl View for Events {
         let mut rows: Vec<u8> = Vec::new();
         self.seq.next_batch();
         let mut digits = itoa::Buffer::new();
+        // `-o parquet`: each event's seq and repeat, and whether the filters keep it.
+        let (mut seqs, mut repeats, mut keep) = (Vec::new(), Vec::new(), Vec::new());
         for r in records {
             let Some(e) = &r.normalized else { continue };
             let (seq, repeat) = self.seq.next(e);
+            if self.format == Format::Parquet {
+                seqs.push(i64::try_from(seq).unwrap_or(i64::MAX));
+                repeats.push(repeat);
+                // Left out unless the filters keep it below.
+                keep.push(false);
+            }
             if !self.calls.is_empty()
                 && !e.call_id.as_deref().is_some_and(|c| self.calls.matches(c))
             {
@@ -495,7 +513,12 @@ impl View for Events {
                     continue;
                 }
             }
-            if self.format == Format::Table {
+            if self.format == Format::Parquet {
+                if let Some(k) = keep.last_mut() {
+                    *k = true;
+                }
+                self.shown += 1;
+            } else if self.format == Format::Table {
                 if self.shown == 0 && rows.is_empty() {
                     self.header(&mut rows);
                 }
@@ -520,11 +543,28 @@ impl View for Events {
             out.write_all(&rows)?;
             self.shown += 1;
         }
+        if let Some(columns) = results.columns.take() {
+            let parquet = match &mut self.parquet {
+                Some(p) => p,
+                None => self
+                    .parquet
+                    .insert(crate::render::parquet::ParquetEvents::new()?),
+            };
+            let all = keep.iter().all(|k| *k);
+            parquet.push(columns, seqs, repeats, (!all).then_some(keep), out)?;
+        }
         self.seq.end_batch(results.tick);
         Ok(())
     }
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
+        if self.format == Format::Parquet {
+            let parquet = match self.parquet.take() {
+                Some(p) => p,
+                None => crate::render::parquet::ParquetEvents::new()?,
+            };
+            parquet.finish(out)?;
+        }
         self.writer.finish(out)?;
         super::notes::note_unread(tally);
         super::notes::note_beside(tally);

@@ -5,6 +5,7 @@ pub mod detect;
 pub mod events;
 pub mod groups;
 pub mod notes;
+pub mod parquet;
 pub mod schema;
 pub mod shell;
 pub mod sql;

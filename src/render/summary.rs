@@ -612,7 +612,7 @@ fn row_writer(settings: &Settings) -> Option<WriteRow> {
                 fixed.row(s, out)
             }))
         }
-        Format::Csv => None,
+        Format::Csv | Format::Parquet => None,
     }
 }
 
@@ -622,7 +622,7 @@ fn keep(settings: &Settings) -> Keep {
     match settings.format {
         Format::Json | Format::Ndjson => Keep::Nothing,
         Format::Table => Keep::Anomalous,
-        Format::Csv => Keep::All,
+        Format::Csv | Format::Parquet => Keep::All,
     }
 }
 

@@ -310,7 +310,7 @@ impl Timeline {
                 buf.extend_from_slice(b"]}");
                 self.writer.json_pieces(out, &[&buf])?;
             }
-            Format::Json | Format::Ndjson => {
+            Format::Json | Format::Ndjson | Format::Parquet => {
                 let rec = CallRecord {
                     call_id: &call.state.call_id,
                     vendor: call.state.vendor.id(),
@@ -557,7 +557,7 @@ impl View for Timeline {
                     }
                 }))
             }
-            Format::Csv => None,
+            Format::Csv | Format::Parquet => None,
         }
     }
 

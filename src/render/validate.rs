@@ -86,7 +86,7 @@ impl View for Validate {
                         self.started = true;
                         serde_json::to_writer(&mut *out, &row)?;
                     }
-                    Format::Ndjson | Format::Csv => self.writer.row(out, &row)?,
+                    Format::Ndjson | Format::Csv | Format::Parquet => self.writer.row(out, &row)?,
                     Format::Table => {
                         let (word, style) = match d.severity {
                             Severity::Error => ("error", Style::new().red().bold()),
@@ -148,7 +148,7 @@ impl View for Validate {
                 });
                 writeln!(out, "],\n\"summary\":{summary}}}")?;
             }
-            Format::Ndjson | Format::Csv => {
+            Format::Ndjson | Format::Csv | Format::Parquet => {
                 self.writer.finish(out)?;
                 crate::render::notes::note_beside(t);
             }
