@@ -37,8 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             break
         }
         'callev;detect' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Only this vendor''s records (repeatable); detection still runs, and the others are counted apart')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
@@ -53,8 +53,8 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
         }
         'callev;validate' {
             [CompletionResult]::new('--allow', '--allow', [CompletionResultType]::ParameterName, 'Do not report this finding code (repeatable); a record whose errors are all allowed is valid, and damaged or unknown records still count')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Only this vendor''s records (repeatable); detection still runs, and the others are counted apart')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
@@ -68,8 +68,8 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             break
         }
         'callev;events' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)')
             [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
@@ -89,8 +89,8 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             break
         }
         'callev;timeline' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)')
             [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
@@ -114,8 +114,8 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
         'callev;summary' {
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'A row per group instead of per call: calls, answered share, outcomes, talk and total p50/p95 (repeatable: two levels)')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order the calls by total, talk, ring, started or events; -FIELD for descending (unknown values last)')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)')
             [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
@@ -138,8 +138,8 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             break
         }
         'callev;schema' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
             [CompletionResult]::new('--sql', '--sql', [CompletionResultType]::ParameterName, 'Print the SQL that makes the table the events records load into (`call_events`), for DuckDB or ClickHouse')
             [CompletionResult]::new('--json-schema', '--json-schema', [CompletionResultType]::ParameterName, 'Print a JSON Schema (draft 2020-12) instead')

@@ -33,8 +33,8 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'callev;detect'= {
-            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)'
-            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)'
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
             cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
             cand --vendor 'Only this vendor''s records (repeatable); detection still runs, and the others are counted apart'
             cand --as 'Skip detection: read every record as this vendor''s'
@@ -48,8 +48,8 @@ set edit:completion:arg-completer[callev] = {|@words|
         }
         &'callev;validate'= {
             cand --allow 'Do not report this finding code (repeatable); a record whose errors are all allowed is valid, and damaged or unknown records still count'
-            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)'
-            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)'
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
             cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
             cand --vendor 'Only this vendor''s records (repeatable); detection still runs, and the others are counted apart'
             cand --as 'Skip detection: read every record as this vendor''s'
@@ -62,8 +62,8 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --help 'Print help'
         }
         &'callev;events'= {
-            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)'
-            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)'
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
             cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
             cand --tz 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)'
             cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
@@ -82,8 +82,8 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --help 'Print help'
         }
         &'callev;timeline'= {
-            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)'
-            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)'
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
             cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
             cand --tz 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)'
             cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
@@ -106,8 +106,8 @@ set edit:completion:arg-completer[callev] = {|@words|
         &'callev;summary'= {
             cand --by 'A row per group instead of per call: calls, answered share, outcomes, talk and total p50/p95 (repeatable: two levels)'
             cand --sort 'Order the calls by total, talk, ring, started or events; -FIELD for descending (unknown values last)'
-            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)'
-            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)'
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
             cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
             cand --tz 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)'
             cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
@@ -129,8 +129,8 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --help 'Print help'
         }
         &'callev;schema'= {
-            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)'
-            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events: also parquet, to a file or a pipe)'
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
             cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
             cand --sql 'Print the SQL that makes the table the events records load into (`call_events`), for DuckDB or ClickHouse'
             cand --json-schema 'Print a JSON Schema (draft 2020-12) instead'

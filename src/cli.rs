@@ -69,8 +69,8 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
 pub struct OutputArgs {
-    /// Output format: a table for people, or json, ndjson or csv for programs (events: also
-    /// parquet, to a file or a pipe)
+    /// Output format: a table for people, or json, ndjson or csv for programs (events and
+    /// summary: also parquet, to a file or a pipe)
     #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
@@ -482,20 +482,27 @@ impl Command {
                     .input(input)
                     .events(select)
             },
-            Command::Timeline {
-                output,
-                display,
-                input,
-                select,
-                calls,
-            }
-            | Command::Summary {
+            Command::Summary {
                 output,
                 display,
                 input,
                 select,
                 calls,
                 ..
+            } => Options {
+                parquet: true,
+                ..o.output(output)
+                    .display(display)
+                    .input(input)
+                    .events(select)
+                    .calls(calls)
+            },
+            Command::Timeline {
+                output,
+                display,
+                input,
+                select,
+                calls,
             } => o
                 .output(output)
                 .display(display)

@@ -223,6 +223,11 @@ pub fn shape(
             "--sort orders calls, and --by shows groups instead of calls: give one of them",
         ));
     }
+    if settings.format == crate::output::Format::Parquet && !by.is_empty() {
+        return Err(usage(
+            "-o parquet writes calls; the groups of --by are json, ndjson or csv",
+        ));
+    }
     if settings.follow && (sort.is_some() || !by.is_empty()) {
         return Err(usage(
             "--sort and --by need the whole input, and --follow never ends it: drop -f, or stop it with Ctrl-C and run again over the file",
@@ -346,7 +351,7 @@ pub fn resolve(g: &Options, env: &Env) -> Result<Settings> {
     if g.output == OutputFormat::Parquet {
         if !g.parquet {
             return Err(usage(
-                "-o parquet is written by `callev events`; this command writes table, json, ndjson or csv",
+                "-o parquet is written by `callev events` and `callev summary`; this command writes table, json, ndjson or csv",
             ));
         }
         if env.stdout_tty {

@@ -216,7 +216,7 @@ pub struct Events {
     /// Events without a time, left out by `--since`/`--until`.
     unplaced: u64,
     /// `-o parquet`: the columns being gathered.
-    parquet: Option<crate::render::parquet::ParquetEvents>,
+    parquet: Option<crate::render::parquet::ParquetOut>,
 }
 
 impl Events {
@@ -548,7 +548,7 @@ impl View for Events {
                 Some(p) => p,
                 None => self
                     .parquet
-                    .insert(crate::render::parquet::ParquetEvents::new()?),
+                    .insert(crate::render::parquet::ParquetOut::events()?),
             };
             let all = keep.iter().all(|k| *k);
             parquet.push(columns, seqs, repeats, (!all).then_some(keep), out)?;
@@ -561,7 +561,7 @@ impl View for Events {
         if self.format == Format::Parquet {
             let parquet = match self.parquet.take() {
                 Some(p) => p,
-                None => crate::render::parquet::ParquetEvents::new()?,
+                None => crate::render::parquet::ParquetOut::events()?,
             };
             parquet.finish(out)?;
         }

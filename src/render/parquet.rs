@@ -123,14 +123,19 @@ pub fn columns_of(source: &str, results: &mut crate::record::Results) -> Result<
 /// compresses and lays out the row groups (`ArrowWriter`), whose bytes come back to be written
 /// in order. Built and encoded on the caller's thread, which every row passes through,
 /// `-o parquet` ran at half the speed of `-o ndjson`.
-pub struct ParquetEvents {
+pub struct ParquetOut {
     to_writer: Option<std::sync::mpsc::SyncSender<RecordBatch>>,
     from_writer: std::sync::mpsc::Receiver<Result<Vec<u8>, String>>,
     writer: Option<std::thread::JoinHandle<()>>,
 }
 
-impl ParquetEvents {
-    pub fn new() -> Result<ParquetEvents> {
+impl ParquetOut {
+    /// Events records: `event_schema`.
+    pub fn events() -> Result<ParquetOut> {
+        ParquetOut::new(event_schema())
+    }
+
+    pub fn new(schema: SchemaRef) -> Result<ParquetOut> {
         // Level 1: most of zstd's gain at a fraction of level 3's time. Ids unique per row gain
         // nothing from a dictionary.
         let mut props = WriterProperties::builder()
@@ -139,7 +144,7 @@ impl ParquetEvents {
         for unique in ["record_id", "fingerprint", "twin_key", "line", "seq"] {
             props = props.set_column_dictionary_enabled(unique.into(), false);
         }
-        let mut writer = ArrowWriter::try_new(Vec::new(), event_schema(), Some(props.build()))?;
+        let mut writer = ArrowWriter::try_new(Vec::new(), schema, Some(props.build()))?;
         let (to_writer, batches) = std::sync::mpsc::sync_channel::<RecordBatch>(8);
         let (bytes, from_writer) = std::sync::mpsc::channel();
         let handle = std::thread::Builder::new()
@@ -160,7 +165,7 @@ impl ParquetEvents {
                     }
                 }
             })?;
-        Ok(ParquetEvents {
+        Ok(ParquetOut {
             to_writer: Some(to_writer),
             from_writer,
             writer: Some(handle),
@@ -185,6 +190,11 @@ impl ParquetEvents {
             let mask = arrow_array::BooleanArray::from(keep);
             batch = arrow_select::filter::filter_record_batch(&batch, &mask)?;
         }
+        self.send(batch, out)
+    }
+
+    /// A batch of rows for the writing thread; what it has written so far goes out.
+    pub fn send(&mut self, batch: RecordBatch, out: &mut dyn Write) -> Result<()> {
         if batch.num_rows() > 0 {
             match &self.to_writer {
                 Some(tx) if tx.send(batch).is_ok() => {}
@@ -218,5 +228,103 @@ impl ParquetEvents {
                 .map_err(|_| anyhow::anyhow!("the Parquet writing thread panicked"))?;
         }
         Ok(())
+    }
+}
+
+/// The summary record's columns, typed by its values (`CallSummary::fields`).
+pub fn summary_schema() -> SchemaRef {
+    let probe = crate::call::CallState::new(String::new(), crate::vendor_id::Vendor::default())
+        .into_summary();
+    Arc::new(Schema::new(
+        probe
+            .fields()
+            .iter()
+            .map(|(name, v)| {
+                let (kind, nullable) = summary_type(v);
+                Field::new(*name, data_type(kind), nullable)
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+fn summary_type(v: &crate::call::SummaryValue) -> (Type, bool) {
+    use crate::call::SummaryValue as V;
+    match v {
+        V::Text(_) => (Type::Text, false),
+        V::OptText(_) => (Type::Text, true),
+        V::Count(_) => (Type::Int, false),
+        V::Ms(_) => (Type::Int, true),
+        V::Time(_) => (Type::Time, true),
+        V::List(_) => (Type::TextList, false),
+    }
+}
+
+/// Summary records as Parquet: rows gathered into columns, a row group at a time.
+pub struct ParquetSummary {
+    schema: SchemaRef,
+    builders: Vec<Builder>,
+    rows: usize,
+    out: ParquetOut,
+}
+
+impl ParquetSummary {
+    pub fn new() -> Result<ParquetSummary> {
+        let schema = summary_schema();
+        Ok(ParquetSummary {
+            builders: schema
+                .fields()
+                .iter()
+                .map(|f| {
+                    Builder::new(match f.data_type() {
+                        DataType::Int64 => Type::Int,
+                        DataType::Timestamp(..) => Type::Time,
+                        DataType::List(_) => Type::TextList,
+                        _ => Type::Text,
+                    })
+                })
+                .collect(),
+            out: ParquetOut::new(Arc::clone(&schema))?,
+            schema,
+            rows: 0,
+        })
+    }
+
+    pub fn push(&mut self, s: &crate::call::CallSummary, out: &mut dyn Write) -> Result<()> {
+        use crate::call::SummaryValue as V;
+        for (b, (_, v)) in self.builders.iter_mut().zip(s.fields()) {
+            let items: Vec<&str>;
+            let value = match v {
+                V::Text(t) => Value::Text(Some(t)),
+                V::OptText(t) => Value::Text(t),
+                V::Count(n) => Value::Int(i64::try_from(n).ok()),
+                V::Ms(ms) => Value::Int(ms),
+                V::Time(t) => Value::Time(t),
+                V::List(l) => {
+                    items = l.iter().map(String::as_str).collect();
+                    Value::List(&items)
+                }
+            };
+            b.append(&value);
+        }
+        self.rows += 1;
+        if self.rows >= ROWS {
+            self.flush(out)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, out: &mut dyn Write) -> Result<()> {
+        if self.rows == 0 {
+            return Ok(());
+        }
+        let columns = self.builders.iter_mut().map(Builder::finish).collect();
+        let batch = RecordBatch::try_new(Arc::clone(&self.schema), columns)?;
+        self.rows = 0;
+        self.out.send(batch, out)
+    }
+
+    pub fn finish(mut self, out: &mut dyn Write) -> Result<()> {
+        self.flush(out)?;
+        self.out.finish(out)
     }
 }

@@ -92,6 +92,8 @@ struct Rows {
     anomaly_kinds: BTreeMap<String, (u64, Vec<String>)>,
     /// `--sort` and `--by`: calls held to the end of the input rather than written as they end.
     held: Held,
+    /// `-o parquet`: the columns being gathered.
+    parquet: Option<crate::render::parquet::ParquetSummary>,
 }
 
 /// What `summary` does besides a row per call as it ends.
@@ -227,6 +229,7 @@ impl Summary {
                 short_ids: settings.short_ids,
                 anomaly_kinds: BTreeMap::new(),
                 held,
+                parquet: None,
             },
         })
     }
@@ -327,6 +330,18 @@ impl Rows {
 
     /// Rows in a machine format, or a table sized to them.
     fn write_rows(&mut self, rows: &[CallSummary], out: &mut dyn Write) -> Result<()> {
+        if self.format == Format::Parquet {
+            let parquet = match &mut self.parquet {
+                Some(p) => p,
+                None => self
+                    .parquet
+                    .insert(crate::render::parquet::ParquetSummary::new()?),
+            };
+            for s in rows {
+                parquet.push(s, out)?;
+            }
+            return Ok(());
+        }
         if self.format != Format::Table {
             for s in rows {
                 self.writer.row(out, s)?;
@@ -561,7 +576,13 @@ impl View for Summary {
         let all = rows.format == Format::Table && !rows.streamed;
         self.shards.end(all, &mut |m| rows.emit(m, out))?;
         rows.write_held(out)?;
-        if rows.format == Format::Table {
+        if rows.format == Format::Parquet {
+            let parquet = match rows.parquet.take() {
+                Some(p) => p,
+                None => crate::render::parquet::ParquetSummary::new()?,
+            };
+            parquet.finish(out)?;
+        } else if rows.format == Format::Table {
             totals(&mut rows.totals, rows.color, rows.zone, rows.width, out)?;
             rows.anomaly_tally(out)?;
         } else {

@@ -224,8 +224,68 @@ print(con.execute("SELECT count(*) FROM a").fetchone()[0],
         [0, 0],
         "rows differ between ndjson and parquet: {text}"
     );
-    // Parquet is for files and pipes, and for the events view.
-    let refused = run(&["summary", "-o", "parquet", input]);
-    assert_eq!(refused.code, 2);
-    assert!(refused.stderr.contains("-o parquet"), "{}", refused.stderr);
+    // Parquet is for the events and the calls, not for findings or groups.
+    for args in [
+        vec!["validate", "-o", "parquet", input],
+        vec!["summary", "-o", "parquet", "--by", "hour", input],
+    ] {
+        let refused = run(&args);
+        assert_eq!(refused.code, 2, "{args:?}");
+        assert!(refused.stderr.contains("-o parquet"), "{}", refused.stderr);
+    }
+}
+
+/// `summary -o parquet` holds what `summary -o ndjson` says, call for call.
+#[test]
+fn summary_parquet_holds_the_same_calls_as_ndjson() {
+    if !has("duckdb") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = [
+        "fixtures/mixed/all-vendors.log",
+        "fixtures/voximplant/failures-by-code.ndjson",
+        "fixtures/bandwidth/v2-transfer.ndjson",
+        "fixtures/edge/no-terminal-event.ndjson",
+    ];
+    let ndjson = dir.path().join("s.ndjson");
+    let parquet = dir.path().join("s.parquet");
+    let mut args = vec!["summary", "-o", "ndjson"];
+    args.extend(inputs);
+    std::fs::write(&ndjson, run(&args).stdout).unwrap();
+    args[2] = "parquet";
+    write_parquet(&args, &parquet);
+    let script = r#"
+import sys, duckdb
+nd, pq = sys.argv[1:]
+con = duckdb.connect()
+con.execute("CREATE TABLE b AS SELECT * FROM read_parquet(?)", [pq])
+types = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'b' ORDER BY ordinal_position").fetchall()
+columns = "{" + ", ".join(f"'{n}': '{t}'" for n, t in types) + "}"
+con.execute(f"CREATE TABLE a AS SELECT * FROM read_json(?, columns = {columns})", [nd])
+print(con.execute("SELECT count(*) FROM a").fetchone()[0],
+      con.execute("SELECT count(*) FROM (SELECT * FROM a EXCEPT SELECT * FROM b)").fetchone()[0],
+      con.execute("SELECT count(*) FROM (SELECT * FROM b EXCEPT SELECT * FROM a)").fetchone()[0])
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .args([&ndjson, &parquet])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts: Vec<u64> = text
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(counts[0] >= 15, "{text}");
+    assert_eq!(
+        counts[1..],
+        [0, 0],
+        "calls differ between ndjson and parquet: {text}"
+    );
 }
