@@ -313,6 +313,26 @@ pub fn read_record(v: &crate::json::Json, keep: Option<fn(&str) -> bool>) -> Opt
         .into_iter()
         .find(|k| Some(k.as_str()) == text("kind"))?;
     let mut details = Details::new(keep);
+    // Read back from Parquet, the details are their JSON text.
+    if let Some(Ok(serde_json::Value::Object(fields))) = v
+        .get_str("details")
+        .map(serde_json::from_str::<serde_json::Value>)
+    {
+        for (k, value) in fields {
+            let Some(key) = intern(&k) else { continue };
+            let detail = match value {
+                serde_json::Value::String(s) => Detail::Str(s.into()),
+                serde_json::Value::Number(n) => match n.as_i64() {
+                    Some(i) => Detail::Int(i),
+                    None => Detail::Num(n.as_f64().unwrap_or(f64::NAN)),
+                },
+                serde_json::Value::Bool(b) => Detail::Bool(b),
+                serde_json::Value::Null => continue,
+                other => Detail::Json(other),
+            };
+            details.push(key, detail);
+        }
+    }
     if let Some(fields) = v.get("details").and_then(Json::fields) {
         for (k, value) in fields {
             let Some(key) = intern(k) else { continue };

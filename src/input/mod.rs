@@ -2,6 +2,7 @@
 
 pub mod follow;
 pub mod frame;
+pub mod parquet;
 pub mod source;
 
 pub use frame::{Batch, Framer, InputFormat, Raw, Shape};

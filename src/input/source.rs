@@ -148,6 +148,17 @@ pub fn sniff(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
             ),
         ));
     }
+    if head.starts_with(b"PAR1") {
+        // callev's own records as Parquet (`events -o parquet`): read whole (its footer, at the
+        // end, says where each column is) and handed on as the NDJSON records they hold.
+        let mut bytes = Vec::new();
+        buffered.read_to_end(&mut bytes)?;
+        return Ok(Opened {
+            reader: Box::new(super::parquet::Lines::new(bytes)?),
+            compression: Some("parquet"),
+            restarts: None,
+        });
+    }
     let compression = READ
         .iter()
         .find(|(_, magic)| head.starts_with(magic))

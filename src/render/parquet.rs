@@ -26,7 +26,7 @@ fn data_type(kind: Type) -> DataType {
         Type::Text | Type::Object => DataType::Utf8,
         Type::Int => DataType::Int64,
         Type::Bool => DataType::Boolean,
-        Type::Time => DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+        Type::Time => DataType::Timestamp(TimeUnit::Millisecond, Some("+00:00".into())),
         Type::TextList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
     }
 }
@@ -55,7 +55,7 @@ impl Builder {
             Type::Text | Type::Object => Builder::Text(StringBuilder::new()),
             Type::Int => Builder::Int(Int64Builder::new()),
             Type::Bool => Builder::Bool(BooleanBuilder::new()),
-            Type::Time => Builder::Time(TimestampMillisecondBuilder::new().with_timezone("UTC")),
+            Type::Time => Builder::Time(TimestampMillisecondBuilder::new().with_timezone("+00:00")),
             Type::TextList => Builder::List(ListBuilder::new(StringBuilder::new())),
         }
     }

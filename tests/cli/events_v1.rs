@@ -155,6 +155,7 @@ fn records_say_where_they_were_read() {
 /// collected from many hosts can be summarised by callev too.
 #[test]
 fn summary_over_its_own_events_records_equals_summary_over_the_input() {
+    let dir = tempfile::tempdir().unwrap();
     let mut checked = 0;
     for file in fixtures() {
         let raw = run(&["summary", "-o", "ndjson", &file]);
@@ -170,6 +171,23 @@ fn summary_over_its_own_events_records_equals_summary_over_the_input() {
             ndjson(&from_doc.stdout),
             ndjson(&raw.stdout),
             "{file} (json)"
+        );
+        // And from `events -o parquet`, a file.
+        let parquet = dir.path().join("e.parquet");
+        let status = crate::util::process()
+            .args(["events", "-o", "parquet", &file])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::fs::File::create(&parquet).unwrap())
+            .status()
+            .unwrap();
+        // Damaged records in the input fail the run as they fail the summary's.
+        assert_eq!(status.code(), Some(raw.code), "{file}");
+        let from_parquet = run(&["summary", "-o", "ndjson", parquet.to_str().unwrap()]);
+        assert_eq!(from_parquet.code, 0, "{file}: {}", from_parquet.stderr);
+        assert_eq!(
+            ndjson(&from_parquet.stdout),
+            ndjson(&raw.stdout),
+            "{file} (parquet)"
         );
     }
     assert!(checked > 50, "{checked} calls");
