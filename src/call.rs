@@ -68,6 +68,56 @@ impl Ticks {
     }
 }
 
+/// Where a view that finishes calls stands in the input (the tick its current batch belongs
+/// to), and the keys of the calls it finished in this window (`WINDOW` ticks) and the one
+/// before: an event of one of those is a straggler, counted rather than taken for a new call.
+#[derive(Debug, Default)]
+pub struct Window {
+    ticks: Ticks,
+    tick: u32,
+    began: u32,
+    finished: [std::collections::HashSet<u64, foldhash::fast::RandomState>; 2],
+}
+
+impl Window {
+    /// A batch begins: at a new tick, a window after the last, forget the calls finished a
+    /// window before. Returns the tick (from 1).
+    pub fn begin(&mut self) -> u32 {
+        let tick = self.ticks.begin();
+        if tick != self.tick {
+            self.tick = tick;
+            if tick - self.began >= WINDOW {
+                self.began = tick;
+                self.finished.swap(0, 1);
+                self.finished[0].clear();
+            }
+        }
+        tick
+    }
+
+    /// The batch ended, at a tick or not; whether it is time to sweep (`Ticks::end`).
+    pub fn end(&mut self, tick: bool) -> bool {
+        self.ticks.end(tick)
+    }
+
+    /// The current batch's tick.
+    pub fn tick(&self) -> u32 {
+        self.tick
+    }
+
+    /// Remember a finished call's key.
+    pub fn finish(&mut self, key: u64) {
+        self.finished[0].insert(key);
+    }
+
+    /// Whether a call with this key was finished lately.
+    pub fn finished(&self, key: u64) -> bool {
+        self.finished
+            .iter()
+            .any(|f| !f.is_empty() && f.contains(&key))
+    }
+}
+
 /// A call id as a 64-bit key, for the views that remember calls compactly.
 pub fn call_key(id: &str) -> u64 {
     use std::hash::BuildHasher;

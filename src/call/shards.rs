@@ -4,7 +4,7 @@
 //! the shards and merges what they finish back into one order (the order calls first appeared).
 //! The result is the same whatever the number of shards.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
@@ -45,13 +45,8 @@ pub struct Calls {
     /// Calls in the order they ended, with the batch, by key and first-appearance order (which is
     /// unique to a call): sweeps look only here.
     ended: VecDeque<(u32, u64, u64)>,
-    /// Hashes of the ids of calls finished in this window and the one before.
-    finished: [HashSet<u64, foldhash::fast::RandomState>; 2],
-    /// The batch the current window of `finished` began.
-    window_began: u32,
-    /// The tick of the input (see `Ticks`) the current batch belongs to.
-    batch: u32,
-    ticks: crate::call::Ticks,
+    /// The tick of the input the current batch belongs to, and the calls finished lately.
+    window: crate::call::Window,
     /// Batches received: with an event's place in its batch, where the event stands in the input.
     jobs: u32,
     /// Events that arrived after their call was finished.
@@ -65,7 +60,7 @@ impl Calls {
     /// whether it ended the call (a repeat never does).
     fn add(&mut self, order: u64, p: &Packed, id: &str, step: &Step) -> bool {
         let key = p.key;
-        let batch = self.batch.max(1);
+        let batch = self.window.tick().max(1);
         // A start after the call ended begins a new call with the same id (looked up again only
         // for the rare event that may: the table's lookups are the shards' main cost).
         if step.new_call {
@@ -83,12 +78,7 @@ impl Calls {
             Some(c) => c,
             None => {
                 let restart = step.new_call;
-                if !restart
-                    && self
-                        .finished
-                        .iter()
-                        .any(|f| !f.is_empty() && f.contains(&key))
-                {
+                if !restart && self.window.finished(key) {
                     self.late += 1;
                     return false;
                 }
@@ -122,7 +112,7 @@ impl Calls {
     /// The calls that ended long enough ago (every ended call with `now`), in the order they
     /// first appeared, as `(order, key)`.
     fn due(&mut self, now: bool) -> Vec<(u64, u64)> {
-        let batch = self.batch;
+        let batch = self.window.tick();
         let mut due = Vec::new();
         while let Some((at, _, _)) = self.ended.front() {
             if !now && batch.saturating_sub(*at) < WINDOW {
@@ -157,23 +147,14 @@ impl Calls {
     /// forget the calls finished a window before.
     fn next_batch(&mut self) {
         self.jobs += 1;
-        let tick = self.ticks.begin();
-        if tick == self.batch {
-            return;
-        }
-        self.batch = tick;
-        if self.batch - self.window_began >= WINDOW {
-            self.window_began = self.batch;
-            self.finished.swap(0, 1);
-            self.finished[0].clear();
-        }
+        self.window.begin();
     }
 
     /// Finish one call: drop its state, keep its id's hash for a while.
     fn finish(&mut self, order: u64, key: u64) -> Option<(bool, CallSummary)> {
         let entry = self.open.find_entry(key, |o| o.order == order).ok()?;
         let (c, _) = entry.remove();
-        self.finished[0].insert(key);
+        self.window.finish(key);
         Some((c.selected, c.state.into_summary()))
     }
 }
@@ -564,7 +545,7 @@ fn run(
                 let mut events = events;
                 events.clear();
                 packs.give(events);
-                calls.ticks.end(tick);
+                calls.window.end(tick);
                 match sweep {
                     Sweep::No => Vec::new(),
                     Sweep::Due => calls.due(false),

@@ -446,31 +446,24 @@ pub struct Record<'a> {
     total: Option<(i64, i64)>,
 }
 
-/// The group record's fields after its keys, in order (the CSV header).
-const FIELDS: [&str; 15] = [
-    "calls",
-    "answered_share",
-    "answered",
-    "missed",
-    "busy",
-    "no_answer",
-    "rejected",
-    "cancelled",
-    "failed",
-    "in_progress",
-    "unknown",
-    "talk_p50_ms",
-    "talk_p95_ms",
-    "total_p50_ms",
-    "total_p95_ms",
-];
+/// `part` of `whole` as a fraction to four places; unknown of nothing.
+pub fn share(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0)
+}
 
-/// The CSV header of groups by these keys: the keys, then `FIELDS`.
+/// The group record's fields after its keys and before its outcome counts (one per
+/// `Outcome::ALL`), and after them: the record's order, and the CSV header's.
+const FIRST: [&str; 2] = ["calls", "answered_share"];
+const LAST: [&str; 4] = ["talk_p50_ms", "talk_p95_ms", "total_p50_ms", "total_p95_ms"];
+
+/// The CSV header of groups by these keys: the keys, then the fields.
 pub fn header(keys: &[Key]) -> &'static [&'static str] {
     let names: Vec<&'static str> = keys
         .iter()
         .map(|k| k.name())
-        .chain(FIELDS.iter().copied())
+        .chain(FIRST)
+        .chain(Outcome::ALL.iter().map(|o| o.as_str()))
+        .chain(LAST)
         .collect();
     // One header per run, for its life.
     Vec::leak(names)
@@ -478,7 +471,9 @@ pub fn header(keys: &[Key]) -> &'static [&'static str] {
 
 impl Serialize for Record<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut m = serializer.serialize_map(Some(self.keys.len() + FIELDS.len()))?;
+        let mut m = serializer.serialize_map(Some(
+            self.keys.len() + FIRST.len() + Outcome::ALL.len() + LAST.len(),
+        ))?;
         for (key, value) in self.keys.iter().zip(self.label) {
             match value {
                 None => m.serialize_entry(key.name(), &None::<&str>)?,
@@ -490,8 +485,7 @@ impl Serialize for Record<'_> {
             }
         }
         m.serialize_entry("calls", &self.calls)?;
-        let share = (self.calls > 0)
-            .then(|| (self.outcomes[0] as f64 / self.calls as f64 * 10_000.0).round() / 10_000.0);
+        let share = share(self.outcomes[0], self.calls);
         m.serialize_entry("answered_share", &share)?;
         for (o, n) in Outcome::ALL.iter().zip(self.outcomes) {
             m.serialize_entry(o.as_str(), &n)?;

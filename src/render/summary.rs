@@ -975,8 +975,7 @@ fn totals_json(t: &mut Totals) -> serde_json::Value {
     json!({
         "calls": t.calls,
         "answered": answered,
-        "answered_share": (t.calls > 0)
-            .then(|| (answered as f64 / t.calls as f64 * 10_000.0).round() / 10_000.0),
+        "answered_share": groups::share(answered, t.calls),
         "first_time": t.first.map(crate::timefmt::rfc3339),
         "last_time": t.last.map(crate::timefmt::rfc3339),
         "outcomes": Outcome::ALL

@@ -6,14 +6,14 @@
 //! `summary` finishes calls), so memory follows the calls in flight, not the input.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 
 use anyhow::{bail, Result};
 use owo_colors::Style;
 use serde::Serialize;
 
-use crate::call::{call_key, CallMatcher, CallState, Ticks, WINDOW};
+use crate::call::{call_key, CallMatcher, CallState, Window, WINDOW};
 use crate::config::{Filter, Settings};
 use crate::event::{Event, EventKind};
 use crate::output::{safe, Format, RecordWriter};
@@ -83,13 +83,9 @@ pub struct Timeline {
     next_order: u64,
     /// Calls in the order they ended, with the batch: sweeps look only here.
     ended: VecDeque<(u32, u64)>,
-    /// The tick of the input (see `Ticks`) the current batch belongs to.
-    batch: u32,
-    ticks: Ticks,
-    /// The keys of calls finished in this window and the one before: a straggler of one is
-    /// counted, not taken for a new call (as `summary` does).
-    finished: [HashSet<u64, FastHash>; 2],
-    window_began: u32,
+    /// The tick of the input the current batch belongs to, and the calls finished lately: a
+    /// straggler of one is counted, not taken for a new call (as `summary` does).
+    window: Window,
     late: u64,
     /// Calls `--since`/`--until` could not place in time.
     unplaced: u64,
@@ -129,10 +125,7 @@ impl Timeline {
             index: HashMap::default(),
             next_order: 0,
             ended: VecDeque::new(),
-            batch: 0,
-            ticks: Ticks::default(),
-            finished: Default::default(),
-            window_began: 0,
+            window: Window::default(),
             late: 0,
             unplaced: 0,
             written: 0,
@@ -210,7 +203,7 @@ impl Timeline {
     /// The calls that ended a window ago and have not been heard of since (every call with
     /// `all`), in the order they first appeared: written (those selected) and forgotten.
     fn sweep(&mut self, all: bool, out: &mut dyn Write) -> Result<()> {
-        let batch = self.batch;
+        let batch = self.window.tick();
         let mut due: Vec<u64> = Vec::new();
         if all {
             self.ended.clear();
@@ -240,7 +233,7 @@ impl Timeline {
             if self.index.get(id) == Some(&order) {
                 self.index.remove(id);
             }
-            self.finished[0].insert(call_key(id));
+            self.window.finish(call_key(id));
             if !self.follow {
                 self.write_call(&call, out)?;
             }
@@ -338,21 +331,6 @@ impl Timeline {
         }
         self.written += 1;
         Ok(())
-    }
-
-    /// Start the next batch; a window after the last, forget the calls finished a window
-    /// before.
-    fn next_batch(&mut self) {
-        let tick = self.ticks.begin();
-        if tick == self.batch {
-            return;
-        }
-        self.batch = tick;
-        if self.batch - self.window_began >= WINDOW {
-            self.window_began = self.batch;
-            self.finished.swap(0, 1);
-            self.finished[0].clear();
-        }
     }
 }
 
@@ -568,8 +546,7 @@ impl View for Timeline {
         results: &mut Results,
         out: &mut dyn Write,
     ) -> Result<()> {
-        self.next_batch();
-        let batch = self.batch;
+        let batch = self.window.begin();
         let src = self.source_index(source);
         let wanted = self.filter.calls.clone();
         let Results { records, text, .. } = results;
@@ -598,7 +575,7 @@ impl View for Timeline {
                 Some(o) => o,
                 None => {
                     let key = call_key(id);
-                    if !e.new_call && self.finished.iter().any(|f| f.contains(&key)) {
+                    if !e.new_call && self.window.finished(key) {
                         self.late += 1;
                         continue;
                     }
@@ -681,7 +658,7 @@ impl View for Timeline {
                 },
             });
         }
-        if self.ticks.end(results.tick) {
+        if self.window.end(results.tick) {
             self.sweep(false, out)?;
         }
         Ok(())

@@ -62,6 +62,32 @@ else:
             s.close()
 "#;
 
+/// Run a Python script that fills DuckDB tables `a` and `b` with the paths given; returns the
+/// rows of `a`, and how many rows of each are not in the other.
+fn compared(script: &str, args: &[&std::path::PathBuf]) -> (u64, [u64; 2]) {
+    let script = format!(
+        "{script}\nprint(*(con.execute(q).fetchone()[0] for q in (\"SELECT count(*) FROM a\", \
+         \"SELECT count(*) FROM (SELECT * FROM a EXCEPT SELECT * FROM b)\", \
+         \"SELECT count(*) FROM (SELECT * FROM b EXCEPT SELECT * FROM a)\")))\n"
+    );
+    let out = Command::new("python3")
+        .args(["-c", &script])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let counts: Vec<u64> = text
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    (counts[0], [counts[1], counts[2]])
+}
+
 /// Run callev with its standard output to a file (Parquet is binary).
 fn write_parquet(args: &[&str], path: &std::path::Path) {
     let status = crate::util::process()
@@ -199,31 +225,10 @@ for st in open(ddl).read().split(";"):
         con.execute(body)
 con.execute("CREATE TABLE a AS SELECT * EXCLUDE (received_at) FROM call_events_json(?) WHERE kind IN ('dtmf', 'ended') OR event IN ('dtmf', 'ended')", [nd])
 con.execute("CREATE TABLE b AS SELECT * EXCLUDE (received_at) REPLACE (details::JSON AS details) FROM read_parquet(?)", [pq])
-print(con.execute("SELECT count(*) FROM a").fetchone()[0],
-      con.execute("SELECT count(*) FROM (SELECT * FROM a EXCEPT SELECT * FROM b)").fetchone()[0],
-      con.execute("SELECT count(*) FROM (SELECT * FROM b EXCEPT SELECT * FROM a)").fetchone()[0])
 "#;
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .args([&ddl, &ndjson, &parquet])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let counts: Vec<u64> = text
-        .split_whitespace()
-        .map(|n| n.parse().unwrap())
-        .collect();
-    assert!(counts[0] >= 4, "{text}");
-    assert_eq!(
-        counts[1..],
-        [0, 0],
-        "rows differ between ndjson and parquet: {text}"
-    );
+    let (rows, differ) = compared(script, &[&ddl, &ndjson, &parquet]);
+    assert!(rows >= 4, "{rows}");
+    assert_eq!(differ, [0, 0], "rows differ between ndjson and parquet");
     // Parquet is for the events and the calls, not for findings or groups.
     for args in [
         vec!["validate", "-o", "parquet", input],
@@ -263,29 +268,8 @@ con.execute("CREATE TABLE b AS SELECT * FROM read_parquet(?)", [pq])
 types = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'b' ORDER BY ordinal_position").fetchall()
 columns = "{" + ", ".join(f"'{n}': '{t}'" for n, t in types) + "}"
 con.execute(f"CREATE TABLE a AS SELECT * FROM read_json(?, columns = {columns})", [nd])
-print(con.execute("SELECT count(*) FROM a").fetchone()[0],
-      con.execute("SELECT count(*) FROM (SELECT * FROM a EXCEPT SELECT * FROM b)").fetchone()[0],
-      con.execute("SELECT count(*) FROM (SELECT * FROM b EXCEPT SELECT * FROM a)").fetchone()[0])
 "#;
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .args([&ndjson, &parquet])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let counts: Vec<u64> = text
-        .split_whitespace()
-        .map(|n| n.parse().unwrap())
-        .collect();
-    assert!(counts[0] >= 15, "{text}");
-    assert_eq!(
-        counts[1..],
-        [0, 0],
-        "calls differ between ndjson and parquet: {text}"
-    );
+    let (rows, differ) = compared(script, &[&ndjson, &parquet]);
+    assert!(rows >= 15, "{rows}");
+    assert_eq!(differ, [0, 0], "calls differ between ndjson and parquet");
 }
