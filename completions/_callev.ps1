@@ -141,7 +141,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
-            [CompletionResult]::new('--sql', '--sql', [CompletionResultType]::ParameterName, 'Print the SQL that makes the table the events records load into (`call_events`), for DuckDB or ClickHouse')
+            [CompletionResult]::new('--sql', '--sql', [CompletionResultType]::ParameterName, 'Print the SQL that makes the table the events records load into (`call_events`) and the view that gives the summary''s calls from it (`call_summary`), for DuckDB or ClickHouse')
             [CompletionResult]::new('--json-schema', '--json-schema', [CompletionResultType]::ParameterName, 'Print a JSON Schema (draft 2020-12) instead')
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Show the columns of callev''s own events records (what `callev events` writes): name, type, meaning')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -132,7 +132,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
             cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
             cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
-            cand --sql 'Print the SQL that makes the table the events records load into (`call_events`), for DuckDB or ClickHouse'
+            cand --sql 'Print the SQL that makes the table the events records load into (`call_events`) and the view that gives the summary''s calls from it (`call_summary`), for DuckDB or ClickHouse'
             cand --json-schema 'Print a JSON Schema (draft 2020-12) instead'
             cand --events 'Show the columns of callev''s own events records (what `callev events` writes): name, type, meaning'
             cand -h 'Print help'

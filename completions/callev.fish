@@ -226,7 +226,7 @@ parquet\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c callev -n "__fish_callev_using_subcommand schema" -l sql -d 'Print the SQL that makes the table the events records load into (`call_events`), for DuckDB or ClickHouse' -r -f -a "duckdb\t''
+complete -c callev -n "__fish_callev_using_subcommand schema" -l sql -d 'Print the SQL that makes the table the events records load into (`call_events`) and the view that gives the summary\'s calls from it (`call_summary`), for DuckDB or ClickHouse' -r -f -a "duckdb\t''
 clickhouse\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l json-schema -d 'Print a JSON Schema (draft 2020-12) instead'
 complete -c callev -n "__fish_callev_using_subcommand schema" -l events -d 'Show the columns of callev\'s own events records (what `callev events` writes): name, type, meaning'

@@ -151,6 +151,11 @@ impl Dedupe {
         self.is_repeat(fingerprint) || self.is_twin(twin, time)
     }
 
+    /// Whether an event with this fingerprint has been seen (without remembering it).
+    pub fn has_seen(&self, fingerprint: Option<u64>) -> bool {
+        fingerprint.is_some_and(|fp| self.fingerprints.contains(&fp))
+    }
+
     /// Whether an event with this fingerprint repeats one already seen.
     fn is_repeat(&mut self, fingerprint: Option<u64>) -> bool {
         let Some(fp) = fingerprint else {
@@ -270,11 +275,7 @@ impl CallState {
     /// repeat, after the call ended (Workonflow's later revisions name a call by its thread,
     /// which holds one call after another).
     pub fn restarts(&self, e: &Step) -> bool {
-        e.new_call
-            && self.terminal.is_some()
-            && !e
-                .fingerprint
-                .is_some_and(|fp| self.dedupe.fingerprints.contains(&fp))
+        e.new_call && self.terminal.is_some() && !self.dedupe.has_seen(e.fingerprint)
     }
 
     /// Fold one event into the call. Returns `false` for a repeated delivery.

@@ -375,8 +375,9 @@ pub enum Command {
         /// name, type, meaning
         #[arg(long, conflicts_with_all = ["vendor", "event"])]
         events: bool,
-        /// Print the SQL that makes the table the events records load into (`call_events`),
-        /// for DuckDB or ClickHouse
+        /// Print the SQL that makes the table the events records load into (`call_events`)
+        /// and the view that gives the summary's calls from it (`call_summary`), for DuckDB
+        /// or ClickHouse
         #[arg(long, value_enum, value_name = "ENGINE", conflicts_with_all = ["vendor", "event", "json_schema", "events"])]
         sql: Option<SqlEngine>,
     },

@@ -133,9 +133,14 @@ pub struct Origin<'a> {
 impl Origin<'static> {
     /// This machine, now.
     pub fn now() -> Origin<'static> {
+        Origin::read_at(chrono::Utc::now().timestamp_millis())
+    }
+
+    /// This machine, at the time a batch was read.
+    pub fn read_at(received_at: Millis) -> Origin<'static> {
         Origin {
             host: host(),
-            received_at: chrono::Utc::now().timestamp_millis(),
+            received_at,
         }
     }
 }

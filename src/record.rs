@@ -199,6 +199,8 @@ pub struct Results {
     pub columns: Option<arrow_array::RecordBatch>,
     /// The batch ends at a tick of its source's content (see `frame::Batch::tick`).
     pub tick: bool,
+    /// When the batch was read (`frame::Batch::read_at`).
+    pub read_at: crate::time::Millis,
 }
 
 /// Work a view does on the workers after analysis (given the source's name), ahead of the
@@ -290,6 +292,7 @@ pub fn analyze_batch(
     let mut results = Results {
         records,
         tick: batch.tick,
+        read_at: batch.read_at,
         ..Results::default()
     };
     if let Some(work) = prework {

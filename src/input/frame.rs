@@ -63,12 +63,20 @@ pub struct Batch {
     /// places depend on the content alone, not on how reads happened to return it (a file, a
     /// pipe, gzip), so the same content gives the same output.
     pub tick: bool,
+    /// When the reader read it (milliseconds since the epoch): the records' `received_at`,
+    /// which follows the order of reading whatever thread writes the records.
+    pub read_at: crate::time::Millis,
 }
 
 impl Batch {
     pub fn text(&self, raw: &Raw) -> &[u8] {
         &self.data[raw.start..raw.end]
     }
+}
+
+/// The time now, in milliseconds since the epoch.
+fn now() -> crate::time::Millis {
+    chrono::Utc::now().timestamp_millis()
 }
 
 /// Tracks strings and brackets across lines to find where a value ends.
@@ -404,6 +412,7 @@ impl<R: Read> Framer<R> {
                             records,
                             restart: self.restart.take(),
                             tick: false,
+                            read_at: now(),
                         });
                     }
                     return None;
@@ -445,6 +454,7 @@ impl<R: Read> Framer<R> {
             records,
             restart: self.restart.take(),
             tick: tick.is_some(),
+            read_at: now(),
         })
     }
 
@@ -477,6 +487,7 @@ impl<R: Read> Framer<R> {
             records,
             restart: self.restart.take(),
             tick: false,
+            read_at: now(),
         })
     }
 

@@ -136,6 +136,12 @@ impl Sequencer {
             });
         c.seq += 1;
         c.last = batch;
+        // A new call under an id whose call ended (a Workonflow thread): its events are told
+        // apart from the last call's only, as the summary's `CallState::restarts` does.
+        if e.new_call && c.ended != 0 && !c.dedupe.has_seen(e.fingerprint) {
+            c.dedupe = crate::call::Dedupe::default();
+            c.ended = 0;
+        }
         let repeat = c.dedupe.repeats_event(e.fingerprint, e.twin, e.time);
         if e.kind.is_terminal() && !repeat {
             c.ended = batch;
@@ -191,8 +197,13 @@ pub fn render_record(
 
 /// On the workers: each event's record written out with `seq` 0 (see `render_record`).
 fn prerender(source: &str, results: &mut Results) {
-    let Results { records, text, .. } = results;
-    let origin = Origin::now();
+    let Results {
+        records,
+        text,
+        read_at,
+        ..
+    } = results;
+    let origin = Origin::read_at(*read_at);
     for r in records {
         let Some(e) = &mut r.normalized else { continue };
         r.rendered = render_record(source, r.line, e, origin, text);
@@ -533,7 +544,8 @@ impl View for Events {
                 self.writer.json_pieces(out, &pieces)?;
                 self.shown += 1;
             } else {
-                let mut record = EventRecord::new(source, r.line, e, seq, Origin::now());
+                let origin = Origin::read_at(results.read_at);
+                let mut record = EventRecord::new(source, r.line, e, seq, origin);
                 record.repeat = repeat;
                 self.writer.row(out, &record)?;
                 self.shown += 1;

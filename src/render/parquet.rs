@@ -101,7 +101,7 @@ const REPEAT: usize = 9;
 
 /// On the workers: a batch's events as typed columns (`seq` and `repeat` left for the caller).
 pub fn columns_of(source: &str, results: &mut crate::record::Results) -> Result<()> {
-    let origin = crate::events_v1::Origin::now();
+    let origin = crate::events_v1::Origin::read_at(results.read_at);
     let mut builders: Vec<Builder> = COLUMNS.iter().map(|c| Builder::new(c.kind)).collect();
     for r in &mut results.records {
         let Some(e) = &mut r.normalized else { continue };

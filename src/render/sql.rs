@@ -42,7 +42,12 @@ fn clickhouse_type(c: &Column) -> String {
     }
 }
 
-/// The statements for `engine`: `CREATE TABLE call_events`, and how to load records into it.
+/// The `call_summary` view (and the duration function it writes anomalies with).
+const DUCKDB_VIEW: &str = include_str!("sql/call_summary.duckdb.sql");
+const CLICKHOUSE_VIEW: &str = include_str!("sql/call_summary.clickhouse.sql");
+
+/// The statements for `engine`: `CREATE TABLE call_events`, how to load records into it, and
+/// the `call_summary` view over it.
 pub fn ddl(engine: Engine) -> String {
     let mut out = String::new();
     let head = format!(
@@ -68,7 +73,8 @@ pub fn ddl(engine: Engine) -> String {
                 let comma = if i + 1 < COLUMNS.len() { "," } else { "" };
                 let _ = writeln!(out, "        \"{}\": '{}'{comma}", c.name, duckdb_type(c));
             }
-            out.push_str("    });\n");
+            out.push_str("    });\n\n");
+            out.push_str(DUCKDB_VIEW);
         }
         Engine::ClickHouse => {
             out.push_str(
@@ -85,8 +91,9 @@ pub fn ddl(engine: Engine) -> String {
                 "-- callev's NDJSON: times are RFC 3339, details an object kept as JSON text:\n\
                  --   callev events -o ndjson ... | clickhouse-client --query \"INSERT INTO call_events\n\
                  --     SETTINGS date_time_input_format = 'best_effort',\n\
-                 --     input_format_json_read_objects_as_strings = 1 FORMAT JSONEachRow\"\n",
+                 --     input_format_json_read_objects_as_strings = 1 FORMAT JSONEachRow\"\n\n",
             );
+            out.push_str(CLICKHOUSE_VIEW);
         }
     }
     out

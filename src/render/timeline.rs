@@ -524,8 +524,13 @@ impl View for Timeline {
             })),
             Format::Json | Format::Ndjson => {
                 Some(Box::new(|source: &str, results: &mut Results| {
-                    let Results { records, text, .. } = results;
-                    let origin = crate::events_v1::Origin::now();
+                    let Results {
+                        records,
+                        text,
+                        read_at,
+                        ..
+                    } = results;
+                    let origin = crate::events_v1::Origin::read_at(*read_at);
                     for r in records {
                         if let Some(e) = &r.normalized {
                             r.rendered = crate::render::events::render_record(

@@ -273,3 +273,151 @@ con.execute(f"CREATE TABLE a AS SELECT * FROM read_json(?, columns = {columns})"
     assert!(rows >= 15, "{rows}");
     assert_eq!(differ, [0, 0], "calls differ between ndjson and parquet");
 }
+
+/// The generated corpus (`tests/data/make_corpus.py`): 3,000 calls of every vendor as log lines.
+fn corpus() -> String {
+    let packed = std::fs::read("tests/data/corpus-3000.log.zst").unwrap();
+    String::from_utf8(zstd::decode_all(&packed[..]).unwrap()).unwrap()
+}
+
+/// Writes `input` to `dir/name`, and its events records (NDJSON, or Parquet for a `.parquet`
+/// name) and summary beside it; returns the records' path and the summary's.
+fn records_and_summary(dir: &std::path::Path, name: &str, input: &str) -> (String, String) {
+    let path = |n: &str| dir.join(n).to_string_lossy().into_owned();
+    let events = path(name);
+    if name.ends_with(".parquet") {
+        write_parquet(
+            &["events", "-o", "parquet", input],
+            std::path::Path::new(&events),
+        );
+    } else {
+        let r = run(&["events", "-o", "ndjson", input]);
+        std::fs::write(&events, r.stdout).unwrap();
+    }
+    let summary = path(&format!("{name}.summary"));
+    let r = run(&["summary", "-o", "ndjson", input]);
+    std::fs::write(&summary, r.stdout).unwrap();
+    (events, summary)
+}
+
+/// The `call_summary` view each engine gets from `callev schema --sql` gives, from the events
+/// records, every field of every call `callev summary -o ndjson` gives: on every fixture, on a
+/// generated corpus bare, as log lines and with damaged lines, from Parquet, and with the log
+/// lines spread over three hosts' files read in separate runs and loaded together.
+#[test]
+fn the_call_summary_view_gives_what_callev_summary_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut groups = Vec::new();
+    let mut fixtures: Vec<_> = walk("fixtures")
+        .into_iter()
+        .filter(|p| !p.ends_with("README.md"))
+        .collect();
+    fixtures.sort();
+    for (i, fixture) in fixtures.iter().enumerate() {
+        let (events, summary) = records_and_summary(d, &format!("f{i}.ndjson"), fixture);
+        if !std::fs::read_to_string(&summary).unwrap().is_empty() {
+            groups.push((fixture.clone(), summary, vec![events]));
+        }
+    }
+    assert!(groups.len() >= 35, "{}", groups.len());
+    // The corpus as log lines, bare (the payloads alone: Workonflow and Voximplant untimed), and
+    // with every 97th line cut short or emptied of its time.
+    let logline = corpus();
+    let bare: String = logline
+        .lines()
+        .map(|l| format!("{}\n", &l[l.find('{').unwrap_or(0)..]))
+        .collect();
+    let damaged: String = logline
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i % 97 {
+            0 => format!("{}\n", &l[..l.len() / 2]),
+            50 => format!("{}\n", l.replacen("\"time\":", "\"time\":[],\"was\":", 1)),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    for (name, text) in [("log", &logline), ("bare", &bare), ("damaged", &damaged)] {
+        let input = d.join(format!("{name}.log"));
+        std::fs::write(&input, text).unwrap();
+        let input = input.to_string_lossy().into_owned();
+        let (events, summary) = records_and_summary(d, &format!("{name}.ndjson"), &input);
+        groups.push((format!("corpus {name}"), summary.clone(), vec![events]));
+        if name == "log" {
+            let (parquet, _) = records_and_summary(d, "log.parquet", &input);
+            groups.push((
+                "corpus log, Parquet".to_owned(),
+                summary.clone(),
+                vec![parquet],
+            ));
+            // Three hosts, each receiving every third line: separate runs, loaded together.
+            let hosts: Vec<String> = (0..3)
+                .map(|h| {
+                    let part: String = logline
+                        .lines()
+                        .skip(h)
+                        .step_by(3)
+                        .map(|l| format!("{l}\n"))
+                        .collect();
+                    let path = d.join(format!("host{h}.log"));
+                    std::fs::write(&path, part).unwrap();
+                    let (events, _) =
+                        records_and_summary(d, &format!("host{h}.ndjson"), path.to_str().unwrap());
+                    events
+                })
+                .collect();
+            groups.push(("corpus log over three hosts".to_owned(), summary, hosts));
+        }
+    }
+    let calls: usize =
+        crate::util::ndjson(&std::fs::read_to_string(&groups.last().unwrap().1).unwrap()).len();
+    assert!(calls >= 3000, "{calls}");
+    for (engine, module) in [("duckdb", "duckdb"), ("clickhouse", "chdb")] {
+        if !has(module) {
+            continue;
+        }
+        let ddl = d.join(format!("{engine}.sql"));
+        std::fs::write(&ddl, run(&["schema", "--sql", engine]).stdout).unwrap();
+        let out = Command::new("python3")
+            .arg("tests/cli/summary_view.py")
+            .arg(engine)
+            .arg(&ddl)
+            .args(
+                groups
+                    .iter()
+                    .map(|(_, summary, events)| format!("{summary}={}", events.join(","))),
+            )
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{engine}: {}{stdout}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let counts: Vec<&str> = stdout.lines().filter(|l| !l.starts_with(' ')).collect();
+        assert_eq!(counts.len(), groups.len(), "{engine}: {stdout}");
+        for ((what, summary, _), line) in groups.iter().zip(counts) {
+            let rows = crate::util::ndjson(&std::fs::read_to_string(summary).unwrap()).len();
+            assert_eq!(
+                line,
+                format!("{rows} 0 0"),
+                "{engine}, {what}: calls, and calls differing in callev and in the view\n{stdout}"
+            );
+        }
+    }
+}
+
+/// The files under `dir`, at any depth.
+fn walk(dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(path.to_str().unwrap()));
+        } else {
+            out.push(path.to_string_lossy().into_owned());
+        }
+    }
+    out
+}

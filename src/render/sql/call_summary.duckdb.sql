@@ -1,0 +1,240 @@
+-- A duration as callev's tables write it: 850ms, 12.4s, 1m 05.3s, 1h 02m 03s.
+CREATE OR REPLACE MACRO callev_duration(ms) AS
+    CASE
+        WHEN ms = 0 THEN '0s'
+        WHEN abs(ms) < 1000 THEN CAST(ms AS VARCHAR) || 'ms'
+        ELSE (CASE WHEN ms < 0 THEN '-' ELSE '' END) || CASE
+            WHEN abs(ms) // 1000 < 60 THEN
+                CAST(abs(ms) // 1000 AS VARCHAR) || '.' || CAST(abs(ms) % 1000 // 100 AS VARCHAR) || 's'
+            WHEN abs(ms) // 1000 < 3600 THEN
+                CAST(abs(ms) // 60000 AS VARCHAR) || 'm '
+                || lpad(CAST(abs(ms) // 1000 % 60 AS VARCHAR), 2, '0') || '.'
+                || CAST(abs(ms) % 1000 // 100 AS VARCHAR) || 's'
+            ELSE
+                CAST(abs(ms) // 3600000 AS VARCHAR) || 'h '
+                || lpad(CAST(abs(ms) // 60000 % 60 AS VARCHAR), 2, '0') || 'm '
+                || lpad(CAST(abs(ms) // 1000 % 60 AS VARCHAR), 2, '0') || 's'
+        END
+    END;
+
+-- One row per call, the fields of `callev summary -o ndjson`, from the events of any number of
+-- hosts: each record placed by its time (an untimed one after the record before it in its file),
+-- then when it was read, then where. Repeated deliveries (one fingerprint seen again, a session
+-- log's twin) counted, not folded in. A Workonflow thread that starts a new call after the last
+-- one ended gives a row per call.
+CREATE OR REPLACE VIEW call_summary AS
+WITH placed AS (
+    SELECT *,
+        max("time") OVER (PARTITION BY host, source ORDER BY line
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS placed_at
+    FROM call_events
+    WHERE call_id IS NOT NULL
+),
+ordered AS (
+    SELECT *,
+        row_number() OVER (PARTITION BY call_id
+                           ORDER BY placed_at NULLS FIRST, received_at, host, source, line) AS ord
+    FROM placed
+),
+first_seen AS (
+    SELECT *,
+        fingerprint IS NULL
+            OR row_number() OVER (PARTITION BY call_id, fingerprint ORDER BY ord) = 1 AS fresh
+    FROM ordered
+),
+-- A start that says it begins a new call, first seen, after the call under its id ended.
+restarts AS (
+    SELECT *,
+        new_call AND fresh
+            AND coalesce(max(ord) FILTER (WHERE terminal) OVER before, 0)
+                > coalesce(max(ord) FILTER (WHERE new_call AND fresh) OVER before, 0) AS restart
+    FROM first_seen
+    WINDOW before AS (PARTITION BY call_id ORDER BY ord
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+),
+segmented AS (
+    SELECT *,
+        (fingerprint IS NOT NULL
+            AND row_number() OVER (PARTITION BY call_id, segment, fingerprint ORDER BY ord) > 1)
+        OR (twin_key IS NOT NULL AND "repeat") AS dup
+    FROM (
+        SELECT *,
+            sum(CAST(restart AS INTEGER)) OVER (PARTITION BY call_id ORDER BY ord
+                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS segment
+        FROM restarts
+    )
+),
+flagged AS (
+    SELECT *,
+        coalesce(bool_or(kind = 'answered' OR call_answered_at IS NOT NULL) OVER before, false)
+            AS answered_before,
+        coalesce(bool_or(kind = 'answered' AND "time" IS NOT NULL) OVER before, false)
+            AS answer_timed_before,
+        coalesce(bool_or(terminal) OVER before, false) AS terminal_before,
+        coalesce(sum(CAST(kind = 'unhold' AS INTEGER)) OVER before, 0) AS hold_epoch
+    FROM segmented
+    WHERE NOT dup
+    WINDOW before AS (PARTITION BY call_id, segment ORDER BY ord
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+),
+repeats AS (
+    SELECT call_id, segment, count(*) AS duplicates
+    FROM segmented
+    WHERE dup
+    GROUP BY call_id, segment
+),
+-- Holds: the first timed hold after an unhold opens, the next unhold closes.
+hold_spans AS (
+    SELECT call_id, segment, hold_epoch,
+        arg_min("time", ord) FILTER (WHERE kind = 'hold' AND "time" IS NOT NULL) AS opened,
+        bool_or(kind = 'unhold') AS closed,
+        max("time") FILTER (WHERE kind = 'unhold') AS closed_at
+    FROM flagged
+    WHERE kind IN ('hold', 'unhold')
+    GROUP BY call_id, segment, hold_epoch
+),
+holds AS (
+    SELECT call_id, segment,
+        sum(CASE WHEN closed AND opened IS NOT NULL AND closed_at IS NOT NULL
+                 THEN greatest(epoch_ms(closed_at) - epoch_ms(opened), 0) ELSE 0 END) AS held_ms,
+        max(opened) FILTER (WHERE NOT closed) AS open_hold
+    FROM hold_spans
+    GROUP BY call_id, segment
+),
+-- Who took part, in the order first named, at most 32.
+named AS (
+    SELECT call_id, segment, party, min(ord * 64 + place) AS first_named
+    FROM (
+        SELECT call_id, segment, ord,
+            unnest(participants) AS party,
+            generate_subscripts(participants, 1) AS place
+        FROM flagged
+    )
+    WHERE party <> ''
+    GROUP BY call_id, segment, party
+),
+parties AS (
+    SELECT call_id, segment, list(party ORDER BY first_named)[1:32] AS participants
+    FROM named
+    GROUP BY call_id, segment
+),
+calls AS (
+    SELECT call_id, segment,
+        arg_min(vendor, ord) AS vendor,
+        count(*) AS events,
+        min("time") AS first_time,
+        max("time") AS last_time,
+        arg_min(call_started_at, ord) FILTER (WHERE call_started_at IS NOT NULL) AS initiated,
+        min(call_answered_at) AS reported_answer,
+        max(call_ended_at) AS reported_end,
+        min("time") FILTER (WHERE kind = 'started') AS started_time,
+        bool_or(kind = 'started') AS started_seen,
+        min("time") FILTER (WHERE kind = 'answered') AS answered_time,
+        bool_or(kind = 'answered' OR call_answered_at IS NOT NULL) AS answer_seen,
+        bool_or(kind = 'hold' AND "time" IS NULL) AS hold_untimed,
+        arg_max(kind, ord) FILTER (WHERE terminal) AS terminal_kind,
+        max("time") FILTER (WHERE terminal) AS ended_time,
+        arg_min(outcome, ord) FILTER (WHERE terminal AND outcome IS NOT NULL) AS outcome_hint,
+        coalesce(arg_max(end_reason, ord) FILTER (WHERE terminal AND end_reason IS NOT NULL),
+                 arg_min("event", ord) FILTER (WHERE terminal AND "event" IS NOT NULL)) AS end_reason,
+        arg_max(reported_talk_ms, ord)
+            FILTER (WHERE (terminal OR kind = 'channel_ended') AND reported_talk_ms IS NOT NULL)
+            AS reported_talk_ms,
+        arg_max(reported_total_ms, ord) FILTER (WHERE terminal AND reported_total_ms IS NOT NULL)
+            AS reported_total_ms,
+        coalesce(string_agg(digit, '' ORDER BY ord) FILTER (WHERE kind = 'dtmf' AND digit IS NOT NULL), '')
+            AS dtmf,
+        arg_min(parent_call_id, ord) FILTER (WHERE parent_call_id IS NOT NULL) AS parent_call_id,
+        max("time") FILTER (WHERE kind IN ('started', 'ringing', 'answered', 'hold', 'unhold', 'dtmf',
+            'participant_joined', 'participant_left', 'transfer')) AS latest_flow_time,
+        count(*) FILTER (WHERE kind IN ('started', 'ringing', 'hold', 'unhold', 'dtmf',
+            'participant_joined', 'participant_left', 'transfer')
+            AND "time" IS NULL AND terminal_before) AS flow_after_terminal,
+        bool_or(kind = 'started' AND "time" IS NULL AND answered_before AND NOT answer_timed_before)
+            AS answered_before_started_untimed
+    FROM flagged
+    GROUP BY call_id, segment
+),
+milestones AS (
+    SELECT c.*,
+        coalesce(r.duplicates, 0) AS duplicates,
+        coalesce(h.held_ms, 0) AS held_ms,
+        h.open_hold,
+        coalesce(p.participants, []::VARCHAR[]) AS participants,
+        CASE WHEN reported_answer IS NOT NULL OR reported_end IS NOT NULL
+             THEN coalesce(initiated, started_time, first_time)
+             ELSE coalesce(started_time, initiated, first_time) END AS started_at,
+        coalesce(reported_answer, answered_time) AS answered_at,
+        coalesce(reported_end, ended_time) AS ended_at
+    FROM calls c
+    LEFT JOIN repeats r USING (call_id, segment)
+    LEFT JOIN holds h USING (call_id, segment)
+    LEFT JOIN parties p USING (call_id, segment)
+),
+measured AS (
+    SELECT *,
+        epoch_ms(ended_at) - epoch_ms(answered_at) AS measured_talk,
+        epoch_ms(ended_at) - epoch_ms(started_at) AS measured_total,
+        answer_seen OR coalesce(reported_talk_ms > 0, false) AS answered,
+        initiated IS NOT NULL OR started_time IS NOT NULL
+            OR coalesce(first_time < coalesce(reported_answer, answered_time), false) AS start_known
+    FROM milestones
+)
+SELECT
+    call_id,
+    vendor,
+    events,
+    first_time,
+    last_time,
+    started_at,
+    answered_at,
+    ended_at,
+    CASE WHEN start_known THEN epoch_ms(answered_at) - epoch_ms(started_at) END AS ring_ms,
+    coalesce(measured_talk, CASE WHEN answered_at IS NULL THEN reported_talk_ms END) AS talk_ms,
+    CASE
+        WHEN open_hold IS NOT NULL AND coalesce(ended_at, last_time) IS NOT NULL
+            THEN held_ms + greatest(epoch_ms(coalesce(ended_at, last_time)) - epoch_ms(open_hold), 0)
+        WHEN held_ms > 0 THEN held_ms
+        WHEN hold_untimed OR open_hold IS NOT NULL THEN NULL
+        ELSE 0
+    END AS hold_ms,
+    coalesce(measured_total,
+             CASE WHEN ended_at IS NULL OR started_at IS NULL THEN reported_total_ms END) AS total_ms,
+    reported_talk_ms,
+    reported_total_ms,
+    CASE
+        WHEN answered AND terminal_kind IS NOT NULL THEN 'answered'
+        WHEN outcome_hint IS NOT NULL THEN outcome_hint
+        WHEN terminal_kind = 'missed' THEN 'missed'
+        WHEN terminal_kind = 'failed' THEN 'failed'
+        WHEN terminal_kind IS NOT NULL THEN 'no_answer'
+        WHEN answered THEN 'in_progress'
+        WHEN NOT started_seen AND first_time IS NULL AND initiated IS NULL THEN 'unknown'
+        ELSE 'in_progress'
+    END AS outcome,
+    end_reason,
+    participants,
+    dtmf,
+    duplicates,
+    (CASE WHEN terminal_kind IS NULL THEN ['no terminal event'] ELSE []::VARCHAR[] END)
+    || (CASE WHEN coalesce(latest_flow_time > ended_at, false) OR flow_after_terminal > 0
+             THEN ['events after the end'] ELSE []::VARCHAR[] END)
+    || (CASE WHEN coalesce(answered_at < started_at, false) OR answered_before_started_untimed
+             THEN ['answered before started'] ELSE []::VARCHAR[] END)
+    || (CASE WHEN reported_talk_ms IS NOT NULL AND NOT (reported_talk_ms = 0 AND NOT answered)
+                  AND measured_talk IS NOT NULL AND abs(measured_talk - reported_talk_ms) > 1000
+             THEN ['reported talk duration ' || callev_duration(reported_talk_ms)
+                   || ' matches neither the measured talk (' || callev_duration(measured_talk)
+                   || ') nor total (' || coalesce(callev_duration(measured_total), '?') || ')']
+             ELSE []::VARCHAR[] END)
+    || (CASE WHEN reported_total_ms IS NOT NULL AND NOT (reported_total_ms = 0 AND NOT answered)
+                  AND (measured_talk IS NOT NULL OR measured_total IS NOT NULL)
+                  AND NOT coalesce(abs(measured_talk - reported_total_ms) <= 1000, false)
+                  AND NOT coalesce(abs(measured_total - reported_total_ms) <= 1000, false)
+             THEN ['reported total duration ' || callev_duration(reported_total_ms)
+                   || ' matches neither the measured talk ('
+                   || coalesce(callev_duration(measured_talk), '?')
+                   || ') nor total (' || coalesce(callev_duration(measured_total), '?') || ')']
+             ELSE []::VARCHAR[] END) AS anomalies,
+    parent_call_id
+FROM measured;
