@@ -83,6 +83,7 @@ fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
                 .collect(),
             _ => crate::diagnostic::Codes::NONE,
         },
+        hold: false,
     };
     let mut view: Box<dyn View> = match command {
         Command::Detect { explain, .. } => {

@@ -149,7 +149,12 @@ fn read_all<T>(
                 continue;
             }
         };
-        let mut framer = Framer::new(opened.reader, i, format).watching(opened.restarts);
+        // A plain file, not followed, can be read again where a batch stands in it.
+        let seekable =
+            matches!(source, Source::Path(_)) && opened.compression.is_none() && !follow;
+        let mut framer = Framer::new(opened.reader, i, format)
+            .watching(opened.restarts)
+            .seekable(seekable);
         loop {
             match framer.next_batch() {
                 Ok(Some(batch)) => {

@@ -29,6 +29,8 @@ pub struct Analysis {
     pub vendors: crate::formats::Vendors,
     /// `validate --allow`: findings of these codes are dropped before validity is decided.
     pub allowed: crate::diagnostic::Codes,
+    /// Hold each batch's bytes (compressed) when its file cannot be read again (`browse`).
+    pub hold: bool,
 }
 
 /// How a record is accounted for (CLI.md: `records = valid + invalid + unparseable + unknown`),
@@ -201,6 +203,11 @@ pub struct Results {
     pub tick: bool,
     /// When the batch was read (`frame::Batch::read_at`).
     pub read_at: crate::time::Millis,
+    /// Where the batch stands in its file (`frame::Batch::stored`).
+    pub stored: Option<crate::input::Stored>,
+    /// The batch's bytes, zstd-compressed, when the analysis asks to hold them
+    /// (`Analysis::hold`) and they cannot be read again from a file.
+    pub held: Option<Vec<u8>>,
 }
 
 /// Work a view does on the workers after analysis (given the source's name), ahead of the
@@ -293,6 +300,9 @@ pub fn analyze_batch(
         records,
         tick: batch.tick,
         read_at: batch.read_at,
+        stored: batch.stored,
+        held: (a.hold && batch.stored.is_none())
+            .then(|| zstd::bulk::compress(&batch.data, 1).unwrap_or_default()),
         ..Results::default()
     };
     if let Some(work) = prework {

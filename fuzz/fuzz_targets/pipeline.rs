@@ -37,7 +37,17 @@ fuzz_target!(|data: &[u8]| {
         2 => InputFormat::Json,
         _ => InputFormat::Log,
     };
-    let analysis = Analysis { validate: true, normalize: true, forced: None, naive_offset: 0, lean: false };
+    let analysis = Analysis {
+        validate: true,
+        normalize: true,
+        forced: None,
+        naive_offset: 0,
+        lean: false,
+        strict: false,
+        vendors: callev::formats::Vendors::ALL,
+        allowed: callev::diagnostic::Codes::NONE,
+        hold: false,
+    };
     let records = analyze_reader(Pieces(data, piece), format, "fuzz", "fuzz", &analysis).expect("memory reads do not fail");
     let mut calls: HashMap<String, CallState> = HashMap::new();
     // The same events packed as summary's workers pack them, folded as its shards fold them.

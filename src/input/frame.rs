@@ -66,6 +66,18 @@ pub struct Batch {
     /// When the reader read it (milliseconds since the epoch): the records' `received_at`,
     /// which follows the order of reading whatever thread writes the records.
     pub read_at: crate::time::Millis,
+    /// Where its records stand in their file, when it can be read again there (a plain file,
+    /// framed from a record's start): what `browse` keeps instead of the records.
+    pub stored: Option<Stored>,
+}
+
+/// Where a batch's bytes are in a plain file: framed again from `offset` (`len` bytes, the first
+/// line numbered `line`), they give the same records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stored {
+    pub offset: u64,
+    pub len: u64,
+    pub line: u64,
 }
 
 impl Batch {
@@ -174,6 +186,10 @@ pub struct Framer<R> {
     restart: Option<super::follow::Restart>,
     /// Bytes framed since the last tick (see `Batch::tick`).
     framed: usize,
+    /// Bytes of the stream before `buf`.
+    consumed: u64,
+    /// The stream is a plain file that can be read again at an offset (`Batch::stored`).
+    seekable: bool,
 }
 
 /// Records found in one call to `Framer::line`, with copies of multi-line values.
@@ -283,7 +299,22 @@ impl<R: Read> Framer<R> {
             restarts: None,
             restart: None,
             framed: 0,
+            consumed: 0,
+            seekable: false,
         }
+    }
+
+    /// The stream is a plain file, read from its start, that can be read again at an offset:
+    /// batches say where they are in it (`Batch::stored`).
+    pub fn seekable(mut self, seekable: bool) -> Self {
+        self.seekable = seekable;
+        self
+    }
+
+    /// Number the first line `line` (framing part of a file again, from a batch's start).
+    pub fn starting_at(mut self, line: u64) -> Self {
+        self.line = line;
+        self
     }
 
     /// Where the buffer's next tick falls: the end of the first line that reaches the next
@@ -348,6 +379,7 @@ impl<R: Read> Framer<R> {
                 if let Some(restart) = restart {
                     // What is left of the old file is a line it never finished.
                     self.buf.drain(..before);
+                    self.consumed = 0;
                     self.line = 1;
                     self.pending = None;
                     self.mode = Mode::Top;
@@ -369,10 +401,12 @@ impl<R: Read> Framer<R> {
             match memchr::memchr(b'\n', &self.buf) {
                 Some(nl) => {
                     self.buf.drain(..=nl);
+                    self.consumed += nl as u64 + 1;
                     self.line += 1;
                     self.discarding = false;
                 }
                 None => {
+                    self.consumed += self.buf.len() as u64;
                     self.buf.clear();
                     return None;
                 }
@@ -404,6 +438,7 @@ impl<R: Read> Framer<R> {
                                 MAX_RECORD >> 20
                             ),
                         );
+                        self.consumed += self.buf.len() as u64;
                         self.buf.clear();
                         self.discarding = true;
                         return Some(Batch {
@@ -413,6 +448,7 @@ impl<R: Read> Framer<R> {
                             restart: self.restart.take(),
                             tick: false,
                             read_at: now(),
+                            stored: None,
                         });
                     }
                     return None;
@@ -423,6 +459,14 @@ impl<R: Read> Framer<R> {
             Some(_) => 0,
             None => self.framed + consumed,
         };
+        // Framed again from here, the batch gives the same records when no value is open.
+        let stored = (self.seekable && self.pending.is_none() && matches!(self.mode, Mode::Top))
+            .then_some(Stored {
+                offset: self.consumed,
+                len: consumed as u64,
+                line: self.line,
+            });
+        self.consumed += consumed as u64;
         let data: Vec<u8> = if consumed == self.buf.len() {
             std::mem::take(&mut self.buf)
         } else {
@@ -455,6 +499,7 @@ impl<R: Read> Framer<R> {
             restart: self.restart.take(),
             tick: tick.is_some(),
             read_at: now(),
+            stored,
         })
     }
 
@@ -488,6 +533,7 @@ impl<R: Read> Framer<R> {
             restart: self.restart.take(),
             tick: false,
             read_at: now(),
+            stored: None,
         })
     }
 

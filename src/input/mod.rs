@@ -5,5 +5,5 @@ pub mod frame;
 pub mod parquet;
 pub mod source;
 
-pub use frame::{Batch, Framer, InputFormat, Raw, Shape};
+pub use frame::{Batch, Framer, InputFormat, Raw, Shape, Stored};
 pub use source::{open, Source};

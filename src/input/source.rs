@@ -66,7 +66,6 @@ impl Source {
 /// An opened input: its decompressed byte stream, and how it was compressed.
 pub struct Opened {
     pub reader: Box<dyn Read + Send>,
-    #[cfg_attr(not(test), allow(dead_code))]
     pub compression: Option<&'static str>,
     /// A followed file's restarts (truncated, replaced), for the framer to take.
     pub restarts: Option<Arc<AtomicU8>>,

@@ -22,6 +22,7 @@ const ALL: Analysis = Analysis {
     strict: false,
     vendors: crate::formats::Vendors::ALL,
     allowed: crate::diagnostic::Codes::NONE,
+    hold: false,
 };
 
 /// Serves its bytes in pieces of a fixed size, as a pipe would.

@@ -71,6 +71,7 @@ fn analysis(validate: bool, normalize: bool, lean: bool) -> Analysis {
         strict: false,
         vendors: crate::formats::Vendors::ALL,
         allowed: crate::diagnostic::Codes::NONE,
+        hold: false,
     }
 }
 
