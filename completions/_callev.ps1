@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'One row per event, normalized across vendors')
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Each call''s events in time order')
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'One row per call: durations, outcome, counts; then totals')
+            [CompletionResult]::new('browse', 'browse', [CompletionResultType]::ParameterValue, 'A full-screen call list to browse: each call''s timeline, its records as read, findings')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'The documented schemas: vendors, their events, an event''s fields')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or a subcommand''s')
@@ -137,6 +138,27 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'callev;browse' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them unless NO_COLOR is set')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)')
+            [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Only this vendor''s records (repeatable); detection still runs, and the others are counted apart')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'Only this call; repeatable; a unique prefix of the id (any case) or the shortened id a table shows')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Up to this time (a date or today: to its end); selects as --since does')
+            [CompletionResult]::new('--outcome', '--outcome', [CompletionResultType]::ParameterName, 'Only calls with this outcome; repeatable')
+            [CompletionResult]::new('--party', '--party', [CompletionResultType]::ParameterName, 'Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this time (RFC 3339, a date, 15m/2h/3d ago, today, yesterday): the calls that reach it, with all their events; calls without a time are counted and left out')
+            [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Never shorten ids in tables (they are shortened only on a terminal, to fit)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'callev;schema' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
@@ -164,6 +186,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'One row per event, normalized across vendors')
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Each call''s events in time order')
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'One row per call: durations, outcome, counts; then totals')
+            [CompletionResult]::new('browse', 'browse', [CompletionResultType]::ParameterValue, 'A full-screen call list to browse: each call''s timeline, its records as read, findings')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'The documented schemas: vendors, their events, an event''s fields')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or a subcommand''s')
@@ -183,6 +206,9 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             break
         }
         'callev;help;summary' {
+            break
+        }
+        'callev;help;browse' {
             break
         }
         'callev;help;schema' {

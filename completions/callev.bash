@@ -16,6 +16,9 @@ _callev() {
             ",$1")
                 cmd="callev"
                 ;;
+            callev,browse)
+                cmd="callev__subcmd__browse"
+                ;;
             callev,completions)
                 cmd="callev__subcmd__completions"
                 ;;
@@ -42,6 +45,9 @@ _callev() {
                 ;;
             callev,validate)
                 cmd="callev__subcmd__validate"
+                ;;
+            callev__subcmd__help,browse)
+                cmd="callev__subcmd__help__subcmd__browse"
                 ;;
             callev__subcmd__help,completions)
                 cmd="callev__subcmd__help__subcmd__completions"
@@ -77,12 +83,78 @@ _callev() {
 
     case "${cmd}" in
         callev)
-            opts="-h -V --help --version detect validate events timeline summary schema completions man help"
+            opts="-h -V --help --version detect validate events timeline summary browse schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        callev__subcmd__browse)
+            opts="-f -h --color --tz --source-tz --full-ids --vendor --as --input-format --follow --threads --call --event --until --outcome --party --since --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vendor)
+                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -W "workonflow xelion voximplant bandwidth" -- "${cur}"))
+                    return 0
+                    ;;
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto json ndjson log" -- "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcome)
+                    COMPREPLY=($(compgen -W "answered missed busy no_answer rejected cancelled failed in_progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --party)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -213,8 +285,22 @@ _callev() {
             return 0
             ;;
         callev__subcmd__help)
-            opts="detect validate events timeline summary schema completions man help"
+            opts="detect validate events timeline summary browse schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        callev__subcmd__help__subcmd__browse)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -353,7 +439,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__man)
-            opts="-h --help detect validate events timeline summary schema completions man"
+            opts="-h --help detect validate events timeline summary browse schema completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -27,6 +27,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand events 'One row per event, normalized across vendors'
             cand timeline 'Each call''s events in time order'
             cand summary 'One row per call: durations, outcome, counts; then totals'
+            cand browse 'A full-screen call list to browse: each call''s timeline, its records as read, findings'
             cand schema 'The documented schemas: vendors, their events, an event''s fields'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or a subcommand''s'
@@ -128,6 +129,26 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'callev;browse'= {
+            cand --color 'When to use colors: auto uses them unless NO_COLOR is set'
+            cand --tz 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)'
+            cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
+            cand --vendor 'Only this vendor''s records (repeatable); detection still runs, and the others are counted apart'
+            cand --as 'Skip detection: read every record as this vendor''s'
+            cand --input-format 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves'
+            cand --threads 'Worker threads for parsing (default: one per core)'
+            cand --call 'Only this call; repeatable; a unique prefix of the id (any case) or the shortened id a table shows'
+            cand --event 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other'
+            cand --until 'Up to this time (a date or today: to its end); selects as --since does'
+            cand --outcome 'Only calls with this outcome; repeatable'
+            cand --party 'Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable'
+            cand --since 'From this time (RFC 3339, a date, 15m/2h/3d ago, today, yesterday): the calls that reach it, with all their events; calls without a time are counted and left out'
+            cand --full-ids 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
+            cand -f 'Keep reading appended input and print records as they arrive'
+            cand --follow 'Keep reading appended input and print records as they arrive'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'callev;schema'= {
             cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
             cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
@@ -152,6 +173,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand events 'One row per event, normalized across vendors'
             cand timeline 'Each call''s events in time order'
             cand summary 'One row per call: durations, outcome, counts; then totals'
+            cand browse 'A full-screen call list to browse: each call''s timeline, its records as read, findings'
             cand schema 'The documented schemas: vendors, their events, an event''s fields'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or a subcommand''s'
@@ -166,6 +188,8 @@ set edit:completion:arg-completer[callev] = {|@words|
         &'callev;help;timeline'= {
         }
         &'callev;help;summary'= {
+        }
+        &'callev;help;browse'= {
         }
         &'callev;help;schema'= {
         }

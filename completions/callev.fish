@@ -31,6 +31,7 @@ complete -c callev -n "__fish_callev_needs_command" -f -a "validate" -d 'Check r
 complete -c callev -n "__fish_callev_needs_command" -f -a "events" -d 'One row per event, normalized across vendors'
 complete -c callev -n "__fish_callev_needs_command" -f -a "timeline" -d 'Each call\'s events in time order'
 complete -c callev -n "__fish_callev_needs_command" -f -a "summary" -d 'One row per call: durations, outcome, counts; then totals'
+complete -c callev -n "__fish_callev_needs_command" -f -a "browse" -d 'A full-screen call list to browse: each call\'s timeline, its records as read, findings'
 complete -c callev -n "__fish_callev_needs_command" -f -a "schema" -d 'The documented schemas: vendors, their events, an event\'s fields'
 complete -c callev -n "__fish_callev_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c callev -n "__fish_callev_needs_command" -f -a "man" -d 'Print the man page (roff), or a subcommand\'s'
@@ -218,6 +219,41 @@ complete -c callev -n "__fish_callev_using_subcommand summary" -l anomalies -d '
 complete -c callev -n "__fish_callev_using_subcommand summary" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand summary" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
 complete -c callev -n "__fish_callev_using_subcommand summary" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand browse" -l color -d 'When to use colors: auto uses them unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_using_subcommand browse" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand browse" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
+complete -c callev -n "__fish_callev_using_subcommand browse" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand browse" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand browse" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
+json\t''
+ndjson\t''
+log\t''"
+complete -c callev -n "__fish_callev_using_subcommand browse" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_using_subcommand browse" -l call -d 'Only this call; repeatable; a unique prefix of the id (any case) or the shortened id a table shows' -r
+complete -c callev -n "__fish_callev_using_subcommand browse" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand browse" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
+complete -c callev -n "__fish_callev_using_subcommand browse" -l outcome -d 'Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_using_subcommand browse" -l party -d 'Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand browse" -l since -d 'From this time (RFC 3339, a date, 15m/2h/3d ago, today, yesterday): the calls that reach it, with all their events; calls without a time are counted and left out' -r
+complete -c callev -n "__fish_callev_using_subcommand browse" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
+complete -c callev -n "__fish_callev_using_subcommand browse" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand browse" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand schema" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -233,12 +269,13 @@ complete -c callev -n "__fish_callev_using_subcommand schema" -l events -d 'Show
 complete -c callev -n "__fish_callev_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand man" -s h -l help -d 'Print help'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "detect" -d 'Which vendor format each record is, and why'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "validate" -d 'Check records against the vendors\' documented schemas'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "events" -d 'One row per event, normalized across vendors'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "timeline" -d 'Each call\'s events in time order'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "summary" -d 'One row per call: durations, outcome, counts; then totals'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "schema" -d 'The documented schemas: vendors, their events, an event\'s fields'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "man" -d 'Print the man page (roff), or a subcommand\'s'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "detect" -d 'Which vendor format each record is, and why'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "validate" -d 'Check records against the vendors\' documented schemas'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "events" -d 'One row per event, normalized across vendors'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "timeline" -d 'Each call\'s events in time order'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "summary" -d 'One row per call: durations, outcome, counts; then totals'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "browse" -d 'A full-screen call list to browse: each call\'s timeline, its records as read, findings'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "schema" -d 'The documented schemas: vendors, their events, an event\'s fields'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "man" -d 'Print the man page (roff), or a subcommand\'s'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

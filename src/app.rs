@@ -49,6 +49,11 @@ pub fn run() -> Result<Exit> {
         }
         Command::Completions { shell } => render::shell::completions(*shell, &mut out)?,
         Command::Man { page } => render::shell::man(page.as_deref(), &mut out)?,
+        Command::Browse { .. } => {
+            drop(out);
+            let analysis = analysis(&cli.command, &settings);
+            return crate::browse::run(settings, analysis);
+        }
         Command::Detect { .. }
         | Command::Validate { .. }
         | Command::Events { .. }
@@ -62,14 +67,16 @@ pub fn run() -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Run a command that reads records, to the status its data gives.
-fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
-    crate::signal::install();
-    let analysis = Analysis {
-        validate: matches!(command, Command::Validate { .. }),
+/// What reading does for a command: validate, normalize, how much it keeps.
+pub fn analysis(command: &Command, settings: &Settings) -> Analysis {
+    Analysis {
+        validate: matches!(command, Command::Validate { .. } | Command::Browse { .. }),
         normalize: matches!(
             command,
-            Command::Events { .. } | Command::Timeline { .. } | Command::Summary { .. }
+            Command::Events { .. }
+                | Command::Timeline { .. }
+                | Command::Summary { .. }
+                | Command::Browse { .. }
         ),
         forced: settings.forced,
         naive_offset: settings.naive_offset,
@@ -84,7 +91,13 @@ fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
             _ => crate::diagnostic::Codes::NONE,
         },
         hold: false,
-    };
+    }
+}
+
+/// Run a command that reads records, to the status its data gives.
+fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
+    crate::signal::install();
+    let analysis = analysis(command, settings);
     let mut view: Box<dyn View> = match command {
         Command::Detect { explain, .. } => {
             Box::new(render::detect::Detect::new(settings, *explain))
@@ -101,8 +114,11 @@ fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
             let shape = config::shape(*anomalies, by, sort.as_deref(), settings)?;
             Box::new(render::summary::Summary::new(settings, shape)?)
         }
-        Command::Schema { .. } | Command::Completions { .. } | Command::Man { .. } => {
-            unreachable!("commands that read no records are run by `run`")
+        Command::Schema { .. }
+        | Command::Completions { .. }
+        | Command::Man { .. }
+        | Command::Browse { .. } => {
+            unreachable!("commands that read no records, and browse, are run by `run`")
         }
     };
     let tally = read(settings, &analysis, view.as_mut())?;
@@ -126,6 +142,17 @@ fn read_records(command: &Command, settings: &Settings) -> Result<Exit> {
 
 /// Read every source through the pipeline into the view, printing unreadable sources on stderr.
 pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Result<Tally> {
+    read_into(settings, analysis, view, &mut output::stdout())
+}
+
+/// `read`, the view writing to `out` (`browse`'s view writes nothing, and the terminal is not
+/// the reading thread's).
+pub fn read_into(
+    settings: &Settings,
+    analysis: &Analysis,
+    view: &mut dyn View,
+    out: &mut dyn Write,
+) -> Result<Tally> {
     let prework = view.prework();
     // The records' vectors go back to the workers (see `pool`).
     let spares = Pool::new(settings.threads + view.read_ahead() + 2);
@@ -135,7 +162,6 @@ pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Re
         files: settings.sources.len() as u64,
         ..Tally::default()
     };
-    let mut out = output::stdout();
     let bytes = Arc::new(AtomicU64::new(0));
     let mut progress = Progress::new(settings.progress, &settings.sources, Arc::clone(&bytes));
     let follow = settings.follow;
@@ -179,17 +205,20 @@ pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Re
                             Restart::Replaced => "was replaced (rotated): reading the new file",
                         };
                         let name = crate::output::safe(&names[source]).into_owned();
-                        progress.suspend(|| eprintln!("callev: {name} {what}; lines count from 1"));
+                        let text = format!("{name} {what}; lines count from 1");
+                        if !view.note(&text) {
+                            progress.suspend(|| eprintln!("callev: {text}"));
+                        }
                     }
                     tally.merge(counted);
                     progress.tick(tally.records);
                     if progress.is_visible() {
                         progress.suspend(|| -> Result<()> {
-                            view.batch(&names[source], &stems[source], &mut result, &mut out)?;
+                            view.batch(&names[source], &stems[source], &mut result, out)?;
                             Ok(out.flush()?)
                         })?;
                     } else {
-                        view.batch(&names[source], &stems[source], &mut result, &mut out)?;
+                        view.batch(&names[source], &stems[source], &mut result, out)?;
                     }
                     if follow {
                         out.flush()?;
@@ -203,13 +232,16 @@ pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Re
                 Unit::Failed { error } => {
                     out.flush()?;
                     tally.failed_sources += 1;
-                    progress.suspend(|| eprintln!("callev: {error:#}"));
+                    let text = format!("{error:#}");
+                    if !view.note(&text) {
+                        progress.suspend(|| eprintln!("callev: {text}"));
+                    }
                 }
                 Unit::Interrupted => {
                     // Finish what was read (summary -f prints the calls still open), close the
                     // document, and stop without waiting for a blocked reader.
                     progress.clear();
-                    view.finish(&tally, &mut out)?;
+                    view.finish(&tally, out)?;
                     out.flush()?;
                     return Err(Interrupted.into());
                 }
@@ -218,7 +250,7 @@ pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Re
         },
     )?;
     progress.clear();
-    view.finish(&tally, &mut out)?;
+    view.finish(&tally, out)?;
     out.flush()?;
     Ok(tally)
 }

@@ -278,6 +278,11 @@ impl CallState {
         e.new_call && self.terminal.is_some() && !self.dedupe.has_seen(e.fingerprint)
     }
 
+    /// Whether a terminal event has ended it.
+    pub fn ended(&self) -> bool {
+        self.terminal.is_some()
+    }
+
     /// Fold one event into the call. Returns `false` for a repeated delivery.
     pub fn add(&mut self, e: &Event) -> bool {
         self.add_step(&Step::of(e))

@@ -30,12 +30,13 @@ const CODES: [&str; 8] = [
 ];
 
 /// The subcommands that have a page of their own (a test holds this to the subcommands).
-pub const PAGES: [&str; 8] = [
+pub const PAGES: [&str; 9] = [
     "detect",
     "validate",
     "events",
     "timeline",
     "summary",
+    "browse",
     "schema",
     "completions",
     "man",
@@ -352,6 +353,29 @@ pub enum Command {
         #[command(flatten)]
         calls: CallArgs,
     },
+    /// A full-screen call list to browse: each call's timeline, its records as read, findings
+    #[command(after_help = "Examples:
+  callev browse webhooks.log
+  callev browse --outcome busy --since 1h logs/*.gz
+  tail -f webhooks.log | callev browse -f
+
+Keys: arrows move, Enter opens a call, / filters, s sorts, o and v show one outcome or vendor,
+f lists the findings, y copies the call id, e writes a call's records to a file, ? lists the
+keys, q quits. Needs a terminal: for pipes, `callev summary` and `callev timeline`.")]
+    #[command(mut_arg("since", |a| a.help(SINCE_CALLS)))]
+    Browse {
+        /// When to use colors: auto uses them unless NO_COLOR is set
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
+        color: ColorChoice,
+        #[command(flatten)]
+        display: DisplayArgs,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        select: EventArgs,
+        #[command(flatten)]
+        calls: CallArgs,
+    },
     /// The documented schemas: vendors, their events, an event's fields
     #[command(after_help = "Examples:
   callev schema
@@ -510,6 +534,16 @@ impl Command {
                 .input(input)
                 .events(select)
                 .calls(calls),
+            Command::Browse {
+                color,
+                display,
+                input,
+                select,
+                calls,
+            } => Options {
+                color: *color,
+                ..o.display(display).input(input).events(select).calls(calls)
+            },
             Command::Schema { output, .. } => o.output(output),
             Command::Completions { .. } | Command::Man { .. } => o,
         }

@@ -5,6 +5,7 @@
 //! the fuzz target and property tests can drive the same pipeline.
 
 pub mod app;
+pub mod browse;
 pub mod call;
 pub mod cli;
 pub mod config;

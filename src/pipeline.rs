@@ -150,8 +150,7 @@ fn read_all<T>(
             }
         };
         // A plain file, not followed, can be read again where a batch stands in it.
-        let seekable =
-            matches!(source, Source::Path(_)) && opened.compression.is_none() && !follow;
+        let seekable = matches!(source, Source::Path(_)) && opened.compression.is_none() && !follow;
         let mut framer = Framer::new(opened.reader, i, format)
             .watching(opened.restarts)
             .seekable(seekable);

@@ -203,8 +203,9 @@ pub struct Results {
     pub tick: bool,
     /// When the batch was read (`frame::Batch::read_at`).
     pub read_at: crate::time::Millis,
-    /// Where the batch stands in its file (`frame::Batch::stored`).
+    /// Where the batch stands in its file (`frame::Batch::stored`), and its first line.
     pub stored: Option<crate::input::Stored>,
+    pub first_line: u64,
     /// The batch's bytes, zstd-compressed, when the analysis asks to hold them
     /// (`Analysis::hold`) and they cannot be read again from a file.
     pub held: Option<Vec<u8>>,
@@ -301,8 +302,9 @@ pub fn analyze_batch(
         tick: batch.tick,
         read_at: batch.read_at,
         stored: batch.stored,
+        first_line: batch.first_line,
         held: (a.hold && batch.stored.is_none())
-            .then(|| zstd::bulk::compress(&batch.data, 1).unwrap_or_default()),
+            .then(|| zstd::bulk::compress(&batch.data[..batch.lines], 1).unwrap_or_default()),
         ..Results::default()
     };
     if let Some(work) = prework {

@@ -69,6 +69,11 @@ pub struct Batch {
     /// Where its records stand in their file, when it can be read again there (a plain file,
     /// framed from a record's start): what `browse` keeps instead of the records.
     pub stored: Option<Stored>,
+    /// How much of `data` is the input's lines as read; copies of values that span lines
+    /// follow.
+    pub lines: usize,
+    /// The number of its first line.
+    pub first_line: u64,
 }
 
 /// Where a batch's bytes are in a plain file: framed again from `offset` (`len` bytes, the first
@@ -449,6 +454,8 @@ impl<R: Read> Framer<R> {
                             tick: false,
                             read_at: now(),
                             stored: None,
+                            lines: 0,
+                            first_line: self.line,
                         });
                     }
                     return None;
@@ -459,6 +466,7 @@ impl<R: Read> Framer<R> {
             Some(_) => 0,
             None => self.framed + consumed,
         };
+        let first_line = self.line;
         // Framed again from here, the batch gives the same records when no value is open.
         let stored = (self.seekable && self.pending.is_none() && matches!(self.mode, Mode::Top))
             .then_some(Stored {
@@ -488,6 +496,7 @@ impl<R: Read> Framer<R> {
             }
         }
         let mut data = data;
+        let lines = data.len();
         data.extend_from_slice(&extra);
         if records.is_empty() && !self.eof && tick.is_none() {
             return None;
@@ -500,6 +509,8 @@ impl<R: Read> Framer<R> {
             tick: tick.is_some(),
             read_at: now(),
             stored,
+            lines,
+            first_line,
         })
     }
 
@@ -534,6 +545,8 @@ impl<R: Read> Framer<R> {
             tick: false,
             read_at: now(),
             stored: None,
+            lines: 0,
+            first_line: line,
         })
     }
 

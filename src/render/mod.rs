@@ -50,6 +50,13 @@ pub trait View {
     fn frees_on_workers(&self) -> bool {
         false
     }
+
+    /// A message about the run (a source that failed, a followed file truncated): `true` when
+    /// the view shows it itself (`browse`, whose screen stderr would break), else it goes to
+    /// stderr.
+    fn note(&mut self, _text: &str) -> bool {
+        false
+    }
 }
 
 /// Paint text when color is on.
@@ -106,6 +113,11 @@ pub fn outcome_look(outcome: Outcome) -> Look {
 }
 
 impl Look {
+    /// Its color, boldness and dimness, for renderers of their own (`browse`).
+    pub fn parts(self) -> (Option<comfy_table::Color>, bool, bool) {
+        (self.color, self.bold, self.dim)
+    }
+
     pub fn style(self) -> Style {
         use comfy_table::Color;
         let mut s = match self.color {

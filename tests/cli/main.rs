@@ -2,6 +2,7 @@
 
 mod util;
 
+mod browse;
 mod detect;
 mod events_v1;
 mod follow;

@@ -248,7 +248,7 @@ fn each_command_lists_only_its_flags() {
         "--by",
         "--sort",
     ]);
-    let cases: [(&str, Vec<&str>); 6] = [
+    let cases: [(&str, Vec<&str>); 7] = [
         ("detect", [&reading[..], &["--explain"]].concat()),
         (
             "validate",
@@ -266,6 +266,7 @@ fn each_command_lists_only_its_flags() {
             ]
             .concat(),
         ),
+        ("browse", [&reading[1..], &viewing, &calls].concat()),
         ("schema", vec!["--output", "--color"]),
     ];
     for (cmd, flags) in cases {

@@ -1,0 +1,380 @@
+//! `callev browse`: a full-screen call list that fills while the input is read in the
+//! background, each call's timeline with its records as read, and the findings by code.
+//!
+//! The reading thread runs the same pipeline as the other views into a `Collector`; this thread
+//! owns the terminal: it draws the model (`draw.rs`) from the state keys change (`state.rs`),
+//! and reads a call's records again when one is opened (`reread.rs`). The terminal is restored
+//! however the browser ends: `q`, Ctrl-C, SIGTERM or SIGHUP, or a panic (a hook restores first).
+
+pub mod draw;
+pub mod model;
+pub mod reread;
+pub mod state;
+
+#[cfg(test)]
+mod tests;
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::prelude::CrosstermBackend;
+use ratatui::Terminal;
+
+use crate::config::Settings;
+use crate::exit::Exit;
+use crate::record::Analysis;
+use model::{Collector, Shared};
+use state::{Action, App, CallView, Screen};
+
+/// Put the terminal back as it was: the main screen, the cursor, cooked mode, no mouse.
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped, whichever way the browser ends.
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Run the browser on the settings' inputs.
+pub fn run(settings: Settings, analysis: Analysis) -> Result<Exit> {
+    if !std::io::stdout().is_terminal() {
+        return Err(crate::config::usage(
+            "callev browse draws on a terminal; for pipes and scripts, `callev summary` lists the calls and `callev timeline` their events",
+        ));
+    }
+    crate::signal::install();
+    let names: Vec<String> = settings.sources.iter().map(|s| s.name()).collect();
+    let shared = Shared::new(names);
+    let reader = {
+        let shared = shared.clone();
+        let mut settings = settings.clone();
+        settings.progress = false;
+        let analysis = Analysis {
+            hold: true,
+            ..analysis
+        };
+        std::thread::Builder::new()
+            .name("callev-browse-read".into())
+            .spawn(move || {
+                let mut collector = Collector::new(shared.clone(), settings.filter.clone());
+                let read = crate::app::read_into(
+                    &settings,
+                    &analysis,
+                    &mut collector,
+                    &mut std::io::sink(),
+                );
+                let mut model = shared.lock();
+                if let Err(e) = read {
+                    if !e.is::<crate::exit::Interrupted>() {
+                        model.notes.push(format!("{e:#}"));
+                    }
+                }
+                model.done = true;
+                model.version += 1;
+            })?
+    };
+    // The terminal: raw, the other screen, the mouse; a panic restores it before it prints.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    let _restore = Restore;
+    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let looks = draw::Looks {
+        color: settings.color,
+        zone: settings.zone,
+        full_ids: !settings.short_ids,
+    };
+    let mut app = App::default();
+    let exit = browse(
+        &mut terminal,
+        &mut app,
+        &shared,
+        &settings,
+        &analysis,
+        looks,
+    );
+    drop(terminal);
+    drop(reader);
+    exit
+}
+
+/// The loop: draw, wait for a key, the mouse or news from the reader; act.
+fn browse<W: Write>(
+    terminal: &mut Terminal<CrosstermBackend<W>>,
+    app: &mut App,
+    shared: &Shared,
+    settings: &Settings,
+    analysis: &Analysis,
+    looks: draw::Looks,
+) -> Result<Exit> {
+    let mut drawn: Option<u64> = None;
+    let mut refreshed_at = Instant::now();
+    let mut refresh_cost = Duration::ZERO;
+    let mut redraw = true;
+    loop {
+        if crate::signal::interrupted() {
+            return Ok(Exit::Interrupted);
+        }
+        {
+            let model = shared.lock();
+            // The list is made again when asked, or when the model moved, at most as often as
+            // making it allows (millions of rows take a while to sort).
+            let moved = app.made_from != Some(model.version);
+            let due = refreshed_at.elapsed() >= (refresh_cost * 8).max(Duration::from_millis(200));
+            if app.stale || (moved && (due || model.done)) {
+                let t = Instant::now();
+                app.refresh(&model);
+                refresh_cost = t.elapsed();
+                refreshed_at = Instant::now();
+                redraw = true;
+            }
+            if redraw || drawn != Some(model.version) && !moved {
+                terminal.draw(|f| draw::draw(f, app, &model, looks))?;
+                drawn = Some(model.version);
+                redraw = false;
+            }
+        }
+        if !event::poll(Duration::from_millis(100))? {
+            continue;
+        }
+        let action = {
+            let model = shared.lock();
+            match event::read()? {
+                Event::Key(k) if k.kind != KeyEventKind::Release => app.key(k, &model),
+                Event::Mouse(m) => app.mouse(m, &model),
+                _ => Action::None,
+            }
+        };
+        redraw = true;
+        match action {
+            Action::None => {}
+            Action::Quit => return Ok(Exit::Ok),
+            Action::Open(row) => {
+                let view = open_call(shared, row, settings, analysis);
+                app.screens.push(Screen::Call(Box::new(view)));
+            }
+            Action::OpenFinding(i) => {
+                let view = open_finding(shared, i, settings, analysis);
+                app.screens.push(Screen::Call(Box::new(view)));
+            }
+            Action::Copy(text) => {
+                use base64::Engine;
+                let code = base64::engine::general_purpose::STANDARD.encode(&text);
+                let out = terminal.backend_mut();
+                write!(out, "\x1b]52;c;{code}\x07")?;
+                out.flush()?;
+                app.status = Some(format!("copied {text}"));
+            }
+            Action::Export => {
+                if let Some(Screen::Call(view)) = app.screens.last() {
+                    app.status = Some(match export(view, std::path::Path::new(".")) {
+                        Ok(s) => s,
+                        Err(e) => format!("{e:#}"),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Records in the timeline's order, each with whether it repeats an earlier one (told in the
+/// order read, as the summary tells them).
+fn timeline_order(records: Vec<reread::Record>) -> Vec<(reread::Record, bool)> {
+    let mut dedupe = crate::call::Dedupe::default();
+    let mut carry = i64::MIN;
+    let mut keyed: Vec<(i64, usize, reread::Record, bool)> = records
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let (time, repeat) = match &r.analyzed.normalized {
+                Some(e) => (e.time, dedupe.repeats(&crate::call::step::Step::of(e))),
+                None => (None, false),
+            };
+            if let Some(t) = time {
+                carry = t;
+            }
+            (time.unwrap_or(carry), i, r, repeat)
+        })
+        .collect();
+    keyed.sort_by_key(|(t, i, _, _)| (*t, *i));
+    keyed.into_iter().map(|(_, _, r, rep)| (r, rep)).collect()
+}
+
+/// Read a call's records again.
+pub fn open_call(shared: &Shared, row: u32, settings: &Settings, analysis: &Analysis) -> CallView {
+    let model = shared.lock();
+    let records = match model.rows.get(row as usize) {
+        Some(r) => reread::call_records(
+            r,
+            &model.batches,
+            &settings.sources,
+            settings.input_format,
+            &Analysis {
+                hold: false,
+                ..*analysis
+            },
+        ),
+        None => Err(anyhow::anyhow!("no such call")),
+    };
+    drop(model);
+    match records {
+        Ok(records) => CallView {
+            row: Some(row),
+            records: timeline_order(records),
+            error: None,
+            selected: 0,
+            scroll: 0,
+        },
+        Err(e) => CallView {
+            row: Some(row),
+            records: Vec::new(),
+            error: Some(format!("its records could not be read again: {e:#}")),
+            selected: 0,
+            scroll: 0,
+        },
+    }
+}
+
+/// Open a finding's record: in its call, selected, when it names one; else alone.
+fn open_finding(shared: &Shared, i: usize, settings: &Settings, analysis: &Analysis) -> CallView {
+    let Some(finding) = shared.lock().findings.get(i).cloned() else {
+        return CallView {
+            row: None,
+            records: Vec::new(),
+            error: Some("no such finding".into()),
+            selected: 0,
+            scroll: 0,
+        };
+    };
+    if let Some(row) = finding.row {
+        let mut view = open_call(shared, row, settings, analysis);
+        if let Some(at) = view
+            .records
+            .iter()
+            .position(|(r, _)| r.line == finding.line)
+        {
+            view.selected = at;
+        }
+        return view;
+    }
+    let model = shared.lock();
+    let read = model.batches.get(finding.batch as usize).map(|at| {
+        reread::batch_records(
+            at,
+            &settings.sources,
+            settings.input_format,
+            &Analysis {
+                hold: false,
+                ..*analysis
+            },
+        )
+    });
+    drop(model);
+    match read {
+        Some(Ok(records)) => CallView {
+            row: None,
+            records: records
+                .into_iter()
+                .filter(|r| r.line == finding.line)
+                .map(|r| (r, false))
+                .collect(),
+            error: None,
+            selected: 0,
+            scroll: 0,
+        },
+        Some(Err(e)) => CallView {
+            row: None,
+            records: Vec::new(),
+            error: Some(format!("the record could not be read again: {e:#}")),
+            selected: 0,
+            scroll: 0,
+        },
+        None => CallView {
+            row: None,
+            records: Vec::new(),
+            error: Some("no such record".into()),
+            selected: 0,
+            scroll: 0,
+        },
+    }
+}
+
+/// Write the call's records to `callev-<id>.ndjson` in `dir`, one JSON value a line as read (a
+/// log line's prefix left out, a value spanning lines put on one); says what it did.
+pub fn export(view: &CallView, dir: &std::path::Path) -> Result<String> {
+    let id = view
+        .records
+        .iter()
+        .find_map(|(r, _)| r.analyzed.normalized.as_ref()?.call_id.clone())
+        .unwrap_or_else(|| "record".to_owned());
+    let safe_id: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    let path = dir.join(format!("callev-{safe_id}.ndjson"));
+    let mut text = String::new();
+    let mut records: Vec<&reread::Record> = view.records.iter().map(|(r, _)| r).collect();
+    // In the order read, not the timeline's.
+    records.sort_by(|a, b| (&a.source, a.line).cmp(&(&b.source, b.line)));
+    for r in &records {
+        let t = r.text.trim();
+        let json = &t[t.find(['{', '[']).unwrap_or(0)..];
+        // JSON strings hold no raw line ends: between tokens they are spaces.
+        text.push_str(&json.replace(['\r', '\n'], " "));
+        text.push('\n');
+    }
+    std::fs::write(&path, text)?;
+    Ok(format!(
+        "wrote {} records to {}",
+        records.len(),
+        path.display()
+    ))
+}
+
+/// The model filled from the settings' inputs, read to the end on this thread (tests, and
+/// measuring the reading without a terminal).
+pub fn read_all(settings: &Settings, analysis: &Analysis) -> Result<Shared> {
+    let names: Vec<String> = settings.sources.iter().map(|s| s.name()).collect();
+    let shared = Shared::new(names);
+    let mut collector = Collector::new(shared.clone(), settings.filter.clone());
+    let analysis = Analysis {
+        hold: true,
+        ..*analysis
+    };
+    crate::app::read_into(settings, &analysis, &mut collector, &mut std::io::sink())?;
+    let mut model = shared.lock();
+    model.done = true;
+    model.version += 1;
+    drop(model);
+    Ok(shared)
+}

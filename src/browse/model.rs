@@ -1,0 +1,385 @@
+//! What `browse` knows while it reads: a row per call (the summary's columns), each call's
+//! state while it may still change, where each batch of input is (to read a call's records again
+//! when it is opened) and the validation findings. Filled by the reading thread (`Collector`, a
+//! `View`), drawn by the terminal's thread; shared behind a mutex held for a batch at a time.
+//!
+//! Memory grows with calls, not events: a finished call keeps its row and the batches its
+//! records are in, not its events.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use anyhow::Result;
+
+use crate::call::{call_key, CallMatcher, CallState, CallSummary};
+use crate::call::{Window, WINDOW};
+use crate::config::Filter;
+use crate::diagnostic::{Code, Severity};
+use crate::event::Outcome;
+use crate::input::Stored;
+use crate::record::{Results, Tally};
+use crate::render::View;
+use crate::time::Millis;
+use crate::vendor_id::Vendor;
+
+/// One call as the list shows it.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: Box<str>,
+    pub vendor: Vendor,
+    pub outcome: Outcome,
+    /// When it started, else its first timed event.
+    pub started: Option<Millis>,
+    pub ring: Option<i64>,
+    pub talk: Option<i64>,
+    pub total: Option<i64>,
+    pub events: u32,
+    pub duplicates: u32,
+    pub anomalies: u16,
+    pub end_reason: Option<Box<str>>,
+    /// Who took part, as the summary lists them, joined by ", ".
+    pub parties: Box<str>,
+    /// It passes `--call`, `--outcome`, `--party`, `--since` and `--until`.
+    pub selected: bool,
+    /// Still changing: new events may come.
+    pub open: bool,
+    /// The batches its records are in (ascending), and where its first and last are
+    /// (batch, line): what reading it again reads.
+    pub batches: Vec<u32>,
+    pub first: (u32, u64),
+    pub last: (u32, u64),
+}
+
+impl Row {
+    fn new(id: &str, vendor: Vendor, at: (u32, u64)) -> Row {
+        Row {
+            id: id.into(),
+            vendor,
+            outcome: Outcome::InProgress,
+            started: None,
+            ring: None,
+            talk: None,
+            total: None,
+            events: 0,
+            duplicates: 0,
+            anomalies: 0,
+            end_reason: None,
+            parties: "".into(),
+            selected: true,
+            open: true,
+            batches: vec![at.0],
+            first: at,
+            last: at,
+        }
+    }
+
+    /// Take the call's numbers.
+    fn update(&mut self, s: &CallSummary, keep: bool) {
+        self.outcome = s.outcome;
+        self.started = s.started_at.or(s.first_time);
+        self.ring = s.ring_ms;
+        self.talk = s.talk_ms;
+        self.total = s.total_ms;
+        self.events = u32::try_from(s.events).unwrap_or(u32::MAX);
+        self.duplicates = u32::try_from(s.duplicates).unwrap_or(u32::MAX);
+        self.anomalies = u16::try_from(s.anomalies.len()).unwrap_or(u16::MAX);
+        if self.end_reason.as_deref() != s.end_reason.as_deref() {
+            self.end_reason = s.end_reason.as_deref().map(Into::into);
+        }
+        let parties = s.participants.join(", ");
+        if *self.parties != *parties {
+            self.parties = parties.into();
+        }
+        self.selected = keep;
+    }
+
+    /// The text `/` matches: id, parties, end reason, vendor.
+    pub fn matches(&self, needle: &str) -> bool {
+        let has = |hay: &str| contains_ignoring_case(hay, needle);
+        has(&self.id)
+            || has(&self.parties)
+            || self.end_reason.as_deref().is_some_and(has)
+            || has(self.vendor.id())
+    }
+}
+
+/// Whether `hay` contains `needle` (already lower case), in any case.
+pub fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if hay.is_ascii() && needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        return h
+            .windows(n.len())
+            .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b));
+    }
+    hay.to_lowercase().contains(needle)
+}
+
+/// Where a batch of input is, to be read again: its source and place in a plain file, or its
+/// bytes (zstd) when the file cannot be read again (standard input, compressed, followed).
+#[derive(Debug)]
+pub struct BatchAt {
+    pub source: u32,
+    /// The number of its first line.
+    pub line: u64,
+    pub stored: Option<Stored>,
+    pub held: Option<Box<[u8]>>,
+}
+
+/// A validation finding, where it is.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub batch: u32,
+    pub line: u64,
+    pub severity: Severity,
+    pub code: Code,
+    pub text: Box<str>,
+    /// The call of the record, when it names one (its row).
+    pub row: Option<u32>,
+}
+
+/// Findings kept to show one by one; all are counted.
+pub const MAX_FINDINGS: usize = 100_000;
+
+/// A call still open: its state, its row, and when it last had news.
+struct Open {
+    state: CallState,
+    row: u32,
+    last: u32,
+    dirty: bool,
+    /// One of its events passes `--event`.
+    selected: bool,
+}
+
+/// Everything `browse` shows, as far as read.
+#[derive(Default)]
+pub struct Model {
+    pub rows: Vec<Row>,
+    pub batches: Vec<BatchAt>,
+    pub findings: Vec<Finding>,
+    /// Findings by code: errors and warnings.
+    pub by_code: [(u64, u64); Code::ALL.len()],
+    pub tally: Tally,
+    pub sources: Vec<String>,
+    /// Bytes held for inputs that cannot be read again, compressed.
+    pub held_bytes: u64,
+    /// Reading has ended (the input's end, or an error).
+    pub done: bool,
+    /// Messages for the user: sources that failed, files truncated.
+    pub notes: Vec<String>,
+    /// Records that name a call, and the rows: bumped at every change (the list is sorted
+    /// again only when this moved).
+    pub version: u64,
+    /// Records read, and events of calls finished a while ago (counted, as `summary` does).
+    pub records: u64,
+    pub stragglers: u64,
+    open: HashMap<u64, Open>,
+    /// Where reading stands, and the calls finished lately.
+    window: Window,
+}
+
+/// The model behind its lock.
+#[derive(Clone, Default)]
+pub struct Shared(Arc<Mutex<Model>>);
+
+impl Shared {
+    pub fn new(sources: Vec<String>) -> Shared {
+        Shared(Arc::new(Mutex::new(Model {
+            sources,
+            ..Model::default()
+        })))
+    }
+
+    /// The model, even after a panic elsewhere (what it holds stays consistent per batch).
+    pub fn lock(&self) -> MutexGuard<'_, Model> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The reading side: a `View` that puts each batch into the model.
+pub struct Collector {
+    shared: Shared,
+    /// `--call`, `--event`, `--outcome`, `--party`, `--since`, `--until`: which calls are
+    /// listed (as `summary` selects them).
+    filter: Filter,
+}
+
+impl Collector {
+    pub fn new(shared: Shared, filter: Filter) -> Collector {
+        Collector { shared, filter }
+    }
+
+    /// Whether a call is listed: one of its events passes `--event`, and the call the rest.
+    fn keeps(&self, s: &CallSummary, any_event: bool) -> bool {
+        let f = &self.filter;
+        any_event
+            && (f.calls.is_empty() || CallMatcher::selects(&f.calls, &s.call_id))
+            && (f.select.is_empty() || f.select.keeps(s))
+    }
+}
+
+impl Model {
+    /// Fold a batch in.
+    fn add(&mut self, results: &mut Results, collector: &Collector) {
+        let batch = u32::try_from(self.batches.len()).unwrap_or(u32::MAX);
+        let held = results.held.take().map(Vec::into_boxed_slice);
+        self.held_bytes += held.as_ref().map_or(0, |h| h.len() as u64);
+        self.batches.push(BatchAt {
+            source: 0,
+            line: results.first_line,
+            stored: results.stored,
+            held,
+        });
+        let now = self.window.begin();
+        self.records += results.records.len() as u64;
+        for r in &results.records {
+            let mut row_of_record = None;
+            if let Some(e) = &r.normalized {
+                if let Some(id) = e.call_id.as_deref() {
+                    let selected = collector.filter.keeps_event(e);
+                    row_of_record = self.add_event(id, e, (batch, r.line), now, selected);
+                }
+            }
+            for d in &r.diagnostics {
+                let counts = &mut self.by_code[d.code as usize];
+                match d.severity {
+                    Severity::Error => counts.0 += 1,
+                    Severity::Warning => counts.1 += 1,
+                }
+                if self.findings.len() < MAX_FINDINGS {
+                    let text = if d.path.is_empty() {
+                        d.message.clone()
+                    } else {
+                        format!("{}: {}", d.path, d.message)
+                    };
+                    self.findings.push(Finding {
+                        batch,
+                        line: r.line,
+                        severity: d.severity,
+                        code: d.code,
+                        text: text.into(),
+                        row: row_of_record,
+                    });
+                }
+            }
+        }
+        // The rows of the calls this batch touched take their new numbers.
+        for open in self.open.values_mut().filter(|o| o.dirty) {
+            open.dirty = false;
+            let s = open.state.finish();
+            let keep = collector.keeps(&s, open.selected);
+            self.rows[open.row as usize].update(&s, keep);
+        }
+        if self.window.end(results.tick) {
+            let rows = &mut self.rows;
+            let window = &mut self.window;
+            self.open.retain(|key, o| {
+                let keep = !o.state.ended() || now.saturating_sub(o.last) < WINDOW;
+                if !keep {
+                    window.finish(*key);
+                    let row = &mut rows[o.row as usize];
+                    row.open = false;
+                    row.batches.shrink_to_fit();
+                }
+                keep
+            });
+        }
+        self.version += 1;
+    }
+
+    /// Fold one event of call `id` in; returns its row (none for a straggler).
+    fn add_event(
+        &mut self,
+        id: &str,
+        e: &crate::event::Event,
+        at: (u32, u64),
+        now: u32,
+        selected: bool,
+    ) -> Option<u32> {
+        let key = call_key(id);
+        if !self.open.contains_key(&key) && self.window.finished(key) {
+            self.stragglers += 1;
+            return None;
+        }
+        let restarts = self.open.get(&key).is_some_and(|o| {
+            *o.state.call_id == *id && o.state.restarts(&crate::call::step::Step::of(e))
+        });
+        if restarts {
+            if let Some(o) = self.open.remove(&key) {
+                self.rows[o.row as usize].open = false;
+            }
+        }
+        let rows = &mut self.rows;
+        let open = self.open.entry(key).or_insert_with(|| {
+            rows.push(Row::new(id, e.vendor, at));
+            Open {
+                state: CallState::new(id.to_owned(), e.vendor),
+                row: u32::try_from(rows.len() - 1).unwrap_or(u32::MAX),
+                last: now,
+                dirty: true,
+                selected: false,
+            }
+        });
+        open.state.add(e);
+        open.selected |= selected;
+        open.last = now;
+        open.dirty = true;
+        let row = &mut rows[open.row as usize];
+        if row.batches.last() != Some(&at.0) {
+            row.batches.push(at.0);
+        }
+        row.last = at;
+        Some(open.row)
+    }
+}
+
+impl View for Collector {
+    fn batch(
+        &mut self,
+        source: &str,
+        _stem: &str,
+        results: &mut Results,
+        _out: &mut dyn Write,
+    ) -> Result<()> {
+        let shared = self.shared.clone();
+        let mut model = shared.lock();
+        let index = model
+            .sources
+            .iter()
+            .position(|s| s == source)
+            .unwrap_or_default();
+        model.add(results, self);
+        if let Some(b) = model.batches.last_mut() {
+            b.source = u32::try_from(index).unwrap_or_default();
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, tally: &Tally, _out: &mut dyn Write) -> Result<()> {
+        let shared = self.shared.clone();
+        let mut model = shared.lock();
+        // Every call still open takes its last numbers.
+        let opens: Vec<(u32, CallSummary, bool)> = model
+            .open
+            .values()
+            .map(|o| (o.row, o.state.finish(), o.selected))
+            .collect();
+        for (row, s, selected) in opens {
+            let keep = self.keeps(&s, selected);
+            model.rows[row as usize].update(&s, keep);
+        }
+        model.tally = tally.clone();
+        model.version += 1;
+        Ok(())
+    }
+
+    fn note(&mut self, text: &str) -> bool {
+        let mut model = self.shared.lock();
+        model.notes.push(text.to_owned());
+        model.version += 1;
+        true
+    }
+}

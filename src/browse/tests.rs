@@ -1,0 +1,307 @@
+//! The browser's screens drawn on ratatui's test backend at 80x24 and 120x40, and its keys
+//! driven without a terminal: events in, state out.
+
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+
+use super::draw::{draw, Looks};
+use super::model::Shared;
+use super::state::{Action, App, Column, Screen};
+use crate::cli::Cli;
+use crate::config::{self, Env, Settings};
+use clap::Parser;
+
+/// Calls of every vendor, Voximplant's failures of every code, and invalid Workonflow records.
+const INPUTS: [&str; 3] = [
+    "fixtures/mixed/all-vendors.log",
+    "fixtures/voximplant/failures-by-code.ndjson",
+    "fixtures/workonflow/invalid.ndjson",
+];
+
+fn settings(extra: &[&str]) -> Settings {
+    let mut args = vec!["callev", "browse"];
+    args.extend(extra);
+    args.extend(INPUTS);
+    let cli = Cli::try_parse_from(&args).expect("the test's arguments parse");
+    config::resolve(&cli.command.options(), &Env::default()).expect("settings resolve")
+}
+
+/// The inputs read to the end, and the state the browser starts in.
+fn browser(extra: &[&str]) -> (Settings, Shared, App) {
+    let settings = settings(extra);
+    let cli = Cli::try_parse_from(["callev", "browse", "x"]).expect("parses");
+    let analysis = crate::app::analysis(&cli.command, &settings);
+    let shared = super::read_all(&settings, &analysis).expect("the fixtures read");
+    let mut app = App::default();
+    app.refresh(&shared.lock());
+    (settings, shared, app)
+}
+
+const LOOKS: Looks = Looks {
+    color: false,
+    zone: crate::timefmt::Zone::Utc,
+    full_ids: false,
+};
+
+/// The screen as text, trailing spaces cut.
+fn screen(app: &mut App, shared: &Shared, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
+    let model = shared.lock();
+    terminal
+        .draw(|f| draw(f, app, &model, LOOKS))
+        .expect("drawn");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        for x in 0..width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn key(app: &mut App, shared: &Shared, code: KeyCode) -> Action {
+    let model = shared.lock();
+    let action = app.key(KeyEvent::new(code, KeyModifiers::NONE), &model);
+    if app.stale {
+        app.refresh(&model);
+    }
+    action
+}
+
+fn keys(app: &mut App, shared: &Shared, text: &str) {
+    for c in text.chars() {
+        key(app, shared, KeyCode::Char(c));
+    }
+}
+
+/// Open what the action names, as the loop does.
+fn act(app: &mut App, shared: &Shared, settings: &Settings, action: Action) {
+    let cli = Cli::try_parse_from(["callev", "browse", "x"]).expect("parses");
+    let analysis = crate::app::analysis(&cli.command, settings);
+    match action {
+        Action::Open(row) => {
+            let view = super::open_call(shared, row, settings, &analysis);
+            app.screens.push(Screen::Call(Box::new(view)));
+        }
+        Action::OpenFinding(i) => {
+            let view = super::open_finding(shared, i, settings, &analysis);
+            app.screens.push(Screen::Call(Box::new(view)));
+        }
+        other => panic!("not an opening: {other:?}"),
+    }
+}
+
+#[test]
+fn the_list_shows_every_call_with_its_totals() {
+    let (_, shared, mut app) = browser(&[]);
+    let model = shared.lock();
+    // all-vendors: 4 calls; failures-by-code: 8; invalid: 1 with an id.
+    assert_eq!(app.visible.len(), model.rows.len());
+    assert!(model.rows.len() >= 12, "{}", model.rows.len());
+    drop(model);
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("list_{w}x{h}"), screen(&mut app, &shared, w, h));
+    }
+}
+
+#[test]
+fn sorting_filtering_and_toggles_change_the_list_and_keep_the_selection() {
+    let (_, shared, mut app) = browser(&[]);
+    // Select the third call, then sort: the same call stays selected.
+    key(&mut app, &shared, KeyCode::Down);
+    key(&mut app, &shared, KeyCode::Down);
+    let chosen = app.selected;
+    keys(&mut app, &shared, "ss");
+    assert_eq!(app.sort.column, Column::Call);
+    assert_eq!(app.selected, chosen);
+    let model = shared.lock();
+    let ids: Vec<&str> = app
+        .visible
+        .iter()
+        .map(|&r| &*model.rows[r as usize].id)
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    drop(model);
+    insta::assert_snapshot!("sorted_80x24", screen(&mut app, &shared, 80, 24));
+    // Reversed.
+    key(&mut app, &shared, KeyCode::Char('r'));
+    assert!(app.sort.descending);
+    // Totals, largest first, unknown last.
+    for _ in 0..4 {
+        key(&mut app, &shared, KeyCode::Char('s'));
+    }
+    assert_eq!(app.sort.column, Column::Total);
+    let model = shared.lock();
+    let totals: Vec<Option<i64>> = app
+        .visible
+        .iter()
+        .map(|&r| model.rows[r as usize].total)
+        .collect();
+    let known: Vec<i64> = totals.iter().flatten().copied().collect();
+    assert!(known.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
+    assert!(totals
+        .iter()
+        .skip_while(|t| t.is_some())
+        .all(Option::is_none));
+    drop(model);
+    // Typing a filter narrows the list as it is typed; Esc on the list clears it.
+    key(&mut app, &shared, KeyCode::Char('/'));
+    keys(&mut app, &shared, "BUSY");
+    assert!(app.typing.is_some());
+    let model = shared.lock();
+    assert!(!app.visible.is_empty());
+    assert!(app.visible.iter().all(|&r| {
+        let row = &model.rows[r as usize];
+        row.end_reason
+            .as_deref()
+            .unwrap_or_default()
+            .to_lowercase()
+            .contains("busy")
+            || row.id.to_lowercase().contains("busy")
+    }));
+    drop(model);
+    insta::assert_snapshot!("filtering_80x24", screen(&mut app, &shared, 80, 24));
+    key(&mut app, &shared, KeyCode::Enter);
+    assert_eq!(app.filter, "busy");
+    assert!(app.typing.is_none());
+    key(&mut app, &shared, KeyCode::Esc);
+    assert_eq!(app.filter, "");
+    // o shows one outcome, then the next, and after the last all again.
+    let all = app.visible.len();
+    key(&mut app, &shared, KeyCode::Char('o'));
+    assert_eq!(app.outcome, Some(crate::event::Outcome::Answered));
+    let model = shared.lock();
+    assert!(app
+        .visible
+        .iter()
+        .all(|&r| model.rows[r as usize].outcome == crate::event::Outcome::Answered));
+    drop(model);
+    for _ in 0..crate::event::Outcome::ALL.len() {
+        key(&mut app, &shared, KeyCode::Char('o'));
+    }
+    assert_eq!(app.outcome, None);
+    assert_eq!(app.visible.len(), all);
+    // v the same for vendors.
+    key(&mut app, &shared, KeyCode::Char('v'));
+    assert!(app.vendor.is_some());
+    assert!(app.visible.len() < all);
+}
+
+#[test]
+fn enter_opens_the_call_with_its_timeline_and_the_record_as_read() {
+    let (settings, shared, mut app) = browser(&[]);
+    let action = key(&mut app, &shared, KeyCode::Enter);
+    let Action::Open(row) = action else {
+        panic!("Enter on a call opens it: {action:?}")
+    };
+    act(&mut app, &shared, &settings, action);
+    let Some(Screen::Call(view)) = app.screens.last() else {
+        panic!("a call is on screen")
+    };
+    assert_eq!(view.row, Some(row));
+    assert!(view.error.is_none(), "{:?}", view.error);
+    let events = {
+        let model = shared.lock();
+        model.rows[row as usize].events + model.rows[row as usize].duplicates
+    };
+    assert_eq!(view.records.len() as u32, events);
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("call_{w}x{h}"), screen(&mut app, &shared, w, h));
+    }
+    // Moving through the events shows each record.
+    key(&mut app, &shared, KeyCode::Down);
+    key(&mut app, &shared, KeyCode::Down);
+    let text = screen(&mut app, &shared, 80, 24);
+    assert!(text.contains("all-vendors.log:"), "{text}");
+    // Esc goes back to the list, where the call is still selected.
+    key(&mut app, &shared, KeyCode::Esc);
+    assert!(matches!(app.screen(), Screen::List));
+    assert_eq!(app.selected, Some(row));
+    assert_eq!(key(&mut app, &shared, KeyCode::Char('q')), Action::Quit);
+}
+
+#[test]
+fn the_findings_list_codes_and_open_their_records() {
+    let (settings, shared, mut app) = browser(&[]);
+    key(&mut app, &shared, KeyCode::Char('f'));
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("findings_{w}x{h}"), screen(&mut app, &shared, w, h));
+    }
+    key(&mut app, &shared, KeyCode::Enter);
+    let text = screen(&mut app, &shared, 80, 24);
+    assert!(text.contains("invalid.ndjson:"), "{text}");
+    let action = key(&mut app, &shared, KeyCode::Enter);
+    assert!(matches!(action, Action::OpenFinding(_)), "{action:?}");
+    act(&mut app, &shared, &settings, action);
+    let text = screen(&mut app, &shared, 80, 24);
+    assert!(text.contains("invalid.ndjson:"), "{text}");
+    assert!(
+        text.contains("error[") || text.contains("warning["),
+        "{text}"
+    );
+    // Back twice: the findings, then the list.
+    key(&mut app, &shared, KeyCode::Esc);
+    key(&mut app, &shared, KeyCode::Esc);
+    assert!(matches!(app.screen(), Screen::List));
+}
+
+#[test]
+fn help_lists_the_keys_and_any_key_closes_it() {
+    let (_, shared, mut app) = browser(&[]);
+    key(&mut app, &shared, KeyCode::Char('?'));
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("help_{w}x{h}"), screen(&mut app, &shared, w, h));
+    }
+    key(&mut app, &shared, KeyCode::Char('x'));
+    assert!(matches!(app.screen(), Screen::List));
+}
+
+#[test]
+fn the_flags_set_the_calls_listed() {
+    let (_, shared, app) = browser(&["--outcome", "busy"]);
+    let model = shared.lock();
+    assert!(!app.visible.is_empty());
+    assert!(app
+        .visible
+        .iter()
+        .all(|&r| model.rows[r as usize].outcome == crate::event::Outcome::Busy));
+    let (_, shared, app) = browser(&["--vendor", "voximplant"]);
+    let model = shared.lock();
+    assert!(app
+        .visible
+        .iter()
+        .all(|&r| model.rows[r as usize].vendor.id() == "voximplant"));
+}
+
+#[test]
+fn copy_gives_the_call_id_and_export_writes_its_records() {
+    let (settings, shared, mut app) = browser(&[]);
+    let action = key(&mut app, &shared, KeyCode::Char('y'));
+    let id = shared.lock().rows[app.selected.unwrap() as usize]
+        .id
+        .to_string();
+    assert_eq!(action, Action::Copy(id.clone()));
+    let open = key(&mut app, &shared, KeyCode::Enter);
+    act(&mut app, &shared, &settings, open);
+    assert_eq!(key(&mut app, &shared, KeyCode::Char('e')), Action::Export);
+    let Some(Screen::Call(view)) = app.screens.last() else {
+        panic!("a call is on screen")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let said = super::export(view, dir.path()).unwrap();
+    let path = std::path::PathBuf::from(said.rsplit(' ').next().unwrap());
+    assert!(path.starts_with(dir.path()), "{said}");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written.lines().count(), view.records.len());
+    for line in written.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
+        assert!(line.contains(&id), "{v}");
+    }
+}
