@@ -98,6 +98,27 @@ pub fn run(settings: Settings, analysis: Analysis) -> Result<Exit> {
         restore();
         previous(info);
     }));
+    // Once asked to stop (Ctrl-C sent as a signal, SIGTERM, SIGHUP when the terminal goes
+    // away), the loop ends within its next poll; but a terminal that hung up can keep
+    // crossterm's poll spinning on it, so a watchman restores the terminal and ends the process
+    // if the loop has not ended half a second later.
+    let ended = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let ended = std::sync::Arc::clone(&ended);
+        std::thread::Builder::new()
+            .name("callev-browse-watch".into())
+            .spawn(move || loop {
+                std::thread::sleep(Duration::from_millis(100));
+                if crate::signal::interrupted() {
+                    std::thread::sleep(Duration::from_millis(500));
+                    if !ended.load(std::sync::atomic::Ordering::SeqCst) {
+                        restore();
+                        std::process::exit(i32::from(Exit::Interrupted.code()));
+                    }
+                    return;
+                }
+            })?;
+    }
     enable_raw_mode()?;
     let _restore = Restore;
     execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
@@ -116,6 +137,7 @@ pub fn run(settings: Settings, analysis: Analysis) -> Result<Exit> {
         &analysis,
         looks,
     );
+    ended.store(true, std::sync::atomic::Ordering::SeqCst);
     drop(terminal);
     drop(reader);
     exit
