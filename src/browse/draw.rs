@@ -140,10 +140,12 @@ fn reading(model: &Model) -> String {
         format!("reading… {} records", count(model.records))
     };
     if model.held_bytes > 0 {
-        s.push_str(&format!(
-            " · {} MB held (input not re-readable)",
-            model.held_bytes.div_ceil(1_000_000)
-        ));
+        let held = if model.held_bytes < 1_000_000 {
+            format!("{} KB", model.held_bytes.div_ceil(1000))
+        } else {
+            format!("{} MB", model.held_bytes.div_ceil(1_000_000))
+        };
+        s.push_str(&format!(" · {held} held (input not re-readable)"));
     }
     s
 }
