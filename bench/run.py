@@ -4,8 +4,10 @@
 Generates corpora with the corpus generator gen_corpus.py (fixed seed; found at GEN below, or
 given with --gen) into bench/corpora/, then times callev's commands (validate, summary, events,
 timeline; median of several runs) with output to /dev/null, beside `wc -l` (the I/O floor) and,
-where installed, jq computing a per-call summary.
-Prints MB/s and peak RSS per command and the ratio to jq, as a Markdown table.
+where installed, jq computing a per-call summary and DuckDB's CLI grouping by call id
+(bench/duckdb-summary.sql; for log lines bench/duckdb-summary-loglines.sql).
+Prints MB/s and peak RSS per command, the ratio to jq, and summary's speed against DuckDB's,
+as a Markdown table.
 
     python3 bench/run.py                  # 100 MB and 1 GB, bare / logline / 1% bad
     python3 bench/run.py --sizes 100M --runs 5
@@ -106,6 +108,9 @@ def main():
     ap.add_argument("--variants", default="bare,logline,bad1%", help="corpus variants: " + ", ".join(VARIANTS).replace("%", "%%"))
     ap.add_argument("--runs", type=int, default=3, help="runs per command (the median is reported)")
     ap.add_argument("--no-jq", action="store_true", help="skip jq even where installed")
+    ap.add_argument("--no-duckdb", action="store_true", help="skip DuckDB even where installed")
+    ap.add_argument("--only", default=None,
+                    help="only the commands whose label contains this (e.g. summary); DuckDB still runs")
     ap.add_argument("--jq-sample", default="10M",
                     help="jq runs on this much of each corpus: jq 1.6's per-key accumulation is "
                          "quadratic, so whole corpora would take hours (jq 1.7+ is linear)")
@@ -119,10 +124,13 @@ def main():
         sys.exit("gen_corpus.py not found at %s" % GEN)
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     jq = None if args.no_jq else shutil.which("jq")
+    duckdb = None if args.no_duckdb else shutil.which("duckdb")
 
     print("machine: %s, %d cores, %s" % (platform.processor() or platform.machine(), os.cpu_count(), platform.platform()))
     if jq:
         print("jq: %s" % subprocess.run([jq, "--version"], capture_output=True, text=True).stdout.strip())
+    if duckdb:
+        print("duckdb: %s" % subprocess.run([duckdb, "--version"], capture_output=True, text=True).stdout.strip())
     print()
     print("| corpus | command | median s | MB/s | peak RSS MB | vs jq |")
     print("|---|---|---:|---:|---:|---:|")
@@ -152,12 +160,45 @@ def main():
                 os.remove(sample)
             name = "%s %s (%.0f MB)" % (size, variant, mb)
             for label, argv in commands:
+                if args.only and args.only not in label:
+                    continue
                 t, rss, _code = measure(argv, args.runs)
                 ratio = "%.0f×" % ((mb / t) / jq_mbps) if jq_mbps and label.startswith("callev") else ""
                 print("| %s | %s | %.2f | %.0f | %.1f | %s |" % (name, label, t, mb / t, rss / 1024, ratio))
                 sys.stdout.flush()
             if jq_mbps:
                 print("| %s | jq per-call summary, first %s | %.2f | %.1f | %.1f | 1× |" % (name, args.jq_sample, jq_time, jq_mbps, jq_rss / 1024))
+            if duckdb:
+                duckdb_against_summary(duckdb, path, variant, name, mb, args.runs)
+
+
+def duckdb_against_summary(duckdb, path, variant, name, mb, runs):
+    """DuckDB's GROUP BY call id and `callev summary` (table and ndjson), interleaved run by
+    run so that both see the same machine; the medians and summary's speed against DuckDB's."""
+    sql_file = "duckdb-summary-loglines.sql" if variant == "logline" else "duckdb-summary.sql"
+    with open(os.path.join(ROOT, "bench", sql_file)) as f:
+        sql = f.read().replace("$CORPUS", path.replace("'", "''"))
+    query = path + ".duckdb.sql"
+    with open(query, "w") as f:
+        f.write(sql)
+    commands = {
+        "duckdb": [duckdb, "-csv", "-c", ".read " + query],
+        "summary": [CALLEV, "summary", path],
+        "summary -o ndjson": [CALLEV, "summary", "-o", "ndjson", path],
+    }
+    times = {k: [] for k in commands}
+    peaks = {k: 0 for k in commands}
+    for _ in range(runs):
+        for k, argv in commands.items():
+            t, rss, _code = run_once(argv)
+            times[k].append(t)
+            peaks[k] = max(peaks[k], rss)
+    os.remove(query)
+    med = {k: sorted(v)[len(v) // 2] for k, v in times.items()}
+    print("| %s | duckdb GROUP BY call id (bench/%s) | %.2f | %.0f | %.1f | |" % (name, sql_file, med["duckdb"], mb / med["duckdb"], peaks["duckdb"] / 1024))
+    for k in ("summary", "summary -o ndjson"):
+        print("| %s | callev %s, interleaved with duckdb: %.2f× DuckDB's speed | %.2f | %.0f | %.1f | |"
+              % (name, k, med["duckdb"] / med[k], med[k], mb / med[k], peaks[k] / 1024))
 
 
 if __name__ == "__main__":
