@@ -81,7 +81,7 @@ const fn col(name: &'static str, kind: Type, nullable: bool, meaning: &'static s
 }
 
 /// The columns, in the order every writer writes them.
-pub const COLUMNS: [Column; 32] = [
+pub const COLUMNS: [Column; 33] = [
     col("source", Type::Text, false, "the file the record was read from (`-`: standard input)"),
     col("line", Type::Int, false, "its line in the source (from 1; again from 1 after a followed file was truncated or replaced)"),
     col("vendor", Type::Text, false, "the vendor's id: workonflow, xelion, voximplant, bandwidth"),
@@ -114,6 +114,7 @@ pub const COLUMNS: [Column; 32] = [
     col("record_id", Type::Text, false, "a stable id of the record: a hash of host, source and line (16 hex digits)"),
     col("received_at", Type::Time, false, "when callev read the record (following: when it arrived)"),
     col("events_schema", Type::Int, false, "the version of these columns: 1"),
+    col("offset", Type::Int, true, "where the record's line begins in its source, in bytes of the decompressed stream (null for a value gathered from several lines)"),
 ];
 
 /// The column names, the CSV header.
@@ -216,6 +217,7 @@ pub struct EventRecord<'a> {
     pub record_id: Hex,
     pub received_at: Stamp,
     pub events_schema: u32,
+    pub offset: Option<u64>,
     /// Timeline only: milliseconds from the call's first timed event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_ms: Option<i64>,
@@ -266,6 +268,7 @@ impl<'a> EventRecord<'a> {
             record_id: Hex(record_id(origin.host, source, line)),
             received_at: Stamp(origin.received_at),
             events_schema: VERSION,
+            offset: None,
             offset_ms: None,
         }
     }
@@ -460,6 +463,7 @@ impl EventRecord<'_> {
             Value::Owned(Some(record_id)),
             time(Some(self.received_at)),
             Value::Int(Some(i64::from(self.events_schema))),
+            Value::Int(self.offset.and_then(|o| i64::try_from(o).ok())),
         ]
     }
 }

@@ -165,6 +165,9 @@ impl Tally {
 #[derive(Debug, Clone)]
 pub struct Analyzed {
     pub line: u64,
+    /// Where its text begins in its source (bytes, decompressed), when it is a line of its own
+    /// or a part of one (not a value copied together from lines it spans).
+    pub offset: Option<u64>,
     pub status: Status,
     pub vendor: Option<Vendor>,
     pub event: Option<std::borrow::Cow<'static, str>>,
@@ -242,6 +245,7 @@ impl Analyzed {
     fn failed(line: u64, status: Status, code: Code, reason: String) -> Analyzed {
         Analyzed {
             line,
+            offset: None,
             status,
             vendor: None,
             event: None,
@@ -258,6 +262,7 @@ impl Analyzed {
     fn beside(line: u64, status: Status, code: Code, reason: String, strict: bool) -> Analyzed {
         Analyzed {
             line,
+            offset: None,
             status,
             vendor: None,
             event: None,
@@ -295,7 +300,14 @@ pub fn analyze_batch(
     let mut scratch = Scratch::default();
     let mut parsed = Vec::new();
     for raw in &batch.records {
+        let before = records.len();
         analyze_raw(batch, raw, stem, a, &mut scratch, &mut parsed, &mut records);
+        if raw.start < batch.lines {
+            let offset = batch.offset + raw.start as u64;
+            for r in &mut records[before..] {
+                r.offset = Some(offset);
+            }
+        }
     }
     let mut results = Results {
         records,
@@ -597,6 +609,7 @@ fn analyze_value(
         .then(|| formats::normalize(&detected, ctx, log_time));
     Analyzed {
         line,
+        offset: None,
         status,
         vendor: Some(detected.vendor),
         event: detected.rec.event,
@@ -638,6 +651,7 @@ fn own_record(v: &Json, line: u64, ctx: &Context, a: &Analysis) -> Analyzed {
     }
     Analyzed {
         line,
+        offset: None,
         status: Status::Valid,
         vendor: Some(event.vendor),
         event: event.event.clone(),

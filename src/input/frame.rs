@@ -74,6 +74,8 @@ pub struct Batch {
     pub lines: usize,
     /// The number of its first line.
     pub first_line: u64,
+    /// Where `data` begins in the source's (decompressed) stream.
+    pub offset: u64,
 }
 
 /// Where a batch's bytes are in a plain file: framed again from `offset` (`len` bytes, the first
@@ -456,6 +458,7 @@ impl<R: Read> Framer<R> {
                             stored: None,
                             lines: 0,
                             first_line: self.line,
+                            offset: self.consumed,
                         });
                     }
                     return None;
@@ -467,6 +470,7 @@ impl<R: Read> Framer<R> {
             None => self.framed + consumed,
         };
         let first_line = self.line;
+        let offset = self.consumed;
         // Framed again from here, the batch gives the same records when no value is open.
         let stored = (self.seekable && self.pending.is_none() && matches!(self.mode, Mode::Top))
             .then_some(Stored {
@@ -511,6 +515,7 @@ impl<R: Read> Framer<R> {
             stored,
             lines,
             first_line,
+            offset,
         })
     }
 
@@ -547,6 +552,7 @@ impl<R: Read> Framer<R> {
             stored: None,
             lines: 0,
             first_line: line,
+            offset: self.consumed,
         })
     }
 

@@ -171,13 +171,14 @@ pub fn spliced<'a>(record: &'a [u8], at: usize, seq: &'a [u8], repeat: bool) -> 
 /// the real number in its place.
 pub fn render_record(
     source: &str,
-    line: u64,
+    at: (u64, Option<u64>),
     e: &Event,
     origin: Origin,
     text: &mut Vec<u8>,
 ) -> Option<crate::record::Rendered> {
     let start = text.len();
-    let record = EventRecord::new(source, line, e, 0, origin);
+    let mut record = EventRecord::new(source, at.0, e, 0, origin);
+    record.offset = at.1;
     if serde_json::to_writer(&mut *text, &record).is_err() {
         text.truncate(start);
         return None;
@@ -206,7 +207,7 @@ fn prerender(source: &str, results: &mut Results) {
     let origin = Origin::read_at(*read_at);
     for r in records {
         let Some(e) = &mut r.normalized else { continue };
-        r.rendered = render_record(source, r.line, e, origin, text);
+        r.rendered = render_record(source, (r.line, r.offset), e, origin, text);
         // Written out, the details are not read again: freed here, where they were made, rather
         // than held until the caller's thread drops the batch.
         if r.rendered.is_some() {
@@ -546,6 +547,7 @@ impl View for Events {
             } else {
                 let origin = Origin::read_at(results.read_at);
                 let mut record = EventRecord::new(source, r.line, e, seq, origin);
+                record.offset = r.offset;
                 record.repeat = repeat;
                 self.writer.row(out, &record)?;
                 self.shown += 1;

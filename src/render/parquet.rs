@@ -105,7 +105,8 @@ pub fn columns_of(source: &str, results: &mut crate::record::Results) -> Result<
     let mut builders: Vec<Builder> = COLUMNS.iter().map(|c| Builder::new(c.kind)).collect();
     for r in &mut results.records {
         let Some(e) = &mut r.normalized else { continue };
-        let record = EventRecord::new(source, r.line, e, 0, origin);
+        let mut record = EventRecord::new(source, r.line, e, 0, origin);
+        record.offset = r.offset;
         for (b, v) in builders.iter_mut().zip(record.values()) {
             b.append(&v);
         }

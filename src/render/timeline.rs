@@ -31,6 +31,7 @@ const LONG_GAP_MS: i64 = 10_000;
 
 struct Held {
     line: u64,
+    offset: Option<u64>,
     seq: u64,
     time: Option<Millis>,
     /// The vendor's name for it.
@@ -161,6 +162,7 @@ impl Timeline {
         if self.format != Format::Table {
             let origin = crate::events_v1::Origin::now();
             let mut rec = EventRecord::new(&self.sources[at.source], at.line, e, at.seq, origin);
+            rec.offset = at.offset;
             rec.repeat = at.repeat;
             rec.offset_ms = offset(call, e.time);
             return Ok(self.writer.row(out, &rec)?);
@@ -266,6 +268,7 @@ impl Timeline {
                     let source = &self.sources[h.source as usize];
                     let origin = crate::events_v1::Origin::now();
                     let mut r = EventRecord::new(source, h.line, e, h.seq, origin);
+                    r.offset = h.offset;
                     r.repeat = h.repeat;
                     r.offset_ms = offset(call, h.time);
                     self.writer.row(out, &r)?;
@@ -314,6 +317,8 @@ impl Timeline {
                             let origin = crate::events_v1::Origin::now();
                             let e = h.event.as_deref()?;
                             let mut r = EventRecord::new(source, h.line, e, h.seq, origin);
+                            r.offset = h.offset;
+                            r.offset = h.offset;
                             r.repeat = h.repeat;
                             r.offset_ms = offset(call, h.time);
                             Some(r)
@@ -344,6 +349,7 @@ fn offset(call: &CallEvents, time: Option<Millis>) -> Option<i64> {
 struct Place {
     source: usize,
     line: u64,
+    offset: Option<u64>,
     seq: u64,
     repeat: bool,
 }
@@ -534,7 +540,11 @@ impl View for Timeline {
                     for r in records {
                         if let Some(e) = &r.normalized {
                             r.rendered = crate::render::events::render_record(
-                                source, r.line, e, origin, text,
+                                source,
+                                (r.line, r.offset),
+                                e,
+                                origin,
+                                text,
                             );
                         }
                     }
@@ -619,6 +629,7 @@ impl View for Timeline {
             let place = Place {
                 source: src,
                 line: r.line,
+                offset: r.offset,
                 seq: call.count,
                 repeat,
             };
@@ -644,6 +655,7 @@ impl View for Timeline {
             });
             call.events.push(Held {
                 line: r.line,
+                offset: r.offset,
                 seq: call.count,
                 time: e.time,
                 name: e.event.clone(),

@@ -214,3 +214,44 @@ fn summary_over_its_own_events_records_equals_summary_over_the_input() {
         why.stdout
     );
 }
+
+/// A record's `offset` is where its line begins in its source: the bytes before it hold
+/// `line - 1` line ends (in the decompressed stream for a compressed file).
+#[test]
+fn offsets_point_at_the_records_lines() {
+    for (file, text) in [
+        (
+            "fixtures/mixed/all-vendors.log",
+            std::fs::read("fixtures/mixed/all-vendors.log").unwrap(),
+        ),
+        (
+            "fixtures/edge/stray-text.log",
+            std::fs::read("fixtures/edge/stray-text.log").unwrap(),
+        ),
+        ("fixtures/edge/compressed.ndjson.gz", {
+            use std::io::Read;
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(
+                std::fs::File::open("fixtures/edge/compressed.ndjson.gz").unwrap(),
+            )
+            .read_to_end(&mut out)
+            .unwrap();
+            out
+        }),
+    ] {
+        let records = ndjson(&run(&["events", "-o", "ndjson", file]).stdout);
+        assert!(!records.is_empty(), "{file}");
+        for r in &records {
+            let offset = r["offset"]
+                .as_u64()
+                .expect("a line of its own has an offset") as usize;
+            let line = r["line"].as_u64().unwrap() as usize;
+            assert_eq!(memchr_count(&text[..offset]), line - 1, "{file}: {r}");
+            assert!(offset == 0 || text[offset - 1] == b'\n', "{file}: {r}");
+        }
+    }
+}
+
+fn memchr_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| **b == b'\n').count()
+}
