@@ -305,3 +305,30 @@ fn copy_gives_the_call_id_and_export_writes_its_records() {
         assert!(line.contains(&id), "{v}");
     }
 }
+
+#[test]
+fn control_characters_in_values_never_reach_the_screen_raw() {
+    let args = [
+        "callev",
+        "browse",
+        "fixtures/edge/control-characters.ndjson",
+    ];
+    let cli = Cli::try_parse_from(args).expect("parses");
+    let settings =
+        config::resolve(&cli.command.options(), &Env::default()).expect("settings resolve");
+    let analysis = crate::app::analysis(&cli.command, &settings);
+    let shared = super::read_all(&settings, &analysis).expect("the fixture reads");
+    let mut app = App::default();
+    app.refresh(&shared.lock());
+    assert!(!app.visible.is_empty());
+    let list = screen(&mut app, &shared, 120, 40);
+    let action = key(&mut app, &shared, KeyCode::Enter);
+    act(&mut app, &shared, &settings, action);
+    let call = screen(&mut app, &shared, 120, 40);
+    for text in [&list, &call] {
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "a control character on screen:\n{text:?}"
+        );
+    }
+}
