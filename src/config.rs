@@ -202,62 +202,6 @@ fn check_event(name: &str) -> Result<()> {
     )))
 }
 
-/// What `summary` shows beside a row per call: `--anomalies`, `--by`, `--sort`, checked
-/// against each other and `--follow`.
-pub fn shape(
-    list_anomalies: bool,
-    by: &[crate::cli::GroupKey],
-    sort: Option<&str>,
-    settings: &Settings,
-) -> Result<crate::render::summary::Shape> {
-    use crate::cli::GroupKey;
-    use crate::render::groups::Key;
-    if by.len() > 2 {
-        return Err(usage("--by takes two levels at most"));
-    }
-    if by.len() == 2 && by[0] == by[1] {
-        return Err(usage("--by: the two levels must differ"));
-    }
-    if sort.is_some() && !by.is_empty() {
-        return Err(usage(
-            "--sort orders calls, and --by shows groups instead of calls: give one of them",
-        ));
-    }
-    if settings.format == crate::output::Format::Parquet && !by.is_empty() {
-        return Err(usage(
-            "-o parquet writes calls; the groups of --by are json, ndjson or csv",
-        ));
-    }
-    if settings.follow && (sort.is_some() || !by.is_empty()) {
-        return Err(usage(
-            "--sort and --by need the whole input, and --follow never ends it: drop -f, or stop it with Ctrl-C and run again over the file",
-        ));
-    }
-    let order = match sort {
-        None => None,
-        Some(s) => Some(crate::render::summary::Order::parse(s).ok_or_else(|| {
-            usage(format!(
-                "--sort {s:?}: expected total, talk, ring, started or events, with - for descending"
-            ))
-        })?),
-    };
-    Ok(crate::render::summary::Shape {
-        list_anomalies,
-        sort: order,
-        by: by
-            .iter()
-            .map(|k| match k {
-                GroupKey::Vendor => Key::Vendor,
-                GroupKey::Outcome => Key::Outcome,
-                GroupKey::EndReason => Key::EndReason,
-                GroupKey::Party => Key::Party,
-                GroupKey::Hour => Key::Hour,
-                GroupKey::Day => Key::Day,
-            })
-            .collect(),
-    })
-}
-
 /// The settings of a run; `g.files` are the command's inputs, `None` for commands that read none
 /// (`schema`, `completions`, `man`).
 pub fn resolve(g: &Options, env: &Env) -> Result<Settings> {

@@ -20,6 +20,7 @@ pub mod output;
 pub mod pipeline;
 pub mod pool;
 pub mod progress;
+pub mod reading;
 pub mod record;
 pub mod render;
 pub mod signal;

@@ -76,7 +76,7 @@ pub fn run(settings: Settings, analysis: Analysis) -> Result<Exit> {
             .name("callev-browse-read".into())
             .spawn(move || {
                 let mut collector = Collector::new(shared.clone(), settings.filter.clone());
-                let read = crate::app::read_into(
+                let read = crate::reading::read_into(
                     &settings,
                     &analysis,
                     &mut collector,
@@ -393,7 +393,7 @@ pub fn read_all(settings: &Settings, analysis: &Analysis) -> Result<Shared> {
         hold: true,
         ..*analysis
     };
-    crate::app::read_into(settings, &analysis, &mut collector, &mut std::io::sink())?;
+    crate::reading::read_into(settings, &analysis, &mut collector, &mut std::io::sink())?;
     let mut model = shared.lock();
     model.done = true;
     model.version += 1;

@@ -13,7 +13,6 @@ use unicode_width::UnicodeWidthStr;
 use crate::call::CallSummary;
 use crate::event::Outcome;
 use crate::output::{safe, thousands, Format, RecordWriter};
-use crate::render::summary::stats;
 use crate::time::Millis;
 use crate::timefmt::{human_duration, rfc3339, Zone};
 
@@ -496,6 +495,24 @@ impl Serialize for Record<'_> {
         m.serialize_entry("total_p95_ms", &self.total.map(|t| t.1))?;
         m.end()
     }
+}
+
+/// Mean, median and 95th percentile of some durations.
+pub fn stats(values: &mut [i64]) -> Option<(i64, i64, i64)> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    let mean = values.iter().map(|v| *v as i128).sum::<i128>() / n as i128;
+    let median = if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2
+    };
+    // Nearest rank.
+    let rank = ((0.95 * n as f64).ceil() as usize).clamp(1, n);
+    Some((mean as i64, median, values[rank - 1]))
 }
 
 #[cfg(test)]

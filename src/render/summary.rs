@@ -20,7 +20,7 @@ use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::pool::Pool;
 use crate::record::Tally;
 use crate::record::{Prework, Results};
-use crate::render::groups::{self, Groups, TableLook};
+use crate::render::groups::{self, stats, Groups, TableLook};
 use crate::render::notes::NoCall;
 use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
 use crate::render::View;
@@ -105,6 +105,63 @@ pub struct Shape {
     pub sort: Option<Order>,
     /// `--by`: a row per group of calls instead, by these keys (one or two).
     pub by: Vec<groups::Key>,
+}
+
+impl Shape {
+    /// What `summary` shows beside a row per call: `--anomalies`, `--by`, `--sort`, checked
+    /// against each other and `--follow`.
+    pub fn resolve(
+        list_anomalies: bool,
+        by: &[crate::cli::GroupKey],
+        sort: Option<&str>,
+        settings: &Settings,
+    ) -> Result<Shape> {
+        use crate::cli::GroupKey;
+        if by.len() > 2 {
+            return Err(crate::config::usage("--by takes two levels at most"));
+        }
+        if by.len() == 2 && by[0] == by[1] {
+            return Err(crate::config::usage("--by: the two levels must differ"));
+        }
+        if sort.is_some() && !by.is_empty() {
+            return Err(crate::config::usage(
+                "--sort orders calls, and --by shows groups instead of calls: give one of them",
+            ));
+        }
+        if settings.format == crate::output::Format::Parquet && !by.is_empty() {
+            return Err(crate::config::usage(
+                "-o parquet writes calls; the groups of --by are json, ndjson or csv",
+            ));
+        }
+        if settings.follow && (sort.is_some() || !by.is_empty()) {
+            return Err(crate::config::usage(
+                "--sort and --by need the whole input, and --follow never ends it: drop -f, or stop it with Ctrl-C and run again over the file",
+            ));
+        }
+        let order = match sort {
+            None => None,
+            Some(s) => Some(Order::parse(s).ok_or_else(|| {
+                crate::config::usage(format!(
+                    "--sort {s:?}: expected total, talk, ring, started or events, with - for descending"
+                ))
+            })?),
+        };
+        Ok(Shape {
+            list_anomalies,
+            sort: order,
+            by: by
+                .iter()
+                .map(|k| match k {
+                    GroupKey::Vendor => groups::Key::Vendor,
+                    GroupKey::Outcome => groups::Key::Outcome,
+                    GroupKey::EndReason => groups::Key::EndReason,
+                    GroupKey::Party => groups::Key::Party,
+                    GroupKey::Hour => groups::Key::Hour,
+                    GroupKey::Day => groups::Key::Day,
+                })
+                .collect(),
+        })
+    }
 }
 
 /// Calls held to the end of the input.
@@ -939,24 +996,6 @@ fn end_line(start: usize, out: &mut Vec<u8>) {
     };
     out.truncate(start + keep);
     out.push(b'\n');
-}
-
-/// Mean, median and 95th percentile of some durations.
-pub fn stats(values: &mut [i64]) -> Option<(i64, i64, i64)> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let n = values.len();
-    let mean = values.iter().map(|v| *v as i128).sum::<i128>() / n as i128;
-    let median = if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2
-    };
-    // Nearest rank.
-    let rank = ((0.95 * n as f64).ceil() as usize).clamp(1, n);
-    Some((mean as i64, median, values[rank - 1]))
 }
 
 /// The totals under the table, as the JSON document's `totals`.

@@ -567,7 +567,7 @@ impl View for Timeline {
         let Results { records, text, .. } = results;
         for r in records.iter_mut() {
             // Left in its record, an event is freed by the worker that takes the batch's
-            // vector again (see `app::read`); only one a row must be written from is taken.
+            // vector again (see `reading::read`); only one a row must be written from is taken.
             let Some(e) = r.normalized.as_ref() else {
                 continue;
             };

@@ -1,0 +1,134 @@
+//! Reading every input through the pipeline into a view: framing on the reader thread,
+//! analysis on the workers, the view fed in input order on the calling thread, with progress,
+//! notes about sources that failed or were truncated, and Ctrl-C finishing what was read.
+
+use std::io::Write;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use crate::config::Settings;
+use crate::exit::Interrupted;
+use crate::input::follow::Restart;
+use crate::output;
+use crate::pipeline::{self, Unit};
+use crate::pool::Pool;
+use crate::progress::Progress;
+use crate::record::{self, Analysis, Tally};
+use crate::render::View;
+
+/// Read every source through the pipeline into the view, printing unreadable sources on stderr.
+pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Result<Tally> {
+    read_into(settings, analysis, view, &mut output::stdout())
+}
+
+/// `read`, the view writing to `out` (`browse`'s view writes nothing, and the terminal is not
+/// the reading thread's).
+pub fn read_into(
+    settings: &Settings,
+    analysis: &Analysis,
+    view: &mut dyn View,
+    out: &mut dyn Write,
+) -> Result<Tally> {
+    let prework = view.prework();
+    // The records' vectors go back to the workers (see `pool`).
+    let spares = Pool::new(settings.threads + view.read_ahead() + 2);
+    let names: Vec<String> = settings.sources.iter().map(|s| s.name()).collect();
+    let stems: Vec<String> = settings.sources.iter().map(|s| s.stem()).collect();
+    let mut tally = Tally {
+        files: settings.sources.len() as u64,
+        ..Tally::default()
+    };
+    let bytes = Arc::new(AtomicU64::new(0));
+    let mut progress = Progress::new(settings.progress, &settings.sources, Arc::clone(&bytes));
+    let follow = settings.follow;
+    let opts = pipeline::Options {
+        format: settings.input_format,
+        threads: settings.threads,
+        ahead: view.read_ahead(),
+        follow,
+        bytes_read: &bytes,
+    };
+    pipeline::run(
+        &settings.sources,
+        opts,
+        |batch| {
+            let name = &names[batch.source];
+            let results = record::analyze_batch(
+                batch,
+                name,
+                &stems[batch.source],
+                analysis,
+                prework.as_deref(),
+                spares.take(),
+            );
+            // Counted here, on every core.
+            let mut counted = Tally::default();
+            for r in &results.records {
+                counted.add(name, r);
+            }
+            (results, counted, batch.restart)
+        },
+        |unit| {
+            match unit {
+                Unit::Batch {
+                    source,
+                    result: (mut result, counted, restart),
+                } => {
+                    if let Some(restart) = restart {
+                        out.flush()?;
+                        let what = match restart {
+                            Restart::Truncated => "was truncated: reading it again from its start",
+                            Restart::Replaced => "was replaced (rotated): reading the new file",
+                        };
+                        let name = crate::output::safe(&names[source]).into_owned();
+                        let text = format!("{name} {what}; lines count from 1");
+                        if !view.note(&text) {
+                            progress.suspend(|| eprintln!("callev: {text}"));
+                        }
+                    }
+                    tally.merge(counted);
+                    progress.tick(tally.records);
+                    if progress.is_visible() {
+                        progress.suspend(|| -> Result<()> {
+                            view.batch(&names[source], &stems[source], &mut result, out)?;
+                            Ok(out.flush()?)
+                        })?;
+                    } else {
+                        view.batch(&names[source], &stems[source], &mut result, out)?;
+                    }
+                    if follow {
+                        out.flush()?;
+                    }
+                    // Else emptied by the worker that takes it again (`analyze_batch`).
+                    if !view.frees_on_workers() {
+                        result.records.clear();
+                    }
+                    spares.give(result.records);
+                }
+                Unit::Failed { error } => {
+                    out.flush()?;
+                    tally.failed_sources += 1;
+                    let text = format!("{error:#}");
+                    if !view.note(&text) {
+                        progress.suspend(|| eprintln!("callev: {text}"));
+                    }
+                }
+                Unit::Interrupted => {
+                    // Finish what was read (summary -f prints the calls still open), close the
+                    // document, and stop without waiting for a blocked reader.
+                    progress.clear();
+                    view.finish(&tally, out)?;
+                    out.flush()?;
+                    return Err(Interrupted.into());
+                }
+            }
+            Ok(())
+        },
+    )?;
+    progress.clear();
+    view.finish(&tally, out)?;
+    out.flush()?;
+    Ok(tally)
+}
