@@ -2,6 +2,7 @@
 //! installs it): opened on a fixture, a call opened, the list filtered, quit, the screen given
 //! back as it was.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -148,4 +149,56 @@ fn browse_in_a_real_terminal_opens_a_call_filters_and_gives_the_screen_back() {
     assert!(after.contains("BEFORE"), "{after}");
     assert!(!after.contains("sort arrival"), "{after}");
     assert!(!after.contains("callev browse"), "{after}");
+}
+
+#[test]
+fn browse_following_a_file_updates_its_calls_as_events_arrive() {
+    if !has_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("live.log");
+    let all = std::fs::read_to_string("fixtures/mixed/all-vendors.log").unwrap();
+    let lines: Vec<&str> = all.lines().collect();
+    std::fs::write(&log, format!("{}\n", lines[..8].join("\n"))).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("callev");
+    let script = format!(
+        "'{}' browse -f '{}'; read done",
+        bin.display(),
+        log.display()
+    );
+    let tmux = Tmux {
+        socket: format!("callev-test-follow-{}", std::process::id()),
+    };
+    tmux.run(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        "browse",
+        "-x",
+        "100",
+        "-y",
+        "24",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    // The first events of four calls: none has ended yet.
+    let open = tmux.until("the open calls", |s| s.contains("reading… 8 records"));
+    assert!(open.contains("4 calls"), "{open}");
+    assert!(open.contains("in_progress 4"), "{open}");
+    // The rest arrives: the same calls end, and the list says how.
+    let mut rest = lines[8..].join("\n");
+    rest.push('\n');
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .unwrap()
+        .write_all(rest.as_bytes())
+        .unwrap();
+    let ended = tmux.until("the ended calls", |s| s.contains("answered 3  busy 1"));
+    assert!(ended.contains("4 calls"), "{ended}");
+    tmux.keys(&["q"]);
 }
