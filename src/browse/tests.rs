@@ -104,7 +104,7 @@ fn the_list_shows_every_call_with_its_totals() {
     assert_eq!(app.visible.len(), model.rows.len());
     assert!(model.rows.len() >= 12, "{}", model.rows.len());
     drop(model);
-    for (w, h) in [(80, 24), (120, 40)] {
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
         insta::assert_snapshot!(format!("list_{w}x{h}"), screen(&mut app, &shared, w, h));
     }
 }
@@ -212,7 +212,8 @@ fn enter_opens_the_call_with_its_timeline_and_the_record_as_read() {
         model.rows[row as usize].events + model.rows[row as usize].duplicates
     };
     assert_eq!(view.records.len() as u32, events);
-    for (w, h) in [(80, 24), (120, 40)] {
+    // Beside each other from 160 columns.
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
         insta::assert_snapshot!(format!("call_{w}x{h}"), screen(&mut app, &shared, w, h));
     }
     // Moving through the events shows each record.
