@@ -154,9 +154,11 @@ pub struct App {
     /// Screens open, the list at the bottom.
     pub screens: Vec<Screen>,
     pub sort: Sort,
-    /// `/`'s text, lower case, and the text being typed (while typing).
+    /// `/`'s text, lower case, and the text being typed (while typing), with the filter it
+    /// replaces (what Esc goes back to).
     pub filter: String,
     pub typing: Option<String>,
+    before_typing: String,
     pub outcome: Option<Outcome>,
     pub vendor: Option<Vendor>,
     /// The rows shown, in order, and the model's version they were made from.
@@ -184,6 +186,7 @@ impl Default for App {
             },
             filter: String::new(),
             typing: None,
+            before_typing: String::new(),
             outcome: None,
             vendor: None,
             visible: Vec::new(),
@@ -280,7 +283,11 @@ impl App {
                     self.typing = None;
                     self.stale = true;
                 }
-                KeyCode::Esc => self.typing = None,
+                KeyCode::Esc => {
+                    self.typing = None;
+                    self.filter = std::mem::take(&mut self.before_typing);
+                    self.stale = true;
+                }
                 KeyCode::Backspace => {
                     text.pop();
                     self.filter = text.to_lowercase();
@@ -341,7 +348,10 @@ impl App {
                     return Action::Open(row);
                 }
             }
-            KeyCode::Char('/') => self.typing = Some(self.filter.clone()),
+            KeyCode::Char('/') => {
+                self.before_typing = self.filter.clone();
+                self.typing = Some(self.filter.clone());
+            }
             KeyCode::Esc if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.stale = true;

@@ -168,6 +168,13 @@ fn sorting_filtering_and_toggles_change_the_list_and_keep_the_selection() {
     }));
     drop(model);
     insta::assert_snapshot!("filtering_80x24", screen(&mut app, &shared, 80, 24));
+    // Esc while typing goes back to the filter before it.
+    let narrowed = app.visible.len();
+    key(&mut app, &shared, KeyCode::Esc);
+    assert_eq!(app.filter, "");
+    assert!(app.visible.len() > narrowed);
+    key(&mut app, &shared, KeyCode::Char('/'));
+    keys(&mut app, &shared, "busy");
     key(&mut app, &shared, KeyCode::Enter);
     assert_eq!(app.filter, "busy");
     assert!(app.typing.is_none());
