@@ -313,9 +313,9 @@ pub fn analyze_batch(
         records,
         tick: batch.tick,
         read_at: batch.read_at,
-        stored: batch.stored,
+        stored: batch.stored(),
         first_line: batch.first_line,
-        held: (a.hold && batch.stored.is_none())
+        held: (a.hold && !batch.again)
             .then(|| zstd::bulk::compress(&batch.data[..batch.lines], 1).unwrap_or_default()),
         ..Results::default()
     };

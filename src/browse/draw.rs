@@ -13,7 +13,7 @@ use ratatui::Frame;
 use super::model::{Model, Row};
 use super::state::{codes_found, findings_of, App, CallView, Column, FindingsView, Screen};
 use crate::event::{EventKind, Outcome};
-use crate::output::safe;
+use crate::output::{safe, thousands};
 use crate::timefmt::{human_duration, offset_clock, Zone};
 
 /// How the screens look: colors or not, the zone times are shown in.
@@ -83,38 +83,20 @@ impl Looks {
 /// Draw the screen on top.
 pub fn draw(f: &mut Frame, app: &mut App, model: &Model, looks: Looks) {
     let area = f.area();
-    match app.screens.last() {
-        Some(Screen::Call(_)) => {
-            if let Some(Screen::Call(view)) = app.screens.last() {
-                draw_call(f, area, view, model, looks, app.status.as_deref());
-            }
+    // The keys are drawn over what was on screen.
+    let help = matches!(app.screens.last(), Some(Screen::Help));
+    let shown = app.screens.len().saturating_sub(1 + usize::from(help));
+    match app.screens.get(shown) {
+        Some(Screen::Call(view)) => {
+            let status = app.status.as_deref().filter(|_| !help);
+            draw_call(f, area, view, model, looks, status);
         }
         Some(Screen::Findings(view)) => draw_findings(f, area, view, model, looks),
-        Some(Screen::Help) => {
-            // The keys over what was on screen.
-            let below = app.screens.len().saturating_sub(2);
-            match app.screens.get(below) {
-                Some(Screen::Call(view)) => draw_call(f, area, view, model, looks, None),
-                Some(Screen::Findings(view)) => draw_findings(f, area, view, model, looks),
-                _ => draw_list(f, area, app, model, looks),
-            }
-            draw_help(f, area, looks);
-        }
         _ => draw_list(f, area, app, model, looks),
     }
-}
-
-/// `12,345`.
-fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
+    if help {
+        draw_help(f, area, looks);
     }
-    out
 }
 
 /// The end of `text` in `width` columns: a place's file and line matter more than its folders.
@@ -135,9 +117,9 @@ fn ms(v: Option<i64>) -> String {
 /// What reading has done: the header's right part.
 fn reading(model: &Model) -> String {
     let mut s = if model.done {
-        format!("read {} records", count(model.records))
+        format!("read {} records", thousands(model.records))
     } else {
-        format!("reading… {} records", count(model.records))
+        format!("reading… {} records", thousands(model.records))
     };
     if model.held_bytes > 0 {
         let held = if model.held_bytes < 1_000_000 {
@@ -162,7 +144,7 @@ fn header(app: &App, model: &Model, looks: Looks, width: u16) -> Text<'static> {
         Span::styled("callev browse", looks.bold()),
         Span::raw(format!(
             "  {} {}",
-            count(calls),
+            thousands(calls),
             if calls == 1 { "call" } else { "calls" }
         )),
     ];
@@ -187,13 +169,13 @@ fn header(app: &App, model: &Model, looks: Looks, width: u16) -> Text<'static> {
             second.push(Span::raw("  "));
         }
         second.push(Span::styled(o.as_str(), looks.outcome(o)));
-        second.push(Span::raw(format!(" {}", count(outcomes[o as usize]))));
+        second.push(Span::raw(format!(" {}", thousands(outcomes[o as usize]))));
     }
     let found: u64 = model.by_code.iter().map(|(e, w)| e + w).sum();
     if found > 0 {
         second.push(Span::raw("  · "));
         second.push(Span::styled(
-            format!("{} findings (f)", count(found)),
+            format!("{} findings (f)", thousands(found)),
             looks.red(),
         ));
     }
@@ -530,34 +512,9 @@ fn call_facts(view: &CallView, model: &Model, looks: Looks) -> Vec<Line<'static>
             looks.outcome(s.outcome).add_modifier(Modifier::BOLD),
         ),
     ])];
-    let mut facts = Vec::new();
-    if let Some(t) = s.started_at {
-        facts.push(format!("started {}", looks.zone.format(t)));
-    }
-    for (label, v) in [
-        ("ring", s.ring_ms),
-        ("talk", s.talk_ms),
-        ("hold", s.hold_ms.filter(|h| *h > 0)),
-        ("total", s.total_ms),
-    ] {
-        if let Some(v) = v {
-            facts.push(format!("{label} {}", human_duration(v)));
-        }
-    }
-    let repeats = if s.duplicates > 0 {
-        format!(", {} repeated", s.duplicates)
-    } else {
-        String::new()
-    };
-    facts.push(format!("{} events{repeats}", s.events));
-    if let Some(r) = &s.end_reason {
-        facts.push(format!("end {}", safe(r)));
-    }
+    let mut facts = crate::render::timeline::facts(&s, looks.zone);
     if !s.dtmf.is_empty() {
         facts.push(format!("dtmf {}", safe(&s.dtmf)));
-    }
-    if let Some(p) = &s.parent_call_id {
-        facts.push(format!("a leg of call {}", safe(p)));
     }
     lines.push(Line::raw(format!("  {}", facts.join(" · "))));
     for a in &s.anomalies {
@@ -728,14 +685,17 @@ fn draw_findings(f: &mut Frame, area: Rect, view: &FindingsView, model: &Model, 
     let kept = if model.findings.len() >= super::model::MAX_FINDINGS {
         format!(
             " (the first {} kept to show)",
-            count(model.findings.len() as u64)
+            thousands(model.findings.len() as u64)
         )
     } else {
         String::new()
     };
     f.render_widget(
         Paragraph::new(vec![
-            Line::styled(format!("findings: {}{kept}", count(total)), looks.bold()),
+            Line::styled(
+                format!("findings: {}{kept}", thousands(total)),
+                looks.bold(),
+            ),
             Line::styled(
                 "what the vendors' documented schemas say of the records read",
                 looks.dim(),
@@ -752,8 +712,8 @@ fn draw_findings(f: &mut Frame, area: Rect, view: &FindingsView, model: &Model, 
                     let (e, w) = model.by_code[*c as usize];
                     TableRow::new(vec![
                         Span::raw(c.as_str()),
-                        Span::styled(count(e), if e > 0 { looks.red() } else { looks.dim() }),
-                        Span::raw(count(w)),
+                        Span::styled(thousands(e), if e > 0 { looks.red() } else { looks.dim() }),
+                        Span::raw(thousands(w)),
                     ])
                 })
                 .collect();

@@ -226,23 +226,20 @@ fn browse<W: Write>(
 /// order read, as the summary tells them).
 fn timeline_order(records: Vec<reread::Record>) -> Vec<(reread::Record, bool)> {
     let mut dedupe = crate::call::Dedupe::default();
-    let mut carry = i64::MIN;
-    let mut keyed: Vec<(i64, usize, reread::Record, bool)> = records
+    let marked = records
         .into_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let (time, repeat) = match &r.analyzed.normalized {
-                Some(e) => (e.time, dedupe.repeats(&crate::call::step::Step::of(e))),
-                None => (None, false),
-            };
-            if let Some(t) = time {
-                carry = t;
-            }
-            (time.unwrap_or(carry), i, r, repeat)
+        .map(|r| {
+            let repeat = r
+                .analyzed
+                .normalized
+                .as_ref()
+                .is_some_and(|e| dedupe.repeats(&crate::call::step::Step::of(e)));
+            (r, repeat)
         })
         .collect();
-    keyed.sort_by_key(|(t, i, _, _)| (*t, *i));
-    keyed.into_iter().map(|(_, _, r, rep)| (r, rep)).collect()
+    crate::render::timeline::in_time_order(marked, |(r, _)| {
+        r.analyzed.normalized.as_ref().and_then(|e| e.time)
+    })
 }
 
 /// Read a call's records again.
@@ -254,42 +251,20 @@ pub fn open_call(shared: &Shared, row: u32, settings: &Settings, analysis: &Anal
             &model.batches,
             &settings.sources,
             settings.input_format,
-            &Analysis {
-                hold: false,
-                ..*analysis
-            },
-        ),
-        None => Err(anyhow::anyhow!("no such call")),
+            analysis,
+        )
+        .map(timeline_order)
+        .map_err(|e| format!("its records could not be read again: {e:#}")),
+        None => Err("no such call".to_owned()),
     };
     drop(model);
-    match records {
-        Ok(records) => CallView {
-            row: Some(row),
-            records: timeline_order(records),
-            error: None,
-            selected: 0,
-            scroll: 0,
-        },
-        Err(e) => CallView {
-            row: Some(row),
-            records: Vec::new(),
-            error: Some(format!("its records could not be read again: {e:#}")),
-            selected: 0,
-            scroll: 0,
-        },
-    }
+    CallView::new(Some(row), records)
 }
 
 /// Open a finding's record: in its call, selected, when it names one; else alone.
 fn open_finding(shared: &Shared, i: usize, settings: &Settings, analysis: &Analysis) -> CallView {
     let Some(finding) = shared.lock().findings.get(i).cloned() else {
-        return CallView {
-            row: None,
-            records: Vec::new(),
-            error: Some("no such finding".into()),
-            selected: 0,
-            scroll: 0,
-        };
+        return CallView::new(None, Err("no such finding".to_owned()));
     };
     if let Some(row) = finding.row {
         let mut view = open_call(shared, row, settings, analysis);
@@ -303,45 +278,20 @@ fn open_finding(shared: &Shared, i: usize, settings: &Settings, analysis: &Analy
         return view;
     }
     let model = shared.lock();
-    let read = model.batches.get(finding.batch as usize).map(|at| {
-        reread::batch_records(
-            at,
-            &settings.sources,
-            settings.input_format,
-            &Analysis {
-                hold: false,
-                ..*analysis
-            },
-        )
-    });
+    let records = match model.batches.get(finding.batch as usize) {
+        Some(at) => reread::batch_records(at, &settings.sources, settings.input_format, analysis)
+            .map(|records| {
+                records
+                    .into_iter()
+                    .filter(|r| r.line == finding.line)
+                    .map(|r| (r, false))
+                    .collect()
+            })
+            .map_err(|e| format!("the record could not be read again: {e:#}")),
+        None => Err("no such record".to_owned()),
+    };
     drop(model);
-    match read {
-        Some(Ok(records)) => CallView {
-            row: None,
-            records: records
-                .into_iter()
-                .filter(|r| r.line == finding.line)
-                .map(|r| (r, false))
-                .collect(),
-            error: None,
-            selected: 0,
-            scroll: 0,
-        },
-        Some(Err(e)) => CallView {
-            row: None,
-            records: Vec::new(),
-            error: Some(format!("the record could not be read again: {e:#}")),
-            selected: 0,
-            scroll: 0,
-        },
-        None => CallView {
-            row: None,
-            records: Vec::new(),
-            error: Some("no such record".into()),
-            selected: 0,
-            scroll: 0,
-        },
-    }
+    CallView::new(None, records)
 }
 
 /// Write the call's records to `callev-<id>.ndjson` in `dir`, one JSON value a line as read (a

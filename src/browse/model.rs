@@ -222,13 +222,13 @@ impl Collector {
 }
 
 impl Model {
-    /// Fold a batch in.
-    fn add(&mut self, results: &mut Results, collector: &Collector) {
+    /// Fold in a batch of the source at this place of `sources`.
+    fn add(&mut self, source: u32, results: &mut Results, collector: &Collector) {
         let batch = u32::try_from(self.batches.len()).unwrap_or(u32::MAX);
         let held = results.held.take().map(Vec::into_boxed_slice);
         self.held_bytes += held.as_ref().map_or(0, |h| h.len() as u64);
         self.batches.push(BatchAt {
-            source: 0,
+            source,
             line: results.first_line,
             stored: results.stored,
             held,
@@ -350,11 +350,8 @@ impl View for Collector {
             .sources
             .iter()
             .position(|s| s == source)
-            .unwrap_or_default();
-        model.add(results, self);
-        if let Some(b) = model.batches.last_mut() {
-            b.source = u32::try_from(index).unwrap_or_default();
-        }
+            .map_or(0, |i| u32::try_from(i).unwrap_or_default());
+        model.add(index, results, self);
         Ok(())
     }
 

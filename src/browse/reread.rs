@@ -56,9 +56,14 @@ pub fn batch_records(
         .unwrap_or_default();
     let line = at.line;
     let mut framer = Framer::new(std::io::Cursor::new(data), 0, format).starting_at(line);
+    // Read again, nothing is held.
+    let analysis = Analysis {
+        hold: false,
+        ..*analysis
+    };
     let mut out = Vec::new();
     while let Some(batch) = framer.next_batch()? {
-        let results = analyze_batch(&batch, &source, &stem, analysis, None, Vec::new());
+        let results = analyze_batch(&batch, &source, &stem, &analysis, None, Vec::new());
         for analyzed in results.records {
             let text = batch
                 .records

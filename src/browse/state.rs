@@ -116,6 +116,23 @@ pub struct CallView {
     pub scroll: u16,
 }
 
+impl CallView {
+    /// The first record selected, or why there are none.
+    pub fn new(row: Option<u32>, records: Result<Vec<(Record, bool)>, String>) -> CallView {
+        let (records, error) = match records {
+            Ok(records) => (records, None),
+            Err(why) => (Vec::new(), Some(why)),
+        };
+        CallView {
+            row,
+            records,
+            error,
+            selected: 0,
+            scroll: 0,
+        }
+    }
+}
+
 /// The findings: by code, then the findings of one code.
 #[derive(Debug, Default)]
 pub struct FindingsView {

@@ -66,9 +66,6 @@ pub struct Batch {
     /// When the reader read it (milliseconds since the epoch): the records' `received_at`,
     /// which follows the order of reading whatever thread writes the records.
     pub read_at: crate::time::Millis,
-    /// Where its records stand in their file, when it can be read again there (a plain file,
-    /// framed from a record's start): what `browse` keeps instead of the records.
-    pub stored: Option<Stored>,
     /// How much of `data` is the input's lines as read; copies of values that span lines
     /// follow.
     pub lines: usize,
@@ -76,20 +73,30 @@ pub struct Batch {
     pub first_line: u64,
     /// Where `data` begins in the source's (decompressed) stream.
     pub offset: u64,
+    /// Its source is a plain file and no value was open at its start: its lines framed again
+    /// from `offset` give the same records (`stored`).
+    pub again: bool,
 }
 
-/// Where a batch's bytes are in a plain file: framed again from `offset` (`len` bytes, the first
-/// line numbered `line`), they give the same records.
+/// Where a batch's lines are in a plain file (`len` bytes from `offset`): what `browse` keeps
+/// instead of the records, to read them again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stored {
     pub offset: u64,
     pub len: u64,
-    pub line: u64,
 }
 
 impl Batch {
     pub fn text(&self, raw: &Raw) -> &[u8] {
         &self.data[raw.start..raw.end]
+    }
+
+    /// Where its lines are in their file, when they can be read again there.
+    pub fn stored(&self) -> Option<Stored> {
+        self.again.then_some(Stored {
+            offset: self.offset,
+            len: self.lines as u64,
+        })
     }
 }
 
@@ -448,18 +455,7 @@ impl<R: Read> Framer<R> {
                         self.consumed += self.buf.len() as u64;
                         self.buf.clear();
                         self.discarding = true;
-                        return Some(Batch {
-                            source: self.source,
-                            data: Vec::new(),
-                            records,
-                            restart: self.restart.take(),
-                            tick: false,
-                            read_at: now(),
-                            stored: None,
-                            lines: 0,
-                            first_line: self.line,
-                            offset: self.consumed,
-                        });
+                        return Some(self.without_lines(records, self.line));
                     }
                     return None;
                 }
@@ -472,12 +468,7 @@ impl<R: Read> Framer<R> {
         let first_line = self.line;
         let offset = self.consumed;
         // Framed again from here, the batch gives the same records when no value is open.
-        let stored = (self.seekable && self.pending.is_none() && matches!(self.mode, Mode::Top))
-            .then_some(Stored {
-                offset: self.consumed,
-                len: consumed as u64,
-                line: self.line,
-            });
+        let again = self.seekable && self.pending.is_none() && matches!(self.mode, Mode::Top);
         self.consumed += consumed as u64;
         let data: Vec<u8> = if consumed == self.buf.len() {
             std::mem::take(&mut self.buf)
@@ -512,11 +503,28 @@ impl<R: Read> Framer<R> {
             restart: self.restart.take(),
             tick: tick.is_some(),
             read_at: now(),
-            stored,
             lines,
             first_line,
             offset,
+            again,
         })
+    }
+
+    /// A batch of records that stand for no lines (a line skipped for its length, a value the
+    /// input ends inside).
+    fn without_lines(&mut self, records: Vec<Raw>, line: u64) -> Batch {
+        Batch {
+            source: self.source,
+            data: Vec::new(),
+            records,
+            restart: self.restart.take(),
+            tick: false,
+            read_at: now(),
+            lines: 0,
+            first_line: line,
+            offset: self.consumed,
+            again: false,
+        }
     }
 
     /// At the end of input: a value still open is reported as cut short.
@@ -542,18 +550,7 @@ impl<R: Read> Framer<R> {
             base: 0,
         };
         out.broken(line, why.to_owned());
-        Some(Batch {
-            source: self.source,
-            data: Vec::new(),
-            records,
-            restart: self.restart.take(),
-            tick: false,
-            read_at: now(),
-            stored: None,
-            lines: 0,
-            first_line: line,
-            offset: self.consumed,
-        })
+        Some(self.without_lines(records, line))
     }
 
     fn line_at(&mut self, data: &[u8], start: usize, end: usize, out: &mut Out) {

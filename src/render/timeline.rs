@@ -357,16 +357,25 @@ struct Place {
 /// Events in time order: timed events by their time (stable), untimed ones kept after the event
 /// they arrived after.
 fn ordered(events: &[Held]) -> Vec<&Held> {
-    let mut keyed: Vec<(i64, usize, &Held)> = Vec::with_capacity(events.len());
+    in_time_order(events.iter().collect(), |h| h.time)
+}
+
+/// `items` (in the order they arrived) in time order: timed ones by their time (stable),
+/// untimed ones kept after the item they arrived after (the timeline's and `browse`'s order).
+pub fn in_time_order<T>(items: Vec<T>, time: impl Fn(&T) -> Option<Millis>) -> Vec<T> {
     let mut carry = i64::MIN;
-    for (i, h) in events.iter().enumerate() {
-        if let Some(t) = h.time {
-            carry = t;
-        }
-        keyed.push((h.time.unwrap_or(carry), i, h));
-    }
+    let mut keyed: Vec<(i64, usize, T)> = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            if let Some(t) = time(&item) {
+                carry = t;
+            }
+            (carry, i, item)
+        })
+        .collect();
     keyed.sort_by_key(|(t, i, _)| (*t, *i));
-    keyed.into_iter().map(|(_, _, h)| h).collect()
+    keyed.into_iter().map(|(_, _, item)| item).collect()
 }
 
 /// Details that describe the parties rather than the event: shown once per call, again only when
@@ -718,6 +727,38 @@ impl View for Timeline {
     }
 }
 
+/// A call's facts as its header line lists them: start, durations, events and repeats, end,
+/// parent call (the timeline's block and `browse`'s call view).
+pub fn facts(s: &crate::call::CallSummary, zone: Zone) -> Vec<String> {
+    let mut facts: Vec<String> = Vec::new();
+    if let Some(t) = s.started_at {
+        facts.push(format!("started {}", zone.format(t)));
+    }
+    for (label, v) in [
+        ("ring", s.ring_ms),
+        ("talk", s.talk_ms),
+        ("hold", s.hold_ms.filter(|h| *h > 0)),
+        ("total", s.total_ms),
+    ] {
+        if let Some(ms) = v {
+            facts.push(format!("{label} {}", human_duration(ms)));
+        }
+    }
+    let repeats = if s.duplicates > 0 {
+        format!(", {} repeated", s.duplicates)
+    } else {
+        String::new()
+    };
+    facts.push(format!("{} events{repeats}", s.events));
+    if let Some(r) = &s.end_reason {
+        facts.push(format!("end {}", safe(r)));
+    }
+    if let Some(parent) = &s.parent_call_id {
+        facts.push(format!("a leg of call {}", safe(parent)));
+    }
+    facts
+}
+
 impl Timeline {
     fn block(&self, call: &CallEvents, events: &[&Held], out: &mut dyn Write) -> Result<()> {
         let s = call.state.finish();
@@ -734,34 +775,7 @@ impl Timeline {
                 s.outcome.as_str()
             )
         )?;
-        let dur =
-            |label: &str, v: Option<i64>| v.map(|ms| format!("{label} {}", human_duration(ms)));
-        let mut facts: Vec<String> = Vec::new();
-        if let Some(t) = s.started_at {
-            facts.push(format!("started {}", self.zone.format(t)));
-        }
-        facts.extend(
-            [
-                dur("ring", s.ring_ms),
-                dur("talk", s.talk_ms),
-                dur("hold", s.hold_ms.filter(|h| *h > 0)),
-                dur("total", s.total_ms),
-            ]
-            .into_iter()
-            .flatten(),
-        );
-        let repeats = if s.duplicates > 0 {
-            format!(", {} repeated", s.duplicates)
-        } else {
-            String::new()
-        };
-        facts.push(format!("{} events{repeats}", s.events));
-        if let Some(r) = &s.end_reason {
-            facts.push(format!("end {}", safe(r)));
-        }
-        if let Some(parent) = &s.parent_call_id {
-            facts.push(format!("a leg of call {}", safe(parent)));
-        }
+        let facts = facts(&s, self.zone);
         writeln!(out, "  {}", facts.join(" · "))?;
         let timed = events.iter().any(|h| h.time.is_some());
         if !timed {

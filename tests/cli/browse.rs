@@ -26,6 +26,31 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// A server of its own named `name`, with a session `browse` of `width`x24 running
+    /// `script` in `sh`.
+    fn start(name: &str, width: u16, script: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("{name}-{}", std::process::id()),
+        };
+        let width = width.to_string();
+        tmux.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "browse",
+            "-x",
+            &width,
+            "-y",
+            "24",
+            "sh",
+            "-c",
+            script,
+        ]);
+        tmux
+    }
+
     fn run(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
             .args(["-L", &self.socket])
@@ -98,24 +123,7 @@ fn browse_in_a_real_terminal_opens_a_call_filters_and_gives_the_screen_back() {
         fixture.display(),
         status.display()
     );
-    let tmux = Tmux {
-        socket: format!("callev-test-{}", std::process::id()),
-    };
-    tmux.run(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-s",
-        "browse",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        "sh",
-        "-c",
-        &script,
-    ]);
+    let tmux = Tmux::start("callev-test", 80, &script);
     // The list, read to the end, at 80 columns.
     let list = tmux.until("the call list", |s| {
         s.contains("callev browse") && s.contains("read 16 records")
@@ -167,24 +175,7 @@ fn browse_following_a_file_updates_its_calls_as_events_arrive() {
         bin.display(),
         log.display()
     );
-    let tmux = Tmux {
-        socket: format!("callev-test-follow-{}", std::process::id()),
-    };
-    tmux.run(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-s",
-        "browse",
-        "-x",
-        "100",
-        "-y",
-        "24",
-        "sh",
-        "-c",
-        &script,
-    ]);
+    let tmux = Tmux::start("callev-test-follow", 100, &script);
     // The first events of four calls: none has ended yet.
     let open = tmux.until("the open calls", |s| s.contains("reading… 8 records"));
     assert!(open.contains("4 calls"), "{open}");

@@ -11,55 +11,26 @@ use crate::util::run;
 /// argv[2] ("duckdb" or "clickhouse" in argv[1]), then all of them together, and prints one
 /// line per load: rows, rows with a time, repeats, and the table's column types.
 const LOADER: &str = r#"
-import sys, tempfile, os
+import sys
+sys.path.insert(0, "tests/cli")
+from engines import chdb_loaded, duckdb_loaded
 engine, ddl_path, files = sys.argv[1], sys.argv[2], sys.argv[3:]
 ddl = open(ddl_path).read()
-def statements(text):
-    for part in text.split(";"):
-        body = "\n".join(l for l in part.splitlines() if not l.strip().startswith("--"))
-        if body.strip():
-            yield body
-def loads():
-    for f in files:
-        yield [f]
-    yield files
-if engine == "duckdb":
-    import duckdb
-    for group in loads():
-        con = duckdb.connect()
-        for st in statements(ddl):
-            con.execute(st)
-        for f in group:
-            if f.endswith(".parquet"):
-                con.execute("INSERT INTO call_events SELECT * FROM read_parquet(?)", [f])
-            else:
-                con.execute("INSERT INTO call_events SELECT * FROM call_events_json(?)", [f])
+for group in [[f] for f in files] + [files]:
+    if engine == "duckdb":
+        con = duckdb_loaded(ddl, group)
         rows, timed, repeats = con.execute(
             "SELECT count(*), count(time), count(*) FILTER (WHERE repeat) FROM call_events").fetchone()
         types = con.execute(
             "SELECT string_agg(data_type, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'call_events'").fetchone()[0]
-        print(rows, timed, repeats, types)
-else:
-    from chdb import session
-    for group in loads():
-        with tempfile.TemporaryDirectory() as d:
-            s = session.Session(d)
-            for st in statements(ddl):
-                s.query(st)
-            for f in group:
-                if f.endswith(".parquet"):
-                    s.query(f"INSERT INTO call_events SELECT * FROM file('{f}', Parquet)")
-                else:
-                    s.query(f"INSERT INTO call_events SELECT * FROM file('{f}', JSONEachRow) "
-                            "SETTINGS date_time_input_format = 'best_effort', "
-                            "input_format_json_read_objects_as_strings = 1")
+    else:
+        with chdb_loaded(ddl, group) as s:
             out = s.query("SELECT count(), countIf(time IS NOT NULL), countIf(repeat) FROM call_events FINAL", "CSV")
             rows, timed, repeats = str(out).strip().split(",")
             types = str(s.query(
                 "SELECT arrayStringConcat(groupArray(type), ',') FROM (SELECT type FROM system.columns WHERE table = 'call_events' ORDER BY position)",
                 "TSVRaw")).strip()
-            print(rows, timed, repeats, types)
-            s.close()
+    print(rows, timed, repeats, types)
 "#;
 
 /// Run a Python script that fills DuckDB tables `a` and `b` with the paths given; returns the
@@ -70,22 +41,27 @@ fn compared(script: &str, args: &[&std::path::PathBuf]) -> (u64, [u64; 2]) {
          \"SELECT count(*) FROM (SELECT * FROM a EXCEPT SELECT * FROM b)\", \
          \"SELECT count(*) FROM (SELECT * FROM b EXCEPT SELECT * FROM a)\")))\n"
     );
-    let out = Command::new("python3")
-        .args(["-c", &script])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = python(
+        "duckdb",
+        Command::new("python3").args(["-c", &script]).args(args),
     );
-    let text = String::from_utf8_lossy(&out.stdout);
     let counts: Vec<u64> = text
         .split_whitespace()
         .map(|n| n.parse().unwrap())
         .collect();
     (counts[0], [counts[1], counts[2]])
+}
+
+/// What a Python script run for `engine` printed; it must succeed.
+fn python(engine: &str, command: &mut Command) -> String {
+    let out = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{engine}: {}{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
 }
 
 /// Run callev with its standard output to a file (Parquet is binary).
@@ -164,16 +140,11 @@ fn the_shipped_tables_load_every_vendor_with_the_same_types() {
             .contains("CREATE TABLE IF NOT EXISTS call_events"));
         let ddl_path = dir.path().join(format!("{engine}.sql"));
         std::fs::write(&ddl_path, &ddl.stdout).unwrap();
-        let out = Command::new("python3")
-            .args(["-c", LOADER, engine, ddl_path.to_str().unwrap()])
-            .args(&files)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{engine}: {}{stdout}",
-            String::from_utf8_lossy(&out.stderr)
+        let stdout = python(
+            engine,
+            Command::new("python3")
+                .args(["-c", LOADER, engine, ddl_path.to_str().unwrap()])
+                .args(&files),
         );
         let lines: Vec<&str> = stdout.lines().collect();
         assert_eq!(lines.len(), expected.len(), "{engine}: {stdout}");
@@ -216,13 +187,11 @@ fn parquet_holds_the_same_records_as_ndjson() {
     let ddl = dir.path().join("d.sql");
     std::fs::write(&ddl, run(&["schema", "--sql", "duckdb"]).stdout).unwrap();
     let script = r#"
-import sys, duckdb
+import sys
+sys.path.insert(0, "tests/cli")
+from engines import duckdb_loaded
 ddl, nd, pq = sys.argv[1:]
-con = duckdb.connect()
-for st in open(ddl).read().split(";"):
-    body = "\n".join(l for l in st.splitlines() if not l.strip().startswith("--"))
-    if body.strip():
-        con.execute(body)
+con = duckdb_loaded(open(ddl).read(), [])
 con.execute("CREATE TABLE a AS SELECT * EXCLUDE (received_at) FROM call_events_json(?) WHERE kind IN ('dtmf', 'ended') OR event IN ('dtmf', 'ended')", [nd])
 con.execute("CREATE TABLE b AS SELECT * EXCLUDE (received_at) REPLACE (details::JSON AS details) FROM read_parquet(?)", [pq])
 "#;
@@ -378,22 +347,17 @@ fn the_call_summary_view_gives_what_callev_summary_gives() {
         }
         let ddl = d.join(format!("{engine}.sql"));
         std::fs::write(&ddl, run(&["schema", "--sql", engine]).stdout).unwrap();
-        let out = Command::new("python3")
-            .arg("tests/cli/summary_view.py")
-            .arg(engine)
-            .arg(&ddl)
-            .args(
-                groups
-                    .iter()
-                    .map(|(_, summary, events)| format!("{summary}={}", events.join(","))),
-            )
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{engine}: {}{stdout}",
-            String::from_utf8_lossy(&out.stderr)
+        let stdout = python(
+            engine,
+            Command::new("python3")
+                .arg("tests/cli/summary_view.py")
+                .arg(engine)
+                .arg(&ddl)
+                .args(
+                    groups
+                        .iter()
+                        .map(|(_, summary, events)| format!("{summary}={}", events.join(","))),
+                ),
         );
         let counts: Vec<&str> = stdout.lines().filter(|l| !l.starts_with(' ')).collect();
         assert_eq!(counts.len(), groups.len(), "{engine}: {stdout}");

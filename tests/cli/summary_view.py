@@ -6,16 +6,11 @@ compares it, call for call and field for field, with `callev summary -o ndjson`.
 GROUP is `SUMMARY=EVENTS[,EVENTS...]`: the summary of an input and the events records (NDJSON or
 Parquet, from one run or many) loaded together into a fresh call_events. One line per group:
 `rows differing-in-callev differing-in-view`, then what differs for the first few calls."""
-import collections, datetime, json, sys, tempfile
+import collections, datetime, json, sys
+
+from engines import chdb_loaded, duckdb_loaded
 
 TIMES = ["first_time", "last_time", "started_at", "answered_at", "ended_at"]
-
-
-def statements(text):
-    for part in text.split(";"):
-        body = "\n".join(l for l in part.splitlines() if not l.strip().startswith("--"))
-        if body.strip():
-            yield body
 
 
 def ms(stamp):
@@ -28,15 +23,7 @@ def canonical(row):
 
 
 def duckdb_rows(ddl, files):
-    import duckdb
-    con = duckdb.connect()
-    for st in statements(ddl):
-        con.execute(st)
-    for f in files:
-        if f.endswith(".parquet"):
-            con.execute("INSERT INTO call_events SELECT * FROM read_parquet(?)", [f])
-        else:
-            con.execute("INSERT INTO call_events SELECT * FROM call_events_json(?)", [f])
+    con = duckdb_loaded(ddl, files)
     times = ", ".join(f"epoch_ms({t}) AS {t}" for t in TIMES)
     cur = con.execute(f"SELECT * REPLACE ({times}) FROM call_summary")
     names = [d[0] for d in cur.description]
@@ -44,22 +31,10 @@ def duckdb_rows(ddl, files):
 
 
 def clickhouse_rows(ddl, files):
-    from chdb import session
-    with tempfile.TemporaryDirectory() as d:
-        s = session.Session(d)
-        for st in statements(ddl):
-            s.query(st)
-        for f in files:
-            if f.endswith(".parquet"):
-                s.query(f"INSERT INTO call_events SELECT * FROM file('{f}', Parquet)")
-            else:
-                s.query(f"INSERT INTO call_events SELECT * FROM file('{f}', JSONEachRow) "
-                        "SETTINGS date_time_input_format = 'best_effort', "
-                        "input_format_json_read_objects_as_strings = 1")
+    with chdb_loaded(ddl, files) as s:
         times = ", ".join(f"toUnixTimestamp64Milli({t}) AS {t}" for t in TIMES)
         out = str(s.query(f"SELECT * REPLACE ({times}) FROM call_summary "
                           "SETTINGS output_format_json_quote_64bit_integers = 0", "JSONEachRow"))
-        s.close()
     return [json.loads(l) for l in out.splitlines() if l.strip()]
 
 
