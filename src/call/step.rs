@@ -196,6 +196,13 @@ impl Pack {
         self.text.clear();
     }
 
+    /// Room for `events` more events (and their texts, about a line's worth each) without
+    /// growing while they are pushed.
+    pub fn reserve(&mut self, events: usize) {
+        self.events.reserve(events);
+        self.text.reserve(events * 96);
+    }
+
     /// Add an event that has a call id (others belong to no call and are not packed).
     pub fn push(&mut self, index: u32, key: u64, selected: bool, e: &Event) {
         let Some(id) = e.call_id.as_deref() else {

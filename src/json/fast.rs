@@ -441,7 +441,7 @@ impl<'a> Reader<'a, '_> {
 
 /// Where the run of bytes that need no attention inside a string ends: at a quote, a backslash,
 /// a control character or the end. Eight bytes at a time while they last.
-fn plain_run(bytes: &[u8], mut i: usize) -> usize {
+pub(crate) fn plain_run(bytes: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(chunk) = bytes.get(i..i + 8) {

@@ -229,6 +229,12 @@ impl Order {
     }
 }
 
+/// Batches read ahead of the caller (see `read_ahead`).
+const SUMMARY_AHEAD: usize = 16;
+
+/// Batches a shard may have queued before the caller waits for it.
+const SHARD_LAG: usize = 8;
+
 /// How many calls a kind of anomaly names in the tally.
 const FIRST_CALLS: usize = 3;
 
@@ -242,7 +248,10 @@ fn anomaly_kind(text: &str) -> &str {
 
 impl Summary {
     pub fn new(settings: &Settings, shape: Shape) -> Result<Summary> {
-        let packs = Arc::new(Pool::new(4 * settings.threads.max(1)));
+        // Spare packs for every batch in flight (read ahead, on the workers, queued at the
+        // shards), one per shard: with fewer, most packs started empty and grew again.
+        let in_flight = settings.threads.max(1) + SUMMARY_AHEAD + 2 + SHARD_LAG + 1;
+        let packs = Arc::new(Pool::new(in_flight * settings.threads.max(1)));
         let held = match (shape.sort, shape.by.is_empty()) {
             (_, false) => Held::Grouped(Groups::new(shape.by.clone(), settings.zone)),
             (Some(order), true) => Held::Sorted(order, Vec::new()),
@@ -264,7 +273,7 @@ impl Summary {
                 settings.filter.calls.clone().into(),
                 Arc::new(settings.filter.select.clone()),
                 // Following, each batch's calls are shown before the next batch is read.
-                if settings.follow { 0 } else { 8 },
+                if settings.follow { 0 } else { SHARD_LAG },
                 packs,
             )?,
             filter: settings.filter.clone(),
@@ -606,7 +615,14 @@ impl View for Summary {
         let filter = self.filter.clone();
         let spares = Arc::clone(&self.packs);
         Some(Box::new(move |_source: &str, results: &mut Results| {
-            let mut packs: Vec<Pack> = (0..count).map(|_| spares.take()).collect();
+            let per_shard = results.records.len() / count + 1;
+            let mut packs: Vec<Pack> = (0..count)
+                .map(|_| {
+                    let mut pack = spares.take();
+                    pack.reserve(per_shard);
+                    pack
+                })
+                .collect();
             for (i, r) in results.records.iter_mut().enumerate() {
                 let Some(e) = &r.normalized else { continue };
                 let Some(id) = e.call_id.as_deref() else {
@@ -624,7 +640,7 @@ impl View for Summary {
     /// Sweeps make the work here come in bursts; 16 batches (4 MB) read ahead keep the workers
     /// busy through them (measured: 5.2 s with 4, 4.0 s with 16 on 1 GB, no gain beyond).
     fn read_ahead(&self) -> usize {
-        16
+        SUMMARY_AHEAD
     }
 
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()> {
