@@ -1440,3 +1440,66 @@ fn the_same_content_gives_the_same_output_from_a_file_gzip_or_a_pipe_on_any_thre
         }
     }
 }
+
+/// The generated corpus against the generator's own account of each call it made
+/// (`tests/data/make_corpus.py`): every call found, none made up, its events counted once with
+/// repeated deliveries apart, its start where the generator put it, and its outcome what the
+/// payloads can tell (the generator's busy or failed Workonflow and Xelion calls carry no cause:
+/// callev can only see that nobody answered).
+#[test]
+fn summary_agrees_with_the_generators_account_of_each_call() {
+    let packed = std::fs::read("tests/data/corpus-3000.truth.zst").unwrap();
+    let account = ndjson(&String::from_utf8(zstd::decode_all(&packed[..]).unwrap()).unwrap());
+    let out = run(&["summary", "-o", "ndjson", "tests/data/corpus-3000.log.zst"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows = ndjson(&out.stdout);
+    assert_eq!(rows.len(), account.len(), "calls found against calls made");
+    assert!(account.len() > 3000, "{}", account.len());
+    let by_id: std::collections::HashMap<&str, &Value> = rows
+        .iter()
+        .map(|r| (r["call_id"].as_str().unwrap(), r))
+        .collect();
+    let time = |v: &Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("{v}")))
+            .unwrap()
+            .timestamp_millis()
+    };
+    let answered = [
+        "answered",
+        "transfer",
+        "consultation",
+        "transferred",
+        "transfer-target",
+    ];
+    for meant in &account {
+        let id = meant["callId"].as_str().unwrap();
+        let row = by_id
+            .get(id)
+            .unwrap_or_else(|| panic!("call {id} not found"));
+        assert_eq!(row["vendor"], meant["vendor"], "{id}");
+        let delivered = row["events"].as_u64().unwrap() + row["duplicates"].as_u64().unwrap();
+        assert_eq!(Some(delivered), meant["events"].as_u64(), "{id}: events");
+        let late = time(&row["first_time"]) - time(&meant["start"]);
+        assert!(
+            (0..=20).contains(&late),
+            "{id}: first event {late} ms after its start"
+        );
+        let (outcome, intent) = (
+            row["outcome"].as_str().unwrap(),
+            meant["outcome"].as_str().unwrap(),
+        );
+        assert_eq!(
+            outcome == "answered",
+            answered.contains(&intent),
+            "{id}: {outcome}, meant {intent}"
+        );
+        if intent == "busy" && matches!(meant["vendor"].as_str(), Some("bandwidth" | "voximplant"))
+        {
+            assert_eq!(outcome, "busy", "{id}");
+        }
+        assert!(
+            !matches!(outcome, "in_progress" | "unknown"),
+            "{id}: {outcome}"
+        );
+    }
+}
