@@ -248,9 +248,10 @@ fn anomaly_kind(text: &str) -> &str {
 
 impl Summary {
     pub fn new(settings: &Settings, shape: Shape) -> Result<Summary> {
-        // Spare packs for every batch in flight (read ahead, on the workers, queued at the
-        // shards), one per shard: with fewer, most packs started empty and grew again.
-        let in_flight = settings.threads.max(1) + SUMMARY_AHEAD + 2 + SHARD_LAG + 1;
+        // Spare packs, one per shard, for every batch in flight: the batches the records'
+        // vectors are kept for (`reading::read_into`: on the workers, read ahead, two more) and
+        // the jobs a shard may queue. With fewer, most packs started empty and grew again.
+        let in_flight = (settings.threads.max(1) + SUMMARY_AHEAD + 2) + (SHARD_LAG + 1);
         let packs = Arc::new(Pool::new(in_flight * settings.threads.max(1)));
         let held = match (shape.sort, shape.by.is_empty()) {
             (_, false) => Held::Grouped(Groups::new(shape.by.clone(), settings.zone)),

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::util::run;
+use crate::util::{present, run};
 
 #[test]
 fn without_a_terminal_browse_says_which_commands_to_use() {
@@ -94,18 +94,7 @@ impl Drop for Tmux {
 }
 
 fn has_tmux() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "CI must have tmux (.ci/run installs it)"
-    );
-    if !ok {
-        eprintln!("skipped: no tmux");
-    }
-    ok
+    present(Command::new("tmux").arg("-V"), "tmux")
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use crate::util::run;
+use crate::util::{present, run, zstd_text};
 
 /// Loads each NDJSON file given on its own into a fresh `call_events` made by the DDL in
 /// argv[2] ("duckdb" or "clickhouse" in argv[1]), then all of them together, and prints one
@@ -77,18 +77,10 @@ fn write_parquet(args: &[&str], path: &std::path::Path) {
 
 /// Whether Python has this module; in CI it must.
 fn has(module: &str) -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "CI must have the Python module {module} (.ci/run installs it)"
-    );
-    if !ok {
-        eprintln!("skipped: python3 has no {module} (pip install {module})");
-    }
-    ok
+    present(
+        Command::new("python3").args(["-c", &format!("import {module}")]),
+        &format!("the Python module {module} (pip install {module})"),
+    )
 }
 
 #[test]
@@ -245,8 +237,7 @@ con.execute(f"CREATE TABLE a AS SELECT * FROM read_json(?, columns = {columns})"
 
 /// The generated corpus (`tests/data/make_corpus.py`): 3,000 calls of every vendor as log lines.
 fn corpus() -> String {
-    let packed = std::fs::read("tests/data/corpus-3000.log.zst").unwrap();
-    String::from_utf8(zstd::decode_all(&packed[..]).unwrap()).unwrap()
+    zstd_text("tests/data/corpus-3000.log.zst")
 }
 
 /// Writes `input` to `dir/name`, and its events records (NDJSON, or Parquet for a `.parquet`

@@ -57,3 +57,23 @@ pub fn ndjson(text: &str) -> Vec<Value> {
 pub fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON: {e}\n{text}"))
 }
+
+/// A zstd-compressed text file of `tests/data`, as text.
+pub fn zstd_text(path: &str) -> String {
+    let packed = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    String::from_utf8(zstd::decode_all(&packed[..]).unwrap()).unwrap()
+}
+
+/// Whether a tool a test needs runs here (`probe` succeeds). In CI it must (`.ci/run` installs
+/// it); elsewhere the test is skipped, saying so.
+pub fn present(probe: &mut std::process::Command, what: &str) -> bool {
+    let ok = probe.output().is_ok_and(|o| o.status.success());
+    assert!(
+        ok || std::env::var_os("CI").is_none(),
+        "CI must have {what} (.ci/run installs it)"
+    );
+    if !ok {
+        eprintln!("skipped: no {what}");
+    }
+    ok
+}

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::util::{callev, json, ndjson, run, run_with};
+use crate::util::{callev, json, ndjson, run, run_with, zstd_text};
 
 fn summary(files: &[&str]) -> Vec<Value> {
     let mut args = vec!["summary", "-o", "ndjson"];
@@ -1448,8 +1448,7 @@ fn the_same_content_gives_the_same_output_from_a_file_gzip_or_a_pipe_on_any_thre
 /// callev can only see that nobody answered).
 #[test]
 fn summary_agrees_with_the_generators_account_of_each_call() {
-    let packed = std::fs::read("tests/data/corpus-3000.truth.zst").unwrap();
-    let account = ndjson(&String::from_utf8(zstd::decode_all(&packed[..]).unwrap()).unwrap());
+    let account = ndjson(&zstd_text("tests/data/corpus-3000.truth.zst"));
     let out = run(&["summary", "-o", "ndjson", "tests/data/corpus-3000.log.zst"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let rows = ndjson(&out.stdout);
