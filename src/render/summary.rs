@@ -251,8 +251,10 @@ impl Summary {
         // Spare packs, one per shard, for every batch in flight: the batches the records'
         // vectors are kept for (`reading::read_into`: on the workers, read ahead, two more) and
         // the jobs a shard may queue. With fewer, most packs started empty and grew again.
-        let in_flight = (settings.threads.max(1) + SUMMARY_AHEAD + 2) + (SHARD_LAG + 1);
-        let packs = Arc::new(Pool::new(in_flight * settings.threads.max(1)));
+        // As many workers as shards: `Shards::new` makes one per thread.
+        let threads = settings.threads.max(1);
+        let in_flight = (threads + SUMMARY_AHEAD + 2) + (SHARD_LAG + 1);
+        let packs = Arc::new(Pool::new(in_flight * threads));
         let held = match (shape.sort, shape.by.is_empty()) {
             (_, false) => Held::Grouped(Groups::new(shape.by.clone(), settings.zone)),
             (Some(order), true) => Held::Sorted(order, Vec::new()),
