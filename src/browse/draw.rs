@@ -10,7 +10,7 @@ use ratatui::widgets::{
 };
 use ratatui::Frame;
 
-use super::model::{Model, Row};
+use super::model::{CallRow, Model};
 use super::state::{codes_found, findings_of, App, CallView, Column, FindingsView, Screen};
 use crate::event::{EventKind, Outcome};
 use crate::output::{safe, thousands};
@@ -271,7 +271,7 @@ fn fitting(width: u16, full_ids: bool) -> Vec<ListColumn> {
     shown
 }
 
-fn cell(row: &Row, column: Column, looks: Looks, id_width: usize) -> Span<'static> {
+fn cell(row: &CallRow, column: Column, looks: Looks, id_width: usize) -> Span<'static> {
     let text = match column {
         Column::Arrival | Column::Call => crate::render::short_id(&safe(&row.id), id_width),
         Column::Vendor => row.vendor.id().to_owned(),
@@ -484,17 +484,16 @@ fn record_text<'a>(view: &'a CallView, looks: Looks) -> Text<'a> {
 
 /// The call's facts: its numbers, end, anomalies.
 fn call_facts(view: &CallView, model: &Model, looks: Looks) -> Vec<Line<'static>> {
-    let mut state: Option<crate::call::CallState> = None;
+    let mut call: Option<crate::call::Call> = None;
     for (r, _) in &view.records {
         if let Some(e) = &r.analyzed.normalized {
-            state
-                .get_or_insert_with(|| {
-                    crate::call::CallState::new(e.call_id.clone().unwrap_or_default(), e.vendor)
-                })
-                .add(e);
+            call.get_or_insert_with(|| {
+                crate::call::Call::new(e.call_id.clone().unwrap_or_default(), e.vendor)
+            })
+            .add(e);
         }
     }
-    let Some(s) = state.map(crate::call::CallState::into_summary) else {
+    let Some(s) = call.map(|c| c.finish()) else {
         let title = view
             .row
             .and_then(|r| model.rows.get(r as usize))

@@ -233,7 +233,7 @@ fn timeline_order(records: Vec<reread::Record>) -> Vec<(reread::Record, bool)> {
                 .analyzed
                 .normalized
                 .as_ref()
-                .is_some_and(|e| dedupe.repeats(&crate::call::step::Step::of(e)));
+                .is_some_and(|e| dedupe.repeats(e.fingerprint, e.twin, e.time));
             (r, repeat)
         })
         .collect();

@@ -6,14 +6,14 @@
 //! Memory grows with calls, not events: a finished call keeps its row and the batches its
 //! records are in, not its events.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use anyhow::Result;
 
+use crate::call::lifetime::{Arrival, Arriving, CallData, Lifetime};
+use crate::call::step::Step;
 use crate::call::{call_key, CallMatcher, CallState, CallSummary};
-use crate::call::{Window, WINDOW};
 use crate::config::Filter;
 use crate::diagnostic::{Code, Severity};
 use crate::event::Outcome;
@@ -25,7 +25,7 @@ use crate::vendor_id::Vendor;
 
 /// One call as the list shows it.
 #[derive(Debug, Clone)]
-pub struct Row {
+pub struct CallRow {
     pub id: Box<str>,
     pub vendor: Vendor,
     pub outcome: Outcome,
@@ -51,9 +51,9 @@ pub struct Row {
     pub last: (u32, u64),
 }
 
-impl Row {
-    fn new(id: &str, vendor: Vendor, at: (u32, u64)) -> Row {
-        Row {
+impl CallRow {
+    fn new(id: &str, vendor: Vendor, at: (u32, u64)) -> CallRow {
+        CallRow {
             id: id.into(),
             vendor,
             outcome: Outcome::InProgress,
@@ -144,20 +144,25 @@ pub struct Finding {
 /// Findings kept to show one by one; all are counted.
 pub const MAX_FINDINGS: usize = 100_000;
 
-/// A call still open: its state, its row, and when it last had news.
+/// A call still open: its state, its row, and whether the row must take its new numbers.
 struct Open {
     state: CallState,
     row: u32,
-    last: u32,
     dirty: bool,
     /// One of its events passes `--event`.
     selected: bool,
 }
 
+impl CallData for Open {
+    fn id(&self) -> &str {
+        &self.state.call_id
+    }
+}
+
 /// Everything `browse` shows, as far as read.
 #[derive(Default)]
 pub struct Model {
-    pub rows: Vec<Row>,
+    pub rows: Vec<CallRow>,
     pub batches: Vec<BatchAt>,
     pub findings: Vec<Finding>,
     /// Findings by code: errors and warnings.
@@ -176,9 +181,8 @@ pub struct Model {
     /// Records read, and events of calls finished a while ago (counted, as `summary` does).
     pub records: u64,
     pub stragglers: u64,
-    open: HashMap<u64, Open>,
-    /// Where reading stands, and the calls finished lately.
-    window: Window,
+    /// The calls still open, kept as long as `Lifetime` says (as `summary` keeps them).
+    open: Lifetime<Open>,
 }
 
 /// The model behind its lock.
@@ -233,14 +237,14 @@ impl Model {
             stored: results.stored,
             held,
         });
-        let now = self.window.begin();
+        self.open.begin_batch();
         self.records += results.records.len() as u64;
         for r in &results.records {
             let mut row_of_record = None;
             if let Some(e) = &r.normalized {
                 if let Some(id) = e.call_id.as_deref() {
                     let selected = collector.filter.keeps_event(e);
-                    row_of_record = self.add_event(id, e, (batch, r.line), now, selected);
+                    row_of_record = self.add_event(id, e, (batch, r.line), selected);
                 }
             }
             for d in &r.diagnostics {
@@ -267,26 +271,22 @@ impl Model {
             }
         }
         // The rows of the calls this batch touched take their new numbers.
-        for open in self.open.values_mut().filter(|o| o.dirty) {
+        for open in self.open.iter_mut().filter(|o| o.dirty) {
             open.dirty = false;
             let s = open.state.finish();
             let keep = collector.keeps(&s, open.selected);
             self.rows[open.row as usize].update(&s, keep);
         }
-        if self.window.end(results.tick) {
-            let rows = &mut self.rows;
-            let window = &mut self.window;
-            self.open.retain(|key, o| {
-                let keep = !o.state.ended() || now.saturating_sub(o.last) < WINDOW;
-                if !keep {
-                    window.finish(*key);
-                    let row = &mut rows[o.row as usize];
+        if self.open.end_batch(results.tick) {
+            for (order, key) in self.open.due(false) {
+                if let Some(o) = self.open.finish(order, key) {
+                    let row = &mut self.rows[o.row as usize];
                     row.open = false;
                     row.batches.shrink_to_fit();
                 }
-                keep
-            });
+            }
         }
+        self.stragglers = self.open.late();
         self.version += 1;
     }
 
@@ -296,38 +296,34 @@ impl Model {
         id: &str,
         e: &crate::event::Event,
         at: (u32, u64),
-        now: u32,
         selected: bool,
     ) -> Option<u32> {
-        let key = call_key(id);
-        if !self.open.contains_key(&key) && self.window.finished(key) {
-            self.stragglers += 1;
-            return None;
-        }
-        let restarts = self.open.get(&key).is_some_and(|o| {
-            *o.state.call_id == *id && o.state.restarts(&crate::call::step::Step::of(e))
-        });
-        if restarts {
-            if let Some(o) = self.open.remove(&key) {
-                self.rows[o.row as usize].open = false;
-            }
-        }
         let rows = &mut self.rows;
-        let open = self.open.entry(key).or_insert_with(|| {
-            rows.push(Row::new(id, e.vendor, at));
+        let order = rows.len() as u64;
+        let make = || {
+            rows.push(CallRow::new(id, e.vendor, at));
             Open {
                 state: CallState::new(id.to_owned(), e.vendor),
-                row: u32::try_from(rows.len() - 1).unwrap_or(u32::MAX),
-                last: now,
+                row: u32::try_from(order).unwrap_or(u32::MAX),
                 dirty: true,
                 selected: false,
             }
-        });
-        open.state.add(e);
+        };
+        let Arrival::Event { call, repeat, .. } =
+            self.open
+                .arrive(call_key(id), id, order, &Arriving::of(e), make)
+        else {
+            return None;
+        };
+        let open = &mut call.data;
+        if repeat {
+            open.state.repeated();
+        } else {
+            open.state.apply(&Step::of(e));
+        }
         open.selected |= selected;
-        open.last = now;
         open.dirty = true;
-        let row = &mut rows[open.row as usize];
+        let row = &mut self.rows[open.row as usize];
         if row.batches.last() != Some(&at.0) {
             row.batches.push(at.0);
         }
@@ -361,8 +357,8 @@ impl View for Collector {
         // Every call still open takes its last numbers.
         let opens: Vec<(u32, CallSummary, bool)> = model
             .open
-            .values()
-            .map(|o| (o.row, o.state.finish(), o.selected))
+            .iter()
+            .map(|o| (o.data.row, o.data.state.finish(), o.data.selected))
             .collect();
         for (row, s, selected) in opens {
             let keep = self.keeps(&s, selected);

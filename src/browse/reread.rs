@@ -7,7 +7,7 @@ use std::io::{Read, Seek, SeekFrom};
 
 use anyhow::{Context, Result};
 
-use super::model::{BatchAt, Row};
+use super::model::{BatchAt, CallRow};
 use crate::input::{Framer, InputFormat, Source};
 use crate::record::{analyze_batch, Analysis, Analyzed};
 
@@ -84,7 +84,7 @@ pub fn batch_records(
 
 /// The records of the call a row shows, in the order read.
 pub fn call_records(
-    row: &Row,
+    row: &CallRow,
     batches: &[BatchAt],
     sources: &[Source],
     format: InputFormat,

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-use super::model::{Model, Row};
+use super::model::{CallRow, Model};
 use super::reread::Record;
 use crate::event::Outcome;
 use crate::vendor_id::Vendor;
@@ -67,7 +67,7 @@ pub struct Sort {
 }
 
 /// Compare two rows by a column; unknown values last whichever the direction.
-fn compare(a: &Row, b: &Row, column: Column, descending: bool) -> std::cmp::Ordering {
+fn compare(a: &CallRow, b: &CallRow, column: Column, descending: bool) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     let known = |x: Option<i64>, y: Option<i64>| match (x, y) {
         (Some(x), Some(y)) => {
@@ -232,7 +232,7 @@ impl App {
     }
 
     /// Whether a row passes the filters the keys set.
-    fn shows(&self, row: &Row) -> bool {
+    fn shows(&self, row: &CallRow) -> bool {
         row.selected
             && self.outcome.is_none_or(|o| row.outcome == o)
             && self.vendor.is_none_or(|v| row.vendor == v)

@@ -9,48 +9,30 @@ use std::ops::Range;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 
-use hashbrown::HashTable;
-
+use super::lifetime::{Arrival, Arriving, CallData, Lifetime};
 use super::step::{Pack, Packed, Step};
-use super::{Brief, CallMatcher, CallSelection, CallState, CallSummary, WINDOW};
+use super::{Brief, CallMatcher, CallSelection, CallState, CallSummary};
 use crate::pool::Pool;
 
-/// A call being aggregated: its state, when it first appeared, whether any of its events passed
-/// the filter, and when it was last heard of.
-struct Open {
+/// A call being aggregated: its state, and whether any of its events passed the filter.
+struct Aggregated {
     state: CallState,
-    key: u64,
-    order: u64,
     selected: bool,
-    /// The batch of its terminal event, 0 while it is open.
-    ended: u32,
-    /// A new call with the same id began after it ended: it only waits for its sweep.
-    superseded: bool,
-    last: u32,
 }
 
-/// The calls in flight. A call that has ended is finished (its row produced, its state dropped)
-/// once `WINDOW` batches (about 4 MB of input, far more than webhook retries or trailing
-/// recording events lag) have passed without news of it, so memory follows the calls still open
-/// rather than every call. A hash of its id is kept for one to two windows more, so a straggler
-/// that arrives then is recognised and counted instead of starting a new call; one later still
-/// starts its call again (as `events` numbers it from 1 again).
-///
-/// Calls are found by the hash of their id the caller worked out (`call_key`) and then by the id
-/// itself, so the id is hashed once and stored once (in the state), and two ids with the same
-/// hash are still two calls.
+impl CallData for Aggregated {
+    fn id(&self) -> &str {
+        &self.state.call_id
+    }
+}
+
+/// The calls in flight of one shard, kept as long as `Lifetime` says, and what the shard
+/// counts beside them.
 #[derive(Default)]
-pub struct Calls {
-    open: HashTable<Box<Open>>,
-    /// Calls in the order they ended, with the batch, by key and first-appearance order (which is
-    /// unique to a call): sweeps look only here.
-    ended: VecDeque<(u32, u64, u64)>,
-    /// The tick of the input the current batch belongs to, and the calls finished lately.
-    window: crate::call::Window,
+struct Calls {
+    life: Lifetime<Aggregated>,
     /// Batches received: with an event's place in its batch, where the event stands in the input.
     jobs: u32,
-    /// Events that arrived after their call was finished.
-    late: u64,
     /// Calls left out because `--since`/`--until` was given and nothing in them has a time.
     unplaced: u64,
 }
@@ -59,103 +41,23 @@ impl Calls {
     /// Fold an event into its call, `order` being where the event stands in the input; returns
     /// whether it ended the call (a repeat never does).
     fn add(&mut self, order: u64, p: &Packed, id: &str, step: &Step) -> bool {
-        let key = p.key;
-        let batch = self.window.tick().max(1);
-        // A start after the call ended begins a new call with the same id (looked up again only
-        // for the rare event that may: the table's lookups are the shards' main cost).
-        if step.new_call {
-            if let Some(c) = self
-                .open
-                .find_mut(key, |o| o.state.call_id == id && !o.superseded)
-            {
-                c.superseded = c.state.restarts(step);
-            }
-        }
-        let call = match self
-            .open
-            .find_mut(key, |o| o.state.call_id == id && !o.superseded)
-        {
-            Some(c) => c,
-            None => {
-                let restart = step.new_call;
-                if !restart && self.window.finished(key) {
-                    self.late += 1;
-                    return false;
-                }
-                let open = Open {
-                    state: CallState::new(id.to_owned(), p.vendor),
-                    key,
-                    order,
-                    selected: false,
-                    ended: 0,
-                    superseded: false,
-                    last: batch,
-                };
-                self.open
-                    .insert_unique(key, Box::new(open), |o| o.key)
-                    .into_mut()
-            }
+        let arriving = Arriving::of_step(step);
+        let make = || Aggregated {
+            state: CallState::new(id.to_owned(), p.vendor),
+            selected: false,
         };
-        call.last = batch;
-        call.selected |= p.selected;
-        let fresh = call.state.add_step(step);
-        if fresh && step.kind.is_terminal() {
-            if call.ended == 0 {
-                self.ended.push_back((batch, key, call.order));
-            }
-            call.ended = batch;
-            return true;
-        }
-        false
-    }
-
-    /// The calls that ended long enough ago (every ended call with `now`), in the order they
-    /// first appeared, as `(order, key)`.
-    fn due(&mut self, now: bool) -> Vec<(u64, u64)> {
-        let batch = self.window.tick();
-        let mut due = Vec::new();
-        while let Some((at, _, _)) = self.ended.front() {
-            if !now && batch.saturating_sub(*at) < WINDOW {
-                break;
-            }
-            let Some((_, key, order)) = self.ended.pop_front() else {
-                break;
-            };
-            let Some(c) = self.open.find(key, |o| o.order == order) else {
-                continue;
-            };
-            if now || batch.saturating_sub(c.last) >= WINDOW {
-                due.push((order, key));
-            } else {
-                // Heard of since it ended: look again a window after that.
-                self.ended.push_back((c.last, key, order));
+        match self.life.arrive(p.key, id, order, &arriving, make) {
+            Arrival::Late => false,
+            Arrival::Event { call, repeat, ends } => {
+                call.data.selected |= p.selected;
+                if repeat {
+                    call.data.state.repeated();
+                } else {
+                    call.data.state.apply(step);
+                }
+                ends
             }
         }
-        due.sort_unstable();
-        due
-    }
-
-    /// Every call still open (the end of the input), in the order they first appeared.
-    fn all(&mut self) -> Vec<(u64, u64)> {
-        self.ended.clear();
-        let mut all: Vec<(u64, u64)> = self.open.iter().map(|c| (c.order, c.key)).collect();
-        all.sort_unstable();
-        all
-    }
-
-    /// A batch begins: at the next tick of the input (`Ticks`), a window after the last,
-    /// forget the calls finished a window before.
-    fn next_batch(&mut self) {
-        self.jobs += 1;
-        self.window.begin();
-    }
-
-    /// Finish one call: drop its state, keep its id's hash for a while.
-    fn finish(&mut self, order: u64, key: u64) -> Option<(bool, CallSummary)> {
-        let entry = self.open.find_entry(key, |o| o.order == order).ok()?;
-        let (c, _) = entry.remove();
-        self.window.finish(key);
-        Some((c.selected, c.state.into_summary()))
     }
 }
 
@@ -331,10 +233,6 @@ impl Shards {
 
     pub fn len(&self) -> usize {
         self.shards.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.shards.is_empty()
     }
 
     /// Events that arrived after their call was finished, as far as merged.
@@ -536,7 +434,8 @@ fn run(
                 sweep,
                 tick,
             } => {
-                calls.next_batch();
+                calls.jobs += 1;
+                calls.life.begin_batch();
                 let mut ended = false;
                 let base = u64::from(calls.jobs) << 32;
                 for (p, id, step) in events.iter() {
@@ -545,15 +444,15 @@ fn run(
                 let mut events = events;
                 events.clear();
                 packs.give(events);
-                calls.window.end(tick);
+                calls.life.end_batch(tick);
                 match sweep {
                     Sweep::No => Vec::new(),
-                    Sweep::Due => calls.due(false),
-                    Sweep::Ended if ended => calls.due(true),
+                    Sweep::Due => calls.life.due(false),
+                    Sweep::Ended if ended => calls.life.due_ended(),
                     Sweep::Ended => Vec::new(),
                 }
             }
-            Job::End(_) => calls.all(),
+            Job::End(_) => calls.life.due(true),
         };
         if replies.send(Reply::Count(due.len())).is_err() {
             return;
@@ -567,7 +466,8 @@ fn run(
             let rows = ids
                 .iter()
                 .filter_map(|&(order, key)| {
-                    let (selected, summary) = calls.finish(order, key)?;
+                    let call = calls.life.finish(order, key)?;
+                    let (selected, summary) = (call.selected, call.state.into_summary());
                     let asked = !calls_asked.is_empty();
                     if asked && !CallMatcher::selects(calls_asked, &summary.call_id) {
                         return None;
@@ -596,7 +496,7 @@ fn run(
             }
         }
         let done = Reply::Done {
-            late: calls.late,
+            late: calls.life.late(),
             unplaced: calls.unplaced,
         };
         if replies.send(done).is_err() {
@@ -608,7 +508,8 @@ fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::call::{call_key, SWEEP_EVERY};
+    use crate::call::call_key;
+    use crate::call::lifetime::SWEEP_EVERY;
     use crate::event::{Details, Event, EventKind};
     use crate::formats::Vendor;
 

@@ -1,7 +1,8 @@
 //! Aggregation: durations, outcomes, repeats and anomalies from hand-made events.
 
 use super::*;
-use crate::event::{Details, TimeSource};
+use crate::event::{Details, EventKind, Outcome, TimeSource};
+use crate::time::Millis;
 
 fn ev(kind: EventKind, name: &str, time: Option<Millis>) -> Event {
     Event {
@@ -23,7 +24,7 @@ fn ev(kind: EventKind, name: &str, time: Option<Millis>) -> Event {
 }
 
 /// Fold an event as the pipeline does: its fingerprint worked out first.
-fn add(c: &mut CallState, e: &Event) -> bool {
+fn add(c: &mut Call, e: &Event) -> bool {
     let mut e = e.clone();
     e.fingerprint = e.delivery_fingerprint();
     c.add(&e)
@@ -31,7 +32,7 @@ fn add(c: &mut CallState, e: &Event) -> bool {
 
 #[test]
 fn durations_from_times() {
-    let mut c = CallState::new("c".into(), Vendor::named("voximplant"));
+    let mut c = Call::new("c".into(), Vendor::named("voximplant"));
     for e in [
         ev(EventKind::Ringing, "Call.Ringing", Some(1_000)),
         ev(EventKind::Started, "start", Some(0)),
@@ -56,14 +57,14 @@ fn durations_from_times() {
 
 #[test]
 fn repeated_deliveries_are_counted_once() {
-    let mut c = CallState::new("c".into(), Vendor::named("xelion"));
+    let mut c = Call::new("c".into(), Vendor::named("xelion"));
     let mut hangup = ev(EventKind::Ended, "callHungUpEvent", Some(50_004));
     hangup.details.int("duration_ms", Some(45_000));
     assert!(add(&mut c, &hangup));
     let mut again = hangup.clone();
     again.time = Some(50_180);
     assert!(!add(&mut c, &again));
-    assert_eq!((c.events, c.duplicates), (1, 1));
+    assert_eq!((c.state.events, c.state.duplicates), (1, 1));
     // Legitimately repeated events (two identical DTMF presses) are not repeats.
     let mut digit = ev(EventKind::Dtmf, "Call.ToneReceived", None);
     digit.details.str("digit", Some("1"));
@@ -74,7 +75,7 @@ fn repeated_deliveries_are_counted_once() {
 
 #[test]
 fn no_terminal_event_is_in_progress_and_an_anomaly() {
-    let mut c = CallState::new("c".into(), Vendor::named("workonflow"));
+    let mut c = Call::new("c".into(), Vendor::named("workonflow"));
     add(&mut c, &ev(EventKind::Started, "call.started", Some(0)));
     let s = c.finish();
     assert_eq!(s.outcome, Outcome::InProgress);
@@ -83,7 +84,7 @@ fn no_terminal_event_is_in_progress_and_an_anomaly() {
 
 #[test]
 fn anomalies_events_after_end_answered_before_started_and_mismatched_durations() {
-    let mut c = CallState::new("c".into(), Vendor::named("voximplant"));
+    let mut c = Call::new("c".into(), Vendor::named("voximplant"));
     add(&mut c, &ev(EventKind::Answered, "Call.Connected", Some(0)));
     add(&mut c, &ev(EventKind::Started, "start", Some(2_000)));
     let mut end = ev(EventKind::Ended, "Call.Disconnected", Some(10_000));
@@ -105,7 +106,7 @@ fn anomalies_events_after_end_answered_before_started_and_mismatched_durations()
 
 #[test]
 fn outcome_from_codes_unless_answered() {
-    let mut c = CallState::new("c".into(), Vendor::named("voximplant"));
+    let mut c = Call::new("c".into(), Vendor::named("voximplant"));
     let mut failed = ev(EventKind::Failed, "Call.Failed", None);
     failed.outcome = Some(Outcome::Busy);
     failed.details.int("code", Some(486));
@@ -121,7 +122,7 @@ fn outcome_from_codes_unless_answered() {
 
 #[test]
 fn reported_durations_stand_in_for_missing_times() {
-    let mut c = CallState::new("c".into(), Vendor::named("workonflow"));
+    let mut c = Call::new("c".into(), Vendor::named("workonflow"));
     add(&mut c, &ev(EventKind::Started, "call.started", None));
     let mut end = ev(EventKind::Ended, "call.ended", None);
     end.details.int("talk_ms", Some(5_554));
@@ -151,14 +152,14 @@ fn call_prefixes_resolve_or_are_ambiguous() {
 #[test]
 fn untimed_order_anomaly_needs_a_start_after_the_answer() {
     // A transfer's new leg: answered, never started. Not an anomaly.
-    let mut leg = CallState::new("c".into(), Vendor::named("xelion"));
+    let mut leg = Call::new("c".into(), Vendor::named("xelion"));
     add(
         &mut leg,
         &ev(EventKind::Answered, "callConnectedEvent", None),
     );
     add(&mut leg, &ev(EventKind::Ended, "callHungUpEvent", None));
     assert!(leg.finish().anomalies.is_empty());
-    let mut late_start = CallState::new("c".into(), Vendor::named("xelion"));
+    let mut late_start = Call::new("c".into(), Vendor::named("xelion"));
     add(
         &mut late_start,
         &ev(EventKind::Answered, "callConnectedEvent", None),
@@ -182,7 +183,7 @@ fn untimed_order_anomaly_needs_a_start_after_the_answer() {
 #[test]
 fn absurd_reported_durations_do_not_overflow() {
     for reported in [i64::MAX, i64::MIN, i64::MAX - 1] {
-        let mut c = CallState::new("c".into(), Vendor::named("xelion"));
+        let mut c = Call::new("c".into(), Vendor::named("xelion"));
         add(
             &mut c,
             &ev(
@@ -280,7 +281,7 @@ mod written_json {
 
 #[test]
 fn ring_is_unknown_when_the_first_event_seen_is_the_answer() {
-    let mut c = CallState::new("c".into(), Vendor::named("voximplant"));
+    let mut c = Call::new("c".into(), Vendor::named("voximplant"));
     add(
         &mut c,
         &ev(EventKind::Answered, "Call.Connected", Some(1_000)),
@@ -292,7 +293,7 @@ fn ring_is_unknown_when_the_first_event_seen_is_the_answer() {
     let s = c.finish();
     assert_eq!((s.ring_ms, s.talk_ms), (None, Some(30_000)));
     // With anything timed before the answer, the ring is measured.
-    let mut c = CallState::new("c".into(), Vendor::named("voximplant"));
+    let mut c = Call::new("c".into(), Vendor::named("voximplant"));
     add(&mut c, &ev(EventKind::Ringing, "Call.Ringing", Some(0)));
     add(
         &mut c,
@@ -304,7 +305,7 @@ fn ring_is_unknown_when_the_first_event_seen_is_the_answer() {
 #[test]
 fn an_answered_call_with_no_terminal_event_is_in_progress() {
     for time in [Some(1_000), None] {
-        let mut c = CallState::new("c".into(), Vendor::named("voximplant"));
+        let mut c = Call::new("c".into(), Vendor::named("voximplant"));
         add(&mut c, &ev(EventKind::Answered, "Call.Connected", time));
         let s = c.finish();
         assert_eq!(s.outcome, Outcome::InProgress, "{time:?}");
@@ -314,7 +315,7 @@ fn an_answered_call_with_no_terminal_event_is_in_progress() {
 
 #[test]
 fn an_unanswered_call_reporting_no_duration_is_no_anomaly() {
-    let mut c = CallState::new("c".into(), Vendor::named("voximplant"));
+    let mut c = Call::new("c".into(), Vendor::named("voximplant"));
     add(
         &mut c,
         &ev(EventKind::Started, "Application.CallAlerting", Some(0)),

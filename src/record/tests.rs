@@ -10,7 +10,7 @@ use std::sync::Arc;
 use proptest::prelude::*;
 
 use super::*;
-use crate::call::CallState;
+use crate::call::Call;
 use crate::input::{InputFormat, Source};
 
 const ALL: Analysis = Analysis {
@@ -94,12 +94,12 @@ fn read_threaded(data: &[u8], threads: usize) -> Outline {
 
 /// Fold every event into calls and finish them, as `summary` does.
 fn aggregate(records: &[Analyzed]) -> usize {
-    let mut calls: std::collections::HashMap<String, CallState> = Default::default();
+    let mut calls: std::collections::HashMap<String, Call> = Default::default();
     for e in records.iter().filter_map(|r| r.normalized.as_ref()) {
         if let Some(id) = &e.call_id {
             calls
                 .entry(id.clone())
-                .or_insert_with(|| CallState::new(id.clone(), e.vendor))
+                .or_insert_with(|| Call::new(id.clone(), e.vendor))
                 .add(e);
         }
     }
@@ -109,7 +109,7 @@ fn aggregate(records: &[Analyzed]) -> usize {
 /// Every call's summary record as JSON, by id: from the events themselves, or (`packed`) as
 /// `summary` gets them, packed on the workers and folded from the packs.
 fn summaries(records: &[Analyzed], packed: bool) -> BTreeMap<String, String> {
-    let mut calls: BTreeMap<String, CallState> = BTreeMap::new();
+    let mut calls: BTreeMap<String, Call> = BTreeMap::new();
     let mut pack = crate::call::step::Pack::default();
     for (i, r) in records.iter().enumerate() {
         let Some(e) = &r.normalized else { continue };
@@ -119,14 +119,14 @@ fn summaries(records: &[Analyzed], packed: bool) -> BTreeMap<String, String> {
         } else {
             calls
                 .entry(id.clone())
-                .or_insert_with(|| CallState::new(id.clone(), e.vendor))
+                .or_insert_with(|| Call::new(id.clone(), e.vendor))
                 .add(e);
         }
     }
     for (p, id, step) in pack.iter() {
         calls
             .entry(id.to_owned())
-            .or_insert_with(|| CallState::new(id.to_owned(), p.vendor))
+            .or_insert_with(|| Call::new(id.to_owned(), p.vendor))
             .add_step(&step);
     }
     calls

@@ -1,13 +1,12 @@
 //! `callev events`: one row per event, in input order, normalized across vendors. Rows stream:
 //! each batch is written as it arrives, as a table chunk or as records.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{bail, Result};
 
+use crate::call::lifetime::{Arrival, Arriving, CallData, Lifetime};
 use crate::call::CallMatcher;
-use crate::call::{SWEEP_EVERY, WINDOW};
 use crate::config::{Filter, Settings};
 use crate::event::Event;
 use crate::output::{safe, Format, RecordWriter};
@@ -74,48 +73,40 @@ impl Tier {
     }
 }
 
-/// Numbers each call's events 1, 2, 3... in input order. Calls are kept by a hash of their id;
-/// a call that ended is forgotten once `WINDOW` batches have passed without news of it, so memory
-/// follows the calls still open, not every call ever seen. An event arriving later than that
-/// (more than about 4 MB of input after its call's end, as for `summary`) starts its call's
-/// numbering again.
-#[derive(Debug, Default)]
+/// Numbers each call's events 1, 2, 3... in input order, and tells their repeats, keeping calls
+/// as long as `Lifetime` says (as `summary` keeps them), so memory follows the calls still open,
+/// not every call seen.
+#[derive(Default)]
 pub struct Sequencer {
-    calls: HashMap<u64, Counter, foldhash::fast::RandomState>,
+    calls: Lifetime<Counter>,
     no_call: u64,
-    /// The tick of the input (see `Ticks`) the current batch belongs to.
-    batch: u32,
-    ticks: crate::call::Ticks,
+    order: u64,
 }
 
-#[derive(Debug, Clone)]
 struct Counter {
+    id: Box<str>,
     seq: u64,
-    /// The batch of the call's last terminal event, 0 while it is open.
-    ended: u32,
-    last: u32,
-    /// What tells its repeated deliveries, as `summary` tells them.
-    dedupe: crate::call::Dedupe,
+}
+
+impl CallData for Counter {
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 impl Sequencer {
-    /// Start a new batch; every so often, forget calls that ended long ago.
+    /// Start a new batch.
     pub fn next_batch(&mut self) {
-        let tick = self.ticks.begin();
-        if tick == self.batch {
-            return;
-        }
-        self.batch = tick;
-        if self.batch.is_multiple_of(SWEEP_EVERY) {
-            let now = self.batch;
-            self.calls
-                .retain(|_, c| c.ended == 0 || now - c.last < WINDOW);
-        }
+        self.calls.begin_batch();
     }
 
-    /// The batch ended, at a tick of the input or not.
+    /// The batch ended, at a tick of the input or not: calls that ended long ago are forgotten.
     pub fn end_batch(&mut self, tick: bool) {
-        self.ticks.end(tick);
+        if self.calls.end_batch(tick) {
+            for (order, key) in self.calls.due(false) {
+                self.calls.finish(order, key);
+            }
+        }
     }
 
     /// The event's place in its call, and whether it repeats an earlier event of it.
@@ -124,29 +115,25 @@ impl Sequencer {
             self.no_call += 1;
             return (self.no_call, false);
         };
-        let batch = self.batch.max(1);
-        let c = self
+        let key = crate::call::call_key(id);
+        let make = || Counter {
+            id: id.into(),
+            seq: 0,
+        };
+        match self
             .calls
-            .entry(crate::call::call_key(id))
-            .or_insert_with(|| Counter {
-                seq: 0,
-                ended: 0,
-                last: batch,
-                dedupe: crate::call::Dedupe::default(),
-            });
-        c.seq += 1;
-        c.last = batch;
-        // A new call under an id whose call ended (a Workonflow thread): its events are told
-        // apart from the last call's only, as the summary's `CallState::restarts` does.
-        if e.new_call && c.ended != 0 && !c.dedupe.has_seen(e.fingerprint) {
-            c.dedupe = crate::call::Dedupe::default();
-            c.ended = 0;
+            .arrive(key, id, self.order, &Arriving::of(e), make)
+        {
+            // An event of a call finished a while ago: first of what is left of it.
+            Arrival::Late => (1, false),
+            Arrival::Event { call, repeat, .. } => {
+                if call.order() == self.order {
+                    self.order += 1;
+                }
+                call.data.seq += 1;
+                (call.data.seq, repeat)
+            }
         }
-        let repeat = c.dedupe.repeats_event(e.fingerprint, e.twin, e.time);
-        if e.kind.is_terminal() && !repeat {
-            c.ended = batch;
-        }
-        (c.seq, repeat)
     }
 }
 

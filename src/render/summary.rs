@@ -11,9 +11,10 @@ use comfy_table::{Cell, CellAlignment};
 use owo_colors::OwoColorize;
 use unicode_width::UnicodeWidthStr;
 
+use crate::call::lifetime::Ticks;
 use crate::call::shards::{shard_of, Keep, Merged, Shards, Sweep, WriteRow, CHUNK};
 use crate::call::step::Pack;
-use crate::call::{call_key, Brief, CallMatcher, CallSummary, Ticks, SUMMARY_HEADER};
+use crate::call::{call_key, Brief, CallMatcher, CallSummary, SUMMARY_HEADER};
 use crate::config::{Filter, Settings};
 use crate::event::Outcome;
 use crate::output::{safe, thousands, Format, RecordWriter};

@@ -6,14 +6,15 @@
 //! `summary` finishes calls), so memory follows the calls in flight, not the input.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 
 use anyhow::{bail, Result};
 use owo_colors::Style;
 use serde::Serialize;
 
-use crate::call::{call_key, CallMatcher, CallState, Window, WINDOW};
+use crate::call::lifetime::{Arrival, Arriving, CallData, Lifetime};
+use crate::call::step::Step;
+use crate::call::{call_key, CallMatcher, CallState};
 use crate::config::{Filter, Settings};
 use crate::event::{Event, EventKind};
 use crate::output::{safe, Format, RecordWriter};
@@ -60,13 +61,13 @@ struct CallEvents {
     /// Its held events' text, written on the workers (see `Held::pre`).
     text: Vec<u8>,
     selected: bool,
-    /// The batch of its terminal event, 0 while it is open.
-    ended: u32,
-    /// The batch it was last heard of.
-    last: u32,
 }
 
-type FastHash = foldhash::fast::RandomState;
+impl CallData for CallEvents {
+    fn id(&self) -> &str {
+        &self.state.call_id
+    }
+}
 
 pub struct Timeline {
     format: Format,
@@ -76,18 +77,10 @@ pub struct Timeline {
     filter: Filter,
     matcher: CallMatcher,
     sources: Vec<String>,
-    /// The calls in flight, by where they first appeared in the input.
-    calls: HashMap<u64, CallEvents, FastHash>,
-    /// Each id's latest call (a start after a call ended begins a new one with the same id).
-    index: HashMap<String, u64, FastHash>,
+    /// The calls in flight, kept as long as `Lifetime` says (as `summary` keeps them).
+    calls: Lifetime<CallEvents>,
     /// Where the next call stands in the input.
     next_order: u64,
-    /// Calls in the order they ended, with the batch: sweeps look only here.
-    ended: VecDeque<(u32, u64)>,
-    /// The tick of the input the current batch belongs to, and the calls finished lately: a
-    /// straggler of one is counted, not taken for a new call (as `summary` does).
-    window: Window,
-    late: u64,
     /// Calls `--since`/`--until` could not place in time.
     unplaced: u64,
     /// Call blocks written so far.
@@ -112,6 +105,18 @@ struct CallRecord<'a> {
     events: Vec<EventRecord<'a>>,
 }
 
+impl CallEvents {
+    fn new(id: &str, vendor: crate::vendor_id::Vendor) -> CallEvents {
+        CallEvents {
+            state: CallState::new(id.to_owned(), vendor),
+            events: Vec::new(),
+            count: 0,
+            text: Vec::new(),
+            selected: false,
+        }
+    }
+}
+
 impl Timeline {
     pub fn new(settings: &Settings) -> Timeline {
         Timeline {
@@ -122,12 +127,8 @@ impl Timeline {
             filter: settings.filter.clone(),
             matcher: CallMatcher::new(&settings.filter.calls),
             sources: Vec::new(),
-            calls: HashMap::default(),
-            index: HashMap::default(),
+            calls: Lifetime::default(),
             next_order: 0,
-            ended: VecDeque::new(),
-            window: Window::default(),
-            late: 0,
             unplaced: 0,
             written: 0,
             no_call: Default::default(),
@@ -155,8 +156,15 @@ impl Timeline {
     }
 
     /// Follow mode: print the event now, under its call's header when the call changes.
-    fn follow_row(&mut self, order: u64, e: &Event, at: Place, out: &mut dyn Write) -> Result<()> {
-        let Some(call) = self.calls.get(&order) else {
+    fn follow_row(
+        &mut self,
+        call: (u64, u64),
+        e: &Event,
+        at: Place,
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        let (order, key) = call;
+        let Some(call) = self.calls.get(order, key).map(|c| &c.data) else {
             return Ok(());
         };
         if self.format != Format::Table {
@@ -205,37 +213,10 @@ impl Timeline {
     /// The calls that ended a window ago and have not been heard of since (every call with
     /// `all`), in the order they first appeared: written (those selected) and forgotten.
     fn sweep(&mut self, all: bool, out: &mut dyn Write) -> Result<()> {
-        let batch = self.window.tick();
-        let mut due: Vec<u64> = Vec::new();
-        if all {
-            self.ended.clear();
-            due.extend(self.calls.keys());
-        }
-        while let Some(&(at, order)) = self.ended.front() {
-            if batch.saturating_sub(at) < WINDOW {
-                break;
-            }
-            self.ended.pop_front();
-            let Some(call) = self.calls.get(&order) else {
+        for (order, key) in self.calls.due(all) {
+            let Some(call) = self.calls.finish(order, key) else {
                 continue;
             };
-            if batch.saturating_sub(call.last) >= WINDOW {
-                due.push(order);
-            } else {
-                // Heard of since it ended: look again a window after that.
-                self.ended.push_back((call.last, order));
-            }
-        }
-        due.sort_unstable();
-        for order in due {
-            let Some(call) = self.calls.remove(&order) else {
-                continue;
-            };
-            let id = &call.state.call_id;
-            if self.index.get(id) == Some(&order) {
-                self.index.remove(id);
-            }
-            self.window.finish(call_key(id));
             if !self.follow {
                 self.write_call(&call, out)?;
             }
@@ -570,7 +551,7 @@ impl View for Timeline {
         results: &mut Results,
         out: &mut dyn Write,
     ) -> Result<()> {
-        let batch = self.window.begin();
+        self.calls.begin_batch();
         let src = self.source_index(source);
         let wanted = self.filter.calls.clone();
         let Results { records, text, .. } = results;
@@ -588,52 +569,26 @@ impl View for Timeline {
             if !wanted.is_empty() && !CallMatcher::selects(&wanted, id) {
                 continue;
             }
-            // A start after the call ended begins a new call with the same id.
-            let current = self.index.get(id).copied().filter(|o| {
-                !e.new_call
-                    || !self.calls[o]
-                        .state
-                        .restarts(&crate::call::step::Step::of(e))
-            });
-            let order = match current {
-                Some(o) => o,
-                None => {
-                    let key = call_key(id);
-                    if !e.new_call && self.window.finished(key) {
-                        self.late += 1;
-                        continue;
-                    }
-                    let order = self.next_order;
-                    self.next_order += 1;
-                    self.calls.insert(
-                        order,
-                        CallEvents {
-                            state: CallState::new(id.to_owned(), e.vendor),
-                            events: Vec::new(),
-                            count: 0,
-                            text: Vec::new(),
-                            selected: false,
-                            ended: 0,
-                            last: batch,
-                        },
-                    );
-                    self.index.insert(id.to_owned(), order);
-                    order
-                }
-            };
             let keep = self.filter.keeps_event(e);
-            let Some(call) = self.calls.get_mut(&order) else {
+            let key = call_key(id);
+            let order = self.next_order;
+            let make = || CallEvents::new(id, e.vendor);
+            let Arrival::Event { call, repeat, .. } =
+                self.calls.arrive(key, id, order, &Arriving::of(e), make)
+            else {
                 continue;
             };
-            let repeat = !call.state.add(e);
-            call.count += 1;
-            call.last = batch;
-            if !repeat && e.kind.is_terminal() {
-                if call.ended == 0 {
-                    self.ended.push_back((batch, order));
-                }
-                call.ended = batch;
+            if call.order() == order {
+                self.next_order += 1;
             }
+            if repeat {
+                call.data.state.repeated();
+            } else {
+                call.data.state.apply(&Step::of(e));
+            }
+            let call_at = (call.order(), key);
+            let call = &mut call.data;
+            call.count += 1;
             call.selected |= keep;
             let place = Place {
                 source: src,
@@ -648,7 +603,7 @@ impl View for Timeline {
                     if let Some(msg) = self.matcher.ambiguity() {
                         bail!(crate::config::UsageError(msg));
                     }
-                    self.follow_row(order, e, place, out)?;
+                    self.follow_row(call_at, e, place, out)?;
                 }
                 continue;
             }
@@ -684,7 +639,7 @@ impl View for Timeline {
                 },
             });
         }
-        if self.window.end(results.tick) {
+        if self.calls.end_batch(results.tick) {
             self.sweep(false, out)?;
         }
         Ok(())
@@ -714,10 +669,11 @@ impl View for Timeline {
             },
             self.unplaced,
         );
-        if self.late > 0 {
+        let late = self.calls.late();
+        if late > 0 {
             eprintln!(
                 "callev: {} events arrived long after their call ended and are not shown in it",
-                crate::output::thousands(self.late)
+                crate::output::thousands(late)
             );
         }
         if !self.follow {

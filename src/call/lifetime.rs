@@ -1,0 +1,420 @@
+//! How long a call is kept open: one rule for every view that follows calls (`summary`'s
+//! shards, `timeline`, `events`' numbering, `browse`'s list). A call that has ended is finished
+//! once `WINDOW` ticks of input have passed without news of it; its key is remembered for a
+//! window or two more, so that a straggler is counted rather than taken for a new call; a start
+//! after the end begins a new call under the same id (a Workonflow thread holds one call after
+//! another); repeated deliveries are told by the call's `Dedupe`. Ticks are places in the
+//! input's content (see `Batch::tick`), not reads, so every view takes stock at the same places
+//! whether the input came from a file, a pipe or gzip.
+
+use std::collections::{HashSet, VecDeque};
+
+use hashbrown::hash_table::Entry;
+use hashbrown::HashTable;
+
+use super::dedupe::Dedupe;
+use super::step::Step;
+use crate::event::{Event, Twin};
+use crate::time::Millis;
+
+/// How many ticks (of about 256 KB of input) a call that has ended is kept without news of it
+/// before it is finished: about 4 MB of input, far more than webhook retries or trailing
+/// recording events lag. Shorter keeps fewer calls in memory (and in the processor's caches:
+/// 32 made `summary` 5% slower).
+pub(crate) const WINDOW: u32 = 16;
+
+/// How often (in ticks) views look for calls to finish.
+pub(crate) const SWEEP_EVERY: u32 = 8;
+
+/// A call id as a 64-bit key, for the views that remember calls compactly.
+pub fn call_key(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x0000_6361_6c6c).hash_one(id)
+}
+
+/// The ticks a view counts for `WINDOW` and `SWEEP_EVERY`: batches between two ticks of the
+/// input count as one.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Ticks {
+    count: u32,
+    /// The last batch ended at a tick: the next one begins the next.
+    pending: bool,
+}
+
+impl Ticks {
+    /// A batch begins: the tick it belongs to (from 1).
+    pub(crate) fn begin(&mut self) -> u32 {
+        if self.pending || self.count == 0 {
+            self.count += 1;
+            self.pending = false;
+        }
+        self.count
+    }
+
+    /// The batch ended, at a tick or not; whether it is time to sweep (every `SWEEP_EVERY`
+    /// ticks, at the tick).
+    pub(crate) fn end(&mut self, tick: bool) -> bool {
+        self.pending = tick;
+        tick && self.count.is_multiple_of(SWEEP_EVERY)
+    }
+}
+
+/// What the lifetime reads of an arriving event.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Arriving {
+    pub(crate) terminal: bool,
+    pub(crate) new_call: bool,
+    pub(crate) fingerprint: Option<u64>,
+    pub(crate) twin: Option<Twin>,
+    pub(crate) time: Option<Millis>,
+}
+
+impl Arriving {
+    pub(crate) fn of(e: &Event) -> Arriving {
+        Arriving {
+            terminal: e.kind.is_terminal(),
+            new_call: e.new_call,
+            fingerprint: e.fingerprint,
+            twin: e.twin,
+            time: e.time,
+        }
+    }
+
+    pub(crate) fn of_step(s: &Step) -> Arriving {
+        Arriving {
+            terminal: s.kind.is_terminal(),
+            new_call: s.new_call,
+            fingerprint: s.fingerprint,
+            twin: s.twin,
+            time: s.time,
+        }
+    }
+}
+
+/// What a view keeps of each call it follows: at least the call's id.
+pub(crate) trait CallData {
+    fn id(&self) -> &str;
+}
+
+/// A call being followed: the view's data, and what its lifetime needs.
+#[derive(Debug)]
+pub(crate) struct Tracked<T> {
+    key: u64,
+    /// Where it first appeared (as the view counts): its place in the views' order.
+    order: u64,
+    /// The tick of its terminal event, 0 while it is open.
+    ended: u32,
+    /// The tick it was last heard of.
+    last: u32,
+    /// A new call with the same id began after it ended: it only waits for its sweep.
+    superseded: bool,
+    dedupe: Dedupe,
+    pub(crate) data: T,
+}
+
+impl<T> Tracked<T> {
+    pub(crate) fn order(&self) -> u64 {
+        self.order
+    }
+}
+
+/// What became of an arriving event.
+pub(crate) enum Arrival<'a, T> {
+    /// An event of a call finished lately (within a window or two): counted, not folded.
+    Late,
+    /// An event of this call; `repeat` when it repeats one the call has had, `ends` when it is
+    /// the call's first terminal event.
+    Event {
+        call: &'a mut Tracked<T>,
+        repeat: bool,
+        ends: bool,
+    },
+}
+
+/// The calls a view follows, by the hash of their id (`call_key`) and then the id itself, so
+/// the id is hashed once and stored once (in the view's data), and two ids with the same hash
+/// are still two calls. Memory follows the calls still open (and those ended within a window),
+/// not every call seen.
+pub(crate) struct Lifetime<T> {
+    open: HashTable<Box<Tracked<T>>>,
+    /// Calls in the order they ended, with the tick, by key and order (unique to a call):
+    /// sweeps look only here.
+    ended: VecDeque<(u32, u64, u64)>,
+    ticks: Ticks,
+    /// The tick of the current batch, and the one the current window began at.
+    tick: u32,
+    began: u32,
+    /// Keys of the calls finished in this window and the one before.
+    finished: [HashSet<u64, foldhash::fast::RandomState>; 2],
+    /// Events that arrived after their call was finished.
+    late: u64,
+}
+
+impl<T> Default for Lifetime<T> {
+    fn default() -> Self {
+        Lifetime {
+            open: HashTable::new(),
+            ended: VecDeque::new(),
+            ticks: Ticks::default(),
+            tick: 0,
+            began: 0,
+            finished: Default::default(),
+            late: 0,
+        }
+    }
+}
+
+impl<T: CallData> Lifetime<T> {
+    /// A batch begins: at a new tick, a window after the last, forget the calls finished a
+    /// window before. Returns the tick (from 1).
+    pub(crate) fn begin_batch(&mut self) -> u32 {
+        let tick = self.ticks.begin();
+        if tick != self.tick {
+            self.tick = tick;
+            if tick - self.began >= WINDOW {
+                self.began = tick;
+                self.finished.swap(0, 1);
+                self.finished[0].clear();
+            }
+        }
+        tick
+    }
+
+    /// The batch ended, at a tick of the input or not: whether it is time to sweep.
+    pub(crate) fn end_batch(&mut self, tick: bool) -> bool {
+        self.ticks.end(tick)
+    }
+
+    /// Events that arrived after their call was finished, so far.
+    pub(crate) fn late(&self) -> u64 {
+        self.late
+    }
+
+    /// The call at this order, with this key.
+    pub(crate) fn get(&self, order: u64, key: u64) -> Option<&Tracked<T>> {
+        self.open.find(key, |c| c.order == order).map(|c| &**c)
+    }
+
+    /// The calls followed, open or ended and not yet finished.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Tracked<T>> {
+        self.open.iter().map(|c| &**c)
+    }
+
+    /// The data of every call followed.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.open.iter_mut().map(|c| &mut c.data)
+    }
+
+    /// An event of the call with this id (and its `call_key`) arrives; a new call takes
+    /// `order` and the data `make` gives.
+    pub(crate) fn arrive(
+        &mut self,
+        key: u64,
+        id: &str,
+        order: u64,
+        e: &Arriving,
+        make: impl FnOnce() -> T,
+    ) -> Arrival<'_, T> {
+        let tick = self.tick.max(1);
+        let current = |c: &Box<Tracked<T>>| !c.superseded && c.data.id() == id;
+        // A start after the call ended begins a new call with the same id (looked up again only
+        // for the rare event that may: lookups are the main cost of following calls).
+        if e.new_call {
+            if let Some(c) = self.open.find_mut(key, current) {
+                c.superseded = c.ended != 0 && !c.dedupe.has_seen(e.fingerprint);
+            }
+        }
+        let call = match self.open.entry(key, current, |c| c.key) {
+            Entry::Occupied(found) => found.into_mut(),
+            Entry::Vacant(room) => {
+                let finished = &self.finished;
+                if !e.new_call && finished.iter().any(|f| !f.is_empty() && f.contains(&key)) {
+                    self.late += 1;
+                    return Arrival::Late;
+                }
+                let call = Tracked {
+                    key,
+                    order,
+                    ended: 0,
+                    last: tick,
+                    superseded: false,
+                    dedupe: Dedupe::default(),
+                    data: make(),
+                };
+                room.insert(Box::new(call)).into_mut()
+            }
+        };
+        call.last = tick;
+        let repeat = call.dedupe.repeats(e.fingerprint, e.twin, e.time);
+        let ends = !repeat && e.terminal && call.ended == 0;
+        if !repeat && e.terminal {
+            if call.ended == 0 {
+                self.ended.push_back((tick, key, call.order));
+            }
+            call.ended = tick;
+        }
+        Arrival::Event { call, repeat, ends }
+    }
+
+    /// The calls to finish now, as `(order, key)` in the order they first appeared: those that
+    /// ended a window ago and have not been heard of since, or, with `all` (the end of the
+    /// input), every call.
+    pub(crate) fn due(&mut self, all: bool) -> Vec<(u64, u64)> {
+        if all {
+            self.ended.clear();
+            let mut every: Vec<(u64, u64)> = self.open.iter().map(|c| (c.order, c.key)).collect();
+            every.sort_unstable();
+            return every;
+        }
+        let tick = self.tick;
+        let mut due = Vec::new();
+        while let Some(&(at, key, order)) = self.ended.front() {
+            if tick.saturating_sub(at) < WINDOW {
+                break;
+            }
+            self.ended.pop_front();
+            let Some(c) = self.open.find(key, |c| c.order == order) else {
+                continue;
+            };
+            if tick.saturating_sub(c.last) >= WINDOW {
+                due.push((order, key));
+            } else {
+                // Heard of since it ended: look again a window after that.
+                self.ended.push_back((c.last, key, order));
+            }
+        }
+        due.sort_unstable();
+        due
+    }
+
+    /// Every call that has ended, at once (following: a call is shown as soon as it ends).
+    pub(crate) fn due_ended(&mut self) -> Vec<(u64, u64)> {
+        let mut due: Vec<(u64, u64)> = self.ended.drain(..).map(|(_, k, o)| (o, k)).collect();
+        due.sort_unstable();
+        due.dedup();
+        due
+    }
+
+    /// Finish a call: its data, given back; its key is remembered for a while, so that a
+    /// straggler is counted rather than taken for a new call.
+    pub(crate) fn finish(&mut self, order: u64, key: u64) -> Option<T> {
+        let entry = self.open.find_entry(key, |c| c.order == order).ok()?;
+        let (c, _) = entry.remove();
+        self.finished[0].insert(key);
+        Some(c.data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Id(&'static str);
+
+    impl CallData for Id {
+        fn id(&self) -> &str {
+            self.0
+        }
+    }
+
+    fn arriving(terminal: bool) -> Arriving {
+        Arriving {
+            terminal,
+            new_call: false,
+            fingerprint: None,
+            twin: None,
+            time: None,
+        }
+    }
+
+    /// Run ticks of `(id, terminal)` events through a lifetime, sweeping as the views do;
+    /// the ids finished, in order, and the stragglers.
+    fn run(ticks: &[Vec<(&'static str, bool)>]) -> (Vec<&'static str>, u64) {
+        let mut life: Lifetime<Id> = Lifetime::default();
+        let mut finished = Vec::new();
+        let mut order = 0;
+        for events in ticks {
+            life.begin_batch();
+            for &(id, terminal) in events {
+                order += 1;
+                let _ = life.arrive(call_key(id), id, order, &arriving(terminal), || Id(id));
+            }
+            if life.end_batch(true) {
+                for (o, k) in life.due(false) {
+                    finished.extend(life.finish(o, k).map(|c| c.0));
+                }
+            }
+        }
+        for (o, k) in life.due(true) {
+            finished.extend(life.finish(o, k).map(|c| c.0));
+        }
+        (finished, life.late())
+    }
+
+    #[test]
+    fn an_ended_call_is_finished_a_window_after_its_last_news() {
+        let mut ticks = vec![vec![("b", false), ("a", false), ("c", false)]];
+        ticks.push(vec![("c", true), ("a", true)]);
+        ticks.extend((0..30).map(|_| Vec::new()));
+        ticks.push(vec![("d", false), ("b", true)]);
+        // a and c were finished by a sweep, before b and d at the end.
+        assert_eq!(run(&ticks), (vec!["a", "c", "b", "d"], 0));
+    }
+
+    #[test]
+    fn news_after_the_end_keeps_a_call_another_window() {
+        let mut ticks = vec![vec![("a", false), ("a", true)]];
+        ticks.extend((0..10).map(|_| Vec::new()));
+        // A recording trails the hang-up: the call waits a window after it.
+        ticks.push(vec![("a", false)]);
+        ticks.extend((0..12).map(|_| Vec::new()));
+        ticks.push(vec![("z", false)]);
+        let (finished, late) = run(&ticks);
+        assert_eq!((finished, late), (vec!["a", "z"], 0));
+    }
+
+    #[test]
+    fn a_straggler_within_two_windows_is_counted_not_a_new_call() {
+        let mut ticks = vec![vec![("a", false), ("a", true)]];
+        ticks.extend((0..28).map(|_| Vec::new()));
+        ticks.push(vec![("a", false), ("b", false)]);
+        assert_eq!(run(&ticks), (vec!["a", "b"], 1));
+    }
+
+    #[test]
+    fn a_call_heard_of_long_after_it_was_finished_starts_again() {
+        let mut ticks = vec![vec![("a", false), ("a", true)]];
+        ticks.extend((0..100).map(|_| Vec::new()));
+        ticks.push(vec![("a", false), ("b", false)]);
+        assert_eq!(run(&ticks), (vec!["a", "a", "b"], 0));
+    }
+
+    #[test]
+    fn a_start_after_the_end_begins_a_new_call_under_the_same_id() {
+        let mut life: Lifetime<Id> = Lifetime::default();
+        life.begin_batch();
+        let start = |fp| Arriving {
+            new_call: true,
+            fingerprint: Some(fp),
+            ..arriving(false)
+        };
+        let end = Arriving {
+            fingerprint: Some(9),
+            ..arriving(true)
+        };
+        let mut orders = Vec::new();
+        for (n, e) in [start(1), end, start(1), start(2), end].iter().enumerate() {
+            if let Arrival::Event { call, repeat, .. } =
+                life.arrive(call_key("t"), "t", n as u64, e, || Id("t"))
+            {
+                orders.push((call.order(), repeat));
+            }
+        }
+        // The first start delivered again is a repeat; a start of its own begins call 3.
+        assert_eq!(
+            orders,
+            [(0, false), (0, false), (0, true), (3, false), (3, false)]
+        );
+        assert_eq!(life.due(true).len(), 2);
+    }
+}

@@ -1,0 +1,177 @@
+//! The summary record: one call's numbers, its fields listed once (`summary_fields!`), from which
+//! the JSON record (written by hand and through serde), the CSV header and the rows come.
+
+use serde::Serialize;
+
+use crate::event::Outcome;
+use crate::time::Millis;
+use crate::timefmt::Stamp;
+use crate::vendor_id::Vendor;
+
+/// One call's numbers: the summary record (`callev summary -o json`, the README's summary
+/// section).
+#[derive(Debug, Clone)]
+pub struct CallSummary {
+    pub call_id: String,
+    pub vendor: Vendor,
+    pub events: u64,
+    pub first_time: Option<Millis>,
+    pub last_time: Option<Millis>,
+    pub started_at: Option<Millis>,
+    pub answered_at: Option<Millis>,
+    pub ended_at: Option<Millis>,
+    pub ring_ms: Option<i64>,
+    pub talk_ms: Option<i64>,
+    pub hold_ms: Option<i64>,
+    pub total_ms: Option<i64>,
+    pub reported_talk_ms: Option<i64>,
+    pub reported_total_ms: Option<i64>,
+    pub outcome: Outcome,
+    pub end_reason: Option<String>,
+    pub participants: Vec<String>,
+    pub dtmf: String,
+    pub duplicates: u64,
+    pub anomalies: Vec<String>,
+    /// The call this one is a leg of (a transfer's B-leg names its A-leg).
+    pub parent_call_id: Option<String>,
+}
+
+/// What a call adds to the totals under a summary table: its numbers, without its text.
+#[derive(Debug, Clone, Copy)]
+pub struct Brief {
+    pub outcome: Outcome,
+    pub vendor: Vendor,
+    pub talk_ms: Option<i64>,
+    pub total_ms: Option<i64>,
+    /// When it started (else its first timed event) and ended (else its last).
+    pub from: Option<Millis>,
+    pub to: Option<Millis>,
+    /// It has anomalies.
+    pub anomalous: bool,
+}
+
+/// One value of the summary record, as the record's writers read it.
+#[derive(Debug, Clone, Copy)]
+pub enum SummaryValue<'a> {
+    Text(&'a str),
+    OptText(Option<&'a str>),
+    Count(u64),
+    /// Milliseconds, or unknown.
+    Ms(Option<i64>),
+    Time(Option<Millis>),
+    List(&'a [String]),
+}
+
+/// The summary record's fields in order, each with its value: the one list that the JSON record
+/// (written by hand and through serde), the CSV header and the CSV rows come from.
+macro_rules! summary_fields {
+    (|$s:ident| $($name:ident => $value:expr),* $(,)?) => {
+        /// The summary record's field names, in order (CLI.md's summary record; the CSV header).
+        pub const SUMMARY_HEADER: &[&str] = &[$(stringify!($name)),*];
+
+        impl CallSummary {
+            /// Each field's name and value, in the record's order.
+            pub fn fields(&self) -> [(&'static str, SummaryValue<'_>); SUMMARY_HEADER.len()] {
+                use SummaryValue::*;
+                let $s = self;
+                [$((stringify!($name), $value)),*]
+            }
+
+            /// The summary record as JSON, as `serde_json::to_writer(out, self)` writes it,
+            /// about twice as fast: each field written in place (summary writes one per call).
+            pub fn write_json(&self, out: &mut Vec<u8>) {
+                use SummaryValue::*;
+                let $s = self;
+                let mut first = true;
+                $(
+                    crate::json::write::key(out, stringify!($name), first);
+                    first = false;
+                    $value.write_json(out);
+                )*
+                let _ = first;
+                out.push(b'}');
+            }
+        }
+    };
+}
+
+summary_fields! { |s|
+    call_id => Text(&s.call_id),
+    vendor => Text(s.vendor.id()),
+    events => Count(s.events),
+    first_time => Time(s.first_time),
+    last_time => Time(s.last_time),
+    started_at => Time(s.started_at),
+    answered_at => Time(s.answered_at),
+    ended_at => Time(s.ended_at),
+    ring_ms => Ms(s.ring_ms),
+    talk_ms => Ms(s.talk_ms),
+    hold_ms => Ms(s.hold_ms),
+    total_ms => Ms(s.total_ms),
+    reported_talk_ms => Ms(s.reported_talk_ms),
+    reported_total_ms => Ms(s.reported_total_ms),
+    outcome => Text(s.outcome.as_str()),
+    end_reason => OptText(s.end_reason.as_deref()),
+    participants => List(&s.participants),
+    dtmf => Text(&s.dtmf),
+    duplicates => Count(s.duplicates),
+    anomalies => List(&s.anomalies),
+    parent_call_id => OptText(s.parent_call_id.as_deref()),
+}
+
+impl SummaryValue<'_> {
+    /// The value as JSON, as serde writes it (inlined into each field's write: the variant is
+    /// known there).
+    #[inline(always)]
+    fn write_json(self, out: &mut Vec<u8>) {
+        use crate::json::write;
+        match self {
+            SummaryValue::Text(t) => write::str(out, t),
+            SummaryValue::OptText(t) => write::opt_str(out, t),
+            SummaryValue::Count(n) => write::uint(out, n),
+            SummaryValue::Ms(ms) => write::opt_int(out, ms),
+            SummaryValue::Time(t) => Stamp::write_json(t.map(Stamp), out),
+            SummaryValue::List(items) => write::strs(out, items),
+        }
+    }
+}
+
+impl Serialize for SummaryValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            SummaryValue::Text(t) => ser.serialize_str(t),
+            SummaryValue::OptText(t) => t.serialize(ser),
+            SummaryValue::Count(n) => ser.serialize_u64(n),
+            SummaryValue::Ms(ms) => ms.serialize(ser),
+            SummaryValue::Time(t) => t.map(Stamp).serialize(ser),
+            SummaryValue::List(items) => items.serialize(ser),
+        }
+    }
+}
+
+/// The summary record through serde (CSV rows, tests); `write_json` writes the same bytes faster.
+impl Serialize for CallSummary {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let fields = self.fields();
+        let mut map = ser.serialize_map(Some(fields.len()))?;
+        for (name, value) in fields {
+            map.serialize_entry(name, &value)?;
+        }
+        map.end()
+    }
+}
+
+impl CallSummary {
+    pub fn brief(&self) -> Brief {
+        Brief {
+            outcome: self.outcome,
+            vendor: self.vendor,
+            talk_ms: self.talk_ms,
+            total_ms: self.total_ms,
+            from: self.started_at.or(self.first_time),
+            to: self.ended_at.or(self.last_time),
+            anomalous: !self.anomalies.is_empty(),
+        }
+    }
+}
