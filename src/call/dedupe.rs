@@ -15,6 +15,8 @@ const LISTED: usize = 16;
 #[derive(Debug, Clone, Default)]
 pub struct Dedupe {
     listed: Vec<u64>,
+    /// Boxed: most calls never need one, and every open call carries this field.
+    #[allow(clippy::box_collection)]
     set: Option<Box<HashSet<u64, foldhash::fast::RandomState>>>,
     twins: Vec<(Twin, Millis)>,
 }

@@ -216,6 +216,8 @@ impl<T: CallData> Lifetime<T> {
         make: impl FnOnce() -> T,
     ) -> Arrival<'_, T> {
         let tick = self.tick.max(1);
+        // The table holds boxes (a call's data is large, the table's slots small).
+        #[allow(clippy::borrowed_box)]
         let current = |c: &Box<Tracked<T>>| !c.superseded && c.data.id() == id;
         // A start after the call ended begins a new call with the same id (looked up again only
         // for the rare event that may: lookups are the main cost of following calls).
