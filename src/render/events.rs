@@ -12,6 +12,7 @@ use crate::event::Event;
 use crate::output::{safe, Format, RecordWriter};
 use crate::record::Results;
 use crate::record::Tally;
+use crate::render::fit::{self, Cell, Col, Fit};
 use crate::render::short_id;
 use crate::render::table::details_text;
 use crate::render::View;
@@ -239,11 +240,8 @@ impl Events {
         self.layout.header(out);
         let left_out = self.layout.tier.left_out();
         if !left_out.is_empty() {
-            eprintln!(
-                "callev: to fit {} columns the table leaves out {}; a wider terminal, COLUMNS or -o json show them",
-                self.width.unwrap_or_default(),
-                left_out
-            );
+            let note = fit::left_out_note(self.width.unwrap_or_default(), left_out);
+            eprintln!("callev: {note}");
         }
     }
 }
@@ -251,17 +249,14 @@ impl Events {
 /// How an events table is laid out: fixed column widths that do not depend on the rows, so that
 /// any worker can write any row ahead of the caller (rows are written where records are parsed)
 /// and the chunks of a long stream line up. The details, free text, wrap at word boundaries in
-/// what is left of the terminal's width.
-#[derive(Debug, Clone, Copy)]
+/// what is left of the terminal's width (`render::fit`).
+#[derive(Debug, Clone)]
 struct Layout {
     tier: Tier,
     color: bool,
     zone: Zone,
     short_ids: bool,
-    /// Every column's width but the details', with its padding.
-    widths: [usize; 5],
-    /// The details' room on a terminal (unbounded elsewhere).
-    details: Option<usize>,
+    fit: Fit,
 }
 
 /// The least room the details keep, however narrow the terminal.
@@ -277,73 +272,35 @@ impl Layout {
                 w.saturating_sub(28)
             }
         }));
-        let mut widths = [0; 5];
-        for (w, fixed) in widths.iter_mut().zip(tier.columns().1) {
-            *w = usize::from(*fixed);
-        }
-        if !settings.short_ids && tier != Tier::Narrowest {
-            // Ids written whole: UUIDs and Bandwidth's ids fit.
-            widths[1] = 42;
-        }
-        let used: usize = widths.iter().sum();
+        let (labels, widths) = tier.columns();
+        let cols: Vec<Col> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, label)| {
+                let mut width = widths.get(i).map_or(0, |w| usize::from(*w) - 2);
+                if i == 1 && !settings.short_ids && tier != Tier::Narrowest {
+                    // Ids written whole: UUIDs and Bandwidth's ids fit.
+                    width = 40;
+                }
+                Col::new(label, width)
+            })
+            .collect();
         Layout {
             tier,
             color: settings.color,
             zone: settings.zone,
             short_ids: settings.short_ids,
-            widths,
-            details: settings
-                .width
-                .map(|w| w.saturating_sub(used + 2).max(DETAILS_MIN)),
+            fit: fit::fit(&cols, Some(DETAILS_MIN), settings.width, fit::CELLS),
         }
     }
 
     /// The header line.
-    fn header(self, out: &mut Vec<u8>) {
-        let names = self.tier.columns().0;
-        let bold = owo_colors::Style::new().bold();
-        let start = out.len();
-        for (i, name) in names.iter().enumerate() {
-            let style = self.color.then_some(bold);
-            self.cell(i, name, style, out);
-        }
-        end_line(start, out);
-    }
-
-    /// Cell `i`: the text padded to its column (the last, the details, not at all); returns
-    /// the columns it took (a text wider than its column pushes the rest of the line right).
-    fn cell(
-        self,
-        i: usize,
-        text: &str,
-        style: Option<owo_colors::Style>,
-        out: &mut Vec<u8>,
-    ) -> usize {
-        use owo_colors::OwoColorize;
-        out.push(b' ');
-        match style {
-            // Writing into a Vec cannot fail.
-            Some(st) => {
-                let _ = write!(out, "{}", text.style(st));
-            }
-            None => out.extend_from_slice(text.as_bytes()),
-        }
-        let shown = if text.is_ascii() {
-            text.len()
-        } else {
-            unicode_width::UnicodeWidthStr::width(text)
-        };
-        let Some(width) = self.widths.get(i).copied().filter(|w| *w > 0) else {
-            return shown + 1;
-        };
-        let pad = (width - 2).saturating_sub(shown);
-        out.resize(out.len() + pad, b' ');
-        out.push(b' ');
-        shown + pad + 2
+    fn header(&self, out: &mut Vec<u8>) {
+        self.fit.header(self.tier.columns().0, self.color, out);
     }
 
     /// An event's row, with its details wrapped onto lines of their own where they do not fit.
-    fn row(self, e: &Event, out: &mut Vec<u8>) {
+    fn row(&self, e: &Event, out: &mut Vec<u8>) {
         let tier = self.tier;
         let mut time = String::with_capacity(32);
         match e.time {
@@ -354,85 +311,34 @@ impl Layout {
                 Tier::Compact | Tier::Narrowest => time.push_str(&self.zone.format_time_of_day(t)),
             },
         }
-        let start = out.len();
-        let mut i = 0;
-        let mut used = 0;
-        let mut next = |text: &str, style: Option<owo_colors::Style>, out: &mut Vec<u8>| {
-            used += self.cell(i, text, style, out);
-            i += 1;
-            used
+        let call = match e.call_id.as_deref() {
+            None => "-".to_owned(),
+            Some(c) if self.short_ids => {
+                short_id(&safe(c), if tier == Tier::Wide { 14 } else { 12 })
+            }
+            Some(c) => safe(c).into_owned(),
         };
-        next(&time, None, out);
+        let kind = self.color.then(|| crate::render::kind_look(e.kind).style());
+        let name = safe(e.event.as_deref().unwrap_or("-"));
+        let details = details_text(e.vendor, &e.details);
+        let mut cells: Vec<Cell> = vec![(&time, None)];
         if tier != Tier::Narrowest {
-            let call = match e.call_id.as_deref() {
-                None => "-".to_owned(),
-                Some(c) if self.short_ids => {
-                    short_id(&safe(c), if tier == Tier::Wide { 14 } else { 12 })
-                }
-                Some(c) => safe(c).into_owned(),
-            };
-            next(&call, None, out);
+            cells.push((&call, None));
         }
         if tier == Tier::Wide {
-            next(e.vendor.id(), None, out);
+            cells.push((e.vendor.id(), None));
         }
         if matches!(tier, Tier::Wide | Tier::Normal) {
-            let style = self.color.then(|| crate::render::kind_look(e.kind).style());
-            next(e.kind.as_str(), style, out);
+            cells.push((e.kind.as_str(), kind));
         }
-        let indent = next(&safe(e.event.as_deref().unwrap_or("-")), None, out);
-        let details = details_text(e.vendor, &e.details);
-        // A cell wider than its column took room from the details.
-        let pushed = indent.saturating_sub(self.widths.iter().sum());
-        let room = self
-            .details
-            .map(|room| room.saturating_sub(pushed).max(DETAILS_MIN));
-        let fits = room.is_none_or(|room| details.len() <= room || details.width_le(room));
-        if fits {
-            next(&details, None, out);
-            end_line(start, out);
-            return;
-        }
-        let room = room.unwrap_or(usize::MAX);
-        for (n, line) in textwrap::wrap(&details, room).iter().enumerate() {
-            if n == 0 {
-                out.push(b' ');
-            } else {
-                out.resize(out.len() + indent + 1, b' ');
-            }
-            out.extend_from_slice(line.as_bytes());
-            end_line(start, out);
-        }
+        cells.push((&name, None));
+        cells.push((&details, None));
+        self.fit.row(&cells, self.color, out);
     }
-}
-
-/// Whether text is at most `room` columns wide.
-trait WidthLe {
-    fn width_le(&self, room: usize) -> bool;
-}
-
-impl WidthLe for String {
-    fn width_le(&self, room: usize) -> bool {
-        unicode_width::UnicodeWidthStr::width(self.as_str()) <= room
-    }
-}
-
-/// End the line written since `start` (or since its last newline): trailing spaces go.
-fn end_line(start: usize, out: &mut Vec<u8>) {
-    let from = out[start..]
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(start, |p| start + p + 1);
-    let keep = out[from..]
-        .iter()
-        .rposition(|b| *b != b' ')
-        .map_or(0, |p| p + 1);
-    out.truncate(from + keep);
-    out.push(b'\n');
 }
 
 /// On the workers: each event's table row written out, for the caller to copy.
-fn prerender_rows(layout: Layout, results: &mut Results) {
+fn prerender_rows(layout: &Layout, results: &mut Results) {
     let Results { records, text, .. } = results;
     for r in records {
         let Some(e) = &r.normalized else { continue };
@@ -455,9 +361,9 @@ impl View for Events {
         match self.format {
             Format::Json | Format::Ndjson => Some(Box::new(prerender)),
             Format::Table => {
-                let layout = self.layout;
+                let layout = self.layout.clone();
                 Some(Box::new(move |_: &str, results: &mut Results| {
-                    prerender_rows(layout, results)
+                    prerender_rows(&layout, results)
                 }))
             }
             Format::Parquet => Some(Box::new(|source: &str, results: &mut Results| {

@@ -3,7 +3,7 @@
 
 pub mod detect;
 pub mod events;
-pub mod groups;
+pub(crate) mod fit;
 pub mod notes;
 pub mod parquet;
 pub mod schema;

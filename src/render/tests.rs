@@ -139,7 +139,7 @@ fn summary_tables() {
 
 #[test]
 fn group_tables() {
-    use super::groups::Key;
+    use super::summary::groups::Key;
     for (name, keys) in [
         ("vendor", vec![Key::Vendor]),
         ("vendor_outcome", vec![Key::Vendor, Key::Outcome]),

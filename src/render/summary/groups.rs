@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Result;
-use owo_colors::OwoColorize;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use unicode_width::UnicodeWidthStr;
 
 use crate::call::CallSummary;
 use crate::event::Outcome;
 use crate::output::{safe, thousands, Format, RecordWriter};
+use crate::render::fit::{self, Cell, Col};
 use crate::time::Millis;
 use crate::timefmt::{human_duration, rfc3339, Zone};
 
@@ -84,8 +84,9 @@ pub struct Groups {
 /// Buckets filled in between a time key's first and last at most: a year's hours.
 const MAX_FILLED: i64 = 9_000;
 
-/// The widest a bar is drawn.
+/// The widest a bar is drawn, and the least room it keeps.
 const BAR_MAX: usize = 40;
+const BAR_MIN: usize = 10;
 
 impl Groups {
     pub fn new(keys: Vec<Key>, zone: Zone) -> Groups {
@@ -337,64 +338,40 @@ impl Groups {
             n
         };
         columns.extend(numbers.into_iter().map(|(l, c)| (l, true, c)));
-        let width_of = |c: &(String, bool, Vec<String>)| {
-            c.2.iter()
-                .map(|s| s.width())
-                .chain([c.0.width()])
-                .max()
-                .unwrap_or(0)
-                + 2
-        };
         // The keys, calls and the answered share always show; the rest go from the right until
         // a bar of at least 10 fits.
-        let mut shown = columns.len();
         let fixed = self.keys.len() + 2;
-        if let Some(w) = look.width {
-            while shown > fixed && columns[..shown].iter().map(width_of).sum::<usize>() + 11 > w {
-                shown -= 1;
-            }
-            if shown < columns.len() {
-                let left: Vec<&str> = columns[shown..].iter().map(|c| c.0.as_str()).collect();
-                eprintln!(
-                    "callev: to fit {w} columns the table leaves out {}; a wider terminal, COLUMNS or -o json show them",
-                    left.join(", ")
-                );
-            }
+        let mut cols: Vec<Col> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, (label, right, cells))| Col {
+                label,
+                width: cells.iter().map(|c| c.width()).chain([label.width()]).max().unwrap_or(0),
+                drop: if i < fixed { 0 } else { 1 },
+                right: *right,
+                cap: None,
+            })
+            .collect();
+        cols.push(Col::new("", 0));
+        let fitted = fit::fit(&cols, Some(BAR_MIN), look.width, fit::CELLS);
+        if let Some(note) = fitted.note() {
+            eprintln!("callev: {note}");
         }
-        let used: usize = columns[..shown].iter().map(width_of).sum();
-        let bar_room = look
-            .width
-            .map_or(BAR_MAX, |w| w.saturating_sub(used + 1).min(BAR_MAX));
+        let bar_room = look.width.map_or(BAR_MAX, |w| {
+            w.saturating_sub(fitted.free_at()).min(BAR_MAX)
+        });
         let most = rows.iter().map(|(_, g)| g.calls).max().unwrap_or(0).max(1);
-        let bold = owo_colors::Style::new().bold();
-        let mut line = String::new();
-        for c in &columns[..shown] {
-            pad(&mut line, &c.0, width_of(c), c.1);
-        }
-        let head = line.trim_end().to_owned();
-        writeln!(
-            out,
-            "{}",
-            if look.color {
-                head.style(bold).to_string()
-            } else {
-                head
-            }
-        )?;
+        let mut text = Vec::new();
+        let labels: Vec<&str> = cols.iter().map(|c| c.label).collect();
+        fitted.header(&labels, look.color, &mut text);
+        let cyan = look.color.then(|| owo_colors::Style::new().cyan());
         for (i, (_, g)) in rows.iter().enumerate() {
-            line.clear();
-            for c in &columns[..shown] {
-                pad(&mut line, &c.2[i], width_of(c), c.1);
-            }
             let bar = bar(g.calls, most, bar_room);
-            if bar.is_empty() {
-                writeln!(out, "{}", line.trim_end())?;
-            } else if look.color {
-                writeln!(out, "{} {}", line, bar.cyan())?;
-            } else {
-                writeln!(out, "{line} {bar}")?;
-            }
+            let mut cells: Vec<Cell> = columns.iter().map(|c| (c.2[i].as_str(), None)).collect();
+            cells.push((&bar, cyan));
+            fitted.row(&cells, look.color, &mut text);
         }
+        out.write_all(&text)?;
         Ok(())
     }
 }
@@ -404,20 +381,6 @@ impl Groups {
 pub struct TableLook {
     pub width: Option<usize>,
     pub color: bool,
-}
-
-/// `text` in a column `width` wide (its padding included), right-aligned for numbers.
-fn pad(line: &mut String, text: &str, width: usize, right: bool) {
-    let room = (width - 2).saturating_sub(text.width());
-    line.push(' ');
-    if right {
-        line.extend(std::iter::repeat_n(' ', room));
-        line.push_str(text);
-    } else {
-        line.push_str(text);
-        line.extend(std::iter::repeat_n(' ', room));
-    }
-    line.push(' ');
 }
 
 /// A bar `room` cells long at most for `value` of `most`, in eighths of a cell; a group with

@@ -1,15 +1,11 @@
 //! `callev summary`: one row per call (durations, outcome, counts), then totals: answered share,
 //! mean / median / p95 of talk and total time, counts per outcome and vendor.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 
 use anyhow::{bail, Result};
-use comfy_table::{Cell, CellAlignment};
-use owo_colors::OwoColorize;
-use unicode_width::UnicodeWidthStr;
 
 use crate::call::lifetime::Ticks;
 use crate::call::shards::{shard_of, Keep, Merged, Shards, Sweep, WriteRow, CHUNK};
@@ -21,12 +17,15 @@ use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::pool::Pool;
 use crate::record::Tally;
 use crate::record::{Prework, Results};
-use crate::render::groups::{self, stats, Groups, TableLook};
 use crate::render::notes::NoCall;
-use crate::render::table::{header, new_table, outcome_cell, wrap_only_last};
 use crate::render::View;
 use crate::render::{paint, push_short_id};
-use crate::timefmt::{human_duration, push_duration, Zone};
+use crate::timefmt::{human_duration, Zone};
+use groups::{stats, Groups, TableLook};
+use table::{FixedTable, Shown, COLUMNS};
+
+pub(crate) mod groups;
+mod table;
 
 /// What the totals need of every call, kept as numbers.
 #[derive(Default)]
@@ -317,17 +316,11 @@ impl Rows {
     }
 
     /// Say once on stderr which columns the table leaves out to fit the terminal.
-    fn note_left_out(&mut self, all: u16, shown: u16) {
-        let out = left_out(all, shown);
-        if out.is_empty() || self.noted_left_out {
-            return;
+    fn note_left_out(&mut self, note: Option<String>) {
+        if let Some(note) = note.filter(|_| !self.noted_left_out) {
+            self.noted_left_out = true;
+            eprintln!("callev: {note}");
         }
-        self.noted_left_out = true;
-        eprintln!(
-            "callev: to fit {} columns the table leaves out {}; a wider terminal, COLUMNS or -o json show them",
-            self.width.unwrap_or_default(),
-            out.join(", ")
-        );
     }
 
     /// Count finished calls in the totals and write the rows shown. Calls finished before the
@@ -372,7 +365,7 @@ impl Rows {
                 if !self.header_written {
                     self.header_written = true;
                     let fixed = self.fixed();
-                    self.note_left_out(ALL_COLUMNS, fixed.shown);
+                    self.note_left_out(fixed.note());
                     fixed.header(&mut lines);
                 }
                 match &f.summary {
@@ -421,77 +414,47 @@ impl Rows {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut table = new_table(self.width, self.color);
         // DTMF gets a column only when some call has digits; anomalies are tallied under the
         // totals rather than squeezed into a cell.
         let with_dtmf = rows.iter().any(|s| !s.dtmf.is_empty());
-        let narrow = self.narrow();
         let day =
             |t: i64| (t + i64::from(self.zone.offset_secs_at(t)) * 1000).div_euclid(86_400_000);
         let days: Vec<i64> = rows.iter().filter_map(|s| s.started_at).map(day).collect();
         let shown = Shown {
             zone: self.zone,
-            narrow,
+            narrow: self.narrow(),
             short_ids: self.short_ids,
             dates: days.iter().min() != days.iter().max(),
         };
-        let texts: Vec<Vec<String>> = rows
-            .iter()
-            .map(|s| {
-                COLUMNS
-                    .iter()
-                    .map(|c| {
-                        let mut text = String::new();
-                        (c.fill)(s, shown, &mut text);
-                        text
-                    })
-                    .collect()
-            })
-            .collect();
-        let natural = |i: usize| {
-            texts
-                .iter()
-                .map(|row| row[i].width())
-                .chain([COLUMNS[i].label.len()])
-                .max()
-                .unwrap_or(0)
-                + 2
-        };
-        let all = if with_dtmf {
-            ALL_COLUMNS
-        } else {
-            ALL_COLUMNS & !(1 << DTMF)
-        };
-        let fits = fitting(self.width, natural, all);
-        self.note_left_out(all, fits);
-        let columns = || {
-            COLUMNS
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| fits & (1 << i) != 0)
-        };
+        let candidate = |i: &usize| with_dtmf || *i != table::DTMF;
+        let mut texts: [String; COLUMNS.len()] = Default::default();
+        let mut widths = COLUMNS.map(|c| crate::render::fit::width_of(c.label));
+        for s in rows {
+            let cells = table::cells(s, shown, self.color, &mut texts);
+            for (w, (text, _)) in widths.iter_mut().zip(cells) {
+                *w = (*w).max(crate::render::fit::width_of(text));
+            }
+        }
+        let fit = table::fit_columns(self.width, |i| widths[i], with_dtmf);
+        self.note_left_out(fit.note());
+        let mut lines = Vec::new();
         if !self.header_written {
             self.header_written = true;
-            let names: Vec<&str> = columns().map(|(_, c)| c.label).collect();
-            table.set_header(header(&names));
+            let labels: Vec<&str> = (0..COLUMNS.len())
+                .filter(candidate)
+                .map(|i| COLUMNS[i].label)
+                .collect();
+            fit.header(&labels, self.color, &mut lines);
         }
-        for (s, row) in rows.iter().zip(&texts) {
-            let cells = columns().map(|(i, c)| {
-                let cell = if i == OUTCOME {
-                    outcome_cell(s.outcome)
-                } else {
-                    Cell::new(&row[i])
-                };
-                if c.right {
-                    cell.set_alignment(CellAlignment::Right)
-                } else {
-                    cell
-                }
-            });
-            table.add_row(cells.collect::<Vec<_>>());
+        for s in rows {
+            let cells = table::cells(s, shown, self.color, &mut texts);
+            let cells: Vec<_> = (0..COLUMNS.len())
+                .filter(candidate)
+                .map(|i| cells[i])
+                .collect();
+            fit.row(&cells, self.color, &mut lines);
         }
-        wrap_only_last(&mut table);
-        writeln!(out, "{}", crate::render::table::text(&table))?;
+        out.write_all(&lines)?;
         self.anomalies(rows, out)
     }
 
@@ -722,300 +685,6 @@ fn keep(settings: &Settings) -> Keep {
         Format::Table => Keep::Anomalous,
         Format::Csv | Format::Parquet => Keep::All,
     }
-}
-
-/// How a call's row is shown: its times in a zone, and, on a narrow terminal, shorter.
-#[derive(Debug, Clone, Copy)]
-struct Shown {
-    zone: Zone,
-    /// Below 150 columns the start shows its time of day (the totals give the dates) and ids
-    /// are cut shorter.
-    narrow: bool,
-    /// Ids are shortened (on a terminal, without `--full-ids`).
-    short_ids: bool,
-    /// The rows span more than one day: a narrow table's start keeps its date.
-    dates: bool,
-}
-
-/// One column of the summary table: its label, alignment, fixed widths (padding included; wide
-/// and narrow terminals) and how its cell is written. Both tables, fitted and fixed-width, come
-/// from `COLUMNS`.
-struct Column {
-    label: &'static str,
-    right: bool,
-    widths: [usize; 2],
-    fill: fn(&CallSummary, Shown, &mut String),
-}
-
-fn duration(d: Option<i64>, out: &mut String) {
-    match d {
-        Some(d) => push_duration(out, d),
-        None => out.push('-'),
-    }
-}
-
-/// The outcome's column, which has its own colour, and the DTMF column, shown only when some
-/// call has digits.
-const OUTCOME: usize = 2;
-const DTMF: usize = 9;
-
-// Durations up to `-59m 59.9s` and counts up to `9999 (+99)` fit their fixed widths.
-const COLUMNS: [Column; 11] = [
-    Column {
-        label: "call",
-        right: false,
-        widths: [22, 16],
-        fill: |s, shown, out| match shown.short_ids {
-            true => push_short_id(out, &safe(&s.call_id), if shown.narrow { 14 } else { 20 }),
-            false => out.push_str(&safe(&s.call_id)),
-        },
-    },
-    Column {
-        label: "vendor",
-        right: false,
-        widths: [12, 12],
-        fill: |s, _, out| out.push_str(s.vendor.id()),
-    },
-    Column {
-        label: "outcome",
-        right: false,
-        widths: [13, 13],
-        fill: |s, _, out| out.push_str(s.outcome.as_str()),
-    },
-    Column {
-        label: "started",
-        right: false,
-        widths: [32, 17],
-        fill: |s, shown, out| match s.started_at {
-            Some(t) if shown.narrow && shown.dates => out.push_str(&shown.zone.format_short(t)),
-            Some(t) if shown.narrow => out.push_str(&shown.zone.format_clock(t)),
-            Some(t) => shown.zone.push(out, t),
-            None => out.push('-'),
-        },
-    },
-    Column {
-        label: "ring",
-        right: true,
-        widths: [12, 12],
-        fill: |s, _, out| duration(s.ring_ms, out),
-    },
-    Column {
-        label: "talk",
-        right: true,
-        widths: [12, 12],
-        fill: |s, _, out| duration(s.talk_ms, out),
-    },
-    Column {
-        label: "hold",
-        right: true,
-        widths: [12, 12],
-        fill: |s, _, out| duration(s.hold_ms, out),
-    },
-    Column {
-        label: "total",
-        right: true,
-        widths: [12, 12],
-        fill: |s, _, out| duration(s.total_ms, out),
-    },
-    Column {
-        label: "events",
-        right: true,
-        widths: [12, 12],
-        fill: |s, _, out| {
-            use std::fmt::Write;
-            // Writing into a String cannot fail.
-            let _ = if s.duplicates > 0 {
-                write!(out, "{} (+{})", s.events, s.duplicates)
-            } else {
-                write!(out, "{}", s.events)
-            };
-        },
-    },
-    Column {
-        label: "dtmf",
-        right: false,
-        widths: [10, 10],
-        fill: |s, _, out| out.push_str(&safe(&s.dtmf)),
-    },
-    Column {
-        label: "end",
-        right: false,
-        widths: [0, 0],
-        fill: |s, _, out| out.push_str(&s.end_reason.as_deref().map_or(Cow::Borrowed("-"), safe)),
-    },
-];
-
-/// Tables written in chunks (large inputs, following): column widths that do not depend on the
-/// rows, so that the chunks line up and any thread can write any row. A cell wider than its
-/// column pushes the rest of its line right rather than wrapping.
-#[derive(Debug, Clone, Copy)]
-pub struct FixedTable {
-    pub color: bool,
-    pub zone: Zone,
-    pub narrow: bool,
-    /// The columns shown, a bit each (see `fitting`).
-    pub shown: u16,
-    pub short_ids: bool,
-}
-
-/// The call column's width (with padding) for ids written whole: UUIDs and Bandwidth's ids fit.
-const FULL_ID_WIDTH: usize = 42;
-
-/// Every column of `COLUMNS`, a bit each.
-const ALL_COLUMNS: u16 = (1 << COLUMNS.len()) - 1;
-
-/// Columns a table leaves out first when it does not fit, least useful first: hold, dtmf,
-/// ring, events, vendor, talk, started. The call, its outcome, total and end always show.
-const DROP_ORDER: [usize; 7] = [6, DTMF, 4, 8, 1, 5, 3];
-
-/// The room the end reason (the last, free column) keeps at least.
-const END_MIN: usize = 16;
-
-/// Which of `shown`'s columns fit `width`, given each column's width with its padding: the
-/// least useful are left out until the rest and `END_MIN` of end reason fit.
-fn fitting(width: Option<usize>, widths: impl Fn(usize) -> usize, mut shown: u16) -> u16 {
-    let Some(width) = width else { return shown };
-    let used = |shown: u16| -> usize {
-        (0..COLUMNS.len() - 1)
-            .filter(|i| shown & (1 << i) != 0)
-            .map(&widths)
-            .sum::<usize>()
-            + 1
-    };
-    for drop in DROP_ORDER {
-        if used(shown) + END_MIN <= width {
-            break;
-        }
-        shown &= !(1 << drop);
-    }
-    shown
-}
-
-/// The labels of the columns `all` has and `shown` has not.
-fn left_out(all: u16, shown: u16) -> Vec<&'static str> {
-    (0..COLUMNS.len())
-        .filter(|i| all & !shown & (1 << i) != 0)
-        .map(|i| COLUMNS[i].label)
-        .collect()
-}
-
-impl FixedTable {
-    /// The fixed-width table for a terminal this wide (any width when not a terminal).
-    pub fn new(color: bool, zone: Zone, width: Option<usize>, short_ids: bool) -> FixedTable {
-        let narrow = width.is_some_and(|w| w < 150);
-        let mut table = FixedTable {
-            color,
-            zone,
-            narrow,
-            shown: ALL_COLUMNS,
-            short_ids,
-        };
-        table.shown = fitting(width, |i| table.width(i), ALL_COLUMNS);
-        table
-    }
-
-    /// Column `i`'s width with its padding.
-    fn width(self, i: usize) -> usize {
-        if i == 0 && !self.short_ids {
-            FULL_ID_WIDTH
-        } else {
-            COLUMNS[i].widths[usize::from(self.narrow)]
-        }
-    }
-
-    /// The columns shown, with their positions in `COLUMNS`.
-    fn columns(self) -> impl Iterator<Item = (usize, &'static Column)> {
-        COLUMNS
-            .iter()
-            .enumerate()
-            .filter(move |(i, _)| self.shown & (1 << i) != 0)
-    }
-
-    fn shown(self) -> Shown {
-        Shown {
-            zone: self.zone,
-            narrow: self.narrow,
-            short_ids: self.short_ids,
-            // Rows written in chunks cannot know the span ahead: the time of day, as the
-            // totals give the dates.
-            dates: false,
-        }
-    }
-
-    pub fn header(self, out: &mut Vec<u8>) {
-        let bold = owo_colors::Style::new().bold();
-        let start = out.len();
-        for (i, c) in self.columns() {
-            self.cell(i, c.label, false, Some(bold), out);
-        }
-        end_line(start, out);
-    }
-
-    /// A call's line, written straight onto `out`: the shard threads write one per call.
-    pub fn row(self, s: &CallSummary, out: &mut Vec<u8>) {
-        let start = out.len();
-        let mut cell = String::with_capacity(64);
-        for (i, c) in self.columns() {
-            cell.clear();
-            (c.fill)(s, self.shown(), &mut cell);
-            let style = (i == OUTCOME).then(|| crate::render::outcome_look(s.outcome).style());
-            self.cell(i, &cell, c.right, style, out);
-        }
-        end_line(start, out);
-    }
-
-    /// Column `i`'s cell, padded to its width (the last is not).
-    fn cell(
-        self,
-        i: usize,
-        text: &str,
-        right: bool,
-        style: Option<owo_colors::Style>,
-        out: &mut Vec<u8>,
-    ) {
-        use std::io::Write as _;
-        let shown = |out: &mut Vec<u8>| match style {
-            // Writing into a Vec cannot fail.
-            Some(st) if self.color => {
-                let _ = write!(out, "{}", text.style(st));
-            }
-            _ => out.extend_from_slice(text.as_bytes()),
-        };
-        out.push(b' ');
-        if i + 1 == COLUMNS.len() {
-            shown(out);
-            return;
-        }
-        let width = self.width(i);
-        let shown_width = if text.is_ascii() {
-            text.len()
-        } else {
-            text.width()
-        };
-        let pad = (width - 2).saturating_sub(shown_width);
-        if right {
-            out.resize(out.len() + pad, b' ');
-            shown(out);
-        } else {
-            shown(out);
-            out.resize(out.len() + pad, b' ');
-        }
-        out.push(b' ');
-    }
-}
-
-/// End the line begun at `start`, without the padding (or data) whitespace it ends with.
-fn end_line(start: usize, out: &mut Vec<u8>) {
-    let line = &out[start..];
-    let keep = match line.last() {
-        Some(b) if b.is_ascii_whitespace() || !b.is_ascii() => {
-            // Only whole lines of text are written here.
-            std::str::from_utf8(line).map_or(line.len(), |l| l.trim_end().len())
-        }
-        _ => line.len(),
-    };
-    out.truncate(start + keep);
-    out.push(b'\n');
 }
 
 /// The totals under the table, as the JSON document's `totals`.
