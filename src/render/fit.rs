@@ -195,15 +195,12 @@ impl Fit {
                 .sum::<usize>()
     }
 
-    /// The header line: labels left-aligned, bold with colors.
+    /// The header line: labels aligned as their columns (right over numbers), bold with
+    /// colors.
     pub(crate) fn header(&self, labels: &[&str], color: bool, out: &mut Vec<u8>) {
         let bold = color.then(|| Style::new().bold());
         let cells: Vec<Cell> = labels.iter().map(|l| (*l, bold)).collect();
-        let left = Fit {
-            cols: self.cols.iter().map(|c| Shown { right: false, ..*c }).collect(),
-            ..self.clone()
-        };
-        left.line(&cells, |_, c| cells.get(c.index).map_or("", |c| c.0), color, out);
+        self.line(&cells, |_, c| cells.get(c.index).map_or("", |c| c.0), color, out);
     }
 
     /// A row, from one cell per column given to `fit` (those left out are passed over): padded
