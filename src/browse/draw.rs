@@ -11,9 +11,10 @@ use ratatui::widgets::{
 use ratatui::Frame;
 
 use super::model::{CallRow, Model};
-use super::state::{codes_found, findings_of, App, CallView, Column, FindingsView, Screen};
+use super::state::{codes_found, findings_of, App, CallView, FindingsView, ListColumn, Screen};
 use crate::event::{EventKind, Outcome};
 use crate::output::{safe, thousands};
+use crate::render::fit::{self, Col};
 use crate::timefmt::{human_duration, offset_clock, Zone};
 
 /// How the screens look: colors or not, the zone times are shown in.
@@ -31,14 +32,14 @@ impl Looks {
         let mut s = Style::default();
         if self.color {
             if let Some(c) = color {
+                use crate::render::Hue;
                 s = s.fg(match c {
-                    comfy_table::Color::Cyan => Color::Cyan,
-                    comfy_table::Color::Green => Color::Green,
-                    comfy_table::Color::Yellow => Color::Yellow,
-                    comfy_table::Color::Magenta => Color::Magenta,
-                    comfy_table::Color::Blue => Color::Blue,
-                    comfy_table::Color::Red => Color::Red,
-                    _ => Color::Reset,
+                    Hue::Cyan => Color::Cyan,
+                    Hue::Green => Color::Green,
+                    Hue::Yellow => Color::Yellow,
+                    Hue::Magenta => Color::Magenta,
+                    Hue::Blue => Color::Blue,
+                    Hue::Red => Color::Red,
                 });
             }
         }
@@ -182,100 +183,49 @@ fn header(app: &App, model: &Model, looks: Looks, width: u16) -> Text<'static> {
     Text::from(vec![Line::from(first), Line::from(second)])
 }
 
-/// A list column: its width (0: what is left) and when it is dropped (higher: first).
-#[derive(Debug, Clone, Copy)]
-struct ListColumn {
-    column: Column,
-    width: u16,
-    drop: u8,
-}
-
-const LIST_COLUMNS: [ListColumn; 9] = [
-    ListColumn {
-        column: Column::Call,
-        width: 16,
-        drop: 0,
-    },
-    ListColumn {
-        column: Column::Vendor,
-        width: 10,
-        drop: 3,
-    },
-    ListColumn {
-        column: Column::Started,
-        width: 8,
-        drop: 2,
-    },
-    ListColumn {
-        column: Column::Ring,
-        width: 7,
-        drop: 4,
-    },
-    ListColumn {
-        column: Column::Talk,
-        width: 8,
-        drop: 1,
-    },
-    ListColumn {
-        column: Column::Total,
-        width: 8,
-        drop: 0,
-    },
-    ListColumn {
-        column: Column::Outcome,
-        width: 11,
-        drop: 0,
-    },
-    ListColumn {
-        column: Column::Events,
-        width: 6,
-        drop: 5,
-    },
-    ListColumn {
-        column: Column::EndReason,
-        width: 0,
-        drop: 0,
-    },
+/// The list's columns: each one's width (0: the free end reason, what is left) and when it is
+/// left out on a narrow screen (see `fit::Col::drop`).
+const LIST_COLUMNS: [(ListColumn, u16, u8); 9] = [
+    (ListColumn::Call, 16, 0),
+    (ListColumn::Vendor, 10, 3),
+    (ListColumn::Started, 8, 2),
+    (ListColumn::Ring, 7, 4),
+    (ListColumn::Talk, 8, 1),
+    (ListColumn::Total, 8, 0),
+    (ListColumn::Outcome, 11, 0),
+    (ListColumn::Events, 6, 5),
+    (ListColumn::EndReason, 0, 0),
 ];
 
-/// The columns that fit `width`, the end reason getting what is left (at least 12); whole ids
+/// The columns that fit `width`, with their widths (0: what is left, at least 12); whole ids
 /// take 36 columns.
-fn fitting(width: u16, full_ids: bool) -> Vec<ListColumn> {
-    let mut shown: Vec<ListColumn> = LIST_COLUMNS
+fn fitting(width: u16, full_ids: bool) -> Vec<(ListColumn, u16)> {
+    let cols: Vec<Col> = LIST_COLUMNS
         .iter()
-        .map(|c| ListColumn {
-            width: if full_ids && c.column == Column::Call {
+        .map(|&(column, width, drop)| Col {
+            label: column.label(),
+            width: usize::from(if full_ids && column == ListColumn::Call {
                 36
             } else {
-                c.width
-            },
-            ..*c
+                width
+            }),
+            drop,
+            right: false,
+            cap: None,
         })
         .collect();
-    let need = |cols: &[ListColumn]| -> u16 {
-        cols.iter()
-            .map(|c| if c.width == 0 { 12 } else { c.width } + 1)
-            .sum::<u16>()
-    };
-    while need(&shown) > width {
-        let Some((i, _)) = shown
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.drop > 0)
-            .max_by_key(|(_, c)| c.drop)
-        else {
-            break;
-        };
-        shown.remove(i);
-    }
-    shown
+    let fitted = fit::fit(&cols, Some(12), Some(usize::from(width)), fit::TIGHT);
+    fitted
+        .shown()
+        .map(|(i, w)| (LIST_COLUMNS[i].0, u16::try_from(w).unwrap_or(u16::MAX)))
+        .collect()
 }
 
-fn cell(row: &CallRow, column: Column, looks: Looks, id_width: usize) -> Span<'static> {
+fn cell(row: &CallRow, column: ListColumn, looks: Looks, id_width: usize) -> Span<'static> {
     let text = match column {
-        Column::Arrival | Column::Call => crate::render::short_id(&safe(&row.id), id_width),
-        Column::Vendor => row.vendor.id().to_owned(),
-        Column::Started => row.started.map_or_else(
+        ListColumn::Arrival | ListColumn::Call => crate::render::short_id(&safe(&row.id), id_width),
+        ListColumn::Vendor => row.vendor.id().to_owned(),
+        ListColumn::Started => row.started.map_or_else(
             || "-".to_owned(),
             |t| {
                 looks
@@ -286,15 +236,15 @@ fn cell(row: &CallRow, column: Column, looks: Looks, id_width: usize) -> Span<'s
                     .to_owned()
             },
         ),
-        Column::Ring => ms(row.ring),
-        Column::Talk => ms(row.talk),
-        Column::Total => ms(row.total),
-        Column::Outcome => row.outcome.as_str().to_owned(),
-        Column::EndReason => row
+        ListColumn::Ring => ms(row.ring),
+        ListColumn::Talk => ms(row.talk),
+        ListColumn::Total => ms(row.total),
+        ListColumn::Outcome => row.outcome.as_str().to_owned(),
+        ListColumn::EndReason => row
             .end_reason
             .as_deref()
             .map_or_else(String::new, |r| safe(r).into_owned()),
-        Column::Events => {
+        ListColumn::Events => {
             if row.duplicates > 0 {
                 format!("{}+{}", row.events, row.duplicates)
             } else {
@@ -303,9 +253,9 @@ fn cell(row: &CallRow, column: Column, looks: Looks, id_width: usize) -> Span<'s
         }
     };
     match column {
-        Column::Outcome => Span::styled(text, looks.outcome(row.outcome)),
+        ListColumn::Outcome => Span::styled(text, looks.outcome(row.outcome)),
         // A call with anomalies stands out (its view lists them).
-        Column::Call if row.anomalies > 0 => Span::styled(text, looks.red()),
+        ListColumn::Call if row.anomalies > 0 => Span::styled(text, looks.red()),
         _ => Span::raw(text),
     }
 }
@@ -319,21 +269,21 @@ fn draw_list(f: &mut Frame, area: Rect, app: &mut App, model: &Model, looks: Loo
     ])
     .areas(area);
     f.render_widget(Paragraph::new(header(app, model, looks, area.width)), top);
-    let columns: Vec<ListColumn> = fitting(table.width, looks.full_ids);
+    let columns: Vec<(ListColumn, u16)> = fitting(table.width, looks.full_ids);
     let widths: Vec<Constraint> = columns
         .iter()
-        .map(|c| {
-            if c.width == 0 {
+        .map(|&(_, width)| {
+            if width == 0 {
                 Constraint::Fill(1)
             } else {
-                Constraint::Length(c.width)
+                Constraint::Length(width)
             }
         })
         .collect();
     let arrow = if app.sort.descending { "↓" } else { "↑" };
-    let head = TableRow::new(columns.iter().map(|c| {
-        let mut label = c.column.label().to_owned();
-        if c.column == app.sort.column {
+    let head = TableRow::new(columns.iter().map(|&(column, _)| {
+        let mut label = column.label().to_owned();
+        if column == app.sort.column {
             label.push_str(arrow);
         }
         Span::styled(label, looks.bold())
@@ -355,8 +305,8 @@ fn draw_list(f: &mut Frame, area: Rect, app: &mut App, model: &Model, looks: Loo
     };
     let id_width = columns
         .iter()
-        .find(|c| c.column == Column::Call)
-        .map_or(16, |c| usize::from(c.width));
+        .find(|(column, _)| *column == ListColumn::Call)
+        .map_or(16, |&(_, width)| usize::from(width));
     let rows: Vec<TableRow> = app
         .visible
         .iter()
@@ -366,7 +316,7 @@ fn draw_list(f: &mut Frame, area: Rect, app: &mut App, model: &Model, looks: Loo
             let row = &model.rows[r as usize];
             let cells: Vec<Span> = columns
                 .iter()
-                .map(|c| cell(row, c.column, looks, id_width))
+                .map(|&(column, _)| cell(row, column, looks, id_width))
                 .collect();
             TableRow::new(cells)
         })
@@ -576,7 +526,7 @@ fn timeline_lines(view: &CallView, looks: Looks) -> (Vec<Line<'static>>, usize) 
             _ => " ",
         };
         let mut details = String::new();
-        crate::render::table::push_details(e.vendor, &e.details, |_| true, &mut details);
+        crate::render::details::push_details(e.vendor, &e.details, |_| true, &mut details);
         let name = e.event.as_deref().unwrap_or_default();
         let mut spans = vec![
             Span::raw(format!("{at:>11} {gutter} ")),

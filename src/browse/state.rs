@@ -14,7 +14,7 @@ use crate::vendor_id::Vendor;
 
 /// The list's columns, which it sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
+pub enum ListColumn {
     /// Arrival: the order calls first appeared in.
     Arrival,
     Call,
@@ -28,33 +28,33 @@ pub enum Column {
     Events,
 }
 
-impl Column {
+impl ListColumn {
     /// In the order `s` steps through them.
-    pub const ALL: [Column; 10] = [
-        Column::Arrival,
-        Column::Started,
-        Column::Call,
-        Column::Vendor,
-        Column::Ring,
-        Column::Talk,
-        Column::Total,
-        Column::Outcome,
-        Column::EndReason,
-        Column::Events,
+    pub const ALL: [ListColumn; 10] = [
+        ListColumn::Arrival,
+        ListColumn::Started,
+        ListColumn::Call,
+        ListColumn::Vendor,
+        ListColumn::Ring,
+        ListColumn::Talk,
+        ListColumn::Total,
+        ListColumn::Outcome,
+        ListColumn::EndReason,
+        ListColumn::Events,
     ];
 
     pub fn label(self) -> &'static str {
         match self {
-            Column::Arrival => "arrival",
-            Column::Call => "call",
-            Column::Vendor => "vendor",
-            Column::Started => "started",
-            Column::Ring => "ring",
-            Column::Talk => "talk",
-            Column::Total => "total",
-            Column::Outcome => "outcome",
-            Column::EndReason => "end reason",
-            Column::Events => "events",
+            ListColumn::Arrival => "arrival",
+            ListColumn::Call => "call",
+            ListColumn::Vendor => "vendor",
+            ListColumn::Started => "started",
+            ListColumn::Ring => "ring",
+            ListColumn::Talk => "talk",
+            ListColumn::Total => "total",
+            ListColumn::Outcome => "outcome",
+            ListColumn::EndReason => "end reason",
+            ListColumn::Events => "events",
         }
     }
 }
@@ -62,12 +62,12 @@ impl Column {
 /// The list's order: a column, ascending or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sort {
-    pub column: Column,
+    pub column: ListColumn,
     pub descending: bool,
 }
 
 /// Compare two rows by a column; unknown values last whichever the direction.
-fn compare(a: &CallRow, b: &CallRow, column: Column, descending: bool) -> std::cmp::Ordering {
+fn compare(a: &CallRow, b: &CallRow, column: ListColumn, descending: bool) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     let known = |x: Option<i64>, y: Option<i64>| match (x, y) {
         (Some(x), Some(y)) => {
@@ -84,21 +84,21 @@ fn compare(a: &CallRow, b: &CallRow, column: Column, descending: bool) -> std::c
     };
     let plain = |o: Ordering| if descending { o.reverse() } else { o };
     match column {
-        Column::Arrival => Ordering::Equal,
-        Column::Call => plain(a.id.cmp(&b.id)),
-        Column::Vendor => plain(a.vendor.id().cmp(b.vendor.id())),
-        Column::Started => known(a.started, b.started),
-        Column::Ring => known(a.ring, b.ring),
-        Column::Talk => known(a.talk, b.talk),
-        Column::Total => known(a.total, b.total),
-        Column::Outcome => plain(a.outcome.as_str().cmp(b.outcome.as_str())),
-        Column::EndReason => match (&a.end_reason, &b.end_reason) {
+        ListColumn::Arrival => Ordering::Equal,
+        ListColumn::Call => plain(a.id.cmp(&b.id)),
+        ListColumn::Vendor => plain(a.vendor.id().cmp(b.vendor.id())),
+        ListColumn::Started => known(a.started, b.started),
+        ListColumn::Ring => known(a.ring, b.ring),
+        ListColumn::Talk => known(a.talk, b.talk),
+        ListColumn::Total => known(a.total, b.total),
+        ListColumn::Outcome => plain(a.outcome.as_str().cmp(b.outcome.as_str())),
+        ListColumn::EndReason => match (&a.end_reason, &b.end_reason) {
             (Some(x), Some(y)) => plain(x.cmp(y)),
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
             (None, None) => Ordering::Equal,
         },
-        Column::Events => plain(a.events.cmp(&b.events)),
+        ListColumn::Events => plain(a.events.cmp(&b.events)),
     }
 }
 
@@ -198,7 +198,7 @@ impl Default for App {
         App {
             screens: vec![Screen::List],
             sort: Sort {
-                column: Column::Arrival,
+                column: ListColumn::Arrival,
                 descending: false,
             },
             filter: String::new(),
@@ -245,7 +245,7 @@ impl App {
             .filter(|&i| self.shows(&model.rows[i as usize]))
             .collect();
         let sort = self.sort;
-        if sort.column != Column::Arrival {
+        if sort.column != ListColumn::Arrival {
             visible.sort_by(|&a, &b| {
                 compare(
                     &model.rows[a as usize],
@@ -374,15 +374,15 @@ impl App {
                 self.stale = true;
             }
             KeyCode::Char('s') => {
-                let i = Column::ALL
+                let i = ListColumn::ALL
                     .iter()
                     .position(|c| *c == self.sort.column)
                     .unwrap_or(0);
-                let column = Column::ALL[(i + 1) % Column::ALL.len()];
+                let column = ListColumn::ALL[(i + 1) % ListColumn::ALL.len()];
                 // Durations and counts read best largest first.
                 let descending = matches!(
                     column,
-                    Column::Ring | Column::Talk | Column::Total | Column::Events
+                    ListColumn::Ring | ListColumn::Talk | ListColumn::Total | ListColumn::Events
                 );
                 self.sort = Sort { column, descending };
                 self.stale = true;

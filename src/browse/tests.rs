@@ -7,7 +7,7 @@ use ratatui::Terminal;
 
 use super::draw::{draw, Looks};
 use super::model::Shared;
-use super::state::{Action, App, Column, Screen};
+use super::state::{Action, App, ListColumn, Screen};
 use crate::cli::Cli;
 use crate::config::{self, Env, Settings};
 use clap::Parser;
@@ -117,7 +117,7 @@ fn sorting_filtering_and_toggles_change_the_list_and_keep_the_selection() {
     key(&mut app, &shared, KeyCode::Down);
     let chosen = app.selected;
     keys(&mut app, &shared, "ss");
-    assert_eq!(app.sort.column, Column::Call);
+    assert_eq!(app.sort.column, ListColumn::Call);
     assert_eq!(app.selected, chosen);
     let model = shared.lock();
     let ids: Vec<&str> = app
@@ -137,7 +137,7 @@ fn sorting_filtering_and_toggles_change_the_list_and_keep_the_selection() {
     for _ in 0..4 {
         key(&mut app, &shared, KeyCode::Char('s'));
     }
-    assert_eq!(app.sort.column, Column::Total);
+    assert_eq!(app.sort.column, ListColumn::Total);
     let model = shared.lock();
     let totals: Vec<Option<i64>> = app
         .visible

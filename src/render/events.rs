@@ -12,9 +12,9 @@ use crate::event::Event;
 use crate::output::{safe, Format, RecordWriter};
 use crate::record::Results;
 use crate::record::Tally;
+use crate::render::details::details_text;
 use crate::render::fit::{self, Cell, Col, Fit};
 use crate::render::short_id;
-use crate::render::table::details_text;
 use crate::render::View;
 use crate::timefmt::Zone;
 

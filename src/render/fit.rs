@@ -53,6 +53,9 @@ impl<'a> Col<'a> {
     }
 }
 
+/// The room free text takes however narrow the terminal: a word of a dozen columns still shows.
+const FREE_FLOOR: usize = 12;
+
 /// How cells are spaced: before the first, and between two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Spacing {
@@ -88,7 +91,12 @@ pub(crate) struct Fit {
 
 /// Fit `cols` to `width`: the columns whose rank says so are left out, highest first, until the
 /// rest fit; with `free`, the last column is free text that keeps at least that much room.
-pub(crate) fn fit(cols: &[Col], free: Option<usize>, width: Option<usize>, spacing: Spacing) -> Fit {
+pub(crate) fn fit(
+    cols: &[Col],
+    free: Option<usize>,
+    width: Option<usize>,
+    spacing: Spacing,
+) -> Fit {
     let last = cols.len().saturating_sub(1);
     let shown_width = |i: usize, c: &Col| match (width, c.cap) {
         (Some(_), Some(cap)) if !(free.is_some() && i == last) => c.width.min(cap),
@@ -142,6 +150,42 @@ pub(crate) fn fit(cols: &[Col], free: Option<usize>, width: Option<usize>, spaci
     }
 }
 
+/// A table sized to its rows: each column as wide as its widest cell (a capped one no
+/// narrower than its longest word), fitted to `width`, with a header; the note about what it
+/// leaves out goes to stderr.
+pub(crate) fn sized_table(
+    cols: &[Col],
+    rows: &[Vec<String>],
+    free: Option<usize>,
+    width: Option<usize>,
+    color: bool,
+    out: &mut Vec<u8>,
+) {
+    let sized: Vec<Col> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let cells = || rows.iter().filter_map(|r| r.get(i)).map(String::as_str);
+            let widest = cells().map(width_of).chain([width_of(c.label)]).max();
+            Col {
+                width: widest.unwrap_or(0),
+                cap: c.cap.map(|cap| cap.max(longest_word(cells()))),
+                ..*c
+            }
+        })
+        .collect();
+    let fitted = fit(&sized, free, width, CELLS);
+    if let Some(note) = fitted.note() {
+        eprintln!("callev: {note}");
+    }
+    let labels: Vec<&str> = cols.iter().map(|c| c.label).collect();
+    fitted.header(&labels, color, out);
+    for r in rows {
+        let cells: Vec<Cell> = r.iter().map(|t| (t.as_str(), None)).collect();
+        fitted.row(&cells, color, out);
+    }
+}
+
 /// What a table leaves out to fit, said on stderr the same way by every table.
 pub(crate) fn left_out_note(width: usize, what: &str) -> String {
     format!(
@@ -167,9 +211,9 @@ impl Fit {
         self.cols.iter().any(|c| c.index == i)
     }
 
-    /// The labels of the columns left out, in order.
-    pub(crate) fn left_out(&self) -> &[String] {
-        &self.left_out
+    /// The columns shown: where each is among those given to `fit`, and its width.
+    pub(crate) fn shown(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.cols.iter().map(|c| (c.index, c.width))
     }
 
     /// The note on stderr about the columns left out, if any.
@@ -178,11 +222,6 @@ impl Fit {
             (Some(w), false) => Some(left_out_note(w, &self.left_out.join(", "))),
             _ => None,
         }
-    }
-
-    /// The shown columns' widths, in order (the free column's as given).
-    pub(crate) fn widths(&self) -> impl Iterator<Item = usize> + '_ {
-        self.cols.iter().map(|c| c.width)
     }
 
     /// Where the free column begins, when every cell before it fits its column.
@@ -200,7 +239,12 @@ impl Fit {
     pub(crate) fn header(&self, labels: &[&str], color: bool, out: &mut Vec<u8>) {
         let bold = color.then(|| Style::new().bold());
         let cells: Vec<Cell> = labels.iter().map(|l| (*l, bold)).collect();
-        self.line(&cells, |_, c| cells.get(c.index).map_or("", |c| c.0), color, out);
+        self.line(
+            &cells,
+            |_, c| cells.get(c.index).map_or("", |c| c.0),
+            color,
+            out,
+        );
     }
 
     /// A row, from one cell per column given to `fit` (those left out are passed over): padded
@@ -214,13 +258,15 @@ impl Fit {
         let mut wraps = false;
         for c in &self.cols[..fixed] {
             let w = width_of(text(c));
-            wraps |= c.wraps && w > c.width;
-            at += w.max(c.width) + self.spacing.gap;
+            let wrapped = c.wraps && w > c.width;
+            wraps |= wrapped;
+            at += if wrapped { c.width } else { w.max(c.width) } + self.spacing.gap;
         }
-        let room = self.free.and_then(|min| {
-            let room = self.width?.saturating_sub(at).max(min);
-            Some(room)
-        });
+        // What is left of the line, however little: the least room free text keeps decides
+        // what is left out, not how far a line may run past the terminal.
+        let room = self
+            .free
+            .and_then(|_| Some(self.width?.saturating_sub(at).max(FREE_FLOOR)));
         if let (Some(room), Some(c)) = (room, self.cols.last().filter(|_| self.free.is_some())) {
             wraps |= width_of(text(c)) > room;
         }
@@ -290,12 +336,44 @@ impl Fit {
     }
 }
 
-/// Text wrapped at word boundaries to `width` columns; a word longer than that (a URL) is
-/// shortened in its middle, never cut at its end.
+/// Text wrapped to `width` columns: items set apart by two spaces (`key value` pairs of
+/// details) stay whole on a line where they fit, and only an item too long for a line of its
+/// own breaks, at word boundaries; a word longer than a line (a URL) is shortened in its middle,
+/// never cut at its end.
 pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for item in text.split("  ").map(str::trim).filter(|i| !i.is_empty()) {
+        let w = width_of(item);
+        if !line.is_empty() {
+            if width_of(&line) + 2 + w <= width {
+                line.push_str("  ");
+                line.push_str(item);
+                continue;
+            }
+            lines.push(std::mem::take(&mut line));
+        }
+        if w <= width {
+            line.push_str(item);
+            continue;
+        }
+        let mut words = wrap_words(item, width);
+        line = words.pop().unwrap_or_default();
+        lines.extend(words);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Text wrapped at word boundaries (spaces only) to `width` columns, a word longer than a line
+/// shortened in its middle.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let options = textwrap::Options::new(width)
         .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
     textwrap::wrap(text, options)
         .into_iter()
@@ -385,32 +463,61 @@ mod tests {
 
     #[test]
     fn columns_are_left_out_by_rank_until_the_rest_fit() {
-        let all = fit(&COLS, Some(8), None, CELLS);
-        assert!(all.left_out().is_empty() && all.note().is_none());
+        assert!(fit(&COLS, Some(8), None, CELLS).left_out.is_empty());
         // 1 + (4+2) + (6+2) + (5+2) + 8 = 30
-        assert!(fit(&COLS, Some(8), Some(30), CELLS).left_out().is_empty());
+        assert!(fit(&COLS, Some(8), Some(30), CELLS).note().is_none());
         let narrow = fit(&COLS, Some(8), Some(29), CELLS);
-        assert_eq!(narrow.left_out(), ["vendor"]);
-        assert_eq!(fit(&COLS, Some(8), Some(10), CELLS).left_out(), ["vendor", "total"]);
-        assert!(narrow.note().unwrap().starts_with("to fit 29 columns the table leaves out vendor;"));
+        assert_eq!(narrow.left_out, ["vendor"]);
+        assert_eq!(
+            fit(&COLS, Some(8), Some(10), CELLS).left_out,
+            ["vendor", "total"]
+        );
+        assert!(narrow
+            .note()
+            .unwrap()
+            .starts_with("to fit 29 columns the table leaves out vendor;"));
     }
 
     #[test]
     fn free_text_wraps_under_its_column_at_word_boundaries() {
-        let f = fit(&COLS, Some(8), Some(30), CELLS);
-        let t = text(&f, &[&["a1", "xel", "1.5s", "normal call clearing by the callee"]]);
+        let f = fit(&COLS, Some(8), Some(34), CELLS);
+        let t = text(
+            &f,
+            &[&["a1", "xel", "1.5s", "normal call clearing by the callee"]],
+        );
         assert_eq!(
             t,
-            " a1    xel      1.5s  normal\n                      call\n                      clearing\n                      by the\n                      callee\n"
+            " a1    xel      1.5s  normal call\n                      clearing by\n                      the callee\n"
         );
-        assert!(t.lines().all(|l| l.len() <= 30), "{t}");
+        assert!(t.lines().all(|l| l.len() <= 34), "{t}");
+        // Pairs of details stay whole where they fit.
+        let wide = fit(&COLS, Some(8), Some(40), CELLS);
+        let pairs = text(
+            &wide,
+            &[&["a1", "xel", "1.5s", "cause busy  talk 2m 05.1s"]],
+        );
+        assert_eq!(
+            pairs,
+            " a1    xel      1.5s  cause busy\n                      talk 2m 05.1s\n"
+        );
     }
 
     #[test]
     fn a_word_too_long_for_the_free_column_loses_its_middle() {
         let f = fit(&COLS, Some(8), Some(40), CELLS);
-        let t = text(&f, &[&["a1", "x", "1s", "url https://api.example.com/v1/calls/c-123/events"]]);
-        assert_eq!(t, " a1    x          1s  url\n                      https://a…3/events\n");
+        let t = text(
+            &f,
+            &[&[
+                "a1",
+                "x",
+                "1s",
+                "url https://api.example.com/v1/calls/c-123/events",
+            ]],
+        );
+        assert_eq!(
+            t,
+            " a1    x          1s  url\n                      https://a…3/events\n"
+        );
         assert!(t.lines().all(|l| l.chars().count() <= 40), "{t}");
         assert_eq!(shorten_middle("abcdefghij", 5), "ab…ij");
     }

@@ -1,6 +1,7 @@
 //! The views: one file per command's output. Each receives resolved settings (format, color,
 //! width, zone) and writes to the buffered stdout it is given; none probes the terminal.
 
+pub(crate) mod details;
 pub mod detect;
 pub mod events;
 pub(crate) mod fit;
@@ -10,7 +11,6 @@ pub mod schema;
 pub mod shell;
 pub mod sql;
 pub mod summary;
-pub mod table;
 pub mod timeline;
 pub mod validate;
 
@@ -68,21 +68,32 @@ pub fn paint(color: bool, style: Style, text: &str) -> String {
     }
 }
 
-/// How a kind or an outcome looks, decided once and rendered by both the text views
-/// (owo-colors) and the tables (comfy-table cells).
+/// The colors callev paints with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hue {
+    Cyan,
+    Green,
+    Yellow,
+    Magenta,
+    Blue,
+    Red,
+}
+
+/// How a kind or an outcome looks, decided once and rendered by the text views (owo-colors)
+/// and `browse` (ratatui).
 #[derive(Debug, Clone, Copy)]
 pub struct Look {
-    color: Option<comfy_table::Color>,
+    color: Option<Hue>,
     bold: bool,
     dim: bool,
 }
 
-const fn look(color: Option<comfy_table::Color>, bold: bool, dim: bool) -> Look {
+const fn look(color: Option<Hue>, bold: bool, dim: bool) -> Look {
     Look { color, bold, dim }
 }
 
 pub fn kind_look(kind: EventKind) -> Look {
-    use comfy_table::Color::*;
+    use Hue::*;
     match kind {
         EventKind::Started | EventKind::Ringing => look(Some(Cyan), false, false),
         EventKind::Answered => look(Some(Green), true, false),
@@ -100,7 +111,7 @@ pub fn kind_look(kind: EventKind) -> Look {
 }
 
 pub fn outcome_look(outcome: Outcome) -> Look {
-    use comfy_table::Color::*;
+    use Hue::*;
     match outcome {
         Outcome::Answered => look(Some(Green), false, false),
         Outcome::InProgress => look(Some(Cyan), false, false),
@@ -114,20 +125,19 @@ pub fn outcome_look(outcome: Outcome) -> Look {
 
 impl Look {
     /// Its color, boldness and dimness, for renderers of their own (`browse`).
-    pub fn parts(self) -> (Option<comfy_table::Color>, bool, bool) {
+    pub fn parts(self) -> (Option<Hue>, bool, bool) {
         (self.color, self.bold, self.dim)
     }
 
     pub fn style(self) -> Style {
-        use comfy_table::Color;
         let mut s = match self.color {
-            Some(Color::Cyan) => Style::new().cyan(),
-            Some(Color::Green) => Style::new().green(),
-            Some(Color::Yellow) => Style::new().yellow(),
-            Some(Color::Magenta) => Style::new().magenta(),
-            Some(Color::Blue) => Style::new().blue(),
-            Some(Color::Red) => Style::new().red(),
-            _ => Style::new(),
+            Some(Hue::Cyan) => Style::new().cyan(),
+            Some(Hue::Green) => Style::new().green(),
+            Some(Hue::Yellow) => Style::new().yellow(),
+            Some(Hue::Magenta) => Style::new().magenta(),
+            Some(Hue::Blue) => Style::new().blue(),
+            Some(Hue::Red) => Style::new().red(),
+            None => Style::new(),
         };
         if self.bold {
             s = s.bold();
@@ -136,20 +146,6 @@ impl Look {
             s = s.dimmed();
         }
         s
-    }
-
-    pub fn cell(self, text: &str) -> comfy_table::Cell {
-        let mut cell = comfy_table::Cell::new(text);
-        if let Some(c) = self.color {
-            cell = cell.fg(c);
-        }
-        if self.bold {
-            cell = cell.add_attribute(comfy_table::Attribute::Bold);
-        }
-        if self.dim {
-            cell = cell.add_attribute(comfy_table::Attribute::Dim);
-        }
-        cell
     }
 }
 

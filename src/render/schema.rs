@@ -4,14 +4,13 @@
 use std::io::Write;
 
 use anyhow::{bail, Result};
-use comfy_table::Cell;
 use serde_json::{json, Map, Value};
 
 use crate::config::{Settings, UsageError};
 use crate::formats::schema::{EventSpec, Origin, Values};
 use crate::formats::Vendor;
 use crate::output::{Format, RecordWriter};
-use crate::render::table::{header, new_table};
+use crate::render::fit::Col;
 
 /// The columns of the machine records: a vendor's, and an event's (with its fields as JSON).
 const VENDOR_HEADER: &[&str] = &["vendor", "title", "events"];
@@ -44,23 +43,23 @@ pub fn events(json_schema: bool, settings: &Settings, out: &mut dyn Write) -> Re
         out,
         "callev events records, schema v{VERSION} (`callev events -o json|ndjson|csv`); within v{VERSION} columns are only added\n"
     )?;
-    let mut t = new_table(settings.width, settings.color);
-    t.set_header(header(&["column", "type", "meaning"]));
-    for c in &COLUMNS {
-        let kind = if c.nullable {
-            format!("{} or null", c.kind.name())
-        } else {
-            c.kind.name().to_owned()
-        };
-        t.add_row(vec![
-            Cell::new(c.name),
-            Cell::new(kind),
-            Cell::new(c.meaning),
-        ]);
-    }
-    crate::render::table::wrap_only_last(&mut t);
-    writeln!(out, "{}", crate::render::table::text(&t))?;
-    Ok(())
+    let rows: Vec<Vec<String>> = COLUMNS
+        .iter()
+        .map(|c| {
+            let kind = if c.nullable {
+                format!("{} or null", c.kind.name())
+            } else {
+                c.kind.name().to_owned()
+            };
+            vec![c.name.to_owned(), kind, c.meaning.to_owned()]
+        })
+        .collect();
+    let cols = [
+        Col::new("column", 0),
+        Col::new("type", 0),
+        Col::new("meaning", 0),
+    ];
+    table(&cols, &rows, settings.width, settings.color, out)
 }
 
 pub fn run(
@@ -111,19 +110,25 @@ pub fn run(
                     .map(|v| json!({"vendor": v.id(), "title": v.title(), "events": v.events().map(|s| s.name).collect::<Vec<_>>()}));
                 return write_records(out, settings.format, VENDOR_HEADER, rows);
             }
-            let mut t = new_table(width, color);
-            t.set_header(header(&["vendor", "events", "what", "event names"]));
-            for v in Vendor::all() {
-                let mut names: Vec<&str> = v.events().map(|s| s.name).collect();
-                names.dedup();
-                t.add_row(vec![
-                    Cell::new(v.id()),
-                    Cell::new(v.events().count()),
-                    Cell::new(v.title()),
-                    Cell::new(names.join(", ")),
-                ]);
-            }
-            writeln!(out, "{}", crate::render::table::text(&t))?;
+            let rows: Vec<Vec<String>> = Vendor::all()
+                .map(|v| {
+                    let mut names: Vec<&str> = v.events().map(|s| s.name).collect();
+                    names.dedup();
+                    vec![
+                        v.id().to_owned(),
+                        v.events().count().to_string(),
+                        v.title().to_owned(),
+                        names.join(", "),
+                    ]
+                })
+                .collect();
+            let cols = [
+                Col::new("vendor", 0),
+                Col::new("events", 0).right(),
+                Col::new("what", 0).cap(30),
+                Col::new("event names", 0),
+            ];
+            table(&cols, &rows, width, color, out)?;
         }
         (Some(v), None) => {
             if machine {
@@ -131,21 +136,28 @@ pub fn run(
                 return write_records(out, settings.format, EVENT_HEADER, rows);
             }
             writeln!(out, "{}: {}\n", v.id(), v.title())?;
-            let mut t = new_table(width, color);
-            t.set_header(header(&[
-                "event", "form", "kind", "fields", "source", "what",
-            ]));
-            for s in &specs {
-                t.add_row(vec![
-                    Cell::new(s.name),
-                    Cell::new(s.form),
-                    Cell::new(s.kind.as_str()),
-                    Cell::new(s.all_fields().count()),
-                    Cell::new(origin(s)),
-                    Cell::new(s.doc),
-                ]);
-            }
-            writeln!(out, "{}", crate::render::table::text(&t))?;
+            let rows: Vec<Vec<String>> = specs
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.name.to_owned(),
+                        s.form.to_owned(),
+                        s.kind.as_str().to_owned(),
+                        s.all_fields().count().to_string(),
+                        origin(s).to_owned(),
+                        s.doc.to_owned(),
+                    ]
+                })
+                .collect();
+            let cols = [
+                Col::new("event", 0),
+                Col::new("form", 0).drop(2),
+                Col::new("kind", 0),
+                Col::new("fields", 0).right(),
+                Col::new("source", 0).drop(1),
+                Col::new("what", 0),
+            ];
+            table(&cols, &rows, width, color, out)?;
         }
         (Some(v), Some(_)) => {
             if machine {
@@ -169,14 +181,7 @@ pub fn run(
                     writeln!(out, "fields only partly known: other keys are not flagged")?;
                 }
                 writeln!(out)?;
-                let mut t = new_table(width, color);
-                t.set_header(header(&[
-                    "field",
-                    "type",
-                    "required",
-                    "unit",
-                    "description",
-                ]));
+                let mut rows: Vec<Vec<String>> = Vec::new();
                 for f in s.all_fields() {
                     let required = if f.required {
                         "yes"
@@ -189,18 +194,39 @@ pub fn run(
                     if let Some(values) = values_text(f.values) {
                         doc = format!("{doc}; {values}");
                     }
-                    t.add_row(vec![
-                        Cell::new(f.name),
-                        Cell::new(f.ty.describe()),
-                        Cell::new(required),
-                        Cell::new(f.unit.unwrap_or("")),
-                        Cell::new(doc),
+                    rows.push(vec![
+                        f.name.to_owned(),
+                        f.ty.describe().to_owned(),
+                        required.to_owned(),
+                        f.unit.unwrap_or("").to_owned(),
+                        doc,
                     ]);
                 }
-                writeln!(out, "{}", crate::render::table::text(&t))?;
+                let cols = [
+                    Col::new("field", 0),
+                    Col::new("type", 0).cap(20),
+                    Col::new("required", 0),
+                    Col::new("unit", 0),
+                    Col::new("description", 0),
+                ];
+                table(&cols, &rows, width, color, out)?;
             }
         }
     }
+    Ok(())
+}
+
+/// A table of the schema, sized to its rows, its last column free text.
+fn table(
+    cols: &[Col],
+    rows: &[Vec<String>],
+    width: Option<usize>,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut text = Vec::new();
+    crate::render::fit::sized_table(cols, rows, Some(20), width, color, &mut text);
+    out.write_all(&text)?;
     Ok(())
 }
 

@@ -20,8 +20,9 @@ use crate::event::{Event, EventKind};
 use crate::output::{safe, Format, RecordWriter};
 use crate::record::Results;
 use crate::record::Tally;
+use crate::render::details::push_details;
 use crate::render::events::EventRecord;
-use crate::render::table::push_details;
+use crate::render::fit::{self, Cell, Col, Fit};
 use crate::render::View;
 use crate::render::{kind_look, outcome_look, paint};
 use crate::time::Millis;
@@ -71,6 +72,8 @@ impl CallData for CallEvents {
 
 pub struct Timeline {
     format: Format,
+    /// The rows' columns, fitted to the terminal.
+    layout: Fit,
     color: bool,
     zone: Zone,
     follow: bool,
@@ -121,6 +124,7 @@ impl Timeline {
     pub fn new(settings: &Settings) -> Timeline {
         Timeline {
             format: settings.format,
+            layout: layout(settings.width),
             color: settings.color,
             zone: settings.zone,
             follow: settings.follow,
@@ -191,15 +195,16 @@ impl Timeline {
             _ => format!("#{}", at.seq),
         };
         let time = e.time.map(|t| self.zone.format(t)).unwrap_or_default();
-        let mut tail = Vec::new();
-        push_tail(e, self.color, &mut tail);
+        let mut details = Vec::new();
+        push_details_text(e, &mut details);
         let mut row = Vec::new();
         let name = e.event.as_deref();
         push_row(
+            &self.layout,
             &offset,
             ' ',
             (e.kind, name),
-            &tail,
+            &String::from_utf8_lossy(&details),
             at.repeat,
             self.color,
             &mut row,
@@ -396,36 +401,10 @@ impl Held {
     }
 }
 
-/// The part of an event's row after its offset and gutter: kind, name and details, the parties
-/// last, without trailing spaces; returns where the parties begin (the end when it names none),
-/// so that the row without them is the text up to there.
-fn push_tail(e: &Event, color: bool, out: &mut Vec<u8>) -> usize {
-    use owo_colors::OwoColorize;
-    let start = out.len();
-    // Text padded with spaces to `width` characters.
-    let padded = |out: &mut Vec<u8>, text: &str, width: usize| {
-        out.extend_from_slice(text.as_bytes());
-        let n = if text.is_ascii() {
-            text.len()
-        } else {
-            text.chars().count()
-        };
-        out.resize(out.len() + width.saturating_sub(n), b' ');
-    };
-    let kind = e.kind.as_str();
-    if color {
-        // Writing into a Vec cannot fail.
-        let _ = write!(
-            out,
-            "{}",
-            format_args!("{kind:<18}").style(kind_look(e.kind).style())
-        );
-    } else {
-        padded(out, kind, 18);
-    }
-    out.push(b' ');
-    padded(out, &safe(e.event.as_deref().unwrap_or("-")), 28);
-    out.push(b' ');
+/// An event's details as its row shows them, the parties last, without trailing spaces;
+/// returns where the parties begin (the end when it names none), so that the details without
+/// them are the text up to there.
+fn push_details_text(e: &Event, out: &mut Vec<u8>) -> usize {
     let mut details = String::new();
     push_details(
         e.vendor,
@@ -433,36 +412,27 @@ fn push_tail(e: &Event, color: bool, out: &mut Vec<u8>) -> usize {
         |k| !PARTY_KEYS.contains(&k),
         &mut details,
     );
-    let bare = details.len();
+    let bare = details.trim_end().len();
     push_details(
         e.vendor,
         &e.details,
         |k| PARTY_KEYS.contains(&k),
         &mut details,
     );
-    let split = out.len() + bare;
-    out.extend_from_slice(details.as_bytes());
-    let trim = |out: &[u8], to: usize| {
-        out[start..to]
-            .iter()
-            .rposition(|b| *b != b' ')
-            .map_or(start, |p| start + p + 1)
-    };
-    let split = trim(out, split);
-    let end = trim(out, out.len());
-    out.truncate(end);
-    split
+    let start = out.len();
+    out.extend_from_slice(details.trim_end().as_bytes());
+    start + bare
 }
 
-/// On the workers: each event's table tail (see `push_tail`).
-fn prerender_tails(color: bool, results: &mut Results) {
+/// On the workers: each event's details (see `push_details_text`).
+fn prerender_details(results: &mut Results) {
     let Results { records, text, .. } = results;
-    // Rows of 60 to 150 bytes: grown from nothing the text was copied a dozen times.
-    text.reserve(records.len() * 128);
+    // Details of 30 to 100 bytes: grown from nothing the text was copied a dozen times.
+    text.reserve(records.len() * 96);
     for r in records {
         let Some(e) = &r.normalized else { continue };
         let start = text.len();
-        let split = push_tail(e, color, text);
+        let split = push_details_text(e, text);
         r.rendered = Some(crate::record::Rendered {
             start,
             insert_at: split,
@@ -472,38 +442,57 @@ fn prerender_tails(color: bool, results: &mut Results) {
     }
 }
 
-/// A row: the offset, the gutter, then the tail (or, for a repeated delivery, all dimmed).
+/// The timeline's columns: the offset from the call's start, the hold gutter, the kind, the
+/// vendor's name, then the details, free text that wraps under itself.
+fn layout(width: Option<usize>) -> Fit {
+    let cols = [
+        Col::new("at", 11).right(),
+        Col::new("", 1),
+        Col::new("kind", 18).drop(1),
+        Col::new("event", 28),
+        Col::new("details", 0),
+    ];
+    fit::fit(&cols, Some(DETAILS_MIN), width, fit::TIGHT)
+}
+
+/// The least room an event's details keep before the kind is left out (the vendor's event name
+/// tells it too).
+const DETAILS_MIN: usize = 30;
+
+/// One event's row: the offset, the gutter, kind, name and details (a repeated delivery all
+/// dimmed, its details left out).
+#[allow(clippy::too_many_arguments)]
 fn push_row(
+    layout: &Fit,
     at: &str,
     gutter: char,
     (kind, name): (EventKind, Option<&str>),
-    tail: &[u8],
+    details: &str,
     repeat: bool,
     color: bool,
     out: &mut Vec<u8>,
 ) {
-    if repeat {
-        let kind = format!("{:<18}", kind.as_str());
-        let name = safe(name.unwrap_or("-"));
-        let text = format!("{at:>11} {gutter} {kind} {name:<28} repeated delivery, ignored");
-        out.extend_from_slice(paint(color, Style::new().dimmed(), &text).as_bytes());
+    let gutter = gutter.encode_utf8(&mut [0; 4]).to_owned();
+    let name = safe(name.unwrap_or("-"));
+    let dim = Some(Style::new().dimmed());
+    let cells: [Cell; 5] = if repeat {
+        [
+            (at, dim),
+            (&gutter, dim),
+            (kind.as_str(), dim),
+            (&name, dim),
+            ("repeated delivery, ignored", dim),
+        ]
     } else {
-        out.extend_from_slice(paint(color, Style::new().dimmed(), &format!("{at:>11}")).as_bytes());
-        out.push(b' ');
-        out.extend_from_slice(
-            paint(
-                color,
-                Style::new().yellow(),
-                gutter.encode_utf8(&mut [0; 4]),
-            )
-            .as_bytes(),
-        );
-        out.push(b' ');
-        out.extend_from_slice(tail);
-    }
-    let keep = out.iter().rposition(|b| *b != b' ').map_or(0, |p| p + 1);
-    out.truncate(keep);
-    out.push(b'\n');
+        [
+            (at, dim),
+            (&gutter, Some(Style::new().yellow())),
+            (kind.as_str(), Some(kind_look(kind).style())),
+            (&name, None),
+            (details, None),
+        ]
+    };
+    layout.row(&cells, color, out);
 }
 
 impl View for Timeline {
@@ -513,10 +502,9 @@ impl View for Timeline {
         if self.follow {
             return None;
         }
-        let color = self.color;
         match self.format {
-            Format::Table => Some(Box::new(move |_: &str, results: &mut Results| {
-                prerender_tails(color, results)
+            Format::Table => Some(Box::new(|_: &str, results: &mut Results| {
+                prerender_details(results)
             })),
             Format::Json | Format::Ndjson => {
                 Some(Box::new(|source: &str, results: &mut Results| {
@@ -757,9 +745,12 @@ impl Timeline {
         for (n, h) in events.iter().enumerate() {
             if let (Some(p), Some(t)) = (previous, h.time) {
                 if t - p >= LONG_GAP_MS {
-                    let gap = format!("{:>11} ⋮ {}", "", human_duration(t - p));
-                    text.extend_from_slice(paint(c, Style::new().dimmed(), &gap).as_bytes());
-                    text.push(b'\n');
+                    let gap = human_duration(t - p);
+                    let dim = Some(Style::new().dimmed());
+                    // Under the kind, or the event's name when the kind is left out.
+                    let mut cells = [("", None), ("⋮", dim), ("", None), ("", None)];
+                    cells[if self.layout.shows(2) { 2 } else { 3 }] = (gap.as_str(), dim);
+                    self.layout.row(&cells, c, &mut text);
                 }
             }
             previous = h.time.or(previous);
@@ -797,7 +788,7 @@ impl Timeline {
                 None => {
                     tail.clear();
                     if let Some(e) = &h.event {
-                        let bare = push_tail(e, c, &mut tail);
+                        let bare = push_details_text(e, &mut tail);
                         if !parties {
                             tail.truncate(bare);
                         }
@@ -806,10 +797,11 @@ impl Timeline {
                 }
             };
             push_row(
+                &self.layout,
                 &at,
                 gutter,
                 (h.kind, h.name.as_deref()),
-                row,
+                &String::from_utf8_lossy(row),
                 h.repeat,
                 c,
                 &mut text,

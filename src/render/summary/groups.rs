@@ -346,7 +346,12 @@ impl Groups {
             .enumerate()
             .map(|(i, (label, right, cells))| Col {
                 label,
-                width: cells.iter().map(|c| c.width()).chain([label.width()]).max().unwrap_or(0),
+                width: cells
+                    .iter()
+                    .map(|c| c.width())
+                    .chain([label.width()])
+                    .max()
+                    .unwrap_or(0),
                 drop: if i < fixed { 0 } else { 1 },
                 right: *right,
                 cap: None,
@@ -357,9 +362,9 @@ impl Groups {
         if let Some(note) = fitted.note() {
             eprintln!("callev: {note}");
         }
-        let bar_room = look.width.map_or(BAR_MAX, |w| {
-            w.saturating_sub(fitted.free_at()).min(BAR_MAX)
-        });
+        let bar_room = look
+            .width
+            .map_or(BAR_MAX, |w| w.saturating_sub(fitted.free_at()).min(BAR_MAX));
         let most = rows.iter().map(|(_, g)| g.calls).max().unwrap_or(0).max(1);
         let mut text = Vec::new();
         let labels: Vec<&str> = cols.iter().map(|c| c.label).collect();
