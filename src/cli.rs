@@ -4,6 +4,10 @@
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::input::InputFormat;
+use crate::output::Format;
+use crate::render::summary::groups::GroupKey;
+
 /// The outcomes `--outcome` takes.
 const OUTCOMES: [&str; 9] = [
     "answered",
@@ -72,8 +76,8 @@ pub struct Cli {
 pub struct OutputArgs {
     /// Output format: a table for people, or json, ndjson or csv for programs (events and
     /// summary: also parquet, to a file or a pipe)
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[arg(short = 'o', long, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
 
     /// When to use colors: auto uses them on a terminal unless NO_COLOR is set
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -115,8 +119,8 @@ pub struct InputArgs {
     pub read_as: Option<String>,
 
     /// How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves
-    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, value_name = "FORMAT")]
-    pub input_format: InputFormatArg,
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto, value_name = "FORMAT")]
+    pub input_format: InputFormat,
 
     /// Keep reading appended input and print records as they arrive
     #[arg(short = 'f', long)]
@@ -169,7 +173,7 @@ pub struct CallArgs {
 /// defaults): what `config::resolve` reads.
 #[derive(Debug)]
 pub struct Options<'a> {
-    pub output: OutputFormat,
+    pub output: Format,
     pub color: ColorChoice,
     pub tz: &'a str,
     pub source_tz: &'a str,
@@ -177,7 +181,7 @@ pub struct Options<'a> {
     pub files: Option<&'a [String]>,
     pub vendors: &'a [String],
     pub read_as: Option<&'a str>,
-    pub input_format: InputFormatArg,
+    pub input_format: InputFormat,
     pub follow: bool,
     pub threads: Option<usize>,
     pub calls: &'a [String],
@@ -193,7 +197,7 @@ pub struct Options<'a> {
 impl Default for Options<'_> {
     fn default() -> Self {
         Options {
-            output: OutputFormat::Table,
+            output: Format::Table,
             color: ColorChoice::Auto,
             tz: "UTC",
             source_tz: "UTC",
@@ -201,7 +205,7 @@ impl Default for Options<'_> {
             files: None,
             vendors: &[],
             read_as: None,
-            input_format: InputFormatArg::Auto,
+            input_format: InputFormat::Auto,
             follow: false,
             threads: None,
             calls: &[],
@@ -403,7 +407,7 @@ keys, q quits. Needs a terminal: for pipes, `callev summary` and `callev timelin
         /// and the view that gives the summary's calls from it (`call_summary`), for DuckDB
         /// or ClickHouse
         #[arg(long, value_enum, value_name = "ENGINE", conflicts_with_all = ["vendor", "event", "json_schema", "events"])]
-        sql: Option<SqlEngine>,
+        sql: Option<crate::render::sql::Engine>,
     },
     /// Print a shell completion script
     #[command(after_help = "Examples:
@@ -426,33 +430,10 @@ keys, q quits. Needs a terminal: for pipes, `callev summary` and `callev timelin
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Table,
-    Json,
-    Ndjson,
-    Csv,
-    Parquet,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputFormatArg {
-    Auto,
-    Json,
-    Ndjson,
-    Log,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SqlEngine {
-    Duckdb,
-    Clickhouse,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -474,18 +455,6 @@ const SINCE_CALLS: &str =
 const SORTS: [&str; 10] = [
     "total", "talk", "ring", "started", "events", "-total", "-talk", "-ring", "-started", "-events",
 ];
-
-/// What `summary --by` groups calls by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum GroupKey {
-    Vendor,
-    Outcome,
-    EndReason,
-    Party,
-    Hour,
-    Day,
-}
 
 impl Command {
     /// The options this command's flags set.

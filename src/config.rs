@@ -6,10 +6,12 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 
-use crate::cli::{ColorChoice, InputFormatArg, Options, OutputFormat};
+use crate::cli::{ColorChoice, Options};
 use crate::formats::Vendor;
 use crate::input::{InputFormat, Source};
 use crate::output::Format;
+use crate::render::summary::groups::GroupKey;
+use crate::render::summary::Order;
 use crate::time::{self, Millis};
 use crate::timefmt::Zone;
 
@@ -56,6 +58,62 @@ impl Filter {
             }
         }
         true
+    }
+}
+
+/// What `summary` shows besides a row per call, checked against each other and the settings.
+#[derive(Debug, Default)]
+pub struct SummaryOptions {
+    /// `--anomalies`: every call's anomalies under the table, rather than a tally by kind.
+    pub list_anomalies: bool,
+    /// `--sort`: the calls in this order.
+    pub sort: Option<Order>,
+    /// `--by`: a row per group of calls instead, by these keys (one or two).
+    pub by: Vec<GroupKey>,
+}
+
+impl SummaryOptions {
+    /// `--anomalies`, `--by` and `--sort`, checked against each other, `-o` and `--follow`.
+    pub fn resolve(
+        list_anomalies: bool,
+        by: &[GroupKey],
+        sort: Option<&str>,
+        settings: &Settings,
+    ) -> Result<SummaryOptions> {
+        if by.len() > 2 {
+            return Err(usage("--by takes two levels at most"));
+        }
+        if by.len() == 2 && by[0] == by[1] {
+            return Err(usage("--by: the two levels must differ"));
+        }
+        if sort.is_some() && !by.is_empty() {
+            return Err(usage(
+                "--sort orders calls, and --by shows groups instead of calls: give one of them",
+            ));
+        }
+        if settings.format == Format::Parquet && !by.is_empty() {
+            return Err(usage(
+                "-o parquet writes calls; the groups of --by are json, ndjson or csv",
+            ));
+        }
+        if settings.follow && (sort.is_some() || !by.is_empty()) {
+            return Err(usage(
+                "--sort and --by need the whole input, and --follow never ends it: drop -f, or stop it with Ctrl-C and run again over the file",
+            ));
+        }
+        let sort = match sort {
+            None => None,
+            Some(s) => Some(Order::parse(s).ok_or_else(|| {
+                usage(format!(
+                    "--sort {s:?}: expected total, talk, ring, started or events, with - for descending"
+                ))
+            })?),
+        };
+        Ok(SummaryOptions {
+            list_anomalies,
+            sort,
+            by: by.to_vec(),
+        })
     }
 }
 
@@ -292,7 +350,7 @@ pub fn resolve(g: &Options, env: &Env) -> Result<Settings> {
         }
         Some(files) => files.iter().map(|f| Source::from_arg(f)).collect(),
     };
-    if g.output == OutputFormat::Parquet {
+    if g.output == Format::Parquet {
         if !g.parquet {
             return Err(usage(
                 "-o parquet is written by `callev events` and `callev summary`; this command writes table, json, ndjson or csv",
@@ -315,13 +373,7 @@ pub fn resolve(g: &Options, env: &Env) -> Result<Settings> {
         None => std::thread::available_parallelism().map_or(2, |n| n.get()),
     };
     Ok(Settings {
-        format: match g.output {
-            OutputFormat::Table => Format::Table,
-            OutputFormat::Json => Format::Json,
-            OutputFormat::Ndjson => Format::Ndjson,
-            OutputFormat::Csv => Format::Csv,
-            OutputFormat::Parquet => Format::Parquet,
-        },
+        format: g.output,
         color,
         width,
         zone,
@@ -334,19 +386,12 @@ pub fn resolve(g: &Options, env: &Env) -> Result<Settings> {
             .iter()
             .map(|id| vendor(Some(id)).map(Option::unwrap_or_default))
             .collect::<Result<_>>()?,
-        input_format: match g.input_format {
-            InputFormatArg::Auto => InputFormat::Auto,
-            InputFormatArg::Json => InputFormat::Json,
-            InputFormatArg::Ndjson => InputFormat::Ndjson,
-            InputFormatArg::Log => InputFormat::Log,
-        },
+        input_format: g.input_format,
         follow: g.follow,
         threads,
         sources,
         // Never over machine output into a pipe, never while following.
-        progress: env.stderr_tty
-            && !g.follow
-            && (g.output == OutputFormat::Table || env.stdout_tty),
+        progress: env.stderr_tty && !g.follow && (g.output == Format::Table || env.stdout_tty),
     })
 }
 

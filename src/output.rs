@@ -6,13 +6,15 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How records are written: a table for people, or a machine format (`-o`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,
     Json,
     Ndjson,
     Csv,
-    /// Typed columns in a Parquet file (events only).
+    // Typed columns in a Parquet file (events and summary). A plain comment: a doc comment
+    // would be its help in `--help`.
     Parquet,
 }
 

@@ -1,6 +1,7 @@
 //! Reading every input through the pipeline into a view: framing on the reader thread,
-//! analysis on the workers, the view fed in input order on the calling thread, with progress,
-//! notes about sources that failed or were truncated, and Ctrl-C finishing what was read.
+//! analysis (what the view needs, read as the settings say) on the workers, the view fed in
+//! input order on the calling thread, with progress, notes about sources that failed or were
+//! truncated, `--call` checked once for every view, and Ctrl-C finishing what was read.
 
 use std::io::Write;
 use std::sync::atomic::AtomicU64;
@@ -15,22 +16,44 @@ use crate::output;
 use crate::pipeline::{self, Unit};
 use crate::pool::Pool;
 use crate::progress::Progress;
-use crate::record::{self, Analysis, Tally};
+use crate::record::{self, Analysis, Needs, Tally};
 use crate::render::View;
 
+/// What a view needs, read as the settings say (`--as`, `--source-tz`, `--vendor`).
+pub fn analysis(needs: Needs, settings: &Settings) -> Analysis {
+    Analysis::new(
+        needs,
+        settings.forced,
+        settings.naive_offset,
+        settings.vendors,
+    )
+}
+
 /// Read every source through the pipeline into the view, printing unreadable sources on stderr.
-pub fn read(settings: &Settings, analysis: &Analysis, view: &mut dyn View) -> Result<Tally> {
-    read_into(settings, analysis, view, &mut output::stdout())
+/// With `--call` (and not following), the view's output is held until the input has been read:
+/// a pattern that proves to name two calls is an error before any of it is written.
+pub fn read(settings: &Settings, view: &mut dyn View) -> Result<Tally> {
+    let mut stdout = output::stdout();
+    if settings.filter.calls.is_empty() || settings.follow {
+        return read_into(settings, view, &mut stdout);
+    }
+    let mut held = Vec::new();
+    let tally = read_into(settings, view, &mut held);
+    // What was read is written, interrupted or not, unless the patterns were wrong.
+    if let Err(e) = &tally {
+        if e.downcast_ref::<crate::config::UsageError>().is_some() {
+            return tally;
+        }
+    }
+    stdout.write_all(&held)?;
+    stdout.flush()?;
+    tally
 }
 
 /// `read`, the view writing to `out` (`browse`'s view writes nothing, and the terminal is not
 /// the reading thread's).
-pub fn read_into(
-    settings: &Settings,
-    analysis: &Analysis,
-    view: &mut dyn View,
-    out: &mut dyn Write,
-) -> Result<Tally> {
+pub fn read_into(settings: &Settings, view: &mut dyn View, out: &mut dyn Write) -> Result<Tally> {
+    let analysis = &analysis(view.needs(), settings);
     let prework = view.prework();
     // The records' vectors go back to the workers (see `pool`).
     let spares = Pool::new(settings.threads + view.read_ahead() + 2);
@@ -98,6 +121,7 @@ pub fn read_into(
                     } else {
                         view.batch(&names[source], &stems[source], &mut result, out)?;
                     }
+                    check_calls(view)?;
                     if follow {
                         out.flush()?;
                     }
@@ -129,6 +153,15 @@ pub fn read_into(
     )?;
     progress.clear();
     view.finish(&tally, out)?;
+    check_calls(view)?;
     out.flush()?;
     Ok(tally)
+}
+
+/// A `--call` pattern that names two calls is a usage error (see `CallMatcher::check`).
+fn check_calls(view: &dyn View) -> Result<()> {
+    match view.call_matcher() {
+        Some(matcher) => matcher.check(),
+        None => Ok(()),
+    }
 }

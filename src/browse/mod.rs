@@ -54,8 +54,15 @@ impl Drop for Restore {
     }
 }
 
+/// How `browse` reads records (the collector's needs; its calls' records are read again the
+/// same way).
+pub fn analysis(settings: &Settings) -> Analysis {
+    crate::reading::analysis(Collector::NEEDS, settings)
+}
+
 /// Run the browser on the settings' inputs.
-pub fn run(settings: Settings, analysis: Analysis) -> Result<Exit> {
+pub fn run(settings: Settings) -> Result<Exit> {
+    let analysis = analysis(&settings);
     if !std::io::stdout().is_terminal() {
         return Err(crate::config::usage(
             "callev browse draws on a terminal; for pipes and scripts, `callev summary` lists the calls and `callev timeline` their events",
@@ -68,20 +75,12 @@ pub fn run(settings: Settings, analysis: Analysis) -> Result<Exit> {
         let shared = shared.clone();
         let mut settings = settings.clone();
         settings.progress = false;
-        let analysis = Analysis {
-            hold: true,
-            ..analysis
-        };
         std::thread::Builder::new()
             .name("callev-browse-read".into())
             .spawn(move || {
                 let mut collector = Collector::new(shared.clone(), settings.filter.clone());
-                let read = crate::reading::read_into(
-                    &settings,
-                    &analysis,
-                    &mut collector,
-                    &mut std::io::sink(),
-                );
+                let read =
+                    crate::reading::read_into(&settings, &mut collector, &mut std::io::sink());
                 let mut model = shared.lock();
                 if let Err(e) = read {
                     if !e.is::<crate::exit::Interrupted>() {
@@ -335,15 +334,11 @@ pub fn export(view: &CallView, dir: &std::path::Path) -> Result<String> {
 
 /// The model filled from the settings' inputs, read to the end on this thread (tests, and
 /// measuring the reading without a terminal).
-pub fn read_all(settings: &Settings, analysis: &Analysis) -> Result<Shared> {
+pub fn read_all(settings: &Settings) -> Result<Shared> {
     let names: Vec<String> = settings.sources.iter().map(|s| s.name()).collect();
     let shared = Shared::new(names);
     let mut collector = Collector::new(shared.clone(), settings.filter.clone());
-    let analysis = Analysis {
-        hold: true,
-        ..*analysis
-    };
-    crate::reading::read_into(settings, &analysis, &mut collector, &mut std::io::sink())?;
+    crate::reading::read_into(settings, &mut collector, &mut std::io::sink())?;
     let mut model = shared.lock();
     model.done = true;
     model.version += 1;

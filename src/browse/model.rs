@@ -18,7 +18,7 @@ use crate::config::Filter;
 use crate::diagnostic::{Code, Severity};
 use crate::event::Outcome;
 use crate::input::Stored;
-use crate::record::{Results, Tally};
+use crate::record::{Needs, Results, Tally};
 use crate::render::View;
 use crate::time::Millis;
 use crate::vendor_id::Vendor;
@@ -212,6 +212,13 @@ pub struct Collector {
 }
 
 impl Collector {
+    /// Findings and events, and each batch's bytes held when its file cannot be read again.
+    pub const NEEDS: Needs = Needs {
+        validate: true,
+        hold: true,
+        ..Needs::EVENTS
+    };
+
     pub fn new(shared: Shared, filter: Filter) -> Collector {
         Collector { shared, filter }
     }
@@ -333,6 +340,10 @@ impl Model {
 }
 
 impl View for Collector {
+    fn needs(&self) -> Needs {
+        Collector::NEEDS
+    }
+
     fn batch(
         &mut self,
         source: &str,

@@ -30,9 +30,7 @@ fn settings(extra: &[&str]) -> Settings {
 /// The inputs read to the end, and the state the browser starts in.
 fn browser(extra: &[&str]) -> (Settings, Shared, App) {
     let settings = settings(extra);
-    let cli = Cli::try_parse_from(["callev", "browse", "x"]).expect("parses");
-    let analysis = crate::app::analysis(&cli.command, &settings);
-    let shared = super::read_all(&settings, &analysis).expect("the fixtures read");
+    let shared = super::read_all(&settings).expect("the fixtures read");
     let mut app = App::default();
     app.refresh(&shared.lock());
     (settings, shared, app)
@@ -81,8 +79,7 @@ fn keys(app: &mut App, shared: &Shared, text: &str) {
 
 /// Open what the action names, as the loop does.
 fn act(app: &mut App, shared: &Shared, settings: &Settings, action: Action) {
-    let cli = Cli::try_parse_from(["callev", "browse", "x"]).expect("parses");
-    let analysis = crate::app::analysis(&cli.command, settings);
+    let analysis = super::analysis(settings);
     match action {
         Action::Open(row) => {
             let view = super::open_call(shared, row, settings, &analysis);
@@ -324,8 +321,7 @@ fn control_characters_in_values_never_reach_the_screen_raw() {
     let cli = Cli::try_parse_from(args).expect("parses");
     let settings =
         config::resolve(&cli.command.options(), &Env::default()).expect("settings resolve");
-    let analysis = crate::app::analysis(&cli.command, &settings);
-    let shared = super::read_all(&settings, &analysis).expect("the fixture reads");
+    let shared = super::read_all(&settings).expect("the fixture reads");
     let mut app = App::default();
     app.refresh(&shared.lock());
     assert!(!app.visible.is_empty());

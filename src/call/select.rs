@@ -82,13 +82,17 @@ pub fn same_party(want: &str, party: &str) -> bool {
 }
 
 /// Whether `--call`'s pattern names this id: a prefix of it in any case, or the shortened form
-/// a table shows (`4d5e6f70-…0004`: its start and its end).
+/// a table shows (`4d5e6f70-…0004`, or typed with three dots: `4d5e6f70-...0004`: its start and
+/// its end).
 pub fn names(pattern: &str, id: &str) -> bool {
     let starts = |head: &str| {
         id.get(..head.len())
             .is_some_and(|start| start.eq_ignore_ascii_case(head))
     };
-    match pattern.split_once('…') {
+    match pattern
+        .split_once('…')
+        .or_else(|| pattern.split_once("..."))
+    {
         Some((head, tail)) => {
             id.len() >= head.len() + tail.len()
                 && starts(head)
@@ -100,66 +104,107 @@ pub fn names(pattern: &str, id: &str) -> bool {
     }
 }
 
-/// Resolves `--call` prefixes against the ids seen: a prefix matching two calls is ambiguous.
+/// How many of the ids a pattern matched are named in the error.
+const NAMED: usize = 4;
+
+/// Ids counted beyond those named, at most: an ambiguous pattern stops the run anyway.
+const COUNTED: usize = 10_000;
+
+/// One `--call` pattern, and what it matched: the first few ids, and how many in all.
+#[derive(Debug)]
+struct Pattern {
+    text: String,
+    seen: Vec<String>,
+    /// Hashes of the ids matched beyond those named.
+    others: std::collections::HashSet<u64>,
+    count: u64,
+    /// It matched an id exactly (an exact id is never ambiguous).
+    exact: bool,
+}
+
+/// Resolves `--call` patterns against the ids seen: a pattern matching two calls is ambiguous.
 #[derive(Debug, Default)]
 pub struct CallMatcher {
-    prefixes: Vec<(String, Vec<String>)>,
+    patterns: Vec<Pattern>,
 }
 
 impl CallMatcher {
-    pub fn new(prefixes: &[String]) -> CallMatcher {
+    pub fn new(patterns: &[String]) -> CallMatcher {
         CallMatcher {
-            prefixes: prefixes.iter().map(|p| (p.clone(), Vec::new())).collect(),
+            patterns: patterns
+                .iter()
+                .map(|p| Pattern {
+                    text: p.clone(),
+                    seen: Vec::new(),
+                    others: Default::default(),
+                    count: 0,
+                    exact: false,
+                })
+                .collect(),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.prefixes.is_empty()
+        self.patterns.is_empty()
     }
 
-    /// Whether one of the prefixes begins the id (the rule `matches` applies, without
+    /// Whether one of the patterns names the id (the rule `matches` applies, without
     /// remembering anything, for threads that only select).
-    pub fn selects(prefixes: &[String], id: &str) -> bool {
-        prefixes.iter().any(|p| names(p, id))
+    pub fn selects(patterns: &[String], id: &str) -> bool {
+        patterns.iter().any(|p| names(p, id))
     }
 
-    /// Whether the id is selected; remembers which ids each prefix matched.
+    /// Whether the id is selected; remembers which ids each pattern matched. Give each call's
+    /// id once, or as often as its events: an id already seen is not counted again.
     pub fn matches(&mut self, id: &str) -> bool {
-        if self.prefixes.is_empty() {
+        if self.patterns.is_empty() {
             return true;
         }
         let mut hit = false;
-        for (prefix, seen) in &mut self.prefixes {
-            if names(prefix, id) {
-                hit = true;
-                if seen.len() < 8 && !seen.iter().any(|s| s == id) {
-                    seen.push(id.to_owned());
-                }
+        for p in &mut self.patterns {
+            if !names(&p.text, id) {
+                continue;
+            }
+            hit = true;
+            p.exact |= p.text.eq_ignore_ascii_case(id);
+            if p.seen.iter().any(|s| s == id) {
+                continue;
+            }
+            if p.seen.len() < NAMED {
+                p.seen.push(id.to_owned());
+                p.count += 1;
+            } else if p.others.len() < COUNTED && p.others.insert(super::call_key(id)) {
+                p.count += 1;
             }
         }
         hit
     }
 
-    /// The first prefix that matched more than one call, with its candidates; an exact id is
-    /// never ambiguous.
-    pub fn ambiguity(&self) -> Option<String> {
-        self.prefixes
-            .iter()
-            .find(|(p, seen)| seen.len() > 1 && !seen.iter().any(|s| s.eq_ignore_ascii_case(p)))
-            .map(|(p, seen)| {
-                format!(
-                    "--call {p:?} is ambiguous: it matches {} (give more of the id)",
-                    seen.join(", ")
-                )
-            })
+    /// A usage error when a pattern names more than one call (an exact id never does), with
+    /// the calls it matched.
+    pub fn check(&self) -> anyhow::Result<()> {
+        let Some(p) = self.patterns.iter().find(|p| p.count > 1 && !p.exact) else {
+            return Ok(());
+        };
+        let others = p.count - p.seen.len() as u64;
+        let more = match others {
+            0 => String::new(),
+            n if n as usize >= COUNTED => format!(" and {COUNTED} more or more"),
+            n => format!(" and {n} more"),
+        };
+        Err(crate::config::usage(format!(
+            "--call {:?} is ambiguous: it matches {}{more} (give more of the id)",
+            p.text,
+            p.seen.join(", ")
+        )))
     }
 
-    /// Prefixes that matched nothing.
+    /// Patterns that matched nothing.
     pub fn unmatched(&self) -> Vec<&str> {
-        self.prefixes
+        self.patterns
             .iter()
-            .filter(|(_, seen)| seen.is_empty())
-            .map(|(p, _)| p.as_str())
+            .filter(|p| p.count == 0)
+            .map(|p| p.text.as_str())
             .collect()
     }
 }

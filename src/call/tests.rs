@@ -143,10 +143,28 @@ fn call_prefixes_resolve_or_are_ambiguous() {
     let mut m = CallMatcher::new(&["ab".to_owned()]);
     assert!(m.matches("abc1"));
     assert!(!m.matches("xyz"));
-    assert_eq!(m.ambiguity(), None);
+    assert!(m.matches("abc1"));
+    assert!(m.check().is_ok());
     assert!(m.matches("abc2"));
-    assert!(m.ambiguity().unwrap().contains("abc1, abc2"));
+    let err = m.check().unwrap_err().to_string();
+    assert!(err.contains("it matches abc1, abc2 (give"), "{err}");
+    for i in 3..10 {
+        m.matches(&format!("abc{i}"));
+    }
+    let err = m.check().unwrap_err().to_string();
+    assert!(err.contains("abc1, abc2, abc3, abc4 and 5 more"), "{err}");
     assert_eq!(CallMatcher::new(&["q".to_owned()]).unmatched(), vec!["q"]);
+    // An exact id is never ambiguous; a shortened id matches typed with three dots too.
+    let mut exact = CallMatcher::new(&["abc1".to_owned()]);
+    assert!(exact.matches("abc1") && exact.matches("abc12") && exact.check().is_ok());
+    assert!(names(
+        "4d5e6f70-...0004",
+        "4d5e6f70-3333-4333-8333-000000000004"
+    ));
+    assert!(names(
+        "4d5e6f70-…0004",
+        "4d5e6f70-3333-4333-8333-000000000004"
+    ));
 }
 
 #[test]

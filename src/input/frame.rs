@@ -13,7 +13,8 @@ pub const BLOCK: usize = 256 * 1024;
 /// The largest record accepted; a longer one is reported and skipped, keeping memory bounded.
 pub const MAX_RECORD: usize = 64 << 20;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How an input is framed (`--input-format`): auto tells JSON, NDJSON and log lines apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
     Auto,
     Json,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::config::Settings;
 use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::record::Tally;
-use crate::record::{Results, Status};
+use crate::record::{Needs, Results, Status};
 use crate::render::paint;
 use crate::render::View;
 
@@ -44,6 +44,10 @@ impl Detect {
 }
 
 impl View for Detect {
+    fn needs(&self) -> Needs {
+        Needs::DETECT
+    }
+
     fn batch(
         &mut self,
         source: &str,

@@ -3,20 +3,21 @@
 
 use std::io::Write;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 
 use crate::call::lifetime::{Arrival, Arriving, CallData, Lifetime};
 use crate::call::CallMatcher;
 use crate::config::{Filter, Settings};
 use crate::event::Event;
 use crate::output::{safe, Format, RecordWriter};
-use crate::record::Results;
 use crate::record::Tally;
+use crate::record::{Needs, Results};
 use crate::render::details::details_text;
 use crate::render::fit::{self, Cell, Col, Fit};
 use crate::render::short_id;
 use crate::render::View;
 use crate::timefmt::Zone;
+use arrow_array::RecordBatch;
 
 pub use crate::events_v1::{EventRecord, Origin};
 
@@ -357,6 +358,14 @@ fn prerender_rows(layout: &Layout, results: &mut Results) {
 }
 
 impl View for Events {
+    fn needs(&self) -> Needs {
+        Needs::EVENTS
+    }
+
+    fn call_matcher(&self) -> Option<&CallMatcher> {
+        Some(&self.calls)
+    }
+
     fn prework(&self) -> Option<Box<crate::record::Prework>> {
         match self.format {
             Format::Json | Format::Ndjson => Some(Box::new(prerender)),
@@ -404,9 +413,6 @@ impl View for Events {
             {
                 continue;
             }
-            if let Some(msg) = self.calls.ambiguity() {
-                bail!(crate::config::UsageError(msg));
-            }
             if !self.filter.keeps_event(e) {
                 continue;
             }
@@ -450,7 +456,11 @@ impl View for Events {
             out.write_all(&rows)?;
             self.shown += 1;
         }
-        if let Some(columns) = results.columns.take() {
+        let columns = results
+            .payload
+            .take()
+            .and_then(|p| p.downcast::<RecordBatch>().ok());
+        if let Some(columns) = columns {
             let parquet = match &mut self.parquet {
                 Some(p) => p,
                 None => self
@@ -458,7 +468,7 @@ impl View for Events {
                     .insert(crate::render::parquet::ParquetOut::events()?),
             };
             let all = keep.iter().all(|k| *k);
-            parquet.push(columns, seqs, repeats, (!all).then_some(keep), out)?;
+            parquet.push(*columns, seqs, repeats, (!all).then_some(keep), out)?;
         }
         self.seq.end_batch(results.tick);
         Ok(())

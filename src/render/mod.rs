@@ -19,11 +19,22 @@ use std::io::Write;
 use anyhow::Result;
 use owo_colors::{OwoColorize, Style};
 
+use crate::call::CallMatcher;
 use crate::event::{EventKind, Outcome};
-use crate::record::{Prework, Results, Tally};
+use crate::record::{Needs, Prework, Results, Tally};
 
 /// The per-command part of a run: takes each batch's analyzed records in input order.
 pub trait View {
+    /// What it needs of the reading: validation, normalized events, how much is kept. Every
+    /// view says, so a new one cannot read the wrong way by default.
+    fn needs(&self) -> Needs;
+
+    /// Its `--call` patterns, checked after every batch: one that names two calls is a usage
+    /// error, said before anything of the run's output is written.
+    fn call_matcher(&self) -> Option<&CallMatcher> {
+        None
+    }
+
     fn batch(
         &mut self,
         source: &str,

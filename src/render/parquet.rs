@@ -115,7 +115,7 @@ pub fn columns_of(source: &str, results: &mut crate::record::Results) -> Result<
         e.details = crate::event::Details::default();
     }
     let columns = builders.iter_mut().map(Builder::finish).collect();
-    results.columns = Some(RecordBatch::try_new(event_schema(), columns)?);
+    results.payload = Some(Box::new(RecordBatch::try_new(event_schema(), columns)?));
     Ok(())
 }
 

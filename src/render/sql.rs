@@ -7,9 +7,11 @@ use std::fmt::Write as _;
 use crate::events_v1::{Column, Type, COLUMNS, VERSION};
 
 /// The engines `--sql` writes for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Engine {
+    #[value(name = "duckdb")]
     DuckDb,
+    #[value(name = "clickhouse")]
     ClickHouse,
 }
 

@@ -28,14 +28,15 @@ fn settings(args: &[&str], width: usize) -> Settings {
     config::resolve(&cli.command.options(), &env).expect("settings resolve")
 }
 
-/// What `view` writes for `INPUT`, read as `analysis` says, in one batch.
-fn render(view: &mut dyn View, analysis: &Analysis) -> String {
+/// What `view` writes for `INPUT`, read as it needs, in one batch.
+fn render(view: &mut dyn View) -> String {
+    let analysis = Analysis::new(view.needs(), None, 0, crate::formats::Vendors::ALL);
     let records = analyze_reader(
         INPUT.as_bytes(),
         InputFormat::Auto,
         "capture.log",
         "capture",
-        analysis,
+        &analysis,
     )
     .expect("reading memory does not fail");
     let mut tally = Tally {
@@ -61,28 +62,11 @@ fn render(view: &mut dyn View, analysis: &Analysis) -> String {
 
 const WIDTHS: [usize; 4] = [60, 80, 120, 200];
 
-fn analysis(validate: bool, normalize: bool, lean: bool) -> Analysis {
-    Analysis {
-        validate,
-        normalize,
-        forced: None,
-        naive_offset: 0,
-        lean,
-        strict: false,
-        vendors: crate::formats::Vendors::ALL,
-        allowed: crate::diagnostic::Codes::NONE,
-        hold: false,
-    }
-}
-
 #[test]
 fn detect_tables() {
     for width in WIDTHS {
         let s = settings(&["callev", "detect", "x"], width);
-        let text = render(
-            &mut super::detect::Detect::new(&s, true),
-            &analysis(false, false, false),
-        );
+        let text = render(&mut super::detect::Detect::new(&s, true));
         insta::assert_snapshot!(format!("detect_{width}"), text);
     }
 }
@@ -91,10 +75,7 @@ fn detect_tables() {
 fn validate_tables() {
     for width in WIDTHS {
         let s = settings(&["callev", "validate", "x"], width);
-        let text = render(
-            &mut super::validate::Validate::new(&s),
-            &analysis(true, false, false),
-        );
+        let text = render(&mut super::validate::Validate::new(&s, false, &[]));
         insta::assert_snapshot!(format!("validate_{width}"), text);
     }
 }
@@ -103,10 +84,7 @@ fn validate_tables() {
 fn events_tables() {
     for width in WIDTHS {
         let s = settings(&["callev", "events", "x"], width);
-        let text = render(
-            &mut super::events::Events::new(&s),
-            &analysis(false, true, false),
-        );
+        let text = render(&mut super::events::Events::new(&s));
         insta::assert_snapshot!(format!("events_{width}"), text);
     }
 }
@@ -115,10 +93,7 @@ fn events_tables() {
 fn timelines() {
     for width in WIDTHS {
         let s = settings(&["callev", "timeline", "x"], width);
-        let text = render(
-            &mut super::timeline::Timeline::new(&s),
-            &analysis(false, true, false),
-        );
+        let text = render(&mut super::timeline::Timeline::new(&s));
         insta::assert_snapshot!(format!("timeline_{width}"), text);
     }
 }
@@ -127,19 +102,19 @@ fn timelines() {
 fn summary_tables() {
     for width in WIDTHS {
         let s = settings(&["callev", "summary", "x"], width);
-        let shape = super::summary::Shape {
+        let shape = crate::config::SummaryOptions {
             list_anomalies: true,
             ..Default::default()
         };
         let mut view = super::summary::Summary::new(&s, shape).expect("shard threads start");
-        let text = render(&mut view, &analysis(false, true, true));
+        let text = render(&mut view);
         insta::assert_snapshot!(format!("summary_{width}"), text);
     }
 }
 
 #[test]
 fn group_tables() {
-    use super::summary::groups::Key;
+    use super::summary::groups::GroupKey as Key;
     for (name, keys) in [
         ("vendor", vec![Key::Vendor]),
         ("vendor_outcome", vec![Key::Vendor, Key::Outcome]),
@@ -147,12 +122,12 @@ fn group_tables() {
     ] {
         for width in WIDTHS {
             let s = settings(&["callev", "summary", "x"], width);
-            let shape = super::summary::Shape {
+            let shape = crate::config::SummaryOptions {
                 by: keys.clone(),
                 ..Default::default()
             };
             let mut view = super::summary::Summary::new(&s, shape).expect("shard threads start");
-            let text = render(&mut view, &analysis(false, true, true));
+            let text = render(&mut view);
             insta::assert_snapshot!(format!("groups_{name}_{width}"), text);
         }
     }

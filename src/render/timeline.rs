@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use owo_colors::Style;
 use serde::Serialize;
 
@@ -18,8 +18,8 @@ use crate::call::{call_key, CallMatcher, CallState};
 use crate::config::{Filter, Settings};
 use crate::event::{Event, EventKind};
 use crate::output::{safe, Format, RecordWriter};
-use crate::record::Results;
 use crate::record::Tally;
+use crate::record::{Needs, Results};
 use crate::render::details::push_details;
 use crate::render::events::EventRecord;
 use crate::render::fit::{self, Cell, Col, Fit};
@@ -233,9 +233,6 @@ impl Timeline {
     fn write_call(&mut self, call: &CallEvents, out: &mut dyn Write) -> Result<()> {
         if !call.selected || !self.matcher.matches(&call.state.call_id) {
             return Ok(());
-        }
-        if let Some(msg) = self.matcher.ambiguity() {
-            bail!(crate::config::UsageError(msg));
         }
         if !self.filter.select.is_empty() {
             let summary = call.state.finish();
@@ -496,6 +493,14 @@ fn push_row(
 }
 
 impl View for Timeline {
+    fn needs(&self) -> Needs {
+        Needs::EVENTS
+    }
+
+    fn call_matcher(&self) -> Option<&CallMatcher> {
+        Some(&self.matcher)
+    }
+
     /// Rows (tables) or records (JSON) written on the workers; the caller adds what only it
     /// knows: offsets, holds, which parties to show again, `seq`.
     fn prework(&self) -> Option<Box<crate::record::Prework>> {
@@ -588,9 +593,6 @@ impl View for Timeline {
             if self.follow {
                 let id = e.call_id.as_deref().unwrap_or_default();
                 if keep && self.matcher.matches(id) {
-                    if let Some(msg) = self.matcher.ambiguity() {
-                        bail!(crate::config::UsageError(msg));
-                    }
                     self.follow_row(call_at, e, place, out)?;
                 }
                 continue;

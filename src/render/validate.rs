@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::config::Settings;
 use crate::diagnostic::{Code, Severity};
 use crate::output::{safe, thousands, Format, RecordWriter};
-use crate::record::Results;
 use crate::record::Tally;
+use crate::record::{Needs, Results};
 use crate::render::paint;
 use crate::render::View;
 
@@ -38,11 +38,19 @@ pub struct Validate {
     started: bool,
     /// Findings reported, by code and severity, for the tally at the end.
     by_code: [[u64; 2]; Code::ALL.len()],
+    /// `--strict` and `--allow`.
+    needs: Needs,
 }
 
 impl Validate {
-    pub fn new(settings: &Settings) -> Validate {
+    pub fn new(settings: &Settings, strict: bool, allow: &[String]) -> Validate {
         Validate {
+            needs: Needs {
+                validate: true,
+                strict,
+                allowed: allow.iter().filter_map(|c| Code::find(c)).collect(),
+                ..Needs::DETECT
+            },
             format: settings.format,
             color: settings.color,
             writer: RecordWriter::new(settings.format, HEADER),
@@ -53,6 +61,10 @@ impl Validate {
 }
 
 impl View for Validate {
+    fn needs(&self) -> Needs {
+        self.needs
+    }
+
     fn batch(
         &mut self,
         source: &str,

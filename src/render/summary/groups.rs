@@ -16,40 +16,42 @@ use crate::render::fit::{self, Cell, Col};
 use crate::time::Millis;
 use crate::timefmt::{human_duration, rfc3339, Zone};
 
-/// What calls are grouped by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
+/// What calls are grouped by (`summary --by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum GroupKey {
     Vendor,
     Outcome,
     EndReason,
-    /// Each number or user id taking part: a call counts once in each of its parties' groups.
+    // Each number or user id taking part: a call counts once in each of its parties' groups.
+    // (Plain comments: a doc comment on a variant would be its help in `--help`.)
     Party,
-    /// The hour the call started in (in `--tz`).
+    // The hour the call started in (in `--tz`).
     Hour,
-    /// The day the call started on (in `--tz`).
+    // The day the call started on (in `--tz`).
     Day,
 }
 
-impl Key {
+impl GroupKey {
     pub fn name(self) -> &'static str {
         match self {
-            Key::Vendor => "vendor",
-            Key::Outcome => "outcome",
-            Key::EndReason => "end_reason",
-            Key::Party => "party",
-            Key::Hour => "hour",
-            Key::Day => "day",
+            GroupKey::Vendor => "vendor",
+            GroupKey::Outcome => "outcome",
+            GroupKey::EndReason => "end_reason",
+            GroupKey::Party => "party",
+            GroupKey::Hour => "hour",
+            GroupKey::Day => "day",
         }
     }
 
     fn is_time(self) -> bool {
-        matches!(self, Key::Hour | Key::Day)
+        matches!(self, GroupKey::Hour | GroupKey::Day)
     }
 
     /// A time bucket's length.
     fn step(self) -> i64 {
         match self {
-            Key::Day => 86_400_000,
+            GroupKey::Day => 86_400_000,
             _ => 3_600_000,
         }
     }
@@ -76,7 +78,7 @@ struct Group {
 
 /// Calls counted into groups as they finish.
 pub struct Groups {
-    keys: Vec<Key>,
+    keys: Vec<GroupKey>,
     zone: Zone,
     groups: HashMap<Label, Group>,
 }
@@ -89,7 +91,7 @@ const BAR_MAX: usize = 40;
 const BAR_MIN: usize = 10;
 
 impl Groups {
-    pub fn new(keys: Vec<Key>, zone: Zone) -> Groups {
+    pub fn new(keys: Vec<GroupKey>, zone: Zone) -> Groups {
         Groups {
             keys,
             zone,
@@ -98,20 +100,20 @@ impl Groups {
     }
 
     /// The start of the bucket `t` falls in, in the zone's local time.
-    fn bucket(&self, key: Key, t: Millis) -> Millis {
+    fn bucket(&self, key: GroupKey, t: Millis) -> Millis {
         let offset = i64::from(self.zone.offset_secs_at(t)) * 1000;
         (t + offset).div_euclid(key.step()) * key.step() - offset
     }
 
-    fn values(&self, key: Key, s: &CallSummary) -> Vec<Option<Value>> {
+    fn values(&self, key: GroupKey, s: &CallSummary) -> Vec<Option<Value>> {
         let text = |t: &str| Some(Value::Text(t.to_owned()));
         match key {
-            Key::Vendor => vec![text(s.vendor.id())],
-            Key::Outcome => vec![text(s.outcome.as_str())],
-            Key::EndReason => vec![s.end_reason.as_deref().and_then(text)],
-            Key::Party if s.participants.is_empty() => vec![None],
-            Key::Party => s.participants.iter().map(|p| text(p)).collect(),
-            Key::Hour | Key::Day => {
+            GroupKey::Vendor => vec![text(s.vendor.id())],
+            GroupKey::Outcome => vec![text(s.outcome.as_str())],
+            GroupKey::EndReason => vec![s.end_reason.as_deref().and_then(text)],
+            GroupKey::Party if s.participants.is_empty() => vec![None],
+            GroupKey::Party => s.participants.iter().map(|p| text(p)).collect(),
+            GroupKey::Hour | GroupKey::Day => {
                 vec![s
                     .started_at
                     .or(s.first_time)
@@ -241,14 +243,14 @@ impl Groups {
 
     /// A key's value as the table shows it: hours with their date only when the groups span
     /// more than one day.
-    fn shown(&self, key: Key, v: &Option<Value>, dates: bool) -> String {
+    fn shown(&self, key: GroupKey, v: &Option<Value>, dates: bool) -> String {
         match v {
             None => "-".to_owned(),
             Some(Value::Text(t)) => safe(t).into_owned(),
             Some(Value::Time(t)) => {
                 let full = self.zone.format(*t);
                 match key {
-                    Key::Day => full[..10].to_owned(),
+                    GroupKey::Day => full[..10].to_owned(),
                     _ if dates => format!("{} {}", &full[..16], &full[24..]),
                     _ => format!("{} {}", &full[11..16], &full[24..]),
                 }
@@ -264,7 +266,7 @@ impl Groups {
             .iter()
             .flat_map(|(l, _)| l.iter())
             .filter_map(|v| match v {
-                Some(Value::Time(t)) => Some(self.bucket(Key::Day, *t)),
+                Some(Value::Time(t)) => Some(self.bucket(GroupKey::Day, *t)),
                 _ => None,
             })
             .collect();
@@ -404,7 +406,7 @@ fn bar(value: u64, most: u64, room: usize) -> String {
 /// One group as a machine record: its key values, then `calls`, `answered_share`, a count per
 /// outcome, and talk and total p50/p95 in milliseconds.
 pub struct Record<'a> {
-    keys: &'a [Key],
+    keys: &'a [GroupKey],
     label: &'a Label,
     zone: Zone,
     calls: u64,
@@ -424,7 +426,7 @@ const FIRST: [&str; 2] = ["calls", "answered_share"];
 const LAST: [&str; 4] = ["talk_p50_ms", "talk_p95_ms", "total_p50_ms", "total_p95_ms"];
 
 /// The CSV header of groups by these keys: the keys, then the fields.
-pub fn header(keys: &[Key]) -> &'static [&'static str] {
+pub fn header(keys: &[GroupKey]) -> &'static [&'static str] {
     let names: Vec<&'static str> = keys
         .iter()
         .map(|k| k.name())
@@ -445,7 +447,7 @@ impl Serialize for Record<'_> {
             match value {
                 None => m.serialize_entry(key.name(), &None::<&str>)?,
                 Some(Value::Text(t)) => m.serialize_entry(key.name(), t)?,
-                Some(Value::Time(t)) if *key == Key::Day => {
+                Some(Value::Time(t)) if *key == GroupKey::Day => {
                     m.serialize_entry(key.name(), &self.zone.format(*t)[..10])?
                 }
                 Some(Value::Time(t)) => m.serialize_entry(key.name(), &rfc3339(*t))?,

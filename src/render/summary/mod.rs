@@ -5,18 +5,18 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 
 use crate::call::lifetime::Ticks;
 use crate::call::shards::{shard_of, Keep, Merged, Shards, Sweep, WriteRow, CHUNK};
 use crate::call::step::Pack;
 use crate::call::{call_key, Brief, CallMatcher, CallSummary, SUMMARY_HEADER};
-use crate::config::{Filter, Settings};
+use crate::config::{Filter, Settings, SummaryOptions};
 use crate::event::Outcome;
 use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::pool::Pool;
 use crate::record::Tally;
-use crate::record::{Prework, Results};
+use crate::record::{Needs, Prework, Results};
 use crate::render::notes::NoCall;
 use crate::render::View;
 use crate::render::{paint, push_short_id};
@@ -91,81 +91,13 @@ struct Rows {
     /// Calls with each kind of anomaly: how many, and the first few.
     anomaly_kinds: BTreeMap<String, (u64, Vec<String>)>,
     /// `--sort` and `--by`: calls held to the end of the input rather than written as they end.
-    held: Held,
+    held: HeldCalls,
     /// `-o parquet`: the columns being gathered.
     parquet: Option<crate::render::parquet::ParquetSummary>,
 }
 
-/// What `summary` does besides a row per call as it ends.
-#[derive(Debug, Default)]
-pub struct Shape {
-    /// `--anomalies`: every call's anomalies under the table, rather than a tally by kind.
-    pub list_anomalies: bool,
-    /// `--sort`: the calls in this order.
-    pub sort: Option<Order>,
-    /// `--by`: a row per group of calls instead, by these keys (one or two).
-    pub by: Vec<groups::Key>,
-}
-
-impl Shape {
-    /// What `summary` shows beside a row per call: `--anomalies`, `--by`, `--sort`, checked
-    /// against each other and `--follow`.
-    pub fn resolve(
-        list_anomalies: bool,
-        by: &[crate::cli::GroupKey],
-        sort: Option<&str>,
-        settings: &Settings,
-    ) -> Result<Shape> {
-        use crate::cli::GroupKey;
-        if by.len() > 2 {
-            return Err(crate::config::usage("--by takes two levels at most"));
-        }
-        if by.len() == 2 && by[0] == by[1] {
-            return Err(crate::config::usage("--by: the two levels must differ"));
-        }
-        if sort.is_some() && !by.is_empty() {
-            return Err(crate::config::usage(
-                "--sort orders calls, and --by shows groups instead of calls: give one of them",
-            ));
-        }
-        if settings.format == crate::output::Format::Parquet && !by.is_empty() {
-            return Err(crate::config::usage(
-                "-o parquet writes calls; the groups of --by are json, ndjson or csv",
-            ));
-        }
-        if settings.follow && (sort.is_some() || !by.is_empty()) {
-            return Err(crate::config::usage(
-                "--sort and --by need the whole input, and --follow never ends it: drop -f, or stop it with Ctrl-C and run again over the file",
-            ));
-        }
-        let order = match sort {
-            None => None,
-            Some(s) => Some(Order::parse(s).ok_or_else(|| {
-                crate::config::usage(format!(
-                    "--sort {s:?}: expected total, talk, ring, started or events, with - for descending"
-                ))
-            })?),
-        };
-        Ok(Shape {
-            list_anomalies,
-            sort: order,
-            by: by
-                .iter()
-                .map(|k| match k {
-                    GroupKey::Vendor => groups::Key::Vendor,
-                    GroupKey::Outcome => groups::Key::Outcome,
-                    GroupKey::EndReason => groups::Key::EndReason,
-                    GroupKey::Party => groups::Key::Party,
-                    GroupKey::Hour => groups::Key::Hour,
-                    GroupKey::Day => groups::Key::Day,
-                })
-                .collect(),
-        })
-    }
-}
-
 /// Calls held to the end of the input.
-enum Held {
+enum HeldCalls {
     Nothing,
     Sorted(Order, Vec<CallSummary>),
     Grouped(Groups),
@@ -247,7 +179,7 @@ fn anomaly_kind(text: &str) -> &str {
 }
 
 impl Summary {
-    pub fn new(settings: &Settings, shape: Shape) -> Result<Summary> {
+    pub fn new(settings: &Settings, shape: SummaryOptions) -> Result<Summary> {
         // Spare packs, one per shard, for every batch in flight: the batches the records'
         // vectors are kept for (`reading::read_into`: on the workers, read ahead, two more) and
         // the jobs a shard may queue. With fewer, most packs started empty and grew again.
@@ -256,13 +188,13 @@ impl Summary {
         let in_flight = (threads + SUMMARY_AHEAD + 2) + (SHARD_LAG + 1);
         let packs = Arc::new(Pool::new(in_flight * threads));
         let held = match (shape.sort, shape.by.is_empty()) {
-            (_, false) => Held::Grouped(Groups::new(shape.by.clone(), settings.zone)),
-            (Some(order), true) => Held::Sorted(order, Vec::new()),
-            (None, true) => Held::Nothing,
+            (_, false) => HeldCalls::Grouped(Groups::new(shape.by.clone(), settings.zone)),
+            (Some(order), true) => HeldCalls::Sorted(order, Vec::new()),
+            (None, true) => HeldCalls::Nothing,
         };
-        let holds = !matches!(held, Held::Nothing);
+        let holds = !matches!(held, HeldCalls::Nothing);
         let writer = match &held {
-            Held::Grouped(_) => {
+            HeldCalls::Grouped(_) => {
                 RecordWriter::in_document(settings.format, groups::header(&shape.by), "groups")
             }
             _ => RecordWriter::in_document(settings.format, SUMMARY_HEADER, "calls"),
@@ -328,7 +260,7 @@ impl Rows {
     /// widths, written a chunk at a time (rows the shard threads have mostly written already).
     fn emit(&mut self, merged: Merged, out: &mut dyn Write) -> Result<()> {
         if (!merged.end || merged.total > CHUNK || self.follow)
-            && matches!(self.held, Held::Nothing)
+            && matches!(self.held, HeldCalls::Nothing)
         {
             self.streamed = true;
         }
@@ -347,12 +279,12 @@ impl Rows {
             }
             self.totals.add(&f.brief);
             match (&mut self.held, f.summary) {
-                (Held::Nothing, summary) => f.summary = summary,
-                (Held::Sorted(_, calls), Some(s)) => {
+                (HeldCalls::Nothing, summary) => f.summary = summary,
+                (HeldCalls::Sorted(_, calls), Some(s)) => {
                     calls.push(*s);
                     continue;
                 }
-                (Held::Grouped(groups), Some(s)) => {
+                (HeldCalls::Grouped(groups), Some(s)) => {
                     groups.add(&s);
                     self.count_anomalies(&s);
                     continue;
@@ -380,9 +312,6 @@ impl Rows {
             } else if let Some(s) = f.summary {
                 rows.push(*s);
             }
-        }
-        if let Some(msg) = self.matcher.ambiguity() {
-            bail!(crate::config::UsageError(msg));
         }
         if fixed {
             out.write_all(&lines)?;
@@ -508,13 +437,13 @@ impl Rows {
 
     /// The calls or groups held to the end, written now: sorted, or counted in groups.
     fn write_held(&mut self, out: &mut dyn Write) -> Result<()> {
-        match std::mem::replace(&mut self.held, Held::Nothing) {
-            Held::Nothing => Ok(()),
-            Held::Sorted(order, mut calls) => {
+        match std::mem::replace(&mut self.held, HeldCalls::Nothing) {
+            HeldCalls::Nothing => Ok(()),
+            HeldCalls::Sorted(order, mut calls) => {
                 order.sort(&mut calls);
                 self.write_rows(&calls, out)
             }
-            Held::Grouped(mut groups) => {
+            HeldCalls::Grouped(mut groups) => {
                 let look = TableLook {
                     width: self.width,
                     color: self.color,
@@ -547,6 +476,17 @@ impl Rows {
 }
 
 impl View for Summary {
+    fn needs(&self) -> Needs {
+        Needs {
+            lean: true,
+            ..Needs::EVENTS
+        }
+    }
+
+    fn call_matcher(&self) -> Option<&CallMatcher> {
+        Some(&self.rows.matcher)
+    }
+
     fn batch(
         &mut self,
         source: &str,
@@ -560,7 +500,11 @@ impl View for Summary {
             self.no_call.add(source, r.line);
         }
         // The workers made one pack per shard (`prework`); the count is only guarded here.
-        let mut parts = std::mem::take(&mut results.packs);
+        let packed = results
+            .payload
+            .take()
+            .and_then(|p| p.downcast::<Vec<Pack>>().ok());
+        let mut parts = packed.map(|p| *p).unwrap_or_default();
         parts.resize_with(self.shards.len(), Pack::default);
         // Following, a call is shown as soon as it ends; otherwise calls are finished in sweeps.
         let due = self.ticks.end(results.tick);
@@ -600,7 +544,7 @@ impl View for Summary {
                 packs[shard_of(key, count)].push(i as u32, key, filter.keeps_event(e), e);
                 r.normalized = None;
             }
-            results.packs = packs;
+            results.payload = Some(Box::new(packs));
         }))
     }
 

@@ -12,7 +12,43 @@ use crate::json::Json;
 use crate::output::thousands;
 use crate::time::Millis;
 
-/// What to work out for each record: commands that show no findings skip validation.
+/// What a view needs of the reading (each view says, `View::needs`): whether records are
+/// validated and normalized, how much of them is kept, and, for `validate`, how findings count.
+#[derive(Debug, Clone, Copy)]
+pub struct Needs {
+    pub validate: bool,
+    pub normalize: bool,
+    /// Store only the details per-call aggregation reads (summary); the event's fingerprint
+    /// still covers all of them.
+    pub lean: bool,
+    /// Hold each batch's bytes (compressed) when its file cannot be read again (`browse`).
+    pub hold: bool,
+    /// `validate --strict`: text lines and other JSON are findings too, and warnings fail.
+    pub strict: bool,
+    /// `validate --allow`: findings of these codes are dropped before validity is decided.
+    pub allowed: crate::diagnostic::Codes,
+}
+
+impl Needs {
+    /// Reading only: no validation, no normalization (`detect`).
+    pub const DETECT: Needs = Needs {
+        validate: false,
+        normalize: false,
+        lean: false,
+        hold: false,
+        strict: false,
+        allowed: crate::diagnostic::Codes::NONE,
+    };
+
+    /// Normalized events (the views of events and calls).
+    pub const EVENTS: Needs = Needs {
+        normalize: true,
+        ..Needs::DETECT
+    };
+}
+
+/// What to work out for each record: what the view needs, and how the settings say records are
+/// read.
 #[derive(Debug, Clone, Copy)]
 pub struct Analysis {
     pub validate: bool,
@@ -20,17 +56,38 @@ pub struct Analysis {
     pub forced: Option<Vendor>,
     /// Seconds east of UTC for times written without a zone.
     pub naive_offset: i32,
-    /// Store only the details per-call aggregation reads (summary); the event's fingerprint
-    /// still covers all of them.
+    /// See `Needs::lean`.
     pub lean: bool,
-    /// `validate --strict`: text lines and other JSON are findings too.
+    /// See `Needs::strict`.
     pub strict: bool,
     /// `--vendor`: other vendors' records are left out.
     pub vendors: crate::formats::Vendors,
-    /// `validate --allow`: findings of these codes are dropped before validity is decided.
+    /// See `Needs::allowed`.
     pub allowed: crate::diagnostic::Codes,
-    /// Hold each batch's bytes (compressed) when its file cannot be read again (`browse`).
+    /// See `Needs::hold`.
     pub hold: bool,
+}
+
+impl Analysis {
+    /// What a view needs, read as the settings say (`--as`, `--source-tz`, `--vendor`).
+    pub fn new(
+        needs: Needs,
+        forced: Option<Vendor>,
+        naive_offset: i32,
+        vendors: crate::formats::Vendors,
+    ) -> Analysis {
+        Analysis {
+            validate: needs.validate,
+            normalize: needs.normalize,
+            forced,
+            naive_offset,
+            lean: needs.lean,
+            strict: needs.strict,
+            vendors,
+            allowed: needs.allowed,
+            hold: needs.hold,
+        }
+    }
 }
 
 /// How a record is accounted for (CLI.md: `records = valid + invalid + unparseable + unknown`),
@@ -194,14 +251,14 @@ pub struct Rendered {
 }
 
 /// A batch's analyzed records, and what views made of them on the workers: text rendered ahead
-/// of the caller, events packed for per-call aggregation.
-#[derive(Debug, Default)]
+/// of the caller, and whatever else the view's pre-work makes (`payload`: summary's events
+/// packed for aggregation, events' Parquet columns).
+#[derive(Default)]
 pub struct Results {
     pub records: Vec<Analyzed>,
     pub text: Vec<u8>,
-    pub packs: Vec<crate::call::step::Pack>,
-    /// Typed columns of the batch's events, made on the workers (`-o parquet`).
-    pub columns: Option<arrow_array::RecordBatch>,
+    /// What the view's pre-work made for its own `batch`, which alone knows its type.
+    pub payload: Option<Box<dyn std::any::Any + Send>>,
     /// The batch ends at a tick of its source's content (see `frame::Batch::tick`).
     pub tick: bool,
     /// When the batch was read (`frame::Batch::read_at`).
@@ -276,6 +333,19 @@ impl Analyzed {
             rendered: None,
             muted: 0,
         }
+    }
+
+    /// A record of a vendor `--vendor` leaves out: counted apart, not this run's.
+    fn left_out(line: u64, vendor: Vendor) -> Analyzed {
+        let mut left_out = Analyzed::beside(
+            line,
+            Status::Excluded,
+            Code::UnknownVendor,
+            format!("a {vendor} record, left out by --vendor"),
+            false,
+        );
+        left_out.vendor = Some(vendor);
+        left_out
     }
 
     pub fn has_warnings(&self) -> bool {
@@ -579,15 +649,7 @@ fn analyze_value(
         }
     };
     if !a.vendors.keeps(detected.vendor) {
-        let mut left_out = Analyzed::beside(
-            line,
-            Status::Excluded,
-            Code::UnknownVendor,
-            format!("a {} record, left out by --vendor", detected.vendor),
-            false,
-        );
-        left_out.vendor = Some(detected.vendor);
-        return left_out;
+        return Analyzed::left_out(line, detected.vendor);
     }
     let mut diagnostics = Vec::new();
     let mut muted = 0;
@@ -639,15 +701,7 @@ fn own_record(v: &Json, line: u64, ctx: &Context, a: &Analysis) -> Analyzed {
         );
     };
     if !a.vendors.keeps(event.vendor) {
-        let mut left_out = Analyzed::beside(
-            line,
-            Status::Excluded,
-            Code::UnknownVendor,
-            format!("a {} record, left out by --vendor", event.vendor),
-            false,
-        );
-        left_out.vendor = Some(event.vendor);
-        return left_out;
+        return Analyzed::left_out(line, event.vendor);
     }
     Analyzed {
         line,
