@@ -34,7 +34,7 @@ const CODES: [&str; 8] = [
 ];
 
 /// The subcommands that have a page of their own (a test holds this to the subcommands).
-pub const PAGES: [&str; 9] = [
+pub(crate) const PAGES: [&str; 9] = [
     "detect",
     "validate",
     "events",
@@ -65,133 +65,133 @@ Run `callev schema` to list the vendors and their events.";
 /// Bandwidth: webhook bodies, WebSocket frames, logged events, as files or piped in.
 #[derive(Debug, Parser)]
 #[command(name = "callev", version, about, after_help = AFTER_HELP, max_term_width = 100)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// How output is written: every command that prints records or a table.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Output format: a table for people, or json, ndjson or csv for programs (events and
     /// summary: also parquet, to a file or a pipe)
     #[arg(short = 'o', long, value_enum, default_value_t = Format::Table)]
-    pub output: Format,
+    pub(crate) output: Format,
 
     /// When to use colors: auto uses them on a terminal unless NO_COLOR is set
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 }
 
 /// How events are shown: the views that show times and ids.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
-pub struct DisplayArgs {
+pub(crate) struct DisplayArgs {
     /// Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)
     #[arg(long, default_value = "UTC", value_name = "ZONE")]
-    pub tz: String,
+    pub(crate) tz: String,
 
     /// Zone of times written without one (Xelion's `date`, bare log timestamps): UTC, local or ±HH:MM
     #[arg(long, default_value = "UTC", value_name = "ZONE")]
-    pub source_tz: String,
+    pub(crate) source_tz: String,
 
     /// Never shorten ids in tables (they are shortened only on a terminal, to fit)
     #[arg(long)]
-    pub full_ids: bool,
+    pub(crate) full_ids: bool,
 }
 
 /// Where records come from and how they are read: every command that reads records.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Input")]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     /// Input files; `-` is standard input, which is also read when no file is given
     #[arg(value_name = "FILE", help_heading = "Arguments")]
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
 
     /// Only this vendor's records (repeatable); detection still runs, and the others are counted
     /// apart
     #[arg(long = "vendor", value_name = "ID", value_parser = vendor_ids())]
-    pub vendors: Vec<String>,
+    pub(crate) vendors: Vec<String>,
 
     /// Skip detection: read every record as this vendor's
     #[arg(long = "as", value_name = "ID", value_parser = vendor_ids())]
-    pub read_as: Option<String>,
+    pub(crate) read_as: Option<String>,
 
     /// How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves
     #[arg(long, value_enum, default_value_t = InputFormat::Auto, value_name = "FORMAT")]
-    pub input_format: InputFormat,
+    pub(crate) input_format: InputFormat,
 
     /// Keep reading appended input and print records as they arrive
     #[arg(short = 'f', long)]
-    pub follow: bool,
+    pub(crate) follow: bool,
 
     /// Worker threads for parsing (default: one per core)
     #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    pub(crate) threads: Option<usize>,
 }
 
 /// Which events: the views of events and calls.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Selection")]
-pub struct EventArgs {
+pub(crate) struct EventArgs {
     /// Only this call; repeatable; a unique prefix of the id (any case) or the shortened id a
     /// table shows
     #[arg(long = "call", value_name = "ID")]
-    pub calls: Vec<String>,
+    pub(crate) calls: Vec<String>,
 
     /// Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing,
     /// answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media,
     /// recording, channel_ended, ended, failed, missed, other
     #[arg(long = "event", value_name = "NAME")]
-    pub events: Vec<String>,
+    pub(crate) events: Vec<String>,
 
     /// From this time: RFC 3339, a date, 15m/2h/3d ago, today, yesterday. SINCE_SELECTS
     #[arg(long, value_name = "TIME")]
-    pub since: Option<String>,
+    pub(crate) since: Option<String>,
 
     /// Up to this time (a date or today: to its end); selects as --since does
     #[arg(long, value_name = "TIME")]
-    pub until: Option<String>,
+    pub(crate) until: Option<String>,
 }
 
 /// Which calls: the views of whole calls.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Selection")]
-pub struct CallArgs {
+pub(crate) struct CallArgs {
     /// Only calls with this outcome; repeatable
     #[arg(long = "outcome", value_name = "OUTCOME", value_parser = PossibleValuesParser::new(OUTCOMES))]
-    pub outcomes: Vec<String>,
+    pub(crate) outcomes: Vec<String>,
 
     /// Only calls in which this number or user id takes part (caller, callee, from, to, a
     /// participant); numbers match by their digits; repeatable
     #[arg(long = "party", value_name = "X")]
-    pub parties: Vec<String>,
+    pub(crate) parties: Vec<String>,
 }
 
 /// Everything a command's flags set, gathered from the groups it has (the others keep their
 /// defaults): what `config::resolve` reads.
 #[derive(Debug)]
-pub struct Options<'a> {
-    pub output: Format,
-    pub color: ColorChoice,
-    pub tz: &'a str,
-    pub source_tz: &'a str,
-    pub full_ids: bool,
-    pub files: Option<&'a [String]>,
-    pub vendors: &'a [String],
-    pub read_as: Option<&'a str>,
-    pub input_format: InputFormat,
-    pub follow: bool,
-    pub threads: Option<usize>,
-    pub calls: &'a [String],
-    pub events: &'a [String],
-    pub since: Option<&'a str>,
-    pub until: Option<&'a str>,
-    pub outcomes: &'a [String],
-    pub parties: &'a [String],
+pub(crate) struct Options<'a> {
+    pub(crate) output: Format,
+    pub(crate) color: ColorChoice,
+    pub(crate) tz: &'a str,
+    pub(crate) source_tz: &'a str,
+    pub(crate) full_ids: bool,
+    pub(crate) files: Option<&'a [String]>,
+    pub(crate) vendors: &'a [String],
+    pub(crate) read_as: Option<&'a str>,
+    pub(crate) input_format: InputFormat,
+    pub(crate) follow: bool,
+    pub(crate) threads: Option<usize>,
+    pub(crate) calls: &'a [String],
+    pub(crate) events: &'a [String],
+    pub(crate) since: Option<&'a str>,
+    pub(crate) until: Option<&'a str>,
+    pub(crate) outcomes: &'a [String],
+    pub(crate) parties: &'a [String],
     /// The command writes Parquet (`-o parquet`).
-    pub parquet: bool,
+    pub(crate) parquet: bool,
 }
 
 impl Default for Options<'_> {
@@ -259,7 +259,7 @@ impl<'a> Options<'a> {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Which vendor format each record is, and why
     #[command(after_help = "Examples:
   callev detect captures/*.json
@@ -430,14 +430,14 @@ keys, q quits. Needs a terminal: for pipes, `callev summary` and `callev timelin
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
+pub(crate) enum Shell {
     Bash,
     Zsh,
     Fish,
@@ -458,7 +458,7 @@ const SORTS: [&str; 10] = [
 
 impl Command {
     /// The options this command's flags set.
-    pub fn options(&self) -> Options<'_> {
+    pub(crate) fn options(&self) -> Options<'_> {
         let o = Options::default();
         match self {
             Command::Detect { output, input, .. } | Command::Validate { output, input, .. } => {

@@ -17,7 +17,7 @@ use crate::timefmt::Zone;
 
 /// A usage error: a bad flag value or no input on a terminal (exit code 2).
 #[derive(Debug)]
-pub struct UsageError(pub String);
+pub(crate) struct UsageError(pub String);
 
 impl std::fmt::Display for UsageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -27,26 +27,26 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
-pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+pub(crate) fn usage(msg: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(UsageError(msg.into()))
 }
 
 /// Which events and calls the views keep.
 #[derive(Debug, Clone, Default)]
-pub struct Filter {
+pub(crate) struct Filter {
     /// Call id prefixes.
-    pub calls: Vec<String>,
+    pub(crate) calls: Vec<String>,
     /// Vendor event names or kinds.
-    pub events: Vec<String>,
+    pub(crate) events: Vec<String>,
     /// `--outcome`, `--party`, `--since`, `--until`: which finished calls are shown (and, by
     /// time, which events).
-    pub select: crate::call::CallSelection,
+    pub(crate) select: crate::call::CallSelection,
 }
 
 impl Filter {
     /// Whether an event passes `--event` (calls are matched by the views, which know the ids
     /// they have seen; times and calls by `CallSelection`).
-    pub fn keeps_event(&self, event: &crate::event::Event) -> bool {
+    pub(crate) fn keeps_event(&self, event: &crate::event::Event) -> bool {
         if !self.events.is_empty() {
             let named = event
                 .event
@@ -63,18 +63,18 @@ impl Filter {
 
 /// What `summary` shows besides a row per call, checked against each other and the settings.
 #[derive(Debug, Default)]
-pub struct SummaryOptions {
+pub(crate) struct SummaryOptions {
     /// `--anomalies`: every call's anomalies under the table, rather than a tally by kind.
-    pub list_anomalies: bool,
+    pub(crate) list_anomalies: bool,
     /// `--sort`: the calls in this order.
-    pub sort: Option<Order>,
+    pub(crate) sort: Option<Order>,
     /// `--by`: a row per group of calls instead, by these keys (one or two).
-    pub by: Vec<GroupKey>,
+    pub(crate) by: Vec<GroupKey>,
 }
 
 impl SummaryOptions {
     /// `--anomalies`, `--by` and `--sort`, checked against each other, `-o` and `--follow`.
-    pub fn resolve(
+    pub(crate) fn resolve(
         list_anomalies: bool,
         by: &[GroupKey],
         sort: Option<&str>,
@@ -118,41 +118,41 @@ impl SummaryOptions {
 }
 
 #[derive(Debug, Clone)]
-pub struct Settings {
-    pub format: Format,
-    pub color: bool,
+pub(crate) struct Settings {
+    pub(crate) format: Format,
+    pub(crate) color: bool,
     /// Terminal width for tables; `None` when output is not a terminal and `COLUMNS` is unset.
-    pub width: Option<usize>,
-    pub zone: Zone,
-    pub naive_offset: i32,
-    pub filter: Filter,
-    pub forced: Option<Vendor>,
+    pub(crate) width: Option<usize>,
+    pub(crate) zone: Zone,
+    pub(crate) naive_offset: i32,
+    pub(crate) filter: Filter,
+    pub(crate) forced: Option<Vendor>,
     /// `--vendor`: only these vendors' records (all when empty).
-    pub vendors: crate::formats::Vendors,
+    pub(crate) vendors: crate::formats::Vendors,
     /// Shorten ids in tables: on a terminal (a width to fit) without `--full-ids`.
-    pub short_ids: bool,
-    pub input_format: InputFormat,
-    pub follow: bool,
-    pub threads: usize,
-    pub sources: Vec<Source>,
+    pub(crate) short_ids: bool,
+    pub(crate) input_format: InputFormat,
+    pub(crate) follow: bool,
+    pub(crate) threads: usize,
+    pub(crate) sources: Vec<Source>,
     /// Draw a progress bar on stderr for long reads.
-    pub progress: bool,
+    pub(crate) progress: bool,
 }
 
 /// The environment as the settings need it, so tests can pass their own.
 #[derive(Debug, Clone, Default)]
-pub struct Env {
-    pub no_color: Option<String>,
-    pub clicolor_force: Option<String>,
-    pub columns: Option<String>,
-    pub stdout_tty: bool,
-    pub stdin_tty: bool,
-    pub stderr_tty: bool,
-    pub terminal_width: Option<usize>,
+pub(crate) struct Env {
+    pub(crate) no_color: Option<String>,
+    pub(crate) clicolor_force: Option<String>,
+    pub(crate) columns: Option<String>,
+    pub(crate) stdout_tty: bool,
+    pub(crate) stdin_tty: bool,
+    pub(crate) stderr_tty: bool,
+    pub(crate) terminal_width: Option<usize>,
 }
 
 impl Env {
-    pub fn from_process() -> Env {
+    pub(crate) fn from_process() -> Env {
         let stdout_tty = std::io::stdout().is_terminal();
         Env {
             no_color: std::env::var("NO_COLOR").ok(),
@@ -171,7 +171,7 @@ fn set(v: &Option<String>) -> bool {
 }
 
 /// A vendor id as given (clap offers only the list's ids; this is for callers that bypass it).
-pub fn vendor(id: Option<&str>) -> Result<Option<Vendor>> {
+pub(crate) fn vendor(id: Option<&str>) -> Result<Option<Vendor>> {
     id.map(|id| {
         Vendor::find(id).ok_or_else(|| {
             let ids: Vec<&str> = crate::formats::ids().collect();
@@ -262,7 +262,7 @@ fn check_event(name: &str) -> Result<()> {
 
 /// The settings of a run; `g.files` are the command's inputs, `None` for commands that read none
 /// (`schema`, `completions`, `man`).
-pub fn resolve(g: &Options, env: &Env) -> Result<Settings> {
+pub(crate) fn resolve(g: &Options, env: &Env) -> Result<Settings> {
     let color = match g.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

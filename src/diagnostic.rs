@@ -5,13 +5,13 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Warning,
     Error,
 }
 
 impl Severity {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -19,10 +19,10 @@ impl Severity {
     }
 }
 
-/// CLI.md's finding codes.
+/// The finding codes `callev validate` reports (`--allow` takes them; the README lists them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Code {
+pub(crate) enum Code {
     Parse,
     UnknownVendor,
     UnknownEvent,
@@ -35,16 +35,16 @@ pub enum Code {
 
 /// Finding codes, as a set (`--allow`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Codes(u16);
+pub(crate) struct Codes(u16);
 
 impl Codes {
-    pub const NONE: Codes = Codes(0);
+    pub(crate) const NONE: Codes = Codes(0);
 
-    pub fn contains(self, code: Code) -> bool {
+    pub(crate) fn contains(self, code: Code) -> bool {
         self.0 & (1 << code as u16) != 0
     }
 
-    pub fn is_empty(self) -> bool {
+    pub(crate) fn is_empty(self) -> bool {
         self.0 == 0
     }
 }
@@ -56,8 +56,8 @@ impl FromIterator<Code> for Codes {
 }
 
 impl Code {
-    /// Every code, in CLI.md's order.
-    pub const ALL: [Code; 8] = [
+    /// Every code, in the order the README lists them.
+    pub(crate) const ALL: [Code; 8] = [
         Code::Parse,
         Code::UnknownVendor,
         Code::UnknownEvent,
@@ -68,11 +68,11 @@ impl Code {
         Code::Inconsistent,
     ];
 
-    pub fn find(name: &str) -> Option<Code> {
+    pub(crate) fn find(name: &str) -> Option<Code> {
         Code::ALL.into_iter().find(|c| c.as_str() == name)
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Code::Parse => "parse",
             Code::UnknownVendor => "unknown-vendor",
@@ -89,15 +89,15 @@ impl Code {
 /// One finding about one record. `path` is a JSON Pointer into the record as read (so it
 /// includes an envelope's `/payload` or Xelion's `/notification`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Diagnostic {
-    pub severity: Severity,
-    pub code: Code,
-    pub path: String,
-    pub message: String,
+pub(crate) struct Diagnostic {
+    pub(crate) severity: Severity,
+    pub(crate) code: Code,
+    pub(crate) path: String,
+    pub(crate) message: String,
 }
 
 impl Diagnostic {
-    pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -106,7 +106,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             code,

@@ -9,9 +9,9 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use crate::time::Millis;
 use crate::vendor_id::Vendor;
 
-/// CLI.md's closed set of normalized kinds.
+/// The closed set of normalized kinds (`kind` in the events records; `--event` takes them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EventKind {
+pub(crate) enum EventKind {
     Started,
     Ringing,
     Answered,
@@ -31,8 +31,8 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    /// Every kind, in CLI.md's order.
-    pub const ALL: [EventKind; 16] = [
+    /// Every kind, in the order `callev events --help` lists them.
+    pub(crate) const ALL: [EventKind; 16] = [
         EventKind::Started,
         EventKind::Ringing,
         EventKind::Answered,
@@ -51,7 +51,7 @@ impl EventKind {
         EventKind::Other,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             EventKind::Started => "started",
             EventKind::Ringing => "ringing",
@@ -72,8 +72,8 @@ impl EventKind {
         }
     }
 
-    /// Whether this event ends the call (CLI.md: `ended`, `failed`, `missed`).
-    pub fn is_terminal(self) -> bool {
+    /// Whether this event ends the call: `ended`, `failed`, `missed`.
+    pub(crate) fn is_terminal(self) -> bool {
         matches!(
             self,
             EventKind::Ended | EventKind::Failed | EventKind::Missed
@@ -83,14 +83,14 @@ impl EventKind {
 
 /// Where an event's time came from: the payload itself, an envelope around it, or the log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeSource {
+pub(crate) enum TimeSource {
     Payload,
     Envelope,
     Log,
 }
 
 impl TimeSource {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             TimeSource::Payload => "payload",
             TimeSource::Envelope => "envelope",
@@ -101,7 +101,7 @@ impl TimeSource {
 
 /// One normalized extra of an event, kept as the type it has.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Detail {
+pub(crate) enum Detail {
     /// Most details (numbers, codes, reasons) are short enough to be kept inline, without an
     /// allocation of their own.
     Str(compact_str::CompactString),
@@ -112,14 +112,14 @@ pub enum Detail {
 }
 
 impl Detail {
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Detail::Str(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn as_i64(&self) -> Option<i64> {
+    pub(crate) fn as_i64(&self) -> Option<i64> {
         match self {
             Detail::Int(i) => Some(*i),
             _ => None,
@@ -127,7 +127,7 @@ impl Detail {
     }
 
     /// The value as a person reads it in a table.
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         match self {
             Detail::Str(s) => s.to_string(),
             Detail::Int(i) => i.to_string(),
@@ -157,7 +157,7 @@ impl Serialize for Detail {
 /// aggregation reads and spends nothing on the rest (headers are hashed where they lie in the
 /// record, never copied).
 #[derive(Debug, Clone, Default)]
-pub struct Details {
+pub(crate) struct Details {
     items: Vec<(&'static str, Detail)>,
     keep: Option<fn(&str) -> bool>,
     digest: u64,
@@ -171,7 +171,7 @@ impl PartialEq for Details {
 
 impl Details {
     /// Extras that store only the keys `keep` says to, when given.
-    pub fn new(keep: Option<fn(&str) -> bool>) -> Details {
+    pub(crate) fn new(keep: Option<fn(&str) -> bool>) -> Details {
         Details {
             items: Vec::new(),
             keep,
@@ -179,21 +179,16 @@ impl Details {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&Detail> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Detail> {
         self.items.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, Detail)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &(&'static str, Detail)> {
         self.items.iter()
     }
 
-    /// Keep the extras `f` says to (the digest is unchanged).
-    pub fn retain(&mut self, f: impl FnMut(&(&'static str, Detail)) -> bool) {
-        self.items.retain(f);
-    }
-
     /// What every extra pushed so far adds up to.
-    pub fn digest(&self) -> u64 {
+    pub(crate) fn digest(&self) -> u64 {
         self.digest
     }
 
@@ -209,14 +204,14 @@ impl Details {
         self.digest = h.finish();
     }
 
-    pub fn push(&mut self, key: &'static str, value: Detail) {
+    pub(crate) fn push(&mut self, key: &'static str, value: Detail) {
         self.note(key, |h| hash_detail(&value, h));
         if self.kept(key) {
             self.items.push((key, value));
         }
     }
 
-    pub fn str(&mut self, key: &'static str, value: Option<&str>) {
+    pub(crate) fn str(&mut self, key: &'static str, value: Option<&str>) {
         if let Some(v) = value {
             self.note(key, |h| v.hash(h));
             if self.kept(key) {
@@ -225,14 +220,14 @@ impl Details {
         }
     }
 
-    pub fn int(&mut self, key: &'static str, value: Option<i64>) {
+    pub(crate) fn int(&mut self, key: &'static str, value: Option<i64>) {
         if let Some(v) = value {
             self.push(key, Detail::Int(v));
         }
     }
 
     /// A JSON value from the record, copied only when it is kept.
-    pub fn json(&mut self, key: &'static str, value: &crate::json::Json) {
+    pub(crate) fn json(&mut self, key: &'static str, value: &crate::json::Json) {
         self.note(key, |h| hash_tree(value, h));
         if self.kept(key) {
             self.items.push((key, Detail::Json(value.to_value())));
@@ -278,50 +273,55 @@ impl Serialize for Details {
 
 /// One vendor event, normalized.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Event {
-    pub vendor: Vendor,
+pub(crate) struct Event {
+    pub(crate) vendor: Vendor,
     /// The vendor's own event name (`call.ended`, `Call.Disconnected`, `hangup`), when known.
-    pub event: Option<std::borrow::Cow<'static, str>>,
-    pub kind: EventKind,
-    pub call_id: Option<String>,
-    pub time: Option<Millis>,
-    pub time_source: Option<TimeSource>,
+    pub(crate) event: Option<std::borrow::Cow<'static, str>>,
+    pub(crate) kind: EventKind,
+    pub(crate) call_id: Option<String>,
+    pub(crate) time: Option<Millis>,
+    pub(crate) time_source: Option<TimeSource>,
     /// When the payload says when the whole call started (Xelion `date`), not when this event
     /// happened: it dates the call, never the event.
-    pub call_started: Option<Millis>,
+    pub(crate) call_started: Option<Millis>,
     /// When the payload says the call was answered (Bandwidth v2's `answerTime`, on every event
     /// after the answer): an inbound call is answered without an event of its own.
-    pub call_answered: Option<Millis>,
+    pub(crate) call_answered: Option<Millis>,
     /// When the payload says the call ended (Bandwidth v2's `endTime` on its last events).
-    pub call_ended: Option<Millis>,
+    pub(crate) call_ended: Option<Millis>,
     /// How the call ended, when this event's codes say so (SIP 486, `USER_BUSY`, a missed call).
-    pub outcome: Option<Outcome>,
-    pub details: Details,
+    pub(crate) outcome: Option<Outcome>,
+    pub(crate) details: Details,
     /// What makes this event the same as one logged in another form moments apart (a
     /// VoxEngine session log writes an event natively, and the scenario logs it again as JSON).
-    pub twin: Option<Twin>,
+    pub(crate) twin: Option<Twin>,
     /// A start that begins a new call even where the id was used before: the id names a
     /// container of calls one after another (a Workonflow thread), not one call.
-    pub new_call: bool,
+    pub(crate) new_call: bool,
     /// What identifies a repeated delivery of this event, when one can be recognised at all
     /// (see `Event::delivery_fingerprint`). Worked out on the workers, compared per call.
-    pub fingerprint: Option<u64>,
+    pub(crate) fingerprint: Option<u64>,
 }
 
 /// An event's name, kind and details, and which form it was read from: a session log's
 /// notation or JSON. The same key in the other form within `Twin::WINDOW_MS` is one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Twin {
-    pub key: u64,
-    pub notation: bool,
+pub(crate) struct Twin {
+    pub(crate) key: u64,
+    pub(crate) notation: bool,
 }
 
 impl Twin {
     /// How far apart the two forms of one event are logged, at most.
-    pub const WINDOW_MS: i64 = 1000;
+    pub(crate) const WINDOW_MS: i64 = 1000;
 
     /// The twin key of an event with these name, kind and details.
-    pub fn of(event: Option<&str>, kind: EventKind, details: &Details, notation: bool) -> Twin {
+    pub(crate) fn of(
+        event: Option<&str>,
+        kind: EventKind,
+        details: &Details,
+        notation: bool,
+    ) -> Twin {
         let mut h = foldhash::fast::FixedState::with_seed(0x7477_696e).build_hasher();
         event.hash(&mut h);
         kind.hash(&mut h);
@@ -368,7 +368,7 @@ impl Event {
     /// normalized extras (an envelope's or log line's time differs between deliveries). Only
     /// for events a call has once, or that carry their own time: two identical DTMF presses or
     /// holds without times may be real.
-    pub fn delivery_fingerprint(&self) -> Option<u64> {
+    pub(crate) fn delivery_fingerprint(&self) -> Option<u64> {
         if self.payload_time().is_none() && !once_per_call(self.kind) {
             return None;
         }
@@ -382,7 +382,7 @@ impl Event {
 
     /// A time the payload itself gave (never an envelope's or a log line's, which differ between
     /// deliveries of the same event).
-    pub fn payload_time(&self) -> Option<Millis> {
+    pub(crate) fn payload_time(&self) -> Option<Millis> {
         match self.time_source {
             Some(TimeSource::Payload) => self.time,
             _ => None,
@@ -390,9 +390,9 @@ impl Event {
     }
 }
 
-/// How a call ended, CLI.md's closed set.
+/// How a call ended: the closed set `--outcome` takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Answered,
     Missed,
     Busy,
@@ -405,8 +405,8 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// Every outcome, in CLI.md's order.
-    pub const ALL: [Outcome; 9] = [
+    /// Every outcome, in the order `--outcome` lists them.
+    pub(crate) const ALL: [Outcome; 9] = [
         Outcome::Answered,
         Outcome::Missed,
         Outcome::Busy,
@@ -418,11 +418,11 @@ impl Outcome {
         Outcome::Unknown,
     ];
 
-    pub fn find(name: &str) -> Option<Outcome> {
+    pub(crate) fn find(name: &str) -> Option<Outcome> {
         Outcome::ALL.into_iter().find(|o| o.as_str() == name)
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Outcome::Answered => "answered",
             Outcome::Missed => "missed",

@@ -35,7 +35,7 @@ impl From<Exit> for ExitCode {
 
 /// Ctrl-C ended the run: the view finished its output, and the run stops here.
 #[derive(Debug)]
-pub struct Interrupted;
+pub(crate) struct Interrupted;
 
 impl std::fmt::Display for Interrupted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -1,29 +1,33 @@
 //! callev: read, validate and summarise telephony call-event JSON from Workonflow, Xelion,
 //! Voximplant and Bandwidth. The pipeline runs one way: `input` (sources, framing) -> `record`
-//! (parse, then `formats`: detect, validate, normalize; on worker threads via `pipeline`) -> `call` (per-call
-//! aggregation) -> `render` (views) -> `output`. The binary is `main.rs`; the library exists so
-//! the fuzz target and property tests can drive the same pipeline.
+//! (parse, then `formats`: detect, validate, normalize; on worker threads via `pipeline`) ->
+//! `call` (per-call aggregation) -> `render` (views) -> `output`. The binary is `main.rs`.
+//!
+//! The library's surface is what the binary, the fuzz target and the examples use: `app::run`
+//! and its `exit` status, `invariants` (the pipeline on arbitrary bytes, with what must hold of
+//! its output), and the JSON reader `json`. Everything else is the crate's own.
 
 pub mod app;
-pub mod browse;
-pub mod call;
-pub mod cli;
-pub mod config;
-pub mod diagnostic;
-pub mod event;
-pub mod events_v1;
+mod browse;
+mod call;
+mod cli;
+mod config;
+mod diagnostic;
+mod event;
+mod event_record;
 pub mod exit;
-pub mod formats;
-pub mod input;
+mod formats;
+mod input;
+pub mod invariants;
 pub mod json;
-pub mod output;
-pub mod pipeline;
-pub mod pool;
-pub mod progress;
-pub mod reading;
-pub mod record;
-pub mod render;
-pub mod signal;
-pub mod time;
-pub mod timefmt;
-pub mod vendor_id;
+mod output;
+mod pipeline;
+mod pool;
+mod progress;
+mod reading;
+mod record;
+mod render;
+mod signal;
+mod time;
+mod timefmt;
+mod vendor_id;

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 /// How records are written: a table for people, or a machine format (`-o`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Json,
     Ndjson,
@@ -19,13 +19,13 @@ pub enum Format {
 }
 
 /// Standard output, locked and buffered once for the whole run.
-pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
+pub(crate) fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
     io::BufWriter::with_capacity(1 << 16, io::stdout().lock())
 }
 
 /// Writes records in a machine format as they come: a JSON array, one object per line, or CSV
 /// with a header row (nested values as JSON text).
-pub struct RecordWriter {
+pub(crate) struct RecordWriter {
     format: Format,
     header: &'static [&'static str],
     rows: u64,
@@ -35,7 +35,7 @@ pub struct RecordWriter {
 }
 
 impl RecordWriter {
-    pub fn new(format: Format, header: &'static [&'static str]) -> RecordWriter {
+    pub(crate) fn new(format: Format, header: &'static [&'static str]) -> RecordWriter {
         RecordWriter {
             format,
             header,
@@ -45,7 +45,7 @@ impl RecordWriter {
     }
 
     /// Records that a JSON document holds under `name`, beside what `finish_document` adds.
-    pub fn in_document(
+    pub(crate) fn in_document(
         format: Format,
         header: &'static [&'static str],
         name: &'static str,
@@ -64,7 +64,11 @@ impl RecordWriter {
         }
     }
 
-    pub fn row<W: Write + ?Sized, T: Serialize>(&mut self, w: &mut W, row: &T) -> io::Result<()> {
+    pub(crate) fn row<W: Write + ?Sized, T: Serialize>(
+        &mut self,
+        w: &mut W,
+        row: &T,
+    ) -> io::Result<()> {
         match self.format {
             Format::Json => {
                 if self.rows == 0 {
@@ -94,7 +98,7 @@ impl RecordWriter {
     }
 
     /// A JSON record already serialised, in pieces (json and ndjson only).
-    pub fn json_pieces<W: Write + ?Sized>(
+    pub(crate) fn json_pieces<W: Write + ?Sized>(
         &mut self,
         w: &mut W,
         pieces: &[&[u8]],
@@ -118,13 +122,13 @@ impl RecordWriter {
 
     /// Close the document: `]` for JSON (an empty array when there were no rows), the header
     /// alone for an empty CSV.
-    pub fn finish<W: Write + ?Sized>(&mut self, w: &mut W) -> io::Result<()> {
+    pub(crate) fn finish<W: Write + ?Sized>(&mut self, w: &mut W) -> io::Result<()> {
         self.finish_document(w, &[])
     }
 
     /// Close the document, JSON's with these fields after the records (when it was opened
     /// `in_document`).
-    pub fn finish_document<W: Write + ?Sized>(
+    pub(crate) fn finish_document<W: Write + ?Sized>(
         &mut self,
         w: &mut W,
         fields: &[(&str, serde_json::Value)],
@@ -165,7 +169,7 @@ fn csv_cell(v: Option<&serde_json::Value>) -> String {
 
 /// Text from the data made safe for a terminal: control characters, escape sequences and
 /// bidirectional overrides are shown escaped, never written raw.
-pub fn safe(s: &str) -> Cow<'_, str> {
+pub(crate) fn safe(s: &str) -> Cow<'_, str> {
     // Printable ASCII, the common case, needs no look at characters.
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return Cow::Borrowed(s);
@@ -190,7 +194,7 @@ pub fn safe(s: &str) -> Cow<'_, str> {
 }
 
 /// Group digits by thousands: `1,204`.
-pub fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {

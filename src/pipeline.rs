@@ -14,7 +14,7 @@ use anyhow::{Error, Result};
 use crate::input::{self, Batch, Framer, InputFormat, Source};
 
 /// What arrives at the caller, in input order.
-pub enum Unit<T> {
+pub(crate) enum Unit<T> {
     Batch {
         source: usize,
         result: T,
@@ -35,23 +35,23 @@ enum Slot<T> {
 type Job<T> = (Batch, SyncSender<T>);
 
 #[derive(Debug, Clone, Copy)]
-pub struct Options<'a> {
-    pub format: InputFormat,
-    pub threads: usize,
+pub(crate) struct Options<'a> {
+    pub(crate) format: InputFormat,
+    pub(crate) threads: usize,
     /// Batches read ahead of the caller beyond one per worker: more absorbs a caller whose work
     /// comes in bursts (summary's sweeps), at the cost of memory.
-    pub ahead: usize,
+    pub(crate) ahead: usize,
     /// Keep reading the last source as it grows.
-    pub follow: bool,
+    pub(crate) follow: bool,
     /// Bytes read so far, as stored (before decompression), for progress.
-    pub bytes_read: &'a Arc<AtomicU64>,
+    pub(crate) bytes_read: &'a Arc<AtomicU64>,
 }
 
 /// Run `map` over every batch of every source on worker threads and hand the results to `fold`
 /// in input order. An error from `fold` (a closed pipe, Ctrl-C) stops the run at once: the
 /// workers end, and the reader, which may be blocked on input that never comes
 /// (`tail -f log | callev events | head -1`), is left to end with the process.
-pub fn run<T, M, F>(sources: &[Source], opts: Options, map: M, mut fold: F) -> Result<()>
+pub(crate) fn run<T, M, F>(sources: &[Source], opts: Options, map: M, mut fold: F) -> Result<()>
 where
     T: Send + 'static,
     M: Fn(&Batch) -> T + Sync,

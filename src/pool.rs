@@ -7,13 +7,13 @@ use std::sync::Mutex;
 
 /// At most `cap` spare buffers, shared between the threads that fill them and those that empty
 /// them.
-pub struct Pool<T> {
+pub(crate) struct Pool<T> {
     spares: Mutex<Vec<T>>,
     cap: usize,
 }
 
 impl<T: Default> Pool<T> {
-    pub fn new(cap: usize) -> Pool<T> {
+    pub(crate) fn new(cap: usize) -> Pool<T> {
         Pool {
             spares: Mutex::new(Vec::new()),
             cap,
@@ -21,7 +21,7 @@ impl<T: Default> Pool<T> {
     }
 
     /// A spare (emptied by whoever gave it back), else a new one.
-    pub fn take(&self) -> T {
+    pub(crate) fn take(&self) -> T {
         self.spares
             .lock()
             .ok()
@@ -30,7 +30,7 @@ impl<T: Default> Pool<T> {
     }
 
     /// Keep an emptied buffer for the next `take`, unless there are enough.
-    pub fn give(&self, spare: T) {
+    pub(crate) fn give(&self, spare: T) {
         if let Ok(mut s) = self.spares.lock() {
             if s.len() < self.cap {
                 s.push(spare);

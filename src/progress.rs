@@ -12,7 +12,7 @@ use crate::input::Source;
 
 const DELAY: Duration = Duration::from_secs(1);
 
-pub struct Progress {
+pub(crate) struct Progress {
     enabled: bool,
     started: Instant,
     total: Option<u64>,
@@ -23,7 +23,7 @@ pub struct Progress {
 impl Progress {
     /// `enabled` is decided by the settings (stderr a terminal, no follow, no machine output
     /// into a pipe).
-    pub fn new(enabled: bool, sources: &[Source], bytes: Arc<AtomicU64>) -> Progress {
+    pub(crate) fn new(enabled: bool, sources: &[Source], bytes: Arc<AtomicU64>) -> Progress {
         // The total is known when every input is a regular file.
         let total = sources
             .iter()
@@ -45,7 +45,7 @@ impl Progress {
     }
 
     /// Update after a batch; draws only once the read has taken more than a second.
-    pub fn tick(&mut self, records: u64) {
+    pub(crate) fn tick(&mut self, records: u64) {
         if !self.enabled {
             return;
         }
@@ -85,18 +85,18 @@ impl Progress {
     }
 
     /// Run output while the bar is hidden.
-    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+    pub(crate) fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
         match &self.bar {
             Some(bar) => bar.suspend(f),
             None => f(),
         }
     }
 
-    pub fn is_visible(&self) -> bool {
+    pub(crate) fn is_visible(&self) -> bool {
         self.bar.is_some()
     }
 
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }

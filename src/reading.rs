@@ -20,7 +20,7 @@ use crate::record::{self, Analysis, Needs, Tally};
 use crate::render::View;
 
 /// What a view needs, read as the settings say (`--as`, `--source-tz`, `--vendor`).
-pub fn analysis(needs: Needs, settings: &Settings) -> Analysis {
+pub(crate) fn analysis(needs: Needs, settings: &Settings) -> Analysis {
     Analysis::new(
         needs,
         settings.forced,
@@ -32,7 +32,7 @@ pub fn analysis(needs: Needs, settings: &Settings) -> Analysis {
 /// Read every source through the pipeline into the view, printing unreadable sources on stderr.
 /// With `--call` (and not following), the view's output is held until the input has been read:
 /// a pattern that proves to name two calls is an error before any of it is written.
-pub fn read(settings: &Settings, view: &mut dyn View) -> Result<Tally> {
+pub(crate) fn read(settings: &Settings, view: &mut dyn View) -> Result<Tally> {
     let mut stdout = output::stdout();
     if settings.filter.calls.is_empty() || settings.follow {
         return read_into(settings, view, &mut stdout);
@@ -52,7 +52,11 @@ pub fn read(settings: &Settings, view: &mut dyn View) -> Result<Tally> {
 
 /// `read`, the view writing to `out` (`browse`'s view writes nothing, and the terminal is not
 /// the reading thread's).
-pub fn read_into(settings: &Settings, view: &mut dyn View, out: &mut dyn Write) -> Result<Tally> {
+pub(crate) fn read_into(
+    settings: &Settings,
+    view: &mut dyn View,
+    out: &mut dyn Write,
+) -> Result<Tally> {
     let analysis = &analysis(view.needs(), settings);
     let prework = view.prework();
     // The records' vectors go back to the workers (see `pool`).
@@ -115,11 +119,11 @@ pub fn read_into(settings: &Settings, view: &mut dyn View, out: &mut dyn Write) 
                     progress.tick(tally.records);
                     if progress.is_visible() {
                         progress.suspend(|| -> Result<()> {
-                            view.batch(&names[source], &stems[source], &mut result, out)?;
+                            view.batch(&names[source], &mut result, out)?;
                             Ok(out.flush()?)
                         })?;
                     } else {
-                        view.batch(&names[source], &stems[source], &mut result, out)?;
+                        view.batch(&names[source], &mut result, out)?;
                     }
                     check_calls(view)?;
                     if follow {

@@ -5,12 +5,12 @@
 use chrono::NaiveDate;
 
 /// Milliseconds since 1970-01-01T00:00:00Z.
-pub type Millis = i64;
+pub(crate) type Millis = i64;
 
 /// Read a timestamp the way the vendors write them: ISO 8601 with `Z`, `±HH:MM`, `±HHMM` or an
 /// hour-only `±HH` offset, with or without a fraction, `T` or a space between date and time.
 /// A time without a zone is read in `naive_offset` (seconds east of UTC).
-pub fn parse_iso(s: &str, naive_offset: i32) -> Option<Millis> {
+pub(crate) fn parse_iso(s: &str, naive_offset: i32) -> Option<Millis> {
     let b = s.trim().as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         let part = b.get(r)?;
@@ -93,7 +93,7 @@ pub fn parse_iso(s: &str, naive_offset: i32) -> Option<Millis> {
 
 /// An epoch number: seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude
 /// (any time after 1973 in milliseconds is above 1e11; seconds stay below it until year 5138).
-pub fn from_epoch(n: f64) -> Option<Millis> {
+pub(crate) fn from_epoch(n: f64) -> Option<Millis> {
     if !n.is_finite() || n < 0.0 {
         return None;
     }
@@ -113,7 +113,7 @@ pub fn from_epoch(n: f64) -> Option<Millis> {
 }
 
 /// A timestamp in a JSON value: an ISO string, an epoch number, or an epoch number in a string.
-pub fn from_json(v: &crate::json::Json, naive_offset: i32) -> Option<Millis> {
+pub(crate) fn from_json(v: &crate::json::Json, naive_offset: i32) -> Option<Millis> {
     match v {
         crate::json::Json::Str(s) => parse_iso(s, naive_offset).or_else(|| {
             let t = s.trim();
@@ -130,7 +130,7 @@ pub fn from_json(v: &crate::json::Json, naive_offset: i32) -> Option<Millis> {
 
 /// A timestamp at the start of a log line's text prefix: ISO 8601 (bracketed or not).
 /// Returns the time when the prefix begins with one.
-pub fn leading_timestamp(prefix: &str, naive_offset: i32) -> Option<Millis> {
+pub(crate) fn leading_timestamp(prefix: &str, naive_offset: i32) -> Option<Millis> {
     let p = prefix.trim_start().trim_start_matches('[');
     // The timestamp is the first token, or the first two when a space separates date and time.
     let end = p.find([' ', ']', '\t']).unwrap_or(p.len());

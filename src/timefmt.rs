@@ -9,18 +9,18 @@ use chrono::{DateTime, Datelike, FixedOffset, Offset, TimeZone, Timelike, Utc};
 use crate::time::Millis;
 
 /// RFC 3339 in UTC with milliseconds, the one form of machine output.
-pub fn rfc3339(ms: Millis) -> String {
+pub(crate) fn rfc3339(ms: Millis) -> String {
     Stamp(ms).to_string()
 }
 
 /// A time as machine output writes it (`2026-11-21T10:00:00.123Z`), serialised without building
 /// a `String` first: summary writes five per call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp(pub Millis);
+pub(crate) struct Stamp(pub Millis);
 
 impl Stamp {
     /// An optional time as a JSON value: the string, or `null`.
-    pub fn write_json(t: Option<Stamp>, out: &mut Vec<u8>) {
+    pub(crate) fn write_json(t: Option<Stamp>, out: &mut Vec<u8>) {
         match t {
             Some(t) => match t.bytes() {
                 Some(b) => {
@@ -35,7 +35,7 @@ impl Stamp {
     }
 
     /// The 24 bytes, for years 0 to 9999; `None` beyond.
-    pub fn bytes(self) -> Option<[u8; 24]> {
+    pub(crate) fn bytes(self) -> Option<[u8; 24]> {
         let t = DateTime::<Utc>::from_timestamp_millis(self.0)?;
         let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
         let mut b = *b"0000-00-00T00:00:00.000Z";
@@ -90,7 +90,7 @@ impl serde::Serialize for Stamp {
 
 /// The zone human output shows times in.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Zone {
+pub(crate) enum Zone {
     Utc,
     Local,
     Fixed(i32),
@@ -100,7 +100,7 @@ pub enum Zone {
 
 impl Zone {
     /// `UTC`, `local`, `Z`, an offset `±HH:MM` / `±HHMM` / `±HH`, or an IANA zone name.
-    pub fn parse(s: &str) -> Option<Zone> {
+    pub(crate) fn parse(s: &str) -> Option<Zone> {
         match s {
             "UTC" | "utc" | "Z" | "z" => Some(Zone::Utc),
             "local" | "LOCAL" | "Local" => Some(Zone::Local),
@@ -111,7 +111,7 @@ impl Zone {
     }
 
     /// The zone's offset from UTC at that moment, in seconds.
-    pub fn offset_secs_at(self, ms: Millis) -> i32 {
+    pub(crate) fn offset_secs_at(self, ms: Millis) -> i32 {
         self.offset_at(ms).local_minus_utc()
     }
 
@@ -130,14 +130,14 @@ impl Zone {
     }
 
     /// `2026-11-21 10:00:00.123 +00:00`: human output always shows the offset.
-    pub fn format(self, ms: Millis) -> String {
+    pub(crate) fn format(self, ms: Millis) -> String {
         let mut out = String::with_capacity(30);
         self.push(&mut out, ms);
         out
     }
 
     /// `format` written onto the end of `out`.
-    pub fn push(self, out: &mut String, ms: Millis) {
+    pub(crate) fn push(self, out: &mut String, ms: Millis) {
         let off = self.offset_at(ms);
         let secs = off.local_minus_utc();
         // The common case without chrono's format strings (summary's table writes one per call):
@@ -180,20 +180,20 @@ impl Zone {
 
 impl Zone {
     /// `11-21 10:00:00.123 +00:00`: for narrow tables, still with the offset.
-    pub fn format_short(self, ms: Millis) -> String {
+    pub(crate) fn format_short(self, ms: Millis) -> String {
         let full = self.format(ms);
         full.get(5..).map_or(full.clone(), str::to_owned)
     }
 
     /// `10:00:00.123`: the time of day to the millisecond, without date or offset, for narrow
     /// event tables.
-    pub fn format_time_of_day(self, ms: Millis) -> String {
+    pub(crate) fn format_time_of_day(self, ms: Millis) -> String {
         let full = self.format(ms);
         full.get(11..23).map_or(full.clone(), str::to_owned)
     }
 
     /// `10:00:00 +00:00`: the time of day alone, for the narrowest tables.
-    pub fn format_clock(self, ms: Millis) -> String {
+    pub(crate) fn format_clock(self, ms: Millis) -> String {
         let full = self.format(ms);
         match (full.get(11..19), full.get(24..)) {
             (Some(clock), Some(offset)) => format!("{clock} {offset}"),
@@ -203,7 +203,7 @@ impl Zone {
 }
 
 /// `±HH:MM`, `±HHMM` or `±HH` into seconds east of UTC.
-pub fn parse_offset(s: &str) -> Option<i32> {
+pub(crate) fn parse_offset(s: &str) -> Option<i32> {
     let (sign, rest) = match s.as_bytes().first()? {
         b'+' => (1, &s[1..]),
         b'-' => (-1, &s[1..]),
@@ -229,14 +229,14 @@ pub fn parse_offset(s: &str) -> Option<i32> {
 }
 
 /// A human duration: `850ms`, `5.3s`, `1m 05.3s`, `2h 03m 10s`.
-pub fn human_duration(ms: i64) -> String {
+pub(crate) fn human_duration(ms: i64) -> String {
     let mut out = String::with_capacity(12);
     push_duration(&mut out, ms);
     out
 }
 
 /// `human_duration` written onto the end of `out`, for rows written by the thousand.
-pub fn push_duration(out: &mut String, ms: i64) {
+pub(crate) fn push_duration(out: &mut String, ms: i64) {
     use std::fmt::Write;
     let sign = if ms < 0 { "-" } else { "" };
     let ms = ms.unsigned_abs();
@@ -265,7 +265,7 @@ pub fn push_duration(out: &mut String, ms: i64) {
 }
 
 /// An offset from a call's start: `+00:05.000`, `+1:02:03.450`.
-pub fn offset_clock(ms: i64) -> String {
+pub(crate) fn offset_clock(ms: i64) -> String {
     let sign = if ms < 0 { '-' } else { '+' };
     let ms = ms.unsigned_abs();
     let (h, m, s, f) = (

@@ -5,7 +5,7 @@
 
 /// A vendor, as its position in the list of formats. Ordered as the list is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Vendor(u8);
+pub(crate) struct Vendor(u8);
 
 impl Vendor {
     /// The vendor at this position of the list (`formats` makes them; nothing else should).
@@ -15,7 +15,7 @@ impl Vendor {
     }
 
     /// Its position in the list, for tallies kept in arrays.
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         usize::from(self.0)
     }
 }

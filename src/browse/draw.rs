@@ -19,11 +19,11 @@ use crate::timefmt::{human_duration, offset_clock, Zone};
 
 /// How the screens look: colors or not, the zone times are shown in.
 #[derive(Debug, Clone, Copy)]
-pub struct Looks {
-    pub color: bool,
-    pub zone: Zone,
+pub(crate) struct Looks {
+    pub(crate) color: bool,
+    pub(crate) zone: Zone,
     /// `--full-ids`: the list's ids whole (wider), not shortened.
-    pub full_ids: bool,
+    pub(crate) full_ids: bool,
 }
 
 impl Looks {
@@ -82,7 +82,7 @@ impl Looks {
 }
 
 /// Draw the screen on top.
-pub fn draw(f: &mut Frame, app: &mut App, model: &Model, looks: Looks) {
+pub(crate) fn draw(f: &mut Frame, app: &mut App, model: &Model, looks: Looks) {
     let area = f.area();
     // The keys are drawn over what was on screen.
     let help = matches!(app.screens.last(), Some(Screen::Help));

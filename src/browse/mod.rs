@@ -6,10 +6,10 @@
 //! and reads a call's records again when one is opened (`reread.rs`). The terminal is restored
 //! however the browser ends: `q`, Ctrl-C, SIGTERM or SIGHUP, or a panic (a hook restores first).
 
-pub mod draw;
-pub mod model;
-pub mod reread;
-pub mod state;
+pub(crate) mod draw;
+pub(crate) mod model;
+pub(crate) mod reread;
+pub(crate) mod state;
 
 #[cfg(test)]
 mod tests;
@@ -56,12 +56,12 @@ impl Drop for Restore {
 
 /// How `browse` reads records (the collector's needs; its calls' records are read again the
 /// same way).
-pub fn analysis(settings: &Settings) -> Analysis {
+pub(crate) fn analysis(settings: &Settings) -> Analysis {
     crate::reading::analysis(Collector::NEEDS, settings)
 }
 
 /// Run the browser on the settings' inputs.
-pub fn run(settings: Settings) -> Result<Exit> {
+pub(crate) fn run(settings: Settings) -> Result<Exit> {
     let analysis = analysis(&settings);
     if !std::io::stdout().is_terminal() {
         return Err(crate::config::usage(
@@ -223,7 +223,7 @@ fn browse<W: Write>(
 
 /// Records in the timeline's order, each with whether it repeats an earlier one (told in the
 /// order read, as the summary tells them).
-fn timeline_order(records: Vec<reread::Record>) -> Vec<(reread::Record, bool)> {
+fn timeline_order(records: Vec<reread::ReadRecord>) -> Vec<(reread::ReadRecord, bool)> {
     let mut dedupe = crate::call::Dedupe::default();
     let marked = records
         .into_iter()
@@ -242,7 +242,12 @@ fn timeline_order(records: Vec<reread::Record>) -> Vec<(reread::Record, bool)> {
 }
 
 /// Read a call's records again.
-pub fn open_call(shared: &Shared, row: u32, settings: &Settings, analysis: &Analysis) -> CallView {
+pub(crate) fn open_call(
+    shared: &Shared,
+    row: u32,
+    settings: &Settings,
+    analysis: &Analysis,
+) -> CallView {
     let model = shared.lock();
     let records = match model.rows.get(row as usize) {
         Some(r) => reread::call_records(
@@ -295,7 +300,7 @@ fn open_finding(shared: &Shared, i: usize, settings: &Settings, analysis: &Analy
 
 /// Write the call's records to `callev-<id>.ndjson` in `dir`, one JSON value a line as read (a
 /// log line's prefix left out, a value spanning lines put on one); says what it did.
-pub fn export(view: &CallView, dir: &std::path::Path) -> Result<String> {
+pub(crate) fn export(view: &CallView, dir: &std::path::Path) -> Result<String> {
     let id = view
         .records
         .iter()
@@ -314,7 +319,7 @@ pub fn export(view: &CallView, dir: &std::path::Path) -> Result<String> {
         .collect();
     let path = dir.join(format!("callev-{safe_id}.ndjson"));
     let mut text = String::new();
-    let mut records: Vec<&reread::Record> = view.records.iter().map(|(r, _)| r).collect();
+    let mut records: Vec<&reread::ReadRecord> = view.records.iter().map(|(r, _)| r).collect();
     // In the order read, not the timeline's.
     records.sort_by(|a, b| (&a.source, a.line).cmp(&(&b.source, b.line)));
     for r in &records {
@@ -332,9 +337,9 @@ pub fn export(view: &CallView, dir: &std::path::Path) -> Result<String> {
     ))
 }
 
-/// The model filled from the settings' inputs, read to the end on this thread (tests, and
-/// measuring the reading without a terminal).
-pub fn read_all(settings: &Settings) -> Result<Shared> {
+/// The model filled from the settings' inputs, read to the end on this thread (tests).
+#[cfg(test)]
+pub(crate) fn read_all(settings: &Settings) -> Result<Shared> {
     let names: Vec<String> = settings.sources.iter().map(|s| s.name()).collect();
     let shared = Shared::new(names);
     let mut collector = Collector::new(shared.clone(), settings.filter.clone());

@@ -25,30 +25,30 @@ use crate::vendor_id::Vendor;
 
 /// One call as the list shows it.
 #[derive(Debug, Clone)]
-pub struct CallRow {
-    pub id: Box<str>,
-    pub vendor: Vendor,
-    pub outcome: Outcome,
+pub(crate) struct CallRow {
+    pub(crate) id: Box<str>,
+    pub(crate) vendor: Vendor,
+    pub(crate) outcome: Outcome,
     /// When it started, else its first timed event.
-    pub started: Option<Millis>,
-    pub ring: Option<i64>,
-    pub talk: Option<i64>,
-    pub total: Option<i64>,
-    pub events: u32,
-    pub duplicates: u32,
-    pub anomalies: u16,
-    pub end_reason: Option<Box<str>>,
+    pub(crate) started: Option<Millis>,
+    pub(crate) ring: Option<i64>,
+    pub(crate) talk: Option<i64>,
+    pub(crate) total: Option<i64>,
+    pub(crate) events: u32,
+    pub(crate) duplicates: u32,
+    pub(crate) anomalies: u16,
+    pub(crate) end_reason: Option<Box<str>>,
     /// Who took part, as the summary lists them, joined by ", ".
-    pub parties: Box<str>,
+    pub(crate) parties: Box<str>,
     /// It passes `--call`, `--outcome`, `--party`, `--since` and `--until`.
-    pub selected: bool,
+    pub(crate) selected: bool,
     /// Still changing: new events may come.
-    pub open: bool,
+    pub(crate) open: bool,
     /// The batches its records are in (ascending), and where its first and last are
     /// (batch, line): what reading it again reads.
-    pub batches: Vec<u32>,
-    pub first: (u32, u64),
-    pub last: (u32, u64),
+    pub(crate) batches: Vec<u32>,
+    pub(crate) first: (u32, u64),
+    pub(crate) last: (u32, u64),
 }
 
 impl CallRow {
@@ -95,7 +95,7 @@ impl CallRow {
     }
 
     /// The text `/` matches: id, parties, end reason, vendor.
-    pub fn matches(&self, needle: &str) -> bool {
+    pub(crate) fn matches(&self, needle: &str) -> bool {
         let has = |hay: &str| contains_ignoring_case(hay, needle);
         has(&self.id)
             || has(&self.parties)
@@ -105,7 +105,7 @@ impl CallRow {
 }
 
 /// Whether `hay` contains `needle` (already lower case), in any case.
-pub fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
+pub(crate) fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
     if needle.is_empty() {
         return true;
     }
@@ -121,31 +121,31 @@ pub fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
 /// Where a batch of input is, to be read again: its source and place in a plain file, or its
 /// bytes (zstd) when the file cannot be read again (standard input, compressed, followed).
 #[derive(Debug)]
-pub struct BatchAt {
-    pub source: u32,
+pub(crate) struct BatchAt {
+    pub(crate) source: u32,
     /// The number of its first line.
-    pub line: u64,
-    pub stored: Option<Stored>,
-    pub held: Option<Box<[u8]>>,
+    pub(crate) line: u64,
+    pub(crate) stored: Option<Stored>,
+    pub(crate) held: Option<Box<[u8]>>,
 }
 
 /// A validation finding, where it is.
 #[derive(Debug, Clone)]
-pub struct Finding {
-    pub batch: u32,
-    pub line: u64,
-    pub severity: Severity,
-    pub code: Code,
-    pub text: Box<str>,
+pub(crate) struct Finding {
+    pub(crate) batch: u32,
+    pub(crate) line: u64,
+    pub(crate) severity: Severity,
+    pub(crate) code: Code,
+    pub(crate) text: Box<str>,
     /// The call of the record, when it names one (its row).
-    pub row: Option<u32>,
+    pub(crate) row: Option<u32>,
 }
 
 /// Findings kept to show one by one; all are counted.
-pub const MAX_FINDINGS: usize = 100_000;
+pub(crate) const MAX_FINDINGS: usize = 100_000;
 
 /// A call still open: its state, its row, and whether the row must take its new numbers.
-struct Open {
+struct OpenCall {
     state: CallState,
     row: u32,
     dirty: bool,
@@ -153,7 +153,7 @@ struct Open {
     selected: bool,
 }
 
-impl CallData for Open {
+impl CallData for OpenCall {
     fn id(&self) -> &str {
         &self.state.call_id
     }
@@ -161,36 +161,36 @@ impl CallData for Open {
 
 /// Everything `browse` shows, as far as read.
 #[derive(Default)]
-pub struct Model {
-    pub rows: Vec<CallRow>,
-    pub batches: Vec<BatchAt>,
-    pub findings: Vec<Finding>,
+pub(crate) struct Model {
+    pub(crate) rows: Vec<CallRow>,
+    pub(crate) batches: Vec<BatchAt>,
+    pub(crate) findings: Vec<Finding>,
     /// Findings by code: errors and warnings.
-    pub by_code: [(u64, u64); Code::ALL.len()],
-    pub tally: Tally,
-    pub sources: Vec<String>,
+    pub(crate) by_code: [(u64, u64); Code::ALL.len()],
+    pub(crate) tally: Tally,
+    pub(crate) sources: Vec<String>,
     /// Bytes held for inputs that cannot be read again, compressed.
-    pub held_bytes: u64,
+    pub(crate) held_bytes: u64,
     /// Reading has ended (the input's end, or an error).
-    pub done: bool,
+    pub(crate) done: bool,
     /// Messages for the user: sources that failed, files truncated.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// Records that name a call, and the rows: bumped at every change (the list is sorted
     /// again only when this moved).
-    pub version: u64,
+    pub(crate) version: u64,
     /// Records read, and events of calls finished a while ago (counted, as `summary` does).
-    pub records: u64,
-    pub stragglers: u64,
+    pub(crate) records: u64,
+    pub(crate) stragglers: u64,
     /// The calls still open, kept as long as `Lifetime` says (as `summary` keeps them).
-    open: Lifetime<Open>,
+    open: Lifetime<OpenCall>,
 }
 
 /// The model behind its lock.
 #[derive(Clone, Default)]
-pub struct Shared(Arc<Mutex<Model>>);
+pub(crate) struct Shared(Arc<Mutex<Model>>);
 
 impl Shared {
-    pub fn new(sources: Vec<String>) -> Shared {
+    pub(crate) fn new(sources: Vec<String>) -> Shared {
         Shared(Arc::new(Mutex::new(Model {
             sources,
             ..Model::default()
@@ -198,13 +198,13 @@ impl Shared {
     }
 
     /// The model, even after a panic elsewhere (what it holds stays consistent per batch).
-    pub fn lock(&self) -> MutexGuard<'_, Model> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Model> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 /// The reading side: a `View` that puts each batch into the model.
-pub struct Collector {
+pub(crate) struct Collector {
     shared: Shared,
     /// `--call`, `--event`, `--outcome`, `--party`, `--since`, `--until`: which calls are
     /// listed (as `summary` selects them).
@@ -213,13 +213,13 @@ pub struct Collector {
 
 impl Collector {
     /// Findings and events, and each batch's bytes held when its file cannot be read again.
-    pub const NEEDS: Needs = Needs {
+    pub(crate) const NEEDS: Needs = Needs {
         validate: true,
         hold: true,
         ..Needs::EVENTS
     };
 
-    pub fn new(shared: Shared, filter: Filter) -> Collector {
+    pub(crate) fn new(shared: Shared, filter: Filter) -> Collector {
         Collector { shared, filter }
     }
 
@@ -309,7 +309,7 @@ impl Model {
         let order = rows.len() as u64;
         let make = || {
             rows.push(CallRow::new(id, e.vendor, at));
-            Open {
+            OpenCall {
                 state: CallState::new(id.to_owned(), e.vendor),
                 row: u32::try_from(order).unwrap_or(u32::MAX),
                 dirty: true,
@@ -344,13 +344,7 @@ impl View for Collector {
         Collector::NEEDS
     }
 
-    fn batch(
-        &mut self,
-        source: &str,
-        _stem: &str,
-        results: &mut Results,
-        _out: &mut dyn Write,
-    ) -> Result<()> {
+    fn batch(&mut self, source: &str, results: &mut Results, _out: &mut dyn Write) -> Result<()> {
         let shared = self.shared.clone();
         let mut model = shared.lock();
         let index = model

@@ -13,12 +13,12 @@ use crate::record::{analyze_batch, Analysis, Analyzed};
 
 /// One record of a call, read again.
 #[derive(Debug)]
-pub struct Record {
-    pub source: String,
-    pub line: u64,
+pub(crate) struct ReadRecord {
+    pub(crate) source: String,
+    pub(crate) line: u64,
     /// Its text as read (a log line's JSON with its prefix).
-    pub text: String,
-    pub analyzed: Analyzed,
+    pub(crate) text: String,
+    pub(crate) analyzed: Analyzed,
 }
 
 /// The bytes of a batch, as first read.
@@ -39,12 +39,12 @@ fn bytes(at: &BatchAt, sources: &[Source]) -> Result<Vec<u8>> {
 }
 
 /// The records of one batch, with their text.
-pub fn batch_records(
+pub(crate) fn batch_records(
     at: &BatchAt,
     sources: &[Source],
     format: InputFormat,
     analysis: &Analysis,
-) -> Result<Vec<Record>> {
+) -> Result<Vec<ReadRecord>> {
     let data = bytes(at, sources)?;
     let source = sources
         .get(at.source as usize)
@@ -71,7 +71,7 @@ pub fn batch_records(
                 .find(|raw| raw.line == analyzed.line)
                 .map(|raw| String::from_utf8_lossy(batch.text(raw)).into_owned())
                 .unwrap_or_default();
-            out.push(Record {
+            out.push(ReadRecord {
                 source: source.clone(),
                 line: analyzed.line,
                 text,
@@ -83,13 +83,13 @@ pub fn batch_records(
 }
 
 /// The records of the call a row shows, in the order read.
-pub fn call_records(
+pub(crate) fn call_records(
     row: &CallRow,
     batches: &[BatchAt],
     sources: &[Source],
     format: InputFormat,
     analysis: &Analysis,
-) -> Result<Vec<Record>> {
+) -> Result<Vec<ReadRecord>> {
     let mut out = Vec::new();
     for &b in &row.batches {
         let Some(at) = batches.get(b as usize) else {

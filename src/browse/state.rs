@@ -8,13 +8,13 @@ use ratatui::crossterm::event::{
 use ratatui::layout::Rect;
 
 use super::model::{CallRow, Model};
-use super::reread::Record;
+use super::reread::ReadRecord;
 use crate::event::Outcome;
 use crate::vendor_id::Vendor;
 
 /// The list's columns, which it sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListColumn {
+pub(crate) enum ListColumn {
     /// Arrival: the order calls first appeared in.
     Arrival,
     Call,
@@ -30,7 +30,7 @@ pub enum ListColumn {
 
 impl ListColumn {
     /// In the order `s` steps through them.
-    pub const ALL: [ListColumn; 10] = [
+    pub(crate) const ALL: [ListColumn; 10] = [
         ListColumn::Arrival,
         ListColumn::Started,
         ListColumn::Call,
@@ -43,7 +43,7 @@ impl ListColumn {
         ListColumn::Events,
     ];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             ListColumn::Arrival => "arrival",
             ListColumn::Call => "call",
@@ -61,9 +61,9 @@ impl ListColumn {
 
 /// The list's order: a column, ascending or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sort {
-    pub column: ListColumn,
-    pub descending: bool,
+pub(crate) struct Sort {
+    pub(crate) column: ListColumn,
+    pub(crate) descending: bool,
 }
 
 /// Compare two rows by a column; unknown values last whichever the direction.
@@ -104,21 +104,24 @@ fn compare(a: &CallRow, b: &CallRow, column: ListColumn, descending: bool) -> st
 
 /// A call opened: its records read again, the event selected, how far the record is scrolled.
 #[derive(Debug)]
-pub struct CallView {
+pub(crate) struct CallView {
     /// Its row (none: a record that names no call, opened from the findings).
-    pub row: Option<u32>,
+    pub(crate) row: Option<u32>,
     /// Its records in the timeline's order (by time; untimed ones after the one they came
     /// after), and whether each repeats an earlier one.
-    pub records: Vec<(Record, bool)>,
+    pub(crate) records: Vec<(ReadRecord, bool)>,
     /// Why its records could not be read again.
-    pub error: Option<String>,
-    pub selected: usize,
-    pub scroll: u16,
+    pub(crate) error: Option<String>,
+    pub(crate) selected: usize,
+    pub(crate) scroll: u16,
 }
 
 impl CallView {
     /// The first record selected, or why there are none.
-    pub fn new(row: Option<u32>, records: Result<Vec<(Record, bool)>, String>) -> CallView {
+    pub(crate) fn new(
+        row: Option<u32>,
+        records: Result<Vec<(ReadRecord, bool)>, String>,
+    ) -> CallView {
         let (records, error) = match records {
             Ok(records) => (records, None),
             Err(why) => (Vec::new(), Some(why)),
@@ -135,15 +138,15 @@ impl CallView {
 
 /// The findings: by code, then the findings of one code.
 #[derive(Debug, Default)]
-pub struct FindingsView {
-    pub selected: usize,
+pub(crate) struct FindingsView {
+    pub(crate) selected: usize,
     /// The code opened, and the finding selected among its own.
-    pub code: Option<(crate::diagnostic::Code, usize)>,
+    pub(crate) code: Option<(crate::diagnostic::Code, usize)>,
 }
 
 /// What is on the screen.
 #[derive(Debug)]
-pub enum Screen {
+pub(crate) enum Screen {
     List,
     Call(Box<CallView>),
     Findings(FindingsView),
@@ -152,7 +155,7 @@ pub enum Screen {
 
 /// What the loop does after a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     None,
     Quit,
     /// Read the call of this row again and show it.
@@ -167,30 +170,30 @@ pub enum Action {
 
 /// The browser's state.
 #[derive(Debug)]
-pub struct App {
+pub(crate) struct App {
     /// Screens open, the list at the bottom.
-    pub screens: Vec<Screen>,
-    pub sort: Sort,
+    pub(crate) screens: Vec<Screen>,
+    pub(crate) sort: Sort,
     /// `/`'s text, lower case, and the text being typed (while typing), with the filter it
     /// replaces (what Esc goes back to).
-    pub filter: String,
-    pub typing: Option<String>,
+    pub(crate) filter: String,
+    pub(crate) typing: Option<String>,
     before_typing: String,
-    pub outcome: Option<Outcome>,
-    pub vendor: Option<Vendor>,
+    pub(crate) outcome: Option<Outcome>,
+    pub(crate) vendor: Option<Vendor>,
     /// The rows shown, in order, and the model's version they were made from.
-    pub visible: Vec<u32>,
-    pub made_from: Option<u64>,
+    pub(crate) visible: Vec<u32>,
+    pub(crate) made_from: Option<u64>,
     /// The list's selected row (by row, so it stays put while the list changes) and position.
-    pub selected: Option<u32>,
-    pub position: usize,
+    pub(crate) selected: Option<u32>,
+    pub(crate) position: usize,
     /// A message for the status line (what an action did).
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// Where the list's rows were last drawn (for mouse clicks) and how far it was scrolled.
-    pub list_area: Rect,
-    pub list_offset: usize,
+    pub(crate) list_area: Rect,
+    pub(crate) list_offset: usize,
     /// The list was changed by a key: make it again now, not at the next refresh.
-    pub stale: bool,
+    pub(crate) stale: bool,
 }
 
 impl Default for App {
@@ -219,7 +222,7 @@ impl Default for App {
 }
 
 impl App {
-    pub fn screen(&self) -> &Screen {
+    pub(crate) fn screen(&self) -> &Screen {
         self.screens.last().unwrap_or(&Screen::List)
     }
 
@@ -240,7 +243,7 @@ impl App {
     }
 
     /// Make the list again from the model: filtered, sorted, the selection kept on its row.
-    pub fn refresh(&mut self, model: &Model) {
+    pub(crate) fn refresh(&mut self, model: &Model) {
         let mut visible: Vec<u32> = (0..model.rows.len() as u32)
             .filter(|&i| self.shows(&model.rows[i as usize]))
             .collect();
@@ -287,7 +290,7 @@ impl App {
     }
 
     /// Take a key; what the loop must do.
-    pub fn key(&mut self, key: KeyEvent, model: &Model) -> Action {
+    pub(crate) fn key(&mut self, key: KeyEvent, model: &Model) -> Action {
         self.status = None;
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && matches!(key.code, KeyCode::Char('c')) {
@@ -502,7 +505,7 @@ impl App {
 
     /// Take a mouse event: the wheel moves the selection, a click on the list selects its row
     /// (a click on the selected row opens it).
-    pub fn mouse(&mut self, m: MouseEvent, model: &Model) -> Action {
+    pub(crate) fn mouse(&mut self, m: MouseEvent, model: &Model) -> Action {
         let down = KeyEvent::new(KeyCode::Down, KeyModifiers::NONE);
         let up = KeyEvent::new(KeyCode::Up, KeyModifiers::NONE);
         match m.kind {
@@ -538,7 +541,7 @@ fn cycle<T: Copy + PartialEq>(all: &[T], current: Option<T>) -> Option<T> {
 }
 
 /// The codes that have findings, most first.
-pub fn codes_found(model: &Model) -> Vec<crate::diagnostic::Code> {
+pub(crate) fn codes_found(model: &Model) -> Vec<crate::diagnostic::Code> {
     let mut codes: Vec<_> = crate::diagnostic::Code::ALL
         .into_iter()
         .filter(|c| {
@@ -554,7 +557,7 @@ pub fn codes_found(model: &Model) -> Vec<crate::diagnostic::Code> {
 }
 
 /// The findings kept of one code, by their place in `model.findings`.
-pub fn findings_of(model: &Model, code: crate::diagnostic::Code) -> Vec<usize> {
+pub(crate) fn findings_of(model: &Model, code: crate::diagnostic::Code) -> Vec<usize> {
     model
         .findings
         .iter()

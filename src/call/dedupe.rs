@@ -13,7 +13,7 @@ use crate::time::Millis;
 const LISTED: usize = 16;
 
 #[derive(Debug, Clone, Default)]
-pub struct Dedupe {
+pub(crate) struct Dedupe {
     listed: Vec<u64>,
     /// Boxed: most calls never need one, and every open call carries this field.
     #[allow(clippy::box_collection)]
@@ -24,7 +24,7 @@ pub struct Dedupe {
 impl Dedupe {
     /// Whether the event repeats one already seen (by its fingerprint, or as the twin of one
     /// seen in its other form moments ago); remembers it otherwise.
-    pub fn repeats(
+    pub(crate) fn repeats(
         &mut self,
         fingerprint: Option<u64>,
         twin: Option<Twin>,
@@ -34,7 +34,7 @@ impl Dedupe {
     }
 
     /// Whether an event with this fingerprint has been seen (without remembering it).
-    pub fn has_seen(&self, fingerprint: Option<u64>) -> bool {
+    pub(crate) fn has_seen(&self, fingerprint: Option<u64>) -> bool {
         let Some(fp) = fingerprint else {
             return false;
         };

@@ -27,7 +27,7 @@ pub(crate) const WINDOW: u32 = 16;
 pub(crate) const SWEEP_EVERY: u32 = 8;
 
 /// A call id as a 64-bit key, for the views that remember calls compactly.
-pub fn call_key(id: &str) -> u64 {
+pub(crate) fn call_key(id: &str) -> u64 {
     use std::hash::BuildHasher;
     foldhash::fast::FixedState::with_seed(0x0000_6361_6c6c).hash_one(id)
 }

@@ -3,19 +3,19 @@
 //! the summary record (`summary_record`), selected as the flags ask (`select`); `step` is what
 //! aggregation reads of an event, and `shards` runs it on several threads for `summary`.
 
-pub mod dedupe;
+pub(crate) mod dedupe;
 pub(crate) mod lifetime;
-pub mod select;
+pub(crate) mod select;
 pub(crate) mod shards;
-pub mod state;
-pub mod step;
-pub mod summary_record;
+pub(crate) mod state;
+pub(crate) mod step;
+pub(crate) mod summary_record;
 
-pub use dedupe::Dedupe;
-pub use lifetime::call_key;
-pub use select::{names, same_party, CallMatcher, CallSelection};
-pub use state::CallState;
-pub use summary_record::{Brief, CallSummary, SummaryValue, SUMMARY_HEADER};
+pub(crate) use dedupe::Dedupe;
+pub(crate) use lifetime::call_key;
+pub(crate) use select::{CallMatcher, CallSelection};
+pub(crate) use state::CallState;
+pub(crate) use summary_record::{Brief, CallSummary, SummaryValue, SUMMARY_HEADER};
 
 use crate::event::Event;
 use crate::vendor_id::Vendor;
@@ -24,13 +24,13 @@ use step::Step;
 /// One call folded on its own, outside any view's lifetime (tests, the fuzz target,
 /// embedding): its state, and what tells its repeated deliveries.
 #[derive(Debug, Clone)]
-pub struct Call {
+pub(crate) struct Call {
     dedupe: Dedupe,
-    pub state: CallState,
+    pub(crate) state: CallState,
 }
 
 impl Call {
-    pub fn new(id: String, vendor: Vendor) -> Call {
+    pub(crate) fn new(id: String, vendor: Vendor) -> Call {
         Call {
             dedupe: Dedupe::default(),
             state: CallState::new(id, vendor),
@@ -38,12 +38,12 @@ impl Call {
     }
 
     /// Fold one event into the call. Returns `false` for a repeated delivery.
-    pub fn add(&mut self, e: &Event) -> bool {
+    pub(crate) fn add(&mut self, e: &Event) -> bool {
         self.add_step(&Step::of(e))
     }
 
     /// Fold what aggregation reads of one event. Returns `false` for a repeated delivery.
-    pub fn add_step(&mut self, e: &Step) -> bool {
+    pub(crate) fn add_step(&mut self, e: &Step) -> bool {
         if self.dedupe.repeats(e.fingerprint, e.twin, e.time) {
             self.state.repeated();
             return false;
@@ -53,7 +53,7 @@ impl Call {
     }
 
     /// The call's numbers, derived.
-    pub fn finish(&self) -> CallSummary {
+    pub(crate) fn finish(&self) -> CallSummary {
         self.state.finish()
     }
 }

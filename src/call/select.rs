@@ -9,16 +9,16 @@ use crate::time::Millis;
 /// Which finished calls a view shows: `--outcome`, `--party`, `--since` and `--until` (`--call`
 /// is matched apart, by `CallMatcher`, which also tells ambiguous patterns).
 #[derive(Debug, Clone, Default)]
-pub struct CallSelection {
-    pub outcomes: Vec<Outcome>,
-    pub parties: Vec<String>,
+pub(crate) struct CallSelection {
+    pub(crate) outcomes: Vec<Outcome>,
+    pub(crate) parties: Vec<String>,
     /// `--since`, `--until`: calls whose span meets this range.
-    pub since: Option<Millis>,
-    pub until: Option<Millis>,
+    pub(crate) since: Option<Millis>,
+    pub(crate) until: Option<Millis>,
 }
 
 impl CallSelection {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.outcomes.is_empty()
             && self.parties.is_empty()
             && self.since.is_none()
@@ -28,7 +28,7 @@ impl CallSelection {
     /// Whether the call's span (from its start, Xelion's `date` included, else its first timed
     /// event, to its end or last timed event) meets `--since`/`--until`; `None` when a range is
     /// given and nothing in the call has a time to place in it.
-    pub fn in_time(&self, s: &CallSummary) -> Option<bool> {
+    pub(crate) fn in_time(&self, s: &CallSummary) -> Option<bool> {
         if self.since.is_none() && self.until.is_none() {
             return Some(true);
         }
@@ -39,7 +39,7 @@ impl CallSelection {
 
     /// Whether an event's time is within `--since`/`--until` (`events` selects events so);
     /// `None` when a range is given and the event has no time to place in it.
-    pub fn event_in_time(&self, t: Option<Millis>) -> Option<bool> {
+    pub(crate) fn event_in_time(&self, t: Option<Millis>) -> Option<bool> {
         if self.since.is_none() && self.until.is_none() {
             return Some(true);
         }
@@ -53,7 +53,7 @@ impl CallSelection {
 
     /// Whether the call has one of the outcomes asked for, one of the parties, and is in time
     /// (a call that cannot be placed in time is not).
-    pub fn keeps(&self, s: &CallSummary) -> bool {
+    pub(crate) fn keeps(&self, s: &CallSummary) -> bool {
         self.in_time(s) == Some(true)
             && (self.outcomes.is_empty() || self.outcomes.contains(&s.outcome))
             && (self.parties.is_empty()
@@ -67,7 +67,7 @@ impl CallSelection {
 /// Whether two ways of writing a party name the same one: equal in any case, or, for numbers,
 /// the same digits (`+1 555-0100` is `15550100`), a national number matching the end of an
 /// international one.
-pub fn same_party(want: &str, party: &str) -> bool {
+pub(crate) fn same_party(want: &str, party: &str) -> bool {
     if want.eq_ignore_ascii_case(party) {
         return true;
     }
@@ -84,7 +84,7 @@ pub fn same_party(want: &str, party: &str) -> bool {
 /// Whether `--call`'s pattern names this id: a prefix of it in any case, or the shortened form
 /// a table shows (`4d5e6f70-…0004`, or typed with three dots: `4d5e6f70-...0004`: its start and
 /// its end).
-pub fn names(pattern: &str, id: &str) -> bool {
+pub(crate) fn names(pattern: &str, id: &str) -> bool {
     let starts = |head: &str| {
         id.get(..head.len())
             .is_some_and(|start| start.eq_ignore_ascii_case(head))
@@ -124,12 +124,12 @@ struct Pattern {
 
 /// Resolves `--call` patterns against the ids seen: a pattern matching two calls is ambiguous.
 #[derive(Debug, Default)]
-pub struct CallMatcher {
+pub(crate) struct CallMatcher {
     patterns: Vec<Pattern>,
 }
 
 impl CallMatcher {
-    pub fn new(patterns: &[String]) -> CallMatcher {
+    pub(crate) fn new(patterns: &[String]) -> CallMatcher {
         CallMatcher {
             patterns: patterns
                 .iter()
@@ -144,19 +144,19 @@ impl CallMatcher {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.patterns.is_empty()
     }
 
     /// Whether one of the patterns names the id (the rule `matches` applies, without
     /// remembering anything, for threads that only select).
-    pub fn selects(patterns: &[String], id: &str) -> bool {
+    pub(crate) fn selects(patterns: &[String], id: &str) -> bool {
         patterns.iter().any(|p| names(p, id))
     }
 
     /// Whether the id is selected; remembers which ids each pattern matched. Give each call's
     /// id once, or as often as its events: an id already seen is not counted again.
-    pub fn matches(&mut self, id: &str) -> bool {
+    pub(crate) fn matches(&mut self, id: &str) -> bool {
         if self.patterns.is_empty() {
             return true;
         }
@@ -182,7 +182,7 @@ impl CallMatcher {
 
     /// A usage error when a pattern names more than one call (an exact id never does), with
     /// the calls it matched.
-    pub fn check(&self) -> anyhow::Result<()> {
+    pub(crate) fn check(&self) -> anyhow::Result<()> {
         let Some(p) = self.patterns.iter().find(|p| p.count > 1 && !p.exact) else {
             return Ok(());
         };
@@ -200,7 +200,7 @@ impl CallMatcher {
     }
 
     /// Patterns that matched nothing.
-    pub fn unmatched(&self) -> Vec<&str> {
+    pub(crate) fn unmatched(&self) -> Vec<&str> {
         self.patterns
             .iter()
             .filter(|p| p.count == 0)

@@ -62,30 +62,30 @@ impl Calls {
 }
 
 /// A finished call, as a shard hands it back.
-pub struct Finished {
+pub(crate) struct Finished {
     /// Where the call's first event stands in the input: the merge order.
-    pub order: u64,
+    pub(crate) order: u64,
     /// Whether any of its events passed the event and time filters.
-    pub selected: bool,
+    pub(crate) selected: bool,
     /// Its id, when `--call` is given (and matched it): the caller tells ambiguous prefixes.
-    pub id: Option<String>,
-    pub brief: Brief,
+    pub(crate) id: Option<String>,
+    pub(crate) brief: Brief,
     /// Its row as the view's `WriteRow` wrote it: where it lies in the text handed over with it.
-    pub text: Range<usize>,
+    pub(crate) text: Range<usize>,
     /// The whole summary, when the view keeps it (see `Keep`).
-    pub summary: Option<Box<CallSummary>>,
+    pub(crate) summary: Option<Box<CallSummary>>,
     /// The last of the calls a shard finished together (whose text it frees).
     last: bool,
 }
 
 /// How a shard writes a finished call's row ahead of the caller (the view decides).
-pub type WriteRow = Arc<RowFn>;
-pub type RowFn = dyn Fn(&CallSummary, &mut Vec<u8>) + Send + Sync;
+pub(crate) type WriteRow = Arc<RowFn>;
+pub(crate) type RowFn = dyn Fn(&CallSummary, &mut Vec<u8>) + Send + Sync;
 
 /// Which finished calls the caller gets whole, beyond their brief and their row's text. Most
 /// views need few or none, and the rest are dropped where they were made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Keep {
+pub(crate) enum Keep {
     All,
     /// Those with anomalies, which a table lists under its rows.
     Anomalous,
@@ -104,7 +104,7 @@ impl Keep {
 
 /// When a batch's shards finish calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sweep {
+pub(crate) enum Sweep {
     /// Not this batch.
     No,
     /// The calls that ended a window ago and have not been heard of since.
@@ -135,7 +135,7 @@ enum Reply {
 
 /// Calls are finished, written and merged this many at a time, so the end of a large input
 /// never holds all their summaries at once.
-pub const CHUNK: usize = 10_000;
+pub(crate) const CHUNK: usize = 10_000;
 
 struct Shard {
     jobs: SyncSender<Job>,
@@ -160,7 +160,7 @@ struct Shard {
 }
 
 /// The shard threads, and the batches handed to them whose calls are not merged yet.
-pub struct Shards {
+pub(crate) struct Shards {
     shards: Vec<Shard>,
     /// Which finished calls come back whole.
     keep: Keep,
@@ -176,7 +176,7 @@ pub struct Shards {
 impl Shards {
     /// Start `count` shard threads (at least one). With `calls` (`--call` prefixes), only the
     /// calls whose ids one of them begins are handed back.
-    pub fn new(
+    pub(crate) fn new(
         count: usize,
         write: Option<WriteRow>,
         keep: Keep,
@@ -231,24 +231,24 @@ impl Shards {
         })
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.shards.len()
     }
 
     /// Events that arrived after their call was finished, as far as merged.
-    pub fn late(&self) -> u64 {
+    pub(crate) fn late(&self) -> u64 {
         self.shards.iter().map(|s| s.late).sum()
     }
 
     /// Calls left out because nothing in them has a time to place in `--since`/`--until`.
-    pub fn unplaced(&self) -> u64 {
+    pub(crate) fn unplaced(&self) -> u64 {
         self.shards.iter().map(|s| s.unplaced).sum()
     }
 
     /// Hand one batch's events to the shards (`parts[i]` to shard `i`, the events of the calls
     /// `shard_of` gives it), then merge the batches the shards are done with, handing finished
     /// calls to `emit` in chunks.
-    pub fn batch<F>(
+    pub(crate) fn batch<F>(
         &mut self,
         parts: Vec<Pack>,
         sweep: Sweep,
@@ -278,7 +278,7 @@ impl Shards {
 
     /// Merge what is left, then finish every call still open: every one of them whole with
     /// `all`, else as `Keep` says.
-    pub fn end<F>(&mut self, all: bool, emit: &mut F) -> anyhow::Result<()>
+    pub(crate) fn end<F>(&mut self, all: bool, emit: &mut F) -> anyhow::Result<()>
     where
         F: FnMut(Merged) -> anyhow::Result<()>,
     {
@@ -384,17 +384,17 @@ impl Shards {
 }
 
 /// Calls finished together, in order: a chunk of `total`.
-pub struct Merged<'a> {
-    pub rows: Vec<Finished>,
+pub(crate) struct Merged<'a> {
+    pub(crate) rows: Vec<Finished>,
     /// Their rows' text, in order (each `Finished::text` is a range of it).
-    pub text: &'a [u8],
-    pub total: usize,
+    pub(crate) text: &'a [u8],
+    pub(crate) total: usize,
     /// The calls still open at the end of the input, rather than a sweep's.
-    pub end: bool,
+    pub(crate) end: bool,
 }
 
 /// The shard of a call with this key among `count`.
-pub fn shard_of(key: u64, count: usize) -> usize {
+pub(crate) fn shard_of(key: u64, count: usize) -> usize {
     // High bits: the tables inside the shards index by the low ones.
     ((key >> 40) % count.max(1) as u64) as usize
 }

@@ -26,11 +26,11 @@ fn call_flow(kind: EventKind) -> bool {
 }
 
 #[derive(Debug, Clone)]
-pub struct CallState {
-    pub call_id: String,
-    pub vendor: Vendor,
-    pub events: u64,
-    pub duplicates: u64,
+pub(crate) struct CallState {
+    pub(crate) call_id: String,
+    pub(crate) vendor: Vendor,
+    pub(crate) events: u64,
+    pub(crate) duplicates: u64,
     first_time: Option<Millis>,
     last_time: Option<Millis>,
     started_time: Option<Millis>,
@@ -64,7 +64,7 @@ const MAX_PARTICIPANTS: usize = 32;
 const MAX_DTMF: usize = 256;
 
 impl CallState {
-    pub fn new(call_id: String, vendor: Vendor) -> CallState {
+    pub(crate) fn new(call_id: String, vendor: Vendor) -> CallState {
         CallState {
             call_id,
             vendor,
@@ -97,18 +97,13 @@ impl CallState {
         }
     }
 
-    /// Whether a terminal event has ended it.
-    pub fn ended(&self) -> bool {
-        self.terminal.is_some()
-    }
-
     /// Count a repeated delivery of one of its events (not folded).
-    pub fn repeated(&mut self) {
+    pub(crate) fn repeated(&mut self) {
         self.duplicates += 1;
     }
 
     /// Fold an event known not to be a repeat.
-    pub fn apply(&mut self, e: &Step) {
+    pub(crate) fn apply(&mut self, e: &Step) {
         self.events += 1;
         let t = e.time;
         if let Some(t) = t {
@@ -214,7 +209,7 @@ impl CallState {
     /// answer or an end: Bandwidth v2's `startTime`, `answerTime`, `endTime`) dates the call by
     /// them; otherwise its `started` event does, then a start the payload gives alone (Xelion's
     /// `date`, which has no zone of its own), then its first timed event.
-    pub fn start(&self) -> Option<Millis> {
+    pub(crate) fn start(&self) -> Option<Millis> {
         let reported = self.reported_answer.is_some() || self.reported_end.is_some();
         if reported {
             self.initiated.or(self.started_time).or(self.first_time)
@@ -224,17 +219,17 @@ impl CallState {
     }
 
     /// The time of its earliest timed event.
-    pub fn first_time(&self) -> Option<Millis> {
+    pub(crate) fn first_time(&self) -> Option<Millis> {
         self.first_time
     }
 
     /// The call's numbers, derived, leaving the call as it is.
-    pub fn finish(&self) -> CallSummary {
+    pub(crate) fn finish(&self) -> CallSummary {
         self.clone().into_summary()
     }
 
     /// The call's numbers, derived from the call's state, which they take the text of.
-    pub fn into_summary(self) -> CallSummary {
+    pub(crate) fn into_summary(self) -> CallSummary {
         let started_at = self.start();
         let answered_at = self.reported_answer.or(self.answered_time);
         let ended_at = self.reported_end.or(self.ended_time);
@@ -262,7 +257,8 @@ impl CallState {
             _ => Some(0),
         };
         let answered = self.answered || self.reported_talk.is_some_and(|t| t > 0);
-        // No terminal event: the call is still in progress, answered or not (CLI.md).
+        // No terminal event: the call is still in progress, answered or not (the README's
+        // outcomes).
         let outcome = if answered && self.terminal.is_some() {
             Outcome::Answered
         } else if let Some(hint) = self.outcome_hint {

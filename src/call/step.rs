@@ -14,40 +14,40 @@ const PARTY_KEYS: [&str; 6] = ["participant", "caller", "callee", "from", "to", 
 /// What per-call aggregation reads of an event, borrowed: from an `Event`, or from a `Pack` that
 /// holds it without heap parts of its own.
 #[derive(Debug, Clone)]
-pub struct Step<'a> {
-    pub kind: EventKind,
-    pub time: Option<Millis>,
-    pub call_started: Option<Millis>,
-    pub call_answered: Option<Millis>,
-    pub call_ended: Option<Millis>,
-    pub outcome: Option<Outcome>,
-    pub fingerprint: Option<u64>,
-    pub twin: Option<Twin>,
-    pub new_call: bool,
+pub(crate) struct Step<'a> {
+    pub(crate) kind: EventKind,
+    pub(crate) time: Option<Millis>,
+    pub(crate) call_started: Option<Millis>,
+    pub(crate) call_answered: Option<Millis>,
+    pub(crate) call_ended: Option<Millis>,
+    pub(crate) outcome: Option<Outcome>,
+    pub(crate) fingerprint: Option<u64>,
+    pub(crate) twin: Option<Twin>,
+    pub(crate) new_call: bool,
     /// The key pressed (DTMF).
-    pub digit: Option<&'a str>,
+    pub(crate) digit: Option<&'a str>,
     /// What a terminal event gives as the reason the call ended (`486 Busy Here`).
-    pub reason: Option<Cow<'a, str>>,
+    pub(crate) reason: Option<Cow<'a, str>>,
     /// The vendor's name of a terminal event, for an end reason when it gives none.
-    pub name: Option<&'a str>,
-    pub talk_ms: Option<i64>,
-    pub duration_ms: Option<i64>,
+    pub(crate) name: Option<&'a str>,
+    pub(crate) talk_ms: Option<i64>,
+    pub(crate) duration_ms: Option<i64>,
     /// `PARTY_KEYS`' values, when given as text.
-    pub parties: [Option<&'a str>; 6],
+    pub(crate) parties: [Option<&'a str>; 6],
     /// The call this one is a leg of (a transfer's B-leg names its A-leg).
-    pub parent: Option<&'a str>,
+    pub(crate) parent: Option<&'a str>,
 }
 
 impl<'a> Step<'a> {
     /// Whether `of` reads this detail: `summary` stores no others on the workers.
-    pub fn reads(key: &str) -> bool {
+    pub(crate) fn reads(key: &str) -> bool {
         matches!(
             key,
             "digit" | "cause" | "reason" | "code" | "talk_ms" | "duration_ms" | "parent_call"
         ) || PARTY_KEYS.contains(&key)
     }
 
-    pub fn of(e: &'a Event) -> Step<'a> {
+    pub(crate) fn of(e: &'a Event) -> Step<'a> {
         // One pass over the details, the first of each key counting (as `Details::get` finds).
         let mut step = Step {
             kind: e.kind,
@@ -154,14 +154,14 @@ fn unpacked(numbers: [i64; 6], present: u8) -> [Option<i64>; 6] {
 
 /// An event as a `Pack` holds it: what aggregation reads, its texts in the pack's buffer.
 #[derive(Debug, Clone)]
-pub struct Packed {
+pub(crate) struct Packed {
     /// Where the event stands in its batch.
-    pub index: u32,
+    pub(crate) index: u32,
     /// Its call id's `call_key`.
-    pub key: u64,
-    pub vendor: Vendor,
+    pub(crate) key: u64,
+    pub(crate) vendor: Vendor,
     /// Whether the event passes the event and time filters.
-    pub selected: bool,
+    pub(crate) selected: bool,
     kind: EventKind,
     outcome: Option<Outcome>,
     /// `FINGERPRINT`, `TWIN`, `TWIN_NOTATION`, `NEW_CALL`: which of the keys below are given.
@@ -184,27 +184,27 @@ pub struct Packed {
 /// their own: made on the workers (where the events are), read on the aggregating threads, so
 /// no event's allocations are made on one thread and freed on another.
 #[derive(Debug, Default)]
-pub struct Pack {
+pub(crate) struct Pack {
     events: Vec<Packed>,
     text: String,
 }
 
 impl Pack {
     /// Empty it, keeping its room.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.events.clear();
         self.text.clear();
     }
 
     /// Room for `events` more events (and their texts, about a line's worth each) without
     /// growing while they are pushed.
-    pub fn reserve(&mut self, events: usize) {
+    pub(crate) fn reserve(&mut self, events: usize) {
         self.events.reserve(events);
         self.text.reserve(events * 96);
     }
 
     /// Add an event that has a call id (others belong to no call and are not packed).
-    pub fn push(&mut self, index: u32, key: u64, selected: bool, e: &Event) {
+    pub(crate) fn push(&mut self, index: u32, key: u64, selected: bool, e: &Event) {
         let Some(id) = e.call_id.as_deref() else {
             return;
         };
@@ -265,7 +265,7 @@ impl Pack {
     }
 
     /// Each event with its call id and what aggregation reads of it.
-    pub fn iter(&self) -> impl Iterator<Item = (&Packed, &str, Step<'_>)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&Packed, &str, Step<'_>)> {
         self.events.iter().map(|p| {
             let [time, call_started, call_answered, call_ended, talk_ms, duration_ms] =
                 unpacked(p.numbers, p.present);

@@ -11,48 +11,48 @@ use crate::vendor_id::Vendor;
 /// One call's numbers: the summary record (`callev summary -o json`, the README's summary
 /// section).
 #[derive(Debug, Clone)]
-pub struct CallSummary {
-    pub call_id: String,
-    pub vendor: Vendor,
-    pub events: u64,
-    pub first_time: Option<Millis>,
-    pub last_time: Option<Millis>,
-    pub started_at: Option<Millis>,
-    pub answered_at: Option<Millis>,
-    pub ended_at: Option<Millis>,
-    pub ring_ms: Option<i64>,
-    pub talk_ms: Option<i64>,
-    pub hold_ms: Option<i64>,
-    pub total_ms: Option<i64>,
-    pub reported_talk_ms: Option<i64>,
-    pub reported_total_ms: Option<i64>,
-    pub outcome: Outcome,
-    pub end_reason: Option<String>,
-    pub participants: Vec<String>,
-    pub dtmf: String,
-    pub duplicates: u64,
-    pub anomalies: Vec<String>,
+pub(crate) struct CallSummary {
+    pub(crate) call_id: String,
+    pub(crate) vendor: Vendor,
+    pub(crate) events: u64,
+    pub(crate) first_time: Option<Millis>,
+    pub(crate) last_time: Option<Millis>,
+    pub(crate) started_at: Option<Millis>,
+    pub(crate) answered_at: Option<Millis>,
+    pub(crate) ended_at: Option<Millis>,
+    pub(crate) ring_ms: Option<i64>,
+    pub(crate) talk_ms: Option<i64>,
+    pub(crate) hold_ms: Option<i64>,
+    pub(crate) total_ms: Option<i64>,
+    pub(crate) reported_talk_ms: Option<i64>,
+    pub(crate) reported_total_ms: Option<i64>,
+    pub(crate) outcome: Outcome,
+    pub(crate) end_reason: Option<String>,
+    pub(crate) participants: Vec<String>,
+    pub(crate) dtmf: String,
+    pub(crate) duplicates: u64,
+    pub(crate) anomalies: Vec<String>,
     /// The call this one is a leg of (a transfer's B-leg names its A-leg).
-    pub parent_call_id: Option<String>,
+    pub(crate) parent_call_id: Option<String>,
 }
 
 /// What a call adds to the totals under a summary table: its numbers, without its text.
 #[derive(Debug, Clone, Copy)]
-pub struct Brief {
-    pub outcome: Outcome,
-    pub vendor: Vendor,
-    pub talk_ms: Option<i64>,
-    pub total_ms: Option<i64>,
+pub(crate) struct Brief {
+    pub(crate) outcome: Outcome,
+    pub(crate) vendor: Vendor,
+    pub(crate) talk_ms: Option<i64>,
+    pub(crate) total_ms: Option<i64>,
     /// When it started (else its first timed event) and ended (else its last).
-    pub from: Option<Millis>,
-    pub to: Option<Millis>,
+    pub(crate) from: Option<Millis>,
+    pub(crate) to: Option<Millis>,
     /// It has anomalies.
-    pub anomalous: bool,
+    pub(crate) anomalous: bool,
 }
 
 /// One value of the summary record, as the record's writers read it.
 #[derive(Debug, Clone, Copy)]
-pub enum SummaryValue<'a> {
+pub(crate) enum SummaryValue<'a> {
     Text(&'a str),
     OptText(Option<&'a str>),
     Count(u64),
@@ -66,12 +66,13 @@ pub enum SummaryValue<'a> {
 /// (written by hand and through serde), the CSV header and the CSV rows come from.
 macro_rules! summary_fields {
     (|$s:ident| $($name:ident => $value:expr),* $(,)?) => {
-        /// The summary record's field names, in order (CLI.md's summary record; the CSV header).
-        pub const SUMMARY_HEADER: &[&str] = &[$(stringify!($name)),*];
+        /// The summary record's field names, in order (the README's summary record; the CSV
+        /// header).
+        pub(crate) const SUMMARY_HEADER: &[&str] = &[$(stringify!($name)),*];
 
         impl CallSummary {
             /// Each field's name and value, in the record's order.
-            pub fn fields(&self) -> [(&'static str, SummaryValue<'_>); SUMMARY_HEADER.len()] {
+            pub(crate) fn fields(&self) -> [(&'static str, SummaryValue<'_>); SUMMARY_HEADER.len()] {
                 use SummaryValue::*;
                 let $s = self;
                 [$((stringify!($name), $value)),*]
@@ -79,7 +80,7 @@ macro_rules! summary_fields {
 
             /// The summary record as JSON, as `serde_json::to_writer(out, self)` writes it,
             /// about twice as fast: each field written in place (summary writes one per call).
-            pub fn write_json(&self, out: &mut Vec<u8>) {
+            pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
                 use SummaryValue::*;
                 let $s = self;
                 let mut first = true;
@@ -163,7 +164,7 @@ impl Serialize for CallSummary {
 }
 
 impl CallSummary {
-    pub fn brief(&self) -> Brief {
+    pub(crate) fn brief(&self) -> Brief {
         Brief {
             outcome: self.outcome,
             vendor: self.vendor,

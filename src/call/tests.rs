@@ -1,5 +1,6 @@
 //! Aggregation: durations, outcomes, repeats and anomalies from hand-made events.
 
+use super::select::names;
 use super::*;
 use crate::event::{Details, EventKind, Outcome, TimeSource};
 use crate::time::Millis;

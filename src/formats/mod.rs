@@ -7,11 +7,11 @@
 //! `LIST` and one fixtures folder. A descriptor's `normalize` fills the details that per-call
 //! aggregation reads by the names and types in `AGGREGATED_DETAILS`.
 
-pub mod bandwidth;
-pub mod schema;
-pub mod voximplant;
-pub mod workonflow;
-pub mod xelion;
+pub(crate) mod bandwidth;
+pub(crate) mod schema;
+pub(crate) mod voximplant;
+pub(crate) mod workonflow;
+pub(crate) mod xelion;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -22,11 +22,11 @@ use crate::diagnostic::Diagnostic;
 use crate::event::{Event, TimeSource};
 use crate::json::Json;
 use crate::time::Millis;
-pub use crate::vendor_id::Vendor;
+pub(crate) use crate::vendor_id::Vendor;
 use schema::EventSpec;
 
 /// Every vendor format callev reads, in the order they are listed, counted and tried.
-pub static LIST: &[&Descriptor] = &[
+pub(crate) static LIST: &[&Descriptor] = &[
     &workonflow::DESCRIPTOR,
     &xelion::DESCRIPTOR,
     &voximplant::DESCRIPTOR,
@@ -34,19 +34,19 @@ pub static LIST: &[&Descriptor] = &[
 ];
 
 /// How many formats there are: the size of per-vendor tallies.
-pub const COUNT: usize = LIST.len();
+pub(crate) const COUNT: usize = LIST.len();
 const _: () = assert!(COUNT <= 64, "a set of vendors is a 64-bit mask");
 
 /// A set of vendors (`--vendor`): empty means every vendor.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Vendors(u64);
+pub(crate) struct Vendors(u64);
 
 impl Vendors {
     /// Every vendor.
-    pub const ALL: Vendors = Vendors(0);
+    pub(crate) const ALL: Vendors = Vendors(0);
 
     /// Whether records of this vendor are kept.
-    pub fn keeps(self, v: Vendor) -> bool {
+    pub(crate) fn keeps(self, v: Vendor) -> bool {
         self.0 == 0 || self.0 & (1 << v.index()) != 0
     }
 }
@@ -59,47 +59,47 @@ impl FromIterator<Vendor> for Vendors {
 
 /// One vendor format: what it is called, its schema tables, and the functions that recognise,
 /// validate and normalize its records.
-pub struct Descriptor {
+pub(crate) struct Descriptor {
     /// The id users type (`--vendor`) and machine output carries; the name of its file and of
     /// its fixtures folder.
-    pub id: &'static str,
+    pub(crate) id: &'static str,
     /// What the vendor's documents describe, for `callev schema`.
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// One table per event, from which validation, `callev schema` and the JSON Schema come;
     /// grouped by the record forms the vendor sends (Bandwidth: v1 and v2).
-    pub forms: &'static [&'static [EventSpec]],
+    pub(crate) forms: &'static [&'static [EventSpec]],
     /// The record's strong signs: `Some` when the record is this vendor's.
-    pub recognise: fn(&Json) -> Option<Recognised>,
+    pub(crate) recognise: fn(&Json) -> Option<Recognised>,
     /// Weak signs, tried only after every vendor's strong signs and envelopes (Bandwidth's bare
     /// list items, whose keys are merely within `{id, time, name, data}`).
-    pub recognise_weak: Option<fn(&Json) -> Option<Recognised>>,
+    pub(crate) recognise_weak: Option<fn(&Json) -> Option<Recognised>>,
     /// Read a record as this vendor's whatever its signs (`--as`).
-    pub read_as: fn(&Json) -> Recognised,
+    pub(crate) read_as: fn(&Json) -> Recognised,
     /// The vendor's messages that are not call events but may arrive on the same webhook URL
     /// (Bandwidth's messaging callbacks): the message's name and what it is, for the count of
     /// other JSON.
-    pub not_a_call: Option<NotACall>,
+    pub(crate) not_a_call: Option<NotACall>,
     /// The vendor's own notation in its logs (Voximplant's session log), read from a whole log
     /// line; `None` for a line that is not the notation's.
-    pub log_notation: Option<LogNotation>,
+    pub(crate) log_notation: Option<LogNotation>,
     /// Findings about a detected record, against `events`.
-    pub validate: fn(&Detected, &mut Vec<Diagnostic>),
+    pub(crate) validate: fn(&Detected, &mut Vec<Diagnostic>),
     /// The normalized event. The time is the payload's own (the caller falls back to an
     /// envelope's or the log line's); details that aggregation reads follow
     /// `AGGREGATED_DETAILS`.
-    pub normalize: fn(&Detected, &Context) -> Event,
+    pub(crate) normalize: fn(&Detected, &Context) -> Event,
     /// The JSON Schema of one event's record (a frame and a bare object, a list item).
-    pub record_schema: fn(&'static EventSpec) -> Value,
+    pub(crate) record_schema: fn(&'static EventSpec) -> Value,
     /// JSON Schema definitions for events the tables do not list, which callev reads with an
     /// `unknown-event` warning: `(definition name, schema)`.
-    pub other_events: fn() -> Vec<(String, Value)>,
+    pub(crate) other_events: fn() -> Vec<(String, Value)>,
     /// Details that tables leave out (ids of internal objects, whole header maps).
-    pub hidden_details: &'static [&'static str],
+    pub(crate) hidden_details: &'static [&'static str],
 }
 
 /// A log line in a vendor's own notation.
 #[derive(Debug)]
-pub enum LogLine<'a> {
+pub(crate) enum LogLine<'a> {
     /// An event, as the JSON tree its vendor's JSON would give.
     Event(Json<'a>),
     /// An entry of the notation that is no event (a command the scenario sent): text.
@@ -110,22 +110,23 @@ pub enum LogLine<'a> {
 
 /// Reads a whole log line in a vendor's own notation, given how long its text prefix is (up to
 /// the first brace); `None` for a line that is not.
-pub type LogNotation = fn(&[u8], usize) -> Option<LogLine<'_>>;
+pub(crate) type LogNotation = fn(&[u8], usize) -> Option<LogLine<'_>>;
 
 /// Read a log line in any vendor's notation.
-pub fn log_notation(line: &[u8], prefix: usize) -> Option<LogLine<'_>> {
+pub(crate) fn log_notation(line: &[u8], prefix: usize) -> Option<LogLine<'_>> {
     LIST.iter()
         .filter_map(|f| f.log_notation)
         .find_map(|read| read(line, prefix))
 }
 
 /// Tells a vendor's message that is not a call event: its name and what it is.
-pub type NotACall = fn(&Json) -> Option<(String, String)>;
+pub(crate) type NotACall = fn(&Json) -> Option<(String, String)>;
 
 /// The details per-call aggregation reads (`call::Step`), by name, with their types: a
 /// format that has such a fact stores it under this name, as this type, and aggregation needs
 /// nothing else of it. Other details are extras, shown and written but not aggregated.
-pub const AGGREGATED_DETAILS: &[(&str, &str, &str)] = &[
+#[cfg(test)]
+pub(crate) const AGGREGATED_DETAILS: &[(&str, &str, &str)] = &[
     ("digit", "string", "the key(s) pressed, on `dtmf` events"),
     (
         "cause",
@@ -167,29 +168,29 @@ pub const AGGREGATED_DETAILS: &[(&str, &str, &str)] = &[
 
 impl Vendor {
     /// Every vendor, in `LIST`'s order.
-    pub fn all() -> impl Iterator<Item = Vendor> {
+    pub(crate) fn all() -> impl Iterator<Item = Vendor> {
         (0..COUNT).map(Vendor::at)
     }
 
     /// The vendor whose id this is.
-    pub fn find(id: &str) -> Option<Vendor> {
+    pub(crate) fn find(id: &str) -> Option<Vendor> {
         LIST.iter().position(|f| f.id == id).map(Vendor::at)
     }
 
-    pub fn format(self) -> &'static Descriptor {
+    pub(crate) fn format(self) -> &'static Descriptor {
         LIST[self.index()]
     }
 
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         self.format().id
     }
 
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         self.format().title
     }
 
     /// Every event table of the vendor, form after form.
-    pub fn events(self) -> impl Iterator<Item = &'static EventSpec> + Clone {
+    pub(crate) fn events(self) -> impl Iterator<Item = &'static EventSpec> + Clone {
         self.format().forms.iter().flat_map(|form| form.iter())
     }
 }
@@ -197,13 +198,13 @@ impl Vendor {
 #[cfg(test)]
 impl Vendor {
     /// The vendor with this id, for tests that name one.
-    pub fn named(id: &str) -> Vendor {
+    pub(crate) fn named(id: &str) -> Vendor {
         Vendor::find(id).unwrap_or_else(|| panic!("no vendor {id:?}"))
     }
 }
 
 /// The vendors' ids, in `LIST`'s order (`--vendor`'s values).
-pub fn ids() -> impl Iterator<Item = &'static str> {
+pub(crate) fn ids() -> impl Iterator<Item = &'static str> {
     LIST.iter().map(|f| f.id)
 }
 
@@ -216,18 +217,18 @@ impl fmt::Display for Vendor {
 /// What detection found: the vendor, the event (when the record names one; borrowed from the
 /// schema table when the event is known), its schema, and the sign that decided it.
 #[derive(Debug, Clone)]
-pub struct Recognised {
-    pub event: Option<Cow<'static, str>>,
-    pub spec: Option<&'static EventSpec>,
+pub(crate) struct Recognised {
+    pub(crate) event: Option<Cow<'static, str>>,
+    pub(crate) spec: Option<&'static EventSpec>,
     /// A sentence about the record's signs, `{event}` standing for the event's name. Only
     /// `detect` shows it, so it is rendered there and never built per record.
-    pub sign: &'static str,
+    pub(crate) sign: &'static str,
     /// Read as this vendor because of `--as`.
-    pub forced: bool,
+    pub(crate) forced: bool,
 }
 
 /// An event name from a record: borrowed from the schema when the event is known.
-pub fn event_name(name: &str, spec: Option<&'static EventSpec>) -> Cow<'static, str> {
+pub(crate) fn event_name(name: &str, spec: Option<&'static EventSpec>) -> Cow<'static, str> {
     match spec {
         Some(s) => Cow::Borrowed(s.name),
         None => Cow::Owned(name.to_owned()),
@@ -235,7 +236,7 @@ pub fn event_name(name: &str, spec: Option<&'static EventSpec>) -> Cow<'static, 
 }
 
 /// The detection reason as a person reads it.
-pub fn describe(
+pub(crate) fn describe(
     rec_sign: &str,
     event: Option<&str>,
     forced: Option<Vendor>,
@@ -257,13 +258,13 @@ pub fn describe(
 /// A detected record: the vendor event, where it sits in the record, and the time an envelope
 /// around it gave.
 #[derive(Debug)]
-pub struct Detected<'r, 'a> {
-    pub vendor: Vendor,
-    pub rec: Recognised,
-    pub payload: &'r Json<'a>,
+pub(crate) struct Detected<'r, 'a> {
+    pub(crate) vendor: Vendor,
+    pub(crate) rec: Recognised,
+    pub(crate) payload: &'r Json<'a>,
     /// JSON Pointer of the payload inside the record (`""` when the record is the event).
-    pub path: String,
-    pub envelope_time: Option<Millis>,
+    pub(crate) path: String,
+    pub(crate) envelope_time: Option<Millis>,
 }
 
 /// Keys an envelope holds its event under, and the keys of the time beside it.
@@ -279,7 +280,7 @@ const ENVELOPE_TIME_KEYS: [&str; 6] = [
 
 /// Why a record is not a vendor's call event.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Undetected {
+pub(crate) enum Undetected {
     /// A vendor's message that is not a call event: whose, its name, what it is.
     NotACall {
         vendor: Vendor,
@@ -292,7 +293,7 @@ pub enum Undetected {
 
 /// Detect the vendor of one record. `forced` skips detection (`--as`). Every format's strong
 /// signs are tried first, in `LIST`'s order; then envelopes; then the weak signs.
-pub fn detect<'r, 'a>(
+pub(crate) fn detect<'r, 'a>(
     record: &'r Json<'a>,
     forced: Option<Vendor>,
     naive_offset: i32,
@@ -445,25 +446,25 @@ fn no_vendor_reason(record: &Json) -> String {
 
 /// What normalization needs beyond the record itself.
 #[derive(Debug, Clone, Copy)]
-pub struct Context<'c> {
+pub(crate) struct Context<'c> {
     /// The source's file name without extensions (a Catapult list's call id).
-    pub stem: &'c str,
+    pub(crate) stem: &'c str,
     /// Which top-level array of the source the record came from (0 for none).
-    pub group: u32,
+    pub(crate) group: u32,
     /// Seconds east of UTC for times written without a zone (`--source-tz`).
-    pub naive_offset: i32,
+    pub(crate) naive_offset: i32,
     /// Store only these details (see `Details::new`).
-    pub keep: Option<fn(&str) -> bool>,
+    pub(crate) keep: Option<fn(&str) -> bool>,
     /// The record was read from a vendor's log notation rather than JSON.
-    pub notation: bool,
+    pub(crate) notation: bool,
 }
 
-pub fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
+pub(crate) fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
     (d.vendor.format().validate)(d, out);
 }
 
 /// The normalized event, with the time from the payload, else the envelope, else the log line.
-pub fn normalize(d: &Detected, ctx: &Context, log_time: Option<Millis>) -> Event {
+pub(crate) fn normalize(d: &Detected, ctx: &Context, log_time: Option<Millis>) -> Event {
     let mut event = (d.vendor.format().normalize)(d, ctx);
     if event.time.is_some() {
         event.time_source = Some(TimeSource::Payload);
@@ -479,12 +480,12 @@ pub fn normalize(d: &Detected, ctx: &Context, log_time: Option<Millis>) -> Event
 }
 
 /// Look up an event's schema by the vendor's name for it.
-pub fn find_spec(specs: &'static [EventSpec], name: &str) -> Option<&'static EventSpec> {
+pub(crate) fn find_spec(specs: &'static [EventSpec], name: &str) -> Option<&'static EventSpec> {
     specs.iter().find(|s| s.name == name)
 }
 
 /// The findings every vendor reports the same way for an event name it does not know.
-pub fn unknown_event(rec: &Recognised, path: &str, what: &str, out: &mut Vec<Diagnostic>) {
+pub(crate) fn unknown_event(rec: &Recognised, path: &str, what: &str, out: &mut Vec<Diagnostic>) {
     use crate::diagnostic::Code;
     let name: &str = rec.event.as_deref().unwrap_or("(none)");
     out.push(Diagnostic::warning(
@@ -495,7 +496,7 @@ pub fn unknown_event(rec: &Recognised, path: &str, what: &str, out: &mut Vec<Dia
 }
 
 /// A string field of the payload, owned, for the normalized event.
-pub fn owned(obj: &Json, key: &str) -> Option<String> {
+pub(crate) fn owned(obj: &Json, key: &str) -> Option<String> {
     obj.get_str(key).map(str::to_owned)
 }
 

@@ -9,7 +9,7 @@ use crate::json::{pointer_token, Json};
 
 /// A field's JSON type, with the few vendor-specific shapes the documents describe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Type {
+pub(crate) enum FieldType {
     String,
     Number,
     Boolean,
@@ -34,29 +34,29 @@ pub enum Type {
     Digit,
 }
 
-impl Type {
-    pub fn describe(self) -> &'static str {
+impl FieldType {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
-            Type::String => "string",
-            Type::Number => "number",
-            Type::Boolean => "boolean",
-            Type::Object => "object",
-            Type::Any => "any",
-            Type::StringMap => "object of strings",
-            Type::Headers => "object of strings (or arrays of strings, for repeated headers)",
-            Type::NumberArray => "array of numbers",
-            Type::Timestamp => "ISO 8601 string or epoch ms",
-            Type::EpochMillis => "epoch ms (number)",
-            Type::LocalDateTime => "date-time string",
-            Type::NumericString => "string of digits",
-            Type::Digit => "DTMF digit (string or number)",
+            FieldType::String => "string",
+            FieldType::Number => "number",
+            FieldType::Boolean => "boolean",
+            FieldType::Object => "object",
+            FieldType::Any => "any",
+            FieldType::StringMap => "object of strings",
+            FieldType::Headers => "object of strings (or arrays of strings, for repeated headers)",
+            FieldType::NumberArray => "array of numbers",
+            FieldType::Timestamp => "ISO 8601 string or epoch ms",
+            FieldType::EpochMillis => "epoch ms (number)",
+            FieldType::LocalDateTime => "date-time string",
+            FieldType::NumericString => "string of digits",
+            FieldType::Digit => "DTMF digit (string or number)",
         }
     }
 }
 
 /// What values a field may take beyond its type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Values {
+pub(crate) enum Values {
     Any,
     /// One of these. `explicit`: the document closes the set (an error outside it) or only
     /// names examples (a warning).
@@ -77,19 +77,19 @@ pub enum Values {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Field {
-    pub name: &'static str,
-    pub ty: Type,
-    pub required: bool,
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) ty: FieldType,
+    pub(crate) required: bool,
     /// `null` is accepted (Xelion's optional fields; its required ones are `notNull`).
-    pub nullable: bool,
-    pub unit: Option<&'static str>,
-    pub values: Values,
-    pub doc: &'static str,
+    pub(crate) nullable: bool,
+    pub(crate) unit: Option<&'static str>,
+    pub(crate) values: Values,
+    pub(crate) doc: &'static str,
 }
 
 /// A required field.
-pub const fn req(name: &'static str, ty: Type, doc: &'static str) -> Field {
+pub(crate) const fn req(name: &'static str, ty: FieldType, doc: &'static str) -> Field {
     Field {
         name,
         ty,
@@ -102,7 +102,7 @@ pub const fn req(name: &'static str, ty: Type, doc: &'static str) -> Field {
 }
 
 /// An optional field.
-pub const fn opt(name: &'static str, ty: Type, doc: &'static str) -> Field {
+pub(crate) const fn opt(name: &'static str, ty: FieldType, doc: &'static str) -> Field {
     Field {
         name,
         ty,
@@ -115,15 +115,15 @@ pub const fn opt(name: &'static str, ty: Type, doc: &'static str) -> Field {
 }
 
 impl Field {
-    pub const fn unit(mut self, unit: &'static str) -> Field {
+    pub(crate) const fn unit(mut self, unit: &'static str) -> Field {
         self.unit = Some(unit);
         self
     }
-    pub const fn values(mut self, values: Values) -> Field {
+    pub(crate) const fn values(mut self, values: Values) -> Field {
         self.values = values;
         self
     }
-    pub const fn nullable(mut self) -> Field {
+    pub(crate) const fn nullable(mut self) -> Field {
         self.nullable = true;
         self
     }
@@ -131,7 +131,7 @@ impl Field {
 
 /// Where an event's schema comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     /// The vendor document in `shared/vendors/`.
     Documented,
     /// A later revision of the vendor's pages, or newer typings: fields as far as they are
@@ -140,24 +140,24 @@ pub enum Origin {
 }
 
 #[derive(Debug)]
-pub struct EventSpec {
+pub(crate) struct EventSpec {
     /// The vendor's event name (the value of its event-name key).
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// The record shape it belongs to, for vendors with several (`callback`, `list item`, `frame`).
-    pub form: &'static str,
-    pub kind: EventKind,
-    pub doc: &'static str,
+    pub(crate) form: &'static str,
+    pub(crate) kind: EventKind,
+    pub(crate) doc: &'static str,
     /// Fields shared by the vendor's events, then this event's own.
-    pub common: &'static [Field],
-    pub fields: &'static [Field],
-    pub origin: Origin,
+    pub(crate) common: &'static [Field],
+    pub(crate) fields: &'static [Field],
+    pub(crate) origin: Origin,
     /// Whether the field list is complete: only then do other keys get `unknown-field`, and only
     /// then is the event validated without an `unknown-event` warning.
-    pub complete: bool,
+    pub(crate) complete: bool,
 }
 
 impl EventSpec {
-    pub fn all_fields(&self) -> impl Iterator<Item = &'static Field> {
+    pub(crate) fn all_fields(&self) -> impl Iterator<Item = &'static Field> {
         self.common.iter().chain(self.fields.iter())
     }
 }
@@ -165,7 +165,7 @@ impl EventSpec {
 /// Check an object against a field table; findings get `base` (a JSON Pointer) before each key.
 /// One pass over the object's members: each is looked up in the table (at most 64 fields, marked
 /// in a bit set), and JSON Pointers are only built for findings. This runs on every record.
-pub fn check_fields(spec: &EventSpec, obj: &Json, base: &str, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_fields(spec: &EventSpec, obj: &Json, base: &str, out: &mut Vec<Diagnostic>) {
     let Some(members) = obj.fields() else {
         out.push(Diagnostic::error(
             Code::WrongType,
@@ -248,9 +248,9 @@ fn wrong_type(field: &Field, value: &Json, base: &str, out: &mut Vec<Diagnostic>
 
 /// Whether a member of a map-typed field is what the type allows: a string, and for headers
 /// an array of strings too.
-fn member_ok(ty: Type, v: &Json) -> bool {
+fn member_ok(ty: FieldType, v: &Json) -> bool {
     match v {
-        Json::Arr(items) if ty == Type::Headers => items.iter().all(|i| i.str().is_some()),
+        Json::Arr(items) if ty == FieldType::Headers => items.iter().all(|i| i.str().is_some()),
         v => v.str().is_some(),
     }
 }
@@ -290,36 +290,36 @@ fn bad_value(
 }
 
 /// Check one present field's value; `base` is the pointer of the object holding it.
-pub fn check_value(field: &Field, value: &Json, base: &str, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_value(field: &Field, value: &Json, base: &str, out: &mut Vec<Diagnostic>) {
     if matches!(value, Json::Null) {
-        if !field.nullable && field.ty != Type::Any {
+        if !field.nullable && field.ty != FieldType::Any {
             wrong_type(field, value, base, out);
         }
         return;
     }
     let type_ok = match field.ty {
-        Type::String | Type::LocalDateTime => value.str().is_some(),
-        Type::Number => value.num().is_some(),
-        Type::EpochMillis => value.num().and_then(|n| n.as_i64()).is_some(),
-        Type::Boolean => matches!(value, Json::Bool(_)),
-        Type::Object => value.is_obj(),
-        Type::Any => true,
-        Type::StringMap | Type::Headers => value
+        FieldType::String | FieldType::LocalDateTime => value.str().is_some(),
+        FieldType::Number => value.num().is_some(),
+        FieldType::EpochMillis => value.num().and_then(|n| n.as_i64()).is_some(),
+        FieldType::Boolean => matches!(value, Json::Bool(_)),
+        FieldType::Object => value.is_obj(),
+        FieldType::Any => true,
+        FieldType::StringMap | FieldType::Headers => value
             .fields()
             .is_some_and(|m| m.iter().all(|(_, v)| member_ok(field.ty, v))),
-        Type::NumberArray => {
+        FieldType::NumberArray => {
             matches!(value, Json::Arr(items) if items.iter().all(|i| i.num().is_some()))
         }
-        Type::Timestamp => value.str().is_some() || value.num().is_some(),
-        Type::NumericString => value.str().is_some(),
-        Type::Digit => value.str().is_some() || value.num().is_some(),
+        FieldType::Timestamp => value.str().is_some() || value.num().is_some(),
+        FieldType::NumericString => value.str().is_some(),
+        FieldType::Digit => value.str().is_some() || value.num().is_some(),
     };
     if !type_ok {
         return wrong_type(field, value, base, out);
     }
     // Values the type admits but the field does not.
     match field.ty {
-        Type::Timestamp | Type::LocalDateTime | Type::EpochMillis
+        FieldType::Timestamp | FieldType::LocalDateTime | FieldType::EpochMillis
             if crate::time::from_json(value, 0).is_none() =>
         {
             bad_value(
@@ -334,7 +334,7 @@ pub fn check_value(field: &Field, value: &Json, base: &str, out: &mut Vec<Diagno
                 out,
             );
         }
-        Type::NumericString => {
+        FieldType::NumericString => {
             let s = value.str().unwrap_or_default();
             if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
                 bad_value(
@@ -350,7 +350,7 @@ pub fn check_value(field: &Field, value: &Json, base: &str, out: &mut Vec<Diagno
                 );
             }
         }
-        Type::Digit => {
+        FieldType::Digit => {
             if let Some(n) = value.num() {
                 if !matches!(n.as_i64(), Some(0..=9)) {
                     bad_value(
@@ -433,7 +433,7 @@ pub fn check_value(field: &Field, value: &Json, base: &str, out: &mut Vec<Diagno
         }
         Values::NonNegative => {
             let negative = match field.ty {
-                Type::NumericString => false,
+                FieldType::NumericString => false,
                 _ => value.num().is_some_and(|n| n.as_f64() < 0.0),
             };
             if negative {
@@ -465,26 +465,28 @@ const ISO_PATTERN: &str =
     r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)?$";
 
 /// The JSON Schema of one field: errors only, since warnings never make a record invalid.
-pub fn field_schema(f: &Field) -> Value {
+pub(crate) fn field_schema(f: &Field) -> Value {
     let mut s = match f.ty {
-        Type::String => json!({"type": "string"}),
-        Type::Number => json!({"type": "number"}),
-        Type::EpochMillis => json!({"type": "integer", "minimum": 0}),
-        Type::Boolean => json!({"type": "boolean"}),
-        Type::Object => json!({"type": "object"}),
-        Type::Any => json!({}),
-        Type::StringMap => json!({"type": "object", "additionalProperties": {"type": "string"}}),
-        Type::Headers => json!({"type": "object", "additionalProperties": {"anyOf": [
+        FieldType::String => json!({"type": "string"}),
+        FieldType::Number => json!({"type": "number"}),
+        FieldType::EpochMillis => json!({"type": "integer", "minimum": 0}),
+        FieldType::Boolean => json!({"type": "boolean"}),
+        FieldType::Object => json!({"type": "object"}),
+        FieldType::Any => json!({}),
+        FieldType::StringMap => {
+            json!({"type": "object", "additionalProperties": {"type": "string"}})
+        }
+        FieldType::Headers => json!({"type": "object", "additionalProperties": {"anyOf": [
             {"type": "string"},
             {"type": "array", "items": {"type": "string"}},
         ]}}),
-        Type::NumberArray => json!({"type": "array", "items": {"type": "number"}}),
-        Type::Timestamp => {
+        FieldType::NumberArray => json!({"type": "array", "items": {"type": "number"}}),
+        FieldType::Timestamp => {
             json!({"anyOf": [{"type": "string", "pattern": ISO_PATTERN}, {"type": "number", "minimum": 0}]})
         }
-        Type::LocalDateTime => json!({"type": "string", "pattern": ISO_PATTERN}),
-        Type::NumericString => json!({"type": "string", "pattern": "^[0-9]+$"}),
-        Type::Digit => {
+        FieldType::LocalDateTime => json!({"type": "string", "pattern": ISO_PATTERN}),
+        FieldType::NumericString => json!({"type": "string", "pattern": "^[0-9]+$"}),
+        FieldType::Digit => {
             json!({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0, "maximum": 9}]})
         }
     };
@@ -515,7 +517,7 @@ pub fn field_schema(f: &Field) -> Value {
     s
 }
 
-pub fn object_schema(
+pub(crate) fn object_schema(
     fields: impl Iterator<Item = &'static Field>,
     name_key: Option<(&str, &str)>,
 ) -> Value {
@@ -534,12 +536,12 @@ pub fn object_schema(
 }
 
 /// The JSON Schema of an event whose name sits under `key`: its table's fields, the name fixed.
-pub fn named_schema(key: &str, s: &'static EventSpec) -> Value {
+pub(crate) fn named_schema(key: &str, s: &'static EventSpec) -> Value {
     object_schema(s.all_fields(), Some((key, s.name)))
 }
 
 /// The names of a format's events of one form (`known` in the catch-all definitions).
-pub fn names_of(events: &'static [EventSpec], form: &str) -> Vec<&'static str> {
+pub(crate) fn names_of(events: &'static [EventSpec], form: &str) -> Vec<&'static str> {
     events
         .iter()
         .filter(|s| s.form == form)
@@ -552,10 +554,10 @@ mod tests {
     use super::*;
 
     static FIELDS: &[Field] = &[
-        req("id", Type::String, "an id"),
-        opt("n", Type::Number, "a number").values(Values::NonNegative),
-        opt("tone", Type::String, "a tone").values(Values::Dtmf { explicit: true }),
-        opt("state", Type::String, "a state").values(Values::OneOf {
+        req("id", FieldType::String, "an id"),
+        opt("n", FieldType::Number, "a number").values(Values::NonNegative),
+        opt("tone", FieldType::String, "a tone").values(Values::Dtmf { explicit: true }),
+        opt("state", FieldType::String, "a state").values(Values::OneOf {
             values: &["A", "B"],
             explicit: false,
         }),

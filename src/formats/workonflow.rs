@@ -2,7 +2,7 @@
 //! `call.*` events, and the later revisions of the API's `events/call.md` (October and November
 //! 2018, workonflow/workonflow-bots-rest-api). No event carries a time.
 
-use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
+use super::schema::{opt, req, EventSpec, Field, FieldType, Origin, Values};
 use std::borrow::Cow;
 
 use serde_json::json;
@@ -13,15 +13,16 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::event::{Detail, Details, Event, EventKind};
 use crate::json::Json;
 
-const ID: Field = req("callId", Type::String, "id of the call").values(Values::Uuid);
+const ID: Field = req("callId", FieldType::String, "id of the call").values(Values::Uuid);
 const THREAD: Field = req(
     "threadId",
-    Type::String,
+    FieldType::String,
     "id of the thread the call happened in",
 )
 .values(Values::ObjectId);
-const TYPE: Field = req("eventType", Type::String, "the event's type");
-const CONTACT: Field = req("contactId", Type::String, "id of the user").values(Values::ObjectId);
+const TYPE: Field = req("eventType", FieldType::String, "the event's type");
+const CONTACT: Field =
+    req("contactId", FieldType::String, "id of the user").values(Values::ObjectId);
 
 static COMMON: &[Field] = &[TYPE, ID, THREAD];
 /// The dtmf table omits `threadId` and `callId`; the document's example and real payloads carry
@@ -30,13 +31,13 @@ static DTMF_COMMON: &[Field] = &[
     TYPE,
     opt(
         "callId",
-        Type::String,
+        FieldType::String,
         "id of the call (in the example, not the table)",
     )
     .values(Values::Uuid),
     opt(
         "threadId",
-        Type::String,
+        FieldType::String,
         "id of the thread (in the example, not the table)",
     )
     .values(Values::ObjectId),
@@ -52,26 +53,36 @@ static LATER_COMMON: &[Field] = &[
     TYPE,
     opt(
         "callId",
-        Type::String,
+        FieldType::String,
         "id of the call (dropped from later revisions)",
     ),
-    opt("threadId", Type::String, "id of the thread the call is in").values(Values::ObjectId),
-    opt("streamId", Type::String, "id of the stream the call is in").values(Values::ObjectId),
+    opt(
+        "threadId",
+        FieldType::String,
+        "id of the thread the call is in",
+    )
+    .values(Values::ObjectId),
+    opt(
+        "streamId",
+        FieldType::String,
+        "id of the stream the call is in",
+    )
+    .values(Values::ObjectId),
     opt(
         "teamId",
-        Type::String,
+        FieldType::String,
         "id of the team (capitalised revision)",
     ),
-    opt("contactId", Type::String, "id of the user").values(Values::ObjectId),
+    opt("contactId", FieldType::String, "id of the user").values(Values::ObjectId),
     opt(
         "phoneNumber",
-        Type::String,
+        FieldType::String,
         "the member's phone number (October revision)",
     ),
 ];
 /// The capitalised revision's member events: who, by user id and phone.
-const USER: Field = opt("userId", Type::String, "the member's user id");
-const PHONE: Field = opt("phone", Type::String, "the member's phone number");
+const USER: Field = opt("userId", FieldType::String, "the member's user id");
+const PHONE: Field = opt("phone", FieldType::String, "the member's phone number");
 
 macro_rules! event {
     ($name:expr, $kind:ident, $doc:expr, $common:expr, $fields:expr) => {
@@ -100,7 +111,7 @@ macro_rules! event {
     };
 }
 
-pub static EVENTS: &[EventSpec] = &[
+pub(crate) static EVENTS: &[EventSpec] = &[
     event!("call.started", Started, "a call was created", COMMON, &[]),
     event!(
         "call.ended",
@@ -108,12 +119,16 @@ pub static EVENTS: &[EventSpec] = &[
         "a call ended",
         COMMON,
         &[
-            req("dialogDuration", Type::Number, "talk time")
+            req("dialogDuration", FieldType::Number, "talk time")
                 .unit("ms")
                 .values(Values::NonNegative),
-            req("callDuration", Type::Number, "the whole call's duration")
-                .unit("ms")
-                .values(Values::NonNegative),
+            req(
+                "callDuration",
+                FieldType::Number,
+                "the whole call's duration"
+            )
+            .unit("ms")
+            .values(Values::NonNegative),
         ]
     ),
     event!(
@@ -145,25 +160,25 @@ pub static EVENTS: &[EventSpec] = &[
         DTMF_COMMON,
         &[req(
             "dtmfNumber",
-            Type::Digit,
+            FieldType::Digit,
             "the DTMF signal (the table says number; the example sends a string)"
         )
         .values(Values::Dtmf { explicit: false }),]
     ),
     event!(later "call.created", Started, "a call was created (late-2018 revision)", &[
-        opt("createdAt", Type::EpochMillis, "when the call was created").unit("ms"),
+        opt("createdAt", FieldType::EpochMillis, "when the call was created").unit("ms"),
     ], true),
     event!(later "call.ended", Ended, "a call ended (late-2018 revision: durations come later, in a comment)", &[
-        opt("dialogDuration", Type::Number, "talk time (October revision only)").unit("ms").values(Values::NonNegative),
-        opt("callDuration", Type::Number, "the whole call (October revision only)").unit("ms").values(Values::NonNegative),
+        opt("dialogDuration", FieldType::Number, "talk time (October revision only)").unit("ms").values(Values::NonNegative),
+        opt("callDuration", FieldType::Number, "the whole call (October revision only)").unit("ms").values(Values::NonNegative),
     ], true),
     event!(later "call.dtmf", Dtmf, "a DTMF tone was sent (late-2018 revision)", &[
-        opt("dtmf", Type::Digit, "the DTMF signal, as the example spells it").values(Values::Dtmf { explicit: false }),
-        opt("dtmfNumber", Type::Digit, "the DTMF signal, as the table spells it").values(Values::Dtmf { explicit: false }),
+        opt("dtmf", FieldType::Digit, "the DTMF signal, as the example spells it").values(Values::Dtmf { explicit: false }),
+        opt("dtmfNumber", FieldType::Digit, "the DTMF signal, as the table spells it").values(Values::Dtmf { explicit: false }),
     ], true),
     event!(later "call.user.invited", ParticipantJoined, "a participant was invited (late-2018 revision)", &[], true),
     event!(later "call.user.endedInvite", Answered, "an invitation ended, answered or not (late-2018 revision)", &[
-        opt("answered", Type::Boolean, "whether the invitation was accepted"),
+        opt("answered", FieldType::Boolean, "whether the invitation was accepted"),
     ], true),
     event!(later "call.user.removed", ParticipantLeft, "a participant was removed (late-2018 revision)", &[], true),
     event!(later "call.user.leaved", ParticipantLeft, "a participant left (late-2018 revision)", &[], true),
@@ -173,17 +188,17 @@ pub static EVENTS: &[EventSpec] = &[
     event!(later "call.user.held", Hold, "a participant was put on hold (late-2018 revision)", &[], true),
     event!(later "call.user.unheld", Unhold, "a participant was taken off hold (late-2018 revision)", &[], true),
     event!(later "Call.created", Started, "a call was created (capitalised revision)", &[
-        opt("createdAt", Type::EpochMillis, "when the call was created").unit("ms"),
-        opt("originateUserId", Type::String, "who started the call"),
-        opt("destinationId", Type::String, "the user called"),
-        opt("type", Type::String, "where the call was created: a thread or a stream"),
+        opt("createdAt", FieldType::EpochMillis, "when the call was created").unit("ms"),
+        opt("originateUserId", FieldType::String, "who started the call"),
+        opt("destinationId", FieldType::String, "the user called"),
+        opt("type", FieldType::String, "where the call was created: a thread or a stream"),
     ], true),
     event!(later "Call.ended", Ended, "a call ended (capitalised revision)", &[], true),
     event!(later "Call.Member.invited", ParticipantJoined, "a member was invited (capitalised revision)", &[USER, PHONE], true),
     event!(later "Call.Member.Invite.ended", Answered, "an invitation ended, answered or not (capitalised revision)", &[
         USER,
         PHONE,
-        opt("answered", Type::Boolean, "whether the invited member answered"),
+        opt("answered", FieldType::Boolean, "whether the invited member answered"),
     ], true),
     event!(later "Call.Member.leaved", ParticipantLeft, "a member left (capitalised revision)", &[USER, PHONE], true),
     event!(later "Call.Member.held", Hold, "a member was put on hold (capitalised revision)", &[USER, PHONE], true),
@@ -191,12 +206,12 @@ pub static EVENTS: &[EventSpec] = &[
     event!(later "Call.Member.dtmf", Dtmf, "a member sent a DTMF tone (capitalised revision)", &[
         USER,
         PHONE,
-        opt("dtmfNumber", Type::Digit, "the DTMF signal (table: number; example: string)").values(Values::Dtmf { explicit: false }),
-        opt("dtmf", Type::Digit, "the DTMF signal, as one example spells it").values(Values::Dtmf { explicit: false }),
+        opt("dtmfNumber", FieldType::Digit, "the DTMF signal (table: number; example: string)").values(Values::Dtmf { explicit: false }),
+        opt("dtmf", FieldType::Digit, "the DTMF signal, as one example spells it").values(Values::Dtmf { explicit: false }),
     ], true),
 ];
 
-pub fn recognise(obj: &Json) -> Option<Recognised> {
+pub(crate) fn recognise(obj: &Json) -> Option<Recognised> {
     let name = obj.get_str("eventType")?;
     if !(name.starts_with("call.") || name.starts_with("Call.")) {
         return None;
@@ -241,7 +256,7 @@ fn resolve(
     )
 }
 
-pub fn recognise_forced(obj: &Json) -> Recognised {
+pub(crate) fn recognise_forced(obj: &Json) -> Recognised {
     let name = obj.get_str("eventType");
     let (event, spec) = match name {
         Some(n) => {
@@ -395,7 +410,7 @@ fn digit(v: &Json) -> Option<String> {
     }
 }
 
-pub static DESCRIPTOR: Descriptor = Descriptor {
+pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     id: "workonflow",
     title: "Workonflow call webhooks (bot REST API, 2018, and later revisions)",
     forms: &[EVENTS],

@@ -2,7 +2,7 @@
 //! bare CallEvent object. One field table serves the five event names. `date` is when the call
 //! was initiated (the same on every event), so it dates the call, never the event.
 
-use super::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
+use super::schema::{opt, req, EventSpec, Field, FieldType, Origin, Values};
 use std::borrow::Cow;
 
 use serde_json::{json, Value};
@@ -14,7 +14,7 @@ use crate::event::{Detail, Details, Event, EventKind, Outcome};
 use crate::json::Json;
 
 const fn s(name: &'static str, doc: &'static str) -> Field {
-    opt(name, Type::String, doc).nullable()
+    opt(name, FieldType::String, doc).nullable()
 }
 
 static FIELDS: &[Field] = &[
@@ -24,13 +24,13 @@ static FIELDS: &[Field] = &[
     ),
     req(
         "date",
-        Type::LocalDateTime,
+        FieldType::LocalDateTime,
         "when the call was initiated (yyyy-MM-dd HH:mm:ss, no zone)",
     ),
-    req("callId", Type::String, "the unique id of this call"),
+    req("callId", FieldType::String, "the unique id of this call"),
     req(
         "calleeFlowId",
-        Type::String,
+        FieldType::String,
         "follows the callee through the whole call flow (transfer, fallback)",
     ),
     s("calleeUser", "the callee user profile object id"),
@@ -49,7 +49,7 @@ static FIELDS: &[Field] = &[
     s("calleePhoneLineOid", "the callee phone line object id"),
     req(
         "callerFlowId",
-        Type::String,
+        FieldType::String,
         "follows the caller through the whole call flow (transfer, fallback)",
     ),
     s("callerUser", "the caller user profile object id"),
@@ -67,7 +67,7 @@ static FIELDS: &[Field] = &[
     s("callerCallLogOid", "the caller call log object id"),
     opt(
         "duration",
-        Type::NumericString,
+        FieldType::NumericString,
         "the call's duration, only on callHungUpEvent",
     )
     .unit("s")
@@ -77,11 +77,15 @@ static FIELDS: &[Field] = &[
 
 /// The frame around a CallEvent on the WebSocket.
 static FRAME: &[Field] = &[
-    req("notificationType", Type::String, "the notification's name"),
-    req("notification", Type::Object, "the CallEvent"),
+    req(
+        "notificationType",
+        FieldType::String,
+        "the notification's name",
+    ),
+    req("notification", FieldType::Object, "the CallEvent"),
     opt(
         "messageType",
-        Type::String,
+        FieldType::String,
         "the message's type (seen in client code)",
     ),
 ];
@@ -101,7 +105,7 @@ macro_rules! event {
     };
 }
 
-pub static EVENTS: &[EventSpec] = &[
+pub(crate) static EVENTS: &[EventSpec] = &[
     event!("newCallEvent", Started, "a new call (administrators only)"),
     event!("callConnectedEvent", Answered, "a call was connected (administrators only)"),
     event!("callHungUpEvent", Ended, "a call was hung up (administrators only); carries duration"),
@@ -125,7 +129,7 @@ fn has_flow_ids(obj: &Json) -> bool {
     obj.get("callerFlowId").is_some() || obj.get("calleeFlowId").is_some()
 }
 
-pub fn recognise(obj: &Json) -> Option<Recognised> {
+pub(crate) fn recognise(obj: &Json) -> Option<Recognised> {
     let notification = obj.get("notification").filter(|n| n.is_obj());
     if let (Some(name), Some(_)) = (obj.get_str("notificationType"), notification) {
         let spec = find_spec(EVENTS, name);
@@ -166,7 +170,7 @@ fn bare(obj: &Json, forced: bool) -> Recognised {
     }
 }
 
-pub fn recognise_forced(obj: &Json) -> Recognised {
+pub(crate) fn recognise_forced(obj: &Json) -> Recognised {
     recognise(obj).unwrap_or_else(|| bare(obj, true))
 }
 
@@ -254,7 +258,7 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     }
 }
 
-pub static DESCRIPTOR: Descriptor = Descriptor {
+pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     id: "xelion",
     title: "Xelion CallEvent notifications (WebSocket API)",
     forms: &[EVENTS],

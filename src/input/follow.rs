@@ -14,7 +14,7 @@ use crate::signal::interrupted;
 /// How long to wait at the end of the data before looking again.
 const POLL: Duration = Duration::from_millis(100);
 
-pub struct Follow {
+pub(crate) struct Follow {
     path: PathBuf,
     file: File,
     pos: u64,
@@ -24,12 +24,12 @@ pub struct Follow {
 }
 
 /// What `Follow::restart` says happened (0: nothing).
-pub const TRUNCATED: u8 = 1;
-pub const REPLACED: u8 = 2;
+pub(crate) const TRUNCATED: u8 = 1;
+pub(crate) const REPLACED: u8 = 2;
 
 /// How reading a followed file started again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Restart {
+pub(crate) enum Restart {
     /// The file shrank: it is read again from its start.
     Truncated,
     /// Another file took its name (log rotation): the new one is read from its start.
@@ -38,7 +38,7 @@ pub enum Restart {
 
 impl Restart {
     /// Take what happened since the last look, if anything.
-    pub fn take(flag: &AtomicU8) -> Option<Restart> {
+    pub(crate) fn take(flag: &AtomicU8) -> Option<Restart> {
         match flag.swap(0, Ordering::Relaxed) {
             TRUNCATED => Some(Restart::Truncated),
             REPLACED => Some(Restart::Replaced),
@@ -59,7 +59,7 @@ fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 }
 
 impl Follow {
-    pub fn new(path: PathBuf, file: File, restart: Arc<AtomicU8>) -> Follow {
+    pub(crate) fn new(path: PathBuf, file: File, restart: Arc<AtomicU8>) -> Follow {
         let id = file.metadata().ok().as_ref().and_then(file_id);
         Follow {
             path,

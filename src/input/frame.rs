@@ -8,14 +8,14 @@
 use std::io::{self, Read};
 
 /// How much is read at a time; a batch holds the complete lines of one read.
-pub const BLOCK: usize = 256 * 1024;
+pub(crate) const BLOCK: usize = 256 * 1024;
 
 /// The largest record accepted; a longer one is reported and skipped, keeping memory bounded.
-pub const MAX_RECORD: usize = 64 << 20;
+pub(crate) const MAX_RECORD: usize = 64 << 20;
 
 /// How an input is framed (`--input-format`): auto tells JSON, NDJSON and log lines apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum InputFormat {
+pub(crate) enum InputFormat {
     Auto,
     Json,
     Ndjson,
@@ -24,7 +24,7 @@ pub enum InputFormat {
 
 /// What a framed record is, before parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// One JSON value, or several concatenated on one line, or a whole array on one line.
     Json,
     /// One element of a top-level array that spans lines.
@@ -38,62 +38,62 @@ pub enum Shape {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Raw {
-    pub line: u64,
-    pub start: usize,
-    pub end: usize,
-    pub shape: Shape,
+pub(crate) struct Raw {
+    pub(crate) line: u64,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) shape: Shape,
     /// Which top-level array of the source the record belongs to (1-based), 0 when none.
-    pub group: u32,
+    pub(crate) group: u32,
     /// Whether it comes from a log rather than a capture of payloads: its line had a text
     /// prefix, or its source showed text or prefixed lines before it (or `--input-format log`).
     /// A JSON value of no known vendor is a log's other JSON, but a capture's unknown record.
-    pub log: bool,
+    pub(crate) log: bool,
 }
 
 /// The records of one read of one source, and the bytes they point into.
 #[derive(Debug, Default)]
-pub struct Batch {
-    pub source: usize,
-    pub data: Vec<u8>,
-    pub records: Vec<Raw>,
+pub(crate) struct Batch {
+    pub(crate) source: usize,
+    pub(crate) data: Vec<u8>,
+    pub(crate) records: Vec<Raw>,
     /// Reading a followed file started again before these records (their lines count from 1).
-    pub restart: Option<super::follow::Restart>,
+    pub(crate) restart: Option<super::follow::Restart>,
     /// The batch ends where the source's content passes a multiple of `BLOCK` bytes (at the
     /// first line end after it): where views that work in windows of input take stock. Those
     /// places depend on the content alone, not on how reads happened to return it (a file, a
     /// pipe, gzip), so the same content gives the same output.
-    pub tick: bool,
+    pub(crate) tick: bool,
     /// When the reader read it (milliseconds since the epoch): the records' `received_at`,
     /// which follows the order of reading whatever thread writes the records.
-    pub read_at: crate::time::Millis,
+    pub(crate) read_at: crate::time::Millis,
     /// How much of `data` is the input's lines as read; copies of values that span lines
     /// follow.
-    pub lines: usize,
+    pub(crate) lines: usize,
     /// The number of its first line.
-    pub first_line: u64,
+    pub(crate) first_line: u64,
     /// Where `data` begins in the source's (decompressed) stream.
-    pub offset: u64,
+    pub(crate) offset: u64,
     /// Its source is a plain file and no value was open at its start: its lines framed again
     /// from `offset` give the same records (`stored`).
-    pub again: bool,
+    pub(crate) again: bool,
 }
 
 /// Where a batch's lines are in a plain file (`len` bytes from `offset`): what `browse` keeps
 /// instead of the records, to read them again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stored {
-    pub offset: u64,
-    pub len: u64,
+pub(crate) struct Stored {
+    pub(crate) offset: u64,
+    pub(crate) len: u64,
 }
 
 impl Batch {
-    pub fn text(&self, raw: &Raw) -> &[u8] {
+    pub(crate) fn text(&self, raw: &Raw) -> &[u8] {
         &self.data[raw.start..raw.end]
     }
 
     /// Where its lines are in their file, when they can be read again there.
-    pub fn stored(&self) -> Option<Stored> {
+    pub(crate) fn stored(&self) -> Option<Stored> {
         self.again.then_some(Stored {
             offset: self.offset,
             len: self.lines as u64,
@@ -179,7 +179,7 @@ enum Mode {
     Skip,
 }
 
-pub struct Framer<R> {
+pub(crate) struct Framer<R> {
     reader: R,
     source: usize,
     format: InputFormat,
@@ -296,7 +296,7 @@ fn is_json_scalar(value: &[u8]) -> bool {
 }
 
 impl<R: Read> Framer<R> {
-    pub fn new(reader: R, source: usize, format: InputFormat) -> Self {
+    pub(crate) fn new(reader: R, source: usize, format: InputFormat) -> Self {
         Framer {
             reader,
             source,
@@ -321,13 +321,13 @@ impl<R: Read> Framer<R> {
 
     /// The stream is a plain file, read from its start, that can be read again at an offset:
     /// batches say where they are in it (`Batch::stored`).
-    pub fn seekable(mut self, seekable: bool) -> Self {
+    pub(crate) fn seekable(mut self, seekable: bool) -> Self {
         self.seekable = seekable;
         self
     }
 
     /// Number the first line `line` (framing part of a file again, from a batch's start).
-    pub fn starting_at(mut self, line: u64) -> Self {
+    pub(crate) fn starting_at(mut self, line: u64) -> Self {
         self.line = line;
         self
     }
@@ -344,7 +344,7 @@ impl<R: Read> Framer<R> {
 
     /// Watch a followed file's restarts: after one, line numbers start at 1 again and the
     /// unfinished last line of what was read before is dropped.
-    pub fn watching(
+    pub(crate) fn watching(
         mut self,
         restarts: Option<std::sync::Arc<std::sync::atomic::AtomicU8>>,
     ) -> Self {
@@ -354,7 +354,7 @@ impl<R: Read> Framer<R> {
 
     /// The next batch of records; `None` at the end of the input. Each read's complete lines are
     /// framed at once, so a slow pipe yields small batches promptly.
-    pub fn next_batch(&mut self) -> io::Result<Option<Batch>> {
+    pub(crate) fn next_batch(&mut self) -> io::Result<Option<Batch>> {
         loop {
             if self.eof && self.buf.is_empty() {
                 return Ok(self.finish());
@@ -786,7 +786,7 @@ mod tests {
     use super::*;
 
     /// Frame a whole input, reading it in small pieces to exercise the carry-over.
-    pub fn frame_all(input: &[u8], format: InputFormat) -> Vec<(u64, Shape, String, u32)> {
+    pub(crate) fn frame_all(input: &[u8], format: InputFormat) -> Vec<(u64, Shape, String, u32)> {
         struct Trickle<'a>(&'a [u8]);
         impl Read for Trickle<'_> {
             fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {

@@ -1,9 +1,9 @@
 //! The input stage: sources (files, standard input, gzip) and framing into records with origins.
 
-pub mod follow;
-pub mod frame;
-pub mod parquet;
-pub mod source;
+pub(crate) mod follow;
+pub(crate) mod frame;
+pub(crate) mod parquet;
+pub(crate) mod source;
 
-pub use frame::{Batch, Framer, InputFormat, Raw, Shape, Stored};
-pub use source::{open, Source};
+pub(crate) use frame::{Batch, Framer, InputFormat, Raw, Shape, Stored};
+pub(crate) use source::{open, Source};

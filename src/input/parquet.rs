@@ -7,7 +7,7 @@ use std::io::{self, Read};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 
 /// A Parquet file's rows as NDJSON lines.
-pub struct Lines {
+pub(crate) struct Lines {
     batches: ParquetRecordBatchReader,
     text: Vec<u8>,
     at: usize,
@@ -18,7 +18,7 @@ fn invalid(e: impl std::fmt::Display) -> io::Error {
 }
 
 impl Lines {
-    pub fn new(bytes: Vec<u8>) -> io::Result<Lines> {
+    pub(crate) fn new(bytes: Vec<u8>) -> io::Result<Lines> {
         let batches = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
             .and_then(|b| b.with_batch_size(4096).build())
             .map_err(invalid)?;

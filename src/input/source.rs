@@ -13,13 +13,13 @@ use flate2::read::MultiGzDecoder;
 
 /// One input as the user named it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     Stdin,
     Path(PathBuf),
 }
 
 impl Source {
-    pub fn from_arg(arg: &str) -> Source {
+    pub(crate) fn from_arg(arg: &str) -> Source {
         if arg == "-" {
             Source::Stdin
         } else {
@@ -28,7 +28,7 @@ impl Source {
     }
 
     /// The name findings carry as `source`: the path as given, `-` for standard input.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Source::Stdin => "-".to_owned(),
             Source::Path(p) => p.display().to_string(),
@@ -37,7 +37,7 @@ impl Source {
 
     /// The file name without its extensions: a Catapult list saved as `{callId}.json` names its
     /// call. `-` for standard input.
-    pub fn stem(&self) -> String {
+    pub(crate) fn stem(&self) -> String {
         match self {
             Source::Stdin => "-".to_owned(),
             Source::Path(p) => {
@@ -64,11 +64,11 @@ impl Source {
 }
 
 /// An opened input: its decompressed byte stream, and how it was compressed.
-pub struct Opened {
-    pub reader: Box<dyn Read + Send>,
-    pub compression: Option<&'static str>,
+pub(crate) struct Opened {
+    pub(crate) reader: Box<dyn Read + Send>,
+    pub(crate) compression: Option<&'static str>,
     /// A followed file's restarts (truncated, replaced), for the framer to take.
-    pub restarts: Option<Arc<AtomicU8>>,
+    pub(crate) restarts: Option<Arc<AtomicU8>>,
 }
 
 /// Compressed formats callev reads, by their magic bytes.
@@ -104,7 +104,7 @@ impl<R: Read> Read for Counting<R> {
 
 /// Open a source; `follow` keeps a file open past its end, waiting for more. Bytes read are
 /// added to `counter`.
-pub fn open(source: &Source, follow: bool, counter: &Arc<AtomicU64>) -> Result<Opened> {
+pub(crate) fn open(source: &Source, follow: bool, counter: &Arc<AtomicU64>) -> Result<Opened> {
     let mut restarts = None;
     let raw: Box<dyn Read + Send> = match source {
         Source::Stdin => Box::new(io::stdin()),
@@ -136,7 +136,7 @@ pub fn open(source: &Source, follow: bool, counter: &Arc<AtomicU64>) -> Result<O
 
 /// Wrap a stream in the decoder its magic bytes name, if any; a compression callev does not
 /// read is an error naming it (not a run of unparseable records).
-pub fn sniff(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
+pub(crate) fn sniff(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
     let mut buffered = BufReader::with_capacity(1 << 16, raw);
     let head = buffered.fill_buf()?;
     if let Some((name, _, unpack)) = NOT_READ.iter().find(|(_, m, _)| head.starts_with(m)) {

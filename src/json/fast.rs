@@ -14,7 +14,7 @@ use super::{Json, Num};
 const MAX_DEPTH: u32 = 100;
 
 /// Not sure: let serde_json read it.
-pub struct GiveUp;
+pub(crate) struct GiveUp;
 
 type Fast<T> = Result<T, GiveUp>;
 
@@ -26,11 +26,11 @@ pub struct Scratch<'a> {
     fields: Vec<(Cow<'a, str>, Json<'a>)>,
     items: Vec<Json<'a>>,
     /// The values `stream` read.
-    pub values: Vec<Json<'a>>,
+    pub(crate) values: Vec<Json<'a>>,
 }
 
 /// The value at the start of `text` (after whitespace) and the offset just past it.
-pub fn value_at<'a>(text: &'a str, scratch: &mut Scratch<'a>) -> Fast<(Json<'a>, usize)> {
+pub(crate) fn value_at<'a>(text: &'a str, scratch: &mut Scratch<'a>) -> Fast<(Json<'a>, usize)> {
     // What a record given up half way left behind.
     scratch.fields.clear();
     scratch.items.clear();
@@ -51,7 +51,7 @@ pub fn value_at<'a>(text: &'a str, scratch: &mut Scratch<'a>) -> Fast<(Json<'a>,
 }
 
 /// The one value `text` holds, with nothing but whitespace around it.
-pub fn whole<'a>(text: &'a [u8], scratch: &mut Scratch<'a>) -> Fast<Json<'a>> {
+pub(crate) fn whole<'a>(text: &'a [u8], scratch: &mut Scratch<'a>) -> Fast<Json<'a>> {
     let text = simdutf8::basic::from_utf8(text).map_err(|_| GiveUp)?;
     let (v, end) = value_at(text, scratch)?;
     if text.as_bytes()[end..].iter().all(|b| is_ws(*b)) {
@@ -63,7 +63,7 @@ pub fn whole<'a>(text: &'a [u8], scratch: &mut Scratch<'a>) -> Fast<Json<'a>> {
 
 /// Every value of a stream of objects and arrays separated by whitespace (NDJSON lines,
 /// concatenated values), into `scratch.values`; all of them or, given up, none.
-pub fn stream<'a>(text: &'a [u8], scratch: &mut Scratch<'a>) -> Fast<()> {
+pub(crate) fn stream<'a>(text: &'a [u8], scratch: &mut Scratch<'a>) -> Fast<()> {
     let text = simdutf8::basic::from_utf8(text).map_err(|_| GiveUp)?;
     scratch.values.clear();
     let mut at = 0;

@@ -9,7 +9,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 pub mod fast;
-pub mod write;
+pub(crate) mod write;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json<'a> {
@@ -30,7 +30,7 @@ pub enum Num {
 }
 
 impl Num {
-    pub fn as_f64(self) -> f64 {
+    pub(crate) fn as_f64(self) -> f64 {
         match self {
             Num::Int(i) => i as f64,
             Num::Uint(u) => u as f64,
@@ -39,7 +39,7 @@ impl Num {
     }
 
     /// The value as an integer when it is one (`5`, `5.0`), else `None`.
-    pub fn as_i64(self) -> Option<i64> {
+    pub(crate) fn as_i64(self) -> Option<i64> {
         match self {
             Num::Int(i) => Some(i),
             Num::Uint(u) => i64::try_from(u).ok(),
@@ -61,7 +61,8 @@ impl fmt::Display for Num {
 
 impl<'a> Json<'a> {
     /// The one value `text` holds.
-    pub fn parse(text: &'a [u8]) -> Result<Json<'a>, serde_json::Error> {
+    #[cfg(test)]
+    pub(crate) fn parse(text: &'a [u8]) -> Result<Json<'a>, serde_json::Error> {
         Json::parse_with(text, &mut fast::Scratch::default())
     }
 
@@ -78,7 +79,7 @@ impl<'a> Json<'a> {
 
     /// Every value of a stream (NDJSON line, concatenated values) in turn, up to and including
     /// the first error.
-    pub fn parse_stream(
+    pub(crate) fn parse_stream(
         text: &'a [u8],
         scratch: &mut fast::Scratch<'a>,
         mut each: impl FnMut(usize, Result<Json<'a>, serde_json::Error>),
@@ -103,7 +104,7 @@ impl<'a> Json<'a> {
 
     /// The value at the start of `text` and the offset just past it, whatever follows it (a log
     /// line's trailing text), or `None` when there is only whitespace.
-    pub fn parse_first(
+    pub(crate) fn parse_first(
         text: &'a [u8],
         scratch: &mut fast::Scratch<'a>,
     ) -> Option<Result<(Json<'a>, usize), serde_json::Error>> {
@@ -117,45 +118,45 @@ impl<'a> Json<'a> {
         Some(first.map(|v| (v, values.byte_offset())))
     }
 
-    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Json<'a>> {
         match self {
             Json::Obj(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
 
-    pub fn str(&self) -> Option<&str> {
+    pub(crate) fn str(&self) -> Option<&str> {
         match self {
             Json::Str(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn num(&self) -> Option<Num> {
+    pub(crate) fn num(&self) -> Option<Num> {
         match self {
             Json::Num(n) => Some(*n),
             _ => None,
         }
     }
 
-    pub fn fields(&self) -> Option<&[(Cow<'a, str>, Json<'a>)]> {
+    pub(crate) fn fields(&self) -> Option<&[(Cow<'a, str>, Json<'a>)]> {
         match self {
             Json::Obj(fields) => Some(fields),
             _ => None,
         }
     }
 
-    pub fn is_obj(&self) -> bool {
+    pub(crate) fn is_obj(&self) -> bool {
         matches!(self, Json::Obj(_))
     }
 
     /// The key's value as a string, when the key is present and holds one.
-    pub fn get_str(&self, key: &str) -> Option<&str> {
+    pub(crate) fn get_str(&self, key: &str) -> Option<&str> {
         self.get(key).and_then(Json::str)
     }
 
     /// A short word for the value's JSON type, as validation messages say it.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Json::Null => "null",
             Json::Bool(_) => "boolean",
@@ -167,7 +168,7 @@ impl<'a> Json<'a> {
     }
 
     /// The value in a message: strings quoted and cut short, containers summarised.
-    pub fn preview(&self) -> String {
+    pub(crate) fn preview(&self) -> String {
         match self {
             Json::Null => "null".into(),
             Json::Bool(b) => b.to_string(),
@@ -185,7 +186,7 @@ impl<'a> Json<'a> {
     }
 
     /// An owned `serde_json::Value`, for the few values carried into normalized events.
-    pub fn to_value(&self) -> serde_json::Value {
+    pub(crate) fn to_value(&self) -> serde_json::Value {
         use serde_json::Value;
         match self {
             Json::Null => Value::Null,
@@ -289,7 +290,7 @@ impl<'de> Deserialize<'de> for KeyCow<'de> {
 }
 
 /// Escape one JSON Pointer reference token (RFC 6901).
-pub fn pointer_token(key: &str) -> Cow<'_, str> {
+pub(crate) fn pointer_token(key: &str) -> Cow<'_, str> {
     if key.contains(['~', '/']) {
         Cow::Owned(key.replace('~', "~0").replace('/', "~1"))
     } else {

@@ -3,7 +3,7 @@
 //! escaped by serde_json itself whenever they need escaping at all.
 
 /// A JSON string.
-pub fn str(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn str(out: &mut Vec<u8>, s: &str) {
     // Eight bytes at a time: most strings need no escaping at all.
     if super::fast::plain_run(s.as_bytes(), 0) < s.len() {
         // Writing to memory cannot fail.
@@ -16,22 +16,22 @@ pub fn str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// A JSON string or `null`.
-pub fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+pub(crate) fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => str(out, s),
         None => out.extend_from_slice(b"null"),
     }
 }
 
-pub fn int(out: &mut Vec<u8>, n: i64) {
+pub(crate) fn int(out: &mut Vec<u8>, n: i64) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
-pub fn uint(out: &mut Vec<u8>, n: u64) {
+pub(crate) fn uint(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
-pub fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
+pub(crate) fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
     match n {
         Some(n) => int(out, n),
         None => out.extend_from_slice(b"null"),
@@ -39,7 +39,7 @@ pub fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
 }
 
 /// An array of strings.
-pub fn strs(out: &mut Vec<u8>, items: &[String]) {
+pub(crate) fn strs(out: &mut Vec<u8>, items: &[String]) {
     out.push(b'[');
     for (i, s) in items.iter().enumerate() {
         if i > 0 {
@@ -51,7 +51,7 @@ pub fn strs(out: &mut Vec<u8>, items: &[String]) {
 }
 
 /// `"key":`, after a `,` unless it is the object's first.
-pub fn key(out: &mut Vec<u8>, key: &str, first: bool) {
+pub(crate) fn key(out: &mut Vec<u8>, key: &str, first: bool) {
     out.extend_from_slice(if first { b"{\"" } else { b",\"" });
     out.extend_from_slice(key.as_bytes());
     out.extend_from_slice(b"\":");

@@ -15,23 +15,23 @@ use crate::time::Millis;
 /// What a view needs of the reading (each view says, `View::needs`): whether records are
 /// validated and normalized, how much of them is kept, and, for `validate`, how findings count.
 #[derive(Debug, Clone, Copy)]
-pub struct Needs {
-    pub validate: bool,
-    pub normalize: bool,
+pub(crate) struct Needs {
+    pub(crate) validate: bool,
+    pub(crate) normalize: bool,
     /// Store only the details per-call aggregation reads (summary); the event's fingerprint
     /// still covers all of them.
-    pub lean: bool,
+    pub(crate) lean: bool,
     /// Hold each batch's bytes (compressed) when its file cannot be read again (`browse`).
-    pub hold: bool,
+    pub(crate) hold: bool,
     /// `validate --strict`: text lines and other JSON are findings too, and warnings fail.
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// `validate --allow`: findings of these codes are dropped before validity is decided.
-    pub allowed: crate::diagnostic::Codes,
+    pub(crate) allowed: crate::diagnostic::Codes,
 }
 
 impl Needs {
     /// Reading only: no validation, no normalization (`detect`).
-    pub const DETECT: Needs = Needs {
+    pub(crate) const DETECT: Needs = Needs {
         validate: false,
         normalize: false,
         lean: false,
@@ -41,7 +41,7 @@ impl Needs {
     };
 
     /// Normalized events (the views of events and calls).
-    pub const EVENTS: Needs = Needs {
+    pub(crate) const EVENTS: Needs = Needs {
         normalize: true,
         ..Needs::DETECT
     };
@@ -50,27 +50,27 @@ impl Needs {
 /// What to work out for each record: what the view needs, and how the settings say records are
 /// read.
 #[derive(Debug, Clone, Copy)]
-pub struct Analysis {
-    pub validate: bool,
-    pub normalize: bool,
-    pub forced: Option<Vendor>,
+pub(crate) struct Analysis {
+    pub(crate) validate: bool,
+    pub(crate) normalize: bool,
+    pub(crate) forced: Option<Vendor>,
     /// Seconds east of UTC for times written without a zone.
-    pub naive_offset: i32,
+    pub(crate) naive_offset: i32,
     /// See `Needs::lean`.
-    pub lean: bool,
+    pub(crate) lean: bool,
     /// See `Needs::strict`.
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// `--vendor`: other vendors' records are left out.
-    pub vendors: crate::formats::Vendors,
+    pub(crate) vendors: crate::formats::Vendors,
     /// See `Needs::allowed`.
-    pub allowed: crate::diagnostic::Codes,
+    pub(crate) allowed: crate::diagnostic::Codes,
     /// See `Needs::hold`.
-    pub hold: bool,
+    pub(crate) hold: bool,
 }
 
 impl Analysis {
     /// What a view needs, read as the settings say (`--as`, `--source-tz`, `--vendor`).
-    pub fn new(
+    pub(crate) fn new(
         needs: Needs,
         forced: Option<Vendor>,
         naive_offset: i32,
@@ -90,10 +90,11 @@ impl Analysis {
     }
 }
 
-/// How a record is accounted for (CLI.md: `records = valid + invalid + unparseable + unknown`),
+/// How a record is accounted for (`validate -o json`'s summary: `records = valid + invalid +
+/// unparseable + unknown`),
 /// and what is read beside the records: a log's text lines and its other JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     Valid,
     Invalid,
     Unparseable,
@@ -109,33 +110,33 @@ pub enum Status {
 
 /// Every record read, accounted for.
 #[derive(Debug, Default, Clone)]
-pub struct Tally {
-    pub records: u64,
-    pub valid: u64,
-    pub invalid: u64,
+pub(crate) struct Tally {
+    pub(crate) records: u64,
+    pub(crate) valid: u64,
+    pub(crate) invalid: u64,
     /// Valid records with at least one warning.
-    pub warnings: u64,
-    pub unparseable: u64,
-    pub unknown: u64,
+    pub(crate) warnings: u64,
+    pub(crate) unparseable: u64,
+    pub(crate) unknown: u64,
     /// Beside the records: lines with no JSON value, and JSON values that are not call events.
-    pub text_lines: u64,
-    pub other_json: u64,
+    pub(crate) text_lines: u64,
+    pub(crate) other_json: u64,
     /// Records of the vendors `--vendor` leaves out.
-    pub excluded: u64,
+    pub(crate) excluded: u64,
     /// Findings `--allow` muted.
-    pub muted: u64,
+    pub(crate) muted: u64,
     /// Where the first other JSON value is, for the note on stderr.
-    pub first_other: Option<String>,
+    pub(crate) first_other: Option<String>,
     /// Records per vendor, in the list of formats' order (see `by_vendor`).
-    pub vendors: [u64; formats::COUNT],
-    pub files: u64,
-    pub failed_sources: u64,
+    pub(crate) vendors: [u64; formats::COUNT],
+    pub(crate) files: u64,
+    pub(crate) failed_sources: u64,
     /// Where the first unreadable and unknown records are, for the hint on stderr.
-    pub first_problem: Option<String>,
+    pub(crate) first_problem: Option<String>,
 }
 
 impl Tally {
-    pub fn add(&mut self, source: &str, r: &Analyzed) {
+    pub(crate) fn add(&mut self, source: &str, r: &Analyzed) {
         self.muted += u64::from(r.muted);
         match r.status {
             Status::Text => return self.text_lines += 1,
@@ -171,7 +172,7 @@ impl Tally {
     }
 
     /// The vendors records were of, with how many, in `Vendor`'s order.
-    pub fn by_vendor(&self) -> BTreeMap<Vendor, u64> {
+    pub(crate) fn by_vendor(&self) -> BTreeMap<Vendor, u64> {
         Vendor::all()
             .zip(self.vendors)
             .filter(|(_, n)| *n > 0)
@@ -179,7 +180,7 @@ impl Tally {
     }
 
     /// Add another tally (of records read after these).
-    pub fn merge(&mut self, other: Tally) {
+    pub(crate) fn merge(&mut self, other: Tally) {
         self.records += other.records;
         self.valid += other.valid;
         self.invalid += other.invalid;
@@ -204,7 +205,7 @@ impl Tally {
     }
 
     /// `1,204 records in 3 files`
-    pub fn read_phrase(&self) -> String {
+    pub(crate) fn read_phrase(&self) -> String {
         let files = if self.files == 1 {
             "1 input".to_owned()
         } else {
@@ -220,64 +221,62 @@ impl Tally {
 }
 
 #[derive(Debug, Clone)]
-pub struct Analyzed {
-    pub line: u64,
+pub(crate) struct Analyzed {
+    pub(crate) line: u64,
     /// Where its text begins in its source (bytes, decompressed), when it is a line of its own
     /// or a part of one (not a value copied together from lines it spans).
-    pub offset: Option<u64>,
-    pub status: Status,
-    pub vendor: Option<Vendor>,
-    pub event: Option<std::borrow::Cow<'static, str>>,
+    pub(crate) offset: Option<u64>,
+    pub(crate) status: Status,
+    pub(crate) vendor: Option<Vendor>,
+    pub(crate) event: Option<std::borrow::Cow<'static, str>>,
     /// Why detection decided as it did, or why the record could not be read.
-    pub reason: Reason,
-    pub diagnostics: Vec<Diagnostic>,
-    pub normalized: Option<Event>,
+    pub(crate) reason: Reason,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) normalized: Option<Event>,
     /// Findings `--allow` dropped.
-    pub muted: u32,
+    pub(crate) muted: u32,
     /// The record already written out by a worker, as a range of the batch's `text`, with the
     /// position where the caller inserts what only it knows (an event's `seq`).
-    pub rendered: Option<Rendered>,
+    pub(crate) rendered: Option<Rendered>,
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Rendered {
-    pub start: usize,
+pub(crate) struct Rendered {
+    pub(crate) start: usize,
     /// The one placeholder byte the caller replaces (or, for a timeline row, where its second
     /// form begins).
-    pub insert_at: usize,
-    pub end: usize,
-    /// What else the caller needs of it (a timeline row: its parties' hash).
-    pub tag: u64,
+    pub(crate) insert_at: usize,
+    pub(crate) end: usize,
 }
 
 /// A batch's analyzed records, and what views made of them on the workers: text rendered ahead
 /// of the caller, and whatever else the view's pre-work makes (`payload`: summary's events
 /// packed for aggregation, events' Parquet columns).
 #[derive(Default)]
-pub struct Results {
-    pub records: Vec<Analyzed>,
-    pub text: Vec<u8>,
+pub(crate) struct Results {
+    pub(crate) records: Vec<Analyzed>,
+    pub(crate) text: Vec<u8>,
     /// What the view's pre-work made for its own `batch`, which alone knows its type.
-    pub payload: Option<Box<dyn std::any::Any + Send>>,
+    pub(crate) payload: Option<Box<dyn std::any::Any + Send>>,
     /// The batch ends at a tick of its source's content (see `frame::Batch::tick`).
-    pub tick: bool,
+    pub(crate) tick: bool,
     /// When the batch was read (`frame::Batch::read_at`).
-    pub read_at: crate::time::Millis,
+    pub(crate) read_at: crate::time::Millis,
     /// Where the batch stands in its file (`frame::Batch::stored`), and its first line.
-    pub stored: Option<crate::input::Stored>,
-    pub first_line: u64,
+    pub(crate) stored: Option<crate::input::Stored>,
+    pub(crate) first_line: u64,
     /// The batch's bytes, zstd-compressed, when the analysis asks to hold them
     /// (`Analysis::hold`) and they cannot be read again from a file.
-    pub held: Option<Vec<u8>>,
+    pub(crate) held: Option<Vec<u8>>,
 }
 
 /// Work a view does on the workers after analysis (given the source's name), ahead of the
 /// caller.
-pub type Prework = dyn Fn(&str, &mut Results) + Send + Sync;
+pub(crate) type Prework = dyn Fn(&str, &mut Results) + Send + Sync;
 
 /// Why a record was read as it was: detection's sign, rendered only when shown, or a message.
 #[derive(Debug, Clone)]
-pub enum Reason {
+pub(crate) enum Reason {
     Sign {
         sign: &'static str,
         forced: Option<Vendor>,
@@ -288,7 +287,7 @@ pub enum Reason {
 
 impl Analyzed {
     /// The reason as a person reads it.
-    pub fn reason_text(&self) -> String {
+    pub(crate) fn reason_text(&self) -> String {
         match &self.reason {
             Reason::Sign {
                 sign,
@@ -348,7 +347,7 @@ impl Analyzed {
         left_out
     }
 
-    pub fn has_warnings(&self) -> bool {
+    pub(crate) fn has_warnings(&self) -> bool {
         self.diagnostics
             .iter()
             .any(|d| d.severity == Severity::Warning)
@@ -357,7 +356,7 @@ impl Analyzed {
 
 /// Analyze every record of a batch into `records` (a spare vector, emptied). `stem` names a
 /// Catapult list's call.
-pub fn analyze_batch(
+pub(crate) fn analyze_batch(
     batch: &Batch,
     name: &str,
     stem: &str,
@@ -419,7 +418,7 @@ fn parse_error(raw_line: u64, err: &serde_json::Error, column_shift: usize, what
 
 /// One JSON value read from a framed record: an event candidate with the time its log line gave,
 /// or why the bytes could not be read. A line may hold several (concatenated values, an array).
-pub enum Parsed<'a> {
+pub(crate) enum Parsed<'a> {
     Value {
         value: Json<'a>,
         group: u32,
@@ -452,7 +451,7 @@ fn object_start(text: &[u8]) -> Option<usize> {
 }
 
 /// Parse a framed record into its values.
-pub fn parse<'a>(
+pub(crate) fn parse<'a>(
     batch: &'a Batch,
     raw: &Raw,
     naive_offset: i32,
@@ -613,7 +612,7 @@ fn analyze_value(
     log: bool,
     a: &Analysis,
 ) -> Analyzed {
-    if a.forced.is_none() && crate::events_v1::is_record(v) {
+    if a.forced.is_none() && crate::event_record::is_record(v) {
         return own_record(v, line, ctx, a);
     }
     let detected = match formats::detect(v, a.forced, a.naive_offset) {
@@ -691,7 +690,7 @@ fn analyze_value(
 /// another), read back as the event it was written from: valid as it stands (its vendor's
 /// schema was checked when the raw record was read).
 fn own_record(v: &Json, line: u64, ctx: &Context, a: &Analysis) -> Analyzed {
-    let Some(event) = crate::events_v1::read_record(v, ctx.keep) else {
+    let Some(event) = crate::event_record::read_record(v, ctx.keep) else {
         return Analyzed::failed(
             line,
             Status::Unknown,
@@ -723,7 +722,7 @@ fn own_record(v: &Json, line: u64, ctx: &Context, a: &Analysis) -> Analyzed {
 
 /// Frame and analyze a whole input in this thread, in order: what the pipeline does, without the
 /// threads. For the fuzz target and property tests, and for embedding.
-pub fn analyze_reader<R: std::io::Read>(
+pub(crate) fn analyze_reader<R: std::io::Read>(
     reader: R,
     format: crate::input::InputFormat,
     name: &str,

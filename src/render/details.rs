@@ -6,7 +6,7 @@ use crate::formats::Vendor;
 
 /// The details that matter to a person, `key value` pairs, escaped for the terminal; the format
 /// says which it hides. Decoded switch data is shown by its most telling part only.
-pub fn details_text(vendor: Vendor, details: &Details) -> String {
+pub(crate) fn details_text(vendor: Vendor, details: &Details) -> String {
     let mut text = String::new();
     push_details(vendor, details, |_| true, &mut text);
     text
@@ -14,7 +14,7 @@ pub fn details_text(vendor: Vendor, details: &Details) -> String {
 
 /// `details_text` of the details whose keys `keep` takes, written onto `out` (after two spaces
 /// when it holds some already).
-pub fn push_details(
+pub(crate) fn push_details(
     vendor: Vendor,
     details: &Details,
     keep: impl Fn(&str) -> bool,

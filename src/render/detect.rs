@@ -15,7 +15,7 @@ use crate::render::paint;
 use crate::render::View;
 
 #[derive(Serialize)]
-struct Row<'a> {
+struct DetectRecord<'a> {
     source: &'a str,
     line: u64,
     vendor: Option<&'static str>,
@@ -25,7 +25,7 @@ struct Row<'a> {
 
 const HEADER: &[&str] = &["source", "line", "vendor", "event", "reason"];
 
-pub struct Detect {
+pub(crate) struct Detect {
     format: Format,
     color: bool,
     explain: bool,
@@ -33,7 +33,7 @@ pub struct Detect {
 }
 
 impl Detect {
-    pub fn new(settings: &Settings, explain: bool) -> Detect {
+    pub(crate) fn new(settings: &Settings, explain: bool) -> Detect {
         Detect {
             format: settings.format,
             color: settings.color,
@@ -48,13 +48,7 @@ impl View for Detect {
         Needs::DETECT
     }
 
-    fn batch(
-        &mut self,
-        source: &str,
-        _stem: &str,
-        results: &mut Results,
-        out: &mut dyn Write,
-    ) -> Result<()> {
+    fn batch(&mut self, source: &str, results: &mut Results, out: &mut dyn Write) -> Result<()> {
         let records = &results.records;
         // Text lines are no records; other JSON is listed, as not a call event.
         for r in records
@@ -62,7 +56,7 @@ impl View for Detect {
             .filter(|r| !matches!(r.status, Status::Text | Status::Excluded))
         {
             if self.format != Format::Table {
-                let row = Row {
+                let row = DetectRecord {
                     source,
                     line: r.line,
                     vendor: r.vendor.map(|v| v.id()),

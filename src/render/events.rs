@@ -19,11 +19,11 @@ use crate::render::View;
 use crate::timefmt::Zone;
 use arrow_array::RecordBatch;
 
-pub use crate::events_v1::{EventRecord, Origin};
+pub(crate) use crate::event_record::{EventRecord, Origin};
 
 /// The events record's columns, the CSV header.
-pub fn event_header() -> &'static [&'static str] {
-    crate::events_v1::names()
+pub(crate) fn event_header() -> &'static [&'static str] {
+    crate::event_record::names()
 }
 
 /// How much an events table shows, by the terminal's width: everything on a wide one; below
@@ -79,7 +79,7 @@ impl Tier {
 /// as long as `Lifetime` says (as `summary` keeps them), so memory follows the calls still open,
 /// not every call seen.
 #[derive(Default)]
-pub struct Sequencer {
+pub(crate) struct Sequencer {
     calls: Lifetime<Counter>,
     no_call: u64,
     order: u64,
@@ -98,12 +98,12 @@ impl CallData for Counter {
 
 impl Sequencer {
     /// Start a new batch.
-    pub fn next_batch(&mut self) {
+    pub(crate) fn next_batch(&mut self) {
         self.calls.begin_batch();
     }
 
     /// The batch ended, at a tick of the input or not: calls that ended long ago are forgotten.
-    pub fn end_batch(&mut self, tick: bool) {
+    pub(crate) fn end_batch(&mut self, tick: bool) {
         if self.calls.end_batch(tick) {
             for (order, key) in self.calls.due(false) {
                 self.calls.finish(order, key);
@@ -112,7 +112,7 @@ impl Sequencer {
     }
 
     /// The event's place in its call, and whether it repeats an earlier event of it.
-    pub fn next(&mut self, e: &Event) -> (u64, bool) {
+    pub(crate) fn next(&mut self, e: &Event) -> (u64, bool) {
         let Some(id) = e.call_id.as_deref() else {
             self.no_call += 1;
             return (self.no_call, false);
@@ -146,7 +146,12 @@ const REPEAT_AT: usize = 11;
 
 /// A record `render_record` wrote, with its `seq` and `repeat` put in: as pieces, for a writer
 /// that takes them without copying.
-pub fn spliced<'a>(record: &'a [u8], at: usize, seq: &'a [u8], repeat: bool) -> [&'a [u8]; 5] {
+pub(crate) fn spliced<'a>(
+    record: &'a [u8],
+    at: usize,
+    seq: &'a [u8],
+    repeat: bool,
+) -> [&'a [u8]; 5] {
     [
         &record[..at],
         seq,
@@ -158,7 +163,7 @@ pub fn spliced<'a>(record: &'a [u8], at: usize, seq: &'a [u8], repeat: bool) -> 
 
 /// An event's record written onto `text` with `seq` 0, and where the 0 is, for the caller to put
 /// the real number in its place.
-pub fn render_record(
+pub(crate) fn render_record(
     source: &str,
     at: (u64, Option<u64>),
     e: &Event,
@@ -181,7 +186,6 @@ pub fn render_record(
         start,
         insert_at: start + at + 7,
         end: text.len(),
-        tag: 0,
     })
 }
 
@@ -205,7 +209,7 @@ fn prerender(source: &str, results: &mut Results) {
     }
 }
 
-pub struct Events {
+pub(crate) struct Events {
     format: Format,
     width: Option<usize>,
     filter: Filter,
@@ -221,7 +225,7 @@ pub struct Events {
 }
 
 impl Events {
-    pub fn new(settings: &Settings) -> Events {
+    pub(crate) fn new(settings: &Settings) -> Events {
         Events {
             format: settings.format,
             width: settings.width,
@@ -349,7 +353,6 @@ fn prerender_rows(layout: &Layout, results: &mut Results) {
             start,
             insert_at: text.len(),
             end: text.len(),
-            tag: 0,
         });
         if let Some(e) = &mut r.normalized {
             e.details = crate::event::Details::default();
@@ -386,13 +389,7 @@ impl View for Events {
         }
     }
 
-    fn batch(
-        &mut self,
-        source: &str,
-        _stem: &str,
-        results: &mut Results,
-        out: &mut dyn Write,
-    ) -> Result<()> {
+    fn batch(&mut self, source: &str, results: &mut Results, out: &mut dyn Write) -> Result<()> {
         let records = &results.records;
         let mut rows: Vec<u8> = Vec::new();
         self.seq.next_batch();

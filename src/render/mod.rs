@@ -2,17 +2,17 @@
 //! width, zone) and writes to the buffered stdout it is given; none probes the terminal.
 
 pub(crate) mod details;
-pub mod detect;
-pub mod events;
+pub(crate) mod detect;
+pub(crate) mod events;
 pub(crate) mod fit;
-pub mod notes;
-pub mod parquet;
-pub mod schema;
-pub mod shell;
-pub mod sql;
-pub mod summary;
-pub mod timeline;
-pub mod validate;
+pub(crate) mod notes;
+pub(crate) mod parquet;
+pub(crate) mod schema;
+pub(crate) mod shell;
+pub(crate) mod sql;
+pub(crate) mod summary;
+pub(crate) mod timeline;
+pub(crate) mod validate;
 
 use std::io::Write;
 
@@ -24,7 +24,7 @@ use crate::event::{EventKind, Outcome};
 use crate::record::{Needs, Prework, Results, Tally};
 
 /// The per-command part of a run: takes each batch's analyzed records in input order.
-pub trait View {
+pub(crate) trait View {
     /// What it needs of the reading: validation, normalized events, how much is kept. Every
     /// view says, so a new one cannot read the wrong way by default.
     fn needs(&self) -> Needs;
@@ -35,13 +35,7 @@ pub trait View {
         None
     }
 
-    fn batch(
-        &mut self,
-        source: &str,
-        stem: &str,
-        results: &mut Results,
-        out: &mut dyn Write,
-    ) -> Result<()>;
+    fn batch(&mut self, source: &str, results: &mut Results, out: &mut dyn Write) -> Result<()>;
     fn finish(&mut self, tally: &Tally, out: &mut dyn Write) -> Result<()>;
     /// What this view does on the workers, ahead of `batch`.
     fn prework(&self) -> Option<Box<Prework>> {
@@ -71,7 +65,7 @@ pub trait View {
 }
 
 /// Paint text when color is on.
-pub fn paint(color: bool, style: Style, text: &str) -> String {
+pub(crate) fn paint(color: bool, style: Style, text: &str) -> String {
     if color {
         text.style(style).to_string()
     } else {
@@ -81,7 +75,7 @@ pub fn paint(color: bool, style: Style, text: &str) -> String {
 
 /// The colors callev paints with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hue {
+pub(crate) enum Hue {
     Cyan,
     Green,
     Yellow,
@@ -93,7 +87,7 @@ pub enum Hue {
 /// How a kind or an outcome looks, decided once and rendered by the text views (owo-colors)
 /// and `browse` (ratatui).
 #[derive(Debug, Clone, Copy)]
-pub struct Look {
+pub(crate) struct Look {
     color: Option<Hue>,
     bold: bool,
     dim: bool,
@@ -103,7 +97,7 @@ const fn look(color: Option<Hue>, bold: bool, dim: bool) -> Look {
     Look { color, bold, dim }
 }
 
-pub fn kind_look(kind: EventKind) -> Look {
+pub(crate) fn kind_look(kind: EventKind) -> Look {
     use Hue::*;
     match kind {
         EventKind::Started | EventKind::Ringing => look(Some(Cyan), false, false),
@@ -121,7 +115,7 @@ pub fn kind_look(kind: EventKind) -> Look {
     }
 }
 
-pub fn outcome_look(outcome: Outcome) -> Look {
+pub(crate) fn outcome_look(outcome: Outcome) -> Look {
     use Hue::*;
     match outcome {
         Outcome::Answered => look(Some(Green), false, false),
@@ -136,11 +130,11 @@ pub fn outcome_look(outcome: Outcome) -> Look {
 
 impl Look {
     /// Its color, boldness and dimness, for renderers of their own (`browse`).
-    pub fn parts(self) -> (Option<Hue>, bool, bool) {
+    pub(crate) fn parts(self) -> (Option<Hue>, bool, bool) {
         (self.color, self.bold, self.dim)
     }
 
-    pub fn style(self) -> Style {
+    pub(crate) fn style(self) -> Style {
         let mut s = match self.color {
             Some(Hue::Cyan) => Style::new().cyan(),
             Some(Hue::Green) => Style::new().green(),
@@ -161,14 +155,14 @@ impl Look {
 }
 
 /// Cut a long id for a table cell, keeping its start (what `--call` prefixes match) and its end.
-pub fn short_id(id: &str, max: usize) -> String {
+pub(crate) fn short_id(id: &str, max: usize) -> String {
     let mut out = String::with_capacity(id.len().min(max * 4));
     push_short_id(&mut out, id, max);
     out
 }
 
 /// `short_id` written onto the end of `out`.
-pub fn push_short_id(out: &mut String, id: &str, max: usize) {
+pub(crate) fn push_short_id(out: &mut String, id: &str, max: usize) {
     if id.len() <= max || max < 6 {
         out.push_str(id);
         return;

@@ -7,13 +7,13 @@ use crate::record::Tally;
 
 /// Events that belong to no call (nothing in them says which), counted with the first's place.
 #[derive(Debug, Default)]
-pub struct NoCall {
+pub(crate) struct NoCall {
     count: u64,
     first: Option<String>,
 }
 
 impl NoCall {
-    pub fn add(&mut self, source: &str, line: u64) {
+    pub(crate) fn add(&mut self, source: &str, line: u64) {
         self.count += 1;
         if self.first.is_none() {
             self.first = Some(format!("{source}:{line}"));
@@ -22,7 +22,7 @@ impl NoCall {
 }
 
 /// Say on stderr which `--call` prefixes matched nothing and which events had no call id.
-pub fn note_calls(matcher: &CallMatcher, no_call: &NoCall) {
+pub(crate) fn note_calls(matcher: &CallMatcher, no_call: &NoCall) {
     for p in matcher.unmatched() {
         eprintln!("callev: --call {p:?} matched no call");
     }
@@ -46,7 +46,7 @@ pub fn note_calls(matcher: &CallMatcher, no_call: &NoCall) {
 }
 
 /// What was read beside the records, `2 text lines and 3 other JSON values`, if anything.
-pub fn beside(tally: &Tally) -> Option<String> {
+pub(crate) fn beside(tally: &Tally) -> Option<String> {
     let count = |n: u64, one: &str, many: &str| {
         (n > 0).then(|| format!("{} {}", thousands(n), if n == 1 { one } else { many }))
     };
@@ -62,7 +62,7 @@ pub fn beside(tally: &Tally) -> Option<String> {
 
 /// Say on stderr what was read beside the records: a log's text lines and its JSON that is no
 /// call event. Neither is damage.
-pub fn note_beside(tally: &Tally) {
+pub(crate) fn note_beside(tally: &Tally) {
     if tally.excluded > 0 {
         eprintln!(
             "callev: {} of other vendors left out (--vendor)",
@@ -83,7 +83,7 @@ pub fn note_beside(tally: &Tally) {
 }
 
 /// Say on stderr how many calls or events `--since`/`--until` could not place in time.
-pub fn note_unplaced(what: &str, count: u64) {
+pub(crate) fn note_unplaced(what: &str, count: u64) {
     if count > 0 {
         eprintln!(
             "callev: {} {what} no time and cannot be placed in --since/--until; left out",
@@ -93,7 +93,7 @@ pub fn note_unplaced(what: &str, count: u64) {
 }
 
 /// Say on stderr what was not read as events, and where to look.
-pub fn note_unread(tally: &Tally) {
+pub(crate) fn note_unread(tally: &Tally) {
     let skipped = tally.unparseable + tally.unknown;
     if skipped == 0 {
         return;

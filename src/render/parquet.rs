@@ -1,5 +1,5 @@
 //! `-o parquet`: callev's events records as a Parquet file (typed columns, zstd), written a row
-//! group at a time to a file or a pipe. The columns are `events_v1::COLUMNS`, in their order, so
+//! group at a time to a file or a pipe. The columns are `event_record::COLUMNS`, in their order, so
 //! `INSERT INTO call_events SELECT * FROM read_parquet(...)` fills the table `callev schema
 //! --sql` makes.
 
@@ -16,23 +16,23 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 
-use crate::events_v1::{EventRecord, Type, Value, COLUMNS};
+use crate::event_record::{ColumnType, ColumnValue, EventRecord, COLUMNS};
 
 /// Rows per row group: a few MB of columns held at a time.
 const ROWS: usize = 64 * 1024;
 
-fn data_type(kind: Type) -> DataType {
+fn data_type(kind: ColumnType) -> DataType {
     match kind {
-        Type::Text | Type::Object => DataType::Utf8,
-        Type::Int => DataType::Int64,
-        Type::Bool => DataType::Boolean,
-        Type::Time => DataType::Timestamp(TimeUnit::Millisecond, Some("+00:00".into())),
-        Type::TextList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+        ColumnType::Text | ColumnType::Object => DataType::Utf8,
+        ColumnType::Int => DataType::Int64,
+        ColumnType::Bool => DataType::Boolean,
+        ColumnType::Time => DataType::Timestamp(TimeUnit::Millisecond, Some("+00:00".into())),
+        ColumnType::TextList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
     }
 }
 
 /// The Arrow schema of the events records.
-pub fn event_schema() -> SchemaRef {
+pub(crate) fn event_schema() -> SchemaRef {
     Arc::new(Schema::new(
         COLUMNS
             .iter()
@@ -50,25 +50,27 @@ enum Builder {
 }
 
 impl Builder {
-    fn new(kind: Type) -> Builder {
+    fn new(kind: ColumnType) -> Builder {
         match kind {
-            Type::Text | Type::Object => Builder::Text(StringBuilder::new()),
-            Type::Int => Builder::Int(Int64Builder::new()),
-            Type::Bool => Builder::Bool(BooleanBuilder::new()),
-            Type::Time => Builder::Time(TimestampMillisecondBuilder::new().with_timezone("+00:00")),
-            Type::TextList => Builder::List(ListBuilder::new(StringBuilder::new())),
+            ColumnType::Text | ColumnType::Object => Builder::Text(StringBuilder::new()),
+            ColumnType::Int => Builder::Int(Int64Builder::new()),
+            ColumnType::Bool => Builder::Bool(BooleanBuilder::new()),
+            ColumnType::Time => {
+                Builder::Time(TimestampMillisecondBuilder::new().with_timezone("+00:00"))
+            }
+            ColumnType::TextList => Builder::List(ListBuilder::new(StringBuilder::new())),
         }
     }
 
-    fn append(&mut self, v: &Value) {
+    fn append(&mut self, v: &ColumnValue) {
         match (self, v) {
-            (Builder::Text(b), Value::Text(t)) => b.append_option(*t),
-            (Builder::Text(b), Value::Json(t)) => b.append_value(t),
-            (Builder::Text(b), Value::Owned(t)) => b.append_option(t.as_deref()),
-            (Builder::Int(b), Value::Int(n)) => b.append_option(*n),
-            (Builder::Bool(b), Value::Bool(x)) => b.append_option(*x),
-            (Builder::Time(b), Value::Time(t)) => b.append_option(*t),
-            (Builder::List(b), Value::List(items)) => {
+            (Builder::Text(b), ColumnValue::Text(t)) => b.append_option(*t),
+            (Builder::Text(b), ColumnValue::Json(t)) => b.append_value(t),
+            (Builder::Text(b), ColumnValue::Owned(t)) => b.append_option(t.as_deref()),
+            (Builder::Int(b), ColumnValue::Int(n)) => b.append_option(*n),
+            (Builder::Bool(b), ColumnValue::Bool(x)) => b.append_option(*x),
+            (Builder::Time(b), ColumnValue::Time(t)) => b.append_option(*t),
+            (Builder::List(b), ColumnValue::List(items)) => {
                 for i in items.iter() {
                     b.values().append_value(i);
                 }
@@ -100,8 +102,8 @@ const SEQ: usize = 8;
 const REPEAT: usize = 9;
 
 /// On the workers: a batch's events as typed columns (`seq` and `repeat` left for the caller).
-pub fn columns_of(source: &str, results: &mut crate::record::Results) -> Result<()> {
-    let origin = crate::events_v1::Origin::read_at(results.read_at);
+pub(crate) fn columns_of(source: &str, results: &mut crate::record::Results) -> Result<()> {
+    let origin = crate::event_record::Origin::read_at(results.read_at);
     let mut builders: Vec<Builder> = COLUMNS.iter().map(|c| Builder::new(c.kind)).collect();
     for r in &mut results.records {
         let Some(e) = &mut r.normalized else { continue };
@@ -119,12 +121,32 @@ pub fn columns_of(source: &str, results: &mut crate::record::Results) -> Result<
     Ok(())
 }
 
+/// The events of some analyzed records as a whole Parquet file, numbered in order (`seq` from 1,
+/// no repeats): what `events -o parquet` writes for them, for checking that it reads back
+/// (`invariants`).
+pub(crate) fn events_file(source: &str, records: &[crate::record::Analyzed]) -> Result<Vec<u8>> {
+    let mut results = crate::record::Results {
+        records: records.to_vec(),
+        ..Default::default()
+    };
+    columns_of(source, &mut results)?;
+    let rows = records.iter().filter(|r| r.normalized.is_some()).count();
+    let mut out = Vec::new();
+    let mut parquet = ParquetOut::events()?;
+    if let Some(Ok(batch)) = results.payload.map(|p| p.downcast::<RecordBatch>()) {
+        let seq = (1..=rows as i64).collect();
+        parquet.push(*batch, seq, vec![false; rows], None, &mut out)?;
+    }
+    parquet.finish(&mut out)?;
+    Ok(out)
+}
+
 /// Events records as Parquet: each batch's columns made on the workers (`columns_of`); here
 /// only `seq`, `repeat` and the rows the filters keep are put in; a thread of its own encodes,
 /// compresses and lays out the row groups (`ArrowWriter`), whose bytes come back to be written
 /// in order. Built and encoded on the caller's thread, which every row passes through,
 /// `-o parquet` ran at half the speed of `-o ndjson`.
-pub struct ParquetOut {
+pub(crate) struct ParquetOut {
     to_writer: Option<std::sync::mpsc::SyncSender<RecordBatch>>,
     from_writer: std::sync::mpsc::Receiver<Result<Vec<u8>, String>>,
     writer: Option<std::thread::JoinHandle<()>>,
@@ -132,11 +154,11 @@ pub struct ParquetOut {
 
 impl ParquetOut {
     /// Events records: `event_schema`.
-    pub fn events() -> Result<ParquetOut> {
+    pub(crate) fn events() -> Result<ParquetOut> {
         ParquetOut::new(event_schema())
     }
 
-    pub fn new(schema: SchemaRef) -> Result<ParquetOut> {
+    pub(crate) fn new(schema: SchemaRef) -> Result<ParquetOut> {
         // Level 1: most of zstd's gain at a fraction of level 3's time. Ids unique per row gain
         // nothing from a dictionary.
         let mut props = WriterProperties::builder()
@@ -175,7 +197,7 @@ impl ParquetOut {
 
     /// A batch's columns with each row's `seq` and `repeat`, keeping the rows `keep` says; what
     /// the writing thread has written so far goes out.
-    pub fn push(
+    pub(crate) fn push(
         &mut self,
         batch: RecordBatch,
         seq: Vec<i64>,
@@ -195,7 +217,7 @@ impl ParquetOut {
     }
 
     /// A batch of rows for the writing thread; what it has written so far goes out.
-    pub fn send(&mut self, batch: RecordBatch, out: &mut dyn Write) -> Result<()> {
+    pub(crate) fn send(&mut self, batch: RecordBatch, out: &mut dyn Write) -> Result<()> {
         if batch.num_rows() > 0 {
             match &self.to_writer {
                 Some(tx) if tx.send(batch).is_ok() => {}
@@ -219,7 +241,7 @@ impl ParquetOut {
     }
 
     /// The last row group and the file's footer, and every byte not yet written.
-    pub fn finish(mut self, out: &mut dyn Write) -> Result<()> {
+    pub(crate) fn finish(mut self, out: &mut dyn Write) -> Result<()> {
         self.to_writer = None;
         for bytes in self.from_writer.iter() {
             out.write_all(&bytes.map_err(anyhow::Error::msg)?)?;
@@ -233,7 +255,7 @@ impl ParquetOut {
 }
 
 /// The summary record's columns, typed by its values (`CallSummary::fields`).
-pub fn summary_schema() -> SchemaRef {
+pub(crate) fn summary_schema() -> SchemaRef {
     let probe = crate::call::CallState::new(String::new(), crate::vendor_id::Vendor::default())
         .into_summary();
     Arc::new(Schema::new(
@@ -248,20 +270,20 @@ pub fn summary_schema() -> SchemaRef {
     ))
 }
 
-fn summary_type(v: &crate::call::SummaryValue) -> (Type, bool) {
+fn summary_type(v: &crate::call::SummaryValue) -> (ColumnType, bool) {
     use crate::call::SummaryValue as V;
     match v {
-        V::Text(_) => (Type::Text, false),
-        V::OptText(_) => (Type::Text, true),
-        V::Count(_) => (Type::Int, false),
-        V::Ms(_) => (Type::Int, true),
-        V::Time(_) => (Type::Time, true),
-        V::List(_) => (Type::TextList, false),
+        V::Text(_) => (ColumnType::Text, false),
+        V::OptText(_) => (ColumnType::Text, true),
+        V::Count(_) => (ColumnType::Int, false),
+        V::Ms(_) => (ColumnType::Int, true),
+        V::Time(_) => (ColumnType::Time, true),
+        V::List(_) => (ColumnType::TextList, false),
     }
 }
 
 /// Summary records as Parquet: rows gathered into columns, a row group at a time.
-pub struct ParquetSummary {
+pub(crate) struct ParquetSummary {
     schema: SchemaRef,
     builders: Vec<Builder>,
     rows: usize,
@@ -269,7 +291,7 @@ pub struct ParquetSummary {
 }
 
 impl ParquetSummary {
-    pub fn new() -> Result<ParquetSummary> {
+    pub(crate) fn new() -> Result<ParquetSummary> {
         let schema = summary_schema();
         Ok(ParquetSummary {
             builders: schema
@@ -277,10 +299,10 @@ impl ParquetSummary {
                 .iter()
                 .map(|f| {
                     Builder::new(match f.data_type() {
-                        DataType::Int64 => Type::Int,
-                        DataType::Timestamp(..) => Type::Time,
-                        DataType::List(_) => Type::TextList,
-                        _ => Type::Text,
+                        DataType::Int64 => ColumnType::Int,
+                        DataType::Timestamp(..) => ColumnType::Time,
+                        DataType::List(_) => ColumnType::TextList,
+                        _ => ColumnType::Text,
                     })
                 })
                 .collect(),
@@ -290,19 +312,19 @@ impl ParquetSummary {
         })
     }
 
-    pub fn push(&mut self, s: &crate::call::CallSummary, out: &mut dyn Write) -> Result<()> {
+    pub(crate) fn push(&mut self, s: &crate::call::CallSummary, out: &mut dyn Write) -> Result<()> {
         use crate::call::SummaryValue as V;
         for (b, (_, v)) in self.builders.iter_mut().zip(s.fields()) {
             let items: Vec<&str>;
             let value = match v {
-                V::Text(t) => Value::Text(Some(t)),
-                V::OptText(t) => Value::Text(t),
-                V::Count(n) => Value::Int(i64::try_from(n).ok()),
-                V::Ms(ms) => Value::Int(ms),
-                V::Time(t) => Value::Time(t),
+                V::Text(t) => ColumnValue::Text(Some(t)),
+                V::OptText(t) => ColumnValue::Text(t),
+                V::Count(n) => ColumnValue::Int(i64::try_from(n).ok()),
+                V::Ms(ms) => ColumnValue::Int(ms),
+                V::Time(t) => ColumnValue::Time(t),
                 V::List(l) => {
                     items = l.iter().map(String::as_str).collect();
-                    Value::List(&items)
+                    ColumnValue::List(&items)
                 }
             };
             b.append(&value);
@@ -324,7 +346,7 @@ impl ParquetSummary {
         self.out.send(batch, out)
     }
 
-    pub fn finish(mut self, out: &mut dyn Write) -> Result<()> {
+    pub(crate) fn finish(mut self, out: &mut dyn Write) -> Result<()> {
         self.flush(out)?;
         self.out.finish(out)
     }

@@ -18,10 +18,10 @@ const EVENT_HEADER: &[&str] = &[
     "vendor", "event", "form", "kind", "doc", "source", "complete", "fields",
 ];
 
-/// The columns of callev's events records (`events_v1::COLUMNS`): a table, records, or the
+/// The columns of callev's events records (`event_record::COLUMNS`): a table, records, or the
 /// records' JSON Schema.
-pub fn events(json_schema: bool, settings: &Settings, out: &mut dyn Write) -> Result<()> {
-    use crate::events_v1::{json_schema as schema_of, COLUMNS, VERSION};
+pub(crate) fn events(json_schema: bool, settings: &Settings, out: &mut dyn Write) -> Result<()> {
+    use crate::event_record::{json_schema as schema_of, COLUMNS, VERSION};
     if json_schema {
         let mut text = serde_json::to_vec_pretty(&schema_of())?;
         text.push(b'\n');
@@ -62,7 +62,7 @@ pub fn events(json_schema: bool, settings: &Settings, out: &mut dyn Write) -> Re
     table(&cols, &rows, settings.width, settings.color, out)
 }
 
-pub fn run(
+pub(crate) fn run(
     vendor: Option<Vendor>,
     event: Option<&str>,
     json_schema: bool,
@@ -292,7 +292,7 @@ fn event_json(v: Vendor, s: &EventSpec) -> Value {
 }
 
 /// One event's record shapes (Xelion: the frame and the bare object), titled.
-pub fn event_schema(v: Vendor, s: &'static EventSpec) -> Value {
+pub(crate) fn event_schema(v: Vendor, s: &'static EventSpec) -> Value {
     let mut out = (v.format().record_schema)(s);
     if let Value::Object(m) = &mut out {
         m.insert(

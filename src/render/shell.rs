@@ -9,7 +9,7 @@ use clap_complete::Shell as Target;
 
 use crate::cli::{Cli, Shell};
 
-pub fn completions(shell: Shell, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn completions(shell: Shell, out: &mut dyn Write) -> Result<()> {
     let target = match shell {
         Shell::Bash => Target::Bash,
         Shell::Zsh => Target::Zsh,
@@ -23,7 +23,7 @@ pub fn completions(shell: Shell, out: &mut dyn Write) -> Result<()> {
 }
 
 /// The man page, or a subcommand's (`callev-summary(1)`, which the main page names).
-pub fn man(page: Option<&str>, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn man(page: Option<&str>, out: &mut dyn Write) -> Result<()> {
     let cmd = Cli::command();
     let cmd = match page {
         None => cmd,

@@ -1,41 +1,41 @@
 //! `callev schema --sql duckdb|clickhouse`: the table callev's events records load into, in each
-//! engine's dialect, from the same columns the writers use (`events_v1::COLUMNS`), so a load never
+//! engine's dialect, from the same columns the writers use (`event_record::COLUMNS`), so a load never
 //! depends on which vendors a file happens to hold.
 
 use std::fmt::Write as _;
 
-use crate::events_v1::{Column, Type, COLUMNS, VERSION};
+use crate::event_record::{ColumnType, RecordColumn, COLUMNS, VERSION};
 
 /// The engines `--sql` writes for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Engine {
+pub(crate) enum Engine {
     #[value(name = "duckdb")]
     DuckDb,
     #[value(name = "clickhouse")]
     ClickHouse,
 }
 
-fn duckdb_type(c: &Column) -> String {
+fn duckdb_type(c: &RecordColumn) -> String {
     let t = match c.kind {
-        Type::Text => "VARCHAR",
-        Type::Int => "BIGINT",
-        Type::Bool => "BOOLEAN",
-        Type::Time => "TIMESTAMPTZ",
-        Type::TextList => "VARCHAR[]",
-        Type::Object => "JSON",
+        ColumnType::Text => "VARCHAR",
+        ColumnType::Int => "BIGINT",
+        ColumnType::Bool => "BOOLEAN",
+        ColumnType::Time => "TIMESTAMPTZ",
+        ColumnType::TextList => "VARCHAR[]",
+        ColumnType::Object => "JSON",
     };
     t.to_owned()
 }
 
-fn clickhouse_type(c: &Column) -> String {
+fn clickhouse_type(c: &RecordColumn) -> String {
     let t = match c.kind {
-        Type::Text => "String",
-        Type::Int => "Int64",
-        Type::Bool => "Bool",
-        Type::Time => "DateTime64(3, 'UTC')",
-        Type::TextList => return "Array(String)".to_owned(),
+        ColumnType::Text => "String",
+        ColumnType::Int => "Int64",
+        ColumnType::Bool => "Bool",
+        ColumnType::Time => "DateTime64(3, 'UTC')",
+        ColumnType::TextList => return "Array(String)".to_owned(),
         // The extras as JSON text: one type whatever keys a vendor sends.
-        Type::Object => "String",
+        ColumnType::Object => "String",
     };
     if c.nullable {
         format!("Nullable({t})")
@@ -50,7 +50,7 @@ const CLICKHOUSE_VIEW: &str = include_str!("sql/call_summary.clickhouse.sql");
 
 /// The statements for `engine`: `CREATE TABLE call_events`, how to load records into it, and
 /// the `call_summary` view over it.
-pub fn ddl(engine: Engine) -> String {
+pub(crate) fn ddl(engine: Engine) -> String {
     let mut out = String::new();
     let head = format!(
         "-- callev events records, schema v{VERSION} (`callev schema --events` says what each column means).\n"

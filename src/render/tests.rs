@@ -1,4 +1,4 @@
-//! Every view rendered in-process, as STYLE habit 9 asks: records analysed from text here, the
+//! Every view rendered in-process, records analysed from text here, the
 //! view's table written into memory at fixed widths with color off, and snapshotted.
 
 use crate::cli::Cli;
@@ -54,7 +54,7 @@ fn render(view: &mut dyn View) -> String {
         work("capture.log", &mut results);
     }
     let mut out = Vec::new();
-    view.batch("capture.log", "capture", &mut results, &mut out)
+    view.batch("capture.log", &mut results, &mut out)
         .expect("the view writes its batch");
     view.finish(&tally, &mut out).expect("the view finishes");
     String::from_utf8(out).expect("views write UTF-8")

@@ -31,7 +31,7 @@ use crate::timefmt::{human_duration, offset_clock, Zone};
 /// A gap between events long enough to show on its own line.
 const LONG_GAP_MS: i64 = 10_000;
 
-struct Held {
+struct HeldEvent {
     line: u64,
     offset: Option<u64>,
     seq: u64,
@@ -56,10 +56,10 @@ struct CallEvents {
     state: CallState,
     /// The events it may show (those `--event` keeps); none while following, which prints
     /// each as it comes.
-    events: Vec<Held>,
+    events: Vec<HeldEvent>,
     /// Events it has had, the repeats and those not held included.
     count: u64,
-    /// Its held events' text, written on the workers (see `Held::pre`).
+    /// Its held events' text, written on the workers (see `HeldEvent::pre`).
     text: Vec<u8>,
     selected: bool,
 }
@@ -70,7 +70,7 @@ impl CallData for CallEvents {
     }
 }
 
-pub struct Timeline {
+pub(crate) struct Timeline {
     format: Format,
     /// The rows' columns, fitted to the terminal.
     layout: Fit,
@@ -121,7 +121,7 @@ impl CallEvents {
 }
 
 impl Timeline {
-    pub fn new(settings: &Settings) -> Timeline {
+    pub(crate) fn new(settings: &Settings) -> Timeline {
         Timeline {
             format: settings.format,
             layout: layout(settings.width),
@@ -172,7 +172,7 @@ impl Timeline {
             return Ok(());
         };
         if self.format != Format::Table {
-            let origin = crate::events_v1::Origin::now();
+            let origin = crate::event_record::Origin::now();
             let mut rec = EventRecord::new(&self.sources[at.source], at.line, e, at.seq, origin);
             rec.offset = at.offset;
             rec.repeat = at.repeat;
@@ -249,7 +249,7 @@ impl Timeline {
                 for h in events {
                     let Some(e) = &h.event else { continue };
                     let source = &self.sources[h.source as usize];
-                    let origin = crate::events_v1::Origin::now();
+                    let origin = crate::event_record::Origin::now();
                     let mut r = EventRecord::new(source, h.line, e, h.seq, origin);
                     r.offset = h.offset;
                     r.repeat = h.repeat;
@@ -297,7 +297,7 @@ impl Timeline {
                         .iter()
                         .filter_map(|h| {
                             let source = &self.sources[h.source as usize];
-                            let origin = crate::events_v1::Origin::now();
+                            let origin = crate::event_record::Origin::now();
                             let e = h.event.as_deref()?;
                             let mut r = EventRecord::new(source, h.line, e, h.seq, origin);
                             r.offset = h.offset;
@@ -339,13 +339,13 @@ struct Place {
 
 /// Events in time order: timed events by their time (stable), untimed ones kept after the event
 /// they arrived after.
-fn ordered(events: &[Held]) -> Vec<&Held> {
+fn ordered(events: &[HeldEvent]) -> Vec<&HeldEvent> {
     in_time_order(events.iter().collect(), |h| h.time)
 }
 
 /// `items` (in the order they arrived) in time order: timed ones by their time (stable),
 /// untimed ones kept after the item they arrived after (the timeline's and `browse`'s order).
-pub fn in_time_order<T>(items: Vec<T>, time: impl Fn(&T) -> Option<Millis>) -> Vec<T> {
+pub(crate) fn in_time_order<T>(items: Vec<T>, time: impl Fn(&T) -> Option<Millis>) -> Vec<T> {
     let mut carry = i64::MIN;
     let mut keyed: Vec<(i64, usize, T)> = items
         .into_iter()
@@ -383,7 +383,7 @@ fn party_hashes(e: &Event) -> [u64; PARTY_KEYS.len()] {
     hashes
 }
 
-impl Held {
+impl HeldEvent {
     /// The parties it names, as (index in `PARTY_KEYS`, hash of the value).
     fn parties(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
         self.parties
@@ -434,7 +434,6 @@ fn prerender_details(results: &mut Results) {
             start,
             insert_at: split,
             end: text.len(),
-            tag: 0,
         });
     }
 }
@@ -519,7 +518,7 @@ impl View for Timeline {
                         read_at,
                         ..
                     } = results;
-                    let origin = crate::events_v1::Origin::read_at(*read_at);
+                    let origin = crate::event_record::Origin::read_at(*read_at);
                     for r in records {
                         if let Some(e) = &r.normalized {
                             r.rendered = crate::render::events::render_record(
@@ -537,13 +536,7 @@ impl View for Timeline {
         }
     }
 
-    fn batch(
-        &mut self,
-        source: &str,
-        _stem: &str,
-        results: &mut Results,
-        out: &mut dyn Write,
-    ) -> Result<()> {
+    fn batch(&mut self, source: &str, results: &mut Results, out: &mut dyn Write) -> Result<()> {
         self.calls.begin_batch();
         let src = self.source_index(source);
         let wanted = self.filter.calls.clone();
@@ -607,7 +600,7 @@ impl View for Timeline {
                 call.text.extend_from_slice(&text[p.start..p.end]);
                 Some(pre)
             });
-            call.events.push(Held {
+            call.events.push(HeldEvent {
                 line: r.line,
                 offset: r.offset,
                 seq: call.count,
@@ -675,7 +668,7 @@ impl View for Timeline {
 
 /// A call's facts as its header line lists them: start, durations, events and repeats, end,
 /// parent call (the timeline's block and `browse`'s call view).
-pub fn facts(s: &crate::call::CallSummary, zone: Zone) -> Vec<String> {
+pub(crate) fn facts(s: &crate::call::CallSummary, zone: Zone) -> Vec<String> {
     let mut facts: Vec<String> = Vec::new();
     if let Some(t) = s.started_at {
         facts.push(format!("started {}", zone.format(t)));
@@ -706,7 +699,7 @@ pub fn facts(s: &crate::call::CallSummary, zone: Zone) -> Vec<String> {
 }
 
 impl Timeline {
-    fn block(&self, call: &CallEvents, events: &[&Held], out: &mut dyn Write) -> Result<()> {
+    fn block(&self, call: &CallEvents, events: &[&HeldEvent], out: &mut dyn Write) -> Result<()> {
         let s = call.state.finish();
         let c = self.color;
         writeln!(

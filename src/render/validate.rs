@@ -16,7 +16,7 @@ use crate::render::paint;
 use crate::render::View;
 
 #[derive(Serialize)]
-struct Row<'a> {
+struct FindingRecord<'a> {
     source: &'a str,
     line: u64,
     vendor: Option<&'static str>,
@@ -31,7 +31,7 @@ const HEADER: &[&str] = &[
     "source", "line", "vendor", "event", "severity", "code", "path", "message",
 ];
 
-pub struct Validate {
+pub(crate) struct Validate {
     format: Format,
     color: bool,
     writer: RecordWriter,
@@ -43,7 +43,7 @@ pub struct Validate {
 }
 
 impl Validate {
-    pub fn new(settings: &Settings, strict: bool, allow: &[String]) -> Validate {
+    pub(crate) fn new(settings: &Settings, strict: bool, allow: &[String]) -> Validate {
         Validate {
             needs: Needs {
                 validate: true,
@@ -65,18 +65,12 @@ impl View for Validate {
         self.needs
     }
 
-    fn batch(
-        &mut self,
-        source: &str,
-        _stem: &str,
-        results: &mut Results,
-        out: &mut dyn Write,
-    ) -> Result<()> {
+    fn batch(&mut self, source: &str, results: &mut Results, out: &mut dyn Write) -> Result<()> {
         let records = &results.records;
         for r in records {
             for d in &r.diagnostics {
                 self.by_code[d.code as usize][usize::from(d.severity == Severity::Error)] += 1;
-                let row = Row {
+                let row = FindingRecord {
                     source,
                     line: r.line,
                     vendor: r.vendor.map(|v| v.id()),

@@ -4,7 +4,7 @@ mod util;
 
 mod browse;
 mod detect;
-mod events_v1;
+mod event_record;
 mod follow;
 mod hostile;
 mod inputs;

@@ -13,9 +13,9 @@ use crate::diagnostic::Diagnostic;
 use crate::event::Event;
 use crate::json::Json;
 
-pub use v1::ITEM_FIELDS;
+pub(crate) use v1::ITEM_FIELDS;
 
-pub static DESCRIPTOR: Descriptor = Descriptor {
+pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     id: "bandwidth",
     title: "Bandwidth call events: Catapult v1 list items and callbacks, Voice API v2 callbacks",
     forms: &[v1::EVENTS, v2::EVENTS],

@@ -4,53 +4,57 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::event::{Detail, Details, Event, EventKind, Outcome};
-use crate::formats::schema::{self, opt, req, EventSpec, Field, Origin, Type, Values};
+use crate::formats::schema::{self, opt, req, EventSpec, Field, FieldType, Origin, Values};
 use crate::formats::{event_name, owned, Context, Detected, Recognised};
 use crate::json::Json;
 
 pub(super) const ITEM: &str = "list item";
 pub(super) const CALLBACK: &str = "callback";
 
-pub static ITEM_FIELDS: &[Field] = &[
-    opt("id", Type::String, "the call event's id (not the call's)"),
+pub(crate) static ITEM_FIELDS: &[Field] = &[
+    opt(
+        "id",
+        FieldType::String,
+        "the call event's id (not the call's)",
+    ),
     opt(
         "time",
-        Type::Timestamp,
+        FieldType::Timestamp,
         "when the event occurred (ISO 8601 UTC; epoch ms from the single-event endpoint)",
     ),
-    opt("name", Type::String, "the event's name"),
+    opt("name", FieldType::String, "the event's name"),
     opt(
         "data",
-        Type::String,
+        FieldType::String,
         "data about the event: plain text or JSON inside the string",
     ),
 ];
 
 static CB: &[Field] = &[
-    req("eventType", Type::String, "the callback's event"),
-    req("callId", Type::String, "the call's id"),
+    req("eventType", FieldType::String, "the callback's event"),
+    req("callId", FieldType::String, "the call's id"),
     opt(
         "callUri",
-        Type::String,
+        FieldType::String,
         "the call's resource URI (.../v1/users/{userId}/calls/{callId})",
     ),
-    opt("from", Type::String, "the caller's number"),
-    opt("to", Type::String, "the called number"),
-    opt("callState", Type::String, "the call's state"),
+    opt("from", FieldType::String, "the caller's number"),
+    opt("to", FieldType::String, "the called number"),
+    opt("callState", FieldType::String, "the call's state"),
     req(
         "time",
-        Type::Timestamp,
+        FieldType::Timestamp,
         "when the event occurred (ISO 8601)",
     ),
     opt(
         "tag",
-        Type::String,
+        FieldType::String,
         "the tag set on the call, only when one was",
     ),
-    opt("applicationId", Type::String, "the application's id"),
+    opt("applicationId", FieldType::String, "the application's id"),
     opt(
         "diversion",
-        Type::Object,
+        FieldType::Object,
         "the Diversion header: origTo, reason, screen, privacy, counter, limit",
     ),
 ];
@@ -64,7 +68,7 @@ static CB_UNTIMED: &[Field] = &[
     CB[5],
     opt(
         "time",
-        Type::Timestamp,
+        FieldType::Timestamp,
         "when the event occurred (ISO 8601)",
     ),
     CB[7],
@@ -74,7 +78,7 @@ static CB_TRANSCRIPTION: &[Field] = &[
     CB[0],
     opt(
         "callId",
-        Type::String,
+        FieldType::String,
         "the call's id (a transcription belongs to a recording and may have none)",
     ),
     CB_UNTIMED[6],
@@ -83,26 +87,26 @@ static CB_TRANSCRIPTION: &[Field] = &[
 /// Conference callbacks are about a conference, not one call.
 static CB_CONFERENCE: &[Field] = &[
     CB[0],
-    opt("callId", Type::String, "the call's id, for a member"),
-    opt("conferenceId", Type::String, "the conference's id"),
+    opt("callId", FieldType::String, "the call's id, for a member"),
+    opt("conferenceId", FieldType::String, "the conference's id"),
     opt(
         "conferenceUri",
-        Type::String,
+        FieldType::String,
         "the conference's resource URI",
     ),
     opt(
         "status",
-        Type::String,
+        FieldType::String,
         "created, completed; started, done (playback, speak)",
     ),
     opt(
         "time",
-        Type::Timestamp,
+        FieldType::Timestamp,
         "when the event occurred (ISO 8601)",
     ),
     CB[7],
 ];
-const STATE: Field = opt("state", Type::String, "the callback's state");
+const STATE: Field = opt("state", FieldType::String, "the callback's state");
 
 macro_rules! item {
     ($name:expr, $kind:ident, $doc:expr) => {
@@ -157,7 +161,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         Failed,
         "the call was rejected (the Java SDK's name; the platform sends a CALL_REJECTED hangup)",
         CB,
-        [opt("cause", Type::String, "the cause")],
+        [opt("cause", FieldType::String, "the cause")],
         true
     ),
     callback!(
@@ -166,10 +170,10 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "the call ended in an error",
         CB_UNTIMED,
         [
-            opt("cause", Type::String, "the cause"),
-            opt("message", Type::String, "what went wrong"),
-            opt("category", Type::String, "the error's category"),
-            opt("code", Type::String, "the error's code"),
+            opt("cause", FieldType::String, "the cause"),
+            opt("message", FieldType::String, "what went wrong"),
+            opt("category", FieldType::String, "the error's category"),
+            opt("code", FieldType::String, "the error's code"),
         ],
         false
     ),
@@ -198,7 +202,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         [
             req(
                 "cause",
-                Type::String,
+                FieldType::String,
                 "the hangup cause: NORMAL_CLEARING, USER_BUSY, CALL_REJECTED, NO_ANSWER, ORIGINATOR_CANCEL, UNALLOCATED_NUMBER, NORMAL_TEMPORARY_FAILURE, NO_USER_RESPONSE; anything else is an internal error"
             ),
         ],
@@ -218,7 +222,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "audio playback started or finished",
         CB,
         [
-            req("status", Type::String, "started or done").values(Values::OneOf {
+            req("status", FieldType::String, "started or done").values(Values::OneOf {
                 values: &["started", "done"],
                 explicit: false
             }),
@@ -231,11 +235,11 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "text to speech started or finished",
         CB,
         [
-            req("status", Type::String, "started or done").values(Values::OneOf {
+            req("status", FieldType::String, "started or done").values(Values::OneOf {
                 values: &["started", "done"],
                 explicit: false
             }),
-            opt("state", Type::String, "PLAYBACK_START or PLAYBACK_STOP"),
+            opt("state", FieldType::String, "PLAYBACK_START or PLAYBACK_STOP"),
         ],
         true
     ),
@@ -245,10 +249,10 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "a DTMF digit arrived",
         CB,
         [
-            req("dtmfDigit", Type::String, "the digit").values(Values::Dtmf { explicit: false }),
+            req("dtmfDigit", FieldType::String, "the digit").values(Values::Dtmf { explicit: false }),
             opt(
                 "dtmfDuration",
-                Type::String,
+                FieldType::String,
                 "how long the key was held, a number in a string (ms, inferred)"
             ),
         ],
@@ -260,9 +264,9 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "digits were gathered",
         CB,
         [
-            opt("gatherId", Type::String, "the gather's id"),
-            opt("digits", Type::String, "the digits gathered"),
-            opt("reason", Type::String, "why the gather ended").values(Values::OneOf {
+            opt("gatherId", FieldType::String, "the gather's id"),
+            opt("digits", FieldType::String, "the digits gathered"),
+            opt("reason", FieldType::String, "why the gather ended").values(Values::OneOf {
                 values: &[
                     "max-digits",
                     "terminating-digit",
@@ -271,8 +275,8 @@ pub(super) static EVENTS: &[EventSpec] = &[
                 ],
                 explicit: false
             }),
-            opt("state", Type::String, "the gather's state"),
-            opt("terminatingDigit", Type::String, "the digit that ended it"),
+            opt("state", FieldType::String, "the gather's state"),
+            opt("terminatingDigit", FieldType::String, "the digit that ended it"),
         ],
         true
     ),
@@ -282,12 +286,12 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "a recording changed state",
         CB_UNTIMED,
         [
-            opt("recordingId", Type::String, "the recording's id"),
-            opt("recordingUri", Type::String, "the recording's resource URI"),
+            opt("recordingId", FieldType::String, "the recording's id"),
+            opt("recordingUri", FieldType::String, "the recording's resource URI"),
             STATE,
-            opt("status", Type::String, "the recording's status: complete or error"),
-            opt("startTime", Type::Timestamp, "when recording started"),
-            opt("endTime", Type::Timestamp, "when recording ended"),
+            opt("status", FieldType::String, "the recording's status: complete or error"),
+            opt("startTime", FieldType::Timestamp, "when recording started"),
+            opt("endTime", FieldType::Timestamp, "when recording ended"),
         ],
         true
     ),
@@ -297,14 +301,14 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "a transcription is ready (it belongs to a recording)",
         CB_TRANSCRIPTION,
         [
-            opt("transcriptionId", Type::String, "the transcription's id"),
-            opt("transcriptionUri", Type::String, "the transcription's resource URI"),
-            opt("recordingId", Type::String, "the recording transcribed"),
+            opt("transcriptionId", FieldType::String, "the transcription's id"),
+            opt("transcriptionUri", FieldType::String, "the transcription's resource URI"),
+            opt("recordingId", FieldType::String, "the recording transcribed"),
             STATE,
-            opt("status", Type::String, "completed or error"),
-            opt("text", Type::String, "the text, its first 1026 characters"),
-            opt("textSize", Type::Number, "the whole text's length"),
-            opt("textUrl", Type::String, "where the whole text is"),
+            opt("status", FieldType::String, "completed or error"),
+            opt("text", FieldType::String, "the text, its first 1026 characters"),
+            opt("textSize", FieldType::Number, "the whole text's length"),
+            opt("textUrl", FieldType::String, "where the whole text is"),
         ],
         true
     ),
@@ -314,8 +318,8 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "a conference changed state",
         CB_CONFERENCE,
         [
-            opt("createdTime", Type::Timestamp, "when the conference was created"),
-            opt("completedTime", Type::Timestamp, "when the conference completed"),
+            opt("createdTime", FieldType::Timestamp, "when the conference was created"),
+            opt("completedTime", FieldType::Timestamp, "when the conference completed"),
         ],
         true
     ),
@@ -325,12 +329,12 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "a conference member changed state",
         CB_CONFERENCE,
         [
-            opt("memberId", Type::String, "the member's id"),
-            opt("memberUri", Type::String, "the member's resource URI"),
+            opt("memberId", FieldType::String, "the member's id"),
+            opt("memberUri", FieldType::String, "the member's resource URI"),
             STATE,
-            opt("hold", Type::Boolean, "whether the member is on hold"),
-            opt("mute", Type::Boolean, "whether the member is muted"),
-            opt("activeMembers", Type::Number, "how many members are active"),
+            opt("hold", FieldType::Boolean, "whether the member is on hold"),
+            opt("mute", FieldType::Boolean, "whether the member is muted"),
+            opt("activeMembers", FieldType::Number, "how many members are active"),
         ],
         true
     ),

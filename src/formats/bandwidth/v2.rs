@@ -7,7 +7,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::event::{Detail, Details, Event, EventKind, Outcome};
-use crate::formats::schema::{self, opt, req, EventSpec, Field, Origin, Type, Values};
+use crate::formats::schema::{self, opt, req, EventSpec, Field, FieldType, Origin, Values};
 use crate::formats::{event_name, owned, Context, Detected, Recognised};
 use crate::json::Json;
 
@@ -32,126 +32,140 @@ const CAUSES: &[&str] = &[
 
 const TIME: Field = req(
     "eventTime",
-    Type::Timestamp,
+    FieldType::Timestamp,
     "when Bandwidth generated the event (approximate, UTC)",
 );
 
 /// What every call event may carry (the webhook pages list them per event; Bandwidth's SDK
 /// makes every one optional).
 static CALL: &[Field] = &[
-    req("eventType", Type::String, "the event's name"),
+    req("eventType", FieldType::String, "the event's name"),
     TIME,
-    opt("accountId", Type::String, "the account number"),
-    opt("applicationId", Type::String, "the application's id"),
+    opt("accountId", FieldType::String, "the account number"),
+    opt("applicationId", FieldType::String, "the application's id"),
     opt(
         "from",
-        Type::String,
+        FieldType::String,
         "the caller (E.164, or Private, Restricted, Unavailable, Anonymous)",
     ),
-    opt("to", Type::String, "the called number or SIP URI"),
+    opt("to", FieldType::String, "the called number or SIP URI"),
     opt(
         "direction",
-        Type::String,
+        FieldType::String,
         "inbound or outbound; never changes for a call",
     )
     .values(Values::OneOf {
         values: &["inbound", "outbound"],
         explicit: false,
     }),
-    req("callId", Type::String, "the call leg's id"),
+    req("callId", FieldType::String, "the call leg's id"),
     opt(
         "callUrl",
-        Type::String,
+        FieldType::String,
         "the call's URL (.../api/v2/accounts/{accountId}/calls/{callId})",
     ),
     opt(
         "enqueuedTime",
-        Type::Timestamp,
+        FieldType::Timestamp,
         "when an outbound call was queued",
     ),
     opt(
         "startTime",
-        Type::Timestamp,
+        FieldType::Timestamp,
         "when the call started (on recording events: the recording)",
     ),
     opt(
         "answerTime",
-        Type::Timestamp,
+        FieldType::Timestamp,
         "when the call was answered; absent or null if never",
     )
     .nullable(),
     opt(
         "endTime",
-        Type::Timestamp,
+        FieldType::Timestamp,
         "when the call ended (on recording events: the recording)",
     ),
     opt(
         "tag",
-        Type::String,
+        FieldType::String,
         "the customer's tag, up to 256 characters",
     ),
     opt(
         "parentCallId",
-        Type::String,
+        FieldType::String,
         "on a <Transfer> B-leg's events: the A-leg's callId",
     ),
-    opt("transferCallerId", Type::String, "the B-leg's from"),
-    opt("transferTo", Type::String, "the B-leg's to"),
-    opt("cause", Type::String, "why the call, leg or bridge ended").values(Values::OneOf {
+    opt("transferCallerId", FieldType::String, "the B-leg's from"),
+    opt("transferTo", FieldType::String, "the B-leg's to"),
+    opt(
+        "cause",
+        FieldType::String,
+        "why the call, leg or bridge ended",
+    )
+    .values(Values::OneOf {
         values: CAUSES,
         explicit: false,
     }),
     opt(
         "errorMessage",
-        Type::String,
+        FieldType::String,
         "text about the error, when the end was one",
     )
     .nullable(),
-    opt("errorId", Type::String, "Bandwidth's id of the error").nullable(),
+    opt("errorId", FieldType::String, "Bandwidth's id of the error").nullable(),
     opt(
         "sipCallId",
-        Type::String,
+        FieldType::String,
         "SIP Call-ID of the dialog with Bandwidth's SBC (newer SDK)",
     ),
     opt(
         "sipResponseCode",
-        Type::Number,
+        FieldType::Number,
         "SIP status an outbound INVITE was rejected with (newer SDK)",
     ),
     opt(
         "sipHeaders",
-        Type::StringMap,
+        FieldType::StringMap,
         "X-headers of the inbound INVITE, keys lower-cased (newer SDK)",
     ),
 ];
 
 /// Conference events are about the conference; member events name the member's call.
 static CONFERENCE: &[Field] = &[
-    req("eventType", Type::String, "the event's name"),
+    req("eventType", FieldType::String, "the event's name"),
     TIME,
-    opt("conferenceId", Type::String, "the conference's id"),
-    opt("name", Type::String, "the conference's name"),
-    opt("accountId", Type::String, "the account number"),
+    opt("conferenceId", FieldType::String, "the conference's id"),
+    opt("name", FieldType::String, "the conference's name"),
+    opt("accountId", FieldType::String, "the account number"),
     opt(
         "callId",
-        Type::String,
+        FieldType::String,
         "the member's call, on member events",
     ),
-    opt("from", Type::String, "the member's caller"),
-    opt("to", Type::String, "the member's called number"),
-    opt("tag", Type::String, "the customer's tag"),
+    opt("from", FieldType::String, "the member's caller"),
+    opt("to", FieldType::String, "the member's called number"),
+    opt("tag", FieldType::String, "the customer's tag"),
 ];
 
 const RECORDING: [Field; 5] = [
-    opt("recordingId", Type::String, "the recording's id (r-...)"),
-    opt("mediaUrl", Type::String, "where the recording's media is").nullable(),
+    opt(
+        "recordingId",
+        FieldType::String,
+        "the recording's id (r-...)",
+    ),
+    opt(
+        "mediaUrl",
+        FieldType::String,
+        "where the recording's media is",
+    )
+    .nullable(),
     opt(
         "duration",
-        Type::String,
+        FieldType::String,
         "the recording's length, an ISO 8601 duration (PT13.67S)",
     ),
-    opt("channels", Type::Number, "1 or 2"),
-    opt("fileFormat", Type::String, "wav or mp3"),
+    opt("channels", FieldType::Number, "1 or 2"),
+    opt("fileFormat", FieldType::String, "wav or mp3"),
 ];
 
 macro_rules! event {
@@ -169,17 +183,17 @@ pub(super) static EVENTS: &[EventSpec] = &[
         [
             opt(
                 "diversion",
-                Type::Object,
+                FieldType::Object,
                 "the last Diversion header: origTo, reason, screen, privacy, counter, limit"
             ),
             opt(
                 "stirShaken",
-                Type::Object,
+                FieldType::Object,
                 "STIR/SHAKEN verification: verstat, attestationIndicator, originatingId"
             ),
             opt(
                 "uui",
-                Type::String,
+                FieldType::String,
                 "the User-to-User header value, with its encoding"
             ),
         ]
@@ -191,7 +205,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         CALL,
         [opt(
             "machineDetectionResult",
-            Type::Object,
+            FieldType::Object,
             "with synchronous machine detection: value and duration"
         ),]
     ),
@@ -202,7 +216,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         CALL,
         [opt(
             "machineDetectionResult",
-            Type::Object,
+            FieldType::Object,
             "value (human, answering-machine, silence, timeout, ...) and duration"
         ),]
     ),
@@ -221,12 +235,12 @@ pub(super) static EVENTS: &[EventSpec] = &[
         [
             opt(
                 "digits",
-                Type::String,
+                FieldType::String,
                 "the digits entered; empty on timeout"
             ),
             opt(
                 "terminatingDigit",
-                Type::String,
+                FieldType::String,
                 "the digit that ended the gather"
             ),
         ]
@@ -236,7 +250,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         Dtmf,
         "a digit after <StartGather>",
         CALL,
-        [req("digit", Type::String, "the digit").values(Values::Dtmf { explicit: false }),]
+        [req("digit", FieldType::String, "the digit").values(Values::Dtmf { explicit: false }),]
     ),
     event!(
         "recordComplete",
@@ -277,7 +291,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
             RECORDING[4],
             opt(
                 "status",
-                Type::String,
+                FieldType::String,
                 "complete, partial, error (the spec adds processing, deleted)"
             ),
         ]
@@ -294,7 +308,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
             RECORDING[4],
             opt(
                 "transcription",
-                Type::Object,
+                FieldType::Object,
                 "the transcription: id, url, status, completedTime; or text, confidence"
             ),
         ]
@@ -387,9 +401,13 @@ pub(super) static EVENTS: &[EventSpec] = &[
             RECORDING[2],
             RECORDING[3],
             RECORDING[4],
-            opt("startTime", Type::Timestamp, "when the recording started"),
-            opt("endTime", Type::Timestamp, "when the recording ended"),
-            opt("status", Type::String, "the recording's status"),
+            opt(
+                "startTime",
+                FieldType::Timestamp,
+                "when the recording started"
+            ),
+            opt("endTime", FieldType::Timestamp, "when the recording ended"),
+            opt("status", FieldType::String, "the recording's status"),
         ]
     ),
     event!(
@@ -399,7 +417,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         CALL,
         [opt(
             "mediaStream",
-            Type::Object,
+            FieldType::Object,
             "id, name, destination, startTime, tracks, type"
         ),]
     ),
@@ -409,10 +427,10 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "a media stream was rejected",
         CALL,
         [
-            opt("mediaStream", Type::Object, "the stream"),
+            opt("mediaStream", FieldType::Object, "the stream"),
             opt(
                 "originalMediaStream",
-                Type::Object,
+                FieldType::Object,
                 "the existing stream, when the cause is duplicate"
             ),
         ]
@@ -424,7 +442,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         CALL,
         [opt(
             "mediaStream",
-            Type::Object,
+            FieldType::Object,
             "the stream, with its duration"
         ),]
     ),
@@ -435,7 +453,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         CALL,
         [opt(
             "realTimeTranscription",
-            Type::Object,
+            FieldType::Object,
             "id, name, startTime, tracks, destination, stabilized"
         ),]
     ),
@@ -446,7 +464,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         CALL,
         [opt(
             "realTimeTranscription",
-            Type::Object,
+            FieldType::Object,
             "the transcription, with status, url, completedTime"
         ),]
     ),
@@ -456,10 +474,14 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "a real-time transcription was rejected",
         CALL,
         [
-            opt("realTimeTranscription", Type::Object, "the transcription"),
+            opt(
+                "realTimeTranscription",
+                FieldType::Object,
+                "the transcription"
+            ),
             opt(
                 "originalTranscription",
-                Type::Object,
+                FieldType::Object,
                 "the existing one, when the cause is duplicate"
             ),
         ]
@@ -471,7 +493,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         CALL,
         [opt(
             "realTimeTranscription",
-            Type::Object,
+            FieldType::Object,
             "the transcription, with its duration"
         ),]
     ),

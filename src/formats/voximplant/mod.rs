@@ -5,7 +5,7 @@
 
 mod session_log;
 
-use crate::formats::schema::{opt, req, EventSpec, Field, Origin, Type, Values};
+use crate::formats::schema::{opt, req, EventSpec, Field, FieldType, Origin, Values};
 use serde_json::json;
 
 use crate::diagnostic::Diagnostic;
@@ -17,80 +17,104 @@ use crate::json::Json;
 /// Every event's own fields, and those real events carry beyond the typings (Voximplant's
 /// session logs show them; `eventSourceField` is what a scenario's `JSON.stringify` adds).
 static COMMON: &[Field] = &[
-    req("name", Type::String, "the name of the event"),
-    req("id", Type::String, "the call's id"),
+    req("name", FieldType::String, "the name of the event"),
+    req("id", FieldType::String, "the call's id"),
     opt(
         "call",
-        Type::Any,
+        FieldType::Any,
         "the call that triggered the event (a host object; its JSON form is undocumented)",
     ),
     opt(
         "sipCallId",
-        Type::String,
+        FieldType::String,
         "the leg's SIP Call-ID (seen on real events)",
     ),
     opt(
         "sipTransport",
-        Type::String,
+        FieldType::String,
         "the SIP transport, e.g. UDP (seen on real events)",
     ),
     opt(
         "displayName",
-        Type::String,
+        FieldType::String,
         "the remote display name, may be empty (seen on real events)",
     ),
     opt(
         "encrypted",
-        Type::Boolean,
+        FieldType::Boolean,
         "whether the media is encrypted (seen on real events)",
     ),
     opt(
         "scheme",
-        Type::Any,
+        FieldType::Any,
         "codec negotiation, internal (seen on real events)",
     ),
     opt(
         "eventSourceField",
-        Type::String,
+        FieldType::String,
         "which property held the source object, when a scenario serialised the event",
     ),
 ];
 
 /// `AppEvents.CallAlerting`'s fields; logs add the call's `id` and SIP details.
 static ALERTING: &[Field] = &[
-    req("name", Type::String, "Application.CallAlerting"),
+    req("name", FieldType::String, "Application.CallAlerting"),
     opt(
         "id",
-        Type::String,
+        FieldType::String,
         "the incoming call's id, the id of its every CallEvents event (logs add it)",
     ),
-    opt("call", Type::Any, "the incoming call (a host object)"),
-    req("callerid", Type::String, "the caller's number or user name"),
-    req("destination", Type::String, "the number or user dialled"),
-    opt("toURI", Type::String, "the SIP URI dialled"),
-    opt("fromURI", Type::String, "the caller's SIP URI"),
-    opt("displayName", Type::String, "the caller's display name"),
+    opt("call", FieldType::Any, "the incoming call (a host object)"),
+    req(
+        "callerid",
+        FieldType::String,
+        "the caller's number or user name",
+    ),
+    req(
+        "destination",
+        FieldType::String,
+        "the number or user dialled",
+    ),
+    opt("toURI", FieldType::String, "the SIP URI dialled"),
+    opt("fromURI", FieldType::String, "the caller's SIP URI"),
+    opt(
+        "displayName",
+        FieldType::String,
+        "the caller's display name",
+    ),
     HEADERS,
-    opt("customData", Type::String, "custom data sent with the call"),
-    opt("scheme", Type::Any, "codec negotiation, internal"),
-    opt("sipCallId", Type::String, "the leg's SIP Call-ID (logs)"),
-    opt("sipTransport", Type::String, "the SIP transport (logs)"),
+    opt(
+        "customData",
+        FieldType::String,
+        "custom data sent with the call",
+    ),
+    opt("scheme", FieldType::Any, "codec negotiation, internal"),
+    opt(
+        "sipCallId",
+        FieldType::String,
+        "the leg's SIP Call-ID (logs)",
+    ),
+    opt(
+        "sipTransport",
+        FieldType::String,
+        "the SIP transport (logs)",
+    ),
     opt(
         "requestIP",
-        Type::String,
+        FieldType::String,
         "the address the INVITE came from (logs)",
     ),
 ];
 
 const HEADERS: Field = opt(
     "headers",
-    Type::Headers,
+    FieldType::Headers,
     "SIP headers received with the message (X- headers and others such as Reason); a repeated header is an array of its values",
 );
-const BODY: Field = req("body", Type::String, "content of the message");
-const MIME: Field = req("mimeType", Type::String, "MIME type of the message");
-const URL: Field = req("url", Type::String, "link to the record file");
-const ROLE: Field = opt("role", Type::String, "the transfer role").values(Values::OneOf {
+const BODY: Field = req("body", FieldType::String, "content of the message");
+const MIME: Field = req("mimeType", FieldType::String, "MIME type of the message");
+const URL: Field = req("url", FieldType::String, "link to the record file");
+const ROLE: Field = opt("role", FieldType::String, "the transfer role").values(Values::OneOf {
     values: &["transferor", "target", "transferee"],
     explicit: true,
 });
@@ -108,7 +132,7 @@ macro_rules! event {
     };
 }
 
-pub static EVENTS: &[EventSpec] = &[
+pub(crate) static EVENTS: &[EventSpec] = &[
     event!(
         "Call.AudioIdentificationError",
         Media,
@@ -133,7 +157,7 @@ pub static EVENTS: &[EventSpec] = &[
         "the remote peer answered or started early media",
         [
             HEADERS,
-            opt("code", Type::Number, "the SIP provisional code that brought early media (183)")
+            opt("code", FieldType::Number, "the SIP provisional code that brought early media (183)")
         ]
     ),
     event!(
@@ -142,7 +166,7 @@ pub static EVENTS: &[EventSpec] = &[
         "a blind transfer was requested",
         [
             HEADERS,
-            req("transferTo", Type::String, "the username to transfer to")
+            req("transferTo", FieldType::String, "the username to transfer to")
         ]
     ),
     event!(
@@ -152,7 +176,7 @@ pub static EVENTS: &[EventSpec] = &[
         [
             opt(
                 "customData",
-                Type::String,
+                FieldType::String,
                 "custom data passed by the client with the accept command"
             ),
             HEADERS
@@ -163,24 +187,24 @@ pub static EVENTS: &[EventSpec] = &[
         Ended,
         "the call was terminated",
         [
-            req("cost", Type::Number, "call cost in the account's currency"),
+            req("cost", FieldType::Number, "call cost in the account's currency"),
             req(
                 "direction",
-                Type::String,
+                FieldType::String,
                 "call direction type according to billing"
             ),
-            req("duration", Type::Number, "total call duration")
+            req("duration", FieldType::Number, "total call duration")
                 .unit("s")
                 .values(Values::NonNegative),
             HEADERS,
             opt(
                 "internalCode",
-                Type::Number,
+                FieldType::Number,
                 "status code of the call: a SIP code (486) or a Q.850 cause (16); real events may omit it"
             ),
             opt(
                 "reason",
-                Type::String,
+                FieldType::String,
                 "reason of the call failure; real events may omit it"
             ),
         ]
@@ -190,9 +214,9 @@ pub static EVENTS: &[EventSpec] = &[
         Failed,
         "an outgoing call ended before it connected",
         [
-            req("code", Type::Number, "status code of the call (e.g. 486)"),
+            req("code", FieldType::Number, "status code of the call (e.g. 486)"),
             HEADERS,
-            req("reason", Type::String, "status message of the failure"),
+            req("reason", FieldType::String, "status message of the failure"),
         ]
     ),
     event!(
@@ -205,7 +229,7 @@ pub static EVENTS: &[EventSpec] = &[
         "Call.Video.FirstPacket",
         Media,
         "the first video packet arrived (CallEvents.FirstVideoPacket)",
-        [opt("url", Type::String, "record URL")]
+        [opt("url", FieldType::String, "record URL")]
     ),
     event!(
         "Call.FirstVideoPacketReceived",
@@ -229,7 +253,7 @@ pub static EVENTS: &[EventSpec] = &[
         "Call.MessageReceived",
         Other,
         "a text message arrived",
-        [HEADERS, req("text", Type::String, "content of the message")]
+        [HEADERS, req("text", FieldType::String, "content of the message")]
     ),
     event!(
         "Call.MicStatusChange",
@@ -237,7 +261,7 @@ pub static EVENTS: &[EventSpec] = &[
         "the microphone status changed",
         [req(
             "active",
-            Type::Boolean,
+            FieldType::Boolean,
             "whether the microphone is active"
         )]
     ),
@@ -249,7 +273,7 @@ pub static EVENTS: &[EventSpec] = &[
         "audio playback finished",
         [opt(
             "error",
-            Type::String,
+            FieldType::String,
             "error that occurred during the playback"
         )]
     ),
@@ -265,7 +289,7 @@ pub static EVENTS: &[EventSpec] = &[
         "audio playback started",
         [req(
             "duration",
-            Type::Number,
+            FieldType::Number,
             "playback duration (milliseconds: a 5-second tone logs 5000)"
         )
         .unit("ms")
@@ -275,7 +299,7 @@ pub static EVENTS: &[EventSpec] = &[
         "Call.PushSent",
         Other,
         "a push notification was sent",
-        [req("result", Type::String, "the push result")]
+        [req("result", FieldType::String, "the push result")]
     ),
     event!(
         "Call.ReInviteAccepted",
@@ -299,7 +323,7 @@ pub static EVENTS: &[EventSpec] = &[
         "Call.RecordError",
         Recording,
         "recording failed",
-        [req("error", Type::String, "what went wrong")]
+        [req("error", FieldType::String, "what went wrong")]
     ),
     event!("Call.RecordStarted", Recording, "recording started", [URL]),
     event!(
@@ -309,14 +333,14 @@ pub static EVENTS: &[EventSpec] = &[
         [
             req(
                 "cost",
-                Type::String,
+                FieldType::String,
                 "record cost in the account's currency (a string, unlike Disconnected.cost)"
             ),
-            req("duration", Type::Number, "record duration")
+            req("duration", FieldType::Number, "record duration")
                 .unit("s")
                 .values(Values::NonNegative),
             URL,
-            opt("reason", Type::String, "why recording stopped (seen on real events)"),
+            opt("reason", FieldType::String, "why recording stopped (seen on real events)"),
         ]
     ),
     event!(
@@ -332,8 +356,8 @@ pub static EVENTS: &[EventSpec] = &[
         Other,
         "the call's state changed",
         [
-            req("newState", Type::String, "the new state").values(STATES),
-            req("oldState", Type::String, "the old state").values(STATES),
+            req("newState", FieldType::String, "the new state").values(STATES),
+            req("oldState", FieldType::String, "the old state").values(STATES),
         ]
     ),
     event!("Call.Statistics", Other, "call statistics changed", []),
@@ -344,12 +368,12 @@ pub static EVENTS: &[EventSpec] = &[
         [
             req(
                 "ProgressTone",
-                Type::Boolean,
+                FieldType::Boolean,
                 "whether the tone is a dial tone"
             ),
             req(
                 "VoicemailTone",
-                Type::Boolean,
+                FieldType::Boolean,
                 "whether the tone is a voicemail tone"
             ),
         ]
@@ -359,11 +383,11 @@ pub static EVENTS: &[EventSpec] = &[
         Dtmf,
         "a DTMF tone arrived",
         [
-            req("tone", Type::String, "the tone: 0-9, * or #")
+            req("tone", FieldType::String, "the tone: 0-9, * or #")
                 .values(Values::Dtmf { explicit: true }),
             opt(
                 "type",
-                Type::String,
+                FieldType::String,
                 "how it arrived: 1 RFC 2833, 2 in-band, 3 SIP INFO (newer typings)"
             )
             .values(Values::OneOf {
@@ -385,13 +409,13 @@ pub static EVENTS: &[EventSpec] = &[
         [
             req(
                 "code",
-                Type::Number,
+                FieldType::Number,
                 "the failed transfer's status (e.g. 486)"
             ),
             HEADERS,
             req(
                 "reason",
-                Type::String,
+                FieldType::String,
                 "the failed transfer's status message"
             ),
             ROLE,
@@ -404,12 +428,12 @@ pub static EVENTS: &[EventSpec] = &[
         [URL]
     ),
     event!(later "Call.BeepDetectionComplete", Media, "beep detection finished (2025 typings)", [
-        opt("frequencies", Type::NumberArray, "the detected frequencies"),
-        opt("timeout", Type::Boolean, "whether detection timed out"),
+        opt("frequencies", FieldType::NumberArray, "the detected frequencies"),
+        opt("timeout", FieldType::Boolean, "whether detection timed out"),
     ]),
-    event!(later "Call.BeepDetectionError", Media, "beep detection failed (2025 typings)", [req("reason", Type::String, "why it failed")]),
+    event!(later "Call.BeepDetectionError", Media, "beep detection failed (2025 typings)", [req("reason", FieldType::String, "why it failed")]),
     event!(later "Call.AudioQualityDetected", Media, "the audio quality was detected (2025 typings)", [
-        req("quality", Type::String, "HD or Standard").values(Values::OneOf { values: &["HD", "Standard"], explicit: true }),
+        req("quality", FieldType::String, "HD or Standard").values(Values::OneOf { values: &["HD", "Standard"], explicit: true }),
     ]),
     EventSpec {
         name: "Application.CallAlerting",
@@ -423,7 +447,7 @@ pub static EVENTS: &[EventSpec] = &[
     },
 ];
 
-pub fn recognise(obj: &Json) -> Option<Recognised> {
+pub(crate) fn recognise(obj: &Json) -> Option<Recognised> {
     match obj.get_str("name") {
         Some(name @ "Application.CallAlerting") => Some(Recognised {
             event: Some(event_name(name, find_spec(EVENTS, name))),
@@ -461,7 +485,7 @@ pub fn recognise(obj: &Json) -> Option<Recognised> {
     }
 }
 
-pub fn recognise_forced(obj: &Json) -> Recognised {
+pub(crate) fn recognise_forced(obj: &Json) -> Recognised {
     recognise(obj).unwrap_or_else(|| {
         let spec = obj.get_str("name").and_then(|n| find_spec(EVENTS, n));
         Recognised {
@@ -615,7 +639,7 @@ fn sip_outcome(code: i64) -> Option<Outcome> {
     }
 }
 
-pub static DESCRIPTOR: Descriptor = Descriptor {
+pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     id: "voximplant",
     title: "Voximplant VoxEngine CallEvents (typings v13 and newer)",
     forms: &[EVENTS],

@@ -17,7 +17,7 @@
 
 use std::borrow::Cow;
 
-use crate::formats::schema::{EventSpec, Type};
+use crate::formats::schema::{EventSpec, FieldType};
 use crate::formats::LogLine;
 use crate::json::{Json, Num};
 
@@ -28,7 +28,7 @@ const WITH_PARAMS: &str = " with params ";
 /// Read one log line: an event in the notation, another entry with params (a command, a
 /// request: text, not events), or not the session log's (`None`). A line whose params are JSON
 /// (`Sent event from JS …` in newer logs) is left to the JSON reader.
-pub fn read(line: &[u8], prefix: usize) -> Option<LogLine<'_>> {
+pub(crate) fn read(line: &[u8], prefix: usize) -> Option<LogLine<'_>> {
     // The marker stands right before the params' first brace (`with params {`, `with params
     // [{`): on every log line, a look at the prefix's end is all it costs.
     let head = &line[..line.len().min(prefix)];
@@ -90,10 +90,12 @@ fn typed(event: Json<'_>) -> Json<'_> {
                 let v = match (ty(&k), v) {
                     // A field the table does not know, written as a number, is likely one: the
                     // same event logged as JSON has a number there.
-                    (Some(Type::Number) | None, Json::Str(s)) if number(&s).is_some() => {
+                    (Some(FieldType::Number) | None, Json::Str(s)) if number(&s).is_some() => {
                         number(&s).unwrap_or(Json::Str(s))
                     }
-                    (Some(Type::Boolean) | None, Json::Str(s)) if s == "true" || s == "false" => {
+                    (Some(FieldType::Boolean) | None, Json::Str(s))
+                        if s == "true" || s == "false" =>
+                    {
                         Json::Bool(s == "true")
                     }
                     (_, v) => v,

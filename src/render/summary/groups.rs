@@ -19,7 +19,7 @@ use crate::timefmt::{human_duration, rfc3339, Zone};
 /// What calls are grouped by (`summary --by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 #[value(rename_all = "snake_case")]
-pub enum GroupKey {
+pub(crate) enum GroupKey {
     Vendor,
     Outcome,
     EndReason,
@@ -33,7 +33,7 @@ pub enum GroupKey {
 }
 
 impl GroupKey {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             GroupKey::Vendor => "vendor",
             GroupKey::Outcome => "outcome",
@@ -77,7 +77,7 @@ struct Group {
 }
 
 /// Calls counted into groups as they finish.
-pub struct Groups {
+pub(crate) struct Groups {
     keys: Vec<GroupKey>,
     zone: Zone,
     groups: HashMap<Label, Group>,
@@ -91,7 +91,7 @@ const BAR_MAX: usize = 40;
 const BAR_MIN: usize = 10;
 
 impl Groups {
-    pub fn new(keys: Vec<GroupKey>, zone: Zone) -> Groups {
+    pub(crate) fn new(keys: Vec<GroupKey>, zone: Zone) -> Groups {
         Groups {
             keys,
             zone,
@@ -123,7 +123,7 @@ impl Groups {
     }
 
     /// Count a call in each group it belongs to.
-    pub fn add(&mut self, s: &CallSummary) {
+    pub(crate) fn add(&mut self, s: &CallSummary) {
         let mut labels: Vec<Label> = vec![Vec::new()];
         for &key in &self.keys {
             let values = self.values(key, s);
@@ -210,7 +210,7 @@ impl Groups {
 
     /// Write the groups as records (`json` inside the summary's document) or as a table with
     /// bars.
-    pub fn write(
+    pub(crate) fn write(
         &mut self,
         format: Format,
         writer: &mut RecordWriter,
@@ -227,10 +227,10 @@ impl Groups {
         self.table(&rows, table, out)
     }
 
-    fn record<'a>(&'a self, label: &'a Label, g: &Group) -> Record<'a> {
+    fn record<'a>(&'a self, label: &'a Label, g: &Group) -> GroupRecord<'a> {
         let mut talk = g.talk.clone();
         let mut total = g.total.clone();
-        Record {
+        GroupRecord {
             keys: &self.keys,
             label,
             zone: self.zone,
@@ -316,7 +316,7 @@ impl Groups {
                         .collect(),
                 ),
             ];
-            let records: Vec<Record> = rows.iter().map(|(l, g)| self.record(l, g)).collect();
+            let records: Vec<GroupRecord> = rows.iter().map(|(l, g)| self.record(l, g)).collect();
             for (label, pick, p95) in [
                 ("talk p50", 0, false),
                 ("total p50", 1, false),
@@ -385,9 +385,9 @@ impl Groups {
 
 /// How the group table is drawn.
 #[derive(Debug, Clone, Copy)]
-pub struct TableLook {
-    pub width: Option<usize>,
-    pub color: bool,
+pub(crate) struct TableLook {
+    pub(crate) width: Option<usize>,
+    pub(crate) color: bool,
 }
 
 /// A bar `room` cells long at most for `value` of `most`, in eighths of a cell; a group with
@@ -405,7 +405,7 @@ fn bar(value: u64, most: u64, room: usize) -> String {
 
 /// One group as a machine record: its key values, then `calls`, `answered_share`, a count per
 /// outcome, and talk and total p50/p95 in milliseconds.
-pub struct Record<'a> {
+pub(crate) struct GroupRecord<'a> {
     keys: &'a [GroupKey],
     label: &'a Label,
     zone: Zone,
@@ -416,7 +416,7 @@ pub struct Record<'a> {
 }
 
 /// `part` of `whole` as a fraction to four places; unknown of nothing.
-pub fn share(part: u64, whole: u64) -> Option<f64> {
+pub(crate) fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0)
 }
 
@@ -426,7 +426,7 @@ const FIRST: [&str; 2] = ["calls", "answered_share"];
 const LAST: [&str; 4] = ["talk_p50_ms", "talk_p95_ms", "total_p50_ms", "total_p95_ms"];
 
 /// The CSV header of groups by these keys: the keys, then the fields.
-pub fn header(keys: &[GroupKey]) -> &'static [&'static str] {
+pub(crate) fn header(keys: &[GroupKey]) -> &'static [&'static str] {
     let names: Vec<&'static str> = keys
         .iter()
         .map(|k| k.name())
@@ -438,7 +438,7 @@ pub fn header(keys: &[GroupKey]) -> &'static [&'static str] {
     Vec::leak(names)
 }
 
-impl Serialize for Record<'_> {
+impl Serialize for GroupRecord<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut m = serializer.serialize_map(Some(
             self.keys.len() + FIRST.len() + Outcome::ALL.len() + LAST.len(),
@@ -468,7 +468,7 @@ impl Serialize for Record<'_> {
 }
 
 /// Mean, median and 95th percentile of some durations.
-pub fn stats(values: &mut [i64]) -> Option<(i64, i64, i64)> {
+pub(crate) fn stats(values: &mut [i64]) -> Option<(i64, i64, i64)> {
     if values.is_empty() {
         return None;
     }

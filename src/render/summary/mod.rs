@@ -57,7 +57,7 @@ impl Totals {
     }
 }
 
-pub struct Summary {
+pub(crate) struct Summary {
     shards: Shards,
     /// Packs the shards are done with, for the workers to fill again.
     packs: Arc<Pool<Pack>>,
@@ -105,7 +105,7 @@ enum HeldCalls {
 
 /// What `--sort` orders calls by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortField {
+pub(crate) enum SortField {
     Total,
     Talk,
     Ring,
@@ -115,14 +115,14 @@ pub enum SortField {
 
 /// `--sort FIELD` or `-FIELD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Order {
-    pub field: SortField,
-    pub descending: bool,
+pub(crate) struct Order {
+    pub(crate) field: SortField,
+    pub(crate) descending: bool,
 }
 
 impl Order {
     /// `total`, `-talk`, ...; `None` for anything else.
-    pub fn parse(s: &str) -> Option<Order> {
+    pub(crate) fn parse(s: &str) -> Option<Order> {
         let (descending, name) = match s.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, s),
@@ -150,7 +150,7 @@ impl Order {
 
     /// Sort calls so (stable: ties keep the order the calls began in); calls without the value
     /// go last either way.
-    pub fn sort(self, calls: &mut [CallSummary]) {
+    pub(crate) fn sort(self, calls: &mut [CallSummary]) {
         calls.sort_by(|a, b| match (self.value(a), self.value(b)) {
             (Some(x), Some(y)) if self.descending => y.cmp(&x),
             (Some(x), Some(y)) => x.cmp(&y),
@@ -179,7 +179,7 @@ fn anomaly_kind(text: &str) -> &str {
 }
 
 impl Summary {
-    pub fn new(settings: &Settings, shape: SummaryOptions) -> Result<Summary> {
+    pub(crate) fn new(settings: &Settings, shape: SummaryOptions) -> Result<Summary> {
         // Spare packs, one per shard, for every batch in flight: the batches the records'
         // vectors are kept for (`reading::read_into`: on the workers, read ahead, two more) and
         // the jobs a shard may queue. With fewer, most packs started empty and grew again.
@@ -487,13 +487,7 @@ impl View for Summary {
         Some(&self.rows.matcher)
     }
 
-    fn batch(
-        &mut self,
-        source: &str,
-        _stem: &str,
-        results: &mut Results,
-        out: &mut dyn Write,
-    ) -> Result<()> {
+    fn batch(&mut self, source: &str, results: &mut Results, out: &mut dyn Write) -> Result<()> {
         self.ticks.begin();
         // Events with a call id were packed on the workers; those left belong to no call.
         for r in results.records.iter().filter(|r| r.normalized.is_some()) {

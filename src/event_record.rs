@@ -15,11 +15,11 @@ use crate::time::Millis;
 use crate::timefmt::Stamp;
 
 /// The version of the record's columns.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// A column's type, as JSON carries it and as the engines declare it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Type {
+pub(crate) enum ColumnType {
     Text,
     Int,
     Bool,
@@ -31,28 +31,28 @@ pub enum Type {
     Object,
 }
 
-impl Type {
-    pub fn name(self) -> &'static str {
+impl ColumnType {
+    pub(crate) fn name(self) -> &'static str {
         match self {
-            Type::Text => "text",
-            Type::Int => "integer",
-            Type::Bool => "boolean",
-            Type::Time => "timestamp",
-            Type::TextList => "list of text",
-            Type::Object => "object",
+            ColumnType::Text => "text",
+            ColumnType::Int => "integer",
+            ColumnType::Bool => "boolean",
+            ColumnType::Time => "timestamp",
+            ColumnType::TextList => "list of text",
+            ColumnType::Object => "object",
         }
     }
 
     /// The JSON Schema of a value of this type (`nullable`: or null).
-    pub fn json_schema(self, nullable: bool) -> serde_json::Value {
+    pub(crate) fn json_schema(self, nullable: bool) -> serde_json::Value {
         use serde_json::json;
         let base = match self {
-            Type::Text => json!({"type": "string"}),
-            Type::Int => json!({"type": "integer"}),
-            Type::Bool => json!({"type": "boolean"}),
-            Type::Time => json!({"type": "string", "format": "date-time"}),
-            Type::TextList => json!({"type": "array", "items": {"type": "string"}}),
-            Type::Object => json!({"type": "object"}),
+            ColumnType::Text => json!({"type": "string"}),
+            ColumnType::Int => json!({"type": "integer"}),
+            ColumnType::Bool => json!({"type": "boolean"}),
+            ColumnType::Time => json!({"type": "string", "format": "date-time"}),
+            ColumnType::TextList => json!({"type": "array", "items": {"type": "string"}}),
+            ColumnType::Object => json!({"type": "object"}),
         };
         if nullable {
             json!({"anyOf": [base, {"type": "null"}]})
@@ -64,15 +64,20 @@ impl Type {
 
 /// One column of the record.
 #[derive(Debug, Clone, Copy)]
-pub struct Column {
-    pub name: &'static str,
-    pub kind: Type,
-    pub nullable: bool,
-    pub meaning: &'static str,
+pub(crate) struct RecordColumn {
+    pub(crate) name: &'static str,
+    pub(crate) kind: ColumnType,
+    pub(crate) nullable: bool,
+    pub(crate) meaning: &'static str,
 }
 
-const fn col(name: &'static str, kind: Type, nullable: bool, meaning: &'static str) -> Column {
-    Column {
+const fn col(
+    name: &'static str,
+    kind: ColumnType,
+    nullable: bool,
+    meaning: &'static str,
+) -> RecordColumn {
+    RecordColumn {
         name,
         kind,
         nullable,
@@ -81,44 +86,44 @@ const fn col(name: &'static str, kind: Type, nullable: bool, meaning: &'static s
 }
 
 /// The columns, in the order every writer writes them.
-pub const COLUMNS: [Column; 33] = [
-    col("source", Type::Text, false, "the file the record was read from (`-`: standard input)"),
-    col("line", Type::Int, false, "its line in the source (from 1; again from 1 after a followed file was truncated or replaced)"),
-    col("vendor", Type::Text, false, "the vendor's id: workonflow, xelion, voximplant, bandwidth"),
-    col("event", Type::Text, true, "the vendor's own name of the event (call.ended, Call.Disconnected, hangup)"),
-    col("kind", Type::Text, false, "the normalized kind: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other"),
-    col("call_id", Type::Text, true, "the call it belongs to (null: it names none)"),
-    col("time", Type::Time, true, "when it happened, from the payload, an envelope or the log line (null: nothing says)"),
-    col("time_source", Type::Text, true, "where the time came from: payload, envelope, log"),
-    col("seq", Type::Int, false, "its place among its call's events in this run, from 1 (repeats included)"),
-    col("repeat", Type::Bool, false, "a repeated delivery of an earlier event of its call (same fingerprint, or the same event logged again in another form moments apart); the summary ignores it"),
-    col("details", Type::Object, false, "the vendor's extras, normalized (participant, digit, code, reason, cause, duration_ms, talk_ms, cost, url, headers, ...)"),
-    col("call_started_at", Type::Time, true, "when the payload says the whole call started (Xelion's date, Bandwidth v2's startTime): it dates the call, not the event"),
-    col("call_answered_at", Type::Time, true, "when the payload says the call was answered (Bandwidth v2's answerTime)"),
-    col("call_ended_at", Type::Time, true, "when the payload says the call ended (Bandwidth v2's endTime)"),
-    col("outcome", Type::Text, true, "the call's outcome this event's codes give (a SIP 486 gives busy, a missed-call event missed), else null"),
-    col("terminal", Type::Bool, false, "it ends the call (kind ended, failed or missed)"),
-    col("end_reason", Type::Text, true, "for a terminal event, the reason it gives the call ended, as the summary writes it (`486 Busy Here`: code and reason or cause); the summary shows the last one given, else the first terminal event's name"),
-    col("digit", Type::Text, true, "for a dtmf event, the key pressed"),
-    col("code", Type::Int, true, "a status code the event carries (SIP or the vendor's)"),
-    col("cause", Type::Text, true, "a cause or reason text the event carries"),
-    col("reported_talk_ms", Type::Int, true, "the talk time the vendor reports with this event"),
-    col("reported_total_ms", Type::Int, true, "the call's duration the vendor reports with this event"),
-    col("participants", Type::TextList, false, "the numbers and user ids it names (participant, caller, callee, from, to, phone)"),
-    col("parent_call_id", Type::Text, true, "the call this one is a leg of (a transfer's B-leg names its A-leg)"),
-    col("new_call", Type::Bool, false, "a start that begins a new call even where its id was used before (a Workonflow thread holds one call after another)"),
-    col("fingerprint", Type::Text, true, "what identifies a repeated delivery of this event (16 hex digits; null: none can be told)"),
-    col("twin_key", Type::Text, true, "what identifies the same event logged twice in two forms moments apart (a VoxEngine session log's notation and the scenario's JSON; 16 hex digits)"),
-    col("twin_notation", Type::Bool, true, "for an event with a twin_key: whether this is the session log's notation form"),
-    col("host", Type::Text, false, "the machine callev read the record on"),
-    col("record_id", Type::Text, false, "a stable id of the record: a hash of host, source and line (16 hex digits)"),
-    col("received_at", Type::Time, false, "when callev read the record (following: when it arrived)"),
-    col("events_schema", Type::Int, false, "the version of these columns: 1"),
-    col("offset", Type::Int, true, "where the record's line begins in its source, in bytes of the decompressed stream (null for a value gathered from several lines)"),
+pub(crate) const COLUMNS: [RecordColumn; 33] = [
+    col("source", ColumnType::Text, false, "the file the record was read from (`-`: standard input)"),
+    col("line", ColumnType::Int, false, "its line in the source (from 1; again from 1 after a followed file was truncated or replaced)"),
+    col("vendor", ColumnType::Text, false, "the vendor's id: workonflow, xelion, voximplant, bandwidth"),
+    col("event", ColumnType::Text, true, "the vendor's own name of the event (call.ended, Call.Disconnected, hangup)"),
+    col("kind", ColumnType::Text, false, "the normalized kind: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other"),
+    col("call_id", ColumnType::Text, true, "the call it belongs to (null: it names none)"),
+    col("time", ColumnType::Time, true, "when it happened, from the payload, an envelope or the log line (null: nothing says)"),
+    col("time_source", ColumnType::Text, true, "where the time came from: payload, envelope, log"),
+    col("seq", ColumnType::Int, false, "its place among its call's events in this run, from 1 (repeats included)"),
+    col("repeat", ColumnType::Bool, false, "a repeated delivery of an earlier event of its call (same fingerprint, or the same event logged again in another form moments apart); the summary ignores it"),
+    col("details", ColumnType::Object, false, "the vendor's extras, normalized (participant, digit, code, reason, cause, duration_ms, talk_ms, cost, url, headers, ...)"),
+    col("call_started_at", ColumnType::Time, true, "when the payload says the whole call started (Xelion's date, Bandwidth v2's startTime): it dates the call, not the event"),
+    col("call_answered_at", ColumnType::Time, true, "when the payload says the call was answered (Bandwidth v2's answerTime)"),
+    col("call_ended_at", ColumnType::Time, true, "when the payload says the call ended (Bandwidth v2's endTime)"),
+    col("outcome", ColumnType::Text, true, "the call's outcome this event's codes give (a SIP 486 gives busy, a missed-call event missed), else null"),
+    col("terminal", ColumnType::Bool, false, "it ends the call (kind ended, failed or missed)"),
+    col("end_reason", ColumnType::Text, true, "for a terminal event, the reason it gives the call ended, as the summary writes it (`486 Busy Here`: code and reason or cause); the summary shows the last one given, else the first terminal event's name"),
+    col("digit", ColumnType::Text, true, "for a dtmf event, the key pressed"),
+    col("code", ColumnType::Int, true, "a status code the event carries (SIP or the vendor's)"),
+    col("cause", ColumnType::Text, true, "a cause or reason text the event carries"),
+    col("reported_talk_ms", ColumnType::Int, true, "the talk time the vendor reports with this event"),
+    col("reported_total_ms", ColumnType::Int, true, "the call's duration the vendor reports with this event"),
+    col("participants", ColumnType::TextList, false, "the numbers and user ids it names (participant, caller, callee, from, to, phone)"),
+    col("parent_call_id", ColumnType::Text, true, "the call this one is a leg of (a transfer's B-leg names its A-leg)"),
+    col("new_call", ColumnType::Bool, false, "a start that begins a new call even where its id was used before (a Workonflow thread holds one call after another)"),
+    col("fingerprint", ColumnType::Text, true, "what identifies a repeated delivery of this event (16 hex digits; null: none can be told)"),
+    col("twin_key", ColumnType::Text, true, "what identifies the same event logged twice in two forms moments apart (a VoxEngine session log's notation and the scenario's JSON; 16 hex digits)"),
+    col("twin_notation", ColumnType::Bool, true, "for an event with a twin_key: whether this is the session log's notation form"),
+    col("host", ColumnType::Text, false, "the machine callev read the record on"),
+    col("record_id", ColumnType::Text, false, "a stable id of the record: a hash of host, source and line (16 hex digits)"),
+    col("received_at", ColumnType::Time, false, "when callev read the record (following: when it arrived)"),
+    col("events_schema", ColumnType::Int, false, "the version of these columns: 1"),
+    col("offset", ColumnType::Int, true, "where the record's line begins in its source, in bytes of the decompressed stream (null for a value gathered from several lines)"),
 ];
 
 /// The column names, the CSV header.
-pub fn names() -> &'static [&'static str] {
+pub(crate) fn names() -> &'static [&'static str] {
     static NAMES: std::sync::LazyLock<Vec<&'static str>> =
         std::sync::LazyLock::new(|| COLUMNS.iter().map(|c| c.name).collect());
     &NAMES
@@ -126,19 +131,19 @@ pub fn names() -> &'static [&'static str] {
 
 /// Where a record was read: the host and the time.
 #[derive(Debug, Clone, Copy)]
-pub struct Origin<'a> {
-    pub host: &'a str,
-    pub received_at: Millis,
+pub(crate) struct Origin<'a> {
+    pub(crate) host: &'a str,
+    pub(crate) received_at: Millis,
 }
 
 impl Origin<'static> {
     /// This machine, now.
-    pub fn now() -> Origin<'static> {
+    pub(crate) fn now() -> Origin<'static> {
         Origin::read_at(chrono::Utc::now().timestamp_millis())
     }
 
     /// This machine, at the time a batch was read.
-    pub fn read_at(received_at: Millis) -> Origin<'static> {
+    pub(crate) fn read_at(received_at: Millis) -> Origin<'static> {
         Origin {
             host: host(),
             received_at,
@@ -147,7 +152,7 @@ impl Origin<'static> {
 }
 
 /// This machine's name, once.
-pub fn host() -> &'static str {
+pub(crate) fn host() -> &'static str {
     static HOST: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         gethostname::gethostname()
             .into_string()
@@ -158,7 +163,7 @@ pub fn host() -> &'static str {
 
 /// A hex digest of 64 bits.
 #[derive(Debug, Clone, Copy)]
-pub struct Hex(pub u64);
+pub(crate) struct Hex(pub u64);
 
 impl Serialize for Hex {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -173,7 +178,7 @@ impl Serialize for Hex {
 }
 
 /// A record's id: its host, source and line, hashed.
-pub fn record_id(host: &str, source: &str, line: u64) -> u64 {
+pub(crate) fn record_id(host: &str, source: &str, line: u64) -> u64 {
     use std::hash::{BuildHasher, Hash, Hasher};
     let mut h = foldhash::fast::FixedState::with_seed(0x6576_656e_7473).build_hasher();
     host.hash(&mut h);
@@ -184,47 +189,47 @@ pub fn record_id(host: &str, source: &str, line: u64) -> u64 {
 
 /// The events record (`COLUMNS`, in order).
 #[derive(Serialize)]
-pub struct EventRecord<'a> {
-    pub source: &'a str,
-    pub line: u64,
-    pub vendor: &'static str,
-    pub event: Option<&'a str>,
-    pub kind: &'static str,
-    pub call_id: Option<&'a str>,
-    pub time: Option<Stamp>,
-    pub time_source: Option<&'static str>,
-    pub seq: u64,
-    pub repeat: bool,
-    pub details: &'a Details,
-    pub call_started_at: Option<Stamp>,
-    pub call_answered_at: Option<Stamp>,
-    pub call_ended_at: Option<Stamp>,
-    pub outcome: Option<&'static str>,
-    pub terminal: bool,
-    pub end_reason: Option<std::borrow::Cow<'a, str>>,
-    pub digit: Option<&'a str>,
-    pub code: Option<i64>,
-    pub cause: Option<&'a str>,
-    pub reported_talk_ms: Option<i64>,
-    pub reported_total_ms: Option<i64>,
-    pub participants: Vec<&'a str>,
-    pub parent_call_id: Option<&'a str>,
-    pub new_call: bool,
-    pub fingerprint: Option<Hex>,
-    pub twin_key: Option<Hex>,
-    pub twin_notation: Option<bool>,
-    pub host: &'a str,
-    pub record_id: Hex,
-    pub received_at: Stamp,
-    pub events_schema: u32,
-    pub offset: Option<u64>,
+pub(crate) struct EventRecord<'a> {
+    pub(crate) source: &'a str,
+    pub(crate) line: u64,
+    pub(crate) vendor: &'static str,
+    pub(crate) event: Option<&'a str>,
+    pub(crate) kind: &'static str,
+    pub(crate) call_id: Option<&'a str>,
+    pub(crate) time: Option<Stamp>,
+    pub(crate) time_source: Option<&'static str>,
+    pub(crate) seq: u64,
+    pub(crate) repeat: bool,
+    pub(crate) details: &'a Details,
+    pub(crate) call_started_at: Option<Stamp>,
+    pub(crate) call_answered_at: Option<Stamp>,
+    pub(crate) call_ended_at: Option<Stamp>,
+    pub(crate) outcome: Option<&'static str>,
+    pub(crate) terminal: bool,
+    pub(crate) end_reason: Option<std::borrow::Cow<'a, str>>,
+    pub(crate) digit: Option<&'a str>,
+    pub(crate) code: Option<i64>,
+    pub(crate) cause: Option<&'a str>,
+    pub(crate) reported_talk_ms: Option<i64>,
+    pub(crate) reported_total_ms: Option<i64>,
+    pub(crate) participants: Vec<&'a str>,
+    pub(crate) parent_call_id: Option<&'a str>,
+    pub(crate) new_call: bool,
+    pub(crate) fingerprint: Option<Hex>,
+    pub(crate) twin_key: Option<Hex>,
+    pub(crate) twin_notation: Option<bool>,
+    pub(crate) host: &'a str,
+    pub(crate) record_id: Hex,
+    pub(crate) received_at: Stamp,
+    pub(crate) events_schema: u32,
+    pub(crate) offset: Option<u64>,
     /// Timeline only: milliseconds from the call's first timed event.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_ms: Option<i64>,
+    pub(crate) offset_ms: Option<i64>,
 }
 
 impl<'a> EventRecord<'a> {
-    pub fn new(
+    pub(crate) fn new(
         source: &'a str,
         line: u64,
         e: &'a Event,
@@ -275,7 +280,7 @@ impl<'a> EventRecord<'a> {
 }
 
 /// The JSON Schema (draft 2020-12) of a record.
-pub fn json_schema() -> serde_json::Value {
+pub(crate) fn json_schema() -> serde_json::Value {
     use serde_json::json;
     let properties: serde_json::Map<String, serde_json::Value> = COLUMNS
         .iter()
@@ -295,14 +300,14 @@ pub fn json_schema() -> serde_json::Value {
 }
 
 /// Whether a JSON value is one of callev's own events records (it says its `events_schema`).
-pub fn is_record(v: &crate::json::Json) -> bool {
+pub(crate) fn is_record(v: &crate::json::Json) -> bool {
     v.get("events_schema").is_some() && v.get("kind").is_some() && v.get("vendor").is_some()
 }
 
 /// One of callev's own events records read back into the event it was written from, as far as
 /// the views need it (`summary` over records collected from many hosts); `None` when it is not a
 /// well-formed v1 record of a known vendor. `keep` says which details to keep (as `Details::new`).
-pub fn read_record(v: &crate::json::Json, keep: Option<fn(&str) -> bool>) -> Option<Event> {
+pub(crate) fn read_record(v: &crate::json::Json, keep: Option<fn(&str) -> bool>) -> Option<Event> {
     use crate::event::{Detail, EventKind, Outcome, TimeSource, Twin};
     use crate::json::Json;
     let version = v.get("events_schema")?.num()?.as_i64()?;
@@ -406,7 +411,7 @@ fn intern(key: &str) -> Option<&'static str> {
 
 /// One column's value of a record, for the writers of typed columns (Parquet).
 #[derive(Debug)]
-pub enum Value<'a> {
+pub(crate) enum ColumnValue<'a> {
     Text(Option<&'a str>),
     Int(Option<i64>),
     Bool(Option<bool>),
@@ -421,7 +426,7 @@ pub enum Value<'a> {
 
 impl EventRecord<'_> {
     /// Each column's value, in `COLUMNS`' order.
-    pub fn values(&self) -> [Value<'_>; COLUMNS.len()] {
+    pub(crate) fn values(&self) -> [ColumnValue<'_>; COLUMNS.len()] {
         let hex = |h: Option<Hex>| h.map(|h| format!("{:016x}", h.0));
         let (fingerprint, twin_key, record_id) = (
             hex(self.fingerprint),
@@ -429,41 +434,41 @@ impl EventRecord<'_> {
             format!("{:016x}", self.record_id.0),
         );
         let details = serde_json::to_string(self.details).unwrap_or_else(|_| "{}".to_owned());
-        let time = |s: Option<Stamp>| Value::Time(s.map(|s| s.0));
+        let time = |s: Option<Stamp>| ColumnValue::Time(s.map(|s| s.0));
         [
-            Value::Text(Some(self.source)),
-            Value::Int(i64::try_from(self.line).ok()),
-            Value::Text(Some(self.vendor)),
-            Value::Text(self.event),
-            Value::Text(Some(self.kind)),
-            Value::Text(self.call_id),
+            ColumnValue::Text(Some(self.source)),
+            ColumnValue::Int(i64::try_from(self.line).ok()),
+            ColumnValue::Text(Some(self.vendor)),
+            ColumnValue::Text(self.event),
+            ColumnValue::Text(Some(self.kind)),
+            ColumnValue::Text(self.call_id),
             time(self.time),
-            Value::Text(self.time_source),
-            Value::Int(i64::try_from(self.seq).ok()),
-            Value::Bool(Some(self.repeat)),
-            Value::Json(details),
+            ColumnValue::Text(self.time_source),
+            ColumnValue::Int(i64::try_from(self.seq).ok()),
+            ColumnValue::Bool(Some(self.repeat)),
+            ColumnValue::Json(details),
             time(self.call_started_at),
             time(self.call_answered_at),
             time(self.call_ended_at),
-            Value::Text(self.outcome),
-            Value::Bool(Some(self.terminal)),
-            Value::Text(self.end_reason.as_deref()),
-            Value::Text(self.digit),
-            Value::Int(self.code),
-            Value::Text(self.cause),
-            Value::Int(self.reported_talk_ms),
-            Value::Int(self.reported_total_ms),
-            Value::List(&self.participants),
-            Value::Text(self.parent_call_id),
-            Value::Bool(Some(self.new_call)),
-            Value::Owned(fingerprint),
-            Value::Owned(twin_key),
-            Value::Bool(self.twin_notation),
-            Value::Text(Some(self.host)),
-            Value::Owned(Some(record_id)),
+            ColumnValue::Text(self.outcome),
+            ColumnValue::Bool(Some(self.terminal)),
+            ColumnValue::Text(self.end_reason.as_deref()),
+            ColumnValue::Text(self.digit),
+            ColumnValue::Int(self.code),
+            ColumnValue::Text(self.cause),
+            ColumnValue::Int(self.reported_talk_ms),
+            ColumnValue::Int(self.reported_total_ms),
+            ColumnValue::List(&self.participants),
+            ColumnValue::Text(self.parent_call_id),
+            ColumnValue::Bool(Some(self.new_call)),
+            ColumnValue::Owned(fingerprint),
+            ColumnValue::Owned(twin_key),
+            ColumnValue::Bool(self.twin_notation),
+            ColumnValue::Text(Some(self.host)),
+            ColumnValue::Owned(Some(record_id)),
             time(Some(self.received_at)),
-            Value::Int(Some(i64::from(self.events_schema))),
-            Value::Int(self.offset.and_then(|o| i64::try_from(o).ok())),
+            ColumnValue::Int(Some(i64::from(self.events_schema))),
+            ColumnValue::Int(self.offset.and_then(|o| i64::try_from(o).ok())),
         ]
     }
 }
