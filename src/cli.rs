@@ -4,9 +4,9 @@
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::call::order::GroupKey;
 use crate::input::InputFormat;
 use crate::output::Format;
-use crate::render::summary::groups::GroupKey;
 
 /// The outcomes `--outcome` takes.
 const OUTCOMES: [&str; 9] = [
@@ -407,7 +407,7 @@ keys, q quits. Needs a terminal: for pipes, `callev summary` and `callev timelin
         /// and the view that gives the summary's calls from it (`call_summary`), for DuckDB
         /// or ClickHouse
         #[arg(long, value_enum, value_name = "ENGINE", conflicts_with_all = ["vendor", "event", "json_schema", "events"])]
-        sql: Option<crate::render::sql::Engine>,
+        sql: Option<crate::event_record::Engine>,
     },
     /// Print a shell completion script
     #[command(after_help = "Examples:

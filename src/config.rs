@@ -6,30 +6,14 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 
+use crate::call::order::{GroupKey, Order};
 use crate::cli::{ColorChoice, Options};
+pub(crate) use crate::exit::{usage, UsageError};
 use crate::formats::Vendor;
 use crate::input::{InputFormat, Source};
 use crate::output::Format;
-use crate::render::summary::groups::GroupKey;
-use crate::render::summary::Order;
 use crate::time::{self, Millis};
 use crate::timefmt::Zone;
-
-/// A usage error: a bad flag value or no input on a terminal (exit code 2).
-#[derive(Debug)]
-pub(crate) struct UsageError(pub String);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UsageError {}
-
-pub(crate) fn usage(msg: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(UsageError(msg.into()))
-}
 
 /// Which events and calls the views keep.
 #[derive(Debug, Clone, Default)]

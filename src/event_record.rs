@@ -14,6 +14,15 @@ use crate::event::{Details, Event};
 use crate::time::Millis;
 use crate::timefmt::Stamp;
 
+/// The SQL engines the events records load into (`schema --sql` writes their DDL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Engine {
+    #[value(name = "duckdb")]
+    DuckDb,
+    #[value(name = "clickhouse")]
+    ClickHouse,
+}
+
 /// The version of the record's columns.
 pub(crate) const VERSION: u32 = 1;
 

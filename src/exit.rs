@@ -33,6 +33,22 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// A usage error: a bad flag value or no input on a terminal (exit code 2).
+#[derive(Debug)]
+pub(crate) struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+pub(crate) fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(msg.into()))
+}
+
 /// Ctrl-C ended the run: the view finished its output, and the run stops here.
 #[derive(Debug)]
 pub(crate) struct Interrupted;

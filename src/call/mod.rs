@@ -1,10 +1,12 @@
 //! Per-call aggregation: events folded into a small state per call (`state`), kept open as long
 //! as one rule says (`lifetime`), their repeated deliveries told apart (`dedupe`), finished into
-//! the summary record (`summary_record`), selected as the flags ask (`select`); `step` is what
-//! aggregation reads of an event, and `shards` runs it on several threads for `summary`.
+//! the summary record (`summary_record`), selected as the flags ask (`select`), sorted and
+//! grouped (`order`); `step` is what aggregation reads of an event, and `shards` runs it on
+//! several threads for `summary`.
 
 pub(crate) mod dedupe;
 pub(crate) mod lifetime;
+pub(crate) mod order;
 pub(crate) mod select;
 pub(crate) mod shards;
 pub(crate) mod state;

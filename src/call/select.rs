@@ -192,7 +192,7 @@ impl CallMatcher {
             n if n as usize >= COUNTED => format!(" and {COUNTED} more or more"),
             n => format!(" and {n} more"),
         };
-        Err(crate::config::usage(format!(
+        Err(crate::exit::usage(format!(
             "--call {:?} is ambiguous: it matches {}{more} (give more of the id)",
             p.text,
             p.seen.join(", ")

@@ -4,16 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::event_record::{ColumnType, RecordColumn, COLUMNS, VERSION};
-
-/// The engines `--sql` writes for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Engine {
-    #[value(name = "duckdb")]
-    DuckDb,
-    #[value(name = "clickhouse")]
-    ClickHouse,
-}
+use crate::event_record::{ColumnType, Engine, RecordColumn, COLUMNS, VERSION};
 
 fn duckdb_type(c: &RecordColumn) -> String {
     let t = match c.kind {

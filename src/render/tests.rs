@@ -114,7 +114,7 @@ fn summary_tables() {
 
 #[test]
 fn group_tables() {
-    use super::summary::groups::GroupKey as Key;
+    use crate::call::order::GroupKey as Key;
     for (name, keys) in [
         ("vendor", vec![Key::Vendor]),
         ("vendor_outcome", vec![Key::Vendor, Key::Outcome]),

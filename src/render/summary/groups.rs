@@ -9,53 +9,13 @@ use anyhow::Result;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use unicode_width::UnicodeWidthStr;
 
+use crate::call::order::GroupKey;
 use crate::call::CallSummary;
 use crate::event::Outcome;
 use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::render::fit::{self, Cell, Col};
 use crate::time::Millis;
 use crate::timefmt::{human_duration, rfc3339, Zone};
-
-/// What calls are grouped by (`summary --by`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub(crate) enum GroupKey {
-    Vendor,
-    Outcome,
-    EndReason,
-    // Each number or user id taking part: a call counts once in each of its parties' groups.
-    // (Plain comments: a doc comment on a variant would be its help in `--help`.)
-    Party,
-    // The hour the call started in (in `--tz`).
-    Hour,
-    // The day the call started on (in `--tz`).
-    Day,
-}
-
-impl GroupKey {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            GroupKey::Vendor => "vendor",
-            GroupKey::Outcome => "outcome",
-            GroupKey::EndReason => "end_reason",
-            GroupKey::Party => "party",
-            GroupKey::Hour => "hour",
-            GroupKey::Day => "day",
-        }
-    }
-
-    fn is_time(self) -> bool {
-        matches!(self, GroupKey::Hour | GroupKey::Day)
-    }
-
-    /// A time bucket's length.
-    fn step(self) -> i64 {
-        match self {
-            GroupKey::Day => 86_400_000,
-            _ => 3_600_000,
-        }
-    }
-}
 
 /// A group's value for one key: a time bucket's start, or text; `None` when the call has none
 /// (no start time, no end reason, no party).

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Result;
 
 use crate::call::lifetime::Ticks;
+use crate::call::order::Order;
 use crate::call::shards::{shard_of, Keep, Merged, Shards, Sweep, WriteRow, CHUNK};
 use crate::call::step::Pack;
 use crate::call::{call_key, Brief, CallMatcher, CallSummary, SUMMARY_HEADER};
@@ -101,64 +102,6 @@ enum HeldCalls {
     Nothing,
     Sorted(Order, Vec<CallSummary>),
     Grouped(Groups),
-}
-
-/// What `--sort` orders calls by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SortField {
-    Total,
-    Talk,
-    Ring,
-    Started,
-    Events,
-}
-
-/// `--sort FIELD` or `-FIELD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Order {
-    pub(crate) field: SortField,
-    pub(crate) descending: bool,
-}
-
-impl Order {
-    /// `total`, `-talk`, ...; `None` for anything else.
-    pub(crate) fn parse(s: &str) -> Option<Order> {
-        let (descending, name) = match s.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, s),
-        };
-        let field = match name {
-            "total" => SortField::Total,
-            "talk" => SortField::Talk,
-            "ring" => SortField::Ring,
-            "started" => SortField::Started,
-            "events" => SortField::Events,
-            _ => return None,
-        };
-        Some(Order { field, descending })
-    }
-
-    fn value(self, s: &CallSummary) -> Option<i64> {
-        match self.field {
-            SortField::Total => s.total_ms,
-            SortField::Talk => s.talk_ms,
-            SortField::Ring => s.ring_ms,
-            SortField::Started => s.started_at.or(s.first_time),
-            SortField::Events => i64::try_from(s.events).ok(),
-        }
-    }
-
-    /// Sort calls so (stable: ties keep the order the calls began in); calls without the value
-    /// go last either way.
-    pub(crate) fn sort(self, calls: &mut [CallSummary]) {
-        calls.sort_by(|a, b| match (self.value(a), self.value(b)) {
-            (Some(x), Some(y)) if self.descending => y.cmp(&x),
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        });
-    }
 }
 
 /// Batches read ahead of the caller (see `read_ahead`).
