@@ -103,6 +103,7 @@ def first_call(path):
 
 
 def main():
+    global CALLEV
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="100M,1G", help="corpus sizes (gen_corpus --size)")
     ap.add_argument("--variants", default="bare,logline,bad1%", help="corpus variants: " + ", ".join(VARIANTS).replace("%", "%%"))
@@ -114,9 +115,12 @@ def main():
     ap.add_argument("--jq-sample", default="10M",
                     help="jq runs on this much of each corpus: jq 1.6's per-key accumulation is "
                          "quadratic, so whole corpora would take hours (jq 1.7+ is linear)")
+    ap.add_argument("--callev", default=None, help="the binary to measure (default: %s); give an older build to compare" % CALLEV)
     ap.add_argument("--gen", default=None, help="the corpus generator, gen_corpus.py (default: %s)" % GEN)
     args = ap.parse_args()
     set_generator(args.gen)
+    if args.callev:
+        CALLEV = os.path.abspath(args.callev)
 
     if not os.path.exists("/usr/bin/time"):
         sys.exit("GNU time is needed for peak RSS: apt-get install time")

@@ -211,13 +211,13 @@ mod tests {
     use super::*;
 
     #[derive(Serialize)]
-    struct Row {
+    struct TestRow {
         a: &'static str,
         n: Option<u32>,
         nested: serde_json::Value,
     }
 
-    fn write(format: Format, rows: &[Row]) -> String {
+    fn write(format: Format, rows: &[TestRow]) -> String {
         let mut w = RecordWriter::new(format, &["a", "n", "nested"]);
         let mut out = Vec::new();
         for r in rows {
@@ -230,12 +230,12 @@ mod tests {
     #[test]
     fn machine_formats() {
         let rows = [
-            Row {
+            TestRow {
                 a: "x,\"y\"",
                 n: Some(1),
                 nested: serde_json::json!({"k": [1]}),
             },
-            Row {
+            TestRow {
                 a: "z",
                 n: None,
                 nested: serde_json::Value::Null,

@@ -326,19 +326,22 @@ impl Layout {
         let kind = self.color.then(|| crate::render::kind_look(e.kind).style());
         let name = safe(e.event.as_deref().unwrap_or("-"));
         let details = details_text(e.vendor, &e.details);
-        let mut cells: Vec<Cell> = vec![(&time, None)];
-        if tier != Tier::Narrowest {
-            cells.push((&call, None));
+        // The tier's columns, in order (no allocation: a row per event).
+        let shown = [
+            Some((time.as_str(), None)),
+            (tier != Tier::Narrowest).then_some((call.as_str(), None)),
+            (tier == Tier::Wide).then_some((e.vendor.id(), None)),
+            matches!(tier, Tier::Wide | Tier::Normal).then_some((e.kind.as_str(), kind)),
+            Some((&*name, None)),
+            Some((details.as_str(), None)),
+        ];
+        let mut cells: [Cell; 6] = [("", None); 6];
+        let mut n = 0;
+        for cell in shown.into_iter().flatten() {
+            cells[n] = cell;
+            n += 1;
         }
-        if tier == Tier::Wide {
-            cells.push((e.vendor.id(), None));
-        }
-        if matches!(tier, Tier::Wide | Tier::Normal) {
-            cells.push((e.kind.as_str(), kind));
-        }
-        cells.push((&name, None));
-        cells.push((&details, None));
-        self.fit.row(&cells, self.color, out);
+        self.fit.row(&cells[..n], self.color, out);
     }
 }
 
