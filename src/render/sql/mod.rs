@@ -36,8 +36,8 @@ fn clickhouse_type(c: &RecordColumn) -> String {
 }
 
 /// The `call_summary` view (and the duration function it writes anomalies with).
-const DUCKDB_VIEW: &str = include_str!("sql/call_summary.duckdb.sql");
-const CLICKHOUSE_VIEW: &str = include_str!("sql/call_summary.clickhouse.sql");
+const DUCKDB_VIEW: &str = include_str!("call_summary.duckdb.sql");
+const CLICKHOUSE_VIEW: &str = include_str!("call_summary.clickhouse.sql");
 
 /// The statements for `engine`: `CREATE TABLE call_events`, how to load records into it, and
 /// the `call_summary` view over it.
