@@ -57,6 +57,10 @@ pub(crate) struct CallState {
     latest_flow_time: Option<Millis>,
     flow_after_terminal: u64,
     started_seen: bool,
+    /// A ringing event: the call's beginning was seen, if not its `started` event.
+    ringing_seen: bool,
+    /// Hold, unhold or DTMF: the call was connected to something, answer seen or not.
+    connected: bool,
     answered_before_started_untimed: bool,
 }
 
@@ -93,6 +97,8 @@ impl CallState {
             latest_flow_time: None,
             flow_after_terminal: 0,
             started_seen: false,
+            ringing_seen: false,
+            connected: false,
             answered_before_started_untimed: false,
         }
     }
@@ -123,6 +129,12 @@ impl CallState {
         if self.parent.is_none() {
             self.parent = e.parent.map(str::to_owned);
         }
+        // A member event that says the member answered (Workonflow's `answered: true`).
+        if e.answered {
+            self.answered = true;
+        }
+        self.connected |= matches!(e.kind, EventKind::Hold | EventKind::Unhold | EventKind::Dtmf);
+        self.ringing_seen |= e.kind == EventKind::Ringing;
         if call_flow(e.kind) {
             if let Some(t) = t {
                 self.latest_flow_time = Some(self.latest_flow_time.map_or(t, |l| l.max(t)));
@@ -257,8 +269,9 @@ impl CallState {
             _ => Some(0),
         };
         let answered = self.answered || self.reported_talk.is_some_and(|t| t > 0);
-        // No terminal event: the call is still in progress, answered or not (the README's
-        // outcomes).
+        // An outcome is stated only as firmly as the events allow; where they do not tell, the
+        // call is `unknown`, and its anomalies say why.
+        let mut unknown_why = None;
         let outcome = if answered && self.terminal.is_some() {
             Outcome::Answered
         } else if let Some(hint) = self.outcome_hint {
@@ -267,7 +280,24 @@ impl CallState {
             match self.terminal {
                 Some(EventKind::Missed) => Outcome::Missed,
                 Some(EventKind::Failed) => Outcome::Failed,
-                Some(_) => Outcome::NoAnswer,
+                Some(_) if self.connected => {
+                    unknown_why = Some("hold, unhold or DTMF seen but no answer: connected, answer not seen");
+                    Outcome::Unknown
+                }
+                // Its beginning seen, or a talk time of nothing reported: it ended unanswered.
+                Some(_)
+                    if self.started_seen
+                        || self.ringing_seen
+                        || self.initiated.is_some()
+                        || self.reported_talk == Some(0) =>
+                {
+                    Outcome::NoAnswer
+                }
+                Some(_) => {
+                    unknown_why = Some("only its end was seen: nothing says whether it was answered");
+                    Outcome::Unknown
+                }
+                // No terminal event: the call is still in progress, answered or not.
                 None if answered => Outcome::InProgress,
                 None if self.events > 0
                     && !self.started_seen
@@ -280,6 +310,19 @@ impl CallState {
             }
         };
         let mut anomalies = Vec::new();
+        anomalies.extend(unknown_why.map(str::to_owned));
+        let times = [self.first_time, self.last_time, started_at, answered_at, ended_at];
+        if let (Some(earliest), Some(latest)) =
+            (times.iter().flatten().min(), times.iter().flatten().max())
+        {
+            let span = latest.saturating_sub(*earliest);
+            if span > super::summary_record::ABSURD_SPAN_MS {
+                anomalies.push(format!(
+                    "its times span {} (more than a day: an id used by other calls too, or a damaged date); left out of the durations and the time range",
+                    crate::timefmt::human_duration(span)
+                ));
+            }
+        }
         if self.terminal.is_none() {
             anomalies.push("no terminal event".to_owned());
         }

@@ -36,6 +36,8 @@ pub(crate) struct Step<'a> {
     pub(crate) parties: [Option<&'a str>; 6],
     /// The call this one is a leg of (a transfer's B-leg names its A-leg).
     pub(crate) parent: Option<&'a str>,
+    /// The event says a party answered (Workonflow's `answered: true` on a member event).
+    pub(crate) answered: bool,
 }
 
 impl<'a> Step<'a> {
@@ -43,7 +45,14 @@ impl<'a> Step<'a> {
     pub(crate) fn reads(key: &str) -> bool {
         matches!(
             key,
-            "digit" | "cause" | "reason" | "code" | "talk_ms" | "duration_ms" | "parent_call"
+            "digit"
+                | "cause"
+                | "reason"
+                | "code"
+                | "talk_ms"
+                | "duration_ms"
+                | "parent_call"
+                | "answered"
         ) || PARTY_KEYS.contains(&key)
     }
 
@@ -66,6 +75,7 @@ impl<'a> Step<'a> {
             duration_ms: None,
             parties: [None; 6],
             parent: None,
+            answered: false,
         };
         let (mut cause, mut why, mut code) = (None, None, None);
         let first = |slot: &mut Option<&'a Detail>, v: &'a Detail| {
@@ -84,6 +94,7 @@ impl<'a> Step<'a> {
                 "parent_call" => {
                     step.parent = step.parent.or(value.as_str());
                 }
+                "answered" => step.answered |= *value == Detail::Bool(true),
                 k => {
                     if let Some(i) = PARTY_KEYS.iter().position(|p| *p == k) {
                         first(&mut parties[i], value);
@@ -99,15 +110,20 @@ impl<'a> Step<'a> {
         step.parties = parties.map(|p| p.and_then(Detail::as_str));
         if e.kind.is_terminal() {
             step.name = e.event.as_deref();
-            let why = cause.or(why).map(|d| match d {
+            // An empty cause or reason says nothing.
+            let given = |d: &&Detail| d.as_str() != Some("");
+            let text = |d: &'a Detail| match d {
                 Detail::Str(s) => Cow::Borrowed(s.as_str()),
                 d => Cow::Owned(d.display()),
-            });
-            step.reason = match (why, code.and_then(Detail::as_i64)) {
-                (Some(r), Some(c)) => Some(Cow::Owned(format!("{c} {r}"))),
-                (Some(r), None) => Some(r),
-                (None, Some(c)) => Some(Cow::Owned(c.to_string())),
-                (None, None) => None,
+            };
+            // A cause (a switch's or a standard one) is the end reason alone, so calls of every
+            // vendor group by the same reasons; else the vendor's code with its reason text.
+            step.reason = match (cause.filter(given), why.filter(given), code.and_then(Detail::as_i64)) {
+                (Some(c), _, _) => Some(text(c)),
+                (None, Some(r), Some(c)) => Some(Cow::Owned(format!("{c} {}", text(r)))),
+                (None, Some(r), None) => Some(text(r)),
+                (None, None, Some(c)) => Some(Cow::Owned(c.to_string())),
+                (None, None, None) => None,
             };
         }
         step
@@ -133,6 +149,7 @@ const FINGERPRINT: u8 = 1;
 const TWIN: u8 = 2;
 const TWIN_NOTATION: u8 = 4;
 const NEW_CALL: u8 = 8;
+const ANSWERED: u8 = 16;
 
 /// Optional numbers as values and a bit each for whether they are given.
 fn packed(numbers: [Option<i64>; 6]) -> ([i64; 6], u8) {
@@ -164,7 +181,8 @@ pub(crate) struct Packed {
     pub(crate) selected: bool,
     kind: EventKind,
     outcome: Option<Outcome>,
-    /// `FINGERPRINT`, `TWIN`, `TWIN_NOTATION`, `NEW_CALL`: which of the keys below are given.
+    /// `FINGERPRINT`, `TWIN`, `TWIN_NOTATION`, `NEW_CALL`, `ANSWERED`: which of the keys below
+    /// are given, and the flags of the event.
     flags: u8,
     /// The event's time, the call's start, answer and end, its talk and duration, each given
     /// when its bit of `present` is set (a pack crosses threads once per event: kept small).
@@ -214,7 +232,8 @@ impl Pack {
         let flags = flag(step.fingerprint.is_some(), FINGERPRINT)
             | flag(step.twin.is_some(), TWIN)
             | flag(step.twin.is_some_and(|t| t.notation), TWIN_NOTATION)
-            | flag(step.new_call, NEW_CALL);
+            | flag(step.new_call, NEW_CALL)
+            | flag(step.answered, ANSWERED);
         let (numbers, present) = packed([
             step.time,
             step.call_started,
@@ -282,6 +301,7 @@ impl Pack {
                     notation: p.flags & TWIN_NOTATION != 0,
                 }),
                 new_call: p.flags & NEW_CALL != 0,
+                answered: p.flags & ANSWERED != 0,
                 digit: self.get(p.digit),
                 parent: self.get(p.parent),
                 reason: self.get(p.reason).map(Cow::Borrowed),

@@ -48,6 +48,8 @@ pub(crate) struct Brief {
     pub(crate) to: Option<Millis>,
     /// It has anomalies.
     pub(crate) anomalous: bool,
+    /// Its times span more than a day: left out of durations and the time range.
+    pub(crate) absurd: bool,
 }
 
 /// One value of the summary record, as the record's writers read it.
@@ -163,16 +165,43 @@ impl Serialize for CallSummary {
     }
 }
 
+/// The longest a call's events may span before the span is taken for an id used again by
+/// another call (a documentation example's, a placeholder such as `{callId}`) or a damaged date.
+pub(crate) const ABSURD_SPAN_MS: i64 = 86_400_000;
+
 impl CallSummary {
     pub(crate) fn brief(&self) -> Brief {
+        // A call whose events span more than a day says nothing true of durations or of when
+        // the calls ran: it is counted, and said apart.
+        let absurd = self.absurd();
         Brief {
             outcome: self.outcome,
             vendor: self.vendor,
-            talk_ms: self.talk_ms,
-            total_ms: self.total_ms,
-            from: self.started_at.or(self.first_time),
-            to: self.ended_at.or(self.last_time),
+            talk_ms: self.talk_ms.filter(|_| !absurd),
+            total_ms: self.total_ms.filter(|_| !absurd),
+            from: self.started_at.or(self.first_time).filter(|_| !absurd),
+            to: self.ended_at.or(self.last_time).filter(|_| !absurd),
             anomalous: !self.anomalies.is_empty(),
+            absurd,
         }
+    }
+
+    /// From its earliest time to its latest (events, start, answer, end).
+    pub(crate) fn span_ms(&self) -> Option<i64> {
+        let times = [
+            self.first_time,
+            self.last_time,
+            self.started_at,
+            self.answered_at,
+            self.ended_at,
+        ];
+        let earliest = times.iter().flatten().min()?;
+        let latest = times.iter().flatten().max()?;
+        Some(latest.saturating_sub(*earliest))
+    }
+
+    /// Its times span more than a day (`ABSURD_SPAN_MS`).
+    pub(crate) fn absurd(&self) -> bool {
+        self.span_ms().is_some_and(|s| s > ABSURD_SPAN_MS)
     }
 }

@@ -164,6 +164,11 @@ pub(crate) const AGGREGATED_DETAILS: &[(&str, &str, &str)] = &[
         "string",
         "the call this one is a leg of (a transfer's B-leg)",
     ),
+    (
+        "answered",
+        "boolean",
+        "a party answered (a member event's `answered: true`)",
+    ),
 ];
 
 impl Vendor {

@@ -541,12 +541,17 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         .and_then(|n| n.as_i64());
     details.int("code", code);
     details.str("reason", obj.get_str("reason"));
+    // The standard cause the far end gave (`Reason: Q.850;cause=16`), where it gave one: the
+    // call's end reason, named as other switches name it, beside the platform's own code.
+    let q850 = obj.get("headers").and_then(q850_cause);
+    if kind.is_terminal() {
+        details.str("cause", q850.map(q850_name).as_deref());
+    }
     if kind == EventKind::Ended {
-        if let Some(secs) = num("duration") {
-            details.push(
-                "duration_ms",
-                Detail::Int((secs.as_f64() * 1000.0).round() as i64),
-            );
+        // `Disconnected.duration` is the talk time (seconds): a call whose answer was lost
+        // still reports it.
+        if let Some(secs) = num("duration").map(|n| n.as_f64()).filter(|s| s.is_finite()) {
+            details.push("talk_ms", Detail::Int((secs * 1000.0).round() as i64));
         }
     } else if let Some(d) = num("duration") {
         // Playback durations are milliseconds; recordings', like the call's, seconds.
@@ -575,6 +580,7 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     let outcome = match kind {
         EventKind::Failed | EventKind::Ended => code
             .and_then(sip_outcome)
+            .or_else(|| q850.and_then(q850_outcome))
             .or((kind == EventKind::Failed).then_some(Outcome::Failed)),
         _ => None,
     };
@@ -623,6 +629,81 @@ fn not_a_call(obj: &Json) -> Option<(String, String)> {
             )
         },
     )
+}
+
+/// The Q.850 cause of a `Reason` header (`Q.850;cause=16;text="..."`), given alone or among
+/// repeated headers (an array of values).
+fn q850_cause(headers: &Json) -> Option<u16> {
+    let reason = headers
+        .fields()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("reason"))
+        .map(|(_, v)| v)?;
+    let values: Vec<&str> = match reason {
+        Json::Str(s) => vec![s.as_ref()],
+        Json::Arr(items) => items.iter().filter_map(Json::str).collect(),
+        _ => return None,
+    };
+    values.into_iter().find_map(|v| {
+        let rest = v.trim().strip_prefix("Q.850")?;
+        let at = rest.find("cause=")? + "cause=".len();
+        let digits: String = rest[at..].chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    })
+}
+
+/// A Q.850 cause by the name switches give it (ITU-T Q.850; the names FreeSWITCH and
+/// Bandwidth's Catapult use), so that calls of every vendor group by the same end reasons.
+pub(crate) fn q850_name(cause: u16) -> std::borrow::Cow<'static, str> {
+    let name = match cause {
+        1 => "UNALLOCATED_NUMBER",
+        2 => "NO_ROUTE_TRANSIT_NET",
+        3 => "NO_ROUTE_DESTINATION",
+        6 => "CHANNEL_UNACCEPTABLE",
+        16 => "NORMAL_CLEARING",
+        17 => "USER_BUSY",
+        18 => "NO_USER_RESPONSE",
+        19 => "NO_ANSWER",
+        20 => "SUBSCRIBER_ABSENT",
+        21 => "CALL_REJECTED",
+        22 => "NUMBER_CHANGED",
+        27 => "DESTINATION_OUT_OF_ORDER",
+        28 => "INVALID_NUMBER_FORMAT",
+        29 => "FACILITY_REJECTED",
+        31 => "NORMAL_UNSPECIFIED",
+        34 => "NORMAL_CIRCUIT_CONGESTION",
+        38 => "NETWORK_OUT_OF_ORDER",
+        41 => "NORMAL_TEMPORARY_FAILURE",
+        42 => "SWITCH_CONGESTION",
+        44 => "REQUESTED_CHAN_UNAVAIL",
+        47 => "RESOURCE_UNAVAILABLE",
+        50 => "FACILITY_NOT_SUBSCRIBED",
+        52 => "OUTGOING_CALL_BARRED",
+        54 => "INCOMING_CALL_BARRED",
+        57 => "BEARERCAPABILITY_NOTAUTH",
+        58 => "BEARERCAPABILITY_NOTAVAIL",
+        65 => "BEARERCAPABILITY_NOTIMPL",
+        69 => "FACILITY_NOT_IMPLEMENTED",
+        88 => "INCOMPATIBLE_DESTINATION",
+        102 => "RECOVERY_ON_TIMER_EXPIRE",
+        111 => "PROTOCOL_ERROR",
+        127 => "INTERWORKING",
+        _ => return format!("Q.850 cause {cause}").into(),
+    };
+    name.into()
+}
+
+/// A Q.850 cause as an outcome: busy, no answer, rejected, a failure to connect; a normal
+/// clearing says nothing beyond the call's events.
+fn q850_outcome(cause: u16) -> Option<Outcome> {
+    match cause {
+        17 => Some(Outcome::Busy),
+        18 | 19 | 20 => Some(Outcome::NoAnswer),
+        21 => Some(Outcome::Rejected),
+        16 | 31 => None,
+        1..=15 | 22..=30 | 32..=127 => Some(Outcome::Failed),
+        _ => None,
+    }
 }
 
 /// A SIP status code as Voximplant reports it, as an outcome (2xx says nothing). A code outside

@@ -45,7 +45,9 @@ pub(crate) fn read(line: &[u8], prefix: usize) -> Option<LogLine<'_>> {
         return None;
     }
     let event_at = memchr::memmem::find(line.as_bytes(), EVENT.as_bytes());
-    if event_at != Some(at + WITH_PARAMS.len() - EVENT.len()) {
+    // A line too short to hold the marker before its params (" with params {" at its very
+    // start) is no event either.
+    if event_at.is_none() || event_at != (at + WITH_PARAMS.len()).checked_sub(EVENT.len()) {
         return Some(LogLine::NotAnEvent);
     }
     let mut p = Parser {

@@ -106,8 +106,11 @@ impl Groups {
             let g = self.groups.entry(label).or_default();
             g.calls += 1;
             g.outcomes[outcome] += 1;
-            g.talk.extend(s.talk_ms);
-            g.total.extend(s.total_ms);
+            // A call spanning more than a day says nothing true of durations.
+            if !s.absurd() {
+                g.talk.extend(s.talk_ms);
+                g.total.extend(s.total_ms);
+            }
         }
     }
 

@@ -39,6 +39,8 @@ struct Totals {
     first: Option<i64>,
     last: Option<i64>,
     anomalous: u64,
+    /// Calls whose times span more than a day, left out of the durations and the time range.
+    absurd: u64,
 }
 
 impl Totals {
@@ -47,6 +49,7 @@ impl Totals {
         *self.by_outcome.entry(c.outcome).or_default() += 1;
         *self.by_vendor.entry(c.vendor.id()).or_default() += 1;
         self.anomalous += u64::from(c.anomalous);
+        self.absurd += u64::from(c.absurd);
         self.talk.extend(c.talk_ms);
         self.total.extend(c.total_ms);
         if let Some(t) = c.from {
@@ -599,6 +602,7 @@ fn totals_json(t: &mut Totals) -> serde_json::Value {
         "talk_ms": spread(&mut t.talk),
         "total_ms": spread(&mut t.total),
         "with_anomalies": t.anomalous,
+        "spanning_more_than_a_day": t.absurd,
     })
 }
 
@@ -671,11 +675,26 @@ fn totals(
                 thousands(known as u64),
                 thousands(n)
             )?,
-            None => writeln!(
-                out,
-                "  {label:<8}  unknown (no call has times or reported durations)"
-            )?,
+            None => {
+                let why = if label == "talk"
+                    && t.by_outcome.get(&Outcome::Answered).copied().unwrap_or(0) == 0
+                {
+                    "no call was answered"
+                } else {
+                    "no call has times or reported durations"
+                };
+                writeln!(out, "  {label:<8}  unknown ({why})")?
+            }
         }
+    }
+    if t.absurd > 0 {
+        writeln!(
+            out,
+            "  {} {} {} more than a day: left out of the durations and the time range",
+            paint(color, owo_colors::Style::new().red(), "!"),
+            thousands(t.absurd),
+            if t.absurd == 1 { "call spans" } else { "calls span" }
+        )?;
     }
     Ok(())
 }
