@@ -133,7 +133,10 @@ impl CallState {
         if e.answered {
             self.answered = true;
         }
-        self.connected |= matches!(e.kind, EventKind::Hold | EventKind::Unhold | EventKind::Dtmf);
+        self.connected |= matches!(
+            e.kind,
+            EventKind::Hold | EventKind::Unhold | EventKind::Dtmf
+        );
         self.ringing_seen |= e.kind == EventKind::Ringing;
         if call_flow(e.kind) {
             if let Some(t) = t {
@@ -259,7 +262,15 @@ impl CallState {
                 .is_some_and(|(first, answer)| first < answer);
         let ring_ms = diff(started_at, answered_at).filter(|_| start_known);
         let measured_talk = diff(answered_at, ended_at);
-        let measured_total = diff(started_at, ended_at);
+        // A total needs something before the end: a lone terminal event says when the call
+        // ended, not how long it lasted.
+        let beginning_known = self.initiated.is_some()
+            || self.started_time.is_some()
+            || self
+                .first_time
+                .zip(ended_at)
+                .is_some_and(|(first, end)| first < end);
+        let measured_total = diff(started_at, ended_at).filter(|_| beginning_known);
         let hold_ms = match (self.open_hold, ended_at.or(self.last_time)) {
             (Some(open), Some(end)) => {
                 Some(self.hold_ms.saturating_add(end.saturating_sub(open).max(0)))
@@ -281,7 +292,8 @@ impl CallState {
                 Some(EventKind::Missed) => Outcome::Missed,
                 Some(EventKind::Failed) => Outcome::Failed,
                 Some(_) if self.connected => {
-                    unknown_why = Some("hold, unhold or DTMF seen but no answer: connected, answer not seen");
+                    unknown_why =
+                        Some("hold, unhold or DTMF seen but no answer: connected, answer not seen");
                     Outcome::Unknown
                 }
                 // Its beginning seen, or a talk time of nothing reported: it ended unanswered.
@@ -294,7 +306,8 @@ impl CallState {
                     Outcome::NoAnswer
                 }
                 Some(_) => {
-                    unknown_why = Some("only its end was seen: nothing says whether it was answered");
+                    unknown_why =
+                        Some("only its end was seen: nothing says whether it was answered");
                     Outcome::Unknown
                 }
                 // No terminal event: the call is still in progress, answered or not.
@@ -311,14 +324,20 @@ impl CallState {
         };
         let mut anomalies = Vec::new();
         anomalies.extend(unknown_why.map(str::to_owned));
-        let times = [self.first_time, self.last_time, started_at, answered_at, ended_at];
+        let times = [
+            self.first_time,
+            self.last_time,
+            started_at,
+            answered_at,
+            ended_at,
+        ];
         if let (Some(earliest), Some(latest)) =
             (times.iter().flatten().min(), times.iter().flatten().max())
         {
             let span = latest.saturating_sub(*earliest);
             if span > super::summary_record::ABSURD_SPAN_MS {
                 anomalies.push(format!(
-                    "its times span {} (more than a day: an id used by other calls too, or a damaged date); left out of the durations and the time range",
+                    "its times span {} (more than a day: an id used by other calls too, or a damaged date), left out of the durations and the time range",
                     crate::timefmt::human_duration(span)
                 ));
             }

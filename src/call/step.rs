@@ -118,7 +118,11 @@ impl<'a> Step<'a> {
             };
             // A cause (a switch's or a standard one) is the end reason alone, so calls of every
             // vendor group by the same reasons; else the vendor's code with its reason text.
-            step.reason = match (cause.filter(given), why.filter(given), code.and_then(Detail::as_i64)) {
+            step.reason = match (
+                cause.filter(given),
+                why.filter(given),
+                code.and_then(Detail::as_i64),
+            ) {
                 (Some(c), _, _) => Some(text(c)),
                 (None, Some(r), Some(c)) => Some(Cow::Owned(format!("{c} {}", text(r)))),
                 (None, Some(r), None) => Some(text(r)),

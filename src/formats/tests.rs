@@ -316,10 +316,25 @@ fn voximplant_codes_give_outcomes() {
         0,
     );
     assert_eq!((e.kind, e.outcome), (EventKind::Ended, None));
+    // `Disconnected.duration` is the talk time.
     assert_eq!(
-        e.details.get("duration_ms").and_then(|d| d.as_i64()),
+        e.details.get("talk_ms").and_then(|d| d.as_i64()),
         Some(95_000)
     );
+    // The far end's Q.850 cause is the end reason, named as switches name it; its outcome
+    // counts where the platform's code gives none.
+    let e = normalized(
+        r#"{"name":"Call.Disconnected","id":"x","duration":0,"internalCode":16,"headers":{"Reason":["SIP;cause=200;text=\"x\"","Q.850;cause=17;text=\"busy\""]}}"#,
+        "s",
+        0,
+    );
+    assert_eq!(
+        e.details.get("cause").and_then(|d| d.as_str()),
+        Some("USER_BUSY")
+    );
+    assert_eq!(e.outcome, Some(Outcome::Busy));
+    let step = crate::call::step::Step::of(&e);
+    assert_eq!(step.reason.as_deref(), Some("USER_BUSY"));
 }
 
 #[test]
@@ -460,7 +475,10 @@ fn every_format_file_has_its_descriptor_in_the_list_and_a_fixtures_folder() {
 fn the_details_aggregation_reads_are_the_documented_ones() {
     for (key, ty, _) in AGGREGATED_DETAILS {
         assert!(crate::call::step::Step::reads(key), "{key} is not read");
-        assert!(matches!(*ty, "string" | "integer"), "{key}: {ty}");
+        assert!(
+            matches!(*ty, "string" | "integer" | "boolean"),
+            "{key}: {ty}"
+        );
     }
     for key in ["thread", "headers", "status", "cost", "media_ms"] {
         assert!(

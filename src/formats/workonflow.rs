@@ -23,8 +23,27 @@ const THREAD: Field = req(
 const TYPE: Field = req("eventType", FieldType::String, "the event's type");
 const CONTACT: Field =
     req("contactId", FieldType::String, "id of the user").values(Values::ObjectId);
+const STREAM: Field = opt(
+    "streamId",
+    FieldType::String,
+    "id of the stream the call is in (later revisions)",
+)
+.values(Values::ObjectId);
+const TEAM: Field = opt(
+    "teamId",
+    FieldType::String,
+    "id of the team (later revisions)",
+);
+/// Whether the member answered: the later revisions' member events carry it.
+const ANSWERED: Field = opt(
+    "answered",
+    FieldType::Boolean,
+    "whether the member answered (later revisions, on member events)",
+);
 
-static COMMON: &[Field] = &[TYPE, ID, THREAD];
+/// The 2018 document's fields, and what the later revisions add to the same events (`streamId`,
+/// `teamId`): real payloads of one carry the other's keys.
+static COMMON: &[Field] = &[TYPE, ID, THREAD, STREAM, TEAM];
 /// The dtmf table omits `threadId` and `callId`; the document's example and real payloads carry
 /// them, so they are known but optional here.
 static DTMF_COMMON: &[Field] = &[
@@ -136,14 +155,14 @@ pub(crate) static EVENTS: &[EventSpec] = &[
         ParticipantJoined,
         "a participant was invited",
         COMMON,
-        &[CONTACT]
+        &[CONTACT, USER, ANSWERED]
     ),
     event!(
         "call.user.removed",
         ParticipantLeft,
         "a participant was removed",
         COMMON,
-        &[CONTACT]
+        &[CONTACT, USER, ANSWERED]
     ),
     event!("call.on.paused", Hold, "the call was paused", COMMON, &[]),
     event!(
@@ -176,17 +195,19 @@ pub(crate) static EVENTS: &[EventSpec] = &[
         opt("dtmf", FieldType::Digit, "the DTMF signal, as the example spells it").values(Values::Dtmf { explicit: false }),
         opt("dtmfNumber", FieldType::Digit, "the DTMF signal, as the table spells it").values(Values::Dtmf { explicit: false }),
     ], true),
-    event!(later "call.user.invited", ParticipantJoined, "a participant was invited (late-2018 revision)", &[], true),
+    event!(later "call.user.invited", ParticipantJoined, "a participant was invited (late-2018 revision)", &[USER, PHONE, ANSWERED], true),
     event!(later "call.user.endedInvite", Answered, "an invitation ended, answered or not (late-2018 revision)", &[
+        USER,
+        PHONE,
         opt("answered", FieldType::Boolean, "whether the invitation was accepted"),
     ], true),
-    event!(later "call.user.removed", ParticipantLeft, "a participant was removed (late-2018 revision)", &[], true),
-    event!(later "call.user.leaved", ParticipantLeft, "a participant left (late-2018 revision)", &[], true),
-    event!(later "call.user.paused", Hold, "a participant paused the call (late-2018 revision)", &[], true),
-    event!(later "call.user.unpaused", Unhold, "a participant resumed the call (late-2018 revision)", &[], true),
-    event!(later "call.user.kicked", ParticipantLeft, "a participant was removed (late-2018 revision)", &[], true),
-    event!(later "call.user.held", Hold, "a participant was put on hold (late-2018 revision)", &[], true),
-    event!(later "call.user.unheld", Unhold, "a participant was taken off hold (late-2018 revision)", &[], true),
+    event!(later "call.user.removed", ParticipantLeft, "a participant was removed (late-2018 revision)", &[USER, PHONE, ANSWERED], true),
+    event!(later "call.user.leaved", ParticipantLeft, "a participant left (late-2018 revision)", &[USER, PHONE, ANSWERED], true),
+    event!(later "call.user.paused", Hold, "a participant paused the call (late-2018 revision)", &[USER, PHONE, ANSWERED], true),
+    event!(later "call.user.unpaused", Unhold, "a participant resumed the call (late-2018 revision)", &[USER, PHONE, ANSWERED], true),
+    event!(later "call.user.kicked", ParticipantLeft, "a participant was removed (late-2018 revision)", &[USER, PHONE, ANSWERED], true),
+    event!(later "call.user.held", Hold, "a participant was put on hold (late-2018 revision)", &[USER, PHONE, ANSWERED], true),
+    event!(later "call.user.unheld", Unhold, "a participant was taken off hold (late-2018 revision)", &[USER, PHONE, ANSWERED], true),
     event!(later "Call.created", Started, "a call was created (capitalised revision)", &[
         opt("createdAt", FieldType::EpochMillis, "when the call was created").unit("ms"),
         opt("originateUserId", FieldType::String, "who started the call"),
@@ -194,15 +215,15 @@ pub(crate) static EVENTS: &[EventSpec] = &[
         opt("type", FieldType::String, "where the call was created: a thread or a stream"),
     ], true),
     event!(later "Call.ended", Ended, "a call ended (capitalised revision)", &[], true),
-    event!(later "Call.Member.invited", ParticipantJoined, "a member was invited (capitalised revision)", &[USER, PHONE], true),
+    event!(later "Call.Member.invited", ParticipantJoined, "a member was invited (capitalised revision)", &[USER, PHONE, ANSWERED], true),
     event!(later "Call.Member.Invite.ended", Answered, "an invitation ended, answered or not (capitalised revision)", &[
         USER,
         PHONE,
         opt("answered", FieldType::Boolean, "whether the invited member answered"),
     ], true),
-    event!(later "Call.Member.leaved", ParticipantLeft, "a member left (capitalised revision)", &[USER, PHONE], true),
-    event!(later "Call.Member.held", Hold, "a member was put on hold (capitalised revision)", &[USER, PHONE], true),
-    event!(later "Call.Member.unheld", Unhold, "a member was taken off hold (capitalised revision)", &[USER, PHONE], true),
+    event!(later "Call.Member.leaved", ParticipantLeft, "a member left (capitalised revision)", &[USER, PHONE, ANSWERED], true),
+    event!(later "Call.Member.held", Hold, "a member was put on hold (capitalised revision)", &[USER, PHONE, ANSWERED], true),
+    event!(later "Call.Member.unheld", Unhold, "a member was taken off hold (capitalised revision)", &[USER, PHONE, ANSWERED], true),
     event!(later "Call.Member.dtmf", Dtmf, "a member sent a DTMF tone (capitalised revision)", &[
         USER,
         PHONE,

@@ -10,5 +10,6 @@ mod hostile;
 mod inputs;
 mod shell;
 mod sql;
+mod trust;
 mod validate;
 mod views;

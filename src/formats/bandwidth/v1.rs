@@ -57,6 +57,11 @@ static CB: &[Field] = &[
         FieldType::Object,
         "the Diversion header: origTo, reason, screen, privacy, counter, limit",
     ),
+    opt(
+        "type",
+        FieldType::String,
+        "a type some callbacks carry (the platform sends it; its pages do not list it)",
+    ),
 ];
 /// Recording callbacks carry start and end times instead of `time`.
 static CB_UNTIMED: &[Field] = &[

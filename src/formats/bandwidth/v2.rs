@@ -37,98 +37,135 @@ const TIME: Field = req(
 );
 
 /// What every call event may carry (the webhook pages list them per event; Bandwidth's SDK
-/// makes every one optional).
-static CALL: &[Field] = &[
-    req("eventType", FieldType::String, "the event's name"),
-    TIME,
-    opt("accountId", FieldType::String, "the account number"),
-    opt("applicationId", FieldType::String, "the application's id"),
-    opt(
-        "from",
-        FieldType::String,
-        "the caller (E.164, or Private, Restricted, Unavailable, Anonymous)",
-    ),
-    opt("to", FieldType::String, "the called number or SIP URI"),
-    opt(
-        "direction",
-        FieldType::String,
-        "inbound or outbound; never changes for a call",
-    )
-    .values(Values::OneOf {
-        values: &["inbound", "outbound"],
-        explicit: false,
-    }),
-    req("callId", FieldType::String, "the call leg's id"),
-    opt(
-        "callUrl",
-        FieldType::String,
-        "the call's URL (.../api/v2/accounts/{accountId}/calls/{callId})",
-    ),
-    opt(
-        "enqueuedTime",
-        FieldType::Timestamp,
-        "when an outbound call was queued",
-    ),
-    opt(
-        "startTime",
-        FieldType::Timestamp,
-        "when the call started (on recording events: the recording)",
-    ),
-    opt(
-        "answerTime",
-        FieldType::Timestamp,
-        "when the call was answered; absent or null if never",
-    )
-    .nullable(),
-    opt(
-        "endTime",
-        FieldType::Timestamp,
-        "when the call ended (on recording events: the recording)",
-    ),
-    opt(
-        "tag",
-        FieldType::String,
-        "the customer's tag, up to 256 characters",
-    ),
-    opt(
-        "parentCallId",
-        FieldType::String,
-        "on a <Transfer> B-leg's events: the A-leg's callId",
-    ),
-    opt("transferCallerId", FieldType::String, "the B-leg's from"),
-    opt("transferTo", FieldType::String, "the B-leg's to"),
-    opt(
-        "cause",
-        FieldType::String,
-        "why the call, leg or bridge ended",
-    )
-    .values(Values::OneOf {
-        values: CAUSES,
-        explicit: false,
-    }),
-    opt(
-        "errorMessage",
-        FieldType::String,
-        "text about the error, when the end was one",
-    )
-    .nullable(),
-    opt("errorId", FieldType::String, "Bandwidth's id of the error").nullable(),
-    opt(
-        "sipCallId",
-        FieldType::String,
-        "SIP Call-ID of the dialog with Bandwidth's SBC (newer SDK)",
-    ),
-    opt(
-        "sipResponseCode",
-        FieldType::Number,
-        "SIP status an outbound INVITE was rejected with (newer SDK)",
-    ),
-    opt(
-        "sipHeaders",
-        FieldType::StringMap,
-        "X-headers of the inbound INVITE, keys lower-cased (newer SDK)",
-    ),
-];
+/// makes every one optional), with the `cause` values the event's page gives.
+macro_rules! call_fields {
+    ($cause:expr) => {
+        &[
+            req("eventType", FieldType::String, "the event's name"),
+            TIME,
+            opt("accountId", FieldType::String, "the account number"),
+            opt("applicationId", FieldType::String, "the application's id"),
+            opt(
+                "from",
+                FieldType::String,
+                "the caller (E.164, or Private, Restricted, Unavailable, Anonymous)",
+            ),
+            opt("to", FieldType::String, "the called number or SIP URI"),
+            opt(
+                "direction",
+                FieldType::String,
+                "inbound or outbound; never changes for a call",
+            )
+            .values(Values::OneOf {
+                values: &["inbound", "outbound"],
+                explicit: false,
+            }),
+            req("callId", FieldType::String, "the call leg's id"),
+            opt(
+                "callUrl",
+                FieldType::String,
+                "the call's URL (.../api/v2/accounts/{accountId}/calls/{callId})",
+            ),
+            opt(
+                "enqueuedTime",
+                FieldType::Timestamp,
+                "when an outbound call was queued",
+            ),
+            opt(
+                "startTime",
+                FieldType::Timestamp,
+                "when the call started (on recording events: the recording)",
+            ),
+            opt(
+                "answerTime",
+                FieldType::Timestamp,
+                "when the call was answered; absent or null if never",
+            )
+            .nullable(),
+            opt(
+                "endTime",
+                FieldType::Timestamp,
+                "when the call ended (on recording events: the recording)",
+            ),
+            opt(
+                "tag",
+                FieldType::String,
+                "the customer's tag, up to 256 characters",
+            ),
+            opt(
+                "parentCallId",
+                FieldType::String,
+                "on a <Transfer> B-leg's events: the A-leg's callId",
+            ),
+            opt("transferCallerId", FieldType::String, "the B-leg's from"),
+            opt("transferTo", FieldType::String, "the B-leg's to"),
+            $cause,
+            opt(
+                "errorMessage",
+                FieldType::String,
+                "text about the error, when the end was one",
+            )
+            .nullable(),
+            opt("errorId", FieldType::String, "Bandwidth's id of the error").nullable(),
+            opt(
+                "sipCallId",
+                FieldType::String,
+                "SIP Call-ID of the dialog with Bandwidth's SBC (newer SDK)",
+            ),
+            opt(
+                "sipResponseCode",
+                FieldType::Number,
+                "SIP status an outbound INVITE was rejected with (newer SDK)",
+            ),
+            opt(
+                "sipHeaders",
+                FieldType::StringMap,
+                "X-headers of the inbound INVITE, keys lower-cased (newer SDK)",
+            ),
+        ]
+    };
+}
+
+/// Why a call, leg or bridge ended.
+const CALL_CAUSE: Field = opt(
+    "cause",
+    FieldType::String,
+    "why the call, leg or bridge ended",
+)
+.values(Values::OneOf {
+    values: CAUSES,
+    explicit: false,
+});
+
+/// Why a media stream or a real-time transcription was rejected or stopped: values of their
+/// own, not the call's (the `mediaStream*` and `realTimeTranscription*` pages).
+const STREAM_CAUSE: Field = opt(
+    "cause",
+    FieldType::String,
+    "why the stream or transcription was rejected or stopped",
+)
+.values(Values::OneOf {
+    values: &[
+        "closed",
+        "connection-error",
+        "duplicate",
+        "error",
+        "track-limit",
+    ],
+    explicit: false,
+});
+
+static CALL: &[Field] = call_fields!(CALL_CAUSE);
+
+/// The text a real-time transcription carries (`realTimeTranscription*` callbacks).
+const TRANSCRIPTION: Field = opt(
+    "transcription",
+    FieldType::Object,
+    "the text so far: text, confidence (as transcriptionAvailable gives it)",
+);
+
+/// The call fields of `mediaStream*` and `realTimeTranscription*` callbacks.
+static STREAMING: &[Field] = call_fields!(STREAM_CAUSE);
 
 /// Conference events are about the conference; member events name the member's call.
 static CONFERENCE: &[Field] = &[
@@ -414,7 +451,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "mediaStreamStarted",
         Media,
         "<StartStream> media streaming started",
-        CALL,
+        STREAMING,
         [opt(
             "mediaStream",
             FieldType::Object,
@@ -425,7 +462,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "mediaStreamRejected",
         Media,
         "a media stream was rejected",
-        CALL,
+        STREAMING,
         [
             opt("mediaStream", FieldType::Object, "the stream"),
             opt(
@@ -439,7 +476,7 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "mediaStreamStopped",
         Media,
         "a media stream stopped",
-        CALL,
+        STREAMING,
         [opt(
             "mediaStream",
             FieldType::Object,
@@ -450,29 +487,35 @@ pub(super) static EVENTS: &[EventSpec] = &[
         "realTimeTranscriptionStarted",
         Media,
         "<StartTranscription> started",
-        CALL,
-        [opt(
-            "realTimeTranscription",
-            FieldType::Object,
-            "id, name, startTime, tracks, destination, stabilized"
-        ),]
+        STREAMING,
+        [
+            opt(
+                "realTimeTranscription",
+                FieldType::Object,
+                "id, name, startTime, tracks, destination, stabilized"
+            ),
+            TRANSCRIPTION,
+        ]
     ),
     event!(
         "realTimeTranscriptionAvailable",
         Media,
         "a real-time transcription is available",
-        CALL,
-        [opt(
-            "realTimeTranscription",
-            FieldType::Object,
-            "the transcription, with status, url, completedTime"
-        ),]
+        STREAMING,
+        [
+            opt(
+                "realTimeTranscription",
+                FieldType::Object,
+                "the transcription, with status, url, completedTime"
+            ),
+            TRANSCRIPTION,
+        ]
     ),
     event!(
         "realTimeTranscriptionRejected",
         Media,
         "a real-time transcription was rejected",
-        CALL,
+        STREAMING,
         [
             opt(
                 "realTimeTranscription",
@@ -484,18 +527,22 @@ pub(super) static EVENTS: &[EventSpec] = &[
                 FieldType::Object,
                 "the existing one, when the cause is duplicate"
             ),
+            TRANSCRIPTION,
         ]
     ),
     event!(
         "realTimeTranscriptionStopped",
         Media,
         "a real-time transcription stopped",
-        CALL,
-        [opt(
-            "realTimeTranscription",
-            FieldType::Object,
-            "the transcription, with its duration"
-        ),]
+        STREAMING,
+        [
+            opt(
+                "realTimeTranscription",
+                FieldType::Object,
+                "the transcription, with its duration"
+            ),
+            TRANSCRIPTION,
+        ]
     ),
 ];
 

@@ -550,7 +550,10 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     if kind == EventKind::Ended {
         // `Disconnected.duration` is the talk time (seconds): a call whose answer was lost
         // still reports it.
-        if let Some(secs) = num("duration").map(|n| n.as_f64()).filter(|s| s.is_finite()) {
+        if let Some(secs) = num("duration")
+            .map(|n| n.as_f64())
+            .filter(|s| s.is_finite())
+        {
             details.push("talk_ms", Detail::Int((secs * 1000.0).round() as i64));
         }
     } else if let Some(d) = num("duration") {
@@ -647,7 +650,10 @@ fn q850_cause(headers: &Json) -> Option<u16> {
     values.into_iter().find_map(|v| {
         let rest = v.trim().strip_prefix("Q.850")?;
         let at = rest.find("cause=")? + "cause=".len();
-        let digits: String = rest[at..].chars().take_while(char::is_ascii_digit).collect();
+        let digits: String = rest[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
         digits.parse().ok()
     })
 }
@@ -698,7 +704,7 @@ pub(crate) fn q850_name(cause: u16) -> std::borrow::Cow<'static, str> {
 fn q850_outcome(cause: u16) -> Option<Outcome> {
     match cause {
         17 => Some(Outcome::Busy),
-        18 | 19 | 20 => Some(Outcome::NoAnswer),
+        18..=20 => Some(Outcome::NoAnswer),
         21 => Some(Outcome::Rejected),
         16 | 31 => None,
         1..=15 | 22..=30 | 32..=127 => Some(Outcome::Failed),

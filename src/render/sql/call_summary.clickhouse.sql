@@ -63,7 +63,7 @@ segmented AS (
 ),
 flagged AS (
     SELECT *,
-        max(kind = 'answered' OR call_answered_at IS NOT NULL) OVER before AS answered_before,
+        max(kind = 'answered' OR call_answered_at IS NOT NULL OR answered) OVER before AS answered_before,
         max(kind = 'answered' AND "time" IS NOT NULL) OVER before AS answer_timed_before,
         max(terminal) OVER before AS terminal_before,
         sum(toInt64(kind = 'unhold')) OVER before AS hold_epoch
@@ -124,7 +124,9 @@ calls AS (
         minIf("time", kind = 'started') AS started_time,
         max(kind = 'started') AS started_seen,
         minIf("time", kind = 'answered') AS answered_time,
-        max(kind = 'answered' OR call_answered_at IS NOT NULL) AS answer_seen,
+        max(kind = 'answered' OR call_answered_at IS NOT NULL OR answered) AS answer_seen,
+        max(kind = 'ringing') AS ringing_seen,
+        max(kind IN ('hold', 'unhold', 'dtmf')) AS connected,
         max(kind = 'hold' AND "time" IS NULL) AS hold_untimed,
         argMaxIf(toNullable(kind), ord, terminal) AS terminal_kind,
         maxIf("time", terminal) AS ended_time,
@@ -165,10 +167,18 @@ milestones AS (
 measured AS (
     SELECT *,
         toUnixTimestamp64Milli(ended_at) - toUnixTimestamp64Milli(answered_at) AS measured_talk,
-        toUnixTimestamp64Milli(ended_at) - toUnixTimestamp64Milli(started_at) AS measured_total,
+        if(initiated IS NOT NULL OR started_time IS NOT NULL OR coalesce(first_time < ended_at, false),
+           toUnixTimestamp64Milli(ended_at) - toUnixTimestamp64Milli(started_at), NULL) AS measured_total,
         answer_seen OR coalesce(reported_talk_ms > 0, false) AS answered,
         initiated IS NOT NULL OR started_time IS NOT NULL
-            OR coalesce(first_time < coalesce(reported_answer, answered_time), false) AS start_known
+            OR coalesce(first_time < coalesce(reported_answer, answered_time), false) AS start_known,
+        started_seen OR ringing_seen OR initiated IS NOT NULL
+            OR coalesce(reported_talk_ms = 0, false) AS beginning_seen,
+        arrayFilter(t -> t IS NOT NULL, [first_time, last_time, started_at, answered_at, ended_at])
+            AS known_times,
+        if(empty(known_times), NULL,
+           toUnixTimestamp64Milli(assumeNotNull(arrayMax(known_times)))
+           - toUnixTimestamp64Milli(assumeNotNull(arrayMin(known_times)))) AS span_ms
     FROM milestones
 )
 SELECT
@@ -199,7 +209,9 @@ SELECT
         outcome_hint IS NOT NULL, outcome_hint,
         terminal_kind = 'missed', 'missed',
         terminal_kind = 'failed', 'failed',
-        terminal_kind IS NOT NULL, 'no_answer',
+        terminal_kind IS NOT NULL AND connected, 'unknown',
+        terminal_kind IS NOT NULL AND beginning_seen, 'no_answer',
+        terminal_kind IS NOT NULL, 'unknown',
         answered, 'in_progress',
         NOT started_seen AND first_time IS NULL AND initiated IS NULL, 'unknown',
         'in_progress') AS outcome,
@@ -208,6 +220,16 @@ SELECT
     dtmf,
     duplicates,
     arrayConcat(
+        multiIf(
+            terminal_kind IS NULL OR answered OR outcome_hint IS NOT NULL
+                OR terminal_kind IN ('missed', 'failed'), [],
+            connected, ['hold, unhold or DTMF seen but no answer: connected, answer not seen'],
+            beginning_seen, [],
+            ['only its end was seen: nothing says whether it was answered']),
+        if(coalesce(span_ms > 86400000, false),
+           ['its times span ' || callev_duration(assumeNotNull(span_ms))
+            || ' (more than a day: an id used by other calls too, or a damaged date), left out of the durations and the time range'],
+           []),
         if(terminal_kind IS NULL, ['no terminal event'], []),
         if(coalesce(latest_flow_time > ended_at, false) OR flow_after_terminal > 0,
            ['events after the end'], []),

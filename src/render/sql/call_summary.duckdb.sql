@@ -66,7 +66,7 @@ segmented AS (
 ),
 flagged AS (
     SELECT *,
-        coalesce(bool_or(kind = 'answered' OR call_answered_at IS NOT NULL) OVER before, false)
+        coalesce(bool_or(kind = 'answered' OR call_answered_at IS NOT NULL OR answered) OVER before, false)
             AS answered_before,
         coalesce(bool_or(kind = 'answered' AND "time" IS NOT NULL) OVER before, false)
             AS answer_timed_before,
@@ -130,7 +130,9 @@ calls AS (
         min("time") FILTER (WHERE kind = 'started') AS started_time,
         bool_or(kind = 'started') AS started_seen,
         min("time") FILTER (WHERE kind = 'answered') AS answered_time,
-        bool_or(kind = 'answered' OR call_answered_at IS NOT NULL) AS answer_seen,
+        bool_or(kind = 'answered' OR call_answered_at IS NOT NULL OR answered) AS answer_seen,
+        bool_or(kind = 'ringing') AS ringing_seen,
+        bool_or(kind IN ('hold', 'unhold', 'dtmf')) AS connected,
         bool_or(kind = 'hold' AND "time" IS NULL) AS hold_untimed,
         arg_max(kind, ord) FILTER (WHERE terminal) AS terminal_kind,
         max("time") FILTER (WHERE terminal) AS ended_time,
@@ -174,10 +176,15 @@ milestones AS (
 measured AS (
     SELECT *,
         epoch_ms(ended_at) - epoch_ms(answered_at) AS measured_talk,
-        epoch_ms(ended_at) - epoch_ms(started_at) AS measured_total,
+        CASE WHEN initiated IS NOT NULL OR started_time IS NOT NULL OR first_time < ended_at
+             THEN epoch_ms(ended_at) - epoch_ms(started_at) END AS measured_total,
         answer_seen OR coalesce(reported_talk_ms > 0, false) AS answered,
         initiated IS NOT NULL OR started_time IS NOT NULL
-            OR coalesce(first_time < coalesce(reported_answer, answered_time), false) AS start_known
+            OR coalesce(first_time < coalesce(reported_answer, answered_time), false) AS start_known,
+        started_seen OR ringing_seen OR initiated IS NOT NULL
+            OR coalesce(reported_talk_ms = 0, false) AS beginning_seen,
+        epoch_ms(greatest(first_time, last_time, started_at, answered_at, ended_at))
+            - epoch_ms(least(first_time, last_time, started_at, answered_at, ended_at)) AS span_ms
     FROM milestones
 )
 SELECT
@@ -207,7 +214,9 @@ SELECT
         WHEN outcome_hint IS NOT NULL THEN outcome_hint
         WHEN terminal_kind = 'missed' THEN 'missed'
         WHEN terminal_kind = 'failed' THEN 'failed'
-        WHEN terminal_kind IS NOT NULL THEN 'no_answer'
+        WHEN terminal_kind IS NOT NULL AND connected THEN 'unknown'
+        WHEN terminal_kind IS NOT NULL AND beginning_seen THEN 'no_answer'
+        WHEN terminal_kind IS NOT NULL THEN 'unknown'
         WHEN answered THEN 'in_progress'
         WHEN NOT started_seen AND first_time IS NULL AND initiated IS NULL THEN 'unknown'
         ELSE 'in_progress'
@@ -216,7 +225,18 @@ SELECT
     participants,
     dtmf,
     duplicates,
-    (CASE WHEN terminal_kind IS NULL THEN ['no terminal event'] ELSE []::VARCHAR[] END)
+    (CASE
+        WHEN terminal_kind IS NULL OR (answered AND terminal_kind IS NOT NULL)
+             OR outcome_hint IS NOT NULL OR terminal_kind IN ('missed', 'failed') THEN []::VARCHAR[]
+        WHEN connected THEN ['hold, unhold or DTMF seen but no answer: connected, answer not seen']
+        WHEN beginning_seen THEN []::VARCHAR[]
+        ELSE ['only its end was seen: nothing says whether it was answered']
+     END)
+    || (CASE WHEN span_ms > 86400000
+             THEN ['its times span ' || callev_duration(span_ms)
+                   || ' (more than a day: an id used by other calls too, or a damaged date), left out of the durations and the time range']
+             ELSE []::VARCHAR[] END)
+    || (CASE WHEN terminal_kind IS NULL THEN ['no terminal event'] ELSE []::VARCHAR[] END)
     || (CASE WHEN coalesce(latest_flow_time > ended_at, false) OR flow_after_terminal > 0
              THEN ['events after the end'] ELSE []::VARCHAR[] END)
     || (CASE WHEN coalesce(answered_at < started_at, false) OR answered_before_started_untimed

@@ -693,7 +693,11 @@ fn totals(
             "  {} {} {} more than a day: left out of the durations and the time range",
             paint(color, owo_colors::Style::new().red(), "!"),
             thousands(t.absurd),
-            if t.absurd == 1 { "call spans" } else { "calls span" }
+            if t.absurd == 1 {
+                "call spans"
+            } else {
+                "calls span"
+            }
         )?;
     }
     Ok(())

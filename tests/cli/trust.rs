@@ -1,0 +1,168 @@
+//! Every number right: outcomes stated only as firmly as the events allow, what the vendors
+//! report used as they mean it, no warning on what the vendors document or send, and every view
+//! saying the same of a call.
+
+use serde_json::Value;
+
+use crate::util::{json, ndjson, run};
+
+fn calls(files: &[&str]) -> Vec<Value> {
+    let mut args = vec!["summary", "-o", "ndjson"];
+    args.extend(files);
+    ndjson(&run(&args).stdout)
+}
+
+fn call<'a>(rows: &'a [Value], id: &str) -> &'a Value {
+    rows.iter()
+        .find(|r| r["call_id"] == id)
+        .unwrap_or_else(|| panic!("no call {id}"))
+}
+
+fn anomalies(call: &Value) -> Vec<&str> {
+    call["anomalies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+#[test]
+fn a_lone_terminal_event_is_no_evidence_of_no_answer() {
+    let rows = calls(&["fixtures/bandwidth/lone-hangup.ndjson"]);
+    let lone = call(&rows, "c-lone0000000000000000000001");
+    assert_eq!(lone["outcome"], "unknown");
+    assert_eq!(
+        anomalies(lone),
+        ["only its end was seen: nothing says whether it was answered"]
+    );
+    // Nothing before the end: no total, and an empty cause is no end reason.
+    assert_eq!(lone["total_ms"], Value::Null);
+    assert_eq!(lone["end_reason"], "hangup");
+    // Its beginning seen and no answer: it ended unanswered.
+    let rang = call(&rows, "c-lone0000000000000000000002");
+    assert_eq!(rang["outcome"], "no_answer");
+    assert!(anomalies(rang).is_empty());
+    // DTMF means it was connected to something: never no_answer.
+    let keyed = call(&rows, "c-lone0000000000000000000003");
+    assert_eq!(keyed["outcome"], "unknown");
+    assert!(anomalies(keyed)[0].starts_with("hold, unhold or DTMF seen but no answer"));
+}
+
+#[test]
+fn a_member_who_answered_makes_the_call_answered() {
+    let rows = calls(&["fixtures/workonflow/member-answered.ndjson"]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["outcome"], "answered");
+    let findings = run(&[
+        "validate",
+        "--strict",
+        "fixtures/workonflow/member-answered.ndjson",
+    ]);
+    assert_eq!(findings.code, 0, "{}", findings.stdout);
+}
+
+#[test]
+fn voximplant_reports_talk_and_the_standard_cause() {
+    let rows = calls(&["fixtures/voximplant/q850-reason.ndjson"]);
+    // Connected was lost, but Disconnected reports 5 s of talk.
+    let talked = call(&rows, "9C0000000000000000000000000000A1");
+    assert_eq!(
+        (
+            talked["outcome"].as_str(),
+            talked["reported_talk_ms"].as_i64(),
+            talked["talk_ms"].as_i64(),
+            talked["end_reason"].as_str()
+        ),
+        (
+            Some("answered"),
+            Some(5000),
+            Some(5000),
+            Some("NORMAL_CLEARING")
+        )
+    );
+    let busy = call(&rows, "9C0000000000000000000000000000A2");
+    assert_eq!(
+        (busy["outcome"].as_str(), busy["end_reason"].as_str()),
+        (Some("busy"), Some("USER_BUSY"))
+    );
+    // Grouped by end reason with Bandwidth's calls, like with like.
+    let groups = ndjson(
+        &run(&[
+            "summary",
+            "--by",
+            "end_reason",
+            "-o",
+            "ndjson",
+            "fixtures/voximplant/q850-reason.ndjson",
+            "fixtures/bandwidth/lone-hangup.ndjson",
+        ])
+        .stdout,
+    );
+    let normal = groups
+        .iter()
+        .find(|g| g["end_reason"] == "NORMAL_CLEARING")
+        .unwrap();
+    assert_eq!(normal["calls"], 3);
+}
+
+#[test]
+fn a_call_spanning_more_than_a_day_is_left_out_of_durations_and_the_range() {
+    let r = run(&["summary", "-o", "json", "fixtures/edge/absurd-span.log"]);
+    let doc = json(&r.stdout);
+    let rows = doc["calls"].as_array().unwrap();
+    let damaged = call(rows, "c-span000000000000000000001");
+    assert!(anomalies(damaged)[0].starts_with("its times span 17520h"));
+    let totals = &doc["totals"];
+    assert_eq!(totals["spanning_more_than_a_day"], 1);
+    // The damaged date does not move the report's start back two years.
+    assert_eq!(totals["first_time"], "2026-11-21T10:02:00.000Z");
+    assert_eq!(totals["total_ms"]["known"], 1);
+    let table = run(&["summary", "fixtures/edge/absurd-span.log"]);
+    assert!(table
+        .stdout
+        .contains("1 call spans more than a day: left out of the durations and the time range"));
+}
+
+#[test]
+fn no_warning_on_what_the_vendors_document_or_send() {
+    for file in [
+        "fixtures/bandwidth/v2-streams-and-transcription.ndjson",
+        "fixtures/workonflow/member-answered.ndjson",
+        "fixtures/workonflow/late-2018-calls.ndjson",
+    ] {
+        let r = run(&["validate", "--strict", "-o", "ndjson", file]);
+        assert_eq!(r.code, 0, "{file}: {}", r.stdout);
+        assert!(r.stdout.is_empty(), "{file}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn an_ambiguous_call_prints_nothing_and_names_what_it_matched() {
+    for cmd in ["summary", "events", "timeline"] {
+        let r = run(&[
+            cmd,
+            "--call",
+            "c-lone",
+            "fixtures/bandwidth/lone-hangup.ndjson",
+        ]);
+        assert_eq!(r.code, 2, "{cmd}");
+        assert!(r.stdout.is_empty(), "{cmd}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("--call \"c-lone\" is ambiguous: it matches c-lone0000000000000000000001, c-lone0000000000000000000002, c-lone0000000000000000000003"),
+            "{cmd}: {}",
+            r.stderr
+        );
+    }
+    // The shortened form a table shows, typed with three dots.
+    let r = run(&[
+        "summary",
+        "-o",
+        "ndjson",
+        "--call",
+        "c-lone000...0002",
+        "fixtures/bandwidth/lone-hangup.ndjson",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(ndjson(&r.stdout).len(), 1);
+}
