@@ -147,8 +147,19 @@ pub(crate) fn read_into(
                     // Finish what was read (summary -f prints the calls still open), close the
                     // document, and stop without waiting for a blocked reader.
                     progress.clear();
+                    tally.interrupted = true;
                     view.finish(&tally, out)?;
                     out.flush()?;
+                    // Said for every view, once: what was written stops where reading did.
+                    let records = if tally.records == 1 {
+                        "record"
+                    } else {
+                        "records"
+                    };
+                    eprintln!(
+                        "callev: interrupted after {} {records}: what was written is partial (totals, sorted tables and timelines included)",
+                        crate::output::thousands(tally.records)
+                    );
                     return Err(Interrupted.into());
                 }
             }

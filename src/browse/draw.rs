@@ -118,9 +118,9 @@ fn ms(v: Option<i64>) -> String {
 /// What reading has done: the header's right part.
 fn reading(model: &Model) -> String {
     let mut s = if model.done {
-        format!("read {} records", thousands(model.records))
+        format!("read {} records", thousands(model.tally.records))
     } else {
-        format!("reading… {} records", thousands(model.records))
+        format!("reading… {} records", thousands(model.tally.records))
     };
     if model.held_bytes > 0 {
         let held = if model.held_bytes < 1_000_000 {

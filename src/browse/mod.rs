@@ -272,10 +272,19 @@ fn open_finding(shared: &Shared, i: usize, settings: &Settings, analysis: &Analy
     };
     if let Some(row) = finding.row {
         let mut view = open_call(shared, row, settings, analysis);
+        // By its source and line: two inputs have lines of the same numbers.
+        let source = {
+            let model = shared.lock();
+            model
+                .batches
+                .get(finding.batch as usize)
+                .and_then(|at| model.sources.get(at.source as usize))
+                .cloned()
+        };
         if let Some(at) = view
             .records
             .iter()
-            .position(|(r, _)| r.line == finding.line)
+            .position(|(r, _)| r.line == finding.line && Some(&r.source) == source.as_ref())
         {
             view.selected = at;
         }
@@ -298,8 +307,9 @@ fn open_finding(shared: &Shared, i: usize, settings: &Settings, analysis: &Analy
     CallView::new(None, records)
 }
 
-/// Write the call's records to `callev-<id>.ndjson` in `dir`, one JSON value a line as read (a
-/// log line's prefix left out, a value spanning lines put on one); says what it did.
+/// Write the call's records to a new file `callev-<id>.ndjson` (or `-2`, `-3`, ... when that is
+/// taken) in `dir`, a record a line as read (a log line with its prefix, a value spanning lines
+/// put on one), so that callev reads the same call from it; says what it did.
 pub(crate) fn export(view: &CallView, dir: &std::path::Path) -> Result<String> {
     let id = view
         .records
@@ -317,19 +327,39 @@ pub(crate) fn export(view: &CallView, dir: &std::path::Path) -> Result<String> {
         })
         .take(80)
         .collect();
-    let path = dir.join(format!("callev-{safe_id}.ndjson"));
     let mut text = String::new();
     let mut records: Vec<&reread::ReadRecord> = view.records.iter().map(|(r, _)| r).collect();
     // In the order read, not the timeline's.
     records.sort_by(|a, b| (&a.source, a.line).cmp(&(&b.source, b.line)));
     for r in &records {
-        let t = r.text.trim();
-        let json = &t[t.find(['{', '[']).unwrap_or(0)..];
-        // JSON strings hold no raw line ends: between tokens they are spaces.
-        text.push_str(&json.replace(['\r', '\n'], " "));
+        // As read, a log line's prefix and all (its time is the event's); JSON strings hold no
+        // raw line ends, so a value read from several lines goes on one, its line ends spaces.
+        text.push_str(&r.text.trim().replace(['\r', '\n'], " "));
         text.push('\n');
     }
-    std::fs::write(&path, text)?;
+    // A file of its own, made new: never one that is there already, nor a link planted there.
+    let mut n = 1;
+    let (path, mut file) = loop {
+        let name = match n {
+            1 => format!("callev-{safe_id}.ndjson"),
+            n => format!("callev-{safe_id}-{n}.ndjson"),
+        };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => break (path, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+            Err(e) => {
+                return Err(
+                    anyhow::Error::new(e).context(format!("failed to create {}", path.display()))
+                )
+            }
+        }
+    };
+    file.write_all(text.as_bytes())?;
     Ok(format!(
         "wrote {} records to {}",
         records.len(),

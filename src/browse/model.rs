@@ -178,8 +178,7 @@ pub(crate) struct Model {
     /// Records that name a call, and the rows: bumped at every change (the list is sorted
     /// again only when this moved).
     pub(crate) version: u64,
-    /// Records read, and events of calls finished a while ago (counted, as `summary` does).
-    pub(crate) records: u64,
+    /// Events of calls finished a while ago (counted, as `summary` does).
     pub(crate) stragglers: u64,
     /// The calls still open, kept as long as `Lifetime` says (as `summary` keeps them).
     open: Lifetime<OpenCall>,
@@ -245,8 +244,14 @@ impl Model {
             held,
         });
         self.open.begin_batch();
-        self.records += results.records.len() as u64;
+        let source_name = self
+            .sources
+            .get(source as usize)
+            .cloned()
+            .unwrap_or_default();
         for r in &results.records {
+            // Counted as `validate` counts them: records, not the text and other JSON beside.
+            self.tally.add(&source_name, r);
             let mut row_of_record = None;
             if let Some(e) = &r.normalized {
                 if let Some(id) = e.call_id.as_deref() {

@@ -306,8 +306,46 @@ fn copy_gives_the_call_id_and_export_writes_its_records() {
     let written = std::fs::read_to_string(&path).unwrap();
     assert_eq!(written.lines().count(), view.records.len());
     for line in written.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
-        assert!(line.contains(&id), "{v}");
+        assert!(line.contains(&id), "{line}");
+    }
+    // Read back, the export is the same call: its start, durations and outcome (log lines keep
+    // their prefix, whose time is the event's).
+    let analysis = super::analysis(&settings);
+    let records = crate::record::analyze_reader(
+        written.as_bytes(),
+        crate::input::InputFormat::Auto,
+        "export",
+        "export",
+        &analysis,
+    )
+    .unwrap();
+    let mut call = crate::call::Call::new(id.clone(), records[0].vendor.unwrap());
+    for e in records.iter().filter_map(|r| r.normalized.as_ref()) {
+        call.add(e);
+    }
+    let again = call.finish();
+    let model = shared.lock();
+    let row = &model.rows[app.selected.unwrap() as usize];
+    assert_eq!(
+        (
+            again.started_at.or(again.first_time),
+            again.talk_ms,
+            again.total_ms,
+            again.outcome
+        ),
+        (row.started, row.talk, row.total, row.outcome)
+    );
+    drop(model);
+    // A file of that name, or a link planted there, is never written over.
+    #[cfg(unix)]
+    {
+        let target = dir.path().join("precious");
+        std::fs::write(&target, "keep").unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        let said = super::export(view, dir.path()).unwrap();
+        assert!(said.ends_with("-2.ndjson"), "{said}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
     }
 }
 
@@ -335,4 +373,141 @@ fn control_characters_in_values_never_reach_the_screen_raw() {
             "a control character on screen:\n{text:?}"
         );
     }
+}
+
+/// Run a view over `files` in-process, its machine output as JSON lines.
+fn view_lines(
+    args: &[&str],
+    files: &[&str],
+    view: fn(&Settings) -> Box<dyn crate::render::View>,
+) -> Vec<serde_json::Value> {
+    let mut all = args.to_vec();
+    all.extend(files);
+    let cli = Cli::try_parse_from(&all).expect("the test's arguments parse");
+    let settings =
+        config::resolve(&cli.command.options(), &Env::default()).expect("settings resolve");
+    let mut view = view(&settings);
+    let mut out = Vec::new();
+    crate::reading::read_into(&settings, view.as_mut(), &mut out).expect("the inputs read");
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON lines"))
+        .collect()
+}
+
+/// What browse, summary and the events records each say of every call of `files`: the calls,
+/// their outcomes, starts, talk and total times, events and repeats must be the same.
+fn views_agree(files: &[&str]) {
+    let cli = Cli::try_parse_from([&["callev", "browse"][..], files].concat()).expect("parses");
+    let settings =
+        config::resolve(&cli.command.options(), &Env::default()).expect("settings resolve");
+    let shared = super::read_all(&settings).expect("the inputs read");
+    let model = shared.lock();
+    let stamp = |t: Option<i64>| t.map(crate::timefmt::rfc3339);
+    let browsed: Vec<(
+        String,
+        String,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        u64,
+        u64,
+    )> = model
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.id.to_string(),
+                r.outcome.as_str().to_owned(),
+                stamp(r.started),
+                r.talk,
+                r.total,
+                u64::from(r.events),
+                u64::from(r.duplicates),
+            )
+        })
+        .collect();
+    drop(model);
+    let summary = view_lines(&["callev", "summary", "-o", "ndjson"], files, |s| {
+        Box::new(
+            crate::render::summary::Summary::new(s, Default::default())
+                .expect("shard threads start"),
+        )
+    });
+    let summarized: Vec<_> = summary
+        .iter()
+        .map(|c| {
+            (
+                c["call_id"].as_str().unwrap().to_owned(),
+                c["outcome"].as_str().unwrap().to_owned(),
+                c["started_at"]
+                    .as_str()
+                    .or(c["first_time"].as_str())
+                    .map(str::to_owned),
+                c["talk_ms"].as_i64(),
+                c["total_ms"].as_i64(),
+                c["events"].as_u64().unwrap(),
+                c["duplicates"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut b = browsed.clone();
+    let mut s = summarized.clone();
+    b.sort();
+    s.sort();
+    assert_eq!(b, s, "browse and summary differ on {files:?}");
+    // The events records: every call's events and repeats, by its id.
+    let events = view_lines(&["callev", "events", "-o", "ndjson"], files, |s| {
+        Box::new(crate::render::events::Events::new(s))
+    });
+    let mut counted: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+    for e in &events {
+        let Some(id) = e["call_id"].as_str() else {
+            continue;
+        };
+        let c = counted.entry(id.to_owned()).or_default();
+        if e["repeat"] == true {
+            c.1 += 1;
+        } else {
+            c.0 += 1;
+        }
+    }
+    let mut by_id: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+    for (id, _, _, _, _, events, repeats) in &summarized {
+        let c = by_id.entry(id.clone()).or_default();
+        c.0 += events;
+        c.1 += repeats;
+    }
+    assert_eq!(
+        counted, by_id,
+        "the events records and summary differ on {files:?}"
+    );
+}
+
+#[test]
+fn browse_summary_and_the_events_records_agree_on_every_fixture() {
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from("fixtures")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e != "md") {
+                files.push(path.display().to_string());
+            }
+        }
+    }
+    files.sort();
+    for f in &files {
+        views_agree(&[f]);
+    }
+    let all: Vec<&str> = files.iter().map(String::as_str).collect();
+    views_agree(&all);
+}
+
+#[test]
+fn browse_summary_and_the_events_records_agree_on_the_generated_corpus() {
+    views_agree(&["tests/data/corpus-3000.log.zst"]);
 }

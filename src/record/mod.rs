@@ -133,6 +133,8 @@ pub(crate) struct Tally {
     pub(crate) failed_sources: u64,
     /// Where the first unreadable and unknown records are, for the hint on stderr.
     pub(crate) first_problem: Option<String>,
+    /// Ctrl-C (or SIGTERM, SIGHUP) stopped the reading: what the view writes is partial.
+    pub(crate) interrupted: bool,
 }
 
 impl Tally {

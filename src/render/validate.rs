@@ -151,6 +151,7 @@ impl View for Validate {
                         .map(|c| (c.as_str().to_owned(), serde_json::Value::from(self.by_code[*c as usize].iter().sum::<u64>())))
                         .collect::<serde_json::Map<_, _>>(),
                     "by_vendor": t.by_vendor().iter().map(|(v, n)| (v.id().to_owned(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
+                    "complete": !t.interrupted,
                 });
                 writeln!(out, "],\n\"summary\":{summary}}}")?;
             }

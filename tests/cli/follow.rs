@@ -140,10 +140,15 @@ fn summary_follow_prints_a_call_when_it_ends_and_open_calls_at_the_end() {
 }
 
 /// Follow a copy of `fixture` with `args` (the file last), press Ctrl-C once `records` JSON
-/// records have begun on their own lines, and return the exit code and everything written.
+/// records have begun on their own lines, and return the exit code, everything written, and
+/// what was said on stderr.
 /// (A JSON array's last record ends its line only when the next one comes, so bytes are counted,
 /// not lines.)
-fn follow_then_interrupt(args: &[&str], fixture: &str, records: usize) -> (Option<i32>, String) {
+fn follow_then_interrupt(
+    args: &[&str],
+    fixture: &str,
+    records: usize,
+) -> (Option<i32>, String, String) {
     use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("live.log");
@@ -153,10 +158,16 @@ fn follow_then_interrupt(args: &[&str], fixture: &str, records: usize) -> (Optio
         .arg(&log)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let said = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         let mut chunk = [0u8; 4096];
@@ -176,12 +187,13 @@ fn follow_then_interrupt(args: &[&str], fixture: &str, records: usize) -> (Optio
     }
     let code = interrupt(&mut child);
     text.extend(rx.iter().flatten());
-    (Some(code), String::from_utf8(text).unwrap())
+    let said = said.join().unwrap_or_default();
+    (Some(code), String::from_utf8(text).unwrap(), said)
 }
 
 #[test]
 fn interrupted_json_output_is_still_a_whole_document() {
-    let (code, stdout) = follow_then_interrupt(
+    let (code, stdout, stderr) = follow_then_interrupt(
         &["events", "-f", "-o", "json"],
         "fixtures/voximplant/all-events.ndjson",
         40,
@@ -189,12 +201,13 @@ fn interrupted_json_output_is_still_a_whole_document() {
     assert_eq!(code, Some(130));
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("a complete JSON document");
     assert_eq!(doc.as_array().unwrap().len(), 40);
+    assert!(stderr.contains("callev: interrupted after"), "{stderr}");
 }
 
 #[test]
 fn interrupted_summary_writes_every_call_as_a_whole_document() {
     // Its four calls end, and each is written as it ends.
-    let (code, stdout) = follow_then_interrupt(
+    let (code, stdout, stderr) = follow_then_interrupt(
         &["summary", "-f", "-o", "json"],
         "fixtures/mixed/all-vendors.log",
         4,
@@ -205,4 +218,10 @@ fn interrupted_summary_writes_every_call_as_a_whole_document() {
     assert_eq!(calls.len(), 4);
     assert_eq!(doc["totals"]["calls"], 4);
     assert!(calls.iter().all(|c| c["call_id"].is_string()));
+    // What was written says it is partial.
+    assert_eq!(doc["complete"], false);
+    assert!(
+        stderr.contains("interrupted after 16 records: what was written is partial"),
+        "{stderr}"
+    );
 }

@@ -511,7 +511,9 @@ impl View for Summary {
             rows.anomaly_tally(out)?;
         } else {
             let totals = totals_json(&mut rows.totals);
-            rows.writer.finish_document(out, &[("totals", totals)])?;
+            let complete = serde_json::Value::Bool(!tally.interrupted);
+            rows.writer
+                .finish_document(out, &[("totals", totals), ("complete", complete)])?;
         }
         crate::render::notes::note_unread(tally);
         crate::render::notes::note_beside(tally);
