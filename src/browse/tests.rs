@@ -396,6 +396,17 @@ fn view_lines(
         .collect()
 }
 
+/// A call as the views describe it: id, outcome, start, talk, total, events, repeats.
+type CallFacts = (
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    u64,
+    u64,
+);
+
 /// What browse, summary and the events records each say of every call of `files`: the calls,
 /// their outcomes, starts, talk and total times, events and repeats must be the same.
 fn views_agree(files: &[&str]) {
@@ -405,15 +416,7 @@ fn views_agree(files: &[&str]) {
     let shared = super::read_all(&settings).expect("the inputs read");
     let model = shared.lock();
     let stamp = |t: Option<i64>| t.map(crate::timefmt::rfc3339);
-    let browsed: Vec<(
-        String,
-        String,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-        u64,
-        u64,
-    )> = model
+    let browsed: Vec<CallFacts> = model
         .rows
         .iter()
         .map(|r| {
