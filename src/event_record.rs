@@ -95,7 +95,7 @@ const fn col(
 }
 
 /// The columns, in the order every writer writes them.
-pub(crate) const COLUMNS: [RecordColumn; 34] = [
+pub(crate) const COLUMNS: [RecordColumn; 35] = [
     col("source", ColumnType::Text, false, "the file the record was read from (`-`: standard input)"),
     col("line", ColumnType::Int, false, "its line in the source (from 1; again from 1 after a followed file was truncated or replaced)"),
     col("vendor", ColumnType::Text, false, "the vendor's id: workonflow, xelion, voximplant, bandwidth"),
@@ -130,6 +130,7 @@ pub(crate) const COLUMNS: [RecordColumn; 34] = [
     col("events_schema", ColumnType::Int, false, "the version of these columns: 1"),
     col("offset", ColumnType::Int, true, "where the record's line begins in its source, in bytes of the decompressed stream (null for a value gathered from several lines)"),
     col("answered", ColumnType::Bool, false, "the event says a party answered (a Workonflow member event's answered: true), whatever its kind"),
+    col("damaged", ColumnType::Text, true, "for a damaged record that still names its call: where it was read (source:line); a note on the call, not one of its events"),
 ];
 
 /// The column names, the CSV header.
@@ -234,6 +235,7 @@ pub(crate) struct EventRecord<'a> {
     pub(crate) events_schema: u32,
     pub(crate) offset: Option<u64>,
     pub(crate) answered: bool,
+    pub(crate) damaged: Option<&'a str>,
     /// Timeline only: milliseconds from the call's first timed event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) offset_ms: Option<i64>,
@@ -286,6 +288,7 @@ impl<'a> EventRecord<'a> {
             events_schema: VERSION,
             offset: None,
             answered: step.answered,
+            damaged: step.damaged,
             offset_ms: None,
         }
     }
@@ -482,6 +485,7 @@ impl EventRecord<'_> {
             ColumnValue::Int(Some(i64::from(self.events_schema))),
             ColumnValue::Int(self.offset.and_then(|o| i64::try_from(o).ok())),
             ColumnValue::Bool(Some(self.answered)),
+            ColumnValue::Text(self.damaged),
         ]
     }
 }

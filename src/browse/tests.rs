@@ -470,6 +470,10 @@ fn views_agree(files: &[&str]) {
             continue;
         };
         let c = counted.entry(id.to_owned()).or_default();
+        // A damaged record that names a call is a note on it, not one of its events.
+        if !e["damaged"].is_null() {
+            continue;
+        }
         if e["repeat"] == true {
             c.1 += 1;
         } else {

@@ -61,6 +61,9 @@ pub(crate) struct CallState {
     ringing_seen: bool,
     /// Hold, unhold or DTMF: the call was connected to something, answer seen or not.
     connected: bool,
+    /// Damaged records that name the call, and where the first was read.
+    damaged: u64,
+    first_damaged: Option<String>,
     answered_before_started_untimed: bool,
 }
 
@@ -99,6 +102,8 @@ impl CallState {
             started_seen: false,
             ringing_seen: false,
             connected: false,
+            damaged: 0,
+            first_damaged: None,
             answered_before_started_untimed: false,
         }
     }
@@ -110,6 +115,14 @@ impl CallState {
 
     /// Fold an event known not to be a repeat.
     pub(crate) fn apply(&mut self, e: &Step) {
+        // A damaged record is a note on the call, not one of its events.
+        if let Some(at) = e.damaged {
+            self.damaged += 1;
+            if self.first_damaged.is_none() {
+                self.first_damaged = Some(at.to_owned());
+            }
+            return;
+        }
         self.events += 1;
         let t = e.time;
         if let Some(t) = t {
@@ -303,7 +316,12 @@ impl CallState {
                         || self.initiated.is_some()
                         || self.reported_talk == Some(0) =>
                 {
-                    Outcome::NoAnswer
+                    // A damaged record may have been its answer: more than the events say.
+                    if self.damaged > 0 {
+                        Outcome::Unknown
+                    } else {
+                        Outcome::NoAnswer
+                    }
                 }
                 Some(_) => {
                     unknown_why =
@@ -312,8 +330,9 @@ impl CallState {
                 }
                 // No terminal event: the call is still in progress, answered or not.
                 None if answered => Outcome::InProgress,
-                None if self.events > 0
-                    && !self.started_seen
+                // Nothing timed and no start: nothing says where it stands (a call known only
+                // from damaged records too).
+                None if !self.started_seen
                     && self.first_time.is_none()
                     && self.initiated.is_none() =>
                 {
@@ -324,6 +343,12 @@ impl CallState {
         };
         let mut anomalies = Vec::new();
         anomalies.extend(unknown_why.map(str::to_owned));
+        if let Some(first) = &self.first_damaged {
+            anomalies.push(match self.damaged {
+                1 => format!("a damaged record names this call ({first})"),
+                n => format!("{n} damaged records name this call, the first at {first}"),
+            });
+        }
         let times = [
             self.first_time,
             self.last_time,

@@ -38,6 +38,8 @@ pub(crate) struct Step<'a> {
     pub(crate) parent: Option<&'a str>,
     /// The event says a party answered (Workonflow's `answered: true` on a member event).
     pub(crate) answered: bool,
+    /// Not an event: a damaged record that names the call, read here (`source:line`).
+    pub(crate) damaged: Option<&'a str>,
 }
 
 impl<'a> Step<'a> {
@@ -53,6 +55,7 @@ impl<'a> Step<'a> {
                 | "duration_ms"
                 | "parent_call"
                 | "answered"
+                | "damaged"
         ) || PARTY_KEYS.contains(&key)
     }
 
@@ -76,6 +79,7 @@ impl<'a> Step<'a> {
             parties: [None; 6],
             parent: None,
             answered: false,
+            damaged: None,
         };
         let (mut cause, mut why, mut code) = (None, None, None);
         let first = |slot: &mut Option<&'a Detail>, v: &'a Detail| {
@@ -95,6 +99,7 @@ impl<'a> Step<'a> {
                     step.parent = step.parent.or(value.as_str());
                 }
                 "answered" => step.answered |= *value == Detail::Bool(true),
+                "damaged" => step.damaged = step.damaged.or(value.as_str()),
                 k => {
                     if let Some(i) = PARTY_KEYS.iter().position(|p| *p == k) {
                         first(&mut parties[i], value);
@@ -197,6 +202,7 @@ pub(crate) struct Packed {
     id: Span,
     digit: Span,
     parent: Span,
+    damaged: Span,
     reason: Span,
     name: Span,
     parties: [Span; 6],
@@ -261,6 +267,7 @@ impl Pack {
             id,
             digit: self.put(step.digit),
             parent: self.put(step.parent),
+            damaged: self.put(step.damaged),
             reason: self.put(step.reason.as_deref()),
             name: self.put(step.name),
             parties: step.parties.map(|p| self.put(p)),
@@ -308,6 +315,7 @@ impl Pack {
                 answered: p.flags & ANSWERED != 0,
                 digit: self.get(p.digit),
                 parent: self.get(p.parent),
+                damaged: self.get(p.damaged),
                 reason: self.get(p.reason).map(Cow::Borrowed),
                 name: self.get(p.name),
                 talk_ms,

@@ -82,6 +82,9 @@ pub(crate) struct Descriptor {
     /// The vendor's own notation in its logs (Voximplant's session log), read from a whole log
     /// line; `None` for a line that is not the notation's.
     pub(crate) log_notation: Option<LogNotation>,
+    /// What a damaged record of the vendor's (truncated JSON) still says in its first bytes: its
+    /// event's name and its call, when both show (`Salvaged`).
+    pub(crate) salvage: fn(&[u8]) -> Option<Salvaged>,
     /// Findings about a detected record, against `events`.
     pub(crate) validate: fn(&Detected, &mut Vec<Diagnostic>),
     /// The normalized event. The time is the payload's own (the caller falls back to an
@@ -106,6 +109,51 @@ pub(crate) enum LogLine<'a> {
     NotAnEvent,
     /// An event whose notation does not read.
     Damaged(String),
+}
+
+/// What a damaged record still says: whose it is, the event's name, and the call it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Salvaged {
+    pub(crate) vendor: Vendor,
+    pub(crate) event: String,
+    pub(crate) call_id: String,
+}
+
+/// The first vendor whose event and call a damaged record's bytes still show.
+pub(crate) fn salvage(text: &[u8]) -> Option<Salvaged> {
+    LIST.iter().find_map(|f| (f.salvage)(text))
+}
+
+/// The string value of `"key"` in damaged JSON text, when it is whole (a value cut short is no
+/// value); escapes are not read (ids and event names have none).
+pub(crate) fn damaged_string<'t>(text: &'t [u8], key: &str) -> Option<&'t str> {
+    let quoted = format!("\"{key}\"");
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&text[from..], quoted.as_bytes()) {
+        let mut i = from + at + quoted.len();
+        from = i;
+        let skip = |i: &mut usize| {
+            while text.get(*i).is_some_and(u8::is_ascii_whitespace) {
+                *i += 1;
+            }
+        };
+        skip(&mut i);
+        if text.get(i) != Some(&b':') {
+            continue;
+        }
+        i += 1;
+        skip(&mut i);
+        if text.get(i) != Some(&b'"') {
+            continue;
+        }
+        let start = i + 1;
+        let len = memchr::memchr2(b'"', b'\\', &text[start..])?;
+        if text[start + len] != b'"' || len == 0 {
+            return None;
+        }
+        return std::str::from_utf8(&text[start..start + len]).ok();
+    }
+    None
 }
 
 /// Reads a whole log line in a vendor's own notation, given how long its text prefix is (up to

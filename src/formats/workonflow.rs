@@ -440,6 +440,18 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     read_as: recognise_forced,
     not_a_call: None,
     log_notation: None,
+    salvage: |text| {
+        let event = super::damaged_string(text, "eventType")
+            .filter(|e| e.starts_with("call.") || e.starts_with("Call."))?;
+        let call = ["callId", "threadId", "streamId"]
+            .iter()
+            .find_map(|k| super::damaged_string(text, k))?;
+        Some(super::Salvaged {
+            vendor: super::Vendor::find("workonflow")?,
+            event: event.to_owned(),
+            call_id: call.to_owned(),
+        })
+    },
     validate,
     normalize,
     record_schema: |s| schema::named_schema("eventType", s),

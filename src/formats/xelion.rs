@@ -267,6 +267,15 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     read_as: recognise_forced,
     not_a_call: None,
     log_notation: None,
+    salvage: |text| {
+        let event = super::damaged_string(text, "notificationType")
+            .or_else(|| super::damaged_string(text, "callerFlowId").map(|_| "CallEvent"))?;
+        Some(super::Salvaged {
+            vendor: super::Vendor::find("xelion")?,
+            event: event.to_owned(),
+            call_id: super::damaged_string(text, "callId")?.to_owned(),
+        })
+    },
     validate,
     normalize,
     record_schema,

@@ -13,6 +13,10 @@ pub(crate) const BLOCK: usize = 256 * 1024;
 /// The largest record accepted; a longer one is reported and skipped, keeping memory bounded.
 pub(crate) const MAX_RECORD: usize = 64 << 20;
 
+/// How much of a damaged record is kept with it: its first bytes name its vendor's event and its
+/// call, if anything does.
+const DAMAGED_KEPT: usize = 4096;
+
 /// How an input is framed (`--input-format`): auto tells JSON, NDJSON and log lines apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum InputFormat {
@@ -243,6 +247,12 @@ impl Out<'_> {
 
     fn broken(&mut self, line: u64, why: String) {
         self.empty(line, Shape::Broken(why));
+    }
+
+    /// A damaged record, keeping its first bytes: enough to tell which call it names.
+    fn broken_with(&mut self, line: u64, why: String, bytes: &[u8], log: bool) {
+        let keep = &bytes[..bytes.len().min(DAMAGED_KEPT)];
+        self.push_copy(line, keep, Shape::Broken(why), 0, log);
     }
 
     fn text(&mut self, line: u64) {
@@ -530,15 +540,17 @@ impl<R: Read> Framer<R> {
 
     /// At the end of input: a value still open is reported as cut short.
     fn finish(&mut self) -> Option<Batch> {
-        let (line, why) = match (self.pending.take(), &self.mode) {
+        let (line, why, bytes) = match (self.pending.take(), &self.mode) {
             (Some(pending), _) => (
                 pending.line,
                 "the input ends inside this JSON value (truncated?)",
+                pending.bytes,
             ),
             // Its elements so far are records; the array itself is cut short.
             (None, Mode::Array { line, .. }) => (
                 *line,
                 "the input ends inside this JSON array, which never closes (truncated?)",
+                Vec::new(),
             ),
             (None, _) => return None,
         };
@@ -550,8 +562,10 @@ impl<R: Read> Framer<R> {
             extra: &mut extra,
             base: 0,
         };
-        out.broken(line, why.to_owned());
-        Some(self.without_lines(records, line))
+        out.broken_with(line, why.to_owned(), &bytes, self.log);
+        let mut batch = self.without_lines(records, line);
+        batch.data = extra;
+        Some(batch)
     }
 
     fn line_at(&mut self, data: &[u8], start: usize, end: usize, out: &mut Out) {
@@ -565,12 +579,14 @@ impl<R: Read> Framer<R> {
         let raw = trim_end(&data[start..end]);
         if let Some(mut p) = self.pending.take() {
             if starts_record(raw) || cannot_continue_json(raw) {
-                out.broken(
+                out.broken_with(
                     p.line,
                     format!(
                         "this JSON value never closes; the next record starts at line {}",
                         self.line
                     ),
+                    &p.bytes,
+                    self.log,
                 );
             } else {
                 p.bytes.push(b'\n');
@@ -758,9 +774,13 @@ impl<R: Read> Framer<R> {
                 None
             }
             None if p.scan.in_str => {
-                out.broken(
+                p.bytes
+                    .extend_from_slice(&text[..text.len().min(DAMAGED_KEPT)]);
+                out.broken_with(
                     p.line,
                     "a string runs to the end of the line (truncated JSON?)".to_owned(),
+                    &p.bytes,
+                    self.log,
                 );
                 None
             }

@@ -372,7 +372,16 @@ pub(crate) fn analyze_batch(
     let mut parsed = Vec::new();
     for raw in &batch.records {
         let before = records.len();
-        analyze_raw(batch, raw, stem, a, &mut scratch, &mut parsed, &mut records);
+        analyze_raw(
+            batch,
+            raw,
+            name,
+            stem,
+            a,
+            &mut scratch,
+            &mut parsed,
+            &mut records,
+        );
         if raw.start < batch.lines {
             let offset = batch.offset + raw.start as u64;
             for r in &mut records[before..] {
@@ -551,9 +560,11 @@ pub(crate) fn parse<'a>(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn analyze_raw<'a>(
     batch: &'a Batch,
     raw: &Raw,
+    name: &str,
     stem: &str,
     a: &Analysis,
     scratch: &mut Scratch<'a>,
@@ -592,7 +603,14 @@ fn analyze_raw<'a>(
                 Code::UnknownVendor,
                 why.to_owned(),
             ),
-            Parsed::Error(why) => Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, why),
+            Parsed::Error(why) => {
+                let mut damaged = Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, why);
+                // What it still says of its call goes to that call, as a note, not an event.
+                if a.normalize {
+                    damaged.normalized = damaged_event(batch.text(raw), name, raw.line, a);
+                }
+                damaged
+            }
         });
         // Damaged and unknown records stay what they are; --allow only hides their finding.
         if let Some(r) = out.last_mut().filter(|_| !a.allowed.is_empty()) {
@@ -686,6 +704,33 @@ fn analyze_value(
         rendered: None,
         muted,
     }
+}
+
+/// A damaged record that still shows a vendor's event name and a call id: a note for that call
+/// (`damaged` in its details says where), kind `other`, not counted as an event.
+fn damaged_event(text: &[u8], source: &str, line: u64, a: &Analysis) -> Option<Event> {
+    let found = formats::salvage(text)?;
+    let keep = a
+        .lean
+        .then_some(crate::call::step::Step::reads as fn(&str) -> bool);
+    let mut details = crate::event::Details::new(keep);
+    details.str("damaged", Some(&format!("{source}:{line}")));
+    Some(Event {
+        vendor: found.vendor,
+        event: Some(found.event.into()),
+        kind: crate::event::EventKind::Other,
+        call_id: Some(found.call_id),
+        time: None,
+        time_source: None,
+        call_started: None,
+        call_answered: None,
+        call_ended: None,
+        outcome: None,
+        details,
+        twin: None,
+        new_call: false,
+        fingerprint: None,
+    })
 }
 
 /// One of callev's own events records (`events -o ndjson|json` output, from this host or

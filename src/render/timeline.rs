@@ -688,7 +688,8 @@ pub(crate) fn facts(s: &crate::call::CallSummary, zone: Zone) -> Vec<String> {
     } else {
         String::new()
     };
-    facts.push(format!("{} events{repeats}", s.events));
+    let events = if s.events == 1 { "event" } else { "events" };
+    facts.push(format!("{} {events}{repeats}", s.events));
     if let Some(r) = &s.end_reason {
         facts.push(format!("end {}", safe(r)));
     }

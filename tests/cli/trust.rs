@@ -125,6 +125,45 @@ fn a_call_spanning_more_than_a_day_is_left_out_of_durations_and_the_range() {
 }
 
 #[test]
+fn a_damaged_record_that_names_a_call_is_not_forgotten() {
+    let r = run(&[
+        "summary",
+        "-o",
+        "ndjson",
+        "fixtures/edge/damaged-names-a-call.ndjson",
+    ]);
+    // The damaged records are still damage: counted, and the exit says so.
+    assert_eq!(r.code, 1);
+    let rows = ndjson(&r.stdout);
+    // An answer lost to damage: not unanswered, but unknown, and the anomaly says where.
+    let bandwidth = call(&rows, "c-dmg00000000000000000000001");
+    assert_eq!(bandwidth["outcome"], "unknown");
+    assert_eq!(bandwidth["events"], 2);
+    assert_eq!(
+        anomalies(bandwidth),
+        ["a damaged record names this call (fixtures/edge/damaged-names-a-call.ndjson:2)"]
+    );
+    // Connected lost, but the vendor reports 5 s of talk: answered.
+    let voximplant = call(&rows, "9D0000000000000000000000000000B1");
+    assert_eq!(voximplant["outcome"], "answered");
+    assert_eq!(voximplant["talk_ms"], 5000);
+    // The events records say where, as a note that is no event.
+    let events = ndjson(
+        &run(&[
+            "events",
+            "-o",
+            "ndjson",
+            "fixtures/edge/damaged-names-a-call.ndjson",
+        ])
+        .stdout,
+    );
+    let notes: Vec<&Value> = events.iter().filter(|e| !e["damaged"].is_null()).collect();
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[0]["event"], "answer");
+    assert_eq!(notes[0]["kind"], "other");
+}
+
+#[test]
 fn no_warning_on_what_the_vendors_document_or_send() {
     for file in [
         "fixtures/bandwidth/v2-streams-and-transcription.ndjson",

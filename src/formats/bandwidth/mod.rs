@@ -24,6 +24,14 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     read_as: |obj| v2::recognise(obj).unwrap_or_else(|| v1::recognise_forced(obj)),
     not_a_call: Some(messaging),
     log_notation: None,
+    salvage: |text| {
+        let event = super::damaged_string(text, "eventType")?;
+        Some(super::Salvaged {
+            vendor: super::Vendor::find("bandwidth")?,
+            event: event.to_owned(),
+            call_id: super::damaged_string(text, "callId")?.to_owned(),
+        })
+    },
     validate,
     normalize,
     record_schema,

@@ -735,6 +735,14 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     read_as: recognise_forced,
     not_a_call: Some(not_a_call),
     log_notation: Some(session_log::read),
+    salvage: |text| {
+        let event = super::damaged_string(text, "name").filter(|n| n.starts_with("Call."))?;
+        Some(super::Salvaged {
+            vendor: super::Vendor::find("voximplant")?,
+            event: event.to_owned(),
+            call_id: super::damaged_string(text, "id")?.to_owned(),
+        })
+    },
     validate,
     normalize,
     record_schema: |s| schema::named_schema("name", s),

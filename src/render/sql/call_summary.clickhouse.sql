@@ -115,7 +115,9 @@ parties AS (
 calls AS (
     SELECT call_id, segment,
         argMin(vendor, ord) AS vendor,
-        count() AS events,
+        countIf(damaged IS NULL) AS events,
+        countIf(damaged IS NOT NULL) AS damaged_count,
+        argMinIf(damaged, ord, damaged IS NOT NULL) AS first_damaged,
         min("time") AS first_time,
         max("time") AS last_time,
         argMinIf(call_started_at, ord, call_started_at IS NOT NULL) AS initiated,
@@ -210,7 +212,7 @@ SELECT
         terminal_kind = 'missed', 'missed',
         terminal_kind = 'failed', 'failed',
         terminal_kind IS NOT NULL AND connected, 'unknown',
-        terminal_kind IS NOT NULL AND beginning_seen, 'no_answer',
+        terminal_kind IS NOT NULL AND beginning_seen AND damaged_count = 0, 'no_answer',
         terminal_kind IS NOT NULL, 'unknown',
         answered, 'in_progress',
         NOT started_seen AND first_time IS NULL AND initiated IS NULL, 'unknown',
@@ -226,6 +228,11 @@ SELECT
             connected, ['hold, unhold or DTMF seen but no answer: connected, answer not seen'],
             beginning_seen, [],
             ['only its end was seen: nothing says whether it was answered']),
+        multiIf(
+            damaged_count = 1, ['a damaged record names this call (' || assumeNotNull(first_damaged) || ')'],
+            damaged_count > 1, [toString(damaged_count)
+                || ' damaged records name this call, the first at ' || assumeNotNull(first_damaged)],
+            []),
         if(coalesce(span_ms > 86400000, false),
            ['its times span ' || callev_duration(assumeNotNull(span_ms))
             || ' (more than a day: an id used by other calls too, or a damaged date), left out of the durations and the time range'],

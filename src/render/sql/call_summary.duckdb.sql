@@ -121,7 +121,9 @@ parties AS (
 calls AS (
     SELECT call_id, segment,
         arg_min(vendor, ord) AS vendor,
-        count(*) AS events,
+        count(*) FILTER (WHERE damaged IS NULL) AS events,
+        count(*) FILTER (WHERE damaged IS NOT NULL) AS damaged_count,
+        arg_min(damaged, ord) FILTER (WHERE damaged IS NOT NULL) AS first_damaged,
         min("time") AS first_time,
         max("time") AS last_time,
         arg_min(call_started_at, ord) FILTER (WHERE call_started_at IS NOT NULL) AS initiated,
@@ -215,7 +217,7 @@ SELECT
         WHEN terminal_kind = 'missed' THEN 'missed'
         WHEN terminal_kind = 'failed' THEN 'failed'
         WHEN terminal_kind IS NOT NULL AND connected THEN 'unknown'
-        WHEN terminal_kind IS NOT NULL AND beginning_seen THEN 'no_answer'
+        WHEN terminal_kind IS NOT NULL AND beginning_seen AND damaged_count = 0 THEN 'no_answer'
         WHEN terminal_kind IS NOT NULL THEN 'unknown'
         WHEN answered THEN 'in_progress'
         WHEN NOT started_seen AND first_time IS NULL AND initiated IS NULL THEN 'unknown'
@@ -231,6 +233,12 @@ SELECT
         WHEN connected THEN ['hold, unhold or DTMF seen but no answer: connected, answer not seen']
         WHEN beginning_seen THEN []::VARCHAR[]
         ELSE ['only its end was seen: nothing says whether it was answered']
+     END)
+    || (CASE
+        WHEN damaged_count = 1 THEN ['a damaged record names this call (' || first_damaged || ')']
+        WHEN damaged_count > 1 THEN [CAST(damaged_count AS VARCHAR)
+            || ' damaged records name this call, the first at ' || first_damaged]
+        ELSE []::VARCHAR[]
      END)
     || (CASE WHEN span_ms > 86400000
              THEN ['its times span ' || callev_duration(span_ms)
