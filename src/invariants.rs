@@ -38,7 +38,8 @@ pub fn check(data: &[u8]) {
         None => (0, data),
     };
     let piece = 1 + usize::from(knobs & 0x1f) * 37;
-    let parquet = knobs & 0x20 != 0;
+    // The Parquet round trip (a writer thread, zstd) costs most of a run: one run in eight.
+    let parquet = knobs & 0x38 == 0x38;
     let format = match knobs >> 6 {
         0 | 1 => InputFormat::Auto,
         2 => InputFormat::Json,
@@ -198,7 +199,7 @@ mod tests {
         for (name, bytes) in fixtures() {
             // Pieces of 1 and 38 bytes, whole, framed as found, as JSON and as log lines; the
             // last two with the Parquet round trip.
-            for knob in [0x00u8, 0x01, 0x1f, 0x80, 0xe0, 0x3f] {
+            for knob in [0x00u8, 0x01, 0x1f, 0x80, 0xf8, 0x3f] {
                 let mut data = vec![knob];
                 data.extend_from_slice(&bytes);
                 let run = std::panic::catch_unwind(|| super::check(&data));
