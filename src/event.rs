@@ -380,6 +380,14 @@ impl Event {
         Some(h.finish())
     }
 
+    /// Whether its call goes by other ids too (a Workonflow thread or stream, see
+    /// `call::alias`): a view may find it belongs to a call named otherwise, and write it anew.
+    pub(crate) fn has_aliases(&self) -> bool {
+        self.details
+            .iter()
+            .any(|(k, _)| matches!(*k, "thread" | "stream"))
+    }
+
     /// A time the payload itself gave (never an envelope's or a log line's, which differ between
     /// deliveries of the same event).
     pub(crate) fn payload_time(&self) -> Option<Millis> {

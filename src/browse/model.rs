@@ -312,7 +312,7 @@ impl Model {
     ) -> Option<u32> {
         let rows = &mut self.rows;
         let order = rows.len() as u64;
-        let make = || {
+        let make = |id: &str| {
             rows.push(CallRow::new(id, e.vendor, at));
             OpenCall {
                 state: CallState::new(id.to_owned(), e.vendor),

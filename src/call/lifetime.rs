@@ -12,6 +12,7 @@ use std::collections::{HashSet, VecDeque};
 use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 
+use super::alias::Aliases;
 use super::dedupe::Dedupe;
 use super::step::Step;
 use crate::event::{Event, Twin};
@@ -61,32 +62,37 @@ impl Ticks {
 
 /// What the lifetime reads of an arriving event.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Arriving {
+pub(crate) struct Arriving<'a> {
     pub(crate) terminal: bool,
     pub(crate) new_call: bool,
     pub(crate) fingerprint: Option<u64>,
     pub(crate) twin: Option<Twin>,
     pub(crate) time: Option<Millis>,
+    /// Other ids its call goes by (see `alias`).
+    pub(crate) aliases: [Option<&'a str>; 2],
 }
 
-impl Arriving {
-    pub(crate) fn of(e: &Event) -> Arriving {
+impl<'a> Arriving<'a> {
+    pub(crate) fn of(e: &'a Event) -> Arriving<'a> {
+        let text = |key| e.details.get(key).and_then(crate::event::Detail::as_str);
         Arriving {
             terminal: e.kind.is_terminal(),
             new_call: e.new_call,
             fingerprint: e.fingerprint,
             twin: e.twin,
             time: e.time,
+            aliases: [text("thread"), text("stream")],
         }
     }
 
-    pub(crate) fn of_step(s: &Step) -> Arriving {
+    pub(crate) fn of_step(s: &Step<'a>) -> Arriving<'a> {
         Arriving {
             terminal: s.kind.is_terminal(),
             new_call: s.new_call,
             fingerprint: s.fingerprint,
             twin: s.twin,
             time: s.time,
+            aliases: s.aliases,
         }
     }
 }
@@ -115,6 +121,11 @@ pub(crate) struct Tracked<T> {
 impl<T> Tracked<T> {
     pub(crate) fn order(&self) -> u64 {
         self.order
+    }
+
+    /// The `call_key` of its id (not of another id an event named it by).
+    pub(crate) fn key(&self) -> u64 {
+        self.key
     }
 }
 
@@ -148,6 +159,8 @@ pub(crate) struct Lifetime<T> {
     finished: [HashSet<u64, foldhash::fast::RandomState>; 2],
     /// Events that arrived after their call was finished.
     late: u64,
+    /// Calls' other ids, bound as events name them.
+    aliases: Aliases,
 }
 
 impl<T> Default for Lifetime<T> {
@@ -160,6 +173,7 @@ impl<T> Default for Lifetime<T> {
             began: 0,
             finished: Default::default(),
             late: 0,
+            aliases: Aliases::default(),
         }
     }
 }
@@ -206,16 +220,25 @@ impl<T: CallData> Lifetime<T> {
     }
 
     /// An event of the call with this id (and its `call_key`) arrives; a new call takes
-    /// `order` and the data `make` gives.
+    /// `order` and the data `make` gives for its id (another than `id` when `id` is one of an
+    /// open call's other names: see `alias`).
     pub(crate) fn arrive(
         &mut self,
         key: u64,
         id: &str,
         order: u64,
         e: &Arriving,
-        make: impl FnOnce() -> T,
+        make: impl FnOnce(&str) -> T,
     ) -> Arrival<'_, T> {
         let tick = self.tick.max(1);
+        let bound = (e.aliases != [None; 2])
+            .then(|| self.aliases.resolve(id, e.aliases, e.new_call))
+            .flatten()
+            .map(str::to_owned);
+        let (key, id) = match &bound {
+            Some(call) => (call_key(call), call.as_str()),
+            None => (key, id),
+        };
         // The table holds boxes (a call's data is large, the table's slots small).
         #[allow(clippy::borrowed_box)]
         let current = |c: &Box<Tracked<T>>| !c.superseded && c.data.id() == id;
@@ -241,7 +264,7 @@ impl<T: CallData> Lifetime<T> {
                     last: tick,
                     superseded: false,
                     dedupe: Dedupe::default(),
-                    data: make(),
+                    data: make(id),
                 };
                 room.insert(Box::new(call)).into_mut()
             }
@@ -319,13 +342,14 @@ mod tests {
         }
     }
 
-    fn arriving(terminal: bool) -> Arriving {
+    fn arriving(terminal: bool) -> Arriving<'static> {
         Arriving {
             terminal,
             new_call: false,
             fingerprint: None,
             twin: None,
             time: None,
+            aliases: [None; 2],
         }
     }
 
@@ -339,7 +363,7 @@ mod tests {
             life.begin_batch();
             for &(id, terminal) in events {
                 order += 1;
-                let _ = life.arrive(call_key(id), id, order, &arriving(terminal), || Id(id));
+                let _ = life.arrive(call_key(id), id, order, &arriving(terminal), |_| Id(id));
             }
             if life.end_batch(true) {
                 for (o, k) in life.due(false) {
@@ -407,7 +431,7 @@ mod tests {
         let mut orders = Vec::new();
         for (n, e) in [start(1), end, start(1), start(2), end].iter().enumerate() {
             if let Arrival::Event { call, repeat, .. } =
-                life.arrive(call_key("t"), "t", n as u64, e, || Id("t"))
+                life.arrive(call_key("t"), "t", n as u64, e, |_| Id("t"))
             {
                 orders.push((call.order(), repeat));
             }

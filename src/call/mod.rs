@@ -4,6 +4,7 @@
 //! grouped (`order`); `step` is what aggregation reads of an event, and `shards` runs it on
 //! several threads for `summary`.
 
+pub(crate) mod alias;
 pub(crate) mod dedupe;
 pub(crate) mod lifetime;
 pub(crate) mod order;

@@ -42,7 +42,7 @@ impl Calls {
     /// whether it ended the call (a repeat never does).
     fn add(&mut self, order: u64, p: &Packed, id: &str, step: &Step) -> bool {
         let arriving = Arriving::of_step(step);
-        let make = || Aggregated {
+        let make = |id: &str| Aggregated {
             state: CallState::new(id.to_owned(), p.vendor),
             selected: false,
         };

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use super::lifetime::call_key;
 use crate::event::{Detail, Event, EventKind, Outcome, Twin};
 use crate::time::Millis;
 use crate::vendor_id::Vendor;
@@ -40,6 +41,8 @@ pub(crate) struct Step<'a> {
     pub(crate) answered: bool,
     /// Not an event: a damaged record that names the call, read here (`source:line`).
     pub(crate) damaged: Option<&'a str>,
+    /// Other ids the call goes by: the thread and the stream it happened in (see `alias`).
+    pub(crate) aliases: [Option<&'a str>; 2],
 }
 
 impl<'a> Step<'a> {
@@ -56,6 +59,8 @@ impl<'a> Step<'a> {
                 | "parent_call"
                 | "answered"
                 | "damaged"
+                | "thread"
+                | "stream"
         ) || PARTY_KEYS.contains(&key)
     }
 
@@ -80,6 +85,7 @@ impl<'a> Step<'a> {
             parent: None,
             answered: false,
             damaged: None,
+            aliases: [None; 2],
         };
         let (mut cause, mut why, mut code) = (None, None, None);
         let first = |slot: &mut Option<&'a Detail>, v: &'a Detail| {
@@ -100,6 +106,8 @@ impl<'a> Step<'a> {
                 }
                 "answered" => step.answered |= *value == Detail::Bool(true),
                 "damaged" => step.damaged = step.damaged.or(value.as_str()),
+                "thread" => step.aliases[0] = step.aliases[0].or(value.as_str()),
+                "stream" => step.aliases[1] = step.aliases[1].or(value.as_str()),
                 k => {
                     if let Some(i) = PARTY_KEYS.iter().position(|p| *p == k) {
                         first(&mut parties[i], value);
@@ -203,6 +211,7 @@ pub(crate) struct Packed {
     digit: Span,
     parent: Span,
     damaged: Span,
+    aliases: [Span; 2],
     reason: Span,
     name: Span,
     parties: [Span; 6],
@@ -215,6 +224,8 @@ pub(crate) struct Packed {
 pub(crate) struct Pack {
     events: Vec<Packed>,
     text: String,
+    /// Events whose call goes by other ids too (see `alias`).
+    aliased: u32,
 }
 
 impl Pack {
@@ -222,6 +233,7 @@ impl Pack {
     pub(crate) fn clear(&mut self) {
         self.events.clear();
         self.text.clear();
+        self.aliased = 0;
     }
 
     /// Room for `events` more events (and their texts, about a line's worth each) without
@@ -233,10 +245,36 @@ impl Pack {
 
     /// Add an event that has a call id (others belong to no call and are not packed).
     pub(crate) fn push(&mut self, index: u32, key: u64, selected: bool, e: &Event) {
+        self.push_step(index, key, selected, e, &Step::of(e));
+    }
+
+    /// `push`, with what aggregation reads of the event worked out already.
+    pub(crate) fn push_step(
+        &mut self,
+        index: u32,
+        key: u64,
+        selected: bool,
+        e: &Event,
+        step: &Step,
+    ) {
         let Some(id) = e.call_id.as_deref() else {
             return;
         };
-        let step = Step::of(e);
+        let packed = self.packed(index, key, e.vendor, selected, id, step);
+        self.events.push(packed);
+    }
+
+    /// An event as packed, its texts put in the pack's buffer.
+    fn packed(
+        &mut self,
+        index: u32,
+        key: u64,
+        vendor: Vendor,
+        selected: bool,
+        id: &str,
+        step: &Step,
+    ) -> Packed {
+        self.aliased += u32::from(step.aliases != [None; 2]);
         let id = self.put(Some(id));
         let flag = |on: bool, bit: u8| if on { bit } else { 0 };
         let flags = flag(step.fingerprint.is_some(), FINGERPRINT)
@@ -252,10 +290,10 @@ impl Pack {
             step.talk_ms,
             step.duration_ms,
         ]);
-        let packed = Packed {
+        Packed {
             index,
             key,
-            vendor: e.vendor,
+            vendor,
             selected,
             kind: step.kind,
             outcome: step.outcome,
@@ -268,11 +306,11 @@ impl Pack {
             digit: self.put(step.digit),
             parent: self.put(step.parent),
             damaged: self.put(step.damaged),
+            aliases: step.aliases.map(|a| self.put(a)),
             reason: self.put(step.reason.as_deref()),
             name: self.put(step.name),
             parties: step.parties.map(|p| self.put(p)),
-        };
-        self.events.push(packed);
+        }
     }
 
     fn put(&mut self, s: Option<&str>) -> Span {
@@ -294,35 +332,100 @@ impl Pack {
         self.text.get(start..start + span.len as usize)
     }
 
+    /// Whether some of its events' calls go by other ids too (see `alias`).
+    pub(crate) fn aliased(&self) -> bool {
+        self.aliased > 0
+    }
+
+    /// Where those events are: their places in the batch, and in the pack.
+    pub(crate) fn aliased_at(&self) -> Vec<(u32, usize)> {
+        self.events
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.aliases.iter().any(|s| s.start != u32::MAX))
+            .map(|(pos, p)| (p.index, pos))
+            .collect()
+    }
+
+    /// The event at `pos`, with its call id and what aggregation reads of it.
+    pub(crate) fn at(&self, pos: usize) -> Option<(&Packed, &str, Step<'_>)> {
+        self.events.get(pos).map(|p| self.unpack(p))
+    }
+
+    /// Take the event at `pos` out.
+    pub(crate) fn remove(&mut self, pos: usize) {
+        self.events.remove(pos);
+    }
+
+    /// Put the one event of `other` in place of the event at `pos`.
+    pub(crate) fn replace(&mut self, pos: usize, other: Pack) {
+        let Some(mut p) = other.events.into_iter().next() else {
+            return;
+        };
+        let shift = self.text.len() as u32;
+        self.text.push_str(&other.text);
+        let spans = [
+            &mut p.id,
+            &mut p.digit,
+            &mut p.parent,
+            &mut p.damaged,
+            &mut p.reason,
+            &mut p.name,
+        ];
+        for span in spans
+            .into_iter()
+            .chain(p.parties.iter_mut())
+            .chain(p.aliases.iter_mut())
+        {
+            if span.start != u32::MAX {
+                span.start += shift;
+            }
+        }
+        if let Some(slot) = self.events.get_mut(pos) {
+            *slot = p;
+        }
+    }
+
+    /// Put an event in under another call id, at its place in input order.
+    pub(crate) fn insert_renamed(&mut self, p: &Packed, id: &str, step: &Step) {
+        let packed = self.packed(p.index, call_key(id), p.vendor, p.selected, id, step);
+        let at = self.events.partition_point(|e| e.index < p.index);
+        self.events.insert(at, packed);
+    }
+
     /// Each event with its call id and what aggregation reads of it.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&Packed, &str, Step<'_>)> {
-        self.events.iter().map(|p| {
-            let [time, call_started, call_answered, call_ended, talk_ms, duration_ms] =
-                unpacked(p.numbers, p.present);
-            let step = Step {
-                kind: p.kind,
-                time,
-                call_started,
-                call_answered,
-                call_ended,
-                outcome: p.outcome,
-                fingerprint: (p.flags & FINGERPRINT != 0).then_some(p.fingerprint),
-                twin: (p.flags & TWIN != 0).then_some(Twin {
-                    key: p.twin,
-                    notation: p.flags & TWIN_NOTATION != 0,
-                }),
-                new_call: p.flags & NEW_CALL != 0,
-                answered: p.flags & ANSWERED != 0,
-                digit: self.get(p.digit),
-                parent: self.get(p.parent),
-                damaged: self.get(p.damaged),
-                reason: self.get(p.reason).map(Cow::Borrowed),
-                name: self.get(p.name),
-                talk_ms,
-                duration_ms,
-                parties: p.parties.map(|s| self.get(s)),
-            };
-            (p, self.get(p.id).unwrap_or_default(), step)
-        })
+        self.events.iter().map(|p| self.unpack(p))
+    }
+
+    /// An event with its call id and what aggregation reads of it.
+    fn unpack<'p>(&'p self, p: &'p Packed) -> (&'p Packed, &'p str, Step<'p>) {
+        let [time, call_started, call_answered, call_ended, talk_ms, duration_ms] =
+            unpacked(p.numbers, p.present);
+        let step = Step {
+            kind: p.kind,
+            time,
+            call_started,
+            call_answered,
+            call_ended,
+            outcome: p.outcome,
+            fingerprint: (p.flags & FINGERPRINT != 0).then_some(p.fingerprint),
+            twin: (p.flags & TWIN != 0).then_some(Twin {
+                key: p.twin,
+                notation: p.flags & TWIN_NOTATION != 0,
+            }),
+            new_call: p.flags & NEW_CALL != 0,
+            answered: p.flags & ANSWERED != 0,
+            digit: self.get(p.digit),
+            parent: self.get(p.parent),
+            damaged: self.get(p.damaged),
+            aliases: p.aliases.map(|s| self.get(s)),
+            reason: self.get(p.reason).map(Cow::Borrowed),
+            name: self.get(p.name),
+            talk_ms,
+            duration_ms,
+            parties: p.parties.map(|s| self.get(s)),
+        };
+        (p, self.get(p.id).unwrap_or_default(), step)
     }
 }

@@ -217,6 +217,21 @@ pub(crate) const AGGREGATED_DETAILS: &[(&str, &str, &str)] = &[
         "boolean",
         "a party answered (a member event's `answered: true`)",
     ),
+    (
+        "thread",
+        "string",
+        "another id the call goes by: the thread it happened in (Workonflow)",
+    ),
+    (
+        "stream",
+        "string",
+        "another id the call goes by: the stream it happened in (Workonflow)",
+    ),
+    (
+        "damaged",
+        "string",
+        "on a note of a damaged record that names the call: where it was read",
+    ),
 ];
 
 impl Vendor {

@@ -480,7 +480,7 @@ fn the_details_aggregation_reads_are_the_documented_ones() {
             "{key}: {ty}"
         );
     }
-    for key in ["thread", "headers", "status", "cost", "media_ms"] {
+    for key in ["headers", "status", "cost", "media_ms"] {
         assert!(
             !crate::call::step::Step::reads(key),
             "{key} is read but not documented"

@@ -367,6 +367,7 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
         details.str("callee", obj.get_str("destinationId"));
     }
     details.str("thread", obj.get_str("threadId"));
+    details.str("stream", obj.get_str("streamId"));
     if let Some(d) = obj.get("dtmfNumber").or_else(|| obj.get("dtmf")) {
         details.str("digit", digit(d).as_deref());
     }
@@ -461,5 +462,5 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
             json!({"type": "object", "properties": {"eventType": {"type": "string", "pattern": "^[cC]all\\.", "not": {"enum": EVENTS.iter().map(|s| s.name).collect::<Vec<_>>()}}}, "required": ["eventType"]}),
         )]
     },
-    hidden_details: &["thread"],
+    hidden_details: &["thread", "stream"],
 };

@@ -111,14 +111,16 @@ impl Sequencer {
         }
     }
 
-    /// The event's place in its call, and whether it repeats an earlier event of it.
-    pub(crate) fn next(&mut self, e: &Event) -> (u64, bool) {
+    /// The event's place in its call, whether it repeats an earlier event of it, and the id
+    /// of its call when that is not the one it names (one of the call's other ids: see
+    /// `call::alias`).
+    pub(crate) fn next(&mut self, e: &Event) -> (u64, bool, Option<Box<str>>) {
         let Some(id) = e.call_id.as_deref() else {
             self.no_call += 1;
-            return (self.no_call, false);
+            return (self.no_call, false, None);
         };
         let key = crate::call::call_key(id);
-        let make = || Counter {
+        let make = |id: &str| Counter {
             id: id.into(),
             seq: 0,
         };
@@ -127,13 +129,14 @@ impl Sequencer {
             .arrive(key, id, self.order, &Arriving::of(e), make)
         {
             // An event of a call finished a while ago: first of what is left of it.
-            Arrival::Late => (1, false),
+            Arrival::Late => (1, false, None),
             Arrival::Event { call, repeat, .. } => {
                 if call.order() == self.order {
                     self.order += 1;
                 }
                 call.data.seq += 1;
-                (call.data.seq, repeat)
+                let renamed = (*call.data.id != *id).then(|| call.data.id.clone());
+                (call.data.seq, repeat, renamed)
             }
         }
     }
@@ -202,8 +205,9 @@ fn prerender(source: &str, results: &mut Results) {
         let Some(e) = &mut r.normalized else { continue };
         r.rendered = render_record(source, (r.line, r.offset), e, origin, text);
         // Written out, the details are not read again: freed here, where they were made, rather
-        // than held until the caller's thread drops the batch.
-        if r.rendered.is_some() {
+        // than held until the caller's thread drops the batch (unless the caller may write it
+        // anew under another id of its call).
+        if r.rendered.is_some() && !e.has_aliases() {
             e.details = crate::event::Details::default();
         }
     }
@@ -357,7 +361,7 @@ fn prerender_rows(layout: &Layout, results: &mut Results) {
             insert_at: text.len(),
             end: text.len(),
         });
-        if let Some(e) = &mut r.normalized {
+        if let Some(e) = r.normalized.as_mut().filter(|e| !e.has_aliases()) {
             e.details = crate::event::Details::default();
         }
     }
@@ -395,13 +399,28 @@ impl View for Events {
     fn batch(&mut self, source: &str, results: &mut Results, out: &mut dyn Write) -> Result<()> {
         let records = &results.records;
         let mut rows: Vec<u8> = Vec::new();
+        // `-o parquet`: the rows whose call goes by another id than the event names.
+        let mut renames: Vec<(usize, Box<str>)> = Vec::new();
         self.seq.next_batch();
         let mut digits = itoa::Buffer::new();
         // `-o parquet`: each event's seq and repeat, and whether the filters keep it.
         let (mut seqs, mut repeats, mut keep) = (Vec::new(), Vec::new(), Vec::new());
         for r in records {
             let Some(e) = &r.normalized else { continue };
-            let (seq, repeat) = self.seq.next(e);
+            let (seq, repeat, renamed) = self.seq.next(e);
+            // An event of a call it names by another id is written anew, under its call's id.
+            let renamed_event = renamed.as_ref().map(|id| {
+                let mut e = e.clone();
+                e.call_id = Some(id.to_string());
+                e
+            });
+            if let (Some(id), Format::Parquet) = (&renamed, self.format) {
+                renames.push((seqs.len(), id.clone()));
+            }
+            let (e, rendered) = match &renamed_event {
+                Some(e) => (e, None),
+                None => (e, r.rendered),
+            };
             if self.format == Format::Parquet {
                 seqs.push(i64::try_from(seq).unwrap_or(i64::MAX));
                 repeats.push(repeat);
@@ -433,11 +452,11 @@ impl View for Events {
                 if self.shown == 0 && rows.is_empty() {
                     self.header(&mut rows);
                 }
-                match r.rendered {
+                match rendered {
                     Some(p) => rows.extend_from_slice(&results.text[p.start..p.end]),
                     None => self.layout.row(e, &mut rows),
                 }
-            } else if let (Some(p), Format::Json | Format::Ndjson) = (r.rendered, self.format) {
+            } else if let (Some(p), Format::Json | Format::Ndjson) = (rendered, self.format) {
                 let record = &results.text[p.start..p.end];
                 let seq = digits.format(seq).as_bytes();
                 let pieces = spliced(record, p.insert_at - p.start, seq, repeat);
@@ -468,7 +487,8 @@ impl View for Events {
                     .insert(crate::render::parquet::ParquetOut::events()?),
             };
             let all = keep.iter().all(|k| *k);
-            parquet.push(*columns, seqs, repeats, (!all).then_some(keep), out)?;
+            let columns = crate::render::parquet::renamed(*columns, &renames)?;
+            parquet.push(columns, seqs, repeats, (!all).then_some(keep), out)?;
         }
         self.seq.end_batch(results.tick);
         Ok(())

@@ -114,11 +114,39 @@ pub(crate) fn columns_of(source: &str, results: &mut crate::record::Results) -> 
         }
         drop(record);
         // In the columns now: freed here, where they were made.
-        e.details = crate::event::Details::default();
+        if !e.has_aliases() {
+            e.details = crate::event::Details::default();
+        }
     }
     let columns = builders.iter_mut().map(Builder::finish).collect();
     results.payload = Some(Box::new(RecordBatch::try_new(event_schema(), columns)?));
     Ok(())
+}
+
+/// A batch's columns with some rows' call ids replaced (`(row, id)`): events a view found to
+/// belong to a call they name by another id (`call::alias`).
+pub(crate) fn renamed(batch: RecordBatch, renames: &[(usize, Box<str>)]) -> Result<RecordBatch> {
+    if renames.is_empty() {
+        return Ok(batch);
+    }
+    let at = COLUMNS
+        .iter()
+        .position(|c| c.name == "call_id")
+        .ok_or_else(|| anyhow::anyhow!("the events records have no call_id"))?;
+    let ids = batch
+        .column(at)
+        .as_any()
+        .downcast_ref::<arrow_array::StringArray>()
+        .ok_or_else(|| anyhow::anyhow!("call_id is not text"))?;
+    let mut values: Vec<Option<&str>> = ids.iter().collect();
+    for (row, id) in renames {
+        if let Some(v) = values.get_mut(*row) {
+            *v = Some(id);
+        }
+    }
+    let mut columns = batch.columns().to_vec();
+    columns[at] = Arc::new(arrow_array::StringArray::from(values));
+    Ok(RecordBatch::try_new(batch.schema(), columns)?)
 }
 
 /// The events of some analyzed records as a whole Parquet file, numbered in order (`seq` from 1,

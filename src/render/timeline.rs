@@ -257,7 +257,9 @@ impl Timeline {
                     self.writer.row(out, &r)?;
                 }
             }
-            Format::Json | Format::Ndjson if events.iter().all(|h| h.pre.is_some()) => {
+            // Records written on the workers, spliced; any written anew here (an event named by
+            // another id of its call) written in between.
+            Format::Json | Format::Ndjson => {
                 let mut buf = Vec::with_capacity(call.text.len() + 64 * events.len() + 128);
                 buf.extend_from_slice(b"{\"call_id\":");
                 serde_json::to_writer(&mut buf, &call.state.call_id)?;
@@ -266,12 +268,21 @@ impl Timeline {
                 buf.extend_from_slice(b"\",\"events\":[");
                 let mut digits = itoa::Buffer::new();
                 for (n, h) in events.iter().enumerate() {
-                    let Some([a, b, c]) = h.pre.map(|p| p.map(|x| x as usize)) else {
-                        continue;
-                    };
                     if n > 0 {
                         buf.push(b',');
                     }
+                    let Some([a, b, c]) = h.pre.map(|p| p.map(|x| x as usize)) else {
+                        if let Some(e) = h.event.as_deref() {
+                            let source = &self.sources[h.source as usize];
+                            let origin = crate::event_record::Origin::now();
+                            let mut r = EventRecord::new(source, h.line, e, h.seq, origin);
+                            r.offset = h.offset;
+                            r.repeat = h.repeat;
+                            r.offset_ms = offset(call, h.time);
+                            serde_json::to_writer(&mut buf, &r)?;
+                        }
+                        continue;
+                    };
                     let seq = digits.format(h.seq).as_bytes().to_vec();
                     let pieces =
                         crate::render::events::spliced(&call.text[a..c], b - a, &seq, h.repeat);
@@ -289,7 +300,7 @@ impl Timeline {
                 buf.extend_from_slice(b"]}");
                 self.writer.json_pieces(out, &[&buf])?;
             }
-            Format::Json | Format::Ndjson | Format::Parquet => {
+            Format::Parquet => {
                 let rec = CallRecord {
                     call_id: &call.state.call_id,
                     vendor: call.state.vendor.id(),
@@ -300,7 +311,6 @@ impl Timeline {
                             let origin = crate::event_record::Origin::now();
                             let e = h.event.as_deref()?;
                             let mut r = EventRecord::new(source, h.line, e, h.seq, origin);
-                            r.offset = h.offset;
                             r.offset = h.offset;
                             r.repeat = h.repeat;
                             r.offset_ms = offset(call, h.time);
@@ -558,7 +568,7 @@ impl View for Timeline {
             let keep = self.filter.keeps_event(e);
             let key = call_key(id);
             let order = self.next_order;
-            let make = || CallEvents::new(id, e.vendor);
+            let make = |id: &str| CallEvents::new(id, e.vendor);
             let Arrival::Event { call, repeat, .. } =
                 self.calls.arrive(key, id, order, &Arriving::of(e), make)
             else {
@@ -572,7 +582,9 @@ impl View for Timeline {
             } else {
                 call.data.state.apply(&Step::of(e));
             }
-            let call_at = (call.order(), key);
+            let call_at = (call.order(), call.key());
+            // Named by another of its call's ids: its record is written anew under the call's.
+            let renamed = (call.data.state.call_id != id).then(|| call.data.state.call_id.clone());
             let call = &mut call.data;
             call.count += 1;
             call.selected |= keep;
@@ -593,13 +605,17 @@ impl View for Timeline {
             if !keep {
                 continue;
             }
-            let pre = r.rendered.and_then(|p| {
-                let base = call.text.len();
-                let at = |x: usize| u32::try_from(base + x - p.start).ok();
-                let pre = [at(p.start)?, at(p.insert_at)?, at(p.end)?];
-                call.text.extend_from_slice(&text[p.start..p.end]);
-                Some(pre)
-            });
+            let records = matches!(self.format, Format::Json | Format::Ndjson);
+            let pre = r
+                .rendered
+                .filter(|_| renamed.is_none() || !records)
+                .and_then(|p| {
+                    let base = call.text.len();
+                    let at = |x: usize| u32::try_from(base + x - p.start).ok();
+                    let pre = [at(p.start)?, at(p.insert_at)?, at(p.end)?];
+                    call.text.extend_from_slice(&text[p.start..p.end]);
+                    Some(pre)
+                });
             call.events.push(HeldEvent {
                 line: r.line,
                 offset: r.offset,
@@ -616,7 +632,12 @@ impl View for Timeline {
                 kind: e.kind,
                 repeat,
                 event: if pre.is_none() {
-                    r.normalized.take().map(Box::new)
+                    r.normalized.take().map(|mut e| {
+                        if let Some(id) = renamed {
+                            e.call_id = Some(id);
+                        }
+                        Box::new(e)
+                    })
                 } else {
                     None
                 },

@@ -164,6 +164,33 @@ fn a_damaged_record_that_names_a_call_is_not_forgotten() {
 }
 
 #[test]
+fn a_thread_named_with_its_call_belongs_to_that_call() {
+    let file = "fixtures/workonflow/thread-bound-to-call.ndjson";
+    let rows = calls(&[file]);
+    // `call.created` names the call and its thread: the member events that name only the
+    // thread are that call's, not a second call's; the thread's next call is its own.
+    let ids: Vec<&str> = rows.iter().filter_map(|c| c["call_id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "7a7a7a7a-0000-4000-8000-000000000001",
+            "5f00000000000000000000b9"
+        ]
+    );
+    assert_eq!(rows[0]["events"], 4);
+    assert_eq!(rows[0]["outcome"], "answered");
+    // The events records carry the call's id, so every engine groups them as callev does.
+    let events = ndjson(&run(&["events", "-o", "ndjson", file]).stdout);
+    let named: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e["call_id"].as_str())
+        .collect();
+    assert_eq!(named[..4], ["7a7a7a7a-0000-4000-8000-000000000001"; 4]);
+    let timeline = ndjson(&run(&["timeline", "-o", "ndjson", file]).stdout);
+    assert_eq!(timeline[0]["events"].as_array().unwrap().len(), 4);
+}
+
+#[test]
 fn no_warning_on_what_the_vendors_document_or_send() {
     for file in [
         "fixtures/bandwidth/v2-streams-and-transcription.ndjson",

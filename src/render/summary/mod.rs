@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
+use crate::call::alias::Aliases;
 use crate::call::lifetime::Ticks;
 use crate::call::order::Order;
 use crate::call::shards::{shard_of, Keep, Merged, Shards, Sweep, WriteRow, CHUNK};
@@ -69,6 +70,9 @@ pub(crate) struct Summary {
     filter: Filter,
     /// Ticks of the input read so far.
     ticks: Ticks,
+    /// Calls' other ids (a Workonflow thread's), bound in input order before events go to the
+    /// shard of their call.
+    aliases: Aliases,
     no_call: NoCall,
     rows: Rows,
 }
@@ -159,6 +163,7 @@ impl Summary {
             )?,
             filter: settings.filter.clone(),
             ticks: Ticks::default(),
+            aliases: Aliases::default(),
             no_call: NoCall::default(),
             rows: Rows {
                 format: settings.format,
@@ -445,6 +450,9 @@ impl View for Summary {
             .take()
             .and_then(|p| p.downcast::<Vec<Pack>>().ok());
         let mut parts = packed.map(|p| *p).unwrap_or_default();
+        if parts.iter().any(Pack::aliased) {
+            resolve_aliases(&mut self.aliases, &mut parts);
+        }
         parts.resize_with(self.shards.len(), Pack::default);
         // Following, a call is shown as soon as it ends; otherwise calls are finished in sweeps.
         let due = self.ticks.end(results.tick);
@@ -535,6 +543,49 @@ impl View for Summary {
             );
         }
         Ok(())
+    }
+}
+
+/// Events named by another id of their call (a Workonflow thread) put under the call's id, in
+/// the shard of that call: bindings are made and read in input order, across the packs.
+fn resolve_aliases(aliases: &mut Aliases, parts: &mut [Pack]) {
+    let mut found: Vec<(u32, usize, usize)> = parts
+        .iter()
+        .enumerate()
+        .flat_map(|(shard, pack)| {
+            pack.aliased_at()
+                .into_iter()
+                .map(move |(index, pos)| (index, shard, pos))
+        })
+        .collect();
+    found.sort_unstable();
+    // Renames, made once every binding is read (positions stay valid until then).
+    let mut renames: Vec<(usize, usize, String)> = Vec::new();
+    for &(_, shard, pos) in &found {
+        let Some((_, id, step)) = parts[shard].at(pos) else {
+            continue;
+        };
+        if let Some(call) = aliases.resolve(id, step.aliases, step.new_call) {
+            renames.push((shard, pos, call.to_owned()));
+        }
+    }
+    // From the last position back, so that the earlier ones stay where they were.
+    renames.sort_unstable_by_key(|r| std::cmp::Reverse((r.0, r.1)));
+    for (shard, pos, call) in renames {
+        let to = shard_of(call_key(&call), parts.len());
+        let mut from = std::mem::take(&mut parts[shard]);
+        if let Some((p, _, step)) = from.at(pos) {
+            let p = p.clone();
+            if to == shard {
+                let mut renamed = Pack::default();
+                renamed.insert_renamed(&p, &call, &step);
+                from.replace(pos, renamed);
+            } else {
+                parts[to].insert_renamed(&p, &call, &step);
+                from.remove(pos);
+            }
+        }
+        parts[shard] = from;
     }
 }
 
