@@ -518,3 +518,50 @@ fn browse_summary_and_the_events_records_agree_on_every_fixture() {
 fn browse_summary_and_the_events_records_agree_on_the_generated_corpus() {
     views_agree(&["tests/data/corpus-3000.log.zst"]);
 }
+
+#[test]
+fn a_finding_opens_its_own_record_and_records_are_counted_as_validate_counts_them() {
+    // Two inputs with findings at the same line numbers.
+    let args = [
+        "callev",
+        "browse",
+        "fixtures/workonflow/invalid.ndjson",
+        "fixtures/voximplant/invalid.ndjson",
+    ];
+    let cli = Cli::try_parse_from(args).expect("parses");
+    let settings =
+        config::resolve(&cli.command.options(), &Env::default()).expect("settings resolve");
+    let shared = super::read_all(&settings).expect("the fixtures read");
+    let analysis = super::analysis(&settings);
+    let model = shared.lock();
+    let (i, finding) = model
+        .findings
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.row.is_some() && model.batches[f.batch as usize].source == 1)
+        .map(|(i, f)| (i, f.clone()))
+        .expect("a finding of the second input names a call");
+    // The records counted are `validate`'s (not the text and other JSON beside them).
+    let records = model.tally.records;
+    drop(model);
+    let cli = Cli::try_parse_from([
+        "callev",
+        "validate",
+        "-o",
+        "json",
+        "fixtures/workonflow/invalid.ndjson",
+        "fixtures/voximplant/invalid.ndjson",
+    ])
+    .expect("parses");
+    let validating =
+        config::resolve(&cli.command.options(), &Env::default()).expect("settings resolve");
+    let mut view = crate::render::validate::Validate::new(&validating, false, &[]);
+    let mut out = Vec::new();
+    crate::reading::read_into(&validating, &mut view, &mut out).expect("the inputs read");
+    let doc: serde_json::Value = serde_json::from_slice(&out).expect("a JSON document");
+    assert_eq!(doc["summary"]["records"], records);
+    let view = super::open_finding(&shared, i, &settings, &analysis);
+    let (record, _) = &view.records[view.selected];
+    assert_eq!(record.source, "fixtures/voximplant/invalid.ndjson");
+    assert_eq!(record.line, finding.line);
+}
