@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use clap::Parser;
+use clap::Parser as _;
 
 use crate::cli::{Cli, Command};
 use crate::config::{self, Env, Settings};
@@ -16,7 +16,17 @@ use crate::render::{self, View};
 
 /// Run the command the command line names, to the status it ends with.
 pub fn run() -> Result<Exit> {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help, the version, or a usage error, said as clap says them; a failed write of them
+        // (a full disk, /dev/full) is an I/O error, as for every other command.
+        Err(e) => {
+            if e.print().is_err() || e.exit_code() != 0 {
+                return Ok(Exit::UsageOrIo);
+            }
+            return Ok(Exit::Ok);
+        }
+    };
     let env = Env::from_process();
     let settings = config::resolve(&cli.command.options(), &env)?;
     let mut out = output::stdout();

@@ -107,7 +107,8 @@ pub(crate) struct DisplayArgs {
 pub(crate) struct InputArgs {
     /// Input files; `-` is standard input, which is also read when no file is given
     #[arg(value_name = "FILE", help_heading = "Arguments")]
-    pub(crate) files: Vec<String>,
+    #[arg(value_parser = clap::value_parser!(std::ffi::OsString))]
+    pub(crate) files: Vec<std::ffi::OsString>,
 
     /// Only this vendor's records (repeatable); detection still runs, and the others are counted
     /// apart
@@ -178,7 +179,7 @@ pub(crate) struct Options<'a> {
     pub(crate) tz: &'a str,
     pub(crate) source_tz: &'a str,
     pub(crate) full_ids: bool,
-    pub(crate) files: Option<&'a [String]>,
+    pub(crate) files: Option<&'a [std::ffi::OsString]>,
     pub(crate) vendors: &'a [String],
     pub(crate) read_as: Option<&'a str>,
     pub(crate) input_format: InputFormat,

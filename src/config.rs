@@ -244,6 +244,9 @@ fn check_event(name: &str) -> Result<()> {
     )))
 }
 
+/// The most worker threads `--threads` takes.
+const MAX_THREADS: usize = 256;
+
 /// The settings of a run; `g.files` are the command's inputs, `None` for commands that read none
 /// (`schema`, `completions`, `man`).
 pub(crate) fn resolve(g: &Options, env: &Env) -> Result<Settings> {
@@ -307,6 +310,15 @@ pub(crate) fn resolve(g: &Options, env: &Env) -> Result<Settings> {
         time_flag("--since", g.since)?,
         time_flag("--until", g.until)?,
     );
+    if let (Some(s), Some(u)) = (since, until) {
+        if s > u {
+            return Err(usage(format!(
+                "--since {} is after --until {}: nothing could be selected (swap them?)",
+                g.since.unwrap_or_default(),
+                g.until.unwrap_or_default()
+            )));
+        }
+    }
     let filter = Filter {
         calls: g.calls.to_vec(),
         select: crate::call::CallSelection {
@@ -353,6 +365,11 @@ pub(crate) fn resolve(g: &Options, env: &Env) -> Result<Settings> {
     }
     let threads = match g.threads {
         Some(0) => return Err(usage("--threads must be at least 1")),
+        Some(n) if n > MAX_THREADS => {
+            return Err(usage(format!(
+                "--threads {n}: at most {MAX_THREADS} (each thread holds buffers of its own; a few per core is all reading uses)"
+            )))
+        }
         Some(n) => n,
         None => std::thread::available_parallelism().map_or(2, |n| n.get()),
     };

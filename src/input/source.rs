@@ -19,7 +19,9 @@ pub(crate) enum Source {
 }
 
 impl Source {
-    pub(crate) fn from_arg(arg: &str) -> Source {
+    /// A path as given (any bytes, not only UTF-8), `-` for standard input.
+    pub(crate) fn from_arg(arg: impl AsRef<std::ffi::OsStr>) -> Source {
+        let arg = arg.as_ref();
         if arg == "-" {
             Source::Stdin
         } else {

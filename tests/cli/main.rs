@@ -2,6 +2,7 @@
 
 mod util;
 
+mod attack;
 mod browse;
 mod detect;
 mod event_record;
