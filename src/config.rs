@@ -344,7 +344,7 @@ pub(crate) fn resolve(g: &Options, env: &Env) -> Result<Settings> {
             }
             vec![Source::Stdin]
         }
-        Some(files) => files.iter().map(|f| Source::from_arg(f)).collect(),
+        Some(files) => files.iter().map(Source::from_arg).collect(),
     };
     if g.output == Format::Parquet {
         if !g.parquet {
