@@ -1,7 +1,7 @@
 //! The promise under attack: nothing lost, nothing counted twice, no input that blows up, and
 //! nothing unsafe reaching the terminal. Each test is an attack that once broke it.
 
-use crate::util::{ndjson, run, run_stdin};
+use crate::util::{ndjson, run};
 
 #[test]
 fn help_and_version_to_a_full_disk_fail_as_every_write_does() {
