@@ -29,7 +29,7 @@ pub fn run() -> Result<Exit> {
     };
     let env = Env::from_process();
     let settings = config::resolve(&cli.command.options(), &env)?;
-    let mut out = output::stdout();
+    let mut out = output::stdout(settings.screen);
     match &cli.command {
         Command::Schema { sql: Some(sql), .. } => {
             out.write_all(render::sql::ddl(*sql).as_bytes())?;

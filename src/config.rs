@@ -121,6 +121,8 @@ pub(crate) struct Settings {
     pub(crate) sources: Vec<Source>,
     /// Draw a progress bar on stderr for long reads.
     pub(crate) progress: bool,
+    /// Machine output on a terminal: write what would act on the terminal escaped.
+    pub(crate) screen: bool,
 }
 
 /// The environment as the settings need it, so tests can pass their own.
@@ -393,6 +395,7 @@ pub(crate) fn resolve(g: &Options, env: &Env) -> Result<Settings> {
         sources,
         // Never over machine output into a pipe, never while following.
         progress: env.stderr_tty && !g.follow && (g.output == Format::Table || env.stdout_tty),
+        screen: env.stdout_tty && g.output != Format::Table,
     })
 }
 

@@ -18,9 +18,43 @@ pub(crate) enum Format {
     Parquet,
 }
 
-/// Standard output, locked and buffered once for the whole run.
-pub(crate) fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
-    io::BufWriter::with_capacity(1 << 16, io::stdout().lock())
+/// Standard output, locked and buffered once for the whole run; on a `screen` (machine output
+/// to a terminal), through `TerminalSafe`.
+pub(crate) fn stdout(screen: bool) -> Stdout {
+    let out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    if screen {
+        Stdout::Screen(TerminalSafe::new(out))
+    } else {
+        Stdout::Exact(out)
+    }
+}
+
+pub(crate) enum Stdout {
+    Exact(io::BufWriter<io::StdoutLock<'static>>),
+    Screen(TerminalSafe<io::BufWriter<io::StdoutLock<'static>>>),
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stdout::Exact(out) => out.write(buf),
+            Stdout::Screen(out) => out.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Stdout::Exact(out) => out.write_all(buf),
+            Stdout::Screen(out) => out.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stdout::Exact(out) => out.flush(),
+            Stdout::Screen(out) => out.flush(),
+        }
+    }
 }
 
 /// Writes records in a machine format as they come: a JSON array, one object per line, or CSV
@@ -167,6 +201,23 @@ fn csv_cell(v: Option<&serde_json::Value>) -> String {
     }
 }
 
+/// Characters that change what a terminal shows beyond themselves: controls (escape sequences
+/// among them), line and paragraph separators, invisible marks and bidirectional controls.
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{feff}'
+        )
+}
+
 /// Text from the data made safe for a terminal: control characters, escape sequences and
 /// bidirectional overrides are shown escaped, never written raw.
 pub(crate) fn safe(s: &str) -> Cow<'_, str> {
@@ -174,8 +225,7 @@ pub(crate) fn safe(s: &str) -> Cow<'_, str> {
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return Cow::Borrowed(s);
     }
-    let bad =
-        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let bad = unsafe_char;
     if !s.chars().any(bad) {
         return Cow::Borrowed(s);
     }
@@ -191,6 +241,78 @@ pub(crate) fn safe(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Machine output written to a terminal (`-o json` on a screen): what would act on the terminal
+/// is written as a JSON escape (`\u009b`), which in a JSON string is the same text, so what is
+/// shown still parses to the same value. Piped or to a file, the output is exact (this writer is
+/// not used). Line ends and tabs stay.
+pub(crate) struct TerminalSafe<W: Write> {
+    inner: W,
+    /// The start of a UTF-8 sequence the last write cut.
+    carry: Vec<u8>,
+}
+
+impl<W: Write> TerminalSafe<W> {
+    pub(crate) fn new(inner: W) -> TerminalSafe<W> {
+        TerminalSafe {
+            inner,
+            carry: Vec::new(),
+        }
+    }
+
+    fn escape(&mut self, text: &str) -> io::Result<()> {
+        let mut from = 0;
+        for (i, c) in text.char_indices() {
+            if matches!(c, '\n' | '\t') || !unsafe_char(c) {
+                continue;
+            }
+            self.inner.write_all(text[from..i].as_bytes())?;
+            // Every character `unsafe_char` names is in the Basic Multilingual Plane.
+            write!(self.inner, "\\u{:04x}", c as u32)?;
+            from = i + c.len_utf8();
+        }
+        self.inner.write_all(text[from..].as_bytes())
+    }
+}
+
+impl<W: Write> Write for TerminalSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut bytes = std::mem::take(&mut self.carry);
+        bytes.extend_from_slice(buf);
+        let mut rest = &bytes[..];
+        while !rest.is_empty() {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.escape(text)?;
+                    rest = &[];
+                }
+                Err(e) => {
+                    let good = e.valid_up_to();
+                    // Valid up to here by the error's own word.
+                    self.escape(std::str::from_utf8(&rest[..good]).unwrap_or_default())?;
+                    match e.error_len() {
+                        // Cut by this write: the rest comes with the next.
+                        None => {
+                            self.carry = rest[good..].to_vec();
+                            rest = &[];
+                        }
+                        Some(n) => {
+                            for b in &rest[good..good + n] {
+                                write!(self.inner, "\\x{b:02x}")?;
+                            }
+                            rest = &rest[good + n..];
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Group digits by thousands: `1,204`.
@@ -259,6 +381,25 @@ mod tests {
         assert_eq!(safe("\u{1b}[2Jx\u{7}\r\n"), "\\e[2Jx\\u{7}\\r\\n");
         assert_eq!(safe("a\u{202e}b"), "a\\u{202e}b");
         assert_eq!(safe("\u{9b}31m"), "\\u{9b}31m");
+    }
+
+    #[test]
+    fn machine_output_on_a_terminal_shows_controls_escaped() {
+        let mut out = TerminalSafe::new(Vec::new());
+        let text = "{\"id\":\"a\u{1b}]0;x\u{7}\u{9b}2J\u{2028}b\"}\n";
+        // Written in pieces that cut a character in two.
+        for piece in text.as_bytes().chunks(3) {
+            out.write_all(piece).unwrap();
+        }
+        let shown = String::from_utf8(out.inner).unwrap();
+        assert_eq!(shown, "{\"id\":\"a\\u001b]0;x\\u0007\\u009b2J\\u2028b\"}\n");
+        // The same JSON value as the exact text.
+        let exact: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(shown.trim_end()).unwrap(),
+            exact
+        );
+        assert_eq!(safe("a\u{feff}b\u{200e}"), "a\\u{feff}b\\u{200e}");
     }
 
     #[test]

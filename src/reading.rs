@@ -33,7 +33,7 @@ pub(crate) fn analysis(needs: Needs, settings: &Settings) -> Analysis {
 /// With `--call` (and not following), the view's output is held until the input has been read:
 /// a pattern that proves to name two calls is an error before any of it is written.
 pub(crate) fn read(settings: &Settings, view: &mut dyn View) -> Result<Tally> {
-    let mut stdout = output::stdout();
+    let mut stdout = output::stdout(settings.screen);
     if settings.filter.calls.is_empty() || settings.follow {
         return read_into(settings, view, &mut stdout);
     }

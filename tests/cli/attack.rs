@@ -57,3 +57,51 @@ fn a_file_name_that_is_not_utf8_is_read() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(ndjson(&String::from_utf8_lossy(&out.stdout)).len(), 3);
 }
+
+/// An id that would clear the screen (C1 CSI) and break the line (U+2028), in a Bandwidth answer.
+const HOSTILE_ID: &str = "c-\u{9b}2J\u{2028}x";
+
+fn hostile_answer() -> String {
+    format!(
+        "{{\"eventType\":\"answer\",\"callId\":\"{HOSTILE_ID}\",\"eventTime\":\"2026-01-01T00:00:00Z\",\
+         \"from\":\"+15550000001\",\"to\":\"+15550000002\",\"direction\":\"inbound\",\
+         \"accountId\":\"1\",\"applicationId\":\"a\"}}\n"
+    )
+}
+
+#[test]
+fn machine_output_on_a_terminal_is_escaped_and_exact_into_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("answer.json");
+    std::fs::write(&file, hostile_answer()).unwrap();
+    let args = ["events", "-o", "ndjson", file.to_str().unwrap()];
+
+    // Into a pipe: the bytes the data holds, as JSON writes them.
+    let piped = run(&args);
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert_eq!(ndjson(&piped.stdout)[0]["call_id"], HOSTILE_ID);
+    assert!(piped.stdout.contains(HOSTILE_ID));
+
+    // On a terminal (`script` gives the run one): escaped, and still the same JSON value.
+    let command = format!(
+        "{} {}",
+        assert_cmd::cargo::cargo_bin("callev").display(),
+        args.join(" ")
+    );
+    let Ok(out) = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("COLUMNS")
+        .stdin(std::process::Stdio::null())
+        .output()
+    else {
+        panic!("`script` (util-linux) runs the command on a terminal; install it");
+    };
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !shown.contains('\u{9b}') && !shown.contains('\u{2028}'),
+        "{shown:?}"
+    );
+    let line = shown.lines().next().expect("a line").trim_end_matches('\r');
+    let value: serde_json::Value = serde_json::from_str(line).expect("still JSON");
+    assert_eq!(value["call_id"], HOSTILE_ID);
+}
