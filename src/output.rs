@@ -267,12 +267,12 @@ impl<W: Write> TerminalSafe<W> {
             if matches!(c, '\n' | '\t') || !unsafe_char(c) {
                 continue;
             }
-            self.inner.write_all(text[from..i].as_bytes())?;
+            self.inner.write_all(&text.as_bytes()[from..i])?;
             // Every character `unsafe_char` names is in the Basic Multilingual Plane.
             write!(self.inner, "\\u{:04x}", c as u32)?;
             from = i + c.len_utf8();
         }
-        self.inner.write_all(text[from..].as_bytes())
+        self.inner.write_all(&text.as_bytes()[from..])
     }
 }
 
