@@ -385,19 +385,27 @@ mod tests {
 
     #[test]
     fn machine_output_on_a_terminal_shows_controls_escaped() {
+        // JSON output holds C0 controls escaped already; the rest arrive raw.
+        let text = "{\"id\":\"a\u{9b}2J\u{2028}b\u{202e}c\u{7f}\"}\n";
         let mut out = TerminalSafe::new(Vec::new());
-        let text = "{\"id\":\"a\u{1b}]0;x\u{7}\u{9b}2J\u{2028}b\"}\n";
         // Written in pieces that cut a character in two.
         for piece in text.as_bytes().chunks(3) {
             out.write_all(piece).unwrap();
         }
         let shown = String::from_utf8(out.inner).unwrap();
-        assert_eq!(shown, "{\"id\":\"a\\u001b]0;x\\u0007\\u009b2J\\u2028b\"}\n");
+        assert_eq!(shown, "{\"id\":\"a\\u009b2J\\u2028b\\u202ec\\u007f\"}\n");
         // The same JSON value as the exact text.
         let exact: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(shown.trim_end()).unwrap(),
             exact
+        );
+        // CSV writes controls as they are: escaped all the same.
+        let mut out = TerminalSafe::new(Vec::new());
+        out.write_all(b"a\x1b]0;x\x07,b\r\n").unwrap();
+        assert_eq!(
+            String::from_utf8(out.inner).unwrap(),
+            "a\\u001b]0;x\\u0007,b\\u000d\n"
         );
         assert_eq!(safe("a\u{feff}b\u{200e}"), "a\\u{feff}b\\u{200e}");
     }

@@ -37,6 +37,12 @@ pub(crate) enum Shape {
     Log { json_at: usize },
     /// Bytes that cannot be a record, with the reason.
     Broken(String),
+    /// A JSON value followed on its line by text that is not JSON (from `text_at`, absolute):
+    /// the value is the record, the text a finding on it.
+    Followed { text_at: usize },
+    /// An array's elements that are not objects or arrays (`[0,0,…]`), this many, the first of
+    /// this kind: not events, and one finding for them all.
+    Scalars { count: u64, kind: &'static str },
     /// A line with no JSON value in it (log chatter, a stack frame, a banner): not a record.
     Text,
 }
@@ -110,12 +116,18 @@ fn now() -> crate::time::Millis {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// Tracks strings and brackets across lines to find where a value ends.
+/// Tracks strings and brackets across lines to find where a value ends, and enough of the
+/// grammar (which container is innermost, the last token) to tell where a value cannot go on:
+/// there, a damaged value ends and the next one starts.
 #[derive(Debug, Default, Clone)]
 struct Scan {
     depth: u32,
     in_str: bool,
     esc: bool,
+    /// One bit per open container, innermost at `depth - 1`: set for an object.
+    objects: Vec<u64>,
+    /// The last byte outside strings that is not whitespace (`"` for a string's end).
+    last: u8,
 }
 
 impl Scan {
@@ -132,6 +144,7 @@ impl Scan {
                     self.esc = true;
                 } else if b == b'"' {
                     self.in_str = false;
+                    self.last = b'"';
                 } else if let Some(skip) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
                     // Jump over the string's plain run.
                     i += skip;
@@ -142,24 +155,82 @@ impl Scan {
             } else {
                 match b {
                     b'"' => self.in_str = true,
-                    b'{' | b'[' => self.depth += 1,
+                    b'{' | b'[' => {
+                        self.open(b == b'{');
+                        self.last = b;
+                    }
                     b'}' | b']' => {
                         if self.depth == 0 {
                             return Some(i);
                         }
                         self.depth -= 1;
+                        self.last = b;
                         if self.depth == 0 {
                             return Some(i + 1);
                         }
                     }
                     b',' if self.depth == 0 => return Some(i),
-                    _ => {}
+                    b' ' | b'\t' | b'\r' | b'\n' => {}
+                    _ => self.last = b,
                 }
             }
             i += 1;
         }
         None
     }
+
+    fn open(&mut self, object: bool) {
+        let (word, bit) = ((self.depth / 64) as usize, self.depth % 64);
+        if word == self.objects.len() {
+            self.objects.push(0);
+        }
+        if object {
+            self.objects[word] |= 1 << bit;
+        } else {
+            self.objects[word] &= !(1 << bit);
+        }
+        self.depth += 1;
+    }
+
+    /// Whether the innermost open container is an object.
+    fn in_object(&self) -> bool {
+        self.depth > 0 && {
+            let at = self.depth - 1;
+            self.objects[(at / 64) as usize] & (1 << (at % 64)) != 0
+        }
+    }
+
+    /// Whether `b` may come next, of `{`, `[` and `]`: where it may not, the value is damaged.
+    fn accepts(&self, b: u8) -> bool {
+        if self.in_str {
+            return true;
+        }
+        match b {
+            b'{' | b'[' if self.in_object() => self.last == b':',
+            b'{' | b'[' => self.depth > 0 && matches!(self.last, b'[' | b','),
+            // A scalar element (depth 0) ends at the array's `]`.
+            b']' => !self.in_object(),
+            _ => true,
+        }
+    }
+}
+
+/// A top-level array being framed, element by element.
+#[derive(Debug)]
+struct Array {
+    group: u32,
+    line: u64,
+    /// Elements that are not objects or arrays (`[0,0,…]`): not events, one finding for them
+    /// all (with the first's line and kind), not a record each.
+    scalars: u64,
+    scalar_line: u64,
+    scalar_kind: &'static str,
+    /// After a damaged element: skip lines until one at this indentation or less starts an
+    /// element or closes the array.
+    skip_to: Option<usize>,
+    /// A damaged element that starts on the array's own line was reported: the array's not
+    /// closing is the same damage, not a second finding.
+    reported: bool,
 }
 
 /// A value spanning lines, being gathered.
@@ -169,16 +240,15 @@ struct Pending {
     line: u64,
     scan: Scan,
     element: bool,
+    /// The indentation of the line it starts on.
+    indent: usize,
 }
 
 #[derive(Debug)]
 enum Mode {
     Top,
-    /// Inside a top-level array that spans lines (opened on `line`): elements become records.
-    Array {
-        group: u32,
-        line: u64,
-    },
+    /// Inside a top-level array (opened on `line`): elements become records.
+    Array(Array),
     /// After an oversized record: skip lines until one starts a record at column 0.
     Skip,
 }
@@ -198,6 +268,8 @@ pub(crate) struct Framer<R> {
     groups: u32,
     /// Discarding the rest of an over-long line.
     discarding: bool,
+    /// The indentation of the line being framed.
+    lead: usize,
     /// The source has shown a text line or a prefixed line: it is a log.
     log: bool,
     /// A followed file's restarts, and one taken but not yet handed on with a batch.
@@ -258,6 +330,34 @@ impl Out<'_> {
     fn text(&mut self, line: u64) {
         self.empty(line, Shape::Text);
     }
+
+    /// An array's elements that are not objects, as one record.
+    fn scalars(&mut self, array: &Array, log: bool) {
+        if array.scalars > 0 {
+            self.empty(
+                array.scalar_line,
+                Shape::Scalars {
+                    count: array.scalars,
+                    kind: array.scalar_kind,
+                },
+            );
+            if let Some(r) = self.records.last_mut() {
+                r.group = array.group;
+                r.log = log;
+            }
+        }
+    }
+}
+
+/// What kind of JSON value a scalar element is, by its text; `None` when it is not one.
+fn scalar_kind(text: &[u8]) -> Option<&'static str> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(text).ok()?;
+    Some(match text.first() {
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    })
 }
 
 fn trim_end(b: &[u8]) -> &[u8] {
@@ -320,6 +420,7 @@ impl<R: Read> Framer<R> {
             pending: None,
             groups: 0,
             discarding: false,
+            lead: 0,
             log: format == InputFormat::Log,
             restarts: None,
             restart: None,
@@ -540,21 +641,6 @@ impl<R: Read> Framer<R> {
 
     /// At the end of input: a value still open is reported as cut short.
     fn finish(&mut self) -> Option<Batch> {
-        let (line, why, bytes) = match (self.pending.take(), &self.mode) {
-            (Some(pending), _) => (
-                pending.line,
-                "the input ends inside this JSON value (truncated?)",
-                pending.bytes,
-            ),
-            // Its elements so far are records; the array itself is cut short.
-            (None, Mode::Array { line, .. }) => (
-                *line,
-                "the input ends inside this JSON array, which never closes (truncated?)",
-                Vec::new(),
-            ),
-            (None, _) => return None,
-        };
-        self.mode = Mode::Top;
         let mut records = Vec::new();
         let mut extra = Vec::new();
         let mut out = Out {
@@ -562,7 +648,29 @@ impl<R: Read> Framer<R> {
             extra: &mut extra,
             base: 0,
         };
-        out.broken_with(line, why.to_owned(), &bytes, self.log);
+        let pending = self.pending.take();
+        let open = pending.is_some();
+        if let Some(p) = pending {
+            out.broken_with(
+                p.line,
+                "the input ends inside this JSON value (truncated?)".to_owned(),
+                &p.bytes,
+                self.log,
+            );
+        }
+        if let Mode::Array(array) = std::mem::replace(&mut self.mode, Mode::Top) {
+            // Its elements so far are records; the array itself is cut short, unless that is
+            // the damage already reported.
+            if !open && !array.reported {
+                out.broken(
+                    array.line,
+                    "the input ends inside this JSON array, which never closes (truncated?)"
+                        .to_owned(),
+                );
+            }
+            out.scalars(&array, self.log);
+        }
+        let line = records.first()?.line;
         let mut batch = self.without_lines(records, line);
         batch.data = extra;
         Some(batch)
@@ -577,33 +685,62 @@ impl<R: Read> Framer<R> {
             }
         }
         let raw = trim_end(&data[start..end]);
+        let lead = leading_ws(raw);
+        self.lead = lead;
         if let Some(mut p) = self.pending.take() {
-            if starts_record(raw) || cannot_continue_json(raw) {
-                out.broken_with(
-                    p.line,
+            // Where an element's text cannot go on (`{` after a member's value, `]` inside an
+            // object) on a line indented no deeper than the element's own start, a new element
+            // starts or the array closes: the damaged element ends there, not with the array.
+            let resync = p.element
+                && lead <= p.indent
+                && raw
+                    .get(lead)
+                    .is_some_and(|&b| matches!(b, b'{' | b'[' | b']') && !p.scan.accepts(b));
+            if starts_record(raw) || cannot_continue_json(raw) || resync {
+                let why = if p.element {
+                    format!(
+                        "this array element never closes; reading goes on at line {}",
+                        self.line
+                    )
+                } else {
                     format!(
                         "this JSON value never closes; the next record starts at line {}",
                         self.line
-                    ),
-                    &p.bytes,
-                    self.log,
-                );
+                    )
+                };
+                self.mark_reported(&p);
+                out.broken_with(p.line, why, &p.bytes, self.log);
             } else {
                 p.bytes.push(b'\n');
-                self.continue_value(p, data, start, start + raw.len(), out);
+                let end = start + raw.len();
+                // An element that ends here: what follows it on the line is the array's.
+                if let Some(next) = self.continue_value(p, data, start, end, out) {
+                    self.array_items(data, next, end, out);
+                }
                 return;
             }
         }
-        if let Mode::Array { line, .. } = self.mode {
+        if let Mode::Array(array) = &mut self.mode {
             if cannot_continue_json(raw) {
-                out.broken(
-                    line,
-                    format!(
-                        "this JSON array never closes; reading goes on at line {}",
-                        self.line
-                    ),
-                );
+                if !array.reported {
+                    out.broken(
+                        array.line,
+                        format!(
+                            "this JSON array never closes; reading goes on at line {}",
+                            self.line
+                        ),
+                    );
+                }
+                out.scalars(array, self.log);
                 self.mode = Mode::Top;
+            } else if let Some(indent) = array.skip_to {
+                let resumes = lead <= indent
+                    && (matches!(raw.get(lead), Some(b'{' | b'[' | b']'))
+                        || raw[lead..].starts_with(b",{"));
+                if !resumes {
+                    return;
+                }
+                array.skip_to = None;
             }
         }
         if let Mode::Skip = self.mode {
@@ -614,8 +751,16 @@ impl<R: Read> Framer<R> {
             }
             self.mode = Mode::Top;
         }
-        let lead = leading_ws(raw);
         self.frame_from(data, start + lead, start + raw.len(), out);
+    }
+
+    /// A damaged element that starts on its array's own line is that array's damage too.
+    fn mark_reported(&mut self, p: &Pending) {
+        if let Mode::Array(array) = &mut self.mode {
+            if p.element && p.line == array.line {
+                array.reported = true;
+            }
+        }
     }
 
     /// Frame the text from `at` to `end` of the current line, outside any pending value.
@@ -623,7 +768,7 @@ impl<R: Read> Framer<R> {
         if at >= end {
             return;
         }
-        if let Mode::Array { .. } = self.mode {
+        if let Mode::Array(_) = self.mode {
             self.array_items(data, at, end, out);
             return;
         }
@@ -669,15 +814,22 @@ impl<R: Read> Framer<R> {
                 line,
                 scan: Scan::default(),
                 element: false,
+                indent: self.lead,
             };
             self.continue_value(p, data, at, end, out);
         } else if array_start {
+            // Element by element, on one line or many: memory goes by the element, not the
+            // array, and a damaged element costs only itself.
             self.groups += 1;
-            let group = self.groups;
-            if last == b']' {
-                return push(out, Shape::Json, group);
-            }
-            self.mode = Mode::Array { group, line };
+            self.mode = Mode::Array(Array {
+                group: self.groups,
+                line,
+                scalars: 0,
+                scalar_line: 0,
+                scalar_kind: "",
+                skip_to: None,
+                reported: false,
+            });
             self.array_items(data, at + 1, end, out);
         } else if self.format == InputFormat::Auto && first != b'"' && !is_json_scalar(text) {
             // Whatever the line holds, the source is a log from here on.
@@ -711,7 +863,9 @@ impl<R: Read> Framer<R> {
                     at += 1;
                 }
                 b']' => {
-                    self.mode = Mode::Top;
+                    if let Mode::Array(array) = std::mem::replace(&mut self.mode, Mode::Top) {
+                        out.scalars(&array, self.log);
+                    }
                     let rest = at + 1 + leading_ws(&data[at + 1..end]);
                     if rest < end && data[rest] != b',' {
                         self.frame_from(data, rest, end, out);
@@ -724,6 +878,7 @@ impl<R: Read> Framer<R> {
                         line: self.line,
                         scan: Scan::default(),
                         element: true,
+                        indent: self.lead,
                     };
                     let used = self.continue_value(p, data, at, end, out);
                     match used {
@@ -747,18 +902,55 @@ impl<R: Read> Framer<R> {
     ) -> Option<usize> {
         let text = &data[at..end];
         match p.scan.feed(text) {
-            Some(close) => {
+            Some(close)
+                if p.element && !matches!(p.bytes.first().unwrap_or(&text[0]), b'{' | b'[') =>
+            {
                 p.bytes.extend_from_slice(&text[..close]);
+                let value = trim_end(&p.bytes);
+                match (scalar_kind(value), &mut self.mode) {
+                    (Some(kind), Mode::Array(array)) => {
+                        if array.scalars == 0 {
+                            array.scalar_line = p.line;
+                            array.scalar_kind = kind;
+                        }
+                        array.scalars += 1;
+                    }
+                    _ => {
+                        self.mark_reported(&p);
+                        out.broken_with(
+                            p.line,
+                            "invalid JSON: an array element that is not a JSON value".to_owned(),
+                            value,
+                            self.log,
+                        );
+                    }
+                }
+                Some(at + close)
+            }
+            Some(close) => {
                 let shape = if p.element {
                     Shape::Element
                 } else {
                     Shape::Json
                 };
-                let group = match self.mode {
-                    Mode::Array { group, .. } if p.element => group,
+                let group = match &self.mode {
+                    Mode::Array(array) if p.element => array.group,
                     _ => 0,
                 };
-                out.push_copy(p.line, &p.bytes, shape, group, self.log);
+                if p.bytes.is_empty() {
+                    // Begun on this line: the record is its text where it stands.
+                    out.records.push(Raw {
+                        line: p.line,
+                        start: at,
+                        end: at + close,
+                        shape,
+                        group,
+                        log: self.log,
+                    });
+                } else {
+                    p.bytes.extend_from_slice(&text[..close]);
+                    out.push_copy(p.line, &p.bytes, shape, group, self.log);
+                }
                 let rest = at + close;
                 if p.element {
                     return Some(rest);
@@ -767,8 +959,17 @@ impl<R: Read> Framer<R> {
                 if rest < end {
                     if data[rest] == b'{' || data[rest] == b'[' {
                         self.frame_from(data, rest, end, out);
-                    } else {
-                        out.broken(self.line, "unexpected text after a JSON value".to_owned());
+                    } else if let Some(r) = out.records.last_mut() {
+                        // Text after the value: the value is the record, the text a finding on
+                        // it, not a record of its own.
+                        let text_at = r.end;
+                        if r.start >= out.base {
+                            out.extra.extend_from_slice(&data[at + close..end]);
+                            r.end = text_at + (end - at - close);
+                        } else {
+                            r.end = end;
+                        }
+                        r.shape = Shape::Followed { text_at };
                     }
                 }
                 None
@@ -776,22 +977,33 @@ impl<R: Read> Framer<R> {
             None if p.scan.in_str => {
                 p.bytes
                     .extend_from_slice(&text[..text.len().min(DAMAGED_KEPT)]);
+                self.mark_reported(&p);
                 out.broken_with(
                     p.line,
                     "a string runs to the end of the line (truncated JSON?)".to_owned(),
                     &p.bytes,
                     self.log,
                 );
+                // The value's other lines are not records: skip them, to the next element of
+                // an array or the next record.
+                match &mut self.mode {
+                    Mode::Array(array) => array.skip_to = Some(p.indent),
+                    _ => self.mode = Mode::Skip,
+                }
                 None
             }
             None => {
                 p.bytes.extend_from_slice(text);
                 if p.bytes.len() > MAX_RECORD {
+                    self.mark_reported(&p);
                     out.broken(
                         p.line,
                         format!("JSON value larger than {} MiB; skipped", MAX_RECORD >> 20),
                     );
-                    self.mode = Mode::Skip;
+                    match &mut self.mode {
+                        Mode::Array(array) => array.skip_to = Some(p.indent),
+                        _ => self.mode = Mode::Skip,
+                    }
                 } else {
                     self.pending = Some(p);
                 }
@@ -887,11 +1099,112 @@ mod tests {
     }
 
     #[test]
-    fn one_line_arrays_are_one_record_in_a_group() {
+    fn one_line_arrays_are_framed_element_by_element_in_a_group() {
         let got = frame_all(b"[{\"a\":1},{\"b\":2}]\n[{\"c\":3}]\n", InputFormat::Auto);
         assert_eq!(
-            got.iter().map(|r| (r.0, r.3)).collect::<Vec<_>>(),
-            vec![(1, 1), (2, 2)]
+            got.iter()
+                .map(|r| (r.0, r.2.as_str(), r.3))
+                .collect::<Vec<_>>(),
+            vec![
+                (1, "{\"a\":1}", 1),
+                (1, "{\"b\":2}", 1),
+                (2, "{\"c\":3}", 2)
+            ]
+        );
+        assert!(got.iter().all(|r| r.1 == Shape::Element));
+    }
+
+    #[test]
+    fn an_array_of_scalars_is_one_record_whatever_its_length() {
+        let mut input = b"[".to_vec();
+        for _ in 0..100_000 {
+            input.extend_from_slice(b"0,\"x\",");
+        }
+        input.extend_from_slice(b"{\"a\":1},null]\n[\n  1,\n  2\n]\n");
+        let got = frame_all(&input, InputFormat::Auto);
+        let shapes: Vec<(u64, Shape, u32)> = got.iter().map(|r| (r.0, r.1.clone(), r.3)).collect();
+        assert_eq!(
+            shapes,
+            vec![
+                (1, Shape::Element, 1),
+                (
+                    1,
+                    Shape::Scalars {
+                        count: 200_001,
+                        kind: "a number"
+                    },
+                    1
+                ),
+                (
+                    3,
+                    Shape::Scalars {
+                        count: 2,
+                        kind: "a number"
+                    },
+                    2
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_damaged_element_of_an_indented_array_costs_only_itself() {
+        // JSON.stringify(events, null, 2) with one element's closing brace lost.
+        let input = "[\n  {\n    \"n\": 1\n  },\n  {\n    \"n\": 2\n  ,\n  {\n    \"n\": 3,\n    \"s\": [\n      {\"x\": 1}\n    ]\n  }\n]\n";
+        assert_eq!(
+            lines_and_texts(input),
+            vec![
+                (2, "{\n    \"n\": 1\n  }".into()),
+                (5, "BROKEN".into()),
+                (
+                    8,
+                    "{\n    \"n\": 3,\n    \"s\": [\n      {\"x\": 1}\n    ]\n  }".into()
+                ),
+            ]
+        );
+        // An element whose last member lost its `}` before the array's `]`.
+        assert_eq!(
+            lines_and_texts("[\n  {\n    \"n\": 1\n]\n{\"b\":2}\n"),
+            vec![(2, "BROKEN".into()), (5, "{\"b\":2}".into())]
+        );
+    }
+
+    #[test]
+    fn valid_json_laid_out_oddly_is_never_cut() {
+        // A value on the line after its key, at the element's own indentation; a nested array
+        // closing to the left of it; an element that ends where the next starts.
+        let input = "[\n  {\"a\":\n  {\"b\":1}},\n  {\"c\": [\n1\n], \"d\": 2}\n, {\"e\":\n  5}, {\"f\":6}]\n";
+        assert_eq!(
+            lines_and_texts(input),
+            vec![
+                (2, "{\"a\":\n  {\"b\":1}}".into()),
+                (4, "{\"c\": [\n1\n], \"d\": 2}".into()),
+                (7, "{\"e\":\n  5}".into()),
+                (8, "{\"f\":6}".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn one_damaged_stretch_is_one_finding() {
+        // An array that never closes, its first element with it.
+        assert_eq!(
+            lines_and_texts("[[[\n{\"a\":1}\n"),
+            vec![(1, "BROKEN".into()), (2, "{\"a\":1}".into())]
+        );
+        // A string cut short in a pretty-printed element: the element's other lines are not
+        // records of their own.
+        let input =
+            "[\n  {\n    \"a\": \"cut\n    \"b\": 2,\n    \"c\": [1]\n  },\n  {\"d\": 4}\n]\n";
+        assert_eq!(
+            lines_and_texts(input),
+            vec![(2, "BROKEN".into()), (7, "{\"d\": 4}".into())]
+        );
+        // The same in a pretty-printed object.
+        let input = "{\n  \"a\": \"cut\n  \"b\": 2\n}\n{\"c\":3}\n";
+        assert_eq!(
+            lines_and_texts(input),
+            vec![(1, "BROKEN".into()), (5, "{\"c\":3}".into())]
         );
     }
 
@@ -928,11 +1241,16 @@ mod tests {
     }
 
     #[test]
-    fn text_after_a_value_is_reported() {
-        assert_eq!(
-            lines_and_texts("{\"a\":1} trailing\n"),
-            vec![(1, "{\"a\":1}".into()), (1, "BROKEN".into())]
+    fn text_after_a_value_stays_with_it() {
+        let got = frame_all(
+            b"{\"a\":1} trailing\n{\n\"b\":2\n} more\n",
+            InputFormat::Auto,
         );
+        assert_eq!(
+            got.iter().map(|r| (r.0, r.2.as_str())).collect::<Vec<_>>(),
+            vec![(1, "{\"a\":1} trailing"), (2, "{\n\"b\":2\n} more")]
+        );
+        assert!(got.iter().all(|r| matches!(r.1, Shape::Followed { .. })));
     }
 
     #[test]

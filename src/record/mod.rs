@@ -439,7 +439,8 @@ pub(crate) enum Parsed<'a> {
         /// Read from a vendor's log notation, not JSON.
         notation: bool,
     },
-    Empty(&'static str),
+    /// Not events: what it is instead.
+    Empty(String),
     Error(String),
     /// A line with no JSON value in it.
     Text,
@@ -472,6 +473,27 @@ pub(crate) fn parse<'a>(
     match &raw.shape {
         Shape::Broken(why) => out.push(Parsed::Error(why.clone())),
         Shape::Text => out.push(Parsed::Text),
+        Shape::Scalars { count, kind } => out.push(Parsed::Empty(if *count == 1 {
+            format!("an array element that is {kind}, not an event object")
+        } else {
+            format!(
+                "{} elements of this array are not event objects (the first is {kind}), \
+                 counted as one record",
+                crate::output::thousands(*count)
+            )
+        })),
+        Shape::Followed { text_at } => {
+            match Json::parse_with(&batch.data[raw.start..*text_at], scratch) {
+                Ok(value) => out.push(Parsed::Value {
+                    value,
+                    group: raw.group,
+                    log_time: None,
+                    log: raw.log,
+                    notation: false,
+                }),
+                Err(e) => out.push(Parsed::Error(parse_error(raw.line, &e, 0, "invalid JSON"))),
+            }
+        }
         Shape::Element => match Json::parse_with(batch.text(raw), scratch) {
             Ok(value) => out.push(Parsed::Value {
                 value,
@@ -488,7 +510,7 @@ pub(crate) fn parse<'a>(
                     // Only the line's first value is the array the framer counted.
                     let group = if i == 0 { raw.group } else { 0 };
                     if items.is_empty() {
-                        out.push(Parsed::Empty("an empty array holds no events"));
+                        out.push(Parsed::Empty("an empty array holds no events".to_owned()));
                     }
                     out.extend(items.into_iter().map(|value| Parsed::Value {
                         value,
@@ -597,12 +619,9 @@ fn analyze_raw<'a>(
                 "a line with no JSON value (log text, not a record)".to_owned(),
                 a.strict,
             ),
-            Parsed::Empty(why) => Analyzed::failed(
-                raw.line,
-                Status::Unknown,
-                Code::UnknownVendor,
-                why.to_owned(),
-            ),
+            Parsed::Empty(why) => {
+                Analyzed::failed(raw.line, Status::Unknown, Code::UnknownVendor, why)
+            }
             Parsed::Error(why) => {
                 let mut damaged = Analyzed::failed(raw.line, Status::Unparseable, Code::Parse, why);
                 // What it still says of its call goes to that call, as a note, not an event.
@@ -612,6 +631,26 @@ fn analyze_raw<'a>(
                 damaged
             }
         });
+        if let (Shape::Followed { text_at }, Some(r)) = (&raw.shape, out.last_mut()) {
+            if a.validate && r.status != Status::Unparseable {
+                let text = String::from_utf8_lossy(&batch.data[*text_at..raw.end]);
+                let shown: String = text.chars().take(24).collect();
+                let more = if shown.len() < text.len() { "…" } else { "" };
+                let finding = Diagnostic::warning(
+                    Code::Parse,
+                    "",
+                    format!(
+                        "text after the JSON value is not JSON (`{shown}{more}`): the value is \
+                         read, the text left aside"
+                    ),
+                );
+                if a.allowed.contains(Code::Parse) {
+                    r.muted += 1;
+                } else {
+                    r.diagnostics.push(finding);
+                }
+            }
+        }
         // Damaged and unknown records stay what they are; --allow only hides their finding.
         if let Some(r) = out.last_mut().filter(|_| !a.allowed.is_empty()) {
             if matches!(r.status, Status::Unparseable | Status::Unknown)

@@ -288,11 +288,16 @@ proptest! {
 }
 
 /// How many records a fixture holds, counted without callev's framer: the values of a file that
-/// is JSON throughout, else its lines that hold something; an array's elements count each (an
-/// empty array once).
+/// is JSON throughout, else its lines that hold something; an array's elements that are objects
+/// or arrays count each, the rest once for them all (an empty array once).
 fn records_counted_apart(bytes: &[u8]) -> usize {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let count = |v: &serde_json::Value| v.as_array().map_or(1, |a| a.len().max(1));
+    let count = |v: &serde_json::Value| {
+        v.as_array().map_or(1, |a| {
+            let values = a.iter().filter(|e| e.is_object() || e.is_array()).count();
+            (values + usize::from(values < a.len())).max(1)
+        })
+    };
     let values: Result<Vec<serde_json::Value>, _> = serde_json::Deserializer::from_slice(bytes)
         .into_iter()
         .collect();
