@@ -5,7 +5,7 @@
 //! memory stays flat however large the input.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -25,6 +25,9 @@ pub(crate) enum Unit<T> {
     },
     /// Ctrl-C was pressed: the caller finishes its output and ends the run.
     Interrupted,
+    /// Nothing more has been read yet (a pipe or a followed file waiting for its writer): what
+    /// was written so far is due on the output.
+    Idle,
 }
 
 enum Slot<T> {
@@ -102,17 +105,30 @@ fn receive<T, F>(order_rx: Receiver<Slot<T>>, fold: &mut F) -> Result<()>
 where
     F: FnMut(Unit<T>) -> Result<()>,
 {
+    let mut idle = false;
     loop {
-        let slot = match order_rx.recv_timeout(Duration::from_millis(100)) {
+        let slot = match order_rx.try_recv() {
             Ok(slot) => slot,
-            Err(RecvTimeoutError::Timeout) => {
-                if crate::signal::interrupted() {
-                    fold(Unit::Interrupted)?;
+            Err(TryRecvError::Disconnected) => return Ok(()),
+            Err(TryRecvError::Empty) => {
+                // Once each time the reader falls behind: the output up to here is due.
+                if !idle {
+                    idle = true;
+                    fold(Unit::Idle)?;
                 }
-                continue;
+                match order_rx.recv_timeout(Duration::from_millis(100)) {
+                    Ok(slot) => slot,
+                    Err(RecvTimeoutError::Timeout) => {
+                        if crate::signal::interrupted() {
+                            fold(Unit::Interrupted)?;
+                        }
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                }
             }
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
         };
+        idle = false;
         let unit = match slot {
             Slot::Batch(source, rx) => match rx.recv() {
                 Ok(result) => Unit::Batch { source, result },
@@ -153,7 +169,8 @@ fn read_all<T>(
         let seekable = matches!(source, Source::Path(_)) && opened.compression.is_none() && !follow;
         let mut framer = Framer::new(opened.reader, i, format)
             .watching(opened.restarts)
-            .seekable(seekable);
+            .seekable(seekable)
+            .may_block(follow || matches!(source, Source::Stdin));
         loop {
             match framer.next_batch() {
                 Ok(Some(batch)) => {

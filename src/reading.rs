@@ -143,6 +143,9 @@ pub(crate) fn read_into(
                         progress.suspend(|| eprintln!("callev: {text}"));
                     }
                 }
+                // The reader waits for its input: what was written is due, not held in a
+                // buffer until more comes.
+                Unit::Idle => out.flush()?,
                 Unit::Interrupted => {
                     // Finish what was read (summary -f prints the calls still open), close the
                     // document, and stop without waiting for a blocked reader.

@@ -281,6 +281,9 @@ pub(crate) struct Framer<R> {
     consumed: u64,
     /// The stream is a plain file that can be read again at an offset (`Batch::stored`).
     seekable: bool,
+    /// A read may wait for more input (a pipe, a followed file): lines already read are framed
+    /// before reading again, never held back until more comes.
+    may_block: bool,
 }
 
 /// Records found in one call to `Framer::line`, with copies of multi-line values.
@@ -427,7 +430,14 @@ impl<R: Read> Framer<R> {
             framed: 0,
             consumed: 0,
             seekable: false,
+            may_block: false,
         }
+    }
+
+    /// Reads may wait for more input (see `Framer::may_block`).
+    pub(crate) fn may_block(mut self, may_block: bool) -> Self {
+        self.may_block = may_block;
+        self
     }
 
     /// The stream is a plain file, read from its start, that can be read again at an offset:
@@ -470,7 +480,8 @@ impl<R: Read> Framer<R> {
             if self.eof && self.buf.is_empty() {
                 return Ok(self.finish());
             }
-            if !self.discarding && self.tick_at().is_some() {
+            let lines_waiting = self.may_block && memchr::memchr(b'\n', &self.buf).is_some();
+            if !self.discarding && (lines_waiting || self.tick_at().is_some()) {
                 if let Some(batch) = self.frame_buffered() {
                     return Ok(Some(batch));
                 }
@@ -503,14 +514,18 @@ impl<R: Read> Framer<R> {
                     .as_deref()
                     .and_then(super::follow::Restart::take);
                 if let Some(restart) = restart {
-                    // What is left of the old file is a line it never finished.
-                    self.buf.drain(..before);
+                    // The old file's lines were framed before this read (`may_block`): what is
+                    // left of it is a line or a value it never finished, reported as such.
+                    let old: Vec<u8> = self.buf.drain(..before).collect();
+                    let lost = self.unfinished(&old, restart);
                     self.consumed = 0;
                     self.line = 1;
-                    self.pending = None;
                     self.mode = Mode::Top;
                     self.discarding = false;
                     self.restart = Some(restart);
+                    if let Some(lost) = lost {
+                        return Ok(Some(lost));
+                    }
                 }
             }
             if let Some(batch) = self.frame_buffered() {
@@ -637,6 +652,50 @@ impl<R: Read> Framer<R> {
             offset: self.consumed,
             again: false,
         }
+    }
+
+    /// What a followed file held when it was truncated or replaced and that never ended: a value
+    /// still open, a last line without its end. A batch of damaged records, if any.
+    fn unfinished(&mut self, partial: &[u8], restart: super::follow::Restart) -> Option<Batch> {
+        let what = match restart {
+            super::follow::Restart::Truncated => "truncated",
+            super::follow::Restart::Replaced => "replaced",
+        };
+        let mut records = Vec::new();
+        let mut extra = Vec::new();
+        let mut out = Out {
+            records: &mut records,
+            extra: &mut extra,
+            base: 0,
+        };
+        let pending = self.pending.take();
+        let open = pending.is_some();
+        if let Some(mut p) = pending {
+            // Its unfinished last line is the same damage.
+            p.bytes.push(b'\n');
+            p.bytes.extend_from_slice(partial);
+            out.broken_with(
+                p.line,
+                format!("the file was {what} before this JSON value was finished"),
+                &p.bytes,
+                self.log,
+            );
+        }
+        if let Mode::Array(array) = std::mem::replace(&mut self.mode, Mode::Top) {
+            out.scalars(&array, self.log);
+        }
+        if !open && !trim_end(partial).is_empty() && !self.discarding {
+            out.broken_with(
+                self.line,
+                format!("the file was {what} before this line was finished"),
+                partial,
+                self.log,
+            );
+        }
+        let line = records.first()?.line;
+        let mut batch = self.without_lines(records, line);
+        batch.data = extra;
+        Some(batch)
     }
 
     /// At the end of input: a value still open is reported as cut short.
@@ -1263,6 +1322,61 @@ mod tests {
                 (4, "{\"b\":2}".into())
             ]
         );
+    }
+
+    #[test]
+    fn what_a_followed_file_never_finished_is_reported_when_it_starts_again() {
+        use std::sync::atomic::{AtomicU8, Ordering};
+        use std::sync::Arc;
+        struct Rotating {
+            reads: Vec<&'static [u8]>,
+            flag: Arc<AtomicU8>,
+        }
+        impl Read for Rotating {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.reads.is_empty() {
+                    return Ok(0);
+                }
+                let next = self.reads.remove(0);
+                if self.reads.is_empty() {
+                    self.flag
+                        .store(super::super::follow::REPLACED, Ordering::Relaxed);
+                }
+                buf[..next.len()].copy_from_slice(next);
+                Ok(next.len())
+            }
+        }
+        let flag = Arc::new(AtomicU8::new(0));
+        for (old, broken_line) in [
+            (&b"{\"a\":1}\n{\"b\":\n  2"[..], 2),
+            (b"{\"a\":1}\n{\"b\":2", 2),
+        ] {
+            let reader = Rotating {
+                reads: vec![old, b"{\"c\":3}\n"],
+                flag: Arc::clone(&flag),
+            };
+            let mut f = Framer::new(reader, 0, InputFormat::Auto)
+                .watching(Some(Arc::clone(&flag)))
+                .may_block(true);
+            let mut got = Vec::new();
+            while let Some(b) = f.next_batch().unwrap() {
+                for r in &b.records {
+                    got.push((
+                        r.line,
+                        r.shape.clone(),
+                        String::from_utf8_lossy(b.text(r)).into_owned(),
+                    ));
+                }
+            }
+            assert_eq!(got.len(), 3, "{got:?}");
+            assert_eq!((got[0].0, got[0].2.as_str()), (1, "{\"a\":1}"));
+            assert!(
+                matches!(&got[1].1, Shape::Broken(why) if why.contains("replaced before")),
+                "{got:?}"
+            );
+            assert_eq!(got[1].0, broken_line);
+            assert_eq!((got[2].0, got[2].2.as_str()), (1, "{\"c\":3}"));
+        }
     }
 
     #[test]

@@ -225,3 +225,98 @@ fn interrupted_summary_writes_every_call_as_a_whole_document() {
         "{stderr}"
     );
 }
+
+/// A Bandwidth callback of its own call, `phase-n`, one line.
+fn soak_line(phase: &str, n: usize) -> String {
+    format!(
+        "{{\"eventType\":\"initiate\",\"callId\":\"c-{phase}-{n:05}\",\"eventTime\":\"2026-01-01T00:00:00.000Z\",\
+         \"from\":\"+15550000001\",\"to\":\"+15550000002\",\"direction\":\"inbound\",\"accountId\":\"1\",\
+         \"applicationId\":\"a\",\"padding\":\"{}\"}}\n",
+        "x".repeat(n % 200)
+    )
+}
+
+fn soak_text(phase: &str, count: usize) -> String {
+    (0..count).map(|n| soak_line(phase, n)).collect()
+}
+
+/// Wait for `count` records of `phase` and check that each of its calls came exactly once.
+fn expect_phase(rx: &Receiver<String>, phase: &str, count: usize) {
+    let mut seen = std::collections::BTreeMap::<String, u32>::new();
+    let prefix = format!("c-{phase}-");
+    while seen.len() < count {
+        let line = rx
+            .recv_timeout(WAIT)
+            .unwrap_or_else(|_| panic!("{phase}: {} of {count} records came", seen.len()));
+        let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let id = record["call_id"].as_str().unwrap_or_default().to_owned();
+        assert!(id.starts_with(&prefix), "{phase}: {id} came now");
+        *seen.entry(id).or_default() += 1;
+    }
+    assert!(
+        seen.values().all(|n| *n == 1),
+        "{phase}: a record came twice"
+    );
+}
+
+/// Bursts larger than a read, each followed by silence, through a truncation, a file rewritten
+/// in place past where reading stood, and a rotation: every record is printed once, each burst
+/// before the next is written.
+#[test]
+fn following_through_bursts_truncation_rewriting_and_rotation_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("burst.log");
+    std::fs::write(&log, "").unwrap();
+    let (mut child, rx) = spawn(
+        &["events", "-f", "-o", "ndjson", log.to_str().unwrap()],
+        Stdio::null(),
+    );
+    let append = |text: &str| {
+        let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    };
+    // A burst of about 1 MB, then silence: all of it comes without more input.
+    append(&soak_text("burst", 3000));
+    expect_phase(&rx, "burst", 3000);
+    // Truncated and written again, shorter.
+    std::fs::write(&log, soak_text("truncated", 2000)).unwrap();
+    expect_phase(&rx, "truncated", 2000);
+    // Written over in place from the start, longer than before: the file never looks shorter.
+    {
+        let mut f = std::fs::OpenOptions::new().write(true).open(&log).unwrap();
+        f.write_all(soak_text("rewritten", 4000).as_bytes())
+            .unwrap();
+    }
+    expect_phase(&rx, "rewritten", 4000);
+    // Rotated, the new file holding more than one read's worth.
+    std::fs::rename(&log, dir.path().join("burst.log.1")).unwrap();
+    std::fs::write(&log, soak_text("rotated", 2500)).unwrap();
+    expect_phase(&rx, "rotated", 2500);
+    assert_eq!(interrupt(&mut child), 130);
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(stderr.matches("was truncated").count(), 2, "{stderr}");
+    assert_eq!(stderr.matches("was replaced").count(), 1, "{stderr}");
+}
+
+/// A pipe whose writer pauses: what it wrote is out before it writes again, with or without
+/// `--follow` (no record waits in a buffer for more input).
+#[test]
+fn a_pipe_that_pauses_gets_all_its_records_out() {
+    for args in [
+        &["events", "-o", "ndjson"][..],
+        &["events", "-f", "-o", "ndjson"],
+    ] {
+        let (mut child, rx) = spawn(args, Stdio::piped());
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(soak_text("piped", 3000).as_bytes())
+            .unwrap();
+        stdin.flush().unwrap();
+        expect_phase(&rx, "piped", 3000);
+        stdin.write_all(soak_text("later", 10).as_bytes()).unwrap();
+        drop(stdin);
+        expect_phase(&rx, "later", 10);
+        assert_eq!(child.wait().unwrap().code(), Some(0), "{args:?}");
+    }
+}
