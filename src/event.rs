@@ -333,6 +333,10 @@ impl Twin {
     }
 }
 
+/// The fingerprint's bit that marks it as an untimed event's content, told apart from an
+/// identical event of the same call by its place among them (see `Event::delivery_fingerprint`).
+pub(crate) const COUNTED: u64 = 1;
+
 /// Kinds a call has at most once: a second identical one is a repeated delivery.
 fn once_per_call(kind: EventKind) -> bool {
     matches!(
@@ -364,20 +368,29 @@ fn hash_json<H: Hasher>(v: &serde_json::Value, h: &mut H) {
 }
 
 impl Event {
-    /// What makes two deliveries the same event: name, kind, the payload's own time and the
-    /// normalized extras (an envelope's or log line's time differs between deliveries). Only
-    /// for events a call has once, or that carry their own time: two identical DTMF presses or
-    /// holds without times may be real.
+    /// What makes two deliveries the same event: name, kind, a time and the normalized extras.
+    /// An event a call has once is the same whenever it was delivered: only the payload's own
+    /// time counts (an envelope's or a log line's differs between retries). An event a call may
+    /// have many times (a DTMF press, a hold) is the same only at the same time, whoever gave
+    /// it: the same log line read twice (overlapping rotated logs) repeats, two presses of `5`
+    /// a second apart do not. Such an event without any time is told by its content and its
+    /// place among its call's events of that content (the second `5` of a call is not its first
+    /// again): its fingerprint is the content's, marked `COUNTED` for the call's `Dedupe` to add
+    /// the place to.
     pub(crate) fn delivery_fingerprint(&self) -> Option<u64> {
-        if self.payload_time().is_none() && !once_per_call(self.kind) {
-            return None;
-        }
+        let once = once_per_call(self.kind);
+        let time = if once { self.payload_time() } else { self.time };
         let mut h = foldhash::fast::FixedState::with_seed(0x6361_6c6c_6576).build_hasher();
         self.event.hash(&mut h);
         self.kind.hash(&mut h);
-        self.payload_time().hash(&mut h);
+        time.hash(&mut h);
         self.details.digest().hash(&mut h);
-        Some(h.finish())
+        let content = h.finish();
+        Some(if once || time.is_some() {
+            content & !COUNTED
+        } else {
+            content | COUNTED
+        })
     }
 
     /// Whether its call goes by other ids too (a Workonflow thread or stream, see

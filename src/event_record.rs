@@ -121,7 +121,7 @@ pub(crate) const COLUMNS: [RecordColumn; 35] = [
     col("participants", ColumnType::TextList, false, "the numbers and user ids it names (participant, caller, callee, from, to, phone)"),
     col("parent_call_id", ColumnType::Text, true, "the call this one is a leg of (a transfer's B-leg names its A-leg)"),
     col("new_call", ColumnType::Bool, false, "a start that begins a new call even where its id was used before (a Workonflow thread holds one call after another)"),
-    col("fingerprint", ColumnType::Text, true, "what identifies a repeated delivery of this event (16 hex digits; null: none can be told)"),
+    col("fingerprint", ColumnType::Text, true, "what identifies a repeated delivery of this event (16 hex digits; null: none can be told); an odd last digit marks an untimed event's content, told apart from its call's other events of that content by its place among them"),
     col("twin_key", ColumnType::Text, true, "what identifies the same event logged twice in two forms moments apart (a VoxEngine session log's notation and the scenario's JSON; 16 hex digits)"),
     col("twin_notation", ColumnType::Bool, true, "for an event with a twin_key: whether this is the session log's notation form"),
     col("host", ColumnType::Text, false, "the machine callev read the record on"),

@@ -298,7 +298,7 @@ impl Model {
                 }
             }
         }
-        self.stragglers = self.open.late();
+        self.stragglers = self.open.late().events;
         self.version += 1;
     }
 

@@ -3,7 +3,9 @@
 //! once `WINDOW` ticks of input have passed without news of it; its key is remembered for a
 //! window or two more, so that a straggler is counted rather than taken for a new call; a start
 //! after the end begins a new call under the same id (a Workonflow thread holds one call after
-//! another); repeated deliveries are told by the call's `Dedupe`. Ticks are places in the
+//! another); repeated deliveries are told by the call's `Dedupe` while it is open, and by the
+//! fingerprints of finished calls' events (`Delivered`) after: the same file read twice counts
+//! its calls once, however far apart the copies. Ticks are places in the
 //! input's content (see `Batch::tick`), not reads, so every view takes stock at the same places
 //! whether the input came from a file, a pipe or gzip.
 
@@ -26,6 +28,41 @@ pub(crate) const WINDOW: u32 = 16;
 
 /// How often (in ticks) views look for calls to finish.
 pub(crate) const SWEEP_EVERY: u32 = 8;
+
+/// How many fingerprints of finished calls' events a generation of `Delivered` holds: two
+/// generations remember the last 256 to 512 thousand events of finished calls (some 50,000 calls,
+/// tens of MB of input) in about 10 MB.
+const DELIVERED: usize = 1 << 18;
+
+/// The fingerprints of finished calls' events, each mixed with its call's key, in two
+/// generations: when the newer is full, the older is forgotten. Memory is bounded whatever the
+/// input; a repeat further behind than the generations reach is taken for new.
+#[derive(Default)]
+struct Delivered {
+    generations: [HashSet<u64, foldhash::fast::RandomState>; 2],
+}
+
+impl Delivered {
+    /// Marks a call whose copy is arriving again.
+    const REPLAYING: u64 = u64::MAX;
+
+    fn mix(key: u64, fingerprint: u64) -> u64 {
+        (key ^ fingerprint.rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+
+    fn insert(&mut self, key: u64, fingerprint: u64) {
+        if self.generations[0].len() >= DELIVERED {
+            self.generations.swap(0, 1);
+            self.generations[0].clear();
+        }
+        self.generations[0].insert(Self::mix(key, fingerprint));
+    }
+
+    fn contains(&self, key: u64, fingerprint: u64) -> bool {
+        let mixed = Self::mix(key, fingerprint);
+        self.generations.iter().any(|g| g.contains(&mixed))
+    }
+}
 
 /// A call id as a 64-bit key, for the views that remember calls compactly.
 pub(crate) fn call_key(id: &str) -> u64 {
@@ -129,10 +166,35 @@ impl<T> Tracked<T> {
     }
 }
 
+/// Events that arrived after their call was finished: counted, not folded into it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Late {
+    pub(crate) events: u64,
+    /// Of them, repeated deliveries of events the call had (the same input read twice).
+    pub(crate) replayed: u64,
+}
+
+impl std::ops::Add for Late {
+    type Output = Late;
+    fn add(self, other: Late) -> Late {
+        Late {
+            events: self.events + other.events,
+            replayed: self.replayed + other.replayed,
+        }
+    }
+}
+
+impl std::iter::Sum for Late {
+    fn sum<I: Iterator<Item = Late>>(iter: I) -> Late {
+        iter.fold(Late::default(), |a, b| a + b)
+    }
+}
+
 /// What became of an arriving event.
 pub(crate) enum Arrival<'a, T> {
-    /// An event of a call finished lately (within a window or two): counted, not folded.
-    Late,
+    /// An event of a call finished lately (within a window or two), or a repeat of an event of
+    /// a call finished at any time (`repeat`): counted, not folded.
+    Late { repeat: bool },
     /// An event of this call; `repeat` when it repeats one the call has had, `ends` when it is
     /// the call's first terminal event.
     Event {
@@ -159,6 +221,9 @@ pub(crate) struct Lifetime<T> {
     finished: [HashSet<u64, foldhash::fast::RandomState>; 2],
     /// Events that arrived after their call was finished.
     late: u64,
+    /// Of them, repeated deliveries of events the finished call had (see `Delivered`).
+    replayed: u64,
+    delivered: Delivered,
     /// Calls' other ids, bound as events name them.
     aliases: Aliases,
 }
@@ -173,6 +238,8 @@ impl<T> Default for Lifetime<T> {
             began: 0,
             finished: Default::default(),
             late: 0,
+            replayed: 0,
+            delivered: Delivered::default(),
             aliases: Aliases::default(),
         }
     }
@@ -200,8 +267,11 @@ impl<T: CallData> Lifetime<T> {
     }
 
     /// Events that arrived after their call was finished, so far.
-    pub(crate) fn late(&self) -> u64 {
-        self.late
+    pub(crate) fn late(&self) -> Late {
+        Late {
+            events: self.late,
+            replayed: self.replayed,
+        }
     }
 
     /// The call at this order, with this key.
@@ -252,10 +322,24 @@ impl<T: CallData> Lifetime<T> {
         let call = match self.open.entry(key, current, |c| c.key) {
             Entry::Occupied(found) => found.into_mut(),
             Entry::Vacant(room) => {
+                // A repeat of an event a finished call had: the call is not begun again, and
+                // the rest of its copy (events that carry no fingerprint among them) is part of
+                // the repeat, not a new call, unless a start that is new begins one.
+                let replay = e
+                    .fingerprint
+                    .is_some_and(|fp| self.delivered.contains(key, Dedupe::placed(fp, 1)));
+                if replay {
+                    self.delivered.insert(key, Delivered::REPLAYING);
+                }
+                if replay || !e.new_call && self.delivered.contains(key, Delivered::REPLAYING) {
+                    self.late += 1;
+                    self.replayed += 1;
+                    return Arrival::Late { repeat: true };
+                }
                 let finished = &self.finished;
                 if !e.new_call && finished.iter().any(|f| !f.is_empty() && f.contains(&key)) {
                     self.late += 1;
-                    return Arrival::Late;
+                    return Arrival::Late { repeat: false };
                 }
                 let call = Tracked {
                     key,
@@ -326,6 +410,9 @@ impl<T: CallData> Lifetime<T> {
         let entry = self.open.find_entry(key, |c| c.order == order).ok()?;
         let (c, _) = entry.remove();
         self.finished[0].insert(key);
+        for fingerprint in c.dedupe.fingerprints() {
+            self.delivered.insert(key, fingerprint);
+        }
         Some(c.data)
     }
 }
@@ -374,7 +461,7 @@ mod tests {
         for (o, k) in life.due(true) {
             finished.extend(life.finish(o, k).map(|c| c.0));
         }
-        (finished, life.late())
+        (finished, life.late().events)
     }
 
     #[test]
@@ -416,6 +503,57 @@ mod tests {
     }
 
     #[test]
+    fn a_call_delivered_again_long_after_it_was_finished_counts_once() {
+        use crate::event::COUNTED;
+        let mut life: Lifetime<Id> = Lifetime::default();
+        // An untimed first event (counted by its place), a start, an end.
+        let call = [
+            Arriving {
+                fingerprint: Some(7 | COUNTED),
+                ..arriving(false)
+            },
+            Arriving {
+                fingerprint: Some(2),
+                ..arriving(false)
+            },
+            Arriving {
+                fingerprint: Some(4),
+                ..arriving(true)
+            },
+        ];
+        let mut begun = 0;
+        let mut order = 0;
+        for copy in 0..2 {
+            life.begin_batch();
+            for e in &call {
+                order += 1;
+                if let Arrival::Event { call, .. } =
+                    life.arrive(call_key("a"), "a", order, e, |_| Id("a"))
+                {
+                    begun += u64::from(call.order() == order);
+                }
+            }
+            // Far apart: the first copy is finished long before the second comes.
+            for _ in 0..(if copy == 0 { 200 } else { 0 }) {
+                life.begin_batch();
+                if life.end_batch(true) {
+                    for (o, k) in life.due(false) {
+                        life.finish(o, k);
+                    }
+                }
+            }
+        }
+        assert_eq!(begun, 1, "the copy began no call");
+        assert_eq!(
+            life.late(),
+            Late {
+                events: 3,
+                replayed: 3
+            }
+        );
+    }
+
+    #[test]
     fn a_start_after_the_end_begins_a_new_call_under_the_same_id() {
         let mut life: Lifetime<Id> = Lifetime::default();
         life.begin_batch();
@@ -425,11 +563,11 @@ mod tests {
             ..arriving(false)
         };
         let end = Arriving {
-            fingerprint: Some(9),
+            fingerprint: Some(10),
             ..arriving(true)
         };
         let mut orders = Vec::new();
-        for (n, e) in [start(1), end, start(1), start(2), end].iter().enumerate() {
+        for (n, e) in [start(2), end, start(2), start(4), end].iter().enumerate() {
             if let Arrival::Event { call, repeat, .. } =
                 life.arrive(call_key("t"), "t", n as u64, e, |_| Id("t"))
             {

@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 
-use super::lifetime::{Arrival, Arriving, CallData, Lifetime};
+use super::lifetime::{Arrival, Arriving, CallData, Late, Lifetime};
 use super::step::{Pack, Packed, Step};
 use super::{Brief, CallMatcher, CallSelection, CallState, CallSummary};
 use crate::pool::Pool;
@@ -47,7 +47,7 @@ impl Calls {
             selected: false,
         };
         match self.life.arrive(p.key, id, order, &arriving, make) {
-            Arrival::Late => false,
+            Arrival::Late { .. } => false,
             Arrival::Event { call, repeat, ends } => {
                 call.data.selected |= p.selected;
                 if repeat {
@@ -130,7 +130,7 @@ enum Reply {
     /// Some of them, in order, and the text of their rows.
     Rows(Vec<Finished>, Vec<u8>),
     /// The job is done; `late` counts stragglers so far.
-    Done { late: u64, unplaced: u64 },
+    Done { late: Late, unplaced: u64 },
 }
 
 /// Calls are finished, written and merged this many at a time, so the end of a large input
@@ -154,7 +154,7 @@ struct Shard {
     texts: VecDeque<Vec<u8>>,
     done: bool,
     /// Its stragglers so far.
-    late: u64,
+    late: Late,
     /// Its calls that could not be placed in `--since`/`--until`, so far.
     unplaced: u64,
 }
@@ -216,7 +216,7 @@ impl Shards {
                     rows: VecDeque::new(),
                     texts: VecDeque::new(),
                     done: false,
-                    late: 0,
+                    late: Late::default(),
                     unplaced: 0,
                 })
             })
@@ -236,7 +236,7 @@ impl Shards {
     }
 
     /// Events that arrived after their call was finished, as far as merged.
-    pub(crate) fn late(&self) -> u64 {
+    pub(crate) fn late(&self) -> Late {
         self.shards.iter().map(|s| s.late).sum()
     }
 
@@ -576,7 +576,7 @@ mod tests {
         }
         shards.end(false, &mut emit).unwrap();
         let late = shards.late();
-        (finished, late)
+        (finished, late.events)
     }
 
     #[test]

@@ -129,7 +129,7 @@ impl Sequencer {
             .arrive(key, id, self.order, &Arriving::of(e), make)
         {
             // An event of a call finished a while ago: first of what is left of it.
-            Arrival::Late => (1, false, None),
+            Arrival::Late { repeat } => (1, repeat, None),
             Arrival::Event { call, repeat, .. } => {
                 if call.order() == self.order {
                     self.order += 1;

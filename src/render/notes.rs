@@ -117,3 +117,36 @@ pub(crate) fn note_unread(tally: &Tally) {
         parts.join(", ")
     );
 }
+
+/// Events that came after their call was finished: repeats of what it had (the same input read
+/// twice), and others (`verb`: what they are not, "counted in" its summary).
+pub(crate) fn note_late(late: crate::call::lifetime::Late, verb: &str) {
+    if late.replayed > 0 {
+        let one = late.replayed == 1;
+        eprintln!(
+            "callev: {} {} already finished (the same input read twice? overlapping logs?) and {} not {verb} {} again",
+            thousands(late.replayed),
+            if one {
+                "event repeats an event of a call"
+            } else {
+                "events repeat events of calls"
+            },
+            if one { "is" } else { "are" },
+            if one { "it" } else { "them" },
+        );
+    }
+    let other = late.events - late.replayed;
+    if other > 0 {
+        eprintln!(
+            "callev: {} {} long after {} call ended and {} not {verb} it",
+            thousands(other),
+            if other == 1 {
+                "event arrived"
+            } else {
+                "events arrived"
+            },
+            if other == 1 { "its" } else { "their" },
+            if other == 1 { "is" } else { "are" },
+        );
+    }
+}

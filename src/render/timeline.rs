@@ -673,13 +673,7 @@ impl View for Timeline {
             },
             self.unplaced,
         );
-        let late = self.calls.late();
-        if late > 0 {
-            eprintln!(
-                "callev: {} events arrived long after their call ended and are not shown in it",
-                crate::output::thousands(late)
-            );
-        }
+        super::notes::note_late(self.calls.late(), "shown in");
         if !self.follow {
             super::notes::note_calls(&self.matcher, &self.no_call);
         }

@@ -1,6 +1,8 @@
 //! The promise under attack: nothing lost, nothing counted twice, no input that blows up, and
 //! nothing unsafe reaching the terminal. Each test is an attack that once broke it.
 
+use std::collections::BTreeMap;
+
 use crate::util::{ndjson, run};
 
 #[test]
@@ -104,4 +106,79 @@ fn machine_output_on_a_terminal_is_escaped_and_exact_into_a_pipe() {
     let line = shown.lines().next().expect("a line").trim_end_matches('\r');
     let value: serde_json::Value = serde_json::from_str(line).expect("still JSON");
     assert_eq!(value["call_id"], HOSTILE_ID);
+}
+
+/// `summary` of an input, its calls by id (duplicates set aside) and their duplicates.
+fn calls_of(files: &[&str]) -> (BTreeMap<String, serde_json::Value>, u64) {
+    let mut args = vec!["summary", "-o", "ndjson"];
+    args.extend_from_slice(files);
+    let out = run(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut calls = BTreeMap::new();
+    let mut duplicates = 0;
+    for mut call in ndjson(&out.stdout) {
+        duplicates += call["duplicates"].as_u64().unwrap();
+        call["duplicates"] = 0.into();
+        let id = call["call_id"].as_str().unwrap().to_owned();
+        assert!(
+            calls.insert(id.clone(), call).is_none(),
+            "{id} listed twice"
+        );
+    }
+    (calls, duplicates)
+}
+
+/// The same input given twice (overlapping rotated logs): every call once, with what it had
+/// once (holds and digits not doubled), near together or far apart, timed or not.
+#[test]
+fn the_same_input_twice_counts_each_call_once_however_far_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let timed = std::fs::read_to_string("fixtures/voximplant/full-call.log").unwrap();
+    // The same call's payloads without their log lines: no times at all.
+    let untimed: String = timed
+        .lines()
+        .filter_map(|l| l.split_once("event: ").map(|(_, json)| format!("{json}\n")))
+        .collect();
+    // About 9 MB of other calls: far more than callev keeps finished calls open for.
+    let filler: String = (0..30_000)
+        .map(|n| {
+            let at = format!("2026-11-21T{:02}:{:02}:{:02}.000Z", n / 3600 % 24, n / 60 % 60, n % 60);
+            ["initiate", "disconnect"]
+                .map(|kind| {
+                    format!(
+                        "{{\"eventType\":\"{kind}\",\"callId\":\"c-filler-{n:06}\",\"eventTime\":\"{at}\",\
+                         \"from\":\"+15550000001\",\"to\":\"+15550000002\",\"direction\":\"inbound\",\
+                         \"accountId\":\"1\",\"applicationId\":\"a\",\"cause\":\"hangup\"}}\n"
+                    )
+                })
+                .concat()
+        })
+        .collect();
+    for (name, text) in [("near.log", timed), ("far.log", untimed + &filler)] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let path = path.to_str().unwrap();
+        let (once, _) = calls_of(&[path]);
+        let (twice, duplicates) = calls_of(&[path, path]);
+        assert_eq!(once, twice, "{name}");
+        let call = &twice["1F2E3D4C5B6A79880000000000000002"];
+        assert_eq!(
+            (call["dtmf"].as_str(), call["events"].as_u64()),
+            (Some("12"), Some(8)),
+            "{name}"
+        );
+        // Near together, the copy's events are the call's duplicates; far apart, the call was
+        // written long before, and stderr says its copy was not counted again.
+        if name == "near.log" {
+            assert_eq!(duplicates, 8);
+        }
+    }
+    let far = dir.path().join("far.log");
+    let out = run(&["summary", far.to_str().unwrap(), far.to_str().unwrap()]);
+    assert!(
+        out.stderr
+            .contains("repeat events of calls already finished"),
+        "{}",
+        out.stderr
+    );
 }

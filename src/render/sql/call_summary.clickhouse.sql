@@ -33,11 +33,32 @@ ordered AS (
                            ORDER BY placed_at ASC NULLS FIRST, received_at, host, source, line) AS ord
     FROM placed
 ),
+-- An untimed event a call may have many times (a fingerprint whose last hex digit is odd) is
+-- told by its place among the call's events of that content, counted again where a copy of the
+-- call begins (its first fingerprint again), as callev tells it.
+copies AS (
+    SELECT *,
+        sum(toInt64(fingerprint IS NOT NULL AND fingerprint = first_fingerprint)) OVER (PARTITION BY call_id ORDER BY ord
+            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS copy
+    FROM (
+        SELECT *,
+            first_value(fingerprint) OVER (PARTITION BY call_id ORDER BY ord
+                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS first_fingerprint
+        FROM ordered
+    )
+),
+keyed AS (
+    SELECT *,
+        CASE WHEN right(fingerprint, 1) IN ('1', '3', '5', '7', '9', 'b', 'd', 'f')
+            THEN fingerprint || ':' || toString(row_number() OVER (PARTITION BY call_id, copy, fingerprint ORDER BY ord))
+            ELSE fingerprint END AS delivery
+    FROM copies
+),
 first_seen AS (
     SELECT *,
-        fingerprint IS NULL
-            OR row_number() OVER (PARTITION BY call_id, fingerprint ORDER BY ord) = 1 AS fresh
-    FROM ordered
+        delivery IS NULL
+            OR row_number() OVER (PARTITION BY call_id, delivery ORDER BY ord) = 1 AS fresh
+    FROM keyed
 ),
 -- A start that says it begins a new call, first seen, after the call under its id ended.
 restarts AS (
@@ -51,8 +72,8 @@ restarts AS (
 ),
 segmented AS (
     SELECT *,
-        (fingerprint IS NOT NULL
-            AND row_number() OVER (PARTITION BY call_id, segment, fingerprint ORDER BY ord) > 1)
+        (delivery IS NOT NULL
+            AND row_number() OVER (PARTITION BY call_id, segment, delivery ORDER BY ord) > 1)
         OR (twin_key IS NOT NULL AND "repeat") AS dup
     FROM (
         SELECT *,

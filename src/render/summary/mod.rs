@@ -535,13 +535,7 @@ impl View for Summary {
             },
             unplaced,
         );
-        let late = self.shards.late();
-        if late > 0 {
-            eprintln!(
-                "callev: {} events arrived long after their call ended and are not counted in it",
-                thousands(late)
-            );
-        }
+        crate::render::notes::note_late(self.shards.late(), "counted in");
         Ok(())
     }
 }
