@@ -34,6 +34,9 @@ pub fn run() -> Result<Exit> {
         Command::Schema { sql: Some(sql), .. } => {
             out.write_all(render::sql::ddl(*sql).as_bytes())?;
         }
+        Command::Schema { capture: true, .. } => {
+            render::schema::capture(&settings, &mut out)?;
+        }
         Command::Schema {
             events: true,
             json_schema,
@@ -50,6 +53,40 @@ pub fn run() -> Result<Exit> {
         }
         Command::Completions { shell } => render::shell::completions(*shell, &mut out)?,
         Command::Man { page } => render::shell::man(page.as_deref(), &mut out)?,
+        Command::Listen {
+            port,
+            bind,
+            capture,
+            fsync,
+            max_body,
+            basic_auth,
+            reply,
+            forward_to,
+            forward_timeout,
+            ..
+        } => {
+            drop(out);
+            if !matches!(
+                settings.format,
+                output::Format::Table | output::Format::Ndjson
+            ) {
+                return Err(config::usage(
+                    "listen -o: table (the default) or ndjson (the events records)".to_owned(),
+                ));
+            }
+            let options = crate::listen::Options {
+                bind: *bind,
+                port: *port,
+                capture: capture.clone(),
+                forward_to: forward_to.clone(),
+                forward_timeout: forward_timeout.clone(),
+                reply: reply.clone(),
+                basic_auth: basic_auth.clone(),
+                max_body: max_body.clone(),
+                fsync: *fsync,
+            };
+            return crate::listen::run(&options, settings);
+        }
         Command::Browse { .. } => {
             drop(out);
             return crate::browse::run(settings);

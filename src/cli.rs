@@ -34,13 +34,14 @@ const CODES: [&str; 8] = [
 ];
 
 /// The subcommands that have a page of their own (a test holds this to the subcommands).
-pub(crate) const PAGES: [&str; 9] = [
+pub(crate) const PAGES: [&str; 10] = [
     "detect",
     "validate",
     "events",
     "timeline",
     "summary",
     "browse",
+    "listen",
     "schema",
     "completions",
     "man",
@@ -381,6 +382,71 @@ keys, q quits. Needs a terminal: for pipes, `callev summary` and `callev timelin
         #[command(flatten)]
         calls: CallArgs,
     },
+    /// Receive vendor callbacks over HTTP: capture each request, show its event and findings
+    #[command(after_help = "Examples:
+  callev listen --port 8910
+  callev listen --port 0 --capture calls.ndjson --reply answer.xml
+  callev listen --forward-to http://127.0.0.1:3000/ --basic-auth user:secret
+  callev summary calls.ndjson
+
+Every request, on any path and with any method, is one line of the capture file, written before
+the request is answered. Ctrl-C or SIGTERM stops: requests in flight finish, then what was
+received is said. Bandwidth delivers callbacks over HTTP; Voximplant scenarios can send events
+with Net.httpRequest; Xelion and Workonflow deliver theirs otherwise (see the README).")]
+    Listen {
+        /// The port to listen on; 0 picks a free one (printed at start)
+        #[arg(long, default_value_t = 8910, help_heading = "Server")]
+        port: u16,
+        /// The address to listen on; anything but loopback is reachable from other machines
+        #[arg(
+            long,
+            default_value = "127.0.0.1",
+            value_name = "ADDR",
+            help_heading = "Server"
+        )]
+        bind: std::net::IpAddr,
+        /// The capture file (NDJSON, appended to); default callev-capture-DATE-TIME.ndjson here
+        #[arg(long, value_name = "FILE", help_heading = "Server")]
+        capture: Option<std::path::PathBuf>,
+        /// Make each line durable (fsync) before answering; lines arriving together share one sync
+        #[arg(long, help_heading = "Server")]
+        fsync: bool,
+        /// Bodies larger than this are answered 413 and not kept
+        #[arg(
+            long,
+            default_value = "1MiB",
+            value_name = "SIZE",
+            help_heading = "Server"
+        )]
+        max_body: String,
+        /// Require HTTP Basic credentials (USER:PASS); others get 401 and their bodies are not kept
+        #[arg(
+            long,
+            env = "CALLEV_BASIC_AUTH",
+            hide_env_values = true,
+            value_name = "USER:PASS",
+            help_heading = "Server"
+        )]
+        basic_auth: Option<String>,
+        /// Answer every request with this file (content type from its extension: .xml is BXML)
+        #[arg(long, value_name = "FILE", help_heading = "Answering")]
+        reply: Option<std::path::PathBuf>,
+        /// Pass every request on to your app (plain http) and its answer back unchanged
+        #[arg(long, value_name = "URL", help_heading = "Answering")]
+        forward_to: Option<String>,
+        /// How long the app may take before the vendor gets 504 (Bandwidth waits 15 s by default)
+        #[arg(
+            long,
+            default_value = "10s",
+            value_name = "DURATION",
+            help_heading = "Answering"
+        )]
+        forward_timeout: String,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        display: DisplayArgs,
+    },
     /// The documented schemas: vendors, their events, an event's fields
     #[command(after_help = "Examples:
   callev schema
@@ -404,6 +470,9 @@ keys, q quits. Needs a terminal: for pipes, `callev summary` and `callev timelin
         /// name, type, meaning
         #[arg(long, conflicts_with_all = ["vendor", "event"])]
         events: bool,
+        /// Show the fields of the capture record `callev listen` writes
+        #[arg(long, conflicts_with_all = ["vendor", "event", "events", "json_schema"])]
+        capture: bool,
         /// Print the SQL that makes the table the events records load into (`call_events`)
         /// and the view that gives the summary's calls from it (`call_summary`), for DuckDB
         /// or ClickHouse
@@ -514,6 +583,9 @@ impl Command {
                 color: *color,
                 ..o.display(display).input(input).events(select).calls(calls)
             },
+            Command::Listen {
+                output, display, ..
+            } => o.output(output).display(display),
             Command::Schema { output, .. } => o.output(output),
             Command::Completions { .. } | Command::Man { .. } => o,
         }

@@ -98,6 +98,9 @@ pub(crate) struct Descriptor {
     pub(crate) other_events: fn() -> Vec<(String, Value)>,
     /// Details that tables leave out (ids of internal objects, whole header maps).
     pub(crate) hidden_details: &'static [&'static str],
+    /// Callbacks whose HTTP answer the vendor acts on (Bandwidth's BXML callbacks), and what an
+    /// empty answer does: `listen` says so once when it answers one of them with nothing.
+    pub(crate) answered_callbacks: (&'static [&'static str], &'static str),
 }
 
 /// A log line in a vendor's own notation.

@@ -674,7 +674,78 @@ fn analyze_value(
     if a.forced.is_none() && crate::event_record::is_record(v) {
         return own_record(v, line, ctx, a);
     }
-    let detected = match formats::detect(v, a.forced, a.naive_offset) {
+    if crate::capture::is_capture(v) {
+        return captured(v, line, ctx, a);
+    }
+    detect_value(v, line, ctx, log_time, None, log, a)
+}
+
+/// A request `callev listen` captured: its body (or form, or query) read as the record, the
+/// receive time as the event's time where the event has none.
+fn captured(v: &Json, line: u64, ctx: &Context, a: &Analysis) -> Analyzed {
+    use crate::capture::Payload;
+    let c = crate::capture::read(v, a.naive_offset);
+    let at = |r: Analyzed| Analyzed {
+        reason: match r.reason {
+            Reason::Sign {
+                sign,
+                forced,
+                envelope,
+            } => Reason::Sign {
+                sign,
+                forced,
+                envelope: format!("/body{envelope}"),
+            },
+            other => other,
+        },
+        ..r
+    };
+    match c.payload {
+        Payload::Json(body) => {
+            let mut scratch = crate::json::fast::Scratch::default();
+            match Json::parse_with(body.as_bytes(), &mut scratch) {
+                Ok(value) => at(detect_value(&value, line, ctx, None, c.received, false, a)),
+                Err(e) => {
+                    let why = format!(
+                        "the body of {} {} is not JSON: {} (kept as received in the capture)",
+                        c.method,
+                        c.path,
+                        parse_message(&e)
+                    );
+                    Analyzed::failed(line, Status::Unparseable, Code::Parse, why)
+                }
+            }
+        }
+        Payload::Pairs(pairs) => {
+            let value = crate::capture::pairs_object(&pairs);
+            at(detect_value(&value, line, ctx, None, c.received, false, a))
+        }
+        Payload::Nothing(why) => {
+            Analyzed::beside(line, Status::Other, Code::UnknownVendor, why, a.strict)
+        }
+        Payload::Binary(bytes) => Analyzed::failed(
+            line,
+            Status::Unknown,
+            Code::UnknownVendor,
+            format!(
+                "the body of {} {} is not text ({bytes} bytes, base64 in the capture)",
+                c.method, c.path
+            ),
+        ),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn detect_value(
+    v: &Json,
+    line: u64,
+    ctx: &Context,
+    log_time: Option<Millis>,
+    received: Option<Millis>,
+    log: bool,
+    a: &Analysis,
+) -> Analyzed {
+    let mut detected = match formats::detect(v, a.forced, a.naive_offset) {
         Ok(d) => d,
         Err(Undetected::NotACall {
             vendor,
@@ -709,6 +780,7 @@ fn analyze_value(
     if !a.vendors.keeps(detected.vendor) {
         return Analyzed::left_out(line, detected.vendor);
     }
+    detected.envelope_time = detected.envelope_time.or(received);
     let mut diagnostics = Vec::new();
     let mut muted = 0;
     if a.validate {

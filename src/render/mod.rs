@@ -5,6 +5,7 @@ pub(crate) mod details;
 pub(crate) mod detect;
 pub(crate) mod events;
 pub(crate) mod fit;
+pub(crate) mod listen;
 pub(crate) mod notes;
 pub(crate) mod parquet;
 pub(crate) mod schema;

@@ -20,6 +20,37 @@ const EVENT_HEADER: &[&str] = &[
 
 /// The columns of callev's events records (`event_record::COLUMNS`): a table, records, or the
 /// records' JSON Schema.
+/// The capture record's fields (`callev schema --capture`).
+pub(crate) fn capture(settings: &Settings, out: &mut dyn Write) -> Result<()> {
+    use crate::capture::{FIELDS, VERSION};
+    if settings.format != Format::Table {
+        let rows = FIELDS
+            .iter()
+            .map(|(name, kind, meaning)| json!({"field": name, "type": kind, "meaning": meaning}));
+        return write_records(out, settings.format, &["field", "type", "meaning"], rows);
+    }
+    writeln!(
+        out,
+        "callev capture records, version {VERSION} (`callev listen` writes one JSON object a line per request)\n"
+    )?;
+    let rows: Vec<Vec<String>> = FIELDS
+        .iter()
+        .map(|(name, kind, meaning)| {
+            vec![
+                (*name).to_owned(),
+                (*kind).to_owned(),
+                (*meaning).to_owned(),
+            ]
+        })
+        .collect();
+    let cols = [
+        Col::new("field", 0),
+        Col::new("type", 0),
+        Col::new("meaning", 0),
+    ];
+    table(&cols, &rows, settings.width, settings.color, out)
+}
+
 pub(crate) fn events(json_schema: bool, settings: &Settings, out: &mut dyn Write) -> Result<()> {
     use crate::event_record::{json_schema as schema_of, COLUMNS, VERSION};
     if json_schema {

@@ -9,6 +9,7 @@ mod event_record;
 mod follow;
 mod hostile;
 mod inputs;
+mod listen;
 mod shell;
 mod sql;
 mod trust;

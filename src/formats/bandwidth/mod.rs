@@ -57,7 +57,31 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
         ]
     },
     hidden_details: &[],
+    answered_callbacks: (
+        &BXML_CALLBACKS,
+        "expects BXML in the answer (Content-Type: application/xml); an empty answer hangs the \
+         call up",
+    ),
 };
+
+/// The callbacks whose answer is BXML that drives the call (Bandwidth Voice API, "Webhooks",
+/// <https://dev.bandwidth.com/docs/voice/webhooks/>, and the v1 BXML callbacks, which arrive
+/// as GETs).
+const BXML_CALLBACKS: [&str; 13] = [
+    "answer",
+    "initiate",
+    "redirect",
+    "gather",
+    "recordComplete",
+    "transferAnswer",
+    "transferComplete",
+    "bridgeComplete",
+    "bridgeTargetComplete",
+    "conferenceCreated",
+    "conferenceMemberJoin",
+    "conferenceMemberExit",
+    "conferenceRedirect",
+];
 
 fn validate(d: &Detected, out: &mut Vec<Diagnostic>) {
     if v2::is_v2(d.payload) {

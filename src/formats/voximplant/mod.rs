@@ -756,4 +756,5 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
         )]
     },
     hidden_details: &["headers"],
+    answered_callbacks: (&[], ""),
 };
