@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Each call''s events in time order')
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'One row per call: durations, outcome, counts; then totals')
             [CompletionResult]::new('browse', 'browse', [CompletionResultType]::ParameterValue, 'A full-screen call list to browse: each call''s timeline, its records as read, findings')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive vendor callbacks over HTTP: capture each request, show its event and findings')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'The documented schemas: vendors, their events, an event''s fields')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or a subcommand''s')
@@ -159,6 +160,26 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'callev;listen' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'The port to listen on; 0 picks a free one (printed at start)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'The address to listen on; anything but loopback is reachable from other machines')
+            [CompletionResult]::new('--capture', '--capture', [CompletionResultType]::ParameterName, 'The capture file (NDJSON, appended to); default callev-capture-DATE-TIME.ndjson here')
+            [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Bodies larger than this are answered 413 and not kept')
+            [CompletionResult]::new('--basic-auth', '--basic-auth', [CompletionResultType]::ParameterName, 'Require HTTP Basic credentials (USER:PASS); others get 401 and their bodies are not kept')
+            [CompletionResult]::new('--reply', '--reply', [CompletionResultType]::ParameterName, 'Answer every request with this file (content type from its extension: .xml is BXML)')
+            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Pass every request on to your app (plain http) and its answer back unchanged')
+            [CompletionResult]::new('--forward-timeout', '--forward-timeout', [CompletionResultType]::ParameterName, 'How long the app may take before the vendor gets 504 (Bandwidth waits 15 s by default)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)')
+            [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
+            [CompletionResult]::new('--fsync', '--fsync', [CompletionResultType]::ParameterName, 'Make each line durable (fsync) before answering; lines arriving together share one sync')
+            [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Never shorten ids in tables (they are shortened only on a terminal, to fit)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'callev;schema' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
@@ -166,6 +187,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--sql', '--sql', [CompletionResultType]::ParameterName, 'Print the SQL that makes the table the events records load into (`call_events`) and the view that gives the summary''s calls from it (`call_summary`), for DuckDB or ClickHouse')
             [CompletionResult]::new('--json-schema', '--json-schema', [CompletionResultType]::ParameterName, 'Print a JSON Schema (draft 2020-12) instead')
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Show the columns of callev''s own events records (what `callev events` writes): name, type, meaning')
+            [CompletionResult]::new('--capture', '--capture', [CompletionResultType]::ParameterName, 'Show the fields of the capture record `callev listen` writes')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -187,6 +209,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Each call''s events in time order')
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'One row per call: durations, outcome, counts; then totals')
             [CompletionResult]::new('browse', 'browse', [CompletionResultType]::ParameterValue, 'A full-screen call list to browse: each call''s timeline, its records as read, findings')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive vendor callbacks over HTTP: capture each request, show its event and findings')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'The documented schemas: vendors, their events, an event''s fields')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or a subcommand''s')
@@ -209,6 +232,9 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             break
         }
         'callev;help;browse' {
+            break
+        }
+        'callev;help;listen' {
             break
         }
         'callev;help;schema' {

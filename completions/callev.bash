@@ -31,6 +31,9 @@ _callev() {
             callev,help)
                 cmd="callev__subcmd__help"
                 ;;
+            callev,listen)
+                cmd="callev__subcmd__listen"
+                ;;
             callev,man)
                 cmd="callev__subcmd__man"
                 ;;
@@ -61,6 +64,9 @@ _callev() {
             callev__subcmd__help,help)
                 cmd="callev__subcmd__help__subcmd__help"
                 ;;
+            callev__subcmd__help,listen)
+                cmd="callev__subcmd__help__subcmd__listen"
+                ;;
             callev__subcmd__help,man)
                 cmd="callev__subcmd__help__subcmd__man"
                 ;;
@@ -83,7 +89,7 @@ _callev() {
 
     case "${cmd}" in
         callev)
-            opts="-h -V --help --version detect validate events timeline summary browse schema completions man help"
+            opts="-h -V --help --version detect validate events timeline summary browse listen schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -285,7 +291,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__help)
-            opts="detect validate events timeline summary browse schema completions man help"
+            opts="detect validate events timeline summary browse listen schema completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,6 +361,20 @@ _callev() {
             return 0
             ;;
         callev__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        callev__subcmd__help__subcmd__listen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -438,8 +458,74 @@ _callev() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        callev__subcmd__listen)
+            opts="-o -h --port --bind --capture --fsync --max-body --basic-auth --reply --forward-to --forward-timeout --output --color --tz --source-tz --full-ids --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capture)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --basic-auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reply)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forward-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forward-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json ndjson csv parquet" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json ndjson csv parquet" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         callev__subcmd__man)
-            opts="-h --help detect validate events timeline summary browse schema completions man"
+            opts="-h --help detect validate events timeline summary browse listen schema completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -453,7 +539,7 @@ _callev() {
             return 0
             ;;
         callev__subcmd__schema)
-            opts="-o -h --output --color --json-schema --events --sql --help workonflow xelion voximplant bandwidth"
+            opts="-o -h --output --color --json-schema --events --capture --sql --help workonflow xelion voximplant bandwidth"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -28,6 +28,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand timeline 'Each call''s events in time order'
             cand summary 'One row per call: durations, outcome, counts; then totals'
             cand browse 'A full-screen call list to browse: each call''s timeline, its records as read, findings'
+            cand listen 'Receive vendor callbacks over HTTP: capture each request, show its event and findings'
             cand schema 'The documented schemas: vendors, their events, an event''s fields'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or a subcommand''s'
@@ -149,6 +150,25 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'callev;listen'= {
+            cand --port 'The port to listen on; 0 picks a free one (printed at start)'
+            cand --bind 'The address to listen on; anything but loopback is reachable from other machines'
+            cand --capture 'The capture file (NDJSON, appended to); default callev-capture-DATE-TIME.ndjson here'
+            cand --max-body 'Bodies larger than this are answered 413 and not kept'
+            cand --basic-auth 'Require HTTP Basic credentials (USER:PASS); others get 401 and their bodies are not kept'
+            cand --reply 'Answer every request with this file (content type from its extension: .xml is BXML)'
+            cand --forward-to 'Pass every request on to your app (plain http) and its answer back unchanged'
+            cand --forward-timeout 'How long the app may take before the vendor gets 504 (Bandwidth waits 15 s by default)'
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
+            cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
+            cand --tz 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)'
+            cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
+            cand --fsync 'Make each line durable (fsync) before answering; lines arriving together share one sync'
+            cand --full-ids 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'callev;schema'= {
             cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
             cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
@@ -156,6 +176,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --sql 'Print the SQL that makes the table the events records load into (`call_events`) and the view that gives the summary''s calls from it (`call_summary`), for DuckDB or ClickHouse'
             cand --json-schema 'Print a JSON Schema (draft 2020-12) instead'
             cand --events 'Show the columns of callev''s own events records (what `callev events` writes): name, type, meaning'
+            cand --capture 'Show the fields of the capture record `callev listen` writes'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -174,6 +195,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand timeline 'Each call''s events in time order'
             cand summary 'One row per call: durations, outcome, counts; then totals'
             cand browse 'A full-screen call list to browse: each call''s timeline, its records as read, findings'
+            cand listen 'Receive vendor callbacks over HTTP: capture each request, show its event and findings'
             cand schema 'The documented schemas: vendors, their events, an event''s fields'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or a subcommand''s'
@@ -190,6 +212,8 @@ set edit:completion:arg-completer[callev] = {|@words|
         &'callev;help;summary'= {
         }
         &'callev;help;browse'= {
+        }
+        &'callev;help;listen'= {
         }
         &'callev;help;schema'= {
         }

@@ -32,6 +32,7 @@ complete -c callev -n "__fish_callev_needs_command" -f -a "events" -d 'One row p
 complete -c callev -n "__fish_callev_needs_command" -f -a "timeline" -d 'Each call\'s events in time order'
 complete -c callev -n "__fish_callev_needs_command" -f -a "summary" -d 'One row per call: durations, outcome, counts; then totals'
 complete -c callev -n "__fish_callev_needs_command" -f -a "browse" -d 'A full-screen call list to browse: each call\'s timeline, its records as read, findings'
+complete -c callev -n "__fish_callev_needs_command" -f -a "listen" -d 'Receive vendor callbacks over HTTP: capture each request, show its event and findings'
 complete -c callev -n "__fish_callev_needs_command" -f -a "schema" -d 'The documented schemas: vendors, their events, an event\'s fields'
 complete -c callev -n "__fish_callev_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c callev -n "__fish_callev_needs_command" -f -a "man" -d 'Print the man page (roff), or a subcommand\'s'
@@ -254,6 +255,27 @@ complete -c callev -n "__fish_callev_using_subcommand browse" -l since -d 'From 
 complete -c callev -n "__fish_callev_using_subcommand browse" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand browse" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
 complete -c callev -n "__fish_callev_using_subcommand browse" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand listen" -l port -d 'The port to listen on; 0 picks a free one (printed at start)' -r
+complete -c callev -n "__fish_callev_using_subcommand listen" -l bind -d 'The address to listen on; anything but loopback is reachable from other machines' -r
+complete -c callev -n "__fish_callev_using_subcommand listen" -l capture -d 'The capture file (NDJSON, appended to); default callev-capture-DATE-TIME.ndjson here' -r -F
+complete -c callev -n "__fish_callev_using_subcommand listen" -l max-body -d 'Bodies larger than this are answered 413 and not kept' -r
+complete -c callev -n "__fish_callev_using_subcommand listen" -l basic-auth -d 'Require HTTP Basic credentials (USER:PASS); others get 401 and their bodies are not kept' -r
+complete -c callev -n "__fish_callev_using_subcommand listen" -l reply -d 'Answer every request with this file (content type from its extension: .xml is BXML)' -r -F
+complete -c callev -n "__fish_callev_using_subcommand listen" -l forward-to -d 'Pass every request on to your app (plain http) and its answer back unchanged' -r
+complete -c callev -n "__fish_callev_using_subcommand listen" -l forward-timeout -d 'How long the app may take before the vendor gets 504 (Bandwidth waits 15 s by default)' -r
+complete -c callev -n "__fish_callev_using_subcommand listen" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+parquet\t''"
+complete -c callev -n "__fish_callev_using_subcommand listen" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_using_subcommand listen" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand listen" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
+complete -c callev -n "__fish_callev_using_subcommand listen" -l fsync -d 'Make each line durable (fsync) before answering; lines arriving together share one sync'
+complete -c callev -n "__fish_callev_using_subcommand listen" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
+complete -c callev -n "__fish_callev_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand schema" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -266,16 +288,18 @@ complete -c callev -n "__fish_callev_using_subcommand schema" -l sql -d 'Print t
 clickhouse\t''"
 complete -c callev -n "__fish_callev_using_subcommand schema" -l json-schema -d 'Print a JSON Schema (draft 2020-12) instead'
 complete -c callev -n "__fish_callev_using_subcommand schema" -l events -d 'Show the columns of callev\'s own events records (what `callev events` writes): name, type, meaning'
+complete -c callev -n "__fish_callev_using_subcommand schema" -l capture -d 'Show the fields of the capture record `callev listen` writes'
 complete -c callev -n "__fish_callev_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand man" -s h -l help -d 'Print help'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "detect" -d 'Which vendor format each record is, and why'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "validate" -d 'Check records against the vendors\' documented schemas'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "events" -d 'One row per event, normalized across vendors'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "timeline" -d 'Each call\'s events in time order'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "summary" -d 'One row per call: durations, outcome, counts; then totals'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "browse" -d 'A full-screen call list to browse: each call\'s timeline, its records as read, findings'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "schema" -d 'The documented schemas: vendors, their events, an event\'s fields'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "man" -d 'Print the man page (roff), or a subcommand\'s'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "detect" -d 'Which vendor format each record is, and why'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "validate" -d 'Check records against the vendors\' documented schemas'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "events" -d 'One row per event, normalized across vendors'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "timeline" -d 'Each call\'s events in time order'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "summary" -d 'One row per call: durations, outcome, counts; then totals'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "browse" -d 'A full-screen call list to browse: each call\'s timeline, its records as read, findings'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "listen" -d 'Receive vendor callbacks over HTTP: capture each request, show its event and findings'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "schema" -d 'The documented schemas: vendors, their events, an event\'s fields'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "man" -d 'Print the man page (roff), or a subcommand\'s'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
