@@ -104,10 +104,12 @@ pub(crate) fn run(o: &Options, settings: Settings) -> Result<Exit> {
     let addr = SocketAddr::new(o.bind, o.port);
     let listener = match std::net::TcpListener::bind(addr) {
         Ok(l) => l,
-        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => return Err(usage(format!(
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            return Err(usage(format!(
             "port {} on {} is already in use: give another with --port (--port 0 picks a free one)",
             o.port, o.bind
-        ))),
+        )))
+        }
         Err(e) => return Err(usage(format!("cannot listen on {addr}: {e}"))),
     };
     listener.set_nonblocking(true)?;
@@ -133,7 +135,7 @@ pub(crate) fn run(o: &Options, settings: Settings) -> Result<Exit> {
 
     let url = format!("http://{local}/");
     let mut banner = vec![
-        format!("listening on {url}  (give this URL to the vendor, or put it behind a tunnel)"),
+        format!("listening on {url} (give the vendor this URL, or a tunnel's to it)"),
         format!("capture: {capture_name} (from line {first_line})"),
     ];
     match &forward {

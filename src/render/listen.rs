@@ -240,13 +240,18 @@ impl Screen {
             id.to_owned()
         };
         let name = e.event.as_deref().unwrap_or("-");
-        let what = format!(
-            "{} {} {} {}",
-            e.vendor,
-            safe(name),
-            safe(&id),
-            e.kind.as_str()
-        );
+        // Below 100 columns the event's own name tells the vendor, as in `events`.
+        let what = if self.width.is_some_and(|w| w < 100) {
+            format!("{} {} {}", safe(name), safe(&id), e.kind.as_str())
+        } else {
+            format!(
+                "{} {} {} {}",
+                e.vendor,
+                safe(name),
+                safe(&id),
+                e.kind.as_str()
+            )
+        };
         self.request_row(request, Some((e, &what)), "", text);
         self.findings(r, text);
         let (answered, what) = e.vendor.format().answered_callbacks;
@@ -421,7 +426,7 @@ impl Screen {
             format!("lines {}-{}", self.first_line, self.last_line)
         };
         let mut text = format!(
-            "stopped: {} requests ({} events, {} not events), {} calls ended and {} still open, {} findings, {} rejected",
+            "stopped: {} requests ({} events, {} not events); calls: {} ended, {} still open; {} findings; {} rejected",
             c.requests,
             c.events,
             c.not_events,
