@@ -160,6 +160,20 @@ pub(crate) fn sniff(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
             restarts: None,
         });
     }
+    // UTF-16 text (Windows tools write it with a byte-order mark): decoded to UTF-8 as read.
+    for (bom, big_endian, name) in [
+        (&[0xff, 0xfe][..], false, "utf-16le"),
+        (&[0xfe, 0xff][..], true, "utf-16be"),
+    ] {
+        if head.starts_with(bom) {
+            buffered.consume(2);
+            return Ok(Opened {
+                reader: Box::new(Utf16::new(buffered, big_endian)),
+                compression: Some(name),
+                restarts: None,
+            });
+        }
+    }
     let compression = READ
         .iter()
         .find(|(_, magic)| head.starts_with(magic))
@@ -178,9 +192,133 @@ pub(crate) fn sniff(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
     })
 }
 
+/// UTF-16 text read as UTF-8, a chunk at a time: a unit that is no character (a lone surrogate)
+/// becomes U+FFFD, so the line it is in reads as text with a replacement mark, not as garbage.
+struct Utf16<R> {
+    inner: R,
+    big_endian: bool,
+    raw: Vec<u8>,
+    /// The odd byte of a unit split between reads.
+    carry: Option<u8>,
+    /// A leading surrogate at the end of a chunk, waiting for its pair.
+    high: Option<u16>,
+    out: Vec<u8>,
+    at: usize,
+}
+
+impl<R: Read> Utf16<R> {
+    fn new(inner: R, big_endian: bool) -> Utf16<R> {
+        Utf16 {
+            inner,
+            big_endian,
+            raw: vec![0; 1 << 16],
+            carry: None,
+            high: None,
+            out: Vec::new(),
+            at: 0,
+        }
+    }
+
+    /// Decode the next chunk into `out`; false at the end of the input.
+    fn fill(&mut self) -> io::Result<bool> {
+        self.out.clear();
+        self.at = 0;
+        let start = usize::from(self.carry.is_some());
+        if let Some(b) = self.carry.take() {
+            self.raw[0] = b;
+        }
+        let n = self.inner.read(&mut self.raw[start..])?;
+        if n == 0 {
+            // A dangling byte or surrogate at the very end: one replacement mark.
+            if start == 1 || self.high.take().is_some() {
+                self.out.extend_from_slice("\u{fffd}".as_bytes());
+                return Ok(true);
+            }
+            return Ok(false);
+        }
+        let len = start + n;
+        let whole = len & !1;
+        if whole < len {
+            self.carry = Some(self.raw[len - 1]);
+        }
+        let big_endian = self.big_endian;
+        let mut units: Vec<u16> = self.high.take().into_iter().collect();
+        units.extend(self.raw[..whole].chunks_exact(2).map(|p| {
+            if big_endian {
+                u16::from_be_bytes([p[0], p[1]])
+            } else {
+                u16::from_le_bytes([p[0], p[1]])
+            }
+        }));
+        if units.last().is_some_and(|u| (0xd800..0xdc00).contains(u)) {
+            self.high = units.pop();
+        }
+        let mut buf = [0u8; 4];
+        for c in char::decode_utf16(units) {
+            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+            self.out
+                .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
+        Ok(true)
+    }
+}
+
+impl<R: Read> Read for Utf16<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.out.len() {
+            if !self.fill()? {
+                return Ok(0);
+            }
+        }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_read_as_utf8() {
+        let text = "{\"eventType\":\"answer\",\"callId\":\"c-é😀\"}\n";
+        for big_endian in [false, true] {
+            let mut bytes = if big_endian {
+                vec![0xfe, 0xff]
+            } else {
+                vec![0xff, 0xfe]
+            };
+            for u in text.encode_utf16() {
+                bytes.extend(if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                });
+            }
+            let (compression, read) = read_all(bytes.clone());
+            assert_eq!(read, text);
+            assert!(compression.unwrap().starts_with("utf-16"));
+            // Read a byte at a time, units and pairs split between reads.
+            let mut reader = Utf16::new(OneByte(io::Cursor::new(bytes[2..].to_vec())), big_endian);
+            let mut again = String::new();
+            reader.read_to_string(&mut again).unwrap();
+            assert_eq!(again, text);
+        }
+        // A lone surrogate is a replacement mark, the rest kept.
+        let (_, read) = read_all(vec![0xff, 0xfe, b'a', 0, 0x00, 0xd8, b'b', 0]);
+        assert_eq!(read, "a\u{fffd}b");
+    }
+
+    struct OneByte<R>(R);
+
+    impl<R: Read> Read for OneByte<R> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(1);
+            self.0.read(&mut buf[..n])
+        }
+    }
 
     #[test]
     fn stems_drop_known_extensions() {
