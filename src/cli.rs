@@ -57,7 +57,7 @@ fn vendor_ids() -> PossibleValuesParser {
 }
 
 const AFTER_HELP: &str = "\
-Exit codes: 0 success; 1 the data has problems (for validate: any invalid, unparseable or
+Exit codes: 0 success; 1 the data has problems (for validate: any invalid, unparseable or \
 unknown-vendor record); 2 usage or I/O error; 130 interrupted.
 
 Run `callev schema` to list the vendors and their events.";

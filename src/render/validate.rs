@@ -191,10 +191,40 @@ impl View for Validate {
                     )
                 )?;
                 self.tally_by_code(t, out)?;
+                if let Some(why) = strict_failure(self.needs.strict, t) {
+                    writeln!(out, "{}", paint(self.color, Style::new().bold(), &why))?;
+                }
             }
         }
         Ok(())
     }
+}
+
+/// With `--strict`, what fails the run that would pass without it: the last line says so.
+fn strict_failure(strict: bool, t: &Tally) -> Option<String> {
+    if !strict {
+        return None;
+    }
+    let count = |n: u64, one: &str, many: &str| {
+        (n > 0).then(|| format!("{} {}", thousands(n), if n == 1 { one } else { many }))
+    };
+    let parts: Vec<String> = [
+        count(t.warnings, "record with warnings", "records with warnings"),
+        count(t.text_lines, "text line", "text lines"),
+        count(t.other_json, "other JSON value", "other JSON values"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let verb = if parts.len() == 1 && parts[0].starts_with("1 ") {
+        "counts"
+    } else {
+        "count"
+    };
+    Some(format!("strict: {} {verb} as a failure", parts.join(", ")))
 }
 
 impl Validate {

@@ -224,3 +224,24 @@ fn allow_mutes_a_code_and_the_tally_counts_by_code() {
         damaged.stdout
     );
 }
+
+#[test]
+fn strict_says_in_its_last_line_why_it_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("w.ndjson");
+    std::fs::write(
+        &f,
+        "{\"eventType\":\"hangup\",\"callId\":\"c-1\",\"cause\":\"NORMAL_CLEARING\",\"time\":\"2026-11-21T14:00:00Z\",\"callState\":\"completed\",\"zzz\":1}\n",
+    )
+    .unwrap();
+    let f = f.to_str().unwrap();
+    let strict = crate::util::run(&["validate", "--strict", f]);
+    assert_eq!(strict.code, 1);
+    assert_eq!(
+        strict.stdout.lines().last(),
+        Some("strict: 1 record with warnings counts as a failure")
+    );
+    let plain = crate::util::run(&["validate", f]);
+    assert_eq!(plain.code, 0);
+    assert!(!plain.stdout.contains("strict"));
+}
