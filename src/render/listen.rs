@@ -60,6 +60,8 @@ pub(crate) struct Screen {
     stem: String,
     analysis: Analysis,
     calls: HashMap<String, Followed>,
+    /// Calls followed whose end has not been seen.
+    open: usize,
     counts: Counts,
     first_line: u64,
     last_line: u64,
@@ -85,6 +87,7 @@ impl Screen {
             stem,
             analysis: crate::reading::analysis(needs, settings),
             calls: HashMap::new(),
+            open: 0,
             counts: Counts::default(),
             first_line: lines_before + 1,
             last_line: lines_before,
@@ -100,8 +103,10 @@ impl Screen {
 
     /// A message for the person watching, on stderr.
     pub(crate) fn note(&self, text: &str) {
+        // A closed stderr does not stop the server.
+        let mut err = std::io::stderr().lock();
         for line in wrap(&format!("callev: {text}"), self.width.unwrap_or(100)) {
-            eprintln!("{line}");
+            let _ = writeln!(err, "{line}");
         }
     }
 
@@ -161,20 +166,11 @@ impl Screen {
         self.report(skipped.load(Ordering::Relaxed));
     }
 
-    fn open_calls(&self) -> usize {
-        self.calls.values().filter(|c| !c.ended).count()
-    }
-
     fn status_text(&self, skipped: &AtomicU64) -> String {
         let c = &self.counts;
         let mut text = format!(
             "{} requests · {} events · calls {} open, {} ended · {} findings · {} rejected",
-            c.requests,
-            c.events,
-            self.open_calls(),
-            c.calls_ended,
-            c.findings,
-            c.rejected
+            c.requests, c.events, self.open, c.calls_ended, c.findings, c.rejected
         );
         let skipped = skipped.load(Ordering::Relaxed);
         if skipped > 0 {
@@ -310,6 +306,7 @@ impl Screen {
                     ended: false,
                 },
             );
+            self.open += 1;
         }
         let Some(call) = self.calls.get_mut(id) else {
             return (0, None);
@@ -327,6 +324,7 @@ impl Screen {
             return (seq, None);
         }
         call.ended = true;
+        self.open -= 1;
         self.counts.calls_ended += 1;
         (seq, Some(call.state.finish()))
     }
@@ -431,7 +429,7 @@ impl Screen {
             c.events,
             c.not_events,
             c.calls_ended,
-            self.open_calls(),
+            self.open,
             c.findings,
             c.rejected
         );
