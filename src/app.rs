@@ -87,6 +87,55 @@ pub fn run() -> Result<Exit> {
             };
             return crate::listen::run(&options, settings);
         }
+        Command::Send { to, delivery, .. } => {
+            drop(out);
+            return crate::send::run(&send_options(to.clone(), delivery), settings);
+        }
+        Command::Trigger {
+            vendor,
+            scenario,
+            list,
+            direction,
+            count,
+            ring,
+            talk,
+            from,
+            to_number,
+            at,
+            seed,
+            to,
+            delivery,
+            ..
+        } => {
+            if *list {
+                crate::trigger::list(&settings, &mut out)?;
+                out.flush()?;
+                return Ok(Exit::Ok);
+            }
+            let ask = crate::trigger::Ask::resolve(
+                vendor.as_deref().unwrap_or_default(),
+                scenario.as_deref().unwrap_or_default(),
+                *direction,
+                *count,
+                (ring, talk),
+                (from.clone(), to_number.clone()),
+                at.as_deref(),
+                *seed,
+            )?;
+            let calls = crate::trigger::make(&ask);
+            match to {
+                Some(url) => {
+                    drop(out);
+                    let options = send_options(url.clone(), delivery);
+                    return crate::send::run_calls(
+                        &options,
+                        &settings,
+                        crate::trigger::outgoing(calls),
+                    );
+                }
+                None => crate::trigger::print(&calls, &mut out)?,
+            }
+        }
         Command::Browse { .. } => {
             drop(out);
             return crate::browse::run(settings);
@@ -123,6 +172,21 @@ pub fn run() -> Result<Exit> {
     }
     out.flush()?;
     Ok(Exit::Ok)
+}
+
+/// What `send` and `trigger --to` were told about sending.
+fn send_options(to: String, d: &crate::cli::DeliveryArgs) -> crate::send::Options {
+    crate::send::Options {
+        to,
+        concurrency: d.concurrency,
+        speed: d.speed,
+        timeout: d.timeout.clone(),
+        retries: d.retries,
+        basic_auth: d.basic_auth.clone(),
+        headers: d.headers.clone(),
+        cacert: d.cacert.clone(),
+        repeats: d.repeats,
+    }
 }
 
 /// Read the settings' inputs into a view, to the status its data gives.

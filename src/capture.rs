@@ -171,6 +171,70 @@ pub(crate) fn read<'r>(v: &'r Json<'_>, naive_offset: i32) -> Captured<'r> {
     }
 }
 
+/// A captured request as `send` makes it again.
+#[derive(Debug)]
+pub(crate) struct Replay {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) query: Option<String>,
+    /// The headers to send again: those received, less the connection's own (hop-by-hop,
+    /// `host`, `content-length`, which the new connection sets) and the redacted ones.
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) received: Option<Millis>,
+}
+
+/// Read a capture record for replaying it, or say why it cannot be (its body was not kept).
+pub(crate) fn replay(v: &Json<'_>) -> Result<Replay, String> {
+    let method = v.get_str("method").unwrap_or("POST").to_owned();
+    let path = v.get_str("path").unwrap_or("/").to_owned();
+    let body = match (v.get_str("body"), v.get_str("body_encoding")) {
+        (Some(b), Some("base64")) => base64::engine::general_purpose::STANDARD
+            .decode(b)
+            .map_err(|e| format!("{method} {path}: the body's base64 does not decode: {e}"))?,
+        (Some(b), _) => b.as_bytes().to_vec(),
+        (None, _) => match v.get_str("dropped") {
+            Some(why) => {
+                return Err(format!(
+                    "{method} {path}: the capture did not keep the body ({why})"
+                ))
+            }
+            None => Vec::new(),
+        },
+    };
+    let mut headers = Vec::new();
+    if let Some(Json::Arr(list)) = v.get("headers") {
+        for h in list {
+            let Json::Arr(pair) = h else { continue };
+            let (Some(name), Some(value)) = (
+                pair.first().and_then(Json::str),
+                pair.get(1).and_then(Json::str),
+            ) else {
+                continue;
+            };
+            let lower = name.to_ascii_lowercase();
+            if crate::http::HOP_BY_HOP.contains(&lower.as_str())
+                || matches!(lower.as_str(), "host" | "content-length")
+                || REDACTED.contains(&lower.as_str())
+                || value == REDACTED_VALUE
+            {
+                continue;
+            }
+            headers.push((name.to_owned(), value.to_owned()));
+        }
+    }
+    Ok(Replay {
+        method,
+        path,
+        query: v.get_str("query").map(str::to_owned),
+        headers,
+        body,
+        received: v
+            .get("received_at")
+            .and_then(|t| crate::time::from_json(t, 0)),
+    })
+}
+
 /// The first value of a header in a capture record (names are lower case there).
 fn header<'r>(v: &'r Json<'_>, name: &str) -> Option<&'r str> {
     let Json::Arr(headers) = v.get("headers")? else {

@@ -34,7 +34,7 @@ const CODES: [&str; 8] = [
 ];
 
 /// The subcommands that have a page of their own (a test holds this to the subcommands).
-pub(crate) const PAGES: [&str; 10] = [
+pub(crate) const PAGES: [&str; 12] = [
     "detect",
     "validate",
     "events",
@@ -42,6 +42,8 @@ pub(crate) const PAGES: [&str; 10] = [
     "summary",
     "browse",
     "listen",
+    "send",
+    "trigger",
     "schema",
     "completions",
     "man",
@@ -155,6 +157,43 @@ pub(crate) struct EventArgs {
     /// Up to this time (a date or today: to its end); selects as --since does
     #[arg(long, value_name = "TIME")]
     pub(crate) until: Option<String>,
+}
+
+/// How records are sent to a handler: `send`, and `trigger --to`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Sending")]
+pub(crate) struct DeliveryArgs {
+    /// Calls sent at once (a call's own events always go one at a time)
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub(crate) concurrency: usize,
+    /// Keep the original gaps between a call's events, divided by N (1: real time); without it,
+    /// as fast as the handler answers
+    #[arg(long, value_name = "N")]
+    pub(crate) speed: Option<f64>,
+    /// How long a request may take, its answer included
+    #[arg(long, default_value = "15s", value_name = "DURATION")]
+    pub(crate) timeout: String,
+    /// Try again this many times on a connection error or a 5xx answer, waiting longer each time
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) retries: u32,
+    /// Send HTTP Basic credentials (USER:PASS) with every request
+    #[arg(
+        long,
+        env = "CALLEV_SEND_BASIC_AUTH",
+        hide_env_values = true,
+        value_name = "USER:PASS"
+    )]
+    pub(crate) basic_auth: Option<String>,
+    /// Add this header to every request, replacing one of the same name ('Name: value';
+    /// repeatable)
+    #[arg(long = "header", value_name = "'NAME: VALUE'")]
+    pub(crate) headers: Vec<String>,
+    /// Trust this PEM certificate (a self-signed handler's) for https, besides the usual roots
+    #[arg(long, value_name = "FILE")]
+    pub(crate) cacert: Option<std::path::PathBuf>,
+    /// Send repeated deliveries of an event too (by default each event goes once)
+    #[arg(long)]
+    pub(crate) repeats: bool,
 }
 
 /// Which calls: the views of whole calls.
@@ -447,6 +486,98 @@ with Net.httpRequest; Xelion and Workonflow deliver theirs otherwise (see the RE
         #[command(flatten)]
         display: DisplayArgs,
     },
+    /// Replay records to your handler over HTTP: a call's events in order, as the vendor sent them
+    #[command(after_help = "Examples:
+  callev send calls.ndjson --to http://127.0.0.1:3000/callbacks
+  callev send --call c-7f3a calls.ndjson --to http://127.0.0.1:3000/ --speed 1
+  callev send webhooks.log --outcome busy --concurrency 8 --to http://127.0.0.1:3000/ -o ndjson
+
+A record from a capture (`callev listen`) goes as it was received: its method, its path under
+the URL's path, its query, its headers (less hop-by-hop and redacted ones) and its exact body.
+Any other record is POSTed as application/json with its bytes exactly as they are in the file.
+A call's events go one at a time, each after the previous one's answer; redirects are not
+followed. Exit 0 when every answer was 2xx, 1 when one was not or a request failed.")]
+    #[command(mut_arg("since", |a| a.help(SINCE_CALLS)))]
+    Send {
+        /// Your handler's URL (http or https); a capture's request path goes under its path
+        #[arg(long, value_name = "URL", help_heading = "Sending")]
+        to: String,
+        #[command(flatten)]
+        delivery: DeliveryArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        display: DisplayArgs,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        select: EventArgs,
+        #[command(flatten)]
+        calls: CallArgs,
+    },
+    /// Make up a call's events in a vendor's own format: print them, or send them to your handler
+    #[command(after_help = "Examples:
+  callev trigger --list
+  callev trigger bandwidth busy
+  callev trigger workonflow answered --direction outbound --talk 90s | callev summary
+  callev trigger voximplant no-answer --count 20 --seed 7 > calls.ndjson
+  callev trigger bandwidth answered --to http://127.0.0.1:3000/callbacks --speed 10
+
+Without --to the payloads are printed as NDJSON, one a line, in the order the vendor sends them.
+Numbers are fictional (555-01xx) unless given; --seed gives the same output twice.")]
+    Trigger {
+        /// The vendor
+        #[arg(value_name = "VENDOR", required_unless_present = "list", value_parser = vendor_ids())]
+        vendor: Option<String>,
+        /// The scenario: answered, busy, no-answer, rejected, failed, caller-hangup, transfer,
+        /// hold, dtmf where the vendor can express them, and each vendor's own (--list)
+        #[arg(value_name = "SCENARIO", required_unless_present = "list")]
+        scenario: Option<String>,
+        /// List every vendor's scenarios
+        #[arg(long)]
+        list: bool,
+        /// Who placed the call (default: inbound where the scenario can be)
+        #[arg(long, value_enum, help_heading = "Call")]
+        direction: Option<crate::trigger::Direction>,
+        /// How many calls
+        #[arg(long, default_value_t = 1, value_name = "N", help_heading = "Call")]
+        count: u32,
+        /// How long it rings
+        #[arg(
+            long,
+            default_value = "5s",
+            value_name = "DURATION",
+            help_heading = "Call"
+        )]
+        ring: String,
+        /// How long the parties talk, once answered
+        #[arg(
+            long,
+            default_value = "60s",
+            value_name = "DURATION",
+            help_heading = "Call"
+        )]
+        talk: String,
+        /// The caller's number (default: a fictional one)
+        #[arg(long, value_name = "NUMBER", help_heading = "Call")]
+        from: Option<String>,
+        /// The callee's number (default: a fictional one)
+        #[arg(long = "to-number", value_name = "NUMBER", help_heading = "Call")]
+        to_number: Option<String>,
+        /// When the first call starts: RFC 3339 or a date (default: now)
+        #[arg(long, value_name = "TIME", help_heading = "Call")]
+        at: Option<String>,
+        /// Make the same ids and numbers on every run
+        #[arg(long, value_name = "N", help_heading = "Call")]
+        seed: Option<u64>,
+        /// Send the calls to your handler instead of printing them (as `callev send` does)
+        #[arg(long, value_name = "URL", help_heading = "Sending")]
+        to: Option<String>,
+        #[command(flatten)]
+        delivery: DeliveryArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// The documented schemas: vendors, their events, an event's fields
     #[command(after_help = "Examples:
   callev schema
@@ -586,6 +717,20 @@ impl Command {
             Command::Listen {
                 output, display, ..
             } => o.output(output).display(display),
+            Command::Send {
+                output,
+                display,
+                input,
+                select,
+                calls,
+                ..
+            } => o
+                .output(output)
+                .display(display)
+                .input(input)
+                .events(select)
+                .calls(calls),
+            Command::Trigger { output, .. } => o.output(output),
             Command::Schema { output, .. } => o.output(output),
             Command::Completions { .. } | Command::Man { .. } => o,
         }

@@ -101,6 +101,8 @@ pub(crate) struct Descriptor {
     /// Callbacks whose HTTP answer the vendor acts on (Bandwidth's BXML callbacks), and what an
     /// empty answer does: `listen` says so once when it answers one of them with nothing.
     pub(crate) answered_callbacks: (&'static [&'static str], &'static str),
+    /// The calls `callev trigger` makes in this vendor's format.
+    pub(crate) trigger: Option<&'static crate::trigger::Trigger>,
 }
 
 /// A log line in a vendor's own notation.

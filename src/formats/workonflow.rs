@@ -464,4 +464,5 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     },
     hidden_details: &["thread", "stream"],
     answered_callbacks: (&[], ""),
+    trigger: None,
 };

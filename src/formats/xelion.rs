@@ -290,6 +290,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     },
     hidden_details: &["caller_flow", "callee_flow"],
     answered_callbacks: (&[], ""),
+    trigger: None,
 };
 
 /// A CallEvent comes in a frame or bare: either shape is the event's.

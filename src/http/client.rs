@@ -1,5 +1,7 @@
-//! The client: one request at a time to a plain-HTTP URL (the user's own handler, usually on
-//! this machine), with a deadline for the whole exchange and a cap on the answer's size.
+//! The client: requests to the user's own handler (usually on this machine), over http or
+//! https (rustls, the usual roots and `--cacert`), with a deadline for the whole exchange and a
+//! cap on the answer's size. Redirects are answers, never followed: only the URL given is
+//! contacted.
 
 use std::time::{Duration, Instant};
 
@@ -8,6 +10,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::http::response::Parts;
 use hyper::{Request, Uri};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client as Pool;
 use hyper_util::rt::TokioExecutor;
@@ -19,7 +22,7 @@ const MAX_ANSWER: usize = 16 << 20;
 
 #[derive(Clone)]
 pub(crate) struct Client {
-    pool: Pool<HttpConnector, Full<Bytes>>,
+    pool: Pool<HttpsConnector<HttpConnector>, Full<Bytes>>,
     timeout: Duration,
 }
 
@@ -40,14 +43,48 @@ pub(crate) struct Answer {
 }
 
 impl Client {
-    pub(crate) fn new(timeout: Duration) -> Client {
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        connector.set_connect_timeout(Some(timeout));
-        Client {
+    /// A client whose requests each take at most `timeout`, trusting the usual roots and the
+    /// certificates of `cacert` (PEM) for https.
+    pub(crate) fn new(timeout: Duration, cacert: Option<&std::path::Path>) -> Result<Client> {
+        let mut http = HttpConnector::new();
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(timeout));
+        http.enforce_http(false);
+        let mut roots = rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        if let Some(path) = cacert {
+            use rustls_pki_types::pem::PemObject as _;
+            let certs = rustls_pki_types::CertificateDer::pem_file_iter(path)
+                .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| usage(format!("--cacert {}: {e}", path.display())))?;
+            if certs.is_empty() {
+                return Err(usage(format!(
+                    "--cacert {}: holds no PEM certificate",
+                    path.display()
+                )));
+            }
+            for cert in certs {
+                roots
+                    .add(cert)
+                    .map_err(|e| usage(format!("--cacert {}: {e}", path.display())))?;
+            }
+        }
+        // ring rather than aws-lc: no cmake or assembler toolchain to build callev.
+        #[allow(deprecated)]
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        Ok(Client {
             pool: Pool::builder(TokioExecutor::new()).build(connector),
             timeout,
-        }
+        })
     }
 
     pub(crate) async fn send(
@@ -56,11 +93,13 @@ impl Client {
     ) -> Result<Answer, (Failure, Duration)> {
         let start = Instant::now();
         let exchange = async {
-            let resp = self
-                .pool
-                .request(req)
-                .await
-                .map_err(|e| Failure::Unreachable(error_text(&e)))?;
+            let resp = self.pool.request(req).await.map_err(|e| {
+                Failure::Unreachable(if e.is_connect() {
+                    format!("cannot connect: {}", innermost(&e))
+                } else {
+                    error_text(&e)
+                })
+            })?;
             let (parts, body) = resp.into_parts();
             let body = Limited::new(body, MAX_ANSWER)
                 .collect()
@@ -81,6 +120,17 @@ impl Client {
     }
 }
 
+/// The deepest cause of an error: what the system said (`Connection refused (os error 111)`).
+fn innermost(e: &dyn std::error::Error) -> String {
+    let mut last = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        last = s.to_string();
+        source = s.source();
+    }
+    last
+}
+
 /// An error and its causes, as one line.
 fn error_text(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
@@ -96,7 +146,7 @@ fn error_text(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// A handler's URL: plain HTTP with a host (TLS is the tunnel's business, not the handler's).
+/// A handler's URL: http or https, with a host.
 pub(crate) fn parse_url(flag: &str, text: &str) -> Result<Uri> {
     let uri: Uri = text.parse().map_err(|_| {
         usage(format!(
@@ -104,12 +154,9 @@ pub(crate) fn parse_url(flag: &str, text: &str) -> Result<Uri> {
         ))
     })?;
     match uri.scheme_str() {
-        Some("http") if uri.host().is_some() => Ok(uri),
-        Some("https") => Err(usage(format!(
-            "{flag} {text:?}: https is not supported; give your handler's plain-HTTP address (http://127.0.0.1:PORT/...)"
-        ))),
+        Some("http" | "https") if uri.host().is_some() => Ok(uri),
         _ => Err(usage(format!(
-            "{flag} {text:?}: expected http://HOST:PORT/PATH"
+            "{flag} {text:?}: expected http://HOST:PORT/PATH or https://HOST/PATH"
         ))),
     }
 }
@@ -146,7 +193,8 @@ mod tests {
             join(&base, "/", None).unwrap().to_string(),
             "http://127.0.0.1:3000/"
         );
-        assert!(parse_url("--to", "https://example.test/").is_err());
+        assert!(parse_url("--to", "https://example.test/").is_ok());
+        assert!(parse_url("--to", "ftp://example.test/").is_err());
         assert!(parse_url("--to", "not a url").is_err());
     }
 }

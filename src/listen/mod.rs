@@ -69,7 +69,7 @@ pub(crate) fn run(o: &Options, settings: Settings) -> Result<Exit> {
     let forward = match &o.forward_to {
         Some(url) => {
             let uri = client::parse_url("--forward-to", url)?;
-            Some((uri, url.clone(), Client::new(forward_timeout)))
+            Some((uri, url.clone(), Client::new(forward_timeout, None)?))
         }
         None => None,
     };

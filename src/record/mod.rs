@@ -12,6 +12,8 @@ use crate::json::Json;
 use crate::output::thousands;
 use crate::time::Millis;
 
+mod source;
+
 /// What a view needs of the reading (each view says, `View::needs`): whether records are
 /// validated and normalized, how much of them is kept, and, for `validate`, how findings count.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +29,8 @@ pub(crate) struct Needs {
     pub(crate) strict: bool,
     /// `validate --allow`: findings of these codes are dropped before validity is decided.
     pub(crate) allowed: crate::diagnostic::Codes,
+    /// Each value's exact source bytes, in the batch's `text` (`send`; see `source`).
+    pub(crate) source: bool,
 }
 
 impl Needs {
@@ -38,6 +42,7 @@ impl Needs {
         hold: false,
         strict: false,
         allowed: crate::diagnostic::Codes::NONE,
+        source: false,
     };
 
     /// Normalized events (the views of events and calls).
@@ -66,6 +71,8 @@ pub(crate) struct Analysis {
     pub(crate) allowed: crate::diagnostic::Codes,
     /// See `Needs::hold`.
     pub(crate) hold: bool,
+    /// See `Needs::source`.
+    pub(crate) source: bool,
 }
 
 impl Analysis {
@@ -86,6 +93,7 @@ impl Analysis {
             vendors,
             allowed: needs.allowed,
             hold: needs.hold,
+            source: needs.source,
         }
     }
 }
@@ -238,7 +246,8 @@ pub(crate) struct Analyzed {
     /// Findings `--allow` dropped.
     pub(crate) muted: u32,
     /// The record already written out by a worker, as a range of the batch's `text`, with the
-    /// position where the caller inserts what only it knows (an event's `seq`).
+    /// position where the caller inserts what only it knows (an event's `seq`); or, read for
+    /// `send` (`Needs::source`), its exact source bytes.
     pub(crate) rendered: Option<Rendered>,
 }
 
@@ -370,6 +379,7 @@ pub(crate) fn analyze_batch(
     records.reserve(batch.records.len());
     let mut scratch = Scratch::default();
     let mut parsed = Vec::new();
+    let mut text = Vec::new();
     for raw in &batch.records {
         let before = records.len();
         analyze_raw(
@@ -388,9 +398,13 @@ pub(crate) fn analyze_batch(
                 r.offset = Some(offset);
             }
         }
+        if a.source {
+            source::mark(batch, raw, &mut records[before..], &mut text);
+        }
     }
     let mut results = Results {
         records,
+        text,
         tick: batch.tick,
         read_at: batch.read_at,
         stored: batch.stored(),

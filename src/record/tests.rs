@@ -23,6 +23,7 @@ const ALL: Analysis = Analysis {
     vendors: crate::formats::Vendors::ALL,
     allowed: crate::diagnostic::Codes::NONE,
     hold: false,
+    source: false,
 };
 
 /// Serves its bytes in pieces of a fixed size, as a pipe would.

@@ -9,6 +9,7 @@ pub(crate) mod listen;
 pub(crate) mod notes;
 pub(crate) mod parquet;
 pub(crate) mod schema;
+pub(crate) mod send;
 pub(crate) mod shell;
 pub(crate) mod sql;
 pub(crate) mod summary;

@@ -2,6 +2,7 @@
 //! API's v2 callbacks (`v2.rs`), one vendor with three record forms, told apart by their keys;
 //! and its messaging callbacks, which may share a webhook URL with calls and are no call events.
 
+mod trigger;
 mod v1;
 mod v2;
 
@@ -62,6 +63,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
         "expects BXML in the answer (Content-Type: application/xml); an empty answer hangs the \
          call up",
     ),
+    trigger: Some(&trigger::TRIGGER),
 };
 
 /// The callbacks whose answer is BXML that drives the call (Bandwidth Voice API, "Webhooks",

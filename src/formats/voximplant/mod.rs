@@ -757,4 +757,5 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     },
     hidden_details: &["headers"],
     answered_callbacks: (&[], ""),
+    trigger: None,
 };
