@@ -32,6 +32,8 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'One row per call: durations, outcome, counts; then totals')
             [CompletionResult]::new('browse', 'browse', [CompletionResultType]::ParameterValue, 'A full-screen call list to browse: each call''s timeline, its records as read, findings')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive vendor callbacks over HTTP: capture each request, show its event and findings')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Replay records to your handler over HTTP: a call''s events in order, as the vendor sent them')
+            [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Make up a call''s events in a vendor''s own format: print them, or send them to your handler')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'The documented schemas: vendors, their events, an event''s fields')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or a subcommand''s')
@@ -180,6 +182,64 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'callev;send' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Your handler''s URL (http or https); a capture''s request path goes under its path')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Calls sent at once (a call''s own events always go one at a time)')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Keep the original gaps between a call''s events, divided by N (1: real time); without it, as fast as the handler answers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long a request may take, its answer included')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Try again this many times on a connection error or a 5xx answer, waiting longer each time')
+            [CompletionResult]::new('--basic-auth', '--basic-auth', [CompletionResultType]::ParameterName, 'Send HTTP Basic credentials (USER:PASS) with every request')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add this header to every request, replacing one of the same name (''Name: value''; repeatable)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (a self-signed handler''s) for https, besides the usual roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)')
+            [CompletionResult]::new('--source-tz', '--source-tz', [CompletionResultType]::ParameterName, 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Only this vendor''s records (repeatable); detection still runs, and the others are counted apart')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Skip detection: read every record as this vendor''s')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for parsing (default: one per core)')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'Only this call; repeatable; a unique prefix of the id (any case) or the shortened id a table shows')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Up to this time (a date or today: to its end); selects as --since does')
+            [CompletionResult]::new('--outcome', '--outcome', [CompletionResultType]::ParameterName, 'Only calls with this outcome; repeatable')
+            [CompletionResult]::new('--party', '--party', [CompletionResultType]::ParameterName, 'Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this time (RFC 3339, a date, 15m/2h/3d ago, today, yesterday): the calls that reach it, with all their events; calls without a time are counted and left out')
+            [CompletionResult]::new('--repeats', '--repeats', [CompletionResultType]::ParameterName, 'Send repeated deliveries of an event too (by default each event goes once)')
+            [CompletionResult]::new('--full-ids', '--full-ids', [CompletionResultType]::ParameterName, 'Never shorten ids in tables (they are shortened only on a terminal, to fit)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading appended input and print records as they arrive')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'callev;trigger' {
+            [CompletionResult]::new('--direction', '--direction', [CompletionResultType]::ParameterName, 'Who placed the call (default: inbound where the scenario can be)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'How many calls')
+            [CompletionResult]::new('--ring', '--ring', [CompletionResultType]::ParameterName, 'How long it rings')
+            [CompletionResult]::new('--talk', '--talk', [CompletionResultType]::ParameterName, 'How long the parties talk, once answered')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The caller''s number (default: a fictional one)')
+            [CompletionResult]::new('--to-number', '--to-number', [CompletionResultType]::ParameterName, 'The callee''s number (default: a fictional one)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'When the first call starts: RFC 3339 or a date (default: now)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Make the same ids and numbers on every run')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Send the calls to your handler instead of printing them (as `callev send` does)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Calls sent at once (a call''s own events always go one at a time)')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Keep the original gaps between a call''s events, divided by N (1: real time); without it, as fast as the handler answers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long a request may take, its answer included')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Try again this many times on a connection error or a 5xx answer, waiting longer each time')
+            [CompletionResult]::new('--basic-auth', '--basic-auth', [CompletionResultType]::ParameterName, 'Send HTTP Basic credentials (USER:PASS) with every request')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add this header to every request, replacing one of the same name (''Name: value''; repeatable)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (a self-signed handler''s) for https, besides the usual roots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto uses them on a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List every vendor''s scenarios')
+            [CompletionResult]::new('--repeats', '--repeats', [CompletionResultType]::ParameterName, 'Send repeated deliveries of an event too (by default each event goes once)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'callev;schema' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
@@ -210,6 +270,8 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'One row per call: durations, outcome, counts; then totals')
             [CompletionResult]::new('browse', 'browse', [CompletionResultType]::ParameterValue, 'A full-screen call list to browse: each call''s timeline, its records as read, findings')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive vendor callbacks over HTTP: capture each request, show its event and findings')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Replay records to your handler over HTTP: a call''s events in order, as the vendor sent them')
+            [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Make up a call''s events in a vendor''s own format: print them, or send them to your handler')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'The documented schemas: vendors, their events, an event''s fields')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or a subcommand''s')
@@ -235,6 +297,12 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             break
         }
         'callev;help;listen' {
+            break
+        }
+        'callev;help;send' {
+            break
+        }
+        'callev;help;trigger' {
             break
         }
         'callev;help;schema' {

@@ -29,6 +29,8 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand summary 'One row per call: durations, outcome, counts; then totals'
             cand browse 'A full-screen call list to browse: each call''s timeline, its records as read, findings'
             cand listen 'Receive vendor callbacks over HTTP: capture each request, show its event and findings'
+            cand send 'Replay records to your handler over HTTP: a call''s events in order, as the vendor sent them'
+            cand trigger 'Make up a call''s events in a vendor''s own format: print them, or send them to your handler'
             cand schema 'The documented schemas: vendors, their events, an event''s fields'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or a subcommand''s'
@@ -169,6 +171,62 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'callev;send'= {
+            cand --to 'Your handler''s URL (http or https); a capture''s request path goes under its path'
+            cand --concurrency 'Calls sent at once (a call''s own events always go one at a time)'
+            cand --speed 'Keep the original gaps between a call''s events, divided by N (1: real time); without it, as fast as the handler answers'
+            cand --timeout 'How long a request may take, its answer included'
+            cand --retries 'Try again this many times on a connection error or a 5xx answer, waiting longer each time'
+            cand --basic-auth 'Send HTTP Basic credentials (USER:PASS) with every request'
+            cand --header 'Add this header to every request, replacing one of the same name (''Name: value''; repeatable)'
+            cand --cacert 'Trust this PEM certificate (a self-signed handler''s) for https, besides the usual roots'
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
+            cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
+            cand --tz 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)'
+            cand --source-tz 'Zone of times written without one (Xelion''s `date`, bare log timestamps): UTC, local or ±HH:MM'
+            cand --vendor 'Only this vendor''s records (repeatable); detection still runs, and the others are counted apart'
+            cand --as 'Skip detection: read every record as this vendor''s'
+            cand --input-format 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves'
+            cand --threads 'Worker threads for parsing (default: one per core)'
+            cand --call 'Only this call; repeatable; a unique prefix of the id (any case) or the shortened id a table shows'
+            cand --event 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other'
+            cand --until 'Up to this time (a date or today: to its end); selects as --since does'
+            cand --outcome 'Only calls with this outcome; repeatable'
+            cand --party 'Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable'
+            cand --since 'From this time (RFC 3339, a date, 15m/2h/3d ago, today, yesterday): the calls that reach it, with all their events; calls without a time are counted and left out'
+            cand --repeats 'Send repeated deliveries of an event too (by default each event goes once)'
+            cand --full-ids 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
+            cand -f 'Keep reading appended input and print records as they arrive'
+            cand --follow 'Keep reading appended input and print records as they arrive'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'callev;trigger'= {
+            cand --direction 'Who placed the call (default: inbound where the scenario can be)'
+            cand --count 'How many calls'
+            cand --ring 'How long it rings'
+            cand --talk 'How long the parties talk, once answered'
+            cand --from 'The caller''s number (default: a fictional one)'
+            cand --to-number 'The callee''s number (default: a fictional one)'
+            cand --at 'When the first call starts: RFC 3339 or a date (default: now)'
+            cand --seed 'Make the same ids and numbers on every run'
+            cand --to 'Send the calls to your handler instead of printing them (as `callev send` does)'
+            cand --concurrency 'Calls sent at once (a call''s own events always go one at a time)'
+            cand --speed 'Keep the original gaps between a call''s events, divided by N (1: real time); without it, as fast as the handler answers'
+            cand --timeout 'How long a request may take, its answer included'
+            cand --retries 'Try again this many times on a connection error or a 5xx answer, waiting longer each time'
+            cand --basic-auth 'Send HTTP Basic credentials (USER:PASS) with every request'
+            cand --header 'Add this header to every request, replacing one of the same name (''Name: value''; repeatable)'
+            cand --cacert 'Trust this PEM certificate (a self-signed handler''s) for https, besides the usual roots'
+            cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
+            cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
+            cand --color 'When to use colors: auto uses them on a terminal unless NO_COLOR is set'
+            cand --list 'List every vendor''s scenarios'
+            cand --repeats 'Send repeated deliveries of an event too (by default each event goes once)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'callev;schema'= {
             cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
             cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
@@ -196,6 +254,8 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand summary 'One row per call: durations, outcome, counts; then totals'
             cand browse 'A full-screen call list to browse: each call''s timeline, its records as read, findings'
             cand listen 'Receive vendor callbacks over HTTP: capture each request, show its event and findings'
+            cand send 'Replay records to your handler over HTTP: a call''s events in order, as the vendor sent them'
+            cand trigger 'Make up a call''s events in a vendor''s own format: print them, or send them to your handler'
             cand schema 'The documented schemas: vendors, their events, an event''s fields'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), or a subcommand''s'
@@ -214,6 +274,10 @@ set edit:completion:arg-completer[callev] = {|@words|
         &'callev;help;browse'= {
         }
         &'callev;help;listen'= {
+        }
+        &'callev;help;send'= {
+        }
+        &'callev;help;trigger'= {
         }
         &'callev;help;schema'= {
         }

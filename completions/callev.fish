@@ -33,6 +33,8 @@ complete -c callev -n "__fish_callev_needs_command" -f -a "timeline" -d 'Each ca
 complete -c callev -n "__fish_callev_needs_command" -f -a "summary" -d 'One row per call: durations, outcome, counts; then totals'
 complete -c callev -n "__fish_callev_needs_command" -f -a "browse" -d 'A full-screen call list to browse: each call\'s timeline, its records as read, findings'
 complete -c callev -n "__fish_callev_needs_command" -f -a "listen" -d 'Receive vendor callbacks over HTTP: capture each request, show its event and findings'
+complete -c callev -n "__fish_callev_needs_command" -f -a "send" -d 'Replay records to your handler over HTTP: a call\'s events in order, as the vendor sent them'
+complete -c callev -n "__fish_callev_needs_command" -f -a "trigger" -d 'Make up a call\'s events in a vendor\'s own format: print them, or send them to your handler'
 complete -c callev -n "__fish_callev_needs_command" -f -a "schema" -d 'The documented schemas: vendors, their events, an event\'s fields'
 complete -c callev -n "__fish_callev_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c callev -n "__fish_callev_needs_command" -f -a "man" -d 'Print the man page (roff), or a subcommand\'s'
@@ -276,6 +278,83 @@ complete -c callev -n "__fish_callev_using_subcommand listen" -l source-tz -d 'Z
 complete -c callev -n "__fish_callev_using_subcommand listen" -l fsync -d 'Make each line durable (fsync) before answering; lines arriving together share one sync'
 complete -c callev -n "__fish_callev_using_subcommand listen" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
 complete -c callev -n "__fish_callev_using_subcommand listen" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand send" -l to -d 'Your handler\'s URL (http or https); a capture\'s request path goes under its path' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l concurrency -d 'Calls sent at once (a call\'s own events always go one at a time)' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l speed -d 'Keep the original gaps between a call\'s events, divided by N (1: real time); without it, as fast as the handler answers' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l timeout -d 'How long a request may take, its answer included' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l retries -d 'Try again this many times on a connection error or a 5xx answer, waiting longer each time' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l basic-auth -d 'Send HTTP Basic credentials (USER:PASS) with every request' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l header -d 'Add this header to every request, replacing one of the same name (\'Name: value\'; repeatable)' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l cacert -d 'Trust this PEM certificate (a self-signed handler\'s) for https, besides the usual roots' -r -F
+complete -c callev -n "__fish_callev_using_subcommand send" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+parquet\t''"
+complete -c callev -n "__fish_callev_using_subcommand send" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_using_subcommand send" -l tz -d 'Zone for displayed times: UTC, local, an offset such as +02:00 or a zone such as Europe/Amsterdam (the offset is always shown)' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l source-tz -d 'Zone of times written without one (Xelion\'s `date`, bare log timestamps): UTC, local or ±HH:MM' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l vendor -d 'Only this vendor\'s records (repeatable); detection still runs, and the others are counted apart' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand send" -l as -d 'Skip detection: read every record as this vendor\'s' -r -f -a "workonflow\t''
+xelion\t''
+voximplant\t''
+bandwidth\t''"
+complete -c callev -n "__fish_callev_using_subcommand send" -l input-format -d 'How inputs are framed: auto tells JSON, NDJSON and log lines apart by themselves' -r -f -a "auto\t''
+json\t''
+ndjson\t''
+log\t''"
+complete -c callev -n "__fish_callev_using_subcommand send" -l threads -d 'Worker threads for parsing (default: one per core)' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l call -d 'Only this call; repeatable; a unique prefix of the id (any case) or the shortened id a table shows' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l event -d 'Only events whose vendor name or kind is NAME (repeatable). Kinds: started, ringing, answered, hold, unhold, dtmf, participant_joined, participant_left, transfer, media, recording, channel_ended, ended, failed, missed, other' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l until -d 'Up to this time (a date or today: to its end); selects as --since does' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l outcome -d 'Only calls with this outcome; repeatable' -r -f -a "answered\t''
+missed\t''
+busy\t''
+no_answer\t''
+rejected\t''
+cancelled\t''
+failed\t''
+in_progress\t''
+unknown\t''"
+complete -c callev -n "__fish_callev_using_subcommand send" -l party -d 'Only calls in which this number or user id takes part (caller, callee, from, to, a participant); numbers match by their digits; repeatable' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l since -d 'From this time (RFC 3339, a date, 15m/2h/3d ago, today, yesterday): the calls that reach it, with all their events; calls without a time are counted and left out' -r
+complete -c callev -n "__fish_callev_using_subcommand send" -l repeats -d 'Send repeated deliveries of an event too (by default each event goes once)'
+complete -c callev -n "__fish_callev_using_subcommand send" -l full-ids -d 'Never shorten ids in tables (they are shortened only on a terminal, to fit)'
+complete -c callev -n "__fish_callev_using_subcommand send" -s f -l follow -d 'Keep reading appended input and print records as they arrive'
+complete -c callev -n "__fish_callev_using_subcommand send" -s h -l help -d 'Print help'
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l direction -d 'Who placed the call (default: inbound where the scenario can be)' -r -f -a "inbound\t'A caller outside calls in'
+outbound\t'The vendor\'s user or app calls out'"
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l count -d 'How many calls' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l ring -d 'How long it rings' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l talk -d 'How long the parties talk, once answered' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l from -d 'The caller\'s number (default: a fictional one)' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l to-number -d 'The callee\'s number (default: a fictional one)' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l at -d 'When the first call starts: RFC 3339 or a date (default: now)' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l seed -d 'Make the same ids and numbers on every run' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l to -d 'Send the calls to your handler instead of printing them (as `callev send` does)' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l concurrency -d 'Calls sent at once (a call\'s own events always go one at a time)' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l speed -d 'Keep the original gaps between a call\'s events, divided by N (1: real time); without it, as fast as the handler answers' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l timeout -d 'How long a request may take, its answer included' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l retries -d 'Try again this many times on a connection error or a 5xx answer, waiting longer each time' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l basic-auth -d 'Send HTTP Basic credentials (USER:PASS) with every request' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l header -d 'Add this header to every request, replacing one of the same name (\'Name: value\'; repeatable)' -r
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l cacert -d 'Trust this PEM certificate (a self-signed handler\'s) for https, besides the usual roots' -r -F
+complete -c callev -n "__fish_callev_using_subcommand trigger" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+parquet\t''"
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l color -d 'When to use colors: auto uses them on a terminal unless NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l list -d 'List every vendor\'s scenarios'
+complete -c callev -n "__fish_callev_using_subcommand trigger" -l repeats -d 'Send repeated deliveries of an event too (by default each event goes once)'
+complete -c callev -n "__fish_callev_using_subcommand trigger" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c callev -n "__fish_callev_using_subcommand schema" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -292,14 +371,16 @@ complete -c callev -n "__fish_callev_using_subcommand schema" -l capture -d 'Sho
 complete -c callev -n "__fish_callev_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c callev -n "__fish_callev_using_subcommand man" -s h -l help -d 'Print help'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "detect" -d 'Which vendor format each record is, and why'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "validate" -d 'Check records against the vendors\' documented schemas'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "events" -d 'One row per event, normalized across vendors'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "timeline" -d 'Each call\'s events in time order'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "summary" -d 'One row per call: durations, outcome, counts; then totals'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "browse" -d 'A full-screen call list to browse: each call\'s timeline, its records as read, findings'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "listen" -d 'Receive vendor callbacks over HTTP: capture each request, show its event and findings'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "schema" -d 'The documented schemas: vendors, their events, an event\'s fields'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "man" -d 'Print the man page (roff), or a subcommand\'s'
-complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "detect" -d 'Which vendor format each record is, and why'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "validate" -d 'Check records against the vendors\' documented schemas'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "events" -d 'One row per event, normalized across vendors'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "timeline" -d 'Each call\'s events in time order'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "summary" -d 'One row per call: durations, outcome, counts; then totals'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "browse" -d 'A full-screen call list to browse: each call\'s timeline, its records as read, findings'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "listen" -d 'Receive vendor callbacks over HTTP: capture each request, show its event and findings'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "send" -d 'Replay records to your handler over HTTP: a call\'s events in order, as the vendor sent them'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "trigger" -d 'Make up a call\'s events in a vendor\'s own format: print them, or send them to your handler'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "schema" -d 'The documented schemas: vendors, their events, an event\'s fields'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "man" -d 'Print the man page (roff), or a subcommand\'s'
+complete -c callev -n "__fish_callev_using_subcommand help; and not __fish_seen_subcommand_from detect validate events timeline summary browse listen send trigger schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -299,11 +299,44 @@ pub(crate) fn make(ask: &Ask) -> Vec<Call> {
 pub(crate) fn print(calls: &[Call], out: &mut dyn Write) -> Result<()> {
     for call in calls {
         for m in &call.events {
-            serde_json::to_writer(&mut *out, &m.body)?;
+            out.write_all(&json_bytes(&m.body))?;
             out.write_all(b"\n")?;
         }
     }
     Ok(())
+}
+
+/// Keys a vendor writes first: the event's name and time, then the call it names.
+const FIRST: [&str; 8] = [
+    "eventType",
+    "notificationType",
+    "name",
+    "eventTime",
+    "time",
+    "id",
+    "callId",
+    "threadId",
+];
+
+/// A payload as one line of JSON, its name, time and call first (as the vendors write them;
+/// the rest in name order).
+pub(crate) fn json_bytes(body: &Value) -> Vec<u8> {
+    let Value::Object(map) = body else {
+        return serde_json::to_vec(body).unwrap_or_default();
+    };
+    let mut out = vec![b'{'];
+    let first = FIRST.iter().filter_map(|k| map.get_key_value(*k));
+    let rest = map.iter().filter(|(k, _)| !FIRST.contains(&k.as_str()));
+    for (i, (k, v)) in first.chain(rest).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend(serde_json::to_vec(k).unwrap_or_default());
+        out.push(b':');
+        out.extend(serde_json::to_vec(v).unwrap_or_default());
+    }
+    out.push(b'}');
+    out
 }
 
 /// The calls as requests for `send`'s delivery: each payload POSTed as JSON at its time.
@@ -325,9 +358,7 @@ pub(crate) fn outgoing(calls: Vec<Call>) -> Vec<Vec<crate::send::Outgoing>> {
                         source: Arc::clone(&source),
                         line,
                         sent_at: Some(m.at),
-                        request: Ok(crate::send::Request::json(
-                            serde_json::to_vec(&m.body).unwrap_or_default(),
-                        )),
+                        request: Ok(crate::send::Request::json(json_bytes(&m.body))),
                     }
                 })
                 .collect()
@@ -367,6 +398,10 @@ pub(crate) fn list(settings: &Settings, out: &mut dyn Write) -> Result<()> {
     struct Row<'a> {
         vendor: &'a str,
         scenario: &'a str,
+        /// The outcome of the call it makes, in each direction (null: not in that one).
+        inbound: Option<&'a str>,
+        outbound: Option<&'a str>,
+        #[serde(skip)]
         outcome: String,
         what: &'a str,
     }
@@ -377,6 +412,8 @@ pub(crate) fn list(settings: &Settings, out: &mut dyn Write) -> Result<()> {
             t.scenarios.iter().map(move |s| Row {
                 vendor: id,
                 scenario: s.name,
+                inbound: s.outcome[0],
+                outbound: s.outcome[1],
                 outcome: match s.outcome {
                     [Some(i), Some(o)] if i == o => i.to_owned(),
                     [Some(i), Some(o)] => format!("{i}, out: {o}"),
@@ -391,7 +428,7 @@ pub(crate) fn list(settings: &Settings, out: &mut dyn Write) -> Result<()> {
     if settings.format != crate::output::Format::Table {
         let mut w = crate::output::RecordWriter::new(
             settings.format,
-            &["vendor", "scenario", "outcome", "what"],
+            &["vendor", "scenario", "inbound", "outbound", "what"],
         );
         for r in &rows {
             w.row(out, r)?;

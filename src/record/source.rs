@@ -31,7 +31,9 @@ pub(crate) fn mark(batch: &Batch, raw: &Raw, records: &mut [Analyzed], text: &mu
     };
     for (r, span) in records.iter_mut().zip(spans) {
         let Some((a, b)) = span else { continue };
-        if !matches!(r.status, Status::Valid | Status::Invalid) {
+        // Damage is never sent; whatever else is a value keeps its bytes (a capture whose body
+        // is no event is still a request to replay).
+        if r.status == Status::Unparseable {
             continue;
         }
         let start = text.len();

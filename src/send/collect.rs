@@ -37,6 +37,9 @@ pub(crate) struct Collect {
     matcher: CallMatcher,
     /// `--call`, `--outcome` or `--party`: events with no call are not selected.
     selects_calls: bool,
+    /// No selection flag at all: captured requests that hold no event (a binary body, a form
+    /// no vendor's) are replayed too.
+    selects_all: bool,
     repeats: bool,
     sources: Vec<Arc<str>>,
     calls: Lifetime<Gathered>,
@@ -46,15 +49,22 @@ pub(crate) struct Collect {
     /// None once the delivery has stopped (Ctrl-C): nothing more is gathered.
     tx: Option<Sender<Vec<Outgoing>>>,
     skipped: Skipped,
+    /// Captured requests of no known vendor replayed all the same: not records lost.
+    replayed_unknown: u64,
 }
 
 impl Collect {
     pub(crate) fn new(settings: &Settings, repeats: bool, tx: Sender<Vec<Outgoing>>) -> Collect {
         let filter = settings.filter.clone();
+        let selects_calls = !filter.calls.is_empty()
+            || !filter.select.outcomes.is_empty()
+            || !filter.select.parties.is_empty();
         Collect {
-            selects_calls: !filter.calls.is_empty()
-                || !filter.select.outcomes.is_empty()
-                || !filter.select.parties.is_empty(),
+            selects_calls,
+            selects_all: !selects_calls
+                && filter.events.is_empty()
+                && filter.select.is_empty()
+                && settings.vendors == crate::formats::Vendors::ALL,
             matcher: CallMatcher::new(&filter.calls),
             held: (!filter.calls.is_empty()).then(Vec::new),
             filter,
@@ -64,11 +74,18 @@ impl Collect {
             next_order: 0,
             tx: Some(tx),
             skipped: Skipped::default(),
+            replayed_unknown: 0,
         }
     }
 
     pub(crate) fn skipped(&self) -> Skipped {
         self.skipped
+    }
+
+    /// Records of no known vendor that were sent anyway (captured requests): not a problem of
+    /// the data for `send`.
+    pub(crate) fn replayed_unknown(&self) -> u64 {
+        self.replayed_unknown
     }
 
     fn source(&mut self, name: &str) -> Arc<str> {
@@ -138,6 +155,30 @@ fn outgoing(e: &Event, call: &str, bytes: Option<&[u8]>, source: Arc<str>, line:
     }
 }
 
+/// A capture record that holds no event, as a request of its own (its body replayed as it is).
+fn captured_request(bytes: &[u8], source: Arc<str>, line: u64) -> Option<Outgoing> {
+    let mut scratch = crate::json::fast::Scratch::default();
+    let value = crate::json::Json::parse_with(bytes, &mut scratch).ok()?;
+    if !crate::capture::is_capture(&value) {
+        return None;
+    }
+    let event = format!(
+        "{} {}",
+        value.get_str("method").unwrap_or("?"),
+        value.get_str("path").unwrap_or("?")
+    );
+    let (request, received) = Request::of_record(bytes);
+    Some(Outgoing {
+        call: Arc::from(""),
+        vendor: "",
+        event,
+        source,
+        line,
+        sent_at: received,
+        request,
+    })
+}
+
 impl View for Collect {
     fn needs(&self) -> Needs {
         Needs {
@@ -158,10 +199,19 @@ impl View for Collect {
         let src = self.source(source);
         let Results { records, text, .. } = results;
         for r in records.iter() {
+            let bytes = r.rendered.map(|p| &text[p.start..p.end]);
             let Some(e) = r.normalized.as_ref() else {
+                if let Some(one) = bytes
+                    .filter(|_| self.selects_all)
+                    .and_then(|b| captured_request(b, Arc::clone(&src), r.line))
+                {
+                    if r.status == crate::record::Status::Unknown {
+                        self.replayed_unknown += 1;
+                    }
+                    self.emit(vec![one]);
+                }
                 continue;
             };
-            let bytes = r.rendered.map(|p| &text[p.start..p.end]);
             let keep = self.filter.keeps_event(e)
                 && self.filter.select.event_in_time(e.time) != Some(false);
             let Some(id) = e.call_id.as_deref() else {
@@ -227,7 +277,9 @@ impl View for Collect {
     }
 
     fn finish(&mut self, tally: &Tally, _out: &mut dyn Write) -> Result<()> {
-        crate::render::notes::note_unread(tally);
+        let mut unread = tally.clone();
+        unread.unknown -= self.replayed_unknown.min(unread.unknown);
+        crate::render::notes::note_unread(&unread);
         if tally.interrupted {
             self.tx = None;
             return Ok(());

@@ -175,8 +175,10 @@ pub(crate) fn run(o: &Options, settings: Settings) -> Result<Exit> {
         .spawn(move || deliver::run(delivery, concurrency, rx, report))
         .context("failed to start the sending thread")?;
     let mut collect = collect::Collect::new(&settings, o.repeats, tx);
-    let read = crate::reading::read(&settings, &mut collect);
+    // The report owns stdout: the reading writes nothing (`Collect` hands calls over instead).
+    let read = crate::reading::read_into(&settings, &mut collect, &mut std::io::sink());
     let skipped = collect.skipped();
+    let replayed_unknown = collect.replayed_unknown();
     drop(collect);
     let totals = sending
         .join()
@@ -195,7 +197,9 @@ pub(crate) fn run(o: &Options, settings: Settings) -> Result<Exit> {
     }
     Ok(if tally.failed_sources > 0 {
         Exit::UsageOrIo
-    } else if totals.failed() > 0 || tally.unparseable + tally.unknown > 0 {
+    } else if totals.failed() > 0
+        || tally.unparseable + tally.unknown.saturating_sub(replayed_unknown) > 0
+    {
         Exit::DataProblems
     } else {
         Exit::Ok

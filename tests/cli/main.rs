@@ -10,6 +10,7 @@ mod follow;
 mod hostile;
 mod inputs;
 mod listen;
+mod send;
 mod shell;
 mod sql;
 mod trust;

@@ -5,6 +5,8 @@
 
 mod session_log;
 
+mod trigger;
+
 use crate::formats::schema::{opt, req, EventSpec, Field, FieldType, Origin, Values};
 use serde_json::json;
 
@@ -757,5 +759,5 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     },
     hidden_details: &["headers"],
     answered_callbacks: (&[], ""),
-    trigger: None,
+    trigger: Some(&trigger::TRIGGER),
 };

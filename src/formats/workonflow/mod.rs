@@ -2,6 +2,8 @@
 //! `call.*` events, and the later revisions of the API's `events/call.md` (October and November
 //! 2018, workonflow/workonflow-bots-rest-api). No event carries a time.
 
+mod trigger;
+
 use super::schema::{opt, req, EventSpec, Field, FieldType, Origin, Values};
 use std::borrow::Cow;
 
@@ -464,5 +466,5 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     },
     hidden_details: &["thread", "stream"],
     answered_callbacks: (&[], ""),
-    trigger: None,
+    trigger: Some(&trigger::TRIGGER),
 };

@@ -2,6 +2,8 @@
 //! bare CallEvent object. One field table serves the five event names. `date` is when the call
 //! was initiated (the same on every event), so it dates the call, never the event.
 
+mod trigger;
+
 use super::schema::{opt, req, EventSpec, Field, FieldType, Origin, Values};
 use std::borrow::Cow;
 
@@ -290,7 +292,7 @@ pub(crate) static DESCRIPTOR: Descriptor = Descriptor {
     },
     hidden_details: &["caller_flow", "callee_flow"],
     answered_callbacks: (&[], ""),
-    trigger: None,
+    trigger: Some(&trigger::TRIGGER),
 };
 
 /// A CallEvent comes in a frame or bare: either shape is the event's.
