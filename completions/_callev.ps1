@@ -169,7 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'callev' -ScriptBlock {
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Bodies larger than this are answered 413 and not kept')
             [CompletionResult]::new('--basic-auth', '--basic-auth', [CompletionResultType]::ParameterName, 'Require HTTP Basic credentials (USER:PASS); others get 401 and their bodies are not kept')
             [CompletionResult]::new('--reply', '--reply', [CompletionResultType]::ParameterName, 'Answer every request with this file (content type from its extension: .xml is BXML)')
-            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Pass every request on to your app (plain http) and its answer back unchanged')
+            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Pass every request on to your app (http or https) and its answer back unchanged')
             [CompletionResult]::new('--forward-timeout', '--forward-timeout', [CompletionResultType]::ParameterName, 'How long the app may take before the vendor gets 504 (Bandwidth waits 15 s by default)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)')

@@ -159,7 +159,7 @@ set edit:completion:arg-completer[callev] = {|@words|
             cand --max-body 'Bodies larger than this are answered 413 and not kept'
             cand --basic-auth 'Require HTTP Basic credentials (USER:PASS); others get 401 and their bodies are not kept'
             cand --reply 'Answer every request with this file (content type from its extension: .xml is BXML)'
-            cand --forward-to 'Pass every request on to your app (plain http) and its answer back unchanged'
+            cand --forward-to 'Pass every request on to your app (http or https) and its answer back unchanged'
             cand --forward-timeout 'How long the app may take before the vendor gets 504 (Bandwidth waits 15 s by default)'
             cand -o 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'
             cand --output 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)'

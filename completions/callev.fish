@@ -263,7 +263,7 @@ complete -c callev -n "__fish_callev_using_subcommand listen" -l capture -d 'The
 complete -c callev -n "__fish_callev_using_subcommand listen" -l max-body -d 'Bodies larger than this are answered 413 and not kept' -r
 complete -c callev -n "__fish_callev_using_subcommand listen" -l basic-auth -d 'Require HTTP Basic credentials (USER:PASS); others get 401 and their bodies are not kept' -r
 complete -c callev -n "__fish_callev_using_subcommand listen" -l reply -d 'Answer every request with this file (content type from its extension: .xml is BXML)' -r -F
-complete -c callev -n "__fish_callev_using_subcommand listen" -l forward-to -d 'Pass every request on to your app (plain http) and its answer back unchanged' -r
+complete -c callev -n "__fish_callev_using_subcommand listen" -l forward-to -d 'Pass every request on to your app (http or https) and its answer back unchanged' -r
 complete -c callev -n "__fish_callev_using_subcommand listen" -l forward-timeout -d 'How long the app may take before the vendor gets 504 (Bandwidth waits 15 s by default)' -r
 complete -c callev -n "__fish_callev_using_subcommand listen" -s o -l output -d 'Output format: a table for people, or json, ndjson or csv for programs (events and summary: also parquet, to a file or a pipe)' -r -f -a "table\t''
 json\t''

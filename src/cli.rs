@@ -470,7 +470,7 @@ with Net.httpRequest; Xelion and Workonflow deliver theirs otherwise (see the RE
         /// Answer every request with this file (content type from its extension: .xml is BXML)
         #[arg(long, value_name = "FILE", help_heading = "Answering")]
         reply: Option<std::path::PathBuf>,
-        /// Pass every request on to your app (plain http) and its answer back unchanged
+        /// Pass every request on to your app (http or https) and its answer back unchanged
         #[arg(long, value_name = "URL", help_heading = "Answering")]
         forward_to: Option<String>,
         /// How long the app may take before the vendor gets 504 (Bandwidth waits 15 s by default)

@@ -555,3 +555,37 @@ fn trigger_says_what_a_vendor_cannot_make() {
     // Without --direction, the direction the scenario has.
     assert_eq!(run(&["trigger", "voximplant", "busy"]).code, 0);
 }
+
+#[test]
+fn https_is_spoken_and_a_bad_certificate_file_is_a_usage_error() {
+    let handler = Handler::start();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = write(
+        dir.path(),
+        "capture.ndjson",
+        &(capture_line(1, "POST", "/cb", None, ANSWER.as_bytes()) + "\n"),
+    );
+    // The handler speaks plain HTTP: the TLS handshake fails, and says so for the request.
+    let url = format!("https://127.0.0.1:{}/", handler.port);
+    let r = run(&[
+        "send",
+        &capture,
+        "--to",
+        &url,
+        "--timeout",
+        "5s",
+        "-o",
+        "ndjson",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let results = ndjson(&r.stdout);
+    assert_eq!(results.len(), 1);
+    assert!(results[0]["status"].is_null());
+    assert!(results[0]["error"].is_string(), "{}", r.stdout);
+    let not_pem = write(dir.path(), "not.pem", "no certificate here\n");
+    let r = run(&["send", &capture, "--to", &url, "--cacert", &not_pem]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--cacert"), "{}", r.stderr);
+    let r = run(&["send", &capture, "--to", "ftp://127.0.0.1/"]);
+    assert_eq!(r.code, 2);
+}
