@@ -53,17 +53,24 @@ impl Progress {
             if self.started.elapsed() < DELAY {
                 return;
             }
+            // The line never wraps (a wrapped line leaves stale copies as it redraws): the bar
+            // takes a quarter of a narrow terminal, and the message is cut to what is left.
+            let columns = terminal_size::terminal_size_of(std::io::stderr())
+                .map_or(80, |(w, _)| usize::from(w.0));
+            let bar_width = (columns / 4).clamp(8, 30);
             let bar = match self.total {
                 Some(total) => {
                     ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
                         .with_style(
-                            ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes}  {msg}")
-                                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                            ProgressStyle::with_template(&format!(
+                                "{{bar:{bar_width}}} {{bytes}}/{{total_bytes}}  {{wide_msg}}"
+                            ))
+                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
                         )
                 }
                 None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
                     .with_style(
-                        ProgressStyle::with_template("{spinner} {bytes}  {msg}")
+                        ProgressStyle::with_template("{spinner} {bytes}  {wide_msg}")
                             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
                     ),
             };

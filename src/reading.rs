@@ -112,7 +112,7 @@ pub(crate) fn read_into(
                         let name = crate::output::safe(&names[source]).into_owned();
                         let text = format!("{name} {what}; lines count from 1");
                         if !view.note(&text) {
-                            progress.suspend(|| eprintln!("callev: {text}"));
+                            progress.suspend(|| crate::render::notes::say(&format!("{text}")));
                         }
                     }
                     tally.merge(counted);
@@ -140,7 +140,7 @@ pub(crate) fn read_into(
                     tally.failed_sources += 1;
                     let text = format!("{error:#}");
                     if !view.note(&text) {
-                        progress.suspend(|| eprintln!("callev: {text}"));
+                        progress.suspend(|| crate::render::notes::say(&format!("{text}")));
                     }
                 }
                 // The reader waits for its input: what was written is due, not held in a
@@ -159,10 +159,9 @@ pub(crate) fn read_into(
                     } else {
                         "records"
                     };
-                    eprintln!(
-                        "callev: interrupted after {} {records}: what was written is partial (totals, sorted tables and timelines included)",
+                    crate::render::notes::say(&format!("interrupted after {} {records}: what was written is partial (totals, sorted tables and timelines included)",
                         crate::output::thousands(tally.records)
-                    );
+                    ));
                     return Err(Interrupted.into());
                 }
             }

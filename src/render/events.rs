@@ -250,7 +250,7 @@ impl Events {
         let left_out = self.layout.tier.left_out();
         if !left_out.is_empty() {
             let note = fit::left_out_note(self.width.unwrap_or_default(), left_out);
-            eprintln!("callev: {note}");
+            crate::render::notes::say(&format!("{note}"));
         }
     }
 }
@@ -389,7 +389,9 @@ impl View for Events {
                 // A batch whose columns cannot be made is a bug in making them, not in the
                 // input: its events are reported missing rather than the run stopped.
                 if let Err(e) = crate::render::parquet::columns_of(source, results) {
-                    eprintln!("callev: {source}: events not written as Parquet: {e:#}");
+                    crate::render::notes::say(&format!(
+                        "{source}: events not written as Parquet: {e:#}"
+                    ));
                 }
             })),
             Format::Csv => None,

@@ -292,7 +292,7 @@ impl View for Collect {
             }
         }
         for p in self.matcher.unmatched() {
-            eprintln!("callev: --call {p:?} matched no call");
+            crate::render::notes::say(&format!("--call {p:?} matched no call"));
         }
         self.tx = None;
         Ok(())

@@ -16,6 +16,8 @@ use crate::util::{ndjson, process, run, run_stdin};
 
 #[derive(Debug, Clone)]
 struct Got {
+    /// When it arrived.
+    at: Instant,
     method: String,
     target: String,
     headers: Vec<(String, String)>,
@@ -91,6 +93,7 @@ fn serve(conn: TcpStream, kept: &Mutex<Vec<Got>>) {
             return;
         }
         kept.lock().unwrap().push(Got {
+            at: Instant::now(),
             method,
             target: target.clone(),
             headers,
@@ -588,4 +591,38 @@ fn https_is_spoken_and_a_bad_certificate_file_is_a_usage_error() {
     assert!(r.stderr.contains("--cacert"), "{}", r.stderr);
     let r = run(&["send", &capture, "--to", "ftp://127.0.0.1/"]);
     assert_eq!(r.code, 2);
+}
+
+#[test]
+fn speed_keeps_the_gaps_between_a_calls_events_divided() {
+    let handler = Handler::start();
+    // Events 1.2 s apart in the call's own times; at --speed 4 they arrive at least 0.3 s apart
+    // (a lower bound: a loaded machine only makes the gap longer).
+    let made = run(&[
+        "trigger",
+        "bandwidth",
+        "answered",
+        "--ring",
+        "1200ms",
+        "--talk",
+        "1200ms",
+        "--seed",
+        "3",
+        "--at",
+        "2026-11-21T10:00:00Z",
+        "--direction",
+        "outbound",
+        "--speed",
+        "4",
+        "--to",
+        &handler.url("/cb"),
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let got = handler.got();
+    assert_eq!(got.len(), 2, "answer, disconnect");
+    assert!(
+        got[1].at - got[0].at >= Duration::from_millis(300),
+        "{:?}",
+        got[1].at - got[0].at
+    );
 }
