@@ -112,7 +112,7 @@ pub(crate) fn read_into(
                         let name = crate::output::safe(&names[source]).into_owned();
                         let text = format!("{name} {what}; lines count from 1");
                         if !view.note(&text) {
-                            progress.suspend(|| crate::render::notes::say(&format!("{text}")));
+                            progress.suspend(|| crate::render::notes::say(&text));
                         }
                     }
                     tally.merge(counted);
@@ -140,7 +140,7 @@ pub(crate) fn read_into(
                     tally.failed_sources += 1;
                     let text = format!("{error:#}");
                     if !view.note(&text) {
-                        progress.suspend(|| crate::render::notes::say(&format!("{text}")));
+                        progress.suspend(|| crate::render::notes::say(&text));
                     }
                 }
                 // The reader waits for its input: what was written is due, not held in a

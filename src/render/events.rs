@@ -250,7 +250,7 @@ impl Events {
         let left_out = self.layout.tier.left_out();
         if !left_out.is_empty() {
             let note = fit::left_out_note(self.width.unwrap_or_default(), left_out);
-            crate::render::notes::say(&format!("{note}"));
+            crate::render::notes::say(&note);
         }
     }
 }

@@ -325,7 +325,7 @@ impl Groups {
         cols.push(Col::new("", 0));
         let fitted = fit::fit(&cols, Some(BAR_MIN), look.width, fit::CELLS);
         if let Some(note) = fitted.note() {
-            crate::render::notes::say(&format!("{note}"));
+            crate::render::notes::say(&note);
         }
         let bar_room = look
             .width
