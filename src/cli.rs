@@ -64,10 +64,20 @@ unknown-vendor record); 2 usage or I/O error; 130 interrupted.
 
 Run `callev schema` to list the vendors and their events.";
 
+/// `callev --version`: the version, the commit and the target it was built for (`build.rs`).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("CALLEV_COMMIT"),
+    ", ",
+    env!("CALLEV_TARGET"),
+    ")"
+);
+
 /// Read, validate and summarise telephony call-event JSON from Workonflow, Xelion, Voximplant and
 /// Bandwidth: webhook bodies, WebSocket frames, logged events, as files or piped in.
 #[derive(Debug, Parser)]
-#[command(name = "callev", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(name = "callev", version = VERSION, about, after_help = AFTER_HELP, max_term_width = 100)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,

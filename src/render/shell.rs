@@ -24,7 +24,9 @@ pub(crate) fn completions(shell: Shell, out: &mut dyn Write) -> Result<()> {
 
 /// The man page, or a subcommand's (`callev-summary(1)`, which the main page names).
 pub(crate) fn man(page: Option<&str>, out: &mut dyn Write) -> Result<()> {
-    let cmd = Cli::command();
+    // The page names the release, not the commit it was built from: the same page from every
+    // build of a version.
+    let cmd = Cli::command().version(env!("CARGO_PKG_VERSION"));
     let cmd = match page {
         None => cmd,
         Some(name) => {
