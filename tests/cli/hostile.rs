@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::process::Stdio;
 
-use crate::util::{callev, ndjson, run, run_stdin, run_with};
+use crate::util::{callev, ndjson, run_stdin, run_with};
 
 fn findings(stdin: impl Into<Vec<u8>>) -> Vec<serde_json::Value> {
     ndjson(&run_stdin(&["validate", "-o", "ndjson"], stdin).stdout)
@@ -213,12 +213,13 @@ fn escape_sequences_are_escaped_in_every_human_view_and_message() {
     assert_eq!(machine[0]["call_id"], "\u{1b}[2J\u{7}");
 }
 
+#[cfg(unix)]
 #[test]
 fn a_directory_and_dev_null() {
-    let dir = run(&["events", "fixtures"]);
+    let dir = crate::util::run(&["events", "fixtures"]);
     assert_eq!(dir.code, 2);
     assert!(dir.stderr.contains("fixtures: is a directory"));
-    let null = run(&["validate", "/dev/null"]);
+    let null = crate::util::run(&["validate", "/dev/null"]);
     assert_eq!(null.code, 0);
     assert!(null.stdout.contains("checked 0 records"));
 }

@@ -217,6 +217,7 @@ fn control_characters_never_reach_the_terminal_raw() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn empty_input_is_fine() {
     let r = run_stdin(&["validate", "-o", "json"], "");
