@@ -387,6 +387,37 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
+/// Items joined by `sep` into lines of at most `width` columns after `indent` (all on one line
+/// without a width): each line's items, never an item cut (one wider than a line has a line of
+/// its own). For a call's header, its facts: a line breaks between facts, not inside one.
+pub(crate) fn pack<'a>(
+    items: &'a [String],
+    sep: &str,
+    indent: usize,
+    width: Option<usize>,
+) -> Vec<&'a [String]> {
+    let Some(width) = width else {
+        return vec![items];
+    };
+    let room = width.saturating_sub(indent).max(1);
+    let mut lines = Vec::new();
+    let (mut first, mut used) = (0, 0);
+    for (i, item) in items.iter().enumerate() {
+        let w = width_of(item);
+        if i > first && used + width_of(sep) + w > room {
+            lines.push(&items[first..i]);
+            first = i;
+            used = w;
+        } else {
+            used += if i > first { width_of(sep) } else { 0 } + w;
+        }
+    }
+    if first < items.len() || lines.is_empty() {
+        lines.push(&items[first..]);
+    }
+    lines
+}
+
 /// Text shortened to `width` columns by leaving out its middle (`https://api.exa…/events/12`):
 /// its start and end say the most.
 pub(crate) fn shorten_middle(text: &str, width: usize) -> String {

@@ -74,6 +74,8 @@ pub(crate) struct Timeline {
     format: Format,
     /// The rows' columns, fitted to the terminal.
     layout: Fit,
+    /// The terminal's width, for the call headers.
+    width: Option<usize>,
     color: bool,
     zone: Zone,
     follow: bool,
@@ -125,6 +127,7 @@ impl Timeline {
         Timeline {
             format: settings.format,
             layout: layout(settings.width),
+            width: settings.width,
             color: settings.color,
             zone: settings.zone,
             follow: settings.follow,
@@ -718,20 +721,33 @@ impl Timeline {
     fn block(&self, call: &CallEvents, events: &[&HeldEvent], out: &mut dyn Write) -> Result<()> {
         let s = call.state.finish();
         let c = self.color;
-        writeln!(
-            out,
-            "{} {}  {}  {}",
-            paint(c, Style::new().bold(), "▶ call"),
-            paint(c, Style::new().bold(), &safe(&s.call_id)),
-            s.vendor,
-            paint(
-                c,
-                outcome_look(s.outcome).style().bold(),
-                s.outcome.as_str()
-            )
-        )?;
+        // The header's parts and facts break between them to fit, never inside one.
+        let head = [
+            format!("▶ call {}", safe(&s.call_id)),
+            s.vendor.to_string(),
+            s.outcome.as_str().to_owned(),
+        ];
+        for (n, line) in fit::pack(&head, "  ", 0, self.width).into_iter().enumerate() {
+            let painted: Vec<String> = line
+                .iter()
+                .map(|part| {
+                    let style = if part.starts_with("▶ call") {
+                        Style::new().bold()
+                    } else if part == s.outcome.as_str() {
+                        outcome_look(s.outcome).style().bold()
+                    } else {
+                        Style::new()
+                    };
+                    paint(c, style, part)
+                })
+                .collect();
+            let indent = if n == 0 { "" } else { "  " };
+            writeln!(out, "{indent}{}", painted.join("  "))?;
+        }
         let facts = facts(&s, self.zone);
-        writeln!(out, "  {}", facts.join(" · "))?;
+        for line in fit::pack(&facts, " · ", 2, self.width) {
+            writeln!(out, "  {}", line.join(" · "))?;
+        }
         let timed = events.iter().any(|h| h.time.is_some());
         if !timed {
             writeln!(
