@@ -82,18 +82,21 @@ pub(crate) fn read_into(
         opts,
         |batch| {
             let name = &names[batch.source];
-            let results = record::analyze_batch(
+            let mut results = record::analyze_batch(
                 batch,
                 name,
                 &stems[batch.source],
                 analysis,
-                prework.as_deref(),
+                None,
                 spares.take(),
             );
-            // Counted here, on every core.
+            // Counted here, on every core, before the view's pre-work takes what it packs.
             let mut counted = Tally::default();
             for r in &results.records {
                 counted.add(name, r);
+            }
+            if let Some(work) = prework.as_deref() {
+                work(name, &mut results);
             }
             (results, counted, batch.restart)
         },

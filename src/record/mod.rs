@@ -143,6 +143,9 @@ pub(crate) struct Tally {
     pub(crate) first_problem: Option<String>,
     /// Ctrl-C (or SIGTERM, SIGHUP) stopped the reading: what the view writes is partial.
     pub(crate) interrupted: bool,
+    /// The earliest and latest event times read: what a time filter that matched nothing
+    /// says the input held.
+    pub(crate) times: Option<(Millis, Millis)>,
 }
 
 impl Tally {
@@ -174,6 +177,12 @@ impl Tally {
         }
         if let Some(v) = r.vendor {
             self.vendors[v.index()] += 1;
+        }
+        if let Some(t) = r.normalized.as_ref().and_then(|e| e.time) {
+            self.times = Some(match self.times {
+                Some((a, b)) => (a.min(t), b.max(t)),
+                None => (t, t),
+            });
         }
         if matches!(r.status, Status::Unparseable | Status::Unknown) && self.first_problem.is_none()
         {
@@ -212,6 +221,10 @@ impl Tally {
         if self.first_problem.is_none() {
             self.first_problem = other.first_problem;
         }
+        self.times = match (self.times, other.times) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (mine, theirs) => mine.or(theirs),
+        };
     }
 
     /// `1,204 records in 3 files`

@@ -508,6 +508,13 @@ impl View for Events {
         super::notes::note_unread(tally);
         super::notes::note_beside(tally);
         super::notes::note_calls(&self.calls, &Default::default());
+        super::notes::note_no_match(
+            &self.filter.select,
+            self.shown,
+            "event",
+            tally,
+            self.layout.zone,
+        );
         super::notes::note_unplaced(
             if self.unplaced == 1 {
                 "event has"

@@ -68,6 +68,36 @@ fn stderr_width() -> Option<usize> {
     })
 }
 
+/// A time filter that selected nothing says what the input held: `--since 2026-11-21
+/// 12:00:00.000 +00:00 matched no call; the input's events run from ... to ...`.
+pub(crate) fn note_no_match(
+    select: &crate::call::CallSelection,
+    shown: u64,
+    what: &str,
+    tally: &Tally,
+    zone: crate::timefmt::Zone,
+) {
+    if shown > 0 || (select.since.is_none() && select.until.is_none()) || tally.interrupted {
+        return;
+    }
+    let mut flags = Vec::new();
+    if let Some(t) = select.since {
+        flags.push(format!("--since {}", zone.format(t)));
+    }
+    if let Some(t) = select.until {
+        flags.push(format!("--until {}", zone.format(t)));
+    }
+    let held = match tally.times {
+        Some((a, b)) => format!(
+            "the input's events run from {} to {}",
+            zone.format(a),
+            zone.format(b)
+        ),
+        None => "the input has no event with a time".to_owned(),
+    };
+    say(&format!("{} matched no {what}; {held}", flags.join(" ")));
+}
+
 /// Say on stderr which `--call` prefixes matched nothing and which events had no call id.
 pub(crate) fn note_calls(matcher: &CallMatcher, no_call: &NoCall) {
     for p in matcher.unmatched() {

@@ -679,6 +679,13 @@ impl View for Timeline {
         super::notes::note_late(self.calls.late(), "shown in");
         if !self.follow {
             super::notes::note_calls(&self.matcher, &self.no_call);
+            super::notes::note_no_match(
+                &self.filter.select,
+                self.written,
+                "call",
+                tally,
+                self.zone,
+            );
         }
         Ok(())
     }
@@ -727,7 +734,10 @@ impl Timeline {
             s.vendor.to_string(),
             s.outcome.as_str().to_owned(),
         ];
-        for (n, line) in fit::pack(&head, "  ", 0, self.width).into_iter().enumerate() {
+        for (n, line) in fit::pack(&head, "  ", 0, self.width)
+            .into_iter()
+            .enumerate()
+        {
             let painted: Vec<String> = line
                 .iter()
                 .map(|part| {

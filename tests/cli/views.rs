@@ -1504,3 +1504,35 @@ fn summary_agrees_with_the_generators_account_of_each_call() {
         );
     }
 }
+
+#[test]
+fn a_time_filter_that_matches_nothing_says_what_the_input_held() {
+    for (command, what) in [
+        ("summary", "call"),
+        ("timeline", "call"),
+        ("events", "event"),
+    ] {
+        let r = crate::util::run(&[
+            command,
+            "--since",
+            "2030-01-01",
+            "fixtures/mixed/all-vendors.log",
+        ]);
+        assert_eq!(r.code, 0, "{command}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "--since 2030-01-01 00:00:00.000 +00:00 matched no {what}; the input's events run from 2026-11-21 09:00:00.000 +00:00 to 2026-11-21 09:02:05.000 +00:00"
+            )),
+            "{command}: {}",
+            r.stderr
+        );
+    }
+    // A filter that matches says nothing of the kind.
+    let r = crate::util::run(&[
+        "summary",
+        "--since",
+        "2026-11-21",
+        "fixtures/mixed/all-vendors.log",
+    ]);
+    assert!(!r.stderr.contains("matched no"), "{}", r.stderr);
+}

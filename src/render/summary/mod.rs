@@ -526,6 +526,13 @@ impl View for Summary {
         crate::render::notes::note_unread(tally);
         crate::render::notes::note_beside(tally);
         crate::render::notes::note_calls(&rows.matcher, &self.no_call);
+        crate::render::notes::note_no_match(
+            &self.filter.select,
+            rows.totals.calls,
+            "call",
+            tally,
+            rows.zone,
+        );
         let unplaced = self.shards.unplaced();
         crate::render::notes::note_unplaced(
             if unplaced == 1 {
