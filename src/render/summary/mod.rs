@@ -300,20 +300,50 @@ impl Rows {
         let day =
             |t: i64| (t + i64::from(self.zone.offset_secs_at(t)) * 1000).div_euclid(86_400_000);
         let days: Vec<i64> = rows.iter().filter_map(|s| s.started_at).map(day).collect();
-        let shown = Shown {
+        let mut shown = Shown {
             zone: self.zone,
             narrow: self.narrow(),
             short_ids: self.short_ids,
             dates: days.iter().min() != days.iter().max(),
+            years: {
+                let years: Vec<String> = rows
+                    .iter()
+                    .filter_map(|s| s.started_at)
+                    .map(|t| self.zone.format(t)[..4].to_owned())
+                    .collect();
+                years.iter().min() != years.iter().max()
+            },
         };
         let candidate = |i: &usize| with_dtmf || *i != table::DTMF;
         let mut texts: [String; COLUMNS.len()] = Default::default();
-        let mut widths = COLUMNS.map(|c| crate::render::fit::width_of(c.label));
-        for s in rows {
-            let cells = table::cells(s, shown, self.color, &mut texts);
-            for (w, (text, _)) in widths.iter_mut().zip(cells) {
-                *w = (*w).max(crate::render::fit::width_of(text));
+        let measure = |shown: Shown, texts: &mut [String; COLUMNS.len()]| {
+            let mut widths = COLUMNS.map(|c| crate::render::fit::width_of(c.label));
+            for s in rows {
+                let cells = table::cells(s, shown, self.color, texts);
+                for (w, (text, _)) in widths.iter_mut().zip(cells) {
+                    *w = (*w).max(crate::render::fit::width_of(text));
+                }
             }
+            widths
+        };
+        // Ids are shortened only when the table would not fit with them whole (a wide
+        // terminal shows them whole).
+        let mut widths = measure(
+            Shown {
+                short_ids: false,
+                ..shown
+            },
+            &mut texts,
+        );
+        let whole: usize = (0..COLUMNS.len())
+            .filter(candidate)
+            .map(|i| widths[i] + 2)
+            .sum::<usize>()
+            + 1;
+        if shown.short_ids && self.width.is_some_and(|w| whole <= w) {
+            shown.short_ids = false;
+        } else if shown.short_ids {
+            widths = measure(shown, &mut texts);
         }
         let fit = table::fit_columns(self.width, |i| widths[i], with_dtmf);
         self.note_left_out(fit.note());

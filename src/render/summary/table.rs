@@ -21,6 +21,8 @@ pub(super) struct Shown {
     pub(super) short_ids: bool,
     /// The rows span more than one day: a narrow table's start keeps its date.
     pub(super) dates: bool,
+    /// The rows span more than one year: a narrow table's start keeps the year too.
+    pub(super) years: bool,
 }
 
 /// One column of the summary table: its label, alignment, fixed widths (wide and narrow
@@ -82,6 +84,7 @@ pub(super) const COLUMNS: [SummaryColumn; 11] = [
         widths: [30, 15],
         drop: 1,
         fill: |s, shown, out| match s.started_at {
+            Some(t) if shown.narrow && shown.years => shown.zone.push(out, t),
             Some(t) if shown.narrow && shown.dates => out.push_str(&shown.zone.format_short(t)),
             Some(t) if shown.narrow => out.push_str(&shown.zone.format_clock(t)),
             Some(t) => shown.zone.push(out, t),
@@ -237,6 +240,7 @@ impl FixedTable {
             // Rows written in chunks cannot know the span ahead: the time of day, as the
             // totals give the dates.
             dates: false,
+            years: false,
         }
     }
 
