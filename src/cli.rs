@@ -409,14 +409,16 @@ pub(crate) enum Command {
         calls: CallArgs,
     },
     /// A full-screen call list to browse: each call's timeline, its records as read, findings
-    #[command(after_help = "Examples:
+    #[command(
+        after_help = "Keys: arrows move, Enter opens a call, / filters, s sorts, o and v show one outcome or vendor, \
+f lists the findings, y copies the call id, e writes a call's records to a file, ? lists the \
+keys, q quits. Needs a terminal: for pipes, `callev summary` and `callev timeline`.
+
+Examples:
   callev browse webhooks.log
   callev browse --outcome busy --since 1h logs/*.gz
-  tail -f webhooks.log | callev browse -f
-
-Keys: arrows move, Enter opens a call, / filters, s sorts, o and v show one outcome or vendor,
-f lists the findings, y copies the call id, e writes a call's records to a file, ? lists the
-keys, q quits. Needs a terminal: for pipes, `callev summary` and `callev timeline`.")]
+  tail -f webhooks.log | callev browse -f"
+    )]
     #[command(mut_arg("since", |a| a.help(SINCE_CALLS)))]
     Browse {
         /// When to use colors: auto uses them unless NO_COLOR is set
@@ -432,16 +434,18 @@ keys, q quits. Needs a terminal: for pipes, `callev summary` and `callev timelin
         calls: CallArgs,
     },
     /// Receive vendor callbacks over HTTP: capture each request, show its event and findings
-    #[command(after_help = "Examples:
+    #[command(
+        after_help = "Every request, on any path and with any method, is one line of the capture file, written before \
+the request is answered. Ctrl-C or SIGTERM stops: requests in flight finish, then what was \
+received is said. Bandwidth delivers callbacks over HTTP; Voximplant scenarios can send events \
+with Net.httpRequest; Xelion and Workonflow deliver theirs otherwise (see the README).
+
+Examples:
   callev listen --port 8910
   callev listen --port 0 --capture calls.ndjson --reply answer.xml
   callev listen --forward-to http://127.0.0.1:3000/ --basic-auth user:secret
-  callev summary calls.ndjson
-
-Every request, on any path and with any method, is one line of the capture file, written before
-the request is answered. Ctrl-C or SIGTERM stops: requests in flight finish, then what was
-received is said. Bandwidth delivers callbacks over HTTP; Voximplant scenarios can send events
-with Net.httpRequest; Xelion and Workonflow deliver theirs otherwise (see the README).")]
+  callev summary calls.ndjson"
+    )]
     Listen {
         /// The port to listen on; 0 picks a free one (printed at start)
         #[arg(long, default_value_t = 8910, help_heading = "Server")]
@@ -497,16 +501,18 @@ with Net.httpRequest; Xelion and Workonflow deliver theirs otherwise (see the RE
         display: DisplayArgs,
     },
     /// Replay records to your handler over HTTP: a call's events in order, as the vendor sent them
-    #[command(after_help = "Examples:
+    #[command(
+        after_help = "A record from a capture (`callev listen`) goes as it was received: its method, its path under \
+the URL's path, its query, its headers (less hop-by-hop and redacted ones) and its exact body. \
+Any other record is POSTed as application/json with its bytes exactly as they are in the file. \
+A call's events go one at a time, each after the previous one's answer; redirects are not \
+followed. Exit 0 when every answer was 2xx, 1 when one was not or a request failed.
+
+Examples:
   callev send calls.ndjson --to http://127.0.0.1:3000/callbacks
   callev send --call c-7f3a calls.ndjson --to http://127.0.0.1:3000/ --speed 1
-  callev send webhooks.log --outcome busy --concurrency 8 --to http://127.0.0.1:3000/ -o ndjson
-
-A record from a capture (`callev listen`) goes as it was received: its method, its path under
-the URL's path, its query, its headers (less hop-by-hop and redacted ones) and its exact body.
-Any other record is POSTed as application/json with its bytes exactly as they are in the file.
-A call's events go one at a time, each after the previous one's answer; redirects are not
-followed. Exit 0 when every answer was 2xx, 1 when one was not or a request failed.")]
+  callev send webhooks.log --outcome busy --concurrency 8 --to http://127.0.0.1:3000/ -o ndjson"
+    )]
     #[command(mut_arg("since", |a| a.help(SINCE_CALLS)))]
     Send {
         /// Your handler's URL (http or https); a capture's request path goes under its path
@@ -526,15 +532,17 @@ followed. Exit 0 when every answer was 2xx, 1 when one was not or a request fail
         calls: CallArgs,
     },
     /// Make up a call's events in a vendor's own format: print them, or send them to your handler
-    #[command(after_help = "Examples:
+    #[command(
+        after_help = "Without --to the payloads are printed as NDJSON, one a line, in the order the vendor sends them. \
+Numbers are fictional (555-01xx) unless given; --seed gives the same output twice.
+
+Examples:
   callev trigger --list
   callev trigger bandwidth busy
   callev trigger workonflow answered --direction outbound --talk 90s | callev summary
   callev trigger voximplant no-answer --count 20 --seed 7 > calls.ndjson
-  callev trigger bandwidth answered --to http://127.0.0.1:3000/callbacks --speed 10
-
-Without --to the payloads are printed as NDJSON, one a line, in the order the vendor sends them.
-Numbers are fictional (555-01xx) unless given; --seed gives the same output twice.")]
+  callev trigger bandwidth answered --to http://127.0.0.1:3000/callbacks --speed 10"
+    )]
     Trigger {
         /// The vendor
         #[arg(value_name = "VENDOR", required_unless_present = "list", value_parser = vendor_ids())]

@@ -212,6 +212,10 @@ fn every_command_has_examples_and_every_flag_help() {
         "events",
         "timeline",
         "summary",
+        "browse",
+        "listen",
+        "send",
+        "trigger",
         "schema",
         "completions",
         "man",
@@ -229,11 +233,21 @@ fn every_command_has_examples_and_every_flag_help() {
             "{cmd} --help does not end with an example"
         );
     }
+    // The version, the commit it was built from and the target it was built for.
     let version = run(&["--version"]);
-    assert_eq!(
-        version.stdout.trim(),
-        format!("callev {}", env!("CARGO_PKG_VERSION"))
+    let text = version.stdout.trim();
+    let prefix = format!("callev {} (", env!("CARGO_PKG_VERSION"));
+    assert!(text.starts_with(&prefix), "{text}");
+    let (commit, target) = text[prefix.len()..]
+        .trim_end_matches(')')
+        .split_once(", ")
+        .unwrap();
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 12 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{text}"
     );
+    assert!(target.contains('-'), "{text}");
 }
 
 /// Each subcommand's `--help` lists the flags that apply to it, each with its help, and no

@@ -128,6 +128,25 @@ fn anomaly_kind(text: &str) -> &str {
     text[..end].trim_end()
 }
 
+/// What a kind of anomaly means, in a few words, for the tally under the totals.
+fn anomaly_meaning(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        k if k.starts_with("its times span") => {
+            "its events are more than a day apart: its durations are left out of the totals"
+        }
+        "no terminal event" => "the call never ends in the input (cut short, or still going)",
+        "events after the end" => "events of the call arrived after its end",
+        "answered before started" => "its answer is timed before its start",
+        k if k.starts_with("reported") => {
+            "the vendor's own duration disagrees with the one measured from the events"
+        }
+        k if k.contains("damaged record") => {
+            "damaged lines name this call: some of its events may be lost"
+        }
+        _ => return None,
+    })
+}
+
 impl Summary {
     pub(crate) fn new(settings: &Settings, shape: SummaryOptions) -> Result<Summary> {
         // Spare packs, one per shard, for every batch in flight: the batches the records'
@@ -398,6 +417,13 @@ impl Rows {
                 thousands(*count),
                 first.join(", ")
             )?;
+            if let Some(meaning) = anomaly_meaning(kind) {
+                writeln!(
+                    out,
+                    "      {}",
+                    paint(self.color, owo_colors::Style::new().dimmed(), meaning)
+                )?;
+            }
         }
         Ok(())
     }
@@ -752,12 +778,13 @@ fn totals(
         match stats(values) {
             Some((mean, median, p95)) => writeln!(
                 out,
-                "  {label:<8}  mean {} · median {} · p95 {}   ({} of {} calls)",
+                "  {label:<8}  mean {} · median {} · p95 {}   ({} of {} {})",
                 human_duration(mean),
                 human_duration(median),
                 human_duration(p95),
                 thousands(known as u64),
-                thousands(n)
+                thousands(n),
+                if n == 1 { "call" } else { "calls" }
             )?,
             None => {
                 let why = if label == "talk"
