@@ -262,6 +262,9 @@ pub(crate) struct Framer<R> {
     /// Number of the first line in `buf`.
     line: u64,
     eof: bool,
+    /// The read that failed (a truncated zstd or bzip2 stream, a device error): reported once
+    /// every whole line read before it is framed, and the partial last line as damage.
+    failed: Option<io::Error>,
     at_start: bool,
     mode: Mode,
     pending: Option<Pending>,
@@ -418,6 +421,7 @@ impl<R: Read> Framer<R> {
             buf: Vec::with_capacity(BLOCK),
             line: 1,
             eof: false,
+            failed: None,
             at_start: true,
             mode: Mode::Top,
             pending: None,
@@ -478,7 +482,15 @@ impl<R: Read> Framer<R> {
     pub(crate) fn next_batch(&mut self) -> io::Result<Option<Batch>> {
         loop {
             if self.eof && self.buf.is_empty() {
-                return Ok(self.finish());
+                let last = self.finish();
+                return match (last, self.failed.take()) {
+                    (Some(batch), failed) => {
+                        self.failed = failed;
+                        Ok(Some(batch))
+                    }
+                    (None, Some(e)) => Err(e),
+                    (None, None) => Ok(None),
+                };
             }
             let lines_waiting = self.may_block && memchr::memchr(b'\n', &self.buf).is_some();
             if !self.discarding && (lines_waiting || self.tick_at().is_some()) {
@@ -501,7 +513,12 @@ impl<R: Read> Framer<R> {
                     match self.reader.read(&mut self.chunk[..size]) {
                         Ok(n) => break n,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(e),
+                        // What was read before stays read: the input ends here, and the error
+                        // is said after it (see `failed`).
+                        Err(e) => {
+                            self.failed = Some(e);
+                            break 0;
+                        }
                     }
                 };
                 let before = self.buf.len();

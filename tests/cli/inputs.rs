@@ -307,3 +307,42 @@ fn zstd_xz_and_bzip2_are_read_and_other_compressions_are_named() {
     );
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
 }
+
+/// A compressed stream cut short keeps every whole line decoded before the cut; the partial
+/// line is one damaged record, and the run says the read failed (exit 2).
+#[test]
+fn a_truncated_compressed_stream_keeps_its_whole_lines() {
+    use std::io::Read;
+    let mut text = String::new();
+    for i in 0..6000 {
+        text.push_str(&format!(
+            r#"{{"eventType":"dtmf","eventTime":"2026-11-21T10:00:00.000Z","accountId":"9900000","applicationId":"a","from":"+15550100001","to":"+15550100901","direction":"inbound","callId":"c-cut{i:06}","callUrl":"https://voice.bandwidth.com/api/v2/accounts/9900000/calls/c-cut{i:06}","startTime":"2026-11-21T10:00:00.000Z","answerTime":"2026-11-21T10:00:01.000Z","digit":"{}"}}"#,
+            i % 10
+        ));
+        text.push('\n');
+    }
+    let packed = zstd::stream::encode_all(text.as_bytes(), 3).unwrap();
+    let cut = &packed[..packed.len() / 3];
+    // What a decoder gives before the cut.
+    let mut decoded = Vec::new();
+    let mut d = zstd::stream::read::Decoder::new(cut).unwrap();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = d.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        decoded.extend_from_slice(&buf[..n]);
+    }
+    let whole = decoded.iter().filter(|b| **b == b'\n').count() as u64;
+    assert!(whole > 1000, "{whole}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.ndjson.zst");
+    std::fs::write(&path, cut).unwrap();
+    let r = run(&["validate", "-o", "json", path.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("failed to read"), "{}", r.stderr);
+    let summary = &json(&r.stdout)["summary"];
+    assert_eq!(summary["valid"], whole, "{summary}");
+    let partial = u64::from(decoded.last() != Some(&b'\n'));
+    assert_eq!(summary["unparseable"], partial, "{summary}");
+}
