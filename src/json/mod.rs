@@ -9,6 +9,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 pub mod fast;
+pub(crate) mod repair;
 pub(crate) mod write;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +61,25 @@ impl fmt::Display for Num {
 }
 
 impl<'a> Json<'a> {
+    /// The tree with nothing borrowed (for a value parsed from mended text, which does not
+    /// outlive its parse).
+    pub(crate) fn into_owned(self) -> Json<'static> {
+        let owned = |s: Cow<'a, str>| Cow::Owned(s.into_owned());
+        match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(b),
+            Json::Num(n) => Json::Num(n),
+            Json::Str(s) => Json::Str(owned(s)),
+            Json::Arr(items) => Json::Arr(items.into_iter().map(Json::into_owned).collect()),
+            Json::Obj(fields) => Json::Obj(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| (owned(k), v.into_owned()))
+                    .collect(),
+            ),
+        }
+    }
+
     /// The one value `text` holds.
     #[cfg(test)]
     pub(crate) fn parse(text: &'a [u8]) -> Result<Json<'a>, serde_json::Error> {

@@ -465,6 +465,8 @@ pub(crate) enum Parsed<'a> {
         log: bool,
         /// Read from a vendor's log notation, not JSON.
         notation: bool,
+        /// What was mended for the value to be read at all (`json::repair`), as findings.
+        mended: Vec<String>,
     },
     /// Not events: what it is instead.
     Empty(String),
@@ -489,8 +491,74 @@ fn object_start(text: &[u8]) -> Option<usize> {
     })
 }
 
-/// Parse a framed record into its values.
+/// Parse a framed record into its values. JSON that fails only for a number too large for a
+/// double or a lone surrogate escape is read mended, and says so (`json::repair`).
 pub(crate) fn parse<'a>(
+    batch: &'a Batch,
+    raw: &Raw,
+    naive_offset: i32,
+    scratch: &mut Scratch<'a>,
+    out: &mut Vec<Parsed<'a>>,
+) {
+    let before = out.len();
+    parse_strict(batch, raw, naive_offset, scratch, out);
+    if out[before..].iter().any(|p| matches!(p, Parsed::Error(_))) {
+        if let Some(mended) = mend(batch, raw, naive_offset) {
+            out.truncate(before);
+            out.extend(mended);
+        }
+    }
+}
+
+/// The record's JSON text mended and read again, every value owned; `None` when mending does
+/// not explain the failure (the text still fails, or there was nothing to mend).
+fn mend<'a>(batch: &'a Batch, raw: &Raw, naive_offset: i32) -> Option<Vec<Parsed<'a>>> {
+    let data = &batch.data;
+    let (text, log_time, log) = match &raw.shape {
+        Shape::Json | Shape::Element => (batch.text(raw), None, raw.log),
+        Shape::Followed { text_at } => (&data[raw.start..*text_at], None, raw.log),
+        Shape::Log { json_at } => {
+            let found = object_start(&data[*json_at..raw.end])?;
+            let prefix = String::from_utf8_lossy(&data[raw.start..json_at + found]);
+            let time = crate::time::leading_timestamp(&prefix, naive_offset);
+            (&data[json_at + found..raw.end], time, true)
+        }
+        Shape::Broken(_) | Shape::Scalars { .. } | Shape::Text => return None,
+    };
+    let (fixed, notes) = crate::json::repair::repair(text)?;
+    let mut values = Vec::new();
+    let mut stream = serde_json::Deserializer::from_slice(&fixed).into_iter::<Json>();
+    for (i, item) in stream.by_ref().enumerate() {
+        // A log line's text after its object is the log's, not the record's.
+        let item = match (item, &raw.shape) {
+            (Ok(v), _) => v,
+            (Err(_), Shape::Log { .. }) if i > 0 => break,
+            (Err(_), _) => return None,
+        };
+        let group = if i == 0 { raw.group } else { 0 };
+        let value = |value: Json<'_>| Parsed::Value {
+            value: value.into_owned(),
+            group,
+            log_time,
+            log,
+            notation: false,
+            mended: notes.clone(),
+        };
+        match item {
+            Json::Arr(items) if matches!(raw.shape, Shape::Json) => {
+                values.extend(items.into_iter().map(value));
+            }
+            other => values.push(value(other)),
+        }
+        if matches!(raw.shape, Shape::Log { .. }) {
+            break;
+        }
+    }
+    (!values.is_empty()).then_some(values)
+}
+
+/// Parse a framed record into its values, as strict JSON.
+fn parse_strict<'a>(
     batch: &'a Batch,
     raw: &Raw,
     naive_offset: i32,
@@ -517,6 +585,7 @@ pub(crate) fn parse<'a>(
                     log_time: None,
                     log: raw.log,
                     notation: false,
+                    mended: Vec::new(),
                 }),
                 Err(e) => out.push(Parsed::Error(parse_error(raw.line, &e, 0, "invalid JSON"))),
             }
@@ -528,6 +597,7 @@ pub(crate) fn parse<'a>(
                 log_time: None,
                 log: raw.log,
                 notation: false,
+                mended: Vec::new(),
             }),
             Err(e) => out.push(Parsed::Error(parse_error(raw.line, &e, 0, "invalid JSON"))),
         },
@@ -545,6 +615,7 @@ pub(crate) fn parse<'a>(
                         log_time: None,
                         log: raw.log,
                         notation: false,
+                        mended: Vec::new(),
                     }));
                 }
                 Ok(value) => out.push(Parsed::Value {
@@ -553,6 +624,7 @@ pub(crate) fn parse<'a>(
                     log_time: None,
                     log: raw.log,
                     notation: false,
+                    mended: Vec::new(),
                 }),
                 Err(e) => {
                     let what = if i == 0 {
@@ -575,6 +647,7 @@ pub(crate) fn parse<'a>(
                         log_time: crate::time::leading_timestamp(&prefix, naive_offset),
                         log: true,
                         notation: true,
+                        mended: Vec::new(),
                     });
                 }
                 Some(LogLine::NotAnEvent) => return out.push(Parsed::Text),
@@ -596,6 +669,7 @@ pub(crate) fn parse<'a>(
                     log_time,
                     log: true,
                     notation: false,
+                    mended: Vec::new(),
                 }),
                 Some(Err(e)) => out.push(Parsed::Error(parse_error(
                     raw.line,
@@ -629,6 +703,7 @@ fn analyze_raw<'a>(
                 log_time,
                 log,
                 notation,
+                mended,
             } => {
                 let ctx = Context {
                     stem,
@@ -637,7 +712,17 @@ fn analyze_raw<'a>(
                     keep: a.lean.then_some(crate::call::step::Step::reads),
                     notation,
                 };
-                analyze_value(&value, raw.line, &ctx, log_time, log, a)
+                let mut r = analyze_value(&value, raw.line, &ctx, log_time, log, a);
+                // Kept, and said: what had to be mended for the record to be read.
+                for note in mended {
+                    if a.allowed.contains(Code::Parse) {
+                        r.muted += 1;
+                    } else {
+                        r.diagnostics
+                            .push(Diagnostic::warning(Code::Parse, "", note));
+                    }
+                }
+                r
             }
             Parsed::Text => Analyzed::beside(
                 raw.line,

@@ -245,3 +245,25 @@ fn strict_says_in_its_last_line_why_it_failed() {
     assert_eq!(plain.code, 0);
     assert!(!plain.stdout.contains("strict"));
 }
+
+/// A number too large for a double and a lone surrogate escape are read mended: the record is
+/// kept, its call counted, and the mending is a finding on it.
+#[test]
+fn a_huge_number_or_a_lone_surrogate_keeps_its_record_and_says_so() {
+    let text = concat!(
+        r#"{"eventType":"dtmf","eventTime":"2026-11-21T10:00:00.000Z","callId":"c-big1","digit":"1","n":1e999999}"#,
+        "\n",
+        r#"{"eventType":"dtmf","eventTime":"2026-11-21T10:00:01.000Z","callId":"c-sur1","digit":"2","name":"a\ud800b"}"#,
+        "\n",
+    );
+    let r = run_stdin(&["validate", "-o", "json"], text);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let doc = json(&r.stdout);
+    assert_eq!(doc["summary"]["valid"], 2, "{}", r.stdout);
+    assert_eq!(doc["summary"]["unparseable"], 0);
+    let messages = r.stdout.to_string();
+    assert!(messages.contains("too large for a double"), "{messages}");
+    assert!(messages.contains("lone UTF-16 surrogate"), "{messages}");
+    let calls = ndjson(&run_stdin(&["summary", "-o", "ndjson"], text).stdout);
+    assert_eq!(calls.len(), 2);
+}
