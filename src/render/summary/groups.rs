@@ -50,6 +50,9 @@ const MAX_FILLED: i64 = 9_000;
 const BAR_MAX: usize = 40;
 const BAR_MIN: usize = 10;
 
+/// The widest a group's key column is before its keys wrap.
+const KEY_CAP: usize = 24;
+
 impl Groups {
     pub(crate) fn new(keys: Vec<GroupKey>, zone: Zone) -> Groups {
         Groups {
@@ -317,9 +320,17 @@ impl Groups {
                     .chain([label.width()])
                     .max()
                     .unwrap_or(0),
-                drop: if i < fixed { 0 } else { 1 },
+                // Durations go first (p95, then p50), so the outcome counts keep their room.
+                drop: match i {
+                    i if i < fixed => 0,
+                    _ if label.ends_with("p95") => 3,
+                    _ if label.ends_with("p50") => 2,
+                    _ => 1,
+                },
                 right: *right,
-                cap: None,
+                // A long key (an end reason in words) wraps rather than crowd out the counts.
+                cap: (i < self.keys.len())
+                    .then(|| KEY_CAP.max(fit::longest_word(cells.iter().map(String::as_str)))),
             })
             .collect();
         cols.push(Col::new("", 0));
