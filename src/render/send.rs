@@ -129,7 +129,7 @@ pub(crate) struct Totals {
     /// Requests with no answer, and records that made none.
     unanswered: u64,
     not_sent: u64,
-    latencies: Vec<f64>,
+    latencies: Latencies,
     failures: Vec<String>,
     failed: u64,
     color: bool,
@@ -181,7 +181,7 @@ impl Totals {
         if !parts.is_empty() {
             line.push_str(&format!(" ({})", parts.join(", ")));
         }
-        if let Some(l) = latency_line(&self.latencies) {
+        if let Some(l) = self.latencies.line() {
             line.push_str(&format!("; latency {l}"));
         }
         writeln!(err, "{line}")?;
@@ -214,27 +214,76 @@ impl Totals {
     }
 }
 
-/// `p50 3.1 ms, p95 8.0 ms, max 9.2 ms`
-fn latency_line(latencies: &[f64]) -> Option<String> {
-    if latencies.is_empty() {
-        return None;
-    }
-    let mut sorted = latencies.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
-    let ms = |v: f64| {
-        if v >= 1000.0 {
-            format!("{:.2} s", v / 1000.0)
-        } else {
-            format!("{v:.1} ms")
+/// Latencies as a histogram of buckets 1% wide (from 1 µs), so a run of any length keeps the
+/// same few kilobytes; percentiles are read to within 1%, the maximum exactly.
+#[derive(Debug)]
+struct Latencies {
+    buckets: Vec<u64>,
+    count: u64,
+    max: f64,
+}
+
+impl Default for Latencies {
+    fn default() -> Self {
+        Latencies {
+            buckets: vec![0; Latencies::BUCKETS],
+            count: 0,
+            max: 0.0,
         }
-    };
-    Some(format!(
-        "p50 {}, p95 {}, max {}",
-        ms(at(0.5)),
-        ms(at(0.95)),
-        ms(sorted[sorted.len() - 1])
-    ))
+    }
+}
+
+impl Latencies {
+    /// 1 µs to about 30 minutes at 1% steps.
+    const BUCKETS: usize = 2_200;
+
+    fn bucket(ms: f64) -> usize {
+        let us = (ms * 1000.0).max(1.0);
+        ((us.ln() / 1.01f64.ln()) as usize).min(Self::BUCKETS - 1)
+    }
+
+    /// The bucket's upper bound, in milliseconds.
+    fn upper(bucket: usize) -> f64 {
+        1.01f64.powi(bucket as i32 + 1) / 1000.0
+    }
+
+    fn add(&mut self, ms: f64) {
+        self.buckets[Self::bucket(ms)] += 1;
+        self.count += 1;
+        self.max = self.max.max(ms);
+    }
+
+    fn quantile(&self, q: f64) -> f64 {
+        let rank = ((self.count - 1) as f64 * q).round() as u64;
+        let mut seen = 0;
+        for (i, n) in self.buckets.iter().enumerate() {
+            seen += n;
+            if seen > rank {
+                return Self::upper(i).min(self.max);
+            }
+        }
+        self.max
+    }
+
+    /// `p50 3.1 ms, p95 8.0 ms, max 9.2 ms`
+    fn line(&self) -> Option<String> {
+        if self.count == 0 {
+            return None;
+        }
+        let ms = |v: f64| {
+            if v >= 1000.0 {
+                format!("{:.2} s", v / 1000.0)
+            } else {
+                format!("{v:.1} ms")
+            }
+        };
+        Some(format!(
+            "p50 {}, p95 {}, max {}",
+            ms(self.quantile(0.5)),
+            ms(self.quantile(0.95)),
+            ms(self.max)
+        ))
+    }
 }
 
 /// The report as requests are answered.
@@ -291,7 +340,7 @@ impl Report {
             None => t.not_sent += 1,
         }
         if let Some(l) = r.latency_ms.filter(|_| r.status.is_some()) {
-            t.latencies.push(l);
+            t.latencies.add(l);
         }
         if !r.ok() {
             t.failed += 1;
@@ -386,15 +435,17 @@ mod tests {
 
     #[test]
     fn latencies_read_as_percentiles() {
-        assert_eq!(latency_line(&[]), None);
-        let l: Vec<f64> = (1..=100).map(f64::from).collect();
-        assert_eq!(
-            latency_line(&l).unwrap(),
-            "p50 51.0 ms, p95 95.0 ms, max 100.0 ms"
-        );
-        assert_eq!(
-            latency_line(&[1500.0]).unwrap(),
-            "p50 1.50 s, p95 1.50 s, max 1.50 s"
-        );
+        assert_eq!(Latencies::default().line(), None);
+        let mut l = Latencies::default();
+        for ms in 1..=100 {
+            l.add(f64::from(ms));
+        }
+        let (p50, p95) = (l.quantile(0.5), l.quantile(0.95));
+        assert!((50.5..=51.6).contains(&p50), "{p50}");
+        assert!((94.5..=96.0).contains(&p95), "{p95}");
+        assert_eq!(l.max, 100.0);
+        let mut one = Latencies::default();
+        one.add(1500.0);
+        assert_eq!(one.line().unwrap(), "p50 1.50 s, p95 1.50 s, max 1.50 s");
     }
 }
