@@ -221,6 +221,27 @@ fn fitting(width: u16, full_ids: bool) -> Vec<(ListColumn, u16)> {
         .collect()
 }
 
+/// A cell cut to its column's width ends with `…`, so a cut value never passes for a whole one
+/// (`1h 44m 0` for `1h 44m 05s`); 0 is the free column, which takes what is left.
+fn marked(span: Span<'static>, width: usize) -> Span<'static> {
+    let text = span.content.as_ref();
+    if width == 0 || fit::width_of(text) <= width {
+        return span;
+    }
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        cut.push(c);
+        used += w;
+    }
+    cut.push('…');
+    Span::styled(cut, span.style)
+}
+
 fn cell(row: &CallRow, column: ListColumn, looks: Looks, id_width: usize) -> Span<'static> {
     let text = match column {
         ListColumn::Arrival | ListColumn::Call => crate::render::short_id(&safe(&row.id), id_width),
@@ -269,7 +290,9 @@ fn draw_list(f: &mut Frame, area: Rect, app: &mut App, model: &Model, looks: Loo
     ])
     .areas(area);
     f.render_widget(Paragraph::new(header(app, model, looks, area.width)), top);
-    let columns: Vec<(ListColumn, u16)> = fitting(table.width, looks.full_ids);
+    // Whole ids on a wide screen, or when asked.
+    let columns: Vec<(ListColumn, u16)> =
+        fitting(table.width, looks.full_ids || table.width >= 120);
     let widths: Vec<Constraint> = columns
         .iter()
         .map(|&(_, width)| {
@@ -280,6 +303,11 @@ fn draw_list(f: &mut Frame, area: Rect, app: &mut App, model: &Model, looks: Loo
             }
         })
         .collect();
+    // What the free column (width 0) is given: the rest, after the others and a space each.
+    let rest = {
+        let used: u16 = columns.iter().map(|&(_, w)| w + 1).sum();
+        table.width.saturating_sub(used.saturating_sub(1))
+    };
     let arrow = if app.sort.descending { "↓" } else { "↑" };
     let head = TableRow::new(columns.iter().map(|&(column, _)| {
         let mut label = column.label().to_owned();
@@ -316,7 +344,10 @@ fn draw_list(f: &mut Frame, area: Rect, app: &mut App, model: &Model, looks: Loo
             let row = &model.rows[r as usize];
             let cells: Vec<Span> = columns
                 .iter()
-                .map(|&(column, _)| cell(row, column, looks, id_width))
+                .map(|&(column, width)| {
+                    let width = if width == 0 { rest } else { width };
+                    marked(cell(row, column, looks, id_width), usize::from(width))
+                })
                 .collect();
             TableRow::new(cells)
         })
