@@ -133,6 +133,25 @@ fn reading(model: &Model) -> String {
     s
 }
 
+/// Why the list is empty: the filters that are on, and the keys that clear them.
+fn no_match(app: &App) -> String {
+    let mut on = Vec::new();
+    if let Some(o) = app.outcome {
+        on.push(format!("outcome {} (o cycles it off)", o.as_str()));
+    }
+    if let Some(v) = app.vendor {
+        on.push(format!("vendor {} (v cycles it off)", v.id()));
+    }
+    if !app.filter.is_empty() {
+        on.push(format!("text \"{}\" (Esc clears it)", app.filter));
+    }
+    if on.is_empty() {
+        "no call matches".to_owned()
+    } else {
+        format!("no call matches {}", on.join(", "))
+    }
+}
+
 /// The header: the totals of the calls listed, and how reading goes.
 fn header(app: &App, model: &Model, looks: Looks, width: u16) -> Text<'static> {
     let mut outcomes = [0u64; Outcome::ALL.len()];
@@ -367,12 +386,12 @@ fn draw_list(f: &mut Frame, area: Rect, app: &mut App, model: &Model, looks: Loo
     if empty {
         let why = if model.rows.is_empty() {
             if model.done {
-                "no calls in the input"
+                "no calls in the input".to_owned()
             } else {
-                "reading…"
+                "reading…".to_owned()
             }
         } else {
-            "no call matches the filters (Esc clears the text filter)"
+            no_match(app)
         };
         f.render_widget(
             Paragraph::new(Span::styled(why, looks.dim())),

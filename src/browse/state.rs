@@ -274,6 +274,15 @@ impl App {
         self.selected = self.visible.get(self.position).copied();
     }
 
+    /// A new order starts at its top: the cursor staying on a call somewhere in the middle
+    /// made a sort look as if it had done nothing.
+    fn show_from_top(&mut self) {
+        self.selected = None;
+        self.position = 0;
+        self.list_offset = 0;
+        self.stale = true;
+    }
+
     fn select(&mut self, position: usize) {
         if self.visible.is_empty() {
             self.position = 0;
@@ -388,11 +397,11 @@ impl App {
                     ListColumn::Ring | ListColumn::Talk | ListColumn::Total | ListColumn::Events
                 );
                 self.sort = Sort { column, descending };
-                self.stale = true;
+                self.show_from_top();
             }
             KeyCode::Char('r') | KeyCode::Char('S') => {
                 self.sort.descending = !self.sort.descending;
-                self.stale = true;
+                self.show_from_top();
             }
             KeyCode::Char('o') => {
                 self.outcome = cycle(&Outcome::ALL, self.outcome);

@@ -109,13 +109,14 @@ fn the_list_shows_every_call_with_its_totals() {
 #[test]
 fn sorting_filtering_and_toggles_change_the_list_and_keep_the_selection() {
     let (_, shared, mut app) = browser(&[]);
-    // Select the third call, then sort: the same call stays selected.
+    // Select the third call, then sort: the new order is shown from its top.
     key(&mut app, &shared, KeyCode::Down);
     key(&mut app, &shared, KeyCode::Down);
-    let chosen = app.selected;
+    assert_eq!(app.position, 2);
     keys(&mut app, &shared, "ss");
     assert_eq!(app.sort.column, ListColumn::Call);
-    assert_eq!(app.selected, chosen);
+    assert_eq!(app.position, 0);
+    assert_eq!(app.selected, app.visible.first().copied());
     let model = shared.lock();
     let ids: Vec<&str> = app
         .visible
@@ -564,4 +565,19 @@ fn a_finding_opens_its_own_record_and_records_are_counted_as_validate_counts_the
     let (record, _) = &view.records[view.selected];
     assert_eq!(record.source, "fixtures/voximplant/invalid.ndjson");
     assert_eq!(record.line, finding.line);
+}
+
+#[test]
+fn an_empty_list_names_the_filters_that_are_on() {
+    let (_, shared, mut app) = browser(&[]);
+    key(&mut app, &shared, KeyCode::Char('/'));
+    keys(&mut app, &shared, "nothing-like-this");
+    key(&mut app, &shared, KeyCode::Enter);
+    assert!(app.visible.is_empty());
+    let text = screen(&mut app, &shared, 100, 24);
+    assert!(
+        text.contains("no call matches text \"nothing-like-this\" (Esc clears it)"),
+        "{text}"
+    );
+    assert!(!text.contains("cycles it off"), "{text}");
 }
