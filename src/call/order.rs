@@ -38,7 +38,7 @@ impl Order {
         Some(Order { field, descending })
     }
 
-    fn value(self, s: &CallSummary) -> Option<i64> {
+    pub(crate) fn value(self, s: &CallSummary) -> Option<i64> {
         match self.field {
             SortField::Total => s.total_ms,
             SortField::Talk => s.talk_ms,
@@ -50,6 +50,9 @@ impl Order {
 
     /// Sort calls so (stable: ties keep the order the calls began in); calls without the value
     /// go last either way.
+    /// The order in memory, whole: what `summary --sort`'s runs on disk must give (a test holds
+    /// them to it).
+    #[cfg(test)]
     pub(crate) fn sort(self, calls: &mut [CallSummary]) {
         calls.sort_by(|a, b| match (self.value(a), self.value(b)) {
             (Some(x), Some(y)) if self.descending => y.cmp(&x),

@@ -1,6 +1,8 @@
 //! `callev summary`: one row per call (durations, outcome, counts), then totals: answered share,
 //! mean / median / p95 of talk and total time, counts per outcome and vendor.
 
+mod sorted;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
@@ -9,7 +11,6 @@ use anyhow::Result;
 
 use crate::call::alias::Aliases;
 use crate::call::lifetime::Ticks;
-use crate::call::order::Order;
 use crate::call::shards::{shard_of, Keep, Merged, Shards, Sweep, WriteRow, CHUNK};
 use crate::call::step::Pack;
 use crate::call::{call_key, Brief, CallMatcher, CallSummary, SUMMARY_HEADER};
@@ -107,7 +108,7 @@ struct Rows {
 /// Calls held to the end of the input.
 enum HeldCalls {
     Nothing,
-    Sorted(Order, Vec<CallSummary>),
+    Sorted(sorted::Sorted),
     Grouped(Groups),
 }
 
@@ -158,7 +159,7 @@ impl Summary {
         let packs = Arc::new(Pool::new(in_flight * threads));
         let held = match (shape.sort, shape.by.is_empty()) {
             (_, false) => HeldCalls::Grouped(Groups::new(shape.by.clone(), settings.zone)),
-            (Some(order), true) => HeldCalls::Sorted(order, Vec::new()),
+            (Some(order), true) => HeldCalls::Sorted(sorted::Sorted::new(order)),
             (None, true) => HeldCalls::Nothing,
         };
         let holds = !matches!(held, HeldCalls::Nothing);
@@ -250,8 +251,8 @@ impl Rows {
             self.totals.add(&f.brief);
             match (&mut self.held, f.summary) {
                 (HeldCalls::Nothing, summary) => f.summary = summary,
-                (HeldCalls::Sorted(_, calls), Some(s)) => {
-                    calls.push(*s);
+                (HeldCalls::Sorted(sorted), Some(s)) => {
+                    sorted.push(&s)?;
                     continue;
                 }
                 (HeldCalls::Grouped(groups), Some(s)) => {
@@ -387,6 +388,26 @@ impl Rows {
         self.anomalies(rows, out)
     }
 
+    /// Sorted calls merged from runs on disk, a chunk at a time: rows of the fixed-width table
+    /// (or records), then the chunk's anomalies.
+    fn write_chunk(&mut self, rows: &[CallSummary], out: &mut dyn Write) -> Result<()> {
+        if self.format != Format::Table {
+            return self.write_rows(rows, out);
+        }
+        let fixed = self.fixed();
+        let mut lines = Vec::new();
+        if !self.header_written {
+            self.header_written = true;
+            self.note_left_out(fixed.note());
+            fixed.header(&mut lines);
+        }
+        for s in rows {
+            fixed.row(s, &mut lines);
+        }
+        out.write_all(&lines)?;
+        self.anomalies(rows, out)
+    }
+
     /// The anomalies by kind, with the first calls of each (`--anomalies` lists them all).
     fn anomaly_tally(&self, out: &mut dyn Write) -> Result<()> {
         if self.anomaly_kinds.is_empty() {
@@ -446,10 +467,27 @@ impl Rows {
     fn write_held(&mut self, out: &mut dyn Write) -> Result<()> {
         match std::mem::replace(&mut self.held, HeldCalls::Nothing) {
             HeldCalls::Nothing => Ok(()),
-            HeldCalls::Sorted(order, mut calls) => {
-                order.sort(&mut calls);
-                self.write_rows(&calls, out)
-            }
+            HeldCalls::Sorted(sorted) => match sorted.finish()? {
+                sorted::Finished::Values(calls) => self.write_rows(&calls, out),
+                // More calls than a run holds: written as the streamed table is, a chunk at a
+                // time with fixed widths, in the merged order.
+                sorted::Finished::Merged(mut merge) => {
+                    self.streamed = true;
+                    let mut chunk = Vec::with_capacity(CHUNK);
+                    loop {
+                        let next = merge.next_call()?;
+                        let done = next.is_none();
+                        chunk.extend(next);
+                        if chunk.len() >= CHUNK || (done && !chunk.is_empty()) {
+                            self.write_chunk(&chunk, out)?;
+                            chunk.clear();
+                        }
+                        if done {
+                            return Ok(());
+                        }
+                    }
+                }
+            },
             HeldCalls::Grouped(mut groups) => {
                 let look = TableLook {
                     width: self.width,
