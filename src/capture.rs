@@ -24,6 +24,18 @@ pub(crate) const REDACTED: [&str; 3] = ["authorization", "cookie", "proxy-author
 /// What a redacted header's value becomes.
 pub(crate) const REDACTED_VALUE: &str = "[redacted]";
 
+/// Headers that belong to one connection, not to the request: never passed on.
+pub(crate) const HOP_BY_HOP: [&str; 8] = [
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
 /// The capture record's fields, in order: name, type, meaning (`callev schema --capture`).
 pub(crate) const FIELDS: [(&str, &str, &str); 15] = [
     ("callev_capture", "integer", "the version of these fields (1); marks the line as a capture record"),
@@ -213,7 +225,7 @@ pub(crate) fn replay(v: &Json<'_>) -> Result<Replay, String> {
                 continue;
             };
             let lower = name.to_ascii_lowercase();
-            if crate::http::HOP_BY_HOP.contains(&lower.as_str())
+            if HOP_BY_HOP.contains(&lower.as_str())
                 || matches!(lower.as_str(), "host" | "content-length")
                 || REDACTED.contains(&lower.as_str())
                 || value == REDACTED_VALUE

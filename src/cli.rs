@@ -556,7 +556,7 @@ Examples:
         list: bool,
         /// Who placed the call (default: inbound where the scenario can be)
         #[arg(long, value_enum, help_heading = "Call")]
-        direction: Option<crate::trigger::Direction>,
+        direction: Option<crate::formats::scenario::Direction>,
         /// How many calls
         #[arg(long, default_value_t = 1, value_name = "N", help_heading = "Call")]
         count: u32,

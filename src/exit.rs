@@ -71,7 +71,7 @@ pub fn of_error(err: &anyhow::Error) -> Exit {
     if err.chain().any(is_broken_pipe) {
         return Exit::Ok;
     }
-    crate::render::notes::say(&format!("{err:#}"));
+    crate::output::say(&format!("{err:#}"));
     Exit::UsageOrIo
 }
 

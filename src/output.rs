@@ -18,6 +18,52 @@ pub(crate) enum Format {
     Parquet,
 }
 
+/// Say a note on stderr: `callev: ` and the text, wrapped at word boundaries to the terminal's
+/// width when stderr is one (the lines after the first under the text), whole otherwise (a
+/// pipe, a log). The one way notes are written.
+pub(crate) fn say(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(wrapped(text, stderr_width()).as_bytes());
+}
+
+/// `callev: TEXT` and a newline, wrapped to `width` columns when there is one.
+fn wrapped(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width.filter(|w| *w > 30) else {
+        return format!("callev: {text}\n");
+    };
+    let options = textwrap::Options::new(width)
+        .initial_indent("callev: ")
+        .subsequent_indent("        ")
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let mut out = String::new();
+    for line in text.lines() {
+        for l in textwrap::wrap(line, &options) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The width of the terminal stderr is, if it is one (`COLUMNS` first, as for stdout).
+fn stderr_width() -> Option<usize> {
+    use std::io::IsTerminal as _;
+    static WIDTH: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+    *WIDTH.get_or_init(|| {
+        if !std::io::stderr().is_terminal() {
+            return None;
+        }
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse().ok())
+            .or_else(|| {
+                terminal_size::terminal_size_of(std::io::stderr()).map(|(w, _)| usize::from(w.0))
+            })
+    })
+}
+
 /// Standard output, locked and buffered once for the whole run; on a `screen` (machine output
 /// to a terminal), through `TerminalSafe`.
 pub(crate) fn stdout(screen: bool) -> Stdout {
@@ -331,6 +377,20 @@ pub(crate) fn thousands(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_wrap_at_words_under_their_text() {
+        let text = "1 of 4 records skipped: 1 of no known vendor, the first at calls.ndjson:3";
+        assert_eq!(wrapped(text, None), format!("callev: {text}\n"));
+        let got = wrapped(text, Some(40));
+        for line in got.lines() {
+            assert!(line.chars().count() <= 40, "{line:?}");
+        }
+        assert_eq!(
+            got,
+            "callev: 1 of 4 records skipped: 1 of no\n        known vendor, the first at\n        calls.ndjson:3\n"
+        );
+    }
 
     #[derive(Serialize)]
     struct TestRow {

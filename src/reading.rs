@@ -115,7 +115,7 @@ pub(crate) fn read_into(
                         let name = crate::output::safe(&names[source]).into_owned();
                         let text = format!("{name} {what}; lines count from 1");
                         if !view.note(&text) {
-                            progress.suspend(|| crate::render::notes::say(&text));
+                            progress.suspend(|| crate::output::say(&text));
                         }
                     }
                     tally.merge(counted);
@@ -143,7 +143,7 @@ pub(crate) fn read_into(
                     tally.failed_sources += 1;
                     let text = format!("{error:#}");
                     if !view.note(&text) {
-                        progress.suspend(|| crate::render::notes::say(&text));
+                        progress.suspend(|| crate::output::say(&text));
                     }
                 }
                 // The reader waits for its input: what was written is due, not held in a
@@ -162,7 +162,7 @@ pub(crate) fn read_into(
                     } else {
                         "records"
                     };
-                    crate::render::notes::say(&format!("interrupted after {} {records}: what was written is partial (totals, sorted tables and timelines included)",
+                    crate::output::say(&format!("interrupted after {} {records}: what was written is partial (totals, sorted tables and timelines included)",
                         crate::output::thousands(tally.records)
                     ));
                     return Err(Interrupted.into());

@@ -1,9 +1,9 @@
-//! `callev trigger`: calls made up in a vendor's own format, as the vendor would send them. What
-//! is common lives here: the ask (`Ask`: scenario, direction, ring and talk, numbers, start,
-//! seed), the plan one call is made from (`Plan`, with its seeded ids), and printing or sending
-//! what was made. Each vendor's scenarios live with its format and are reached through its
-//! descriptor (`Descriptor::trigger`); every scenario says the outcome `callev summary` gives
-//! the call it makes, and a test holds every vendor's every scenario to it.
+//! `callev trigger`: calls made up in a vendor's own format, as the vendor would send them: the
+//! ask (`Ask`: scenario, direction, ring and talk, numbers, start, seed), making the calls, and
+//! printing or sending them. Each vendor's scenarios live with its format and are reached
+//! through its descriptor (`Descriptor::trigger`, types in `formats/scenario.rs`); every scenario
+//! says the outcome `callev summary` gives the call it makes, and a test holds every vendor's
+//! every scenario to it.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -13,154 +13,10 @@ use serde_json::Value;
 
 use crate::config::Settings;
 use crate::exit::usage;
+pub(crate) use crate::formats::scenario::Direction;
+use crate::formats::scenario::{Ids, Made, Plan, COMMON};
 use crate::formats::{Descriptor, LIST};
 use crate::time::Millis;
-
-/// Who placed the call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Direction {
-    /// A caller outside calls in
-    Inbound,
-    /// The vendor's user or app calls out
-    Outbound,
-}
-
-/// The scenarios a vendor makes, and how.
-pub(crate) struct Trigger {
-    /// Name, what happens, and the outcome `callev summary` gives.
-    pub(crate) scenarios: &'static [Scenario],
-    /// The payloads of one call, in the order the vendor sends them.
-    pub(crate) make: fn(&Plan<'_>) -> Vec<Made>,
-}
-
-/// A scenario a vendor can express.
-pub(crate) struct Scenario {
-    pub(crate) name: &'static str,
-    pub(crate) what: &'static str,
-    /// The outcome the call has (`callev summary`), inbound and outbound; `None` where the
-    /// vendor cannot place such a call in that direction.
-    pub(crate) outcome: [Option<&'static str>; 2],
-}
-
-/// The names every vendor that can express them uses alike.
-pub(crate) const COMMON: [&str; 9] = [
-    "answered",
-    "busy",
-    "no-answer",
-    "rejected",
-    "failed",
-    "caller-hangup",
-    "transfer",
-    "hold",
-    "dtmf",
-];
-
-/// One payload: when the vendor sends it, and its JSON.
-#[derive(Debug, Clone)]
-pub(crate) struct Made {
-    pub(crate) at: Millis,
-    pub(crate) body: Value,
-}
-
-/// Ids and numbers from a seed: the same seed, the same call.
-#[derive(Debug, Clone)]
-pub(crate) struct Ids {
-    state: std::cell::Cell<u64>,
-}
-
-impl Ids {
-    pub(crate) fn new(seed: u64) -> Ids {
-        Ids {
-            state: std::cell::Cell::new(seed ^ 0x9e37_79b9_7f4a_7c15),
-        }
-    }
-
-    /// The next 64 random bits (splitmix64).
-    pub(crate) fn next(&self) -> u64 {
-        let s = self.state.get().wrapping_add(0x9e37_79b9_7f4a_7c15);
-        self.state.set(s);
-        let mut z = s;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// `n` lower-case hex digits.
-    pub(crate) fn hex(&self, n: usize) -> String {
-        let mut s = String::with_capacity(n);
-        while s.len() < n {
-            s.push_str(&format!("{:016x}", self.next()));
-        }
-        s.truncate(n);
-        s
-    }
-
-    /// A version-4 UUID.
-    pub(crate) fn uuid(&self) -> String {
-        let h = self.hex(32);
-        format!(
-            "{}-{}-4{}-{}{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[13..16],
-            ["8", "9", "a", "b"][(self.next() % 4) as usize],
-            &h[17..20],
-            &h[20..32]
-        )
-    }
-
-    /// `n` decimal digits.
-    pub(crate) fn digits(&self, n: usize) -> String {
-        (0..n)
-            .map(|_| char::from(b'0' + (self.next() % 10) as u8))
-            .collect()
-    }
-
-    /// A fictional North American number: +1 NXX 555-01XX.
-    pub(crate) fn number(&self) -> String {
-        format!(
-            "+1{}{}5550{}",
-            2 + self.next() % 8,
-            self.digits(2),
-            100 + self.next() % 100
-        )
-    }
-}
-
-/// One call to make.
-pub(crate) struct Plan<'a> {
-    pub(crate) scenario: &'a str,
-    pub(crate) direction: Direction,
-    /// When the call begins (its first event).
-    pub(crate) start: Millis,
-    pub(crate) ring_ms: i64,
-    pub(crate) talk_ms: i64,
-    /// The caller's and the callee's numbers.
-    pub(crate) from: String,
-    pub(crate) to: String,
-    pub(crate) ids: &'a Ids,
-}
-
-impl Plan<'_> {
-    pub(crate) fn inbound(&self) -> bool {
-        self.direction == Direction::Inbound
-    }
-
-    /// When it is answered (for scenarios that are).
-    pub(crate) fn answered_at(&self) -> Millis {
-        self.start + self.ring_ms
-    }
-
-    /// When an answered call ends.
-    pub(crate) fn hung_up_at(&self) -> Millis {
-        self.answered_at() + self.talk_ms
-    }
-}
-
-/// RFC 3339 in UTC with milliseconds, as the vendors write times.
-pub(crate) fn iso(ms: Millis) -> String {
-    crate::timefmt::rfc3339(ms)
-}
 
 /// What the command line asks for, checked.
 pub(crate) struct Ask {
@@ -352,11 +208,14 @@ pub(crate) fn outgoing(calls: Vec<Call>) -> Vec<Vec<crate::send::Outgoing>> {
                 .map(|m| {
                     line += 1;
                     crate::send::Outgoing {
-                        call: Arc::clone(&id),
-                        vendor: call.vendor,
-                        event: event_name(&m.body),
-                        source: Arc::clone(&source),
-                        line,
+                        origin: crate::send::Origin {
+                            // A leg of its own (a transfer's B-leg) under its own id.
+                            call: id_in(&m.body).map_or_else(|| Arc::clone(&id), Arc::from),
+                            vendor: call.vendor,
+                            event: event_name(&m.body),
+                            source: Arc::clone(&source),
+                            line,
+                        },
                         sent_at: Some(m.at),
                         request: Ok(crate::send::Request::json(json_bytes(&m.body))),
                     }
@@ -368,20 +227,19 @@ pub(crate) fn outgoing(calls: Vec<Call>) -> Vec<Vec<crate::send::Outgoing>> {
 
 /// The first id-like field of a call's first payload, for the report.
 fn call_id(call: &Call) -> String {
-    let Some(first) = call.events.first() else {
-        return String::new();
-    };
-    let body = first.body.get("data").unwrap_or(&first.body);
-    ["callId", "call_id", "callid", "id", "threadId"]
-        .iter()
-        .find_map(|k| body.get(*k).and_then(Value::as_str))
-        .or_else(|| {
-            body.get("call")
-                .and_then(|c| c.get("id"))
-                .and_then(Value::as_str)
-        })
+    call.events
+        .first()
+        .and_then(|m| id_in(&m.body))
         .unwrap_or_default()
         .to_owned()
+}
+
+/// The call a payload names: its own id field (a Xelion frame's inside its notification).
+fn id_in(body: &Value) -> Option<&str> {
+    let body = body.get("notification").unwrap_or(body);
+    ["callId", "id", "threadId"]
+        .iter()
+        .find_map(|k| body.get(*k).and_then(Value::as_str))
 }
 
 fn event_name(body: &Value) -> String {

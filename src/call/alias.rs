@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::lifetime::call_key;
+use super::call_key;
 
 /// Bindings held at most; past it the oldest half is forgotten (a thread's calls are minutes
 /// long, and a capture holds far fewer threads).

@@ -15,6 +15,7 @@ use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 
 use super::alias::Aliases;
+use super::call_key;
 use super::dedupe::Dedupe;
 use super::step::Step;
 use crate::event::{Event, Twin};
@@ -62,12 +63,6 @@ impl Delivered {
         let mixed = Self::mix(key, fingerprint);
         self.generations.iter().any(|g| g.contains(&mixed))
     }
-}
-
-/// A call id as a 64-bit key, for the views that remember calls compactly.
-pub(crate) fn call_key(id: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::with_seed(0x0000_6361_6c6c).hash_one(id)
 }
 
 /// The ticks a view counts for `WINDOW` and `SWEEP_EVERY`: batches between two ticks of the

@@ -15,7 +15,6 @@ pub(crate) mod step;
 pub(crate) mod summary_record;
 
 pub(crate) use dedupe::Dedupe;
-pub(crate) use lifetime::call_key;
 pub(crate) use select::{CallMatcher, CallSelection};
 pub(crate) use state::CallState;
 pub(crate) use summary_record::{Brief, CallSummary, SummaryValue, SUMMARY_HEADER};
@@ -63,3 +62,10 @@ impl Call {
 
 #[cfg(test)]
 mod tests;
+
+/// A call id as a 64-bit key, for the views that remember calls compactly (one hash for every
+/// view, the lifetime, aliases and the shards alike).
+pub(crate) fn call_key(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x0000_6361_6c6c).hash_one(id)
+}

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::lifetime::call_key;
+use super::call_key;
 use crate::event::{Detail, Event, EventKind, Outcome, Twin};
 use crate::time::Millis;
 use crate::vendor_id::Vendor;

@@ -8,6 +8,7 @@
 //! aggregation reads by the names and types in `AGGREGATED_DETAILS`.
 
 pub(crate) mod bandwidth;
+pub(crate) mod scenario;
 pub(crate) mod schema;
 pub(crate) mod voximplant;
 pub(crate) mod workonflow;
@@ -102,7 +103,7 @@ pub(crate) struct Descriptor {
     /// empty answer does: `listen` says so once when it answers one of them with nothing.
     pub(crate) answered_callbacks: (&'static [&'static str], &'static str),
     /// The calls `callev trigger` makes in this vendor's format.
-    pub(crate) trigger: Option<&'static crate::trigger::Trigger>,
+    pub(crate) trigger: Option<&'static scenario::Trigger>,
 }
 
 /// A log line in a vendor's own notation.

@@ -46,17 +46,8 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// Headers that belong to one connection, not to the request: never passed on.
-pub(crate) const HOP_BY_HOP: [&str; 8] = [
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-];
+/// Headers that belong to one connection (kept with the capture record, which replays none).
+pub(crate) use crate::capture::HOP_BY_HOP;
 
 /// A duration as users write it: `500ms`, `10s`, `2m`, or a number of seconds.
 pub(crate) fn parse_duration(flag: &str, text: &str) -> Result<Duration> {

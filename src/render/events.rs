@@ -250,7 +250,7 @@ impl Events {
         let left_out = self.layout.tier.left_out();
         if !left_out.is_empty() {
             let note = fit::left_out_note(self.width.unwrap_or_default(), left_out);
-            crate::render::notes::say(&note);
+            crate::output::say(&note);
         }
     }
 }
@@ -389,9 +389,7 @@ impl View for Events {
                 // A batch whose columns cannot be made is a bug in making them, not in the
                 // input: its events are reported missing rather than the run stopped.
                 if let Err(e) = crate::render::parquet::columns_of(source, results) {
-                    crate::render::notes::say(&format!(
-                        "{source}: events not written as Parquet: {e:#}"
-                    ));
+                    crate::output::say(&format!("{source}: events not written as Parquet: {e:#}"));
                 }
             })),
             Format::Csv => None,

@@ -176,7 +176,7 @@ pub(crate) fn sized_table(
         .collect();
     let fitted = fit(&sized, free, width, CELLS);
     if let Some(note) = fitted.note() {
-        crate::render::notes::say(&note);
+        crate::output::say(&note);
     }
     let labels: Vec<&str> = cols.iter().map(|c| c.label).collect();
     fitted.header(&labels, color, out);

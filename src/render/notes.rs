@@ -4,7 +4,6 @@
 use crate::call::CallMatcher;
 use crate::output::{safe, thousands};
 use crate::record::Tally;
-use std::io::Write as _;
 
 /// Events that belong to no call (nothing in them says which), counted with the first's place.
 #[derive(Debug, Default)]
@@ -20,52 +19,6 @@ impl NoCall {
             self.first = Some(format!("{source}:{line}"));
         }
     }
-}
-
-/// Say a note on stderr: `callev: ` and the text, wrapped at word boundaries to the terminal's
-/// width when stderr is one (the lines after the first under the text), whole otherwise (a
-/// pipe, a log). The one way notes are written.
-pub(crate) fn say(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(wrapped(text, stderr_width()).as_bytes());
-}
-
-/// `callev: TEXT` and a newline, wrapped to `width` columns when there is one.
-fn wrapped(text: &str, width: Option<usize>) -> String {
-    let Some(width) = width.filter(|w| *w > 30) else {
-        return format!("callev: {text}\n");
-    };
-    let options = textwrap::Options::new(width)
-        .initial_indent("callev: ")
-        .subsequent_indent("        ")
-        .break_words(false)
-        .word_separator(textwrap::WordSeparator::AsciiSpace)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation);
-    let mut out = String::new();
-    for line in text.lines() {
-        for l in textwrap::wrap(line, &options) {
-            out.push_str(&l);
-            out.push('\n');
-        }
-    }
-    out
-}
-
-/// The width of the terminal stderr is, if it is one (`COLUMNS` first, as for stdout).
-fn stderr_width() -> Option<usize> {
-    use std::io::IsTerminal as _;
-    static WIDTH: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
-    *WIDTH.get_or_init(|| {
-        if !std::io::stderr().is_terminal() {
-            return None;
-        }
-        std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.trim().parse().ok())
-            .or_else(|| {
-                terminal_size::terminal_size_of(std::io::stderr()).map(|(w, _)| usize::from(w.0))
-            })
-    })
 }
 
 /// A time filter that selected nothing says what the input held: `--since 2026-11-21
@@ -95,17 +48,17 @@ pub(crate) fn note_no_match(
         ),
         None => "the input has no event with a time".to_owned(),
     };
-    say(&format!("{} matched no {what}; {held}", flags.join(" ")));
+    crate::output::say(&format!("{} matched no {what}; {held}", flags.join(" ")));
 }
 
 /// Say on stderr which `--call` prefixes matched nothing and which events had no call id.
 pub(crate) fn note_calls(matcher: &CallMatcher, no_call: &NoCall) {
     for p in matcher.unmatched() {
-        crate::render::notes::say(&format!("--call {p:?} matched no call"));
+        crate::output::say(&format!("--call {p:?} matched no call"));
     }
     if no_call.count > 0 {
         let first = no_call.first.as_deref().map(safe).unwrap_or_default();
-        crate::render::notes::say(&format!(
+        crate::output::say(&format!(
             "{} {} no call id and {} to no call; the first at {first}",
             thousands(no_call.count),
             if no_call.count == 1 {
@@ -141,7 +94,7 @@ pub(crate) fn beside(tally: &Tally) -> Option<String> {
 /// call event. Neither is damage.
 pub(crate) fn note_beside(tally: &Tally) {
     if tally.excluded > 0 {
-        crate::render::notes::say(&format!(
+        crate::output::say(&format!(
             "{} of other vendors left out (--vendor)",
             if tally.excluded == 1 {
                 "1 record".to_owned()
@@ -156,7 +109,7 @@ pub(crate) fn note_beside(tally: &Tally) {
         .as_deref()
         .map(|p| format!(" (the first other JSON at {})", safe(p)))
         .unwrap_or_default();
-    crate::render::notes::say(&format!(
+    crate::output::say(&format!(
         "beside the records, {what}: not call events{first}"
     ));
 }
@@ -164,7 +117,7 @@ pub(crate) fn note_beside(tally: &Tally) {
 /// Say on stderr how many calls or events `--since`/`--until` could not place in time.
 pub(crate) fn note_unplaced(what: &str, count: u64) {
     if count > 0 {
-        crate::render::notes::say(&format!(
+        crate::output::say(&format!(
             "{} {what} no time and cannot be placed in --since/--until; left out",
             thousands(count)
         ));
@@ -189,7 +142,7 @@ pub(crate) fn note_unread(tally: &Tally) {
         .as_deref()
         .map(|p| format!(", the first at {}", safe(p)))
         .unwrap_or_default();
-    crate::render::notes::say(&format!(
+    crate::output::say(&format!(
         "{} of {} records skipped: {}{first}; `callev validate` shows why",
         thousands(skipped),
         thousands(tally.records),
@@ -202,7 +155,7 @@ pub(crate) fn note_unread(tally: &Tally) {
 pub(crate) fn note_late(late: crate::call::lifetime::Late, verb: &str) {
     if late.replayed > 0 {
         let one = late.replayed == 1;
-        crate::render::notes::say(&format!("{} {} already finished (the same input read twice? overlapping logs?) and {} not {verb} {} again",
+        crate::output::say(&format!("{} {} already finished (the same input read twice? overlapping logs?) and {} not {verb} {} again",
             thousands(late.replayed),
             if one {
                 "event repeats an event of a call"
@@ -215,7 +168,7 @@ pub(crate) fn note_late(late: crate::call::lifetime::Late, verb: &str) {
     }
     let other = late.events - late.replayed;
     if other > 0 {
-        crate::render::notes::say(&format!(
+        crate::output::say(&format!(
             "{} {} long after {} call ended and {} not {verb} it",
             thousands(other),
             if other == 1 {
@@ -226,24 +179,5 @@ pub(crate) fn note_late(late: crate::call::lifetime::Late, verb: &str) {
             if other == 1 { "its" } else { "their" },
             if other == 1 { "is" } else { "are" },
         ));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn notes_wrap_at_words_under_their_text() {
-        let text = "1 of 4 records skipped: 1 of no known vendor, the first at calls.ndjson:3";
-        assert_eq!(wrapped(text, None), format!("callev: {text}\n"));
-        let got = wrapped(text, Some(40));
-        for line in got.lines() {
-            assert!(line.chars().count() <= 40, "{line:?}");
-        }
-        assert_eq!(
-            got,
-            "callev: 1 of 4 records skipped: 1 of no\n        known vendor, the first at\n        calls.ndjson:3\n"
-        );
     }
 }

@@ -15,14 +15,37 @@ use crate::config::Settings;
 use crate::http::client::Failure;
 use crate::output::{safe, Format, RecordWriter};
 use crate::render::{paint, short_id};
-use crate::send::deliver::Outcome;
-use crate::send::{Outgoing, Skipped};
 use crate::timefmt::Zone;
 
 /// How much of an answer a result keeps.
 const HEAD: usize = 1024;
 /// Failures listed at the end (all of them are in the result records).
 const LISTED: usize = 20;
+
+/// Where a request's record came from, and whose it is.
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    pub(crate) call: Arc<str>,
+    pub(crate) vendor: &'static str,
+    /// The vendor's name for the event, or its kind.
+    pub(crate) event: String,
+    pub(crate) source: Arc<str>,
+    pub(crate) line: u64,
+}
+
+/// What became of one request, after its tries.
+pub(crate) struct Outcome {
+    pub(crate) answer: std::result::Result<(u16, bytes::Bytes), Failure>,
+    pub(crate) latency: std::time::Duration,
+    pub(crate) attempts: u32,
+}
+
+/// Records read but not sent, and why.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Skipped {
+    /// Repeated deliveries of events already sent (`--repeats` sends them).
+    pub(crate) repeats: u64,
+}
 
 /// One request's result.
 #[derive(Debug, Serialize)]
@@ -62,7 +85,7 @@ const FIELDS: [&str; 13] = [
 ];
 
 impl Sent {
-    fn base(o: Outgoing) -> Sent {
+    fn base(o: Origin) -> Sent {
         Sent {
             source: o.source,
             line: o.line,
@@ -81,14 +104,14 @@ impl Sent {
     }
 
     /// A record that makes no request, and why.
-    pub(crate) fn not_sent(o: Outgoing, why: String) -> Sent {
+    pub(crate) fn not_sent(o: Origin, why: String) -> Sent {
         Sent {
             error: Some(format!("not sent: {why}")),
             ..Sent::base(o)
         }
     }
 
-    pub(crate) fn of(o: Outgoing, method: String, url: String, outcome: Outcome) -> Sent {
+    pub(crate) fn of(o: Origin, method: String, url: String, outcome: Outcome) -> Sent {
         let mut r = Sent {
             method: Some(method),
             url: Some(url),

@@ -141,15 +141,17 @@ fn outgoing(e: &Event, call: &str, bytes: Option<&[u8]>, source: Arc<str>, line:
         ),
     };
     Outgoing {
-        call: Arc::from(call),
-        vendor: e.vendor.id(),
-        event: e
-            .event
-            .as_deref()
-            .map(str::to_owned)
-            .unwrap_or_else(|| e.kind.as_str().to_owned()),
-        source,
-        line,
+        origin: crate::send::Origin {
+            call: Arc::from(call),
+            vendor: e.vendor.id(),
+            event: e
+                .event
+                .as_deref()
+                .map(str::to_owned)
+                .unwrap_or_else(|| e.kind.as_str().to_owned()),
+            source,
+            line,
+        },
         sent_at: received.or(e.time),
         request,
     }
@@ -169,11 +171,13 @@ fn captured_request(bytes: &[u8], source: Arc<str>, line: u64) -> Option<Outgoin
     );
     let (request, received) = Request::of_record(bytes);
     Some(Outgoing {
-        call: Arc::from(""),
-        vendor: "",
-        event,
-        source,
-        line,
+        origin: crate::send::Origin {
+            call: Arc::from(""),
+            vendor: "",
+            event,
+            source,
+            line,
+        },
         sent_at: received,
         request,
     })
@@ -292,7 +296,7 @@ impl View for Collect {
             }
         }
         for p in self.matcher.unmatched() {
-            crate::render::notes::say(&format!("--call {p:?} matched no call"));
+            crate::output::say(&format!("--call {p:?} matched no call"));
         }
         self.tx = None;
         Ok(())

@@ -15,7 +15,7 @@ use tokio::sync::mpsc::Receiver;
 
 use super::{backoff, Outgoing, Request};
 use crate::http::client::{self, Client, Failure};
-use crate::render::send::{Report, Sent, Totals};
+use crate::render::send::{Outcome, Report, Sent, Totals};
 
 /// Where and how requests go.
 pub(crate) struct Delivery {
@@ -104,7 +104,7 @@ async fn send_call(d: &Delivery, call: Vec<Outgoing>, results: &std::sync::mpsc:
         }
         let request = std::mem::replace(&mut o.request, Err(String::new()));
         let sent = match &request {
-            Err(why) => Sent::not_sent(o, why.clone()),
+            Err(why) => Sent::not_sent(o.origin, why.clone()),
             Ok(req) => {
                 let url = match client::join(
                     &d.base,
@@ -114,7 +114,7 @@ async fn send_call(d: &Delivery, call: Vec<Outgoing>, results: &std::sync::mpsc:
                     Ok(url) => url,
                     Err(e) => {
                         let why = format!("the record's path makes no URL: {e}");
-                        let _ = results.send(Sent::not_sent(o, why));
+                        let _ = results.send(Sent::not_sent(o.origin, why));
                         continue;
                     }
                 };
@@ -122,20 +122,13 @@ async fn send_call(d: &Delivery, call: Vec<Outgoing>, results: &std::sync::mpsc:
                     r = send_one(d, req, &url) => r,
                     () = interruption() => return,
                 };
-                Sent::of(o, req.method.clone(), url.to_string(), outcome)
+                Sent::of(o.origin, req.method.clone(), url.to_string(), outcome)
             }
         };
         if results.send(sent).is_err() {
             return;
         }
     }
-}
-
-/// What became of one request, after its tries.
-pub(crate) struct Outcome {
-    pub(crate) answer: std::result::Result<(u16, Bytes), Failure>,
-    pub(crate) latency: Duration,
-    pub(crate) attempts: u32,
 }
 
 async fn send_one(d: &Delivery, req: &Request, url: &Uri) -> Outcome {

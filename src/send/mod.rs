@@ -7,7 +7,6 @@
 pub(crate) mod collect;
 pub(crate) mod deliver;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
@@ -17,17 +16,13 @@ use crate::config::Settings;
 use crate::exit::{usage, Exit};
 use crate::http::{self, client};
 use crate::render::send::Report;
+pub(crate) use crate::render::send::{Origin, Skipped};
 use crate::time::Millis;
 
 /// One request to make: a record as it was in its source, and where it came from.
 #[derive(Debug)]
 pub(crate) struct Outgoing {
-    pub(crate) call: Arc<str>,
-    pub(crate) vendor: &'static str,
-    /// The vendor's name for the event, or its kind.
-    pub(crate) event: String,
-    pub(crate) source: Arc<str>,
-    pub(crate) line: u64,
+    pub(crate) origin: Origin,
     /// When the vendor sent it: a capture's receive time, else the event's time (`--speed`).
     pub(crate) sent_at: Option<Millis>,
     /// The request, or why the record cannot be one.
@@ -240,13 +235,6 @@ fn check_format(settings: &Settings) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// Records read but not sent, and why.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Skipped {
-    /// Repeated deliveries of events already sent (`--repeats` sends them).
-    pub(crate) repeats: u64,
 }
 
 /// How long to wait before the `attempt`-th try again (from 1): 0.5 s doubling, at most 8 s.

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::trigger::{iso, Made, Plan, Scenario, Trigger};
+use crate::formats::scenario::{iso, Made, Plan, Scenario, Trigger};
 
 pub(crate) static TRIGGER: Trigger = Trigger {
     scenarios: &[

@@ -7,7 +7,7 @@
 
 use serde_json::{json, Value};
 
-use crate::trigger::{Made, Plan, Scenario, Trigger};
+use crate::formats::scenario::{Made, Plan, Scenario, Trigger};
 
 pub(crate) static TRIGGER: Trigger = Trigger {
     scenarios: &[

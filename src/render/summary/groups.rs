@@ -336,7 +336,7 @@ impl Groups {
         cols.push(Col::new("", 0));
         let fitted = fit::fit(&cols, Some(BAR_MIN), look.width, fit::CELLS);
         if let Some(note) = fitted.note() {
-            crate::render::notes::say(&note);
+            crate::output::say(&note);
         }
         let bar_room = look
             .width

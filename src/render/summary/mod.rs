@@ -222,7 +222,7 @@ impl Rows {
     fn note_left_out(&mut self, note: Option<String>) {
         if let Some(note) = note.filter(|_| !self.noted_left_out) {
             self.noted_left_out = true;
-            crate::render::notes::say(&note);
+            crate::output::say(&note);
         }
     }
 
