@@ -829,22 +829,37 @@ const KEYS: [(&str, &str); 16] = [
 
 fn draw_help(f: &mut Frame, area: Rect, looks: Looks) {
     let width = area.width.min(72);
-    let height = (KEYS.len() as u16 + 2).min(area.height);
+    // Each key's text wraps under its column; what a short screen cannot hold ends in a marker.
+    let room = usize::from(width.saturating_sub(2 + 17)).max(8);
+    let mut lines: Vec<Line> = Vec::new();
+    for (k, what) in KEYS {
+        for (n, part) in textwrap::wrap(what, room).into_iter().enumerate() {
+            let key = if n == 0 {
+                format!(" {k:<16}")
+            } else {
+                " ".repeat(17)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(key, looks.bold()),
+                Span::raw(part.into_owned()),
+            ]));
+        }
+    }
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let shown = usize::from(height.saturating_sub(2));
+    if lines.len() > shown && shown > 0 {
+        lines.truncate(shown - 1);
+        lines.push(Line::from(Span::styled(
+            " … (a taller terminal shows every key)",
+            looks.dim(),
+        )));
+    }
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
         width,
         height,
     };
-    let lines: Vec<Line> = KEYS
-        .iter()
-        .map(|(k, what)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:<16}"), looks.bold()),
-                Span::raw(*what),
-            ])
-        })
-        .collect();
     f.render_widget(Clear, popup);
     f.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" keys (any key closes) ")),

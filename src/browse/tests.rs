@@ -581,3 +581,14 @@ fn an_empty_list_names_the_filters_that_are_on() {
     );
     assert!(!text.contains("cycles it off"), "{text}");
 }
+
+#[test]
+fn a_small_screen_wraps_the_help_and_marks_what_it_cannot_hold() {
+    let (_, shared, mut app) = browser(&[]);
+    key(&mut app, &shared, KeyCode::Char('?'));
+    let text = screen(&mut app, &shared, 46, 12);
+    assert!(text.contains("a taller terminal shows every key"), "{text}");
+    // A key's text goes on under its column, whole words only.
+    assert!(text.contains("filter by id, party, end"), "{text}");
+    assert!(text.contains("                reason, vendor"), "{text}");
+}
