@@ -218,15 +218,15 @@ const LIST_COLUMNS: [(ListColumn, u16, u8); 9] = [
 
 /// The columns that fit `width`, with their widths (0: what is left, at least 12); whole ids
 /// take 36 columns.
-fn fitting(width: u16, full_ids: bool) -> Vec<(ListColumn, u16)> {
+fn fitting(width: u16, full_ids: bool, dates: bool) -> Vec<(ListColumn, u16)> {
     let cols: Vec<Col> = LIST_COLUMNS
         .iter()
         .map(|&(column, width, drop)| Col {
             label: column.label(),
-            width: usize::from(if full_ids && column == ListColumn::Call {
-                36
-            } else {
-                width
+            width: usize::from(match column {
+                ListColumn::Call if full_ids => 36,
+                ListColumn::Started if dates => 14,
+                _ => width,
             }),
             drop,
             right: false,
@@ -261,19 +261,27 @@ fn marked(span: Span<'static>, width: usize) -> Span<'static> {
     Span::styled(cut, span.style)
 }
 
-fn cell(row: &CallRow, column: ListColumn, looks: Looks, id_width: usize) -> Span<'static> {
+fn cell(
+    row: &CallRow,
+    column: ListColumn,
+    looks: Looks,
+    id_width: usize,
+    dates: bool,
+) -> Span<'static> {
     let text = match column {
         ListColumn::Arrival | ListColumn::Call => crate::render::short_id(&safe(&row.id), id_width),
         ListColumn::Vendor => row.vendor.id().to_owned(),
         ListColumn::Started => row.started.map_or_else(
             || "-".to_owned(),
             |t| {
-                looks
-                    .zone
-                    .format(t)
-                    .get(11..19)
-                    .unwrap_or_default()
-                    .to_owned()
+                let full = looks.zone.format(t);
+                // `11-21 09:00:00` where the calls span days, else the time of day.
+                let part = if dates {
+                    full.get(5..19)
+                } else {
+                    full.get(11..19)
+                };
+                part.unwrap_or_default().to_owned()
             },
         ),
         ListColumn::Ring => ms(row.ring),
@@ -309,9 +317,16 @@ fn draw_list(f: &mut Frame, area: Rect, app: &mut App, model: &Model, looks: Loo
     ])
     .areas(area);
     f.render_widget(Paragraph::new(header(app, model, looks, area.width)), top);
-    // Whole ids on a wide screen, or when asked.
-    let columns: Vec<(ListColumn, u16)> =
-        fitting(table.width, looks.full_ids || table.width >= 120);
+    // Whole ids on a wide screen, or when asked; there, starts with their date when the calls
+    // span more than one day.
+    let wide = table.width >= 120;
+    let dates = wide && {
+        let day =
+            |t: i64| (t + i64::from(looks.zone.offset_secs_at(t)) * 1000).div_euclid(86_400_000);
+        let mut days = model.rows.iter().filter_map(|r| r.started).map(day);
+        days.next().is_some_and(|first| days.any(|d| d != first))
+    };
+    let columns: Vec<(ListColumn, u16)> = fitting(table.width, looks.full_ids || wide, dates);
     let widths: Vec<Constraint> = columns
         .iter()
         .map(|&(_, width)| {
@@ -365,7 +380,10 @@ fn draw_list(f: &mut Frame, area: Rect, app: &mut App, model: &Model, looks: Loo
                 .iter()
                 .map(|&(column, width)| {
                     let width = if width == 0 { rest } else { width };
-                    marked(cell(row, column, looks, id_width), usize::from(width))
+                    marked(
+                        cell(row, column, looks, id_width, dates),
+                        usize::from(width),
+                    )
                 })
                 .collect();
             TableRow::new(cells)

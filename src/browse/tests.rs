@@ -592,3 +592,20 @@ fn a_small_screen_wraps_the_help_and_marks_what_it_cannot_hold() {
     assert!(text.contains("filter by id, party, end"), "{text}");
     assert!(text.contains("                reason, vendor"), "{text}");
 }
+
+#[test]
+fn a_wide_screen_dates_the_starts_when_the_calls_span_days() {
+    let (_, shared, mut app) = browser(&["fixtures/bandwidth/c-doc-example.json"]);
+    let text = screen(&mut app, &shared, 130, 30);
+    // The 2012 call and the 2026 ones: each start with its month and day.
+    assert!(text.contains("09-19 13:55:41"), "{text}");
+    assert!(text.contains("11-21 09:00:00"), "{text}");
+    // Ids whole at this width.
+    assert!(
+        text.contains("4d5e6f70-3333-4333-8333-000000000004"),
+        "{text}"
+    );
+    // A narrower screen: the time of day, as before.
+    let text = screen(&mut app, &shared, 100, 30);
+    assert!(!text.contains("09-19 13:55:41"), "{text}");
+}
