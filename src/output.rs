@@ -22,8 +22,21 @@ pub(crate) enum Format {
 /// width when stderr is one (the lines after the first under the text), whole otherwise (a
 /// pipe, a log). The one way notes are written.
 pub(crate) fn say(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(wrapped(text, stderr_width()).as_bytes());
+    // Unit tests run the views in the test process: their notes are kept for the test, not
+    // mixed into `cargo test`'s output.
+    #[cfg(test)]
+    SAID.with_borrow_mut(|said| said.push(text.to_owned()));
+    #[cfg(not(test))]
+    {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(wrapped(text, stderr_width()).as_bytes());
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// What `say` said on this thread (unit tests).
+    pub(crate) static SAID: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// `callev: TEXT` and a newline, wrapped to `width` columns when there is one.
@@ -48,6 +61,7 @@ fn wrapped(text: &str, width: Option<usize>) -> String {
 }
 
 /// The width of the terminal stderr is, if it is one (`COLUMNS` first, as for stdout).
+#[cfg_attr(test, allow(dead_code))]
 fn stderr_width() -> Option<usize> {
     use std::io::IsTerminal as _;
     static WIDTH: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
