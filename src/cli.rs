@@ -716,6 +716,14 @@ impl Command {
                 input,
                 select,
                 calls,
+            }
+            | Command::Send {
+                output,
+                display,
+                input,
+                select,
+                calls,
+                ..
             } => o
                 .output(output)
                 .display(display)
@@ -735,21 +743,7 @@ impl Command {
             Command::Listen {
                 output, display, ..
             } => o.output(output).display(display),
-            Command::Send {
-                output,
-                display,
-                input,
-                select,
-                calls,
-                ..
-            } => o
-                .output(output)
-                .display(display)
-                .input(input)
-                .events(select)
-                .calls(calls),
-            Command::Trigger { output, .. } => o.output(output),
-            Command::Schema { output, .. } => o.output(output),
+            Command::Trigger { output, .. } | Command::Schema { output, .. } => o.output(output),
             Command::Completions { .. } | Command::Man { .. } => o,
         }
     }

@@ -82,14 +82,8 @@ pub(crate) fn read_into(
         opts,
         |batch| {
             let name = &names[batch.source];
-            let mut results = record::analyze_batch(
-                batch,
-                name,
-                &stems[batch.source],
-                analysis,
-                None,
-                spares.take(),
-            );
+            let mut results =
+                record::analyze_batch(batch, name, &stems[batch.source], analysis, spares.take());
             // Counted here, on every core, before the view's pre-work takes what it packs.
             let mut counted = Tally::default();
             for r in &results.records {

@@ -320,12 +320,11 @@ fn draw_list(f: &mut Frame, area: Rect, app: &mut App, model: &Model, looks: Loo
     // Whole ids on a wide screen, or when asked; there, starts with their date when the calls
     // span more than one day.
     let wide = table.width >= 120;
-    let dates = wide && {
-        let day =
-            |t: i64| (t + i64::from(looks.zone.offset_secs_at(t)) * 1000).div_euclid(86_400_000);
-        let mut days = model.rows.iter().filter_map(|r| r.started).map(day);
-        days.next().is_some_and(|first| days.any(|d| d != first))
-    };
+    let day = |t: i64| (t + i64::from(looks.zone.offset_secs_at(t)) * 1000).div_euclid(86_400_000);
+    let dates = wide
+        && app
+            .starts
+            .is_some_and(|(first, last)| day(first) != day(last));
     let columns: Vec<(ListColumn, u16)> = fitting(table.width, looks.full_ids || wide, dates);
     let widths: Vec<Constraint> = columns
         .iter()

@@ -63,7 +63,7 @@ pub(crate) fn batch_records(
     };
     let mut out = Vec::new();
     while let Some(batch) = framer.next_batch()? {
-        let results = analyze_batch(&batch, &source, &stem, &analysis, None, Vec::new());
+        let results = analyze_batch(&batch, &source, &stem, &analysis, Vec::new());
         for analyzed in results.records {
             let text = batch
                 .records

@@ -184,6 +184,8 @@ pub(crate) struct App {
     /// The rows shown, in order, and the model's version they were made from.
     pub(crate) visible: Vec<u32>,
     pub(crate) made_from: Option<u64>,
+    /// The earliest and latest start among the rows shown (whether starts need their date).
+    pub(crate) starts: Option<(crate::time::Millis, crate::time::Millis)>,
     /// The list's selected row (by row, so it stays put while the list changes) and position.
     pub(crate) selected: Option<u32>,
     pub(crate) position: usize,
@@ -210,6 +212,7 @@ impl Default for App {
             outcome: None,
             vendor: None,
             visible: Vec::new(),
+            starts: None,
             made_from: None,
             selected: None,
             position: 0,
@@ -260,6 +263,12 @@ impl App {
         } else if sort.descending {
             visible.reverse();
         }
+        let mut starts = visible
+            .iter()
+            .filter_map(|&i| model.rows[i as usize].started);
+        self.starts = starts
+            .next()
+            .map(|first| starts.fold((first, first), |(a, b), t| (a.min(t), b.max(t))));
         self.visible = visible;
         self.made_from = Some(model.version);
         self.stale = false;

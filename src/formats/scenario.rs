@@ -53,6 +53,24 @@ pub(crate) struct Made {
     pub(crate) body: Value,
 }
 
+impl Made {
+    /// A payload sent at `at`: the fields every event of its call carries, then the event's own.
+    pub(crate) fn of(at: Millis, common: Value, own: Value) -> Made {
+        Made {
+            at,
+            body: merged(common, own),
+        }
+    }
+}
+
+/// An object with another's fields added (replacing those of the same name).
+pub(crate) fn merged(mut base: Value, more: Value) -> Value {
+    if let (Value::Object(m), Value::Object(more)) = (&mut base, more) {
+        m.extend(more);
+    }
+    base
+}
+
 /// Ids and numbers from a seed: the same seed, the same call.
 #[derive(Debug, Clone)]
 pub(crate) struct Ids {

@@ -385,7 +385,6 @@ pub(crate) fn analyze_batch(
     name: &str,
     stem: &str,
     a: &Analysis,
-    prework: Option<&Prework>,
     mut records: Vec<Analyzed>,
 ) -> Results {
     records.clear();
@@ -415,7 +414,7 @@ pub(crate) fn analyze_batch(
             source::mark(batch, raw, &mut records[before..], &mut text);
         }
     }
-    let mut results = Results {
+    Results {
         records,
         text,
         tick: batch.tick,
@@ -425,11 +424,7 @@ pub(crate) fn analyze_batch(
         held: (a.hold && !batch.again)
             .then(|| zstd::bulk::compress(&batch.data[..batch.lines], 1).unwrap_or_default()),
         ..Results::default()
-    };
-    if let Some(work) = prework {
-        work(name, &mut results);
     }
-    results
 }
 
 /// serde_json's message without its own location, which is relative to the record.
@@ -513,17 +508,14 @@ pub(crate) fn parse<'a>(
 /// The record's JSON text mended and read again, every value owned; `None` when mending does
 /// not explain the failure (the text still fails, or there was nothing to mend).
 fn mend<'a>(batch: &'a Batch, raw: &Raw, naive_offset: i32) -> Option<Vec<Parsed<'a>>> {
-    let data = &batch.data;
-    let (text, log_time, log) = match &raw.shape {
-        Shape::Json | Shape::Element => (batch.text(raw), None, raw.log),
-        Shape::Followed { text_at } => (&data[raw.start..*text_at], None, raw.log),
-        Shape::Log { json_at } => {
-            let found = object_start(&data[*json_at..raw.end])?;
-            let prefix = String::from_utf8_lossy(&data[raw.start..json_at + found]);
-            let time = crate::time::leading_timestamp(&prefix, naive_offset);
-            (&data[json_at + found..raw.end], time, true)
+    let (start, end) = json_text(batch, raw)?;
+    let text = &batch.data[start..end];
+    let (log_time, log) = match raw.shape {
+        Shape::Log { .. } => {
+            let prefix = String::from_utf8_lossy(&batch.data[raw.start..start]);
+            (crate::time::leading_timestamp(&prefix, naive_offset), true)
         }
-        Shape::Broken(_) | Shape::Scalars { .. } | Shape::Text => return None,
+        _ => (None, raw.log),
     };
     let (fixed, notes) = crate::json::repair::repair(text)?;
     let mut values = Vec::new();
@@ -555,6 +547,20 @@ fn mend<'a>(batch: &'a Batch, raw: &Raw, naive_offset: i32) -> Option<Vec<Parsed
         }
     }
     (!values.is_empty()).then_some(values)
+}
+
+/// Where a framed record's JSON text is in its batch (start, end): the whole record, the value
+/// before a line's trailing text, or a log line's object after its prefix; `None` for what holds
+/// no JSON (damage, text, a scalar array's count).
+fn json_text(batch: &Batch, raw: &Raw) -> Option<(usize, usize)> {
+    match &raw.shape {
+        Shape::Json | Shape::Element => Some((raw.start, raw.end)),
+        Shape::Followed { text_at } => Some((raw.start, *text_at)),
+        Shape::Log { json_at } => {
+            object_start(&batch.data[*json_at..raw.end]).map(|found| (json_at + found, raw.end))
+        }
+        Shape::Broken(_) | Shape::Scalars { .. } | Shape::Text => None,
+    }
 }
 
 /// Parse a framed record into its values, as strict JSON.
@@ -1002,7 +1008,7 @@ pub(crate) fn analyze_reader<R: std::io::Read>(
     let mut framer = crate::input::Framer::new(reader, 0, format);
     let mut all = Vec::new();
     while let Some(batch) = framer.next_batch()? {
-        all.extend(analyze_batch(&batch, name, stem, a, None, Vec::new()).records);
+        all.extend(analyze_batch(&batch, name, stem, a, Vec::new()).records);
     }
     Ok(all)
 }

@@ -11,23 +11,20 @@ use crate::record::{Analyzed, Rendered, Status};
 /// does a line of a vendor's log notation, which holds no JSON to send.
 pub(crate) fn mark(batch: &Batch, raw: &Raw, records: &mut [Analyzed], text: &mut Vec<u8>) {
     let data = &batch.data;
-    let spans: Vec<Option<(usize, usize)>> = match &raw.shape {
-        Shape::Json => stream_spans(&data[raw.start..raw.end])
-            .into_iter()
-            .map(|s| s.map(|(a, b)| (raw.start + a, raw.start + b)))
-            .collect(),
-        Shape::Element => one(&data[raw.start..raw.end], raw.start),
-        Shape::Followed { text_at } => one(&data[raw.start..*text_at], raw.start),
-        Shape::Log { json_at } => {
-            if crate::formats::log_notation(batch.text(raw), json_at - raw.start).is_some() {
-                return;
-            }
-            let Some(found) = super::object_start(&data[*json_at..raw.end]) else {
-                return;
-            };
-            one(&data[json_at + found..raw.end], json_at + found)
+    if let Shape::Log { json_at } = raw.shape {
+        if crate::formats::log_notation(batch.text(raw), json_at - raw.start).is_some() {
+            return;
         }
-        Shape::Broken(_) | Shape::Scalars { .. } | Shape::Text => return,
+    }
+    let Some((start, end)) = super::json_text(batch, raw) else {
+        return;
+    };
+    let spans: Vec<Option<(usize, usize)>> = match raw.shape {
+        Shape::Json => stream_spans(&data[start..end])
+            .into_iter()
+            .map(|s| s.map(|(a, b)| (start + a, start + b)))
+            .collect(),
+        _ => one(&data[start..end], start),
     };
     for (r, span) in records.iter_mut().zip(spans) {
         let Some((a, b)) = span else { continue };

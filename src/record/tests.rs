@@ -81,7 +81,7 @@ fn read_threaded(data: &[u8], threads: usize) -> Outline {
     crate::pipeline::run(
         &sources,
         opts,
-        |b| analyze_batch(b, "x", "x", &ALL, None, Vec::new()),
+        |b| analyze_batch(b, "x", "x", &ALL, Vec::new()),
         |u| {
             if let crate::pipeline::Unit::Batch { result, .. } = u {
                 all.extend(result.records);

@@ -165,18 +165,8 @@ impl Totals {
         self.failed
     }
 
-    /// The counts, latencies and failures, on stderr.
-    pub(crate) fn say(&self, skipped: &Skipped, interrupted: bool) {
-        let mut err = std::io::stderr().lock();
-        let _ = self.write(&mut err, skipped, interrupted);
-    }
-
-    fn write(
-        &self,
-        err: &mut dyn Write,
-        skipped: &Skipped,
-        interrupted: bool,
-    ) -> std::io::Result<()> {
+    /// The counts, latencies and failures, on stderr, as notes.
+    pub(crate) fn say(&self, skipped: &Skipped) {
         let n = |k: u64, one: &str, many: &str| {
             format!(
                 "{} {}",
@@ -196,8 +186,12 @@ impl Totals {
             ));
         }
         let mut line = format!(
-            "callev: {}sent {} to {}",
-            if interrupted { "interrupted: " } else { "" },
+            "{}sent {} to {}",
+            if self.interrupted {
+                "interrupted: "
+            } else {
+                ""
+            },
             n(self.requests, "request", "requests"),
             safe(&self.url)
         );
@@ -207,33 +201,30 @@ impl Totals {
         if let Some(l) = self.latencies.line() {
             line.push_str(&format!("; latency {l}"));
         }
-        writeln!(err, "{line}")?;
+        let say = crate::output::say;
+        say(&line);
         if self.not_sent > 0 {
-            writeln!(
-                err,
-                "callev: {} not sent (listed below)",
+            say(&format!(
+                "{} not sent (listed below)",
                 n(self.not_sent, "record", "records")
-            )?;
+            ));
         }
         if skipped.repeats > 0 {
-            writeln!(
-                err,
-                "callev: {} of events already sent left out (--repeats sends them)",
+            say(&format!(
+                "{} of events already sent left out (--repeats sends them)",
                 n(skipped.repeats, "repeated delivery", "repeated deliveries")
-            )?;
+            ));
         }
         for f in &self.failures {
-            writeln!(err, "callev: {}", paint(self.color, Style::new().red(), f))?;
+            say(&paint(self.color, Style::new().red(), f));
         }
         let more = self.failed.saturating_sub(self.failures.len() as u64);
         if more > 0 {
-            writeln!(
-                err,
-                "callev: … and {} more (-o ndjson lists every result)",
+            say(&format!(
+                "… and {} more (-o ndjson lists every result)",
                 n(more, "failure", "failures")
-            )?;
+            ));
         }
-        Ok(())
     }
 }
 

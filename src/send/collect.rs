@@ -169,7 +169,7 @@ fn captured_request(bytes: &[u8], source: Arc<str>, line: u64) -> Option<Outgoin
         value.get_str("method").unwrap_or("?"),
         value.get_str("path").unwrap_or("?")
     );
-    let (request, received) = Request::of_record(bytes);
+    let (request, received) = Request::of_value(bytes, &value);
     Some(Outgoing {
         origin: crate::send::Origin {
             call: Arc::from(""),
@@ -295,9 +295,7 @@ impl View for Collect {
                 self.emit(call);
             }
         }
-        for p in self.matcher.unmatched() {
-            crate::output::say(&format!("--call {p:?} matched no call"));
-        }
+        crate::render::notes::note_calls(&self.matcher, &Default::default());
         self.tx = None;
         Ok(())
     }

@@ -44,7 +44,6 @@ pub(crate) fn run(
             .spawn(move || report.run(results_rx))?;
         let permits = Arc::new(tokio::sync::Semaphore::new(concurrency));
         let mut running = tokio::task::JoinSet::new();
-        let mut interrupted = false;
         loop {
             let next = tokio::select! {
                 call = calls.recv() => call,
@@ -68,14 +67,11 @@ pub(crate) fn run(
         // Closing the channel lets the reading side stop waiting to hand calls over.
         calls.close();
         while running.join_next().await.is_some() {}
-        if crate::signal::interrupted() {
-            interrupted = true;
-        }
         drop(results_tx);
         let mut totals = reporter
             .join()
             .map_err(|_| anyhow::anyhow!("the report failed"))??;
-        totals.interrupted = interrupted;
+        totals.interrupted = crate::signal::interrupted();
         Ok(totals)
     })
 }
@@ -91,20 +87,24 @@ async fn interruption() {
 async fn send_call(d: &Delivery, call: Vec<Outgoing>, results: &std::sync::mpsc::Sender<Sent>) {
     let start = Instant::now();
     let first = call.iter().find_map(|o| o.sent_at);
-    for mut o in call {
+    for Outgoing {
+        origin,
+        sent_at,
+        request,
+    } in call
+    {
         if crate::signal::interrupted() {
             return;
         }
-        if let (Some(speed), Some(t0), Some(t)) = (d.speed, first, o.sent_at) {
+        if let (Some(speed), Some(t0), Some(t)) = (d.speed, first, sent_at) {
             let gap = Duration::from_secs_f64((t - t0).max(0) as f64 / 1000.0 / speed);
             tokio::select! {
                 () = tokio::time::sleep_until((start + gap).into()) => {}
                 () = interruption() => return,
             }
         }
-        let request = std::mem::replace(&mut o.request, Err(String::new()));
-        let sent = match &request {
-            Err(why) => Sent::not_sent(o.origin, why.clone()),
+        let sent = match request {
+            Err(why) => Sent::not_sent(origin, why),
             Ok(req) => {
                 let url = match client::join(
                     &d.base,
@@ -114,15 +114,15 @@ async fn send_call(d: &Delivery, call: Vec<Outgoing>, results: &std::sync::mpsc:
                     Ok(url) => url,
                     Err(e) => {
                         let why = format!("the record's path makes no URL: {e}");
-                        let _ = results.send(Sent::not_sent(o.origin, why));
+                        let _ = results.send(Sent::not_sent(origin, why));
                         continue;
                     }
                 };
                 let outcome = tokio::select! {
-                    r = send_one(d, req, &url) => r,
+                    r = send_one(d, &req, &url) => r,
                     () = interruption() => return,
                 };
-                Sent::of(o.origin, req.method.clone(), url.to_string(), outcome)
+                Sent::of(origin, req.method, url.to_string(), outcome)
             }
         };
         if results.send(sent).is_err() {

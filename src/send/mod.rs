@@ -15,8 +15,8 @@ use bytes::Bytes;
 use crate::config::Settings;
 use crate::exit::{usage, Exit};
 use crate::http::{self, client};
-use crate::render::send::Report;
 pub(crate) use crate::render::send::{Origin, Skipped};
+use crate::render::send::{Report, Totals};
 use crate::time::Millis;
 
 /// One request to make: a record as it was in its source, and where it came from.
@@ -56,11 +56,19 @@ impl Request {
     /// record POSTed as JSON.
     pub(crate) fn of_record(bytes: &[u8]) -> (Result<Request, String>, Option<Millis>) {
         let mut scratch = crate::json::fast::Scratch::default();
-        let Ok(value) = crate::json::Json::parse_with(bytes, &mut scratch) else {
-            return (Ok(Request::json(bytes.to_vec())), None);
-        };
-        if crate::capture::is_capture(&value) {
-            return match crate::capture::replay(&value) {
+        match crate::json::Json::parse_with(bytes, &mut scratch) {
+            Ok(value) => Request::of_value(bytes, &value),
+            Err(_) => (Ok(Request::json(bytes.to_vec())), None),
+        }
+    }
+
+    /// `of_record` for a record already parsed (`value` is `bytes` read).
+    pub(crate) fn of_value(
+        bytes: &[u8],
+        value: &crate::json::Json<'_>,
+    ) -> (Result<Request, String>, Option<Millis>) {
+        if crate::capture::is_capture(value) {
+            return match crate::capture::replay(value) {
                 Ok(r) => (
                     Ok(Request {
                         method: r.method,
@@ -74,7 +82,7 @@ impl Request {
                 Err(why) => (Err(why), None),
             };
         }
-        if crate::event_record::is_record(&value) {
+        if crate::event_record::is_record(value) {
             return (
                 Err("a callev events record, not a vendor's payload: send the file it was read from".to_owned()),
                 None,
@@ -181,23 +189,17 @@ pub(crate) fn run(o: &Options, settings: Settings) -> Result<Exit> {
     let tally = match read {
         Ok(tally) => tally,
         Err(e) if e.downcast_ref::<crate::exit::Interrupted>().is_some() => {
-            totals.say(&skipped, true);
+            totals.say(&skipped);
             return Err(e);
         }
         Err(e) => return Err(e),
     };
-    totals.say(&skipped, totals.interrupted);
-    if totals.interrupted {
-        return Err(crate::exit::Interrupted.into());
-    }
+    let problems = tally.unparseable + tally.unknown.saturating_sub(replayed_unknown) > 0;
+    let exit = conclude(&totals, &skipped, problems)?;
     Ok(if tally.failed_sources > 0 {
         Exit::UsageOrIo
-    } else if totals.failed() > 0
-        || tally.unparseable + tally.unknown.saturating_sub(replayed_unknown) > 0
-    {
-        Exit::DataProblems
     } else {
-        Exit::Ok
+        exit
     })
 }
 
@@ -217,11 +219,17 @@ pub(crate) fn run_calls(
     drop(tx);
     let report = Report::new(settings, o.to.clone());
     let totals = deliver::run(delivery, o.concurrency, rx, report)?;
-    totals.say(&Skipped::default(), totals.interrupted);
+    conclude(&totals, &Skipped::default(), false)
+}
+
+/// Say what was sent, and the status it ends with: Ctrl-C's, or 1 when a request failed or the
+/// data had `problems`.
+fn conclude(totals: &Totals, skipped: &Skipped, problems: bool) -> Result<Exit> {
+    totals.say(skipped);
     if totals.interrupted {
         return Err(crate::exit::Interrupted.into());
     }
-    Ok(if totals.failed() > 0 {
+    Ok(if totals.failed() > 0 || problems {
         Exit::DataProblems
     } else {
         Exit::Ok

@@ -143,6 +143,11 @@ fn capture_line(seq: u64, method: &str, path: &str, query: Option<&str>, body: &
     .to_string()
 }
 
+/// A capture file of these records, one a line.
+fn write_capture(dir: &Path, lines: &[String]) -> String {
+    write(dir, "capture.ndjson", &(lines.join("\n") + "\n"))
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -157,13 +162,14 @@ fn the_handler_receives_exactly_the_records_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     let query = "eventType=answer&callId=c-get0001&callUri=https%3A%2F%2Fapi.example.test%2Fv1%2Fcalls%2Fc-get0001&from=%2B15550100&to=%2B15550101&callState=active&time=2026-11-21T14%3A00%3A00Z";
     let binary: &[u8] = &[0xff, 0xfe, b'{', 0x00, b'}'];
-    let capture = [
-        capture_line(1, "POST", "/cb", None, ANSWER.as_bytes()),
-        capture_line(2, "GET", "/v1", Some(query), b""),
-        capture_line(3, "POST", "/raw", None, binary),
-    ]
-    .join("\n");
-    let capture = write(dir.path(), "capture.ndjson", &(capture + "\n"));
+    let capture = write_capture(
+        dir.path(),
+        &[
+            capture_line(1, "POST", "/cb", None, ANSWER.as_bytes()),
+            capture_line(2, "GET", "/v1", Some(query), b""),
+            capture_line(3, "POST", "/raw", None, binary),
+        ],
+    );
     // A record as a scenario logged it, with its own spacing: sent as written, not re-serialised.
     let logged = r#"{ "name" : "Call.Connected", "id":"AB0000000000000000000000000000EF", "call":{"id":"AB0000000000000000000000000000EF"}, "note":"\u00e9\/x" }"#;
     let plain = write(dir.path(), "plain.ndjson", &format!("{logged}\n"));
@@ -225,7 +231,7 @@ fn failures_are_reported_per_request_and_the_run_goes_on() {
             capture_line(i as u64 + 1, "POST", p, None, body.as_bytes())
         })
         .collect();
-    let capture = write(dir.path(), "capture.ndjson", &(lines.join("\n") + "\n"));
+    let capture = write_capture(dir.path(), &lines);
     let r = run(&[
         "send",
         &capture,
@@ -266,10 +272,9 @@ fn failures_are_reported_per_request_and_the_run_goes_on() {
 fn retries_try_a_5xx_again_and_stop() {
     let handler = Handler::start();
     let dir = tempfile::tempdir().unwrap();
-    let capture = write(
+    let capture = write_capture(
         dir.path(),
-        "capture.ndjson",
-        &(capture_line(1, "POST", "/fail", None, ANSWER.as_bytes()) + "\n"),
+        &[capture_line(1, "POST", "/fail", None, ANSWER.as_bytes())],
     );
     let r = run(&[
         "send",
@@ -373,7 +378,7 @@ fn ctrl_c_stops_sending_at_once_and_says_what_was_sent() {
             ANSWER.replace("c-send0001", "c-send0002").as_bytes(),
         ),
     ];
-    let capture = write(dir.path(), "capture.ndjson", &(lines.join("\n") + "\n"));
+    let capture = write_capture(dir.path(), &lines);
     let mut child = process()
         .args([
             "send",
@@ -563,10 +568,9 @@ fn trigger_says_what_a_vendor_cannot_make() {
 fn https_is_spoken_and_a_bad_certificate_file_is_a_usage_error() {
     let handler = Handler::start();
     let dir = tempfile::tempdir().unwrap();
-    let capture = write(
+    let capture = write_capture(
         dir.path(),
-        "capture.ndjson",
-        &(capture_line(1, "POST", "/cb", None, ANSWER.as_bytes()) + "\n"),
+        &[capture_line(1, "POST", "/cb", None, ANSWER.as_bytes())],
     );
     // The handler speaks plain HTTP: the TLS handshake fails, and says so for the request.
     let url = format!("https://127.0.0.1:{}/", handler.port);

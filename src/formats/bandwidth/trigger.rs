@@ -103,13 +103,7 @@ fn make(p: &Plan<'_>) -> Vec<Made> {
         if answer {
             m.insert("answerTime".into(), iso(answered).into());
         }
-        if let Value::Object(own) = own {
-            m.extend(own);
-        }
-        Made {
-            at,
-            body: Value::Object(m),
-        }
+        Made::of(at, Value::Object(m), own)
     };
     let mut out = Vec::new();
     if p.inbound() {
@@ -241,14 +235,14 @@ fn make_v1(p: &Plan<'_>, scenario: &str) -> Vec<Made> {
     let call = format!("c-{}", p.ids.hex(26));
     let uri = format!("https://api.catapult.inetwork.com/v1/users/{user}/calls/{call}");
     let event = |name: &str, at: i64, own: Value| -> Made {
-        let mut body = json!({
-            "eventType": name, "callId": call, "callUri": uri,
-            "from": p.from, "to": p.to, "callState": "active", "time": iso(at),
-        });
-        if let (Value::Object(m), Value::Object(own)) = (&mut body, own) {
-            m.extend(own);
-        }
-        Made { at, body }
+        Made::of(
+            at,
+            json!({
+                "eventType": name, "callId": call, "callUri": uri,
+                "from": p.from, "to": p.to, "callState": "active", "time": iso(at),
+            }),
+            own,
+        )
     };
     let mut out = vec![event("incomingcall", p.start, json!({}))];
     match scenario {

@@ -68,11 +68,7 @@ pub(crate) static TRIGGER: Trigger = Trigger {
 fn make(p: &Plan<'_>) -> Vec<Made> {
     let id = p.ids.hex(32).to_ascii_uppercase();
     let event = |name: &str, at: i64, own: Value| -> Made {
-        let mut body = json!({"name": name, "id": id, "call": {"id": id}});
-        if let (Value::Object(m), Value::Object(own)) = (&mut body, own) {
-            m.extend(own);
-        }
-        Made { at, body }
+        Made::of(at, json!({"name": name, "id": id, "call": {"id": id}}), own)
     };
     let inbound = p.inbound();
     let (start, answered, end) = (p.start, p.answered_at(), p.hung_up_at());

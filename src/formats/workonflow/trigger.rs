@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::formats::scenario::{Made, Plan, Scenario, Trigger};
+use crate::formats::scenario::{merged, Made, Plan, Scenario, Trigger};
 
 pub(crate) static TRIGGER: Trigger = Trigger {
     scenarios: &[
@@ -56,11 +56,11 @@ fn make(p: &Plan<'_>) -> Vec<Made> {
     let thread = object_id(p);
     let call = p.ids.uuid();
     let event = |name: &str, at: i64, own: Value| -> Made {
-        let mut body = json!({"eventType": name, "threadId": thread, "callId": call});
-        if let (Value::Object(m), Value::Object(own)) = (&mut body, own) {
-            m.extend(own);
-        }
-        Made { at, body }
+        Made::of(
+            at,
+            json!({"eventType": name, "threadId": thread, "callId": call}),
+            own,
+        )
     };
     let (agent, other, third) = (object_id(p), object_id(p), object_id(p));
     let (start, answered, end) = (p.start, p.answered_at(), p.hung_up_at());
@@ -129,20 +129,13 @@ fn revision_2018(p: &Plan<'_>) -> Vec<Made> {
     let (team, stream, thread) = (object_id(p), object_id(p), object_id(p));
     let (user, member) = (object_id(p), object_id(p));
     let event = |name: &str, at: i64, own: Value| -> Made {
-        let mut body =
-            json!({"eventType": name, "teamId": team, "streamId": stream, "threadId": thread});
-        if let (Value::Object(m), Value::Object(own)) = (&mut body, own) {
-            m.extend(own);
-        }
-        Made { at, body }
+        Made::of(
+            at,
+            json!({"eventType": name, "teamId": team, "streamId": stream, "threadId": thread}),
+            own,
+        )
     };
-    let member_of = |extra: Value| {
-        let mut m = json!({"userId": member, "phone": p.to});
-        if let (Value::Object(m), Value::Object(extra)) = (&mut m, extra) {
-            m.extend(extra);
-        }
-        m
-    };
+    let member_of = |extra: Value| merged(json!({"userId": member, "phone": p.to}), extra);
     let (start, answered, end) = (p.start, p.answered_at(), p.hung_up_at());
     let quarter = |n: i64| answered + (end - answered) * n / 4;
     vec![

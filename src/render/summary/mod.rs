@@ -326,12 +326,9 @@ impl Rows {
             short_ids: self.short_ids,
             dates: days.iter().min() != days.iter().max(),
             years: {
-                let years: Vec<String> = rows
-                    .iter()
-                    .filter_map(|s| s.started_at)
-                    .map(|t| self.zone.format(t)[..4].to_owned())
-                    .collect();
-                years.iter().min() != years.iter().max()
+                let starts = rows.iter().filter_map(|s| s.started_at);
+                let year = |t: i64| self.zone.format(t)[..4].to_owned();
+                starts.clone().min().map(year) != starts.max().map(year)
             },
         };
         let candidate = |i: &usize| with_dtmf || *i != table::DTMF;
