@@ -375,16 +375,36 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
         .break_words(false)
         .word_separator(textwrap::WordSeparator::AsciiSpace)
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
-    textwrap::wrap(text, options)
+    let glued = glue_durations(text);
+    textwrap::wrap(&glued, options)
         .into_iter()
+        .map(|l| l.replace('\u{a0}', " "))
         .map(|l| {
             if width_of(&l) > width {
                 shorten_middle(&l, width)
             } else {
-                l.into_owned()
+                l
             }
         })
         .collect()
+}
+
+/// A duration's parts (`1h 02m 03s`, `1m 23.0s`) held together for wrapping: the space after a
+/// part ending in `h` or `m` and before a number becomes a no-break space (turned back after).
+fn glue_durations(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let glue = |i: usize| {
+        let unit = i >= 2 && matches!(bytes[i - 1], b'h' | b'm') && bytes[i - 2].is_ascii_digit();
+        unit && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+    };
+    if !(0..bytes.len()).any(|i| bytes[i] == b' ' && glue(i)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    for (i, c) in text.char_indices() {
+        out.push(if c == ' ' && glue(i) { '\u{a0}' } else { c });
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Items joined by `sep` into lines of at most `width` columns after `indent` (all on one line
@@ -416,6 +436,36 @@ pub(crate) fn pack<'a>(
         lines.push(&items[first..]);
     }
     lines
+}
+
+/// A line of prose (a total, an anomaly, a finding) after `first`, wrapped at word boundaries
+/// to `width` columns with the lines after the first indented by `rest`; whole without a width.
+/// A word longer than a line (a path, a URL) keeps a line of its own, shortened in its middle.
+pub(crate) fn hang(first: &str, rest: &str, text: &str, width: Option<usize>) -> String {
+    let Some(width) = width.filter(|w| *w > width_of(rest) + 10) else {
+        return format!("{first}{text}\n");
+    };
+    let options = textwrap::Options::new(width)
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let mut out = String::new();
+    for (i, line) in textwrap::wrap(text, options).into_iter().enumerate() {
+        // Widths as shown: a colored mark's escapes take no room.
+        let shown = textwrap::core::display_width;
+        if shown(&line) > width {
+            let indent = if i == 0 { first } else { rest };
+            let word = line.strip_prefix(indent).unwrap_or(&line);
+            out.push_str(indent);
+            out.push_str(&shorten_middle(word, width.saturating_sub(shown(indent))));
+        } else {
+            out.push_str(&line);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Text shortened to `width` columns by leaving out its middle (`https://api.exa…/events/12`):
@@ -491,6 +541,39 @@ mod tests {
         Col::new("total", 5).right().drop(1),
         Col::new("end", 20),
     ];
+
+    #[test]
+    fn a_duration_is_never_split_between_its_parts() {
+        // At 9 columns `duration 1m 23.0s` would break after `1m`.
+        assert_eq!(wrap("duration 1m 23.0s", 9), ["duration", "1m 23.0s"]);
+        assert_eq!(wrap("took 1h 02m 03s", 11), ["took", "1h 02m 03s"]);
+        // Only a number's unit glues: words ending in m or h break as words do.
+        assert_eq!(wrap("from 5m long", 7), ["from 5m", "long"]);
+        assert_eq!(wrap("alarm 12 then", 8), ["alarm 12", "then"]);
+    }
+
+    #[test]
+    fn prose_hangs_under_its_label_and_keeps_its_words() {
+        let text = "mean 1m 20.0s · median 1m 20.0s · p95 1m 20.0s   (1 of 1 call)";
+        let wrapped = hang("  talk      ", "            ", text, Some(40));
+        for line in wrapped.lines() {
+            assert!(width_of(line) <= 40, "{line:?}");
+        }
+        assert!(wrapped
+            .lines()
+            .skip(1)
+            .all(|l| l.starts_with("            ")));
+        let words: Vec<&str> = wrapped.split_whitespace().collect();
+        assert_eq!(words[1..], text.split_whitespace().collect::<Vec<_>>()[..]);
+        // Without a width, one line; a word longer than a line is shortened in its middle.
+        assert_eq!(hang("! ", "  ", text, None), format!("! {text}\n"));
+        let path = format!("at {}", "x/".repeat(40));
+        let cut = hang("", "  ", &path, Some(30));
+        assert!(
+            cut.lines().all(|l| width_of(l) <= 30) && cut.contains('…'),
+            "{cut}"
+        );
+    }
 
     #[test]
     fn columns_are_left_out_by_rank_until_the_rest_fit() {

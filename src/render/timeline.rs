@@ -771,7 +771,8 @@ impl Timeline {
             )?;
         }
         for a in &s.anomalies {
-            writeln!(out, "  {} {a}", paint(c, Style::new().red(), "!"))?;
+            let mark = format!("  {} ", paint(c, Style::new().red(), "!"));
+            out.write_all(fit::hang(&mark, "    ", a, self.width).as_bytes())?;
         }
         let start = s.started_at.or(s.first_time);
         let mut on_hold = false;

@@ -12,6 +12,7 @@ use crate::diagnostic::{Code, Severity};
 use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::record::Tally;
 use crate::record::{Needs, Results};
+use crate::render::fit::hang;
 use crate::render::paint;
 use crate::render::View;
 
@@ -34,6 +35,8 @@ const HEADER: &[&str] = &[
 pub(crate) struct Validate {
     format: Format,
     color: bool,
+    /// The terminal's width: findings and totals wrap to it.
+    width: Option<usize>,
     writer: RecordWriter,
     started: bool,
     /// Findings reported, by code and severity, for the tally at the end.
@@ -53,6 +56,7 @@ impl Validate {
             },
             format: settings.format,
             color: settings.color,
+            width: settings.width,
             writer: RecordWriter::new(settings.format, HEADER),
             started: false,
             by_code: [[0; 2]; Code::ALL.len()],
@@ -108,8 +112,7 @@ impl View for Validate {
                         } else {
                             format!(" {}", safe(&d.path))
                         };
-                        writeln!(
-                            out,
+                        let line = format!(
                             "{}: {}{}{}: {}",
                             paint(
                                 self.color,
@@ -120,7 +123,8 @@ impl View for Validate {
                             what,
                             paint(self.color, Style::new().cyan(), &path),
                             safe(&d.message)
-                        )?;
+                        );
+                        out.write_all(hang("", "    ", &line, self.width).as_bytes())?;
                     }
                 }
             }
@@ -177,22 +181,19 @@ impl View for Validate {
                     line.push_str(&format!("; beside them {what}, not call events"));
                 }
                 let ok = t.invalid + t.unparseable + t.unknown == 0;
-                writeln!(
-                    out,
-                    "{}",
-                    paint(
-                        self.color,
-                        if ok {
-                            Style::new().green()
-                        } else {
-                            Style::new().bold()
-                        },
-                        &line
-                    )
-                )?;
+                let look = if ok {
+                    Style::new().green()
+                } else {
+                    Style::new().bold()
+                };
+                for l in hang("", "  ", &line, self.width).lines() {
+                    writeln!(out, "{}", paint(self.color, look, l))?;
+                }
                 self.tally_by_code(t, out)?;
                 if let Some(why) = strict_failure(self.needs.strict, t) {
-                    writeln!(out, "{}", paint(self.color, Style::new().bold(), &why))?;
+                    for l in hang("", "  ", &why, self.width).lines() {
+                        writeln!(out, "{}", paint(self.color, Style::new().bold(), l))?;
+                    }
                 }
             }
         }
@@ -249,7 +250,16 @@ impl Validate {
             })
             .collect();
         if parts.len() > 1 {
-            writeln!(out, "findings by code: {}", parts.join(" · "))?;
+            // Wrapped between codes, never inside one's counts.
+            let mut items = parts;
+            items[0] = format!("findings by code: {}", items[0]);
+            for (i, line) in crate::render::fit::pack(&items, " · ", 2, self.width)
+                .into_iter()
+                .enumerate()
+            {
+                let indent = if i == 0 { "" } else { "  " };
+                writeln!(out, "{indent}{}", line.join(" · "))?;
+            }
         }
         if t.muted > 0 {
             let what = if t.muted == 1 { "finding" } else { "findings" };

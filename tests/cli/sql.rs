@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use crate::util::{present, run, zstd_text};
+use crate::util::{present, run, walk, zstd_text};
 
 /// Loads each NDJSON file given on its own into a fresh `call_events` made by the DDL in
 /// argv[2] ("duckdb" or "clickhouse" in argv[1]), then all of them together, and prints one
@@ -361,18 +361,4 @@ fn the_call_summary_view_gives_what_callev_summary_gives() {
             );
         }
     }
-}
-
-/// The files under `dir`, at any depth.
-fn walk(dir: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(path.to_str().unwrap()));
-        } else {
-            out.push(path.to_string_lossy().into_owned());
-        }
-    }
-    out
 }

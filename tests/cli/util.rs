@@ -80,3 +80,17 @@ pub fn present(probe: &mut std::process::Command, what: &str) -> bool {
     }
     ok
 }
+
+/// The files under `dir`, at any depth.
+pub fn walk(dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(path.to_str().unwrap()));
+        } else {
+            out.push(path.to_string_lossy().into_owned());
+        }
+    }
+    out
+}

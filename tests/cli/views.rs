@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::util::{callev, json, ndjson, run, run_with, zstd_text};
+use crate::util::{callev, json, ndjson, run, run_with, walk, zstd_text};
 
 fn summary(files: &[&str]) -> Vec<Value> {
     let mut args = vec!["summary", "-o", "ndjson"];
@@ -824,6 +824,72 @@ fn summary_tables_fit_narrow_terminals_by_leaving_columns_out() {
             .env("COLUMNS", "200"),
     );
     assert!(!wide.stderr.contains("leaves out"));
+}
+
+/// Every view of every fixture at 60, 80, 120 and 200 columns: no line wider than the terminal,
+/// and no word that is not a word of the same view at 400 columns (a word cut at a line's end,
+/// `USER_BUS` for `USER_BUSY`), but for what a narrow table shortens on purpose: an id or a
+/// value marked `…`, a time without its date or milliseconds, a bar.
+#[test]
+fn every_view_fits_every_width_with_words_whole() {
+    let mut fixtures: Vec<String> = walk("fixtures")
+        .into_iter()
+        .filter(|p| !p.ends_with("README.md"))
+        .collect();
+    fixtures.sort();
+    let views: [&[&str]; 5] = [
+        &["summary"],
+        &["summary", "--anomalies"],
+        &["timeline"],
+        &["events"],
+        &["validate"],
+    ];
+    let at = |args: &[&str], width: usize| {
+        run_with(callev().args(args).env("COLUMNS", width.to_string())).stdout
+    };
+    let shortened = |word: &str| {
+        word.contains('…')
+            || word.chars().all(|c| "█▉▊▋▌▍▎▏".contains(c))
+            || word
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ':' || c == '-')
+    };
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let jobs: Vec<_> = fixtures
+            .chunks(fixtures.len().div_ceil(4))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut failures = Vec::new();
+                    for fixture in chunk {
+                        for view in views {
+                            let args: Vec<&str> =
+                                view.iter().copied().chain([fixture.as_str()]).collect();
+                            let wide = at(&args, 400);
+                            let words: std::collections::HashSet<&str> =
+                                wide.split_whitespace().collect();
+                            for width in [60, 80, 120, 200] {
+                                let text = at(&args, width);
+                                for line in text.lines() {
+                                    if line.chars().count() > width {
+                                        failures.push(format!("{args:?} at {width}: {line:?}"));
+                                    }
+                                }
+                                for word in text.split_whitespace() {
+                                    if !words.contains(word) && !shortened(word) {
+                                        failures.push(format!("{args:?} at {width}: {word:?}"));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        jobs.into_iter().flat_map(|j| j.join().unwrap()).collect()
+    });
+    assert!(fixtures.len() >= 40, "{}", fixtures.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

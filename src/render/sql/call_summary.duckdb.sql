@@ -22,19 +22,66 @@ CREATE OR REPLACE MACRO callev_duration(ms) AS
 -- then when it was read, then where. Repeated deliveries (one fingerprint seen again, a session
 -- log's twin) counted, not folded in. A Workonflow thread that starts a new call after the last
 -- one ended gives a row per call.
+--
+-- Each call's records are put in order once (after a pass over each file's keys alone, which
+-- places the untimed ones), and each call's facts are then one GROUP BY. Only a call whose
+-- deliveries must be told apart (a fingerprint seen again, or a start after an end) takes the
+-- longer way through window passes. Needs DuckDB 1.3 or later (lambda syntax).
 CREATE OR REPLACE VIEW call_summary AS
-WITH placed AS (
-    SELECT *,
+WITH latest AS (
+    -- The latest time up to each record in its file. Only where that is not the record's own
+    -- time (an untimed record, or one older than a record before it) is it joined back.
+    SELECT host, source, line, "time",
         max("time") OVER (PARTITION BY host, source ORDER BY line
                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS placed_at
     FROM call_events
     WHERE call_id IS NOT NULL
 ),
+displaced AS (
+    SELECT host, source, line, "time", max(placed_at) AS placed_at
+    FROM latest
+    WHERE placed_at IS DISTINCT FROM "time"
+    GROUP BY host, source, line, "time"
+),
+placed AS (
+    SELECT e.call_id, e."time", e.received_at, e.host, e.source, e.line, vendor, "event", kind,
+        terminal, new_call, fingerprint, twin_key, "repeat", answered, call_started_at,
+        call_answered_at, call_ended_at, outcome, end_reason, digit, reported_talk_ms,
+        reported_total_ms, participants, parent_call_id, damaged,
+        CASE WHEN d.host IS NULL THEN e."time" ELSE d.placed_at END AS placed_at
+    FROM call_events e
+    LEFT JOIN displaced d
+        ON e.host = d.host AND e.source = d.source AND e.line = d.line
+            AND e."time" IS NOT DISTINCT FROM d."time"
+    WHERE e.call_id IS NOT NULL
+),
 ordered AS (
-    SELECT *,
+    SELECT * EXCLUDE (placed_at),
         row_number() OVER (PARTITION BY call_id
                            ORDER BY placed_at NULLS FIRST, received_at, host, source, line) AS ord
     FROM placed
+),
+-- Deliveries need telling apart only where a fingerprint comes again that is not an untimed
+-- event's content repeated within one copy of the call (an even fingerprint, or the call's first
+-- one: a copy begins), or where a start follows an end. Elsewhere each record is a delivery of
+-- its own and the call one: nothing to fold in but a session log's twins.
+fingerprints AS (
+    SELECT call_id, fingerprint, count(*) AS seen, min(ord) AS first
+    FROM ordered
+    WHERE fingerprint IS NOT NULL
+    GROUP BY call_id, fingerprint
+),
+tangled AS (
+    SELECT call_id
+    FROM fingerprints
+    GROUP BY call_id
+    HAVING bool_or(seen > 1 AND right(fingerprint, 1) NOT IN ('1', '3', '5', '7', '9', 'b', 'd', 'f'))
+        OR arg_min(seen, first) > 1
+    UNION
+    SELECT call_id
+    FROM ordered
+    GROUP BY call_id
+    HAVING min(ord) FILTER (WHERE terminal) < max(ord) FILTER (WHERE new_call)
 ),
 -- An untimed event a call may have many times (a fingerprint whose last hex digit is odd) is
 -- told by its place among the call's events of that content, counted again where a copy of the
@@ -47,7 +94,7 @@ copies AS (
         SELECT *,
             first_value(fingerprint IGNORE NULLS) OVER (PARTITION BY call_id ORDER BY ord
                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS first_fingerprint
-        FROM ordered
+        FROM ordered SEMI JOIN tangled USING (call_id)
     )
 ),
 keyed AS (
@@ -85,58 +132,22 @@ segmented AS (
         FROM restarts
     )
 ),
-flagged AS (
-    SELECT *,
-        coalesce(bool_or(kind = 'answered' OR call_answered_at IS NOT NULL OR answered) OVER before, false)
-            AS answered_before,
-        coalesce(bool_or(kind = 'answered' AND "time" IS NOT NULL) OVER before, false)
-            AS answer_timed_before,
-        coalesce(bool_or(terminal) OVER before, false) AS terminal_before,
-        coalesce(sum(CAST(kind = 'unhold' AS INTEGER)) OVER before, 0) AS hold_epoch
-    FROM segmented
-    WHERE NOT dup
-    WINDOW before AS (PARTITION BY call_id, segment ORDER BY ord
-                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+told AS (
+    SELECT *, 0 AS segment, twin_key IS NOT NULL AND "repeat" AS dup
+    FROM ordered ANTI JOIN tangled USING (call_id)
+    UNION ALL BY NAME
+    SELECT * EXCLUDE (first_fingerprint, copy, delivery, fresh, restart) FROM segmented
 ),
+-- Counted from where they are told (the records told apart are read once).
 repeats AS (
+    SELECT call_id, 0 AS segment, count(*) AS duplicates
+    FROM ordered ANTI JOIN tangled USING (call_id)
+    WHERE twin_key IS NOT NULL AND "repeat"
+    GROUP BY call_id
+    UNION ALL
     SELECT call_id, segment, count(*) AS duplicates
     FROM segmented
     WHERE dup
-    GROUP BY call_id, segment
-),
--- Holds: the first timed hold after an unhold opens, the next unhold closes.
-hold_spans AS (
-    SELECT call_id, segment, hold_epoch,
-        arg_min("time", ord) FILTER (WHERE kind = 'hold' AND "time" IS NOT NULL) AS opened,
-        bool_or(kind = 'unhold') AS closed,
-        max("time") FILTER (WHERE kind = 'unhold') AS closed_at
-    FROM flagged
-    WHERE kind IN ('hold', 'unhold')
-    GROUP BY call_id, segment, hold_epoch
-),
-holds AS (
-    SELECT call_id, segment,
-        sum(CASE WHEN closed AND opened IS NOT NULL AND closed_at IS NOT NULL
-                 THEN greatest(epoch_ms(closed_at) - epoch_ms(opened), 0) ELSE 0 END) AS held_ms,
-        max(opened) FILTER (WHERE NOT closed) AS open_hold
-    FROM hold_spans
-    GROUP BY call_id, segment
-),
--- Who took part, in the order first named, at most 32.
-named AS (
-    SELECT call_id, segment, party, min(ord * 64 + place) AS first_named
-    FROM (
-        SELECT call_id, segment, ord,
-            unnest(participants) AS party,
-            generate_subscripts(participants, 1) AS place
-        FROM flagged
-    )
-    WHERE party <> ''
-    GROUP BY call_id, segment, party
-),
-parties AS (
-    SELECT call_id, segment, list(party ORDER BY first_named)[1:32] AS participants
-    FROM named
     GROUP BY call_id, segment
 ),
 calls AS (
@@ -167,34 +178,66 @@ calls AS (
             AS reported_talk_ms,
         arg_max(reported_total_ms, ord) FILTER (WHERE terminal AND reported_total_ms IS NOT NULL)
             AS reported_total_ms,
-        coalesce(string_agg(digit, '' ORDER BY ord) FILTER (WHERE kind = 'dtmf' AND digit IS NOT NULL), '')
-            AS dtmf,
+        list({'at': ord, 'digit': digit}) FILTER (WHERE kind = 'dtmf' AND digit IS NOT NULL) AS digits,
         arg_min(parent_call_id, ord) FILTER (WHERE parent_call_id IS NOT NULL) AS parent_call_id,
         max("time") FILTER (WHERE kind IN ('started', 'ringing', 'answered', 'hold', 'unhold', 'dtmf',
             'participant_joined', 'participant_left', 'transfer')) AS latest_flow_time,
-        count(*) FILTER (WHERE kind IN ('started', 'ringing', 'hold', 'unhold', 'dtmf',
-            'participant_joined', 'participant_left', 'transfer')
-            AND "time" IS NULL AND terminal_before) AS flow_after_terminal,
-        bool_or(kind = 'started' AND "time" IS NULL AND answered_before AND NOT answer_timed_before)
-            AS answered_before_started_untimed
-    FROM flagged
+        -- The places of the events told apart from what came before them.
+        min(ord) FILTER (WHERE terminal) AS first_end,
+        min(ord) FILTER (WHERE kind = 'answered' OR call_answered_at IS NOT NULL OR answered)
+            AS first_answer,
+        min(ord) FILTER (WHERE kind = 'answered' AND "time" IS NOT NULL) AS first_timed_answer,
+        max(ord) FILTER (WHERE kind IN ('started', 'ringing', 'hold', 'unhold', 'dtmf',
+            'participant_joined', 'participant_left', 'transfer') AND "time" IS NULL)
+            AS last_untimed_flow,
+        list(ord) FILTER (WHERE kind = 'started' AND "time" IS NULL) AS untimed_starts,
+        -- Holds and unholds in order (an untimed hold opens nothing).
+        list({'ord': ord, 'hold': kind = 'hold', 'at': "time"})
+            FILTER (WHERE kind = 'unhold' OR (kind = 'hold' AND "time" IS NOT NULL)) AS holds,
+        -- Who took part, in the order first named.
+        list({'ord': ord, 'parties': participants}) FILTER (WHERE len(participants) > 0) AS named
+    FROM told
+    WHERE NOT dup
     GROUP BY call_id, segment
 ),
+-- Holds: the first timed hold after an unhold (or the first of all) opens, the next unhold
+-- closes, and a hold still open runs to the call's end.
+in_order AS (
+    SELECT * REPLACE (list_sort(holds) AS holds),
+        -- Each name with where it was named, by name: the first of each is where it was first named.
+        list_sort(flatten(list_transform(named, lambda e: list_transform(
+            list_filter(list_transform(e.parties, lambda p, i: {'party': p, 'ord': e.ord, 'place': i}),
+                        lambda p: p.party <> ''), lambda p: p)))) AS by_party,
+        coalesce(array_to_string(list_transform(list_sort(digits), lambda d: d.digit), ''), '') AS dtmf
+    FROM calls
+),
+spans AS (
+    SELECT *,
+        list_filter(holds, lambda h, i: h.hold AND (i = 1 OR NOT holds[i - 1].hold)) AS opens,
+        list_filter(holds, lambda h, i: NOT h.hold AND i > 1 AND holds[i - 1].hold) AS closes
+    FROM in_order
+),
 milestones AS (
-    SELECT c.*,
+    SELECT s.* EXCLUDE (holds, named, digits, by_party, opens, closes, untimed_starts),
         coalesce(r.duplicates, 0) AS duplicates,
-        coalesce(h.held_ms, 0) AS held_ms,
-        h.open_hold,
-        coalesce(p.participants, []::VARCHAR[]) AS participants,
+        coalesce(list_sum(list_transform(closes, lambda c, k:
+            coalesce(greatest(epoch_ms(c.at) - epoch_ms(opens[k].at), 0), 0))), 0) AS held_ms,
+        CASE WHEN len(opens) > len(closes) THEN opens[len(opens)].at END AS open_hold,
+        coalesce(last_untimed_flow > first_end, false) AS flow_after_terminal,
+        coalesce(list_bool_or(list_transform(untimed_starts, lambda o:
+            o > first_answer AND (first_timed_answer IS NULL OR o <= first_timed_answer))), false)
+            AS answered_before_started_untimed,
+        list_transform(list_sort(list_transform(
+            list_filter(by_party, lambda p, k: k = 1 OR by_party[k - 1].party <> p.party),
+            lambda p: {'ord': p.ord, 'place': p.place, 'party': p.party})), lambda p: p.party)[1:32]
+            AS parties,
         CASE WHEN reported_answer IS NOT NULL OR reported_end IS NOT NULL
              THEN coalesce(initiated, started_time, first_time)
              ELSE coalesce(started_time, initiated, first_time) END AS started_at,
         coalesce(reported_answer, answered_time) AS answered_at,
         coalesce(reported_end, ended_time) AS ended_at
-    FROM calls c
+    FROM spans s
     LEFT JOIN repeats r USING (call_id, segment)
-    LEFT JOIN holds h USING (call_id, segment)
-    LEFT JOIN parties p USING (call_id, segment)
 ),
 measured AS (
     SELECT *,
@@ -245,7 +288,7 @@ SELECT
         ELSE 'in_progress'
     END AS outcome,
     end_reason,
-    participants,
+    coalesce(parties, []::VARCHAR[]) AS participants,
     dtmf,
     duplicates,
     (CASE

@@ -20,6 +20,7 @@ use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::pool::Pool;
 use crate::record::Tally;
 use crate::record::{Needs, Prework, Results};
+use crate::render::fit::hang;
 use crate::render::notes::NoCall;
 use crate::render::View;
 use crate::render::{paint, push_short_id};
@@ -121,10 +122,14 @@ const SHARD_LAG: usize = 8;
 /// How many calls a kind of anomaly names in the tally.
 const FIRST_CALLS: usize = 3;
 
-/// The kind of an anomaly: its words before the first number (`reported total duration`).
+/// The kind of an anomaly: its words before the first number or parenthesis (`reported total
+/// duration`); damaged records naming the call, one or many, are one kind.
 fn anomaly_kind(text: &str) -> &str {
+    if text.contains("damaged record") {
+        return "damaged records name the call";
+    }
     let end = text
-        .find(|c: char| c.is_ascii_digit())
+        .find(|c: char| c.is_ascii_digit() || c == '(')
         .unwrap_or(text.len());
     text[..end].trim_end()
 }
@@ -429,18 +434,24 @@ impl Rows {
             } else {
                 ""
             };
-            writeln!(
-                out,
-                "  {mark} {kind}: {}  ({}{more})",
+            let line = format!(
+                "{kind}: {}  ({}{more})",
                 thousands(*count),
                 first.join(", ")
-            )?;
+            );
+            out.write_all(hang(&format!("  {mark} "), "    ", &line, self.width).as_bytes())?;
             if let Some(meaning) = anomaly_meaning(kind) {
-                writeln!(
-                    out,
-                    "      {}",
-                    paint(self.color, owo_colors::Style::new().dimmed(), meaning)
-                )?;
+                let meaning = hang("      ", "      ", meaning, self.width);
+                let dim = owo_colors::Style::new().dimmed();
+                for l in meaning.lines() {
+                    let text = l.trim_start();
+                    writeln!(
+                        out,
+                        "{}{}",
+                        &l[..l.len() - text.len()],
+                        paint(self.color, dim, text)
+                    )?;
+                }
             }
         }
         Ok(())
@@ -506,12 +517,8 @@ impl Rows {
         }
         for s in rows.iter().filter(|s| !s.anomalies.is_empty()) {
             let mark = paint(self.color, owo_colors::Style::new().red(), "!");
-            writeln!(
-                out,
-                " {mark} {}: {}",
-                safe(&s.call_id),
-                s.anomalies.join("; ")
-            )?;
+            let line = format!("{}: {}", safe(&s.call_id), s.anomalies.join("; "));
+            out.write_all(hang(&format!(" {mark} "), "    ", &line, self.width).as_bytes())?;
         }
         Ok(())
     }
@@ -751,6 +758,9 @@ fn totals_json(t: &mut Totals) -> serde_json::Value {
     })
 }
 
+/// The totals' continuation lines start under their values.
+const INDENT: &str = "            ";
+
 fn totals(
     t: &mut Totals,
     color: bool,
@@ -794,7 +804,8 @@ fn totals(
         answered as f64 * 100.0 / n as f64
     )?;
     if let (Some(a), Some(b)) = (t.first, t.last) {
-        writeln!(out, "  from      {} to {}", zone.format(a), zone.format(b))?;
+        let range = format!("{} to {}", zone.format(a), zone.format(b));
+        out.write_all(hang("  from      ", INDENT, &range, width).as_bytes())?;
     }
     let outcomes: Vec<String> = t
         .by_outcome
@@ -811,16 +822,19 @@ fn totals(
     for (label, values) in [("talk", &mut t.talk), ("total", &mut t.total)] {
         let known = values.len();
         match stats(values) {
-            Some((mean, median, p95)) => writeln!(
-                out,
-                "  {label:<8}  mean {} · median {} · p95 {}   ({} of {} {})",
-                human_duration(mean),
-                human_duration(median),
-                human_duration(p95),
-                thousands(known as u64),
-                thousands(n),
-                if n == 1 { "call" } else { "calls" }
-            )?,
+            Some((mean, median, p95)) => {
+                let line = format!(
+                    "mean {} · median {} · p95 {}   ({} of {} {})",
+                    human_duration(mean),
+                    human_duration(median),
+                    human_duration(p95),
+                    thousands(known as u64),
+                    thousands(n),
+                    if n == 1 { "call" } else { "calls" }
+                );
+                let first = format!("  {label:<8}  ");
+                out.write_all(hang(&first, INDENT, &line, width).as_bytes())?;
+            }
             None => {
                 let why = if label == "talk"
                     && t.by_outcome.get(&Outcome::Answered).copied().unwrap_or(0) == 0
@@ -829,22 +843,24 @@ fn totals(
                 } else {
                     "no call has times or reported durations"
                 };
-                writeln!(out, "  {label:<8}  unknown ({why})")?
+                let first = format!("  {label:<8}  ");
+                let line = format!("unknown ({why})");
+                out.write_all(hang(&first, INDENT, &line, width).as_bytes())?;
             }
         }
     }
     if t.absurd > 0 {
-        writeln!(
-            out,
-            "  {} {} {} more than a day: left out of the durations and the time range",
-            paint(color, owo_colors::Style::new().red(), "!"),
+        let first = format!("  {} ", paint(color, owo_colors::Style::new().red(), "!"));
+        let line = format!(
+            "{} {} more than a day: left out of the durations and the time range",
             thousands(t.absurd),
             if t.absurd == 1 {
                 "call spans"
             } else {
                 "calls span"
             }
-        )?;
+        );
+        out.write_all(hang(&first, "    ", &line, width).as_bytes())?;
     }
     Ok(())
 }
