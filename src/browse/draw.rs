@@ -128,7 +128,9 @@ fn reading(model: &Model) -> String {
         } else {
             format!("{} MB", model.held_bytes.div_ceil(1_000_000))
         };
-        s.push_str(&format!(" · {held} held (input not re-readable)"));
+        let n = model.held_inputs.len();
+        let inputs = if n == 1 { "input" } else { "inputs" };
+        s.push_str(&format!(" · {n} {inputs} held in memory ({held})"));
     }
     s
 }
@@ -184,20 +186,31 @@ fn header(app: &App, model: &Model, looks: Looks, width: u16) -> Text<'static> {
         .filter(|o| outcomes[*o as usize] > 0)
         .collect();
     order.sort_by_key(|o| std::cmp::Reverse(outcomes[*o as usize]));
-    for o in order {
-        if !second.is_empty() {
+    // The findings keep their place; the outcomes take the rest, the rarest left out behind a
+    // `…` on a narrow screen.
+    let found: u64 = model.by_code.iter().map(|(e, w)| e + w).sum();
+    let findings = (found > 0).then(|| format!("{} findings (f)", thousands(found)));
+    let room = usize::from(width).saturating_sub(findings.as_ref().map_or(0, |f| f.len() + 4));
+    let mut used = 0;
+    for (i, o) in order.iter().enumerate() {
+        let count = format!(" {}", thousands(outcomes[*o as usize]));
+        let sep = if second.is_empty() { 0 } else { 2 };
+        let more = if i + 1 < order.len() { 3 } else { 0 };
+        let w = sep + o.as_str().len() + count.len();
+        if used + w + more > room {
+            second.push(Span::raw(if second.is_empty() { "…" } else { "  …" }));
+            break;
+        }
+        used += w;
+        if sep > 0 {
             second.push(Span::raw("  "));
         }
-        second.push(Span::styled(o.as_str(), looks.outcome(o)));
-        second.push(Span::raw(format!(" {}", thousands(outcomes[o as usize]))));
+        second.push(Span::styled(o.as_str(), looks.outcome(*o)));
+        second.push(Span::raw(count));
     }
-    let found: u64 = model.by_code.iter().map(|(e, w)| e + w).sum();
-    if found > 0 {
+    if let Some(findings) = findings {
         second.push(Span::raw("  · "));
-        second.push(Span::styled(
-            format!("{} findings (f)", thousands(found)),
-            looks.red(),
-        ));
+        second.push(Span::styled(findings, looks.red()));
     }
     Text::from(vec![Line::from(first), Line::from(second)])
 }

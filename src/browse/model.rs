@@ -171,6 +171,8 @@ pub(crate) struct Model {
     pub(crate) sources: Vec<String>,
     /// Bytes held for inputs that cannot be read again, compressed.
     pub(crate) held_bytes: u64,
+    /// The inputs (places in `sources`) whose bytes are held.
+    pub(crate) held_inputs: std::collections::BTreeSet<u32>,
     /// Reading has ended (the input's end, or an error).
     pub(crate) done: bool,
     /// Messages for the user: sources that failed, files truncated.
@@ -236,7 +238,10 @@ impl Model {
     fn add(&mut self, source: u32, results: &mut Results, collector: &Collector) {
         let batch = u32::try_from(self.batches.len()).unwrap_or(u32::MAX);
         let held = results.held.take().map(Vec::into_boxed_slice);
-        self.held_bytes += held.as_ref().map_or(0, |h| h.len() as u64);
+        if let Some(h) = &held {
+            self.held_bytes += h.len() as u64;
+            self.held_inputs.insert(source);
+        }
         self.batches.push(BatchAt {
             source,
             line: results.first_line,

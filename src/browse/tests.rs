@@ -609,3 +609,21 @@ fn a_wide_screen_dates_the_starts_when_the_calls_span_days() {
     let text = screen(&mut app, &shared, 100, 30);
     assert!(!text.contains("09-19 13:55:41"), "{text}");
 }
+
+#[test]
+fn a_narrow_header_marks_the_outcomes_it_leaves_out_and_keeps_the_findings() {
+    let (_, shared, mut app) = browser(&[]);
+    let wide = screen(&mut app, &shared, 160, 10);
+    let second = |text: &str| text.lines().nth(1).unwrap().to_owned();
+    let all = second(&wide);
+    assert!(!all.contains('…') && all.contains("findings (f)"), "{all}");
+    let narrow = second(&screen(&mut app, &shared, 44, 10));
+    assert!(narrow.chars().count() <= 44, "{narrow}");
+    assert!(
+        narrow.contains('…') && narrow.ends_with("findings (f)"),
+        "{narrow}"
+    );
+    // What it shows is the start of what a wide screen shows.
+    let shown = narrow.split("  …").next().unwrap();
+    assert!(all.starts_with(shown), "{all}\n{narrow}");
+}

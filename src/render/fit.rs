@@ -438,12 +438,18 @@ pub(crate) fn pack<'a>(
     lines
 }
 
+/// Words held together on one line by `hang` (a time's date and clock, `(4 of 5 calls)`).
+pub(crate) fn together(text: &str) -> String {
+    text.replace(' ', "\u{a0}")
+}
+
 /// A line of prose (a total, an anomaly, a finding) after `first`, wrapped at word boundaries
 /// to `width` columns with the lines after the first indented by `rest`; whole without a width.
 /// A word longer than a line (a path, a URL) keeps a line of its own, shortened in its middle.
+/// Words joined by `together` break as one and are written with plain spaces.
 pub(crate) fn hang(first: &str, rest: &str, text: &str, width: Option<usize>) -> String {
     let Some(width) = width.filter(|w| *w > width_of(rest) + 10) else {
-        return format!("{first}{text}\n");
+        return format!("{first}{}\n", text.replace('\u{a0}', " "));
     };
     let options = textwrap::Options::new(width)
         .initial_indent(first)
@@ -452,7 +458,9 @@ pub(crate) fn hang(first: &str, rest: &str, text: &str, width: Option<usize>) ->
         .word_separator(textwrap::WordSeparator::AsciiSpace)
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
-    for (i, line) in textwrap::wrap(text, options).into_iter().enumerate() {
+    let glued = glue_durations(text);
+    for (i, line) in textwrap::wrap(&glued, options).into_iter().enumerate() {
+        let line = line.replace('\u{a0}', " ");
         // Widths as shown: a colored mark's escapes take no room.
         let shown = textwrap::core::display_width;
         if shown(&line) > width {

@@ -20,7 +20,7 @@ use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::pool::Pool;
 use crate::record::Tally;
 use crate::record::{Needs, Prework, Results};
-use crate::render::fit::hang;
+use crate::render::fit::{hang, together};
 use crate::render::notes::NoCall;
 use crate::render::View;
 use crate::render::{paint, push_short_id};
@@ -804,7 +804,11 @@ fn totals(
         answered as f64 * 100.0 / n as f64
     )?;
     if let (Some(a), Some(b)) = (t.first, t.last) {
-        let range = format!("{} to {}", zone.format(a), zone.format(b));
+        let range = format!(
+            "{} to {}",
+            together(&zone.format(a)),
+            together(&zone.format(b))
+        );
         out.write_all(hang("  from      ", INDENT, &range, width).as_bytes())?;
     }
     let outcomes: Vec<String> = t
@@ -824,13 +828,16 @@ fn totals(
         match stats(values) {
             Some((mean, median, p95)) => {
                 let line = format!(
-                    "mean {} · median {} · p95 {}   ({} of {} {})",
+                    "mean {} · median {} · p95 {}   {}",
                     human_duration(mean),
                     human_duration(median),
                     human_duration(p95),
-                    thousands(known as u64),
-                    thousands(n),
-                    if n == 1 { "call" } else { "calls" }
+                    together(&format!(
+                        "({} of {} {})",
+                        thousands(known as u64),
+                        thousands(n),
+                        if n == 1 { "call" } else { "calls" }
+                    ))
                 );
                 let first = format!("  {label:<8}  ");
                 out.write_all(hang(&first, INDENT, &line, width).as_bytes())?;
