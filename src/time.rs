@@ -112,6 +112,42 @@ pub(crate) fn from_epoch(n: f64) -> Option<Millis> {
     Some(ms as Millis)
 }
 
+/// A timestamp documented as an ISO string or epoch milliseconds (Bandwidth's `time`,
+/// Workonflow's `createdAt`): a number is milliseconds whatever its size (`1000` is one second
+/// after 1970, not 1970 plus 1000 seconds).
+pub(crate) fn from_json_ms(v: &crate::json::Json) -> Option<Millis> {
+    let ms = |n: f64| {
+        (n.is_finite() && (0.0..=253_402_300_799_999.0).contains(&n)).then_some(n as Millis)
+    };
+    match v {
+        crate::json::Json::Str(s) => parse_iso(s, 0).or_else(|| {
+            let t = s.trim();
+            if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
+                t.parse::<f64>().ok().and_then(ms)
+            } else {
+                None
+            }
+        }),
+        crate::json::Json::Num(n) => ms(n.as_f64()),
+        _ => None,
+    }
+}
+
+/// The years a call event's time may fall in: 2000 up to 2100. A time outside them is a unit
+/// read wrongly or a damaged value, not a call's (it would make durations of decades).
+pub(crate) const PLAUSIBLE: std::ops::Range<Millis> = 946_684_800_000..4_102_444_800_000;
+
+/// The longest duration a vendor may report for a call: a day, as a call's times may span (a
+/// longer one is a damaged value or the wrong unit, and would swamp the totals).
+pub(crate) const LONGEST_CALL_MS: i64 = 86_400_000;
+
+/// A reported duration in `unit` milliseconds (1000: seconds), if it is one a call can have: zero
+/// up to a day.
+pub(crate) fn duration_ms(value: f64, unit: f64) -> Option<i64> {
+    let ms = (value * unit).round();
+    (ms.is_finite() && (0.0..=LONGEST_CALL_MS as f64).contains(&ms)).then_some(ms as i64)
+}
+
 /// A timestamp in a JSON value: an ISO string, an epoch number, or an epoch number in a string.
 pub(crate) fn from_json(v: &crate::json::Json, naive_offset: i32) -> Option<Millis> {
     match v {
@@ -181,6 +217,20 @@ mod tests {
         ] {
             assert_eq!(parse_iso(bad, 0), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn documented_milliseconds_are_milliseconds_and_durations_are_bounded() {
+        let num = |n: f64| crate::json::Json::Num(crate::json::Num::Float(n));
+        assert_eq!(from_json_ms(&num(1000.0)), Some(1000));
+        assert_eq!(from_json_ms(&num(-1.0)), None);
+        assert!(!PLAUSIBLE.contains(&from_json_ms(&num(1_763_719_260.0)).unwrap()));
+        assert!(PLAUSIBLE.contains(&from_json_ms(&num(1_763_719_260_000.0)).unwrap()));
+        assert_eq!(duration_ms(65.3, 1000.0), Some(65_300));
+        assert_eq!(duration_ms(-5.0, 1.0), None);
+        assert_eq!(duration_ms(1.2e29, 1.0), None);
+        assert_eq!(duration_ms(f64::NAN, 1.0), None);
+        assert_eq!(duration_ms(86_400.0, 1000.0), Some(LONGEST_CALL_MS));
     }
 
     #[test]

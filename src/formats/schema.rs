@@ -322,9 +322,41 @@ pub(crate) fn check_value(field: &Field, value: &Json, base: &str, out: &mut Vec
     }
     // Values the type admits but the field does not.
     match field.ty {
-        FieldType::Timestamp | FieldType::LocalDateTime | FieldType::EpochMillis
-            if crate::time::from_json(value, 0).is_none() =>
+        FieldType::Timestamp | FieldType::EpochMillis
+            if crate::time::from_json_ms(value)
+                .is_some_and(|t| !crate::time::PLAUSIBLE.contains(&t)) =>
         {
+            let t = crate::time::from_json_ms(value).unwrap_or_default();
+            bad_value(
+                false,
+                field,
+                base,
+                format!(
+                    "{} is {}, not a time a call has (expected {}; seconds where milliseconds \
+                     belong?); left out of the call's times",
+                    value.preview(),
+                    crate::timefmt::Zone::Utc.format(t),
+                    field.ty.describe(),
+                ),
+                out,
+            );
+        }
+        FieldType::Timestamp | FieldType::EpochMillis
+            if crate::time::from_json_ms(value).is_none() =>
+        {
+            bad_value(
+                true,
+                field,
+                base,
+                format!(
+                    "expected {}, found {} that is not a time",
+                    field.ty.describe(),
+                    value.preview()
+                ),
+                out,
+            );
+        }
+        FieldType::LocalDateTime if crate::time::from_json(value, 0).is_none() => {
             bad_value(
                 true,
                 field,
@@ -435,18 +467,43 @@ pub(crate) fn check_value(field: &Field, value: &Json, base: &str, out: &mut Vec
             }
         }
         Values::NonNegative => {
-            let negative = match field.ty {
-                FieldType::NumericString => false,
-                _ => value.num().is_some_and(|n| n.as_f64() < 0.0),
+            let number = match field.ty {
+                FieldType::NumericString => value.str().and_then(|s| s.trim().parse::<f64>().ok()),
+                _ => value.num().map(|n| n.as_f64()),
             };
-            if negative {
+            let unit = match field.unit {
+                Some("ms") => Some(1.0),
+                Some("s") => Some(1000.0),
+                _ => None,
+            };
+            let used = "left out of the call's durations";
+            if number.is_some_and(|n| n < 0.0) {
+                let why = if unit.is_some() {
+                    format!("; {used}")
+                } else {
+                    String::new()
+                };
                 bad_value(
                     false,
                     field,
                     base,
-                    format!("expected zero or more, found {}", value.preview()),
+                    format!("expected zero or more, found {}{why}", value.preview()),
                     out,
                 );
+            } else if let (Some(n), Some(unit)) = (number, unit) {
+                if crate::time::duration_ms(n, unit).is_none() {
+                    bad_value(
+                        false,
+                        field,
+                        base,
+                        format!(
+                            "{} ({}) is longer than a day, not a call's duration; {used}",
+                            value.preview(),
+                            field.unit.unwrap_or_default()
+                        ),
+                        out,
+                    );
+                }
             }
         }
     }

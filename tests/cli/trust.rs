@@ -232,3 +232,69 @@ fn an_ambiguous_call_prints_nothing_and_names_what_it_matched() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(ndjson(&r.stdout).len(), 1);
 }
+
+/// A value that is no call's time or duration is a finding and is left out of the numbers: a
+/// Bandwidth `time` documented as epoch milliseconds is read as milliseconds (`1000` is 1970,
+/// not a time of 1970 plus 1000 seconds read as a date), a time before 2000 is used for nothing;
+/// a negative duration or one longer than a day (`1.2e29` ms) is reported and not averaged.
+#[test]
+fn values_no_call_can_have_are_findings_and_stay_out_of_the_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let bandwidth = dir.path().join("bandwidth.ndjson");
+    std::fs::write(
+        &bandwidth,
+        concat!(
+            r#"{"eventType":"answer","callId":"c-ms","time":1763719200000}"#,
+            "\n",
+            r#"{"eventType":"hangup","callId":"c-ms","time":1763719260000,"cause":"hangup"}"#,
+            "\n",
+            r#"{"eventType":"hangup","callId":"c-secs","time":1763719260,"cause":"hangup"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let workonflow = dir.path().join("workonflow.ndjson");
+    std::fs::write(
+        &workonflow,
+        concat!(
+            r#"{"eventType":"call.ended","threadId":"5f1e2d3c4b5a697887766554","callId":"0f9e8d7c-6b5a-4433-8221-000000000001","dialogDuration":-5,"callDuration":70512}"#,
+            "\n",
+            r#"{"eventType":"call.ended","threadId":"5f1e2d3c4b5a697887766555","callId":"0f9e8d7c-6b5a-4433-8221-000000000002","dialogDuration":65300,"callDuration":123456789012345678901234567890}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let (b, w) = (bandwidth.to_str().unwrap(), workonflow.to_str().unwrap());
+    let rows = calls(&[b, w]);
+    // Milliseconds: the answered call lasted a minute, on 2025-11-21.
+    let ms = call(&rows, "c-ms");
+    assert_eq!(ms["talk_ms"], 60_000, "{ms}");
+    assert!(
+        ms["answered_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2025-11-21"),
+        "{ms}"
+    );
+    // Seconds where milliseconds belong: 1970, so no time at all.
+    assert_eq!(call(&rows, "c-secs")["ended_at"], Value::Null);
+    // Neither the negative talk nor the decades-long total is used.
+    let negative = call(&rows, "0f9e8d7c-6b5a-4433-8221-000000000001");
+    assert_eq!(negative["talk_ms"], Value::Null, "{negative}");
+    assert_eq!(negative["total_ms"], 70_512, "{negative}");
+    let huge = call(&rows, "0f9e8d7c-6b5a-4433-8221-000000000002");
+    assert_eq!(huge["talk_ms"], 65_300, "{huge}");
+    assert_eq!(huge["total_ms"], Value::Null, "{huge}");
+    // Each is a finding that says what it is and that it was left out.
+    let v = run(&["validate", b, w]);
+    let lines: Vec<&str> = v.stdout.lines().collect();
+    let found = |at: &str, says: &str| lines.iter().any(|l| l.contains(at) && l.contains(says));
+    assert!(found("bandwidth.ndjson:3", "1970-01-21"), "{}", v.stdout);
+    assert!(!v.stdout.contains("bandwidth.ndjson:1:"), "{}", v.stdout);
+    assert!(found("workonflow.ndjson:1", "left out"), "{}", v.stdout);
+    assert!(
+        found("workonflow.ndjson:2", "longer than a day"),
+        "{}",
+        v.stdout
+    );
+}

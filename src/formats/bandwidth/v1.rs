@@ -586,7 +586,8 @@ pub(super) fn normalize(d: &Detected, ctx: &Context) -> Event {
     let time = obj
         .get("time")
         .or_else(|| obj.get("startTime"))
-        .and_then(|t| crate::time::from_json(t, 0));
+        .and_then(crate::time::from_json_ms)
+        .filter(|t| crate::time::PLAUSIBLE.contains(t));
     Event {
         vendor: d.vendor,
         event: rec.event.clone(),

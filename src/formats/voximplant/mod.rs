@@ -552,11 +552,9 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     if kind == EventKind::Ended {
         // `Disconnected.duration` is the talk time (seconds): a call whose answer was lost
         // still reports it.
-        if let Some(secs) = num("duration")
-            .map(|n| n.as_f64())
-            .filter(|s| s.is_finite())
+        if let Some(ms) = num("duration").and_then(|n| crate::time::duration_ms(n.as_f64(), 1000.0))
         {
-            details.push("talk_ms", Detail::Int((secs * 1000.0).round() as i64));
+            details.push("talk_ms", Detail::Int(ms));
         }
     } else if let Some(d) = num("duration") {
         // Playback durations are milliseconds; recordings', like the call's, seconds.

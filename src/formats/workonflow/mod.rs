@@ -373,18 +373,15 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     if let Some(d) = obj.get("dtmfNumber").or_else(|| obj.get("dtmf")) {
         details.str("digit", digit(d).as_deref());
     }
-    if let Some(ms) = obj
-        .get("dialogDuration")
-        .and_then(Json::num)
-        .and_then(|n| n.as_i64())
-    {
+    let duration = |key: &str| {
+        obj.get(key)
+            .and_then(Json::num)
+            .and_then(|n| crate::time::duration_ms(n.as_f64(), 1.0))
+    };
+    if let Some(ms) = duration("dialogDuration") {
         details.push("talk_ms", Detail::Int(ms));
     }
-    if let Some(ms) = obj
-        .get("callDuration")
-        .and_then(Json::num)
-        .and_then(|n| n.as_i64())
-    {
+    if let Some(ms) = duration("callDuration") {
         details.push("duration_ms", Detail::Int(ms));
     }
     if let Some(Json::Bool(answered)) = obj.get("answered") {
@@ -395,7 +392,8 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     }
     let time = obj
         .get("createdAt")
-        .and_then(|t| crate::time::from_json(t, 0));
+        .and_then(crate::time::from_json_ms)
+        .filter(|t| crate::time::PLAUSIBLE.contains(t));
     Event {
         vendor: d.vendor,
         event: rec.event.clone(),

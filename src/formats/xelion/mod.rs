@@ -232,11 +232,12 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
     details.str("caller", event.get_str("callerPhoneNumber"));
     details.str("callee", event.get_str("calleePhoneNumber"));
     details.str("initiation", event.get_str("initiation"));
-    if let Some(secs) = event
+    if let Some(ms) = event
         .get_str("duration")
-        .and_then(|d| d.trim().parse::<i64>().ok())
+        .and_then(|d| d.trim().parse::<f64>().ok())
+        .and_then(|secs| crate::time::duration_ms(secs, 1000.0))
     {
-        details.push("duration_ms", Detail::Int(secs.saturating_mul(1000)));
+        details.push("duration_ms", Detail::Int(ms));
     }
     details.str("caller_flow", event.get_str("callerFlowId"));
     details.str("callee_flow", event.get_str("calleeFlowId"));
