@@ -912,10 +912,17 @@ impl<R: Read> Framer<R> {
             self.log = true;
             match memchr::memchr(b'{', text) {
                 Some(i) => push(out, Shape::Log { json_at: at + i }, 0),
-                // NUL bytes are damage (a binary file, a torn write), not a log's text.
+                // NUL bytes or bytes that are not UTF-8 are damage (a binary file, a torn
+                // write), not a log's text.
                 None if memchr::memchr(0, text).is_some() => out.broken(
                     line,
                     "binary data (NUL bytes) on a line of neither JSON nor text".to_owned(),
+                ),
+                None if std::str::from_utf8(text).is_err() => out.broken(
+                    line,
+                    "bytes that are not UTF-8 (binary data, or text in another encoding) on a \
+                     line with no JSON"
+                        .to_owned(),
                 ),
                 None => out.text(line),
             }

@@ -660,11 +660,20 @@ fn parse_strict<'a>(
                 Some(LogLine::Damaged(why)) => return out.push(Parsed::Error(why)),
                 None => {}
             }
+            // A line with no record in it is the log's text, if it is text at all.
+            let text_or_damage = || match damaged_prefix(&batch.data[raw.start..raw.end]) {
+                Some(_) => Parsed::Error(
+                    "bytes that are not text (NUL, or not UTF-8) on a line with no record"
+                        .to_owned(),
+                ),
+                None => Parsed::Text,
+            };
             let Some(found) = object_start(&batch.data[*json_at..raw.end]) else {
-                return out.push(Parsed::Text);
+                return out.push(text_or_damage());
             };
             let json_at = json_at + found;
-            let prefix = String::from_utf8_lossy(&batch.data[raw.start..json_at]);
+            let prefix_bytes = &batch.data[raw.start..json_at];
+            let prefix = String::from_utf8_lossy(prefix_bytes);
             let log_time = crate::time::leading_timestamp(&prefix, naive_offset);
             let text = &batch.data[json_at..raw.end];
             // Text after the object (`(took 3ms)`) is the log's, not the record's.
@@ -675,7 +684,9 @@ fn parse_strict<'a>(
                     log_time,
                     log: true,
                     notation: false,
-                    mended: Vec::new(),
+                    // The record is whole; what comes before it on its line is damaged (a torn
+                    // write, NULs a crashed writer left): kept, and said.
+                    mended: damaged_prefix(prefix_bytes).into_iter().collect(),
                 }),
                 Some(Err(e)) => out.push(Parsed::Error(parse_error(
                     raw.line,
@@ -683,10 +694,26 @@ fn parse_strict<'a>(
                     json_at - raw.start,
                     "log line: the JSON after the prefix does not parse",
                 ))),
-                None => out.push(Parsed::Text),
+                None => out.push(text_or_damage()),
             }
         }
     }
+}
+
+/// What is wrong with a log line's text before its JSON, if it is not text: NUL bytes or bytes
+/// that are not UTF-8.
+fn damaged_prefix(prefix: &[u8]) -> Option<String> {
+    let what = if memchr::memchr(0, prefix).is_some() {
+        "NUL bytes"
+    } else if std::str::from_utf8(prefix).is_err() {
+        "bytes that are not UTF-8"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "the log line's text before its JSON holds {what}: the line is damaged there (the \
+         record after it is read)"
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]

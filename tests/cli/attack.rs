@@ -182,3 +182,40 @@ fn the_same_input_twice_counts_each_call_once_however_far_apart() {
         out.stderr
     );
 }
+
+/// Bytes that are not text are damage, never a log's text lines: a binary file's lines are each
+/// unparseable, and a log line whose prefix holds NUL bytes or bytes that are not UTF-8 keeps
+/// its whole record and says the line is damaged before it.
+#[test]
+fn bytes_that_are_not_text_are_damage_and_a_good_record_after_them_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    // Deterministic bytes of every value (a splitmix-like walk), cut into lines.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let binary: Vec<u8> = (0..20_000)
+        .map(|_| {
+            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let z = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            (z >> 56) as u8
+        })
+        .collect();
+    let bin = dir.path().join("data.bin");
+    std::fs::write(&bin, &binary).unwrap();
+    let v = run(&["validate", "-o", "json", bin.to_str().unwrap()]);
+    let totals = &crate::util::json(&v.stdout)["summary"];
+    assert_eq!(totals["text_lines"], 0, "{}", v.stdout);
+    assert!(totals["unparseable"].as_u64().unwrap() > 10, "{}", v.stdout);
+
+    let log = dir.path().join("torn.log");
+    let mut text = b"\x00\x00\xff\xfe 2026-11-21T10:00:00Z INFO ".to_vec();
+    text.extend_from_slice(
+        br#"{"eventType":"hangup","callId":"c-torn","time":"2026-11-21T10:00:00Z","cause":"hangup"}"#,
+    );
+    text.push(b'\n');
+    std::fs::write(&log, &text).unwrap();
+    let v = run(&["validate", log.to_str().unwrap()]);
+    assert!(v.stdout.contains("torn.log:1: warning[parse]"), "{}", v.stdout);
+    assert!(v.stdout.contains("NUL bytes"), "{}", v.stdout);
+    let calls = ndjson(&run(&["summary", "-o", "ndjson", log.to_str().unwrap()]).stdout);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["call_id"], "c-torn");
+}
