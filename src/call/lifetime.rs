@@ -9,7 +9,8 @@
 //! input's content (see `Batch::tick`), not reads, so every view takes stock at the same places
 //! whether the input came from a file, a pipe or gzip.
 
-use std::collections::{HashSet, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashSet, VecDeque};
 
 use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
@@ -146,6 +147,8 @@ pub(crate) struct Tracked<T> {
     last: u32,
     /// A new call with the same id began after it ended: it only waits for its sweep.
     superseded: bool,
+    /// The latest time its events carry (none yet: `None`).
+    heard: Option<Millis>,
     dedupe: Dedupe,
     pub(crate) data: T,
 }
@@ -161,13 +164,22 @@ impl<T> Tracked<T> {
     }
 }
 
-/// Events that arrived after their call was finished: counted, not folded into it.
+/// Events that arrived after their call was finished: counted, not folded into it. And the
+/// calls given up: open, and silent for longer than a call lasts (`GIVE_UP_MS` of event time).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Late {
     pub(crate) events: u64,
     /// Of them, repeated deliveries of events the call had (the same input read twice).
     pub(crate) replayed: u64,
+    /// Calls with no end seen, finished as they stood once the input's events had moved on
+    /// more than `GIVE_UP_MS` past their last one.
+    pub(crate) given_up: u64,
 }
+
+/// How long after a call's last event (in the input's event time) an open call is given up:
+/// a day, the longest a call's times may span before they are an anomaly. Memory then follows
+/// the calls heard of within a day, not every call that never ended.
+pub(crate) const GIVE_UP_MS: Millis = crate::time::LONGEST_CALL_MS;
 
 impl std::ops::Add for Late {
     type Output = Late;
@@ -175,6 +187,7 @@ impl std::ops::Add for Late {
         Late {
             events: self.events + other.events,
             replayed: self.replayed + other.replayed,
+            given_up: self.given_up + other.given_up,
         }
     }
 }
@@ -221,6 +234,11 @@ pub(crate) struct Lifetime<T> {
     delivered: Delivered,
     /// Calls' other ids, bound as events name them.
     aliases: Aliases,
+    /// The latest event time seen, and the open calls by the latest time they were heard of
+    /// (one entry a call, looked at again when it comes up: see `due`).
+    latest: Millis,
+    quiet: BinaryHeap<Reverse<(Millis, u64, u64)>>,
+    given_up: u64,
 }
 
 impl<T> Default for Lifetime<T> {
@@ -236,6 +254,9 @@ impl<T> Default for Lifetime<T> {
             replayed: 0,
             delivered: Delivered::default(),
             aliases: Aliases::default(),
+            latest: Millis::MIN,
+            quiet: BinaryHeap::new(),
+            given_up: 0,
         }
     }
 }
@@ -266,6 +287,7 @@ impl<T: CallData> Lifetime<T> {
         Late {
             events: self.late,
             replayed: self.replayed,
+            given_up: self.given_up,
         }
     }
 
@@ -342,6 +364,7 @@ impl<T: CallData> Lifetime<T> {
                     ended: 0,
                     last: tick,
                     superseded: false,
+                    heard: None,
                     dedupe: Dedupe::default(),
                     data: make(id),
                 };
@@ -349,6 +372,13 @@ impl<T: CallData> Lifetime<T> {
             }
         };
         call.last = tick;
+        if let Some(t) = e.time {
+            self.latest = self.latest.max(t);
+            if call.heard.is_none() {
+                self.quiet.push(Reverse((t, key, call.order)));
+            }
+            call.heard = Some(call.heard.map_or(t, |h| h.max(t)));
+        }
         let repeat = call.dedupe.repeats(e.fingerprint, e.twin, e.time);
         let ends = !repeat && e.terminal && call.ended == 0;
         if !repeat && e.terminal {
@@ -366,6 +396,7 @@ impl<T: CallData> Lifetime<T> {
     pub(crate) fn due(&mut self, all: bool) -> Vec<(u64, u64)> {
         if all {
             self.ended.clear();
+            self.quiet.clear();
             let mut every: Vec<(u64, u64)> = self.open.iter().map(|c| (c.order, c.key)).collect();
             every.sort_unstable();
             return every;
@@ -387,7 +418,28 @@ impl<T: CallData> Lifetime<T> {
                 self.ended.push_back((c.last, key, order));
             }
         }
+        // Open calls silent for longer than a call lasts, in the input's time: given up.
+        let horizon = self.latest.saturating_sub(GIVE_UP_MS);
+        while let Some(&Reverse((heard, key, order))) = self.quiet.peek() {
+            if heard >= horizon {
+                break;
+            }
+            self.quiet.pop();
+            let Some(c) = self.open.find(key, |c| c.order == order) else {
+                continue;
+            };
+            match c.heard {
+                Some(later) if later > heard => self.quiet.push(Reverse((later, key, order))),
+                // Ended calls are finished by the window above.
+                _ if c.ended != 0 => {}
+                _ => {
+                    self.given_up += 1;
+                    due.push((order, key));
+                }
+            }
+        }
         due.sort_unstable();
+        due.dedup();
         due
     }
 
@@ -457,6 +509,35 @@ mod tests {
             finished.extend(life.finish(o, k).map(|c| c.0));
         }
         (finished, life.late().events)
+    }
+
+    #[test]
+    fn an_open_call_silent_for_over_a_day_of_event_time_is_given_up() {
+        let mut life: Lifetime<Id> = Lifetime::default();
+        let hour = 3_600_000;
+        let at = |t: Millis| Arriving {
+            time: Some(t),
+            ..arriving(false)
+        };
+        let mut finished = Vec::new();
+        // "quiet" is heard of once; "busy" every hour; "late" begins a day and a half in.
+        for h in 0..40 {
+            life.begin_batch();
+            if h == 0 {
+                let _ = life.arrive(call_key("quiet"), "quiet", 1, &at(0), |_| Id("quiet"));
+            }
+            let _ = life.arrive(call_key("busy"), "busy", 2, &at(h * hour), |_| Id("busy"));
+            if h == 36 {
+                let _ = life.arrive(call_key("late"), "late", 3, &at(h * hour), |_| Id("late"));
+            }
+            for (o, k) in life.due(false) {
+                finished.extend(life.finish(o, k).map(|c| (h, c.0)));
+            }
+        }
+        // Given up at the first sweep more than a day after its last event, and only it.
+        assert_eq!(finished, [(25, "quiet")]);
+        assert_eq!(life.late().given_up, 1);
+        assert_eq!(life.iter().count(), 2);
     }
 
     #[test]
@@ -543,7 +624,8 @@ mod tests {
             life.late(),
             Late {
                 events: 3,
-                replayed: 3
+                replayed: 3,
+                given_up: 0,
             }
         );
     }

@@ -166,6 +166,21 @@ pub(crate) fn note_late(late: crate::call::lifetime::Late, verb: &str) {
             if one { "it" } else { "them" },
         ));
     }
+    if late.given_up > 0 {
+        let one = late.given_up == 1;
+        crate::output::say(&format!(
+            "{} {} no end and nothing more for over a day of the input's time: {} as {} stood \
+             (no end seen), not held open to the end",
+            thousands(late.given_up),
+            if one { "call had" } else { "calls had" },
+            if one {
+                "it is given up and written"
+            } else {
+                "they are given up and written"
+            },
+            if one { "it" } else { "they" },
+        ));
+    }
     let other = late.events - late.replayed;
     if other > 0 {
         crate::output::say(&format!(

@@ -213,9 +213,54 @@ fn bytes_that_are_not_text_are_damage_and_a_good_record_after_them_is_kept() {
     text.push(b'\n');
     std::fs::write(&log, &text).unwrap();
     let v = run(&["validate", log.to_str().unwrap()]);
-    assert!(v.stdout.contains("torn.log:1: warning[parse]"), "{}", v.stdout);
+    assert!(
+        v.stdout.contains("torn.log:1: warning[parse]"),
+        "{}",
+        v.stdout
+    );
     assert!(v.stdout.contains("NUL bytes"), "{}", v.stdout);
     let calls = ndjson(&run(&["summary", "-o", "ndjson", log.to_str().unwrap()]).stdout);
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0]["call_id"], "c-torn");
+}
+
+/// Calls that never end do not pile up: one silent for over a day of the input's time is given
+/// up, written as it stood (no end seen) and counted on stderr; every call is still written
+/// once, in summary and timeline alike.
+#[test]
+fn calls_that_never_end_are_given_up_after_a_day_of_silence_and_written_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("open.ndjson");
+    // 216 calls, one every 20 minutes over three days, each only answered; a tag of 40 KB
+    // each makes the input long enough (8 MB) for the calls to be looked at on the way.
+    let tag = "x".repeat(40_000);
+    let text: String = (0..216)
+        .map(|i| {
+            let (day, minute) = (21 + i / 72, (i % 72) * 20);
+            format!(
+                "{{\"eventType\":\"answer\",\"callId\":\"c-open{i:04}\",\"time\":\"2026-11-{day}T{:02}:{:02}:00.000Z\",\"tag\":\"{tag}\"}}\n",
+                minute / 60,
+                minute % 60
+            )
+        })
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap();
+    let r = run(&["summary", "-o", "ndjson", p]);
+    let rows = ndjson(&r.stdout);
+    let ids: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .map(|c| c["call_id"].as_str().unwrap())
+        .collect();
+    assert_eq!((rows.len(), ids.len()), (216, 216));
+    assert!(rows.iter().all(|c| c["outcome"] == "in_progress"));
+    assert!(r.stderr.contains("given up"), "{}", r.stderr);
+    let t = run(&["timeline", p]);
+    assert_eq!(
+        t.stdout.matches("▶ call c-open").count(),
+        216,
+        "{}",
+        t.stderr
+    );
+    assert!(t.stderr.contains("given up"), "{}", t.stderr);
 }
