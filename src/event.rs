@@ -261,6 +261,31 @@ fn hash_tree<H: Hasher>(v: &crate::json::Json, h: &mut H) {
     }
 }
 
+impl Details {
+    /// The details as JSON, as `serde_json::to_writer(out, self)` writes them (numbers and
+    /// nested values through serde: rare and exact).
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        use crate::json::write;
+        out.push(b'{');
+        for (i, (k, v)) in self.items.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write::str(out, k);
+            out.push(b':');
+            match v {
+                Detail::Str(v) => write::str(out, v),
+                Detail::Int(v) => write::int(out, *v),
+                Detail::Bool(v) => out.extend_from_slice(if *v { b"true" } else { b"false" }),
+                other => {
+                    let _ = serde_json::to_writer(&mut *out, other);
+                }
+            }
+        }
+        out.push(b'}');
+    }
+}
+
 impl Serialize for Details {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.items.len()))?;

@@ -176,15 +176,22 @@ pub(crate) fn host() -> &'static str {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Hex(pub u64);
 
-impl Serialize for Hex {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl Hex {
+    /// Its 16 lowercase hex digits.
+    pub(crate) fn digits(self) -> [u8; 16] {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut text = [0u8; 16];
         for (i, b) in text.iter_mut().enumerate() {
             *b = DIGITS[(self.0 >> (60 - 4 * i) & 0xf) as usize];
         }
+        text
+    }
+}
+
+impl Serialize for Hex {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Hex digits are ASCII.
-        s.serialize_str(std::str::from_utf8(&text).unwrap_or_default())
+        s.serialize_str(std::str::from_utf8(&self.digits()).unwrap_or_default())
     }
 }
 
@@ -291,6 +298,115 @@ impl<'a> EventRecord<'a> {
             damaged: step.damaged,
             offset_ms: None,
         }
+    }
+}
+
+impl EventRecord<'_> {
+    /// The record as JSON, byte for byte as `serde_json::to_writer(out, self)` writes it, in a
+    /// fraction of the time: the keys are known, most strings need no escaping (`events -o
+    /// ndjson` writes one per event; serde's generic path was a fifth of its work).
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        use crate::json::write::{int, key, opt_int, opt_str, str, uint};
+        let time = |out: &mut Vec<u8>, t: Option<Stamp>| Stamp::write_json(t, out);
+        let flag = |out: &mut Vec<u8>, b: bool| {
+            out.extend_from_slice(if b { b"true" } else { b"false" });
+        };
+        let hex = |out: &mut Vec<u8>, h: Option<Hex>| match h {
+            Some(h) => {
+                out.push(b'"');
+                out.extend_from_slice(&h.digits());
+                out.push(b'"');
+            }
+            None => out.extend_from_slice(b"null"),
+        };
+        key(out, "source", true);
+        str(out, self.source);
+        key(out, "line", false);
+        uint(out, self.line);
+        key(out, "vendor", false);
+        str(out, self.vendor);
+        key(out, "event", false);
+        opt_str(out, self.event);
+        key(out, "kind", false);
+        str(out, self.kind);
+        key(out, "call_id", false);
+        opt_str(out, self.call_id);
+        key(out, "time", false);
+        time(out, self.time);
+        key(out, "time_source", false);
+        opt_str(out, self.time_source);
+        key(out, "seq", false);
+        uint(out, self.seq);
+        key(out, "repeat", false);
+        flag(out, self.repeat);
+        key(out, "details", false);
+        self.details.write_json(out);
+        key(out, "call_started_at", false);
+        time(out, self.call_started_at);
+        key(out, "call_answered_at", false);
+        time(out, self.call_answered_at);
+        key(out, "call_ended_at", false);
+        time(out, self.call_ended_at);
+        key(out, "outcome", false);
+        opt_str(out, self.outcome);
+        key(out, "terminal", false);
+        flag(out, self.terminal);
+        key(out, "end_reason", false);
+        opt_str(out, self.end_reason.as_deref());
+        key(out, "digit", false);
+        opt_str(out, self.digit);
+        key(out, "code", false);
+        opt_int(out, self.code);
+        key(out, "cause", false);
+        opt_str(out, self.cause);
+        key(out, "reported_talk_ms", false);
+        opt_int(out, self.reported_talk_ms);
+        key(out, "reported_total_ms", false);
+        opt_int(out, self.reported_total_ms);
+        key(out, "participants", false);
+        out.push(b'[');
+        for (i, p) in self.participants.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            str(out, p);
+        }
+        out.push(b']');
+        key(out, "parent_call_id", false);
+        opt_str(out, self.parent_call_id);
+        key(out, "new_call", false);
+        flag(out, self.new_call);
+        key(out, "fingerprint", false);
+        hex(out, self.fingerprint);
+        key(out, "twin_key", false);
+        hex(out, self.twin_key);
+        key(out, "twin_notation", false);
+        match self.twin_notation {
+            Some(b) => flag(out, b),
+            None => out.extend_from_slice(b"null"),
+        }
+        key(out, "host", false);
+        str(out, self.host);
+        key(out, "record_id", false);
+        hex(out, Some(self.record_id));
+        key(out, "received_at", false);
+        time(out, Some(self.received_at));
+        key(out, "events_schema", false);
+        uint(out, u64::from(self.events_schema));
+        key(out, "offset", false);
+        match self.offset {
+            Some(o) => uint(out, o),
+            None => out.extend_from_slice(b"null"),
+        }
+        key(out, "answered", false);
+        flag(out, self.answered);
+        key(out, "damaged", false);
+        opt_str(out, self.damaged);
+        if let Some(ms) = self.offset_ms {
+            key(out, "offset_ms", false);
+            int(out, ms);
+        }
+        out.push(b'}');
     }
 }
 

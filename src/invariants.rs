@@ -106,7 +106,16 @@ pub fn check(data: &[u8]) {
     let mut written = Vec::new();
     for (seq, (line, e)) in events.iter().enumerate() {
         let record = EventRecord::new("fuzz", *line, e, seq as u64 + 1, origin);
+        let at = written.len();
         serde_json::to_writer(&mut written, &record).expect("events records serialise");
+        // The hand-written record (what `events -o ndjson` writes) is serde's, byte for byte.
+        let mut fast = Vec::new();
+        record.write_json(&mut fast);
+        assert_eq!(
+            String::from_utf8_lossy(&fast),
+            String::from_utf8_lossy(&written[at..]),
+            "the events record written by hand differs from serde's"
+        );
         written.push(b'\n');
     }
     assert_eq!(

@@ -176,10 +176,7 @@ pub(crate) fn render_record(
     let start = text.len();
     let mut record = EventRecord::new(source, at.0, e, 0, origin);
     record.offset = at.1;
-    if serde_json::to_writer(&mut *text, &record).is_err() {
-        text.truncate(start);
-        return None;
-    }
+    record.write_json(text);
     // The mark cannot occur inside a string value (its quotes would be escaped), and the
     // record's fields come in a fixed order, so its first occurrence is the field itself.
     static MARK: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
