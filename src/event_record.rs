@@ -306,7 +306,8 @@ impl EventRecord<'_> {
     /// fraction of the time: the keys are known, most strings need no escaping (`events -o
     /// ndjson` writes one per event; serde's generic path was a fifth of its work).
     pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
-        use crate::json::write::{int, key, opt_int, opt_str, str, uint};
+        use crate::json::write::{int, opt_int, opt_str, str, uint};
+        // Each key with its quotes and separator, written as one slice.
         let time = |out: &mut Vec<u8>, t: Option<Stamp>| Stamp::write_json(t, out);
         let flag = |out: &mut Vec<u8>, b: bool| {
             out.extend_from_slice(if b { b"true" } else { b"false" });
@@ -319,51 +320,51 @@ impl EventRecord<'_> {
             }
             None => out.extend_from_slice(b"null"),
         };
-        key(out, "source", true);
+        out.extend_from_slice(b"{\"source\":");
         str(out, self.source);
-        key(out, "line", false);
+        out.extend_from_slice(b",\"line\":");
         uint(out, self.line);
-        key(out, "vendor", false);
+        out.extend_from_slice(b",\"vendor\":");
         str(out, self.vendor);
-        key(out, "event", false);
+        out.extend_from_slice(b",\"event\":");
         opt_str(out, self.event);
-        key(out, "kind", false);
+        out.extend_from_slice(b",\"kind\":");
         str(out, self.kind);
-        key(out, "call_id", false);
+        out.extend_from_slice(b",\"call_id\":");
         opt_str(out, self.call_id);
-        key(out, "time", false);
+        out.extend_from_slice(b",\"time\":");
         time(out, self.time);
-        key(out, "time_source", false);
+        out.extend_from_slice(b",\"time_source\":");
         opt_str(out, self.time_source);
-        key(out, "seq", false);
+        out.extend_from_slice(b",\"seq\":");
         uint(out, self.seq);
-        key(out, "repeat", false);
+        out.extend_from_slice(b",\"repeat\":");
         flag(out, self.repeat);
-        key(out, "details", false);
+        out.extend_from_slice(b",\"details\":");
         self.details.write_json(out);
-        key(out, "call_started_at", false);
+        out.extend_from_slice(b",\"call_started_at\":");
         time(out, self.call_started_at);
-        key(out, "call_answered_at", false);
+        out.extend_from_slice(b",\"call_answered_at\":");
         time(out, self.call_answered_at);
-        key(out, "call_ended_at", false);
+        out.extend_from_slice(b",\"call_ended_at\":");
         time(out, self.call_ended_at);
-        key(out, "outcome", false);
+        out.extend_from_slice(b",\"outcome\":");
         opt_str(out, self.outcome);
-        key(out, "terminal", false);
+        out.extend_from_slice(b",\"terminal\":");
         flag(out, self.terminal);
-        key(out, "end_reason", false);
+        out.extend_from_slice(b",\"end_reason\":");
         opt_str(out, self.end_reason.as_deref());
-        key(out, "digit", false);
+        out.extend_from_slice(b",\"digit\":");
         opt_str(out, self.digit);
-        key(out, "code", false);
+        out.extend_from_slice(b",\"code\":");
         opt_int(out, self.code);
-        key(out, "cause", false);
+        out.extend_from_slice(b",\"cause\":");
         opt_str(out, self.cause);
-        key(out, "reported_talk_ms", false);
+        out.extend_from_slice(b",\"reported_talk_ms\":");
         opt_int(out, self.reported_talk_ms);
-        key(out, "reported_total_ms", false);
+        out.extend_from_slice(b",\"reported_total_ms\":");
         opt_int(out, self.reported_total_ms);
-        key(out, "participants", false);
+        out.extend_from_slice(b",\"participants\":");
         out.push(b'[');
         for (i, p) in self.participants.iter().enumerate() {
             if i > 0 {
@@ -372,38 +373,38 @@ impl EventRecord<'_> {
             str(out, p);
         }
         out.push(b']');
-        key(out, "parent_call_id", false);
+        out.extend_from_slice(b",\"parent_call_id\":");
         opt_str(out, self.parent_call_id);
-        key(out, "new_call", false);
+        out.extend_from_slice(b",\"new_call\":");
         flag(out, self.new_call);
-        key(out, "fingerprint", false);
+        out.extend_from_slice(b",\"fingerprint\":");
         hex(out, self.fingerprint);
-        key(out, "twin_key", false);
+        out.extend_from_slice(b",\"twin_key\":");
         hex(out, self.twin_key);
-        key(out, "twin_notation", false);
+        out.extend_from_slice(b",\"twin_notation\":");
         match self.twin_notation {
             Some(b) => flag(out, b),
             None => out.extend_from_slice(b"null"),
         }
-        key(out, "host", false);
+        out.extend_from_slice(b",\"host\":");
         str(out, self.host);
-        key(out, "record_id", false);
+        out.extend_from_slice(b",\"record_id\":");
         hex(out, Some(self.record_id));
-        key(out, "received_at", false);
+        out.extend_from_slice(b",\"received_at\":");
         time(out, Some(self.received_at));
-        key(out, "events_schema", false);
+        out.extend_from_slice(b",\"events_schema\":");
         uint(out, u64::from(self.events_schema));
-        key(out, "offset", false);
+        out.extend_from_slice(b",\"offset\":");
         match self.offset {
             Some(o) => uint(out, o),
             None => out.extend_from_slice(b"null"),
         }
-        key(out, "answered", false);
+        out.extend_from_slice(b",\"answered\":");
         flag(out, self.answered);
-        key(out, "damaged", false);
+        out.extend_from_slice(b",\"damaged\":");
         opt_str(out, self.damaged);
         if let Some(ms) = self.offset_ms {
-            key(out, "offset_ms", false);
+            out.extend_from_slice(b",\"offset_ms\":");
             int(out, ms);
         }
         out.push(b'}');

@@ -198,6 +198,8 @@ fn prerender(source: &str, results: &mut Results) {
         ..
     } = results;
     let origin = Origin::read_at(*read_at);
+    // Records of 700 to 900 bytes: grown from nothing the text was copied a dozen times.
+    text.reserve(records.len() * 800);
     for r in records {
         let Some(e) = &mut r.normalized else { continue };
         r.rendered = render_record(source, (r.line, r.offset), e, origin, text);
