@@ -286,9 +286,14 @@ impl Timeline {
                         }
                         continue;
                     };
-                    let seq = digits.format(h.seq).as_bytes().to_vec();
+                    let mut seq = [0u8; 20];
+                    let seq = {
+                        let d = digits.format(h.seq).as_bytes();
+                        seq[..d.len()].copy_from_slice(d);
+                        &seq[..d.len()]
+                    };
                     let pieces =
-                        crate::render::events::spliced(&call.text[a..c], b - a, &seq, h.repeat);
+                        crate::render::events::spliced(&call.text[a..c], b - a, seq, h.repeat);
                     for piece in pieces {
                         buf.extend_from_slice(piece);
                     }
@@ -616,6 +621,11 @@ impl View for Timeline {
                     let base = call.text.len();
                     let at = |x: usize| u32::try_from(base + x - p.start).ok();
                     let pre = [at(p.start)?, at(p.insert_at)?, at(p.end)?];
+                    if base == 0 {
+                        // Room for a call's usual events at once (five or so: grown from
+                        // nothing, the text was copied at each doubling).
+                        call.text.reserve(6 * (p.end - p.start));
+                    }
                     call.text.extend_from_slice(&text[p.start..p.end]);
                     Some(pre)
                 });
