@@ -621,11 +621,6 @@ impl View for Timeline {
                     let base = call.text.len();
                     let at = |x: usize| u32::try_from(base + x - p.start).ok();
                     let pre = [at(p.start)?, at(p.insert_at)?, at(p.end)?];
-                    if base == 0 {
-                        // Room for a call's usual events at once (five or so: grown from
-                        // nothing, the text was copied at each doubling).
-                        call.text.reserve(6 * (p.end - p.start));
-                    }
                     call.text.extend_from_slice(&text[p.start..p.end]);
                     Some(pre)
                 });
