@@ -17,11 +17,41 @@ fn invalid(e: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, format!("Parquet: {e}"))
 }
 
+/// The checksum callev writes in the footer (`render::parquet::CHECKSUM_KEY`), checked against
+/// the data it covers: a damaged copy is an error, not other values. Files written by
+/// other tools carry none (their page checksums, where they wrote them, are checked as pages
+/// are read).
+fn verify(bytes: &[u8], metadata: &parquet::file::metadata::ParquetMetaData) -> io::Result<()> {
+    let key = crate::render::parquet::CHECKSUM_KEY;
+    let Some(expected) = metadata
+        .file_metadata()
+        .key_value_metadata()
+        .and_then(|kv| kv.iter().find(|e| e.key == key))
+        .and_then(|e| e.value.as_deref())
+    else {
+        return Ok(());
+    };
+    let (len, expected) = expected
+        .split_once(':')
+        .and_then(|(len, sum)| Some((len.parse::<usize>().ok()?, sum)))
+        .filter(|(len, _)| *len <= bytes.len())
+        .ok_or_else(|| invalid(format!("{key} is damaged: {expected:?}")))?;
+    let actual = format!("{:08x}", crc32fast::hash(&bytes[..len]));
+    if actual != expected {
+        return Err(invalid(format!(
+            "the data does not match the checksum callev wrote with it (CRC-32 {actual}, \
+             written {expected}): the file is damaged"
+        )));
+    }
+    Ok(())
+}
+
 impl Lines {
     pub(crate) fn new(bytes: Vec<u8>) -> io::Result<Lines> {
-        let batches = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
-            .and_then(|b| b.with_batch_size(4096).build())
-            .map_err(invalid)?;
+        let bytes = bytes::Bytes::from(bytes);
+        let builder = ParquetRecordBatchReaderBuilder::try_new(bytes.clone()).map_err(invalid)?;
+        verify(&bytes, builder.metadata())?;
+        let batches = builder.with_batch_size(4096).build().map_err(invalid)?;
         Ok(Lines {
             batches,
             text: Vec::new(),

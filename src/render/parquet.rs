@@ -14,6 +14,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
 use crate::event_record::{ColumnType, ColumnValue, EventRecord, COLUMNS};
@@ -169,6 +170,12 @@ pub(crate) fn events_file(source: &str, records: &[crate::record::Analyzed]) -> 
     Ok(out)
 }
 
+/// The key-value entry of the footer that holds the length and CRC-32 (`LEN:8 hex digits`) of
+/// the file's data, every byte from its start to the end of its last row group (the page indexes
+/// and the footer follow): the parquet crate writes no page checksums, and without one a flipped
+/// bit in the data reads as other values. Readers check it (`input::parquet`).
+pub(crate) const CHECKSUM_KEY: &str = "callev.data_crc32";
+
 /// Events records as Parquet: each batch's columns made on the workers (`columns_of`); here
 /// only `seq`, `repeat` and the rows the filters keep are put in; a thread of its own encodes,
 /// compresses and lays out the row groups (`ArrowWriter`), whose bytes come back to be written
@@ -195,18 +202,39 @@ impl ParquetOut {
         for unique in ["record_id", "fingerprint", "twin_key", "line", "seq"] {
             props = props.set_column_dictionary_enabled(unique.into(), false);
         }
-        let mut writer = ArrowWriter::try_new(Vec::new(), schema, Some(props.build()))?;
+        let writer = ArrowWriter::try_new(Vec::new(), schema, Some(props.build()))?;
         let (to_writer, batches) = std::sync::mpsc::sync_channel::<RecordBatch>(8);
         let (bytes, from_writer) = std::sync::mpsc::channel();
         let handle = std::thread::Builder::new()
             .name("callev-parquet".into())
             .spawn(move || {
+                // The data's checksum, as the bytes go out (see `CHECKSUM_KEY`).
+                let mut crc = crc32fast::Hasher::new();
+                let mut writer = Some(writer);
                 let mut step = |batch: Option<RecordBatch>| -> Result<Vec<u8>> {
-                    match batch {
-                        Some(b) => writer.write(&b)?,
-                        None => writer.finish().map(|_| ())?,
+                    let Some(w) = writer.as_mut() else {
+                        anyhow::bail!("the Parquet file was finished already");
+                    };
+                    if let Some(b) = batch {
+                        w.write(&b)?;
+                        let bytes = std::mem::take(w.inner_mut());
+                        crc.update(&bytes);
+                        return Ok(bytes);
                     }
-                    Ok(std::mem::take(writer.inner_mut()))
+                    // The end: the last row group and every buffered byte out first, so that
+                    // the checksum in the footer covers every byte before it.
+                    let Some(done) = writer.take() else {
+                        anyhow::bail!("the Parquet file was finished already");
+                    };
+                    let (mut file, _) = done.into_serialized_writer()?;
+                    file.flush()?;
+                    let mut bytes = std::mem::take(file.inner_mut());
+                    crc.update(&bytes);
+                    let sum = format!("{}:{:08x}", file.bytes_written(), crc.clone().finalize());
+                    file.append_key_value_metadata(KeyValue::new(CHECKSUM_KEY.to_owned(), sum));
+                    file.finish()?;
+                    bytes.append(file.inner_mut());
+                    Ok(bytes)
                 };
                 for batch in batches.iter().map(Some).chain([None]) {
                     let done = batch.is_none();

@@ -264,3 +264,39 @@ fn calls_that_never_end_are_given_up_after_a_day_of_silence_and_written_once() {
     );
     assert!(t.stderr.contains("given up"), "{}", t.stderr);
 }
+
+/// A Parquet file callev wrote and that was damaged since is an error, never other numbers: a
+/// single flipped bit anywhere in it either fails the read or leaves the summary as it was
+/// (the bit was in what the summary does not read).
+#[test]
+fn a_flipped_bit_in_callevs_parquet_is_an_error_not_a_different_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.parquet");
+    let out = crate::util::process()
+        .args(["events", "-o", "parquet", "fixtures/mixed/all-vendors.log"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let bytes = out.stdout;
+    std::fs::write(&path, &bytes).unwrap();
+    let p = path.to_str().unwrap();
+    let whole = run(&["summary", "-o", "ndjson", p]);
+    assert_eq!(whole.code, 0, "{}", whole.stderr);
+    let (mut failed, mut x) = (0, 0x2545_f491_4f6c_dd1du64);
+    for _ in 0..64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let (at, bit) = ((x >> 8) as usize % bytes.len(), (x & 7) as u8);
+        let mut damaged = bytes.clone();
+        damaged[at] ^= 1 << bit;
+        std::fs::write(&path, &damaged).unwrap();
+        let r = run(&["summary", "-o", "ndjson", p]);
+        if r.code == 0 {
+            assert_eq!(r.stdout, whole.stdout, "bit {bit} of byte {at} changed the summary");
+        } else {
+            failed += 1;
+        }
+    }
+    assert!(failed > 16, "{failed} of 64 flips failed the read");
+}
