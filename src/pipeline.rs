@@ -167,7 +167,13 @@ fn read_all<T>(
         };
         // A plain file, not followed, can be read again where a batch stands in it.
         let seekable = matches!(source, Source::Path(_)) && opened.compression.is_none() && !follow;
+        let own = opened.compression == Some("parquet");
         let mut framer = Framer::new(opened.reader, i, format)
+            .max_record(if own {
+                crate::input::frame::OWN_RECORD
+            } else {
+                crate::input::frame::MAX_RECORD
+            })
             .watching(opened.restarts)
             .seekable(seekable)
             .may_block(follow || matches!(source, Source::Stdin));

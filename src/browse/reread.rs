@@ -55,7 +55,10 @@ pub(crate) fn batch_records(
         .map(Source::stem)
         .unwrap_or_default();
     let line = at.line;
-    let mut framer = Framer::new(std::io::Cursor::new(data), 0, format).starting_at(line);
+    // Framed once already: what was taken then (callev's own records too) is taken again.
+    let mut framer = Framer::new(std::io::Cursor::new(data), 0, format)
+        .max_record(crate::input::frame::OWN_RECORD)
+        .starting_at(line);
     // Read again, nothing is held.
     let analysis = Analysis {
         hold: false,

@@ -13,6 +13,11 @@ pub(crate) const BLOCK: usize = 256 * 1024;
 /// The largest record accepted; a longer one is reported and skipped, keeping memory bounded.
 pub(crate) const MAX_RECORD: usize = 64 << 20;
 
+/// The longest of callev's own records read back (its Parquet): a record written from an input
+/// record within `MAX_RECORD` repeats a value in up to three columns beside its details, so
+/// what callev writes it reads.
+pub(crate) const OWN_RECORD: usize = 4 * MAX_RECORD;
+
 /// How much of a damaged record is kept with it: its first bytes name its vendor's event and its
 /// call, if anything does.
 const DAMAGED_KEPT: usize = 4096;
@@ -287,6 +292,8 @@ pub(crate) struct Framer<R> {
     /// A read may wait for more input (a pipe, a followed file): lines already read are framed
     /// before reading again, never held back until more comes.
     may_block: bool,
+    /// The longest record taken (`MAX_RECORD`; `OWN_RECORD` for callev's own records).
+    max_record: usize,
 }
 
 /// Records found in one call to `Framer::line`, with copies of multi-line values.
@@ -435,7 +442,14 @@ impl<R: Read> Framer<R> {
             consumed: 0,
             seekable: false,
             may_block: false,
+            max_record: MAX_RECORD,
         }
+    }
+
+    /// Take records up to `max` bytes (callev's own records: `OWN_RECORD`).
+    pub(crate) fn max_record(mut self, max: usize) -> Self {
+        self.max_record = max;
+        self
     }
 
     /// Reads may wait for more input (see `Framer::may_block`).
@@ -583,7 +597,7 @@ impl<R: Read> Framer<R> {
             match memchr::memrchr(b'\n', &self.buf) {
                 Some(nl) => nl + 1,
                 None => {
-                    if self.buf.len() > MAX_RECORD {
+                    if self.buf.len() > self.max_record {
                         let mut out = Out {
                             records: &mut records,
                             extra: &mut extra,
@@ -593,7 +607,7 @@ impl<R: Read> Framer<R> {
                             self.line,
                             format!(
                                 "line longer than {} MiB; skipped to the next line",
-                                MAX_RECORD >> 20
+                                self.max_record >> 20
                             ),
                         );
                         self.consumed += self.buf.len() as u64;
@@ -1077,11 +1091,14 @@ impl<R: Read> Framer<R> {
             }
             None => {
                 p.bytes.extend_from_slice(text);
-                if p.bytes.len() > MAX_RECORD {
+                if p.bytes.len() > self.max_record {
                     self.mark_reported(&p);
                     out.broken(
                         p.line,
-                        format!("JSON value larger than {} MiB; skipped", MAX_RECORD >> 20),
+                        format!(
+                            "JSON value larger than {} MiB; skipped",
+                            self.max_record >> 20
+                        ),
                     );
                     match &mut self.mode {
                         Mode::Array(array) => array.skip_to = Some(p.indent),
