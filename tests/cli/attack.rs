@@ -330,5 +330,8 @@ fn an_events_record_larger_than_an_input_record_reads_back_from_parquet() {
     let calls = ndjson(&r.stdout);
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0]["call_id"], "c-big");
-    assert_eq!(calls[0]["end_reason"].as_str().map(str::len), Some(22_000_000));
+    assert_eq!(
+        calls[0]["end_reason"].as_str().map(str::len),
+        Some(22_000_000)
+    );
 }

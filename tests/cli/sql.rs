@@ -269,6 +269,7 @@ fn the_call_summary_view_gives_what_callev_summary_gives() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let mut groups = Vec::new();
+    let mut live_steps: Vec<String> = Vec::new();
     let mut fixtures: Vec<_> = walk("fixtures")
         .into_iter()
         .filter(|p| !p.ends_with("README.md"))
@@ -321,8 +322,15 @@ fn the_call_summary_view_gives_what_callev_summary_gives() {
                         .collect();
                     let path = d.join(format!("host{h}.log"));
                     std::fs::write(&path, part).unwrap();
-                    let (events, _) =
+                    let (events, alone) =
                         records_and_summary(d, &format!("host{h}.ndjson"), path.to_str().unwrap());
+                    // Inserted one host at a time: the first host's summary alone, all three's
+                    // the whole log's.
+                    live_steps.push(match h {
+                        0 => format!("{events}={alone}"),
+                        2 => format!("{events}={summary}"),
+                        _ => events.clone(),
+                    });
                     events
                 })
                 .collect();
@@ -358,6 +366,31 @@ fn the_call_summary_view_gives_what_callev_summary_gives() {
                 line,
                 format!("{rows} 0 0"),
                 "{engine}, {what}: calls, and calls differing in callev and in the view\n{stdout}"
+            );
+        }
+    }
+    // ClickHouse's `call_summary_live`, kept by a materialized view as records are inserted:
+    // after each host's INSERT it gives what `call_summary` gives, and what callev gives for the
+    // first host alone and for the three together (the whole log).
+    if has("chdb") {
+        let ddl = d.join("clickhouse-live.sql");
+        std::fs::write(&ddl, run(&["schema", "--sql", "clickhouse"]).stdout).unwrap();
+        let stdout = python(
+            "clickhouse",
+            Command::new("python3")
+                .arg("tests/cli/live_view.py")
+                .arg(&ddl)
+                .args(&live_steps),
+        );
+        let steps: Vec<&str> = stdout.lines().collect();
+        assert_eq!(steps.len(), 3, "{stdout}");
+        for step in &steps {
+            let counts: Vec<u64> = step.split(' ').map(|n| n.parse().unwrap()).collect();
+            assert!(counts[0] > 1000, "{stdout}");
+            assert_eq!(
+                counts[1..],
+                [0, 0],
+                "calls, differing from call_summary, from callev: {stdout}"
             );
         }
     }

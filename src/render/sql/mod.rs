@@ -38,6 +38,19 @@ fn clickhouse_type(c: &RecordColumn) -> String {
 /// The `call_summary` view (and the duration function it writes anomalies with).
 const DUCKDB_VIEW: &str = include_str!("call_summary.duckdb.sql");
 const CLICKHOUSE_VIEW: &str = include_str!("call_summary.clickhouse.sql");
+/// The summary kept current by a materialized view: its table, the view that fills it, and the
+/// start of `call_summary_live`, whose rest is `call_summary`'s from `SHARED_FROM` on.
+const CLICKHOUSE_LIVE: &str = include_str!("call_summary_live.clickhouse.sql");
+/// Where `call_summary`'s statement goes on from its gathered records (the live view shares it).
+const SHARED_FROM: &str = "-- An untimed event a call may have many times";
+
+/// `call_summary_live`: the live statements, then `call_summary`'s numbering and facts.
+fn clickhouse_live() -> String {
+    let shared = CLICKHOUSE_VIEW
+        .find(SHARED_FROM)
+        .map_or("", |at| &CLICKHOUSE_VIEW[at..]);
+    format!("{CLICKHOUSE_LIVE}{shared}")
+}
 
 /// The statements for `engine`: `CREATE TABLE call_events`, how to load records into it, and
 /// the `call_summary` view over it.
@@ -87,6 +100,7 @@ pub(crate) fn ddl(engine: Engine) -> String {
                  --     input_format_json_read_objects_as_strings = 1 FORMAT JSONEachRow\"\n\n",
             );
             out.push_str(CLICKHOUSE_VIEW);
+            out.push_str(&clickhouse_live());
         }
     }
     out
