@@ -17,12 +17,18 @@ fn invalid(e: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, format!("Parquet: {e}"))
 }
 
-/// The checksum callev writes in the footer (`render::parquet::CHECKSUM_KEY`), checked against
+/// The key-value entry of the footer that holds the length and CRC-32 (`LEN:8 hex digits`) of
+/// the file's data, every byte from its start to the end of its last row group (the page indexes
+/// and the footer follow): the parquet crate writes no page checksums, and without one a flipped
+/// bit in the data reads as other values. Written by `render::parquet`, checked here.
+pub(crate) const CHECKSUM_KEY: &str = "callev.data_crc32";
+
+/// The checksum callev writes in the footer (`CHECKSUM_KEY`), checked against
 /// the data it covers: a damaged copy is an error, not other values. Files written by
 /// other tools carry none (their page checksums, where they wrote them, are checked as pages
 /// are read).
 fn verify(bytes: &[u8], metadata: &parquet::file::metadata::ParquetMetaData) -> io::Result<()> {
-    let key = crate::render::parquet::CHECKSUM_KEY;
+    let key = CHECKSUM_KEY;
     let Some(expected) = metadata
         .file_metadata()
         .key_value_metadata()

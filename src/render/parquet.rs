@@ -170,12 +170,6 @@ pub(crate) fn events_file(source: &str, records: &[crate::record::Analyzed]) -> 
     Ok(out)
 }
 
-/// The key-value entry of the footer that holds the length and CRC-32 (`LEN:8 hex digits`) of
-/// the file's data, every byte from its start to the end of its last row group (the page indexes
-/// and the footer follow): the parquet crate writes no page checksums, and without one a flipped
-/// bit in the data reads as other values. Readers check it (`input::parquet`).
-pub(crate) const CHECKSUM_KEY: &str = "callev.data_crc32";
-
 /// Events records as Parquet: each batch's columns made on the workers (`columns_of`); here
 /// only `seq`, `repeat` and the rows the filters keep are put in; a thread of its own encodes,
 /// compresses and lays out the row groups (`ArrowWriter`), whose bytes come back to be written
@@ -208,7 +202,7 @@ impl ParquetOut {
         let handle = std::thread::Builder::new()
             .name("callev-parquet".into())
             .spawn(move || {
-                // The data's checksum, as the bytes go out (see `CHECKSUM_KEY`).
+                // The data's checksum, as the bytes go out (see `input::parquet::CHECKSUM_KEY`).
                 let mut crc = crc32fast::Hasher::new();
                 let mut writer = Some(writer);
                 let mut step = |batch: Option<RecordBatch>| -> Result<Vec<u8>> {
@@ -231,7 +225,10 @@ impl ParquetOut {
                     let mut bytes = std::mem::take(file.inner_mut());
                     crc.update(&bytes);
                     let sum = format!("{}:{:08x}", file.bytes_written(), crc.clone().finalize());
-                    file.append_key_value_metadata(KeyValue::new(CHECKSUM_KEY.to_owned(), sum));
+                    file.append_key_value_metadata(KeyValue::new(
+                        crate::input::parquet::CHECKSUM_KEY.to_owned(),
+                        sum,
+                    ));
                     file.finish()?;
                     bytes.append(file.inner_mut());
                     Ok(bytes)
