@@ -105,3 +105,24 @@ pub(crate) fn ddl(engine: Engine) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_live_view_shares_call_summarys_statement_from_one_place() {
+        // The live view is its own start and call_summary's rest: the place it is cut at
+        // must be there, once.
+        assert_eq!(CLICKHOUSE_VIEW.matches(SHARED_FROM).count(), 1);
+        let live = clickhouse_live();
+        assert!(live.contains("CREATE OR REPLACE VIEW call_summary_live AS"));
+        assert!(live.trim_end().ends_with("FROM measured;"));
+        // Comments hold no `;`: statements are split at it by simple loaders.
+        for text in [CLICKHOUSE_VIEW, CLICKHOUSE_LIVE, DUCKDB_VIEW] {
+            for line in text.lines().filter(|l| l.trim_start().starts_with("--")) {
+                assert!(!line.contains(';'), "{line}");
+            }
+        }
+    }
+}
