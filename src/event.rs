@@ -276,7 +276,7 @@ impl Details {
             match v {
                 Detail::Str(v) => write::str(out, v),
                 Detail::Int(v) => write::int(out, *v),
-                Detail::Bool(v) => out.extend_from_slice(if *v { b"true" } else { b"false" }),
+                Detail::Bool(v) => write::bool(out, *v),
                 other => {
                     let _ = serde_json::to_writer(&mut *out, other);
                 }

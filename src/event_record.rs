@@ -306,12 +306,10 @@ impl EventRecord<'_> {
     /// fraction of the time: the keys are known, most strings need no escaping (`events -o
     /// ndjson` writes one per event; serde's generic path was a fifth of its work).
     pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
-        use crate::json::write::{int, opt_int, opt_str, str, uint};
-        // Each key with its quotes and separator, written as one slice.
-        let time = |out: &mut Vec<u8>, t: Option<Stamp>| Stamp::write_json(t, out);
-        let flag = |out: &mut Vec<u8>, b: bool| {
-            out.extend_from_slice(if b { b"true" } else { b"false" });
+        use crate::json::write::{
+            bool as flag, int, opt_bool, opt_int, opt_str, opt_uint, str, uint,
         };
+        let time = |out: &mut Vec<u8>, t: Option<Stamp>| Stamp::write_json(t, out);
         let hex = |out: &mut Vec<u8>, h: Option<Hex>| match h {
             Some(h) => {
                 out.push(b'"');
@@ -320,6 +318,7 @@ impl EventRecord<'_> {
             }
             None => out.extend_from_slice(b"null"),
         };
+        // Each key with its quotes and separator is written as one slice.
         out.extend_from_slice(b"{\"source\":");
         str(out, self.source);
         out.extend_from_slice(b",\"line\":");
@@ -382,10 +381,7 @@ impl EventRecord<'_> {
         out.extend_from_slice(b",\"twin_key\":");
         hex(out, self.twin_key);
         out.extend_from_slice(b",\"twin_notation\":");
-        match self.twin_notation {
-            Some(b) => flag(out, b),
-            None => out.extend_from_slice(b"null"),
-        }
+        opt_bool(out, self.twin_notation);
         out.extend_from_slice(b",\"host\":");
         str(out, self.host);
         out.extend_from_slice(b",\"record_id\":");
@@ -395,10 +391,7 @@ impl EventRecord<'_> {
         out.extend_from_slice(b",\"events_schema\":");
         uint(out, u64::from(self.events_schema));
         out.extend_from_slice(b",\"offset\":");
-        match self.offset {
-            Some(o) => uint(out, o),
-            None => out.extend_from_slice(b"null"),
-        }
+        opt_uint(out, self.offset);
         out.extend_from_slice(b",\"answered\":");
         flag(out, self.answered);
         out.extend_from_slice(b",\"damaged\":");

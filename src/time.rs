@@ -106,31 +106,28 @@ pub(crate) fn from_epoch(n: f64) -> Option<Millis> {
     } else {
         n / 1e6
     };
-    if ms > 253_402_300_799_999.0 {
-        return None; // after 9999-12-31
+    if ms > LATEST_MS {
+        return None;
     }
     Some(ms as Millis)
 }
+
+/// 9999-12-31T23:59:59.999Z: no later time is read.
+const LATEST_MS: f64 = 253_402_300_799_999.0;
 
 /// A timestamp documented as an ISO string or epoch milliseconds (Bandwidth's `time`,
 /// Workonflow's `createdAt`): a number is milliseconds whatever its size (`1000` is one second
 /// after 1970, not 1970 plus 1000 seconds).
 pub(crate) fn from_json_ms(v: &crate::json::Json) -> Option<Millis> {
-    let ms = |n: f64| {
-        (n.is_finite() && (0.0..=253_402_300_799_999.0).contains(&n)).then_some(n as Millis)
-    };
-    match v {
-        crate::json::Json::Str(s) => parse_iso(s, 0).or_else(|| {
-            let t = s.trim();
-            if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
-                t.parse::<f64>().ok().and_then(ms)
-            } else {
-                None
-            }
-        }),
-        crate::json::Json::Num(n) => ms(n.as_f64()),
-        _ => None,
-    }
+    json_time(v, 0, |n| {
+        (n.is_finite() && (0.0..=LATEST_MS).contains(&n)).then_some(n as Millis)
+    })
+}
+
+/// A call event's time documented as an ISO string or epoch milliseconds (`from_json_ms`), if
+/// it is one a call can have (`PLAUSIBLE`): what normalization uses.
+pub(crate) fn call_time_ms(v: &crate::json::Json) -> Option<Millis> {
+    from_json_ms(v).filter(|t| PLAUSIBLE.contains(t))
 }
 
 /// The years a call event's time may fall in: 2000 up to 2100. A time outside them is a unit
@@ -150,16 +147,25 @@ pub(crate) fn duration_ms(value: f64, unit: f64) -> Option<i64> {
 
 /// A timestamp in a JSON value: an ISO string, an epoch number, or an epoch number in a string.
 pub(crate) fn from_json(v: &crate::json::Json, naive_offset: i32) -> Option<Millis> {
+    json_time(v, naive_offset, from_epoch)
+}
+
+/// An ISO string, or a number (or a number in a string) read by `epoch`.
+fn json_time(
+    v: &crate::json::Json,
+    naive_offset: i32,
+    epoch: impl Fn(f64) -> Option<Millis>,
+) -> Option<Millis> {
     match v {
         crate::json::Json::Str(s) => parse_iso(s, naive_offset).or_else(|| {
             let t = s.trim();
             if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
-                t.parse::<f64>().ok().and_then(from_epoch)
+                t.parse::<f64>().ok().and_then(&epoch)
             } else {
                 None
             }
         }),
-        crate::json::Json::Num(n) => from_epoch(n.as_f64()),
+        crate::json::Json::Num(n) => epoch(n.as_f64()),
         _ => None,
     }
 }

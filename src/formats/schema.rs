@@ -320,13 +320,28 @@ pub(crate) fn check_value(field: &Field, value: &Json, base: &str, out: &mut Vec
     if !type_ok {
         return wrong_type(field, value, base, out);
     }
-    // Values the type admits but the field does not.
-    match field.ty {
-        FieldType::Timestamp | FieldType::EpochMillis
-            if crate::time::from_json_ms(value)
-                .is_some_and(|t| !crate::time::PLAUSIBLE.contains(&t)) =>
+    // Values the type admits but the field does not. A time is read once, as normalization
+    // reads it: one documented in epoch milliseconds must also be one a call can have.
+    let time = match field.ty {
+        FieldType::Timestamp | FieldType::EpochMillis => Some(crate::time::from_json_ms(value)),
+        FieldType::LocalDateTime => Some(crate::time::from_json(value, 0)),
+        _ => None,
+    };
+    match time {
+        Some(None) => bad_value(
+            true,
+            field,
+            base,
+            format!(
+                "expected {}, found {} that is not a time",
+                field.ty.describe(),
+                value.preview()
+            ),
+            out,
+        ),
+        Some(Some(t))
+            if field.ty != FieldType::LocalDateTime && !crate::time::PLAUSIBLE.contains(&t) =>
         {
-            let t = crate::time::from_json_ms(value).unwrap_or_default();
             bad_value(
                 false,
                 field,
@@ -341,34 +356,9 @@ pub(crate) fn check_value(field: &Field, value: &Json, base: &str, out: &mut Vec
                 out,
             );
         }
-        FieldType::Timestamp | FieldType::EpochMillis
-            if crate::time::from_json_ms(value).is_none() =>
-        {
-            bad_value(
-                true,
-                field,
-                base,
-                format!(
-                    "expected {}, found {} that is not a time",
-                    field.ty.describe(),
-                    value.preview()
-                ),
-                out,
-            );
-        }
-        FieldType::LocalDateTime if crate::time::from_json(value, 0).is_none() => {
-            bad_value(
-                true,
-                field,
-                base,
-                format!(
-                    "expected {}, found {} that is not a time",
-                    field.ty.describe(),
-                    value.preview()
-                ),
-                out,
-            );
-        }
+        _ => {}
+    }
+    match field.ty {
         FieldType::NumericString => {
             let s = value.str().unwrap_or_default();
             if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {

@@ -18,6 +18,18 @@ pub(crate) const MAX_RECORD: usize = 64 << 20;
 /// what callev writes it reads.
 pub(crate) const OWN_RECORD: usize = 4 * MAX_RECORD;
 
+/// What makes these bytes not text, if anything: NUL bytes, or bytes that are not UTF-8
+/// (binary data, a torn write, text in another encoding).
+pub(crate) fn not_text(bytes: &[u8]) -> Option<&'static str> {
+    if memchr::memchr(0, bytes).is_some() {
+        Some("NUL bytes")
+    } else if std::str::from_utf8(bytes).is_err() {
+        Some("bytes that are not UTF-8")
+    } else {
+        None
+    }
+}
+
 /// How much of a damaged record is kept with it: its first bytes name its vendor's event and its
 /// call, if anything does.
 const DAMAGED_KEPT: usize = 4096;
@@ -926,19 +938,15 @@ impl<R: Read> Framer<R> {
             self.log = true;
             match memchr::memchr(b'{', text) {
                 Some(i) => push(out, Shape::Log { json_at: at + i }, 0),
-                // NUL bytes or bytes that are not UTF-8 are damage (a binary file, a torn
-                // write), not a log's text.
-                None if memchr::memchr(0, text).is_some() => out.broken(
-                    line,
-                    "binary data (NUL bytes) on a line of neither JSON nor text".to_owned(),
-                ),
-                None if std::str::from_utf8(text).is_err() => out.broken(
-                    line,
-                    "bytes that are not UTF-8 (binary data, or text in another encoding) on a \
-                     line with no JSON"
-                        .to_owned(),
-                ),
-                None => out.text(line),
+                // Bytes that are not text are damage (a binary file, a torn write), not a
+                // log's text.
+                None => match not_text(text) {
+                    Some(what) => out.broken(
+                        line,
+                        format!("binary data ({what}) on a line of neither JSON nor text"),
+                    ),
+                    None => out.text(line),
+                },
             }
         } else {
             push(out, Shape::Json, 0);

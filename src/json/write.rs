@@ -31,6 +31,24 @@ pub(crate) fn uint(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
+pub(crate) fn opt_uint(out: &mut Vec<u8>, n: Option<u64>) {
+    match n {
+        Some(n) => uint(out, n),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+pub(crate) fn bool(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
+pub(crate) fn opt_bool(out: &mut Vec<u8>, b: Option<bool>) {
+    match b {
+        Some(b) => bool(out, b),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
 pub(crate) fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
     match n {
         Some(n) => int(out, n),

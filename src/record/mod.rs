@@ -661,11 +661,10 @@ fn parse_strict<'a>(
                 None => {}
             }
             // A line with no record in it is the log's text, if it is text at all.
-            let text_or_damage = || match damaged_prefix(&batch.data[raw.start..raw.end]) {
-                Some(_) => Parsed::Error(
-                    "bytes that are not text (NUL, or not UTF-8) on a line with no record"
-                        .to_owned(),
-                ),
+            let text_or_damage = || match crate::input::frame::not_text(batch.text(raw)) {
+                Some(what) => {
+                    Parsed::Error(format!("binary data ({what}) on a line with no record"))
+                }
                 None => Parsed::Text,
             };
             let Some(found) = object_start(&batch.data[*json_at..raw.end]) else {
@@ -700,20 +699,14 @@ fn parse_strict<'a>(
     }
 }
 
-/// What is wrong with a log line's text before its JSON, if it is not text: NUL bytes or bytes
-/// that are not UTF-8.
+/// What is wrong with a log line's text before its JSON, if it is not text.
 fn damaged_prefix(prefix: &[u8]) -> Option<String> {
-    let what = if memchr::memchr(0, prefix).is_some() {
-        "NUL bytes"
-    } else if std::str::from_utf8(prefix).is_err() {
-        "bytes that are not UTF-8"
-    } else {
-        return None;
-    };
-    Some(format!(
-        "the log line's text before its JSON holds {what}: the line is damaged there (the \
-         record after it is read)"
-    ))
+    crate::input::frame::not_text(prefix).map(|what| {
+        format!(
+            "the log line's text before its JSON holds {what}: the line is damaged there (the \
+             record after it is read)"
+        )
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -75,6 +75,23 @@ pub(crate) fn paint(color: bool, style: Style, text: &str) -> String {
     }
 }
 
+/// Prose wrapped under its first line (`fit::hang`), each line's text painted and its indent
+/// left plain.
+pub(crate) fn write_hung(
+    out: &mut dyn std::io::Write,
+    look: (bool, Style),
+    indent: (&str, &str),
+    text: &str,
+    width: Option<usize>,
+) -> std::io::Result<()> {
+    for line in fit::hang(indent.0, indent.1, text, width).lines() {
+        let words = line.trim_start();
+        let lead = &line[..line.len() - words.len()];
+        writeln!(out, "{lead}{}", paint(look.0, look.1, words))?;
+    }
+    Ok(())
+}
+
 /// The colors callev paints with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Hue {

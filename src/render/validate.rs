@@ -13,8 +13,8 @@ use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::record::Tally;
 use crate::record::{Needs, Results};
 use crate::render::fit::hang;
-use crate::render::paint;
 use crate::render::View;
+use crate::render::{paint, write_hung};
 
 #[derive(Serialize)]
 struct FindingRecord<'a> {
@@ -186,14 +186,11 @@ impl View for Validate {
                 } else {
                     Style::new().bold()
                 };
-                for l in hang("", "  ", &line, self.width).lines() {
-                    writeln!(out, "{}", paint(self.color, look, l))?;
-                }
+                write_hung(out, (self.color, look), ("", "  "), &line, self.width)?;
                 self.tally_by_code(t, out)?;
                 if let Some(why) = strict_failure(self.needs.strict, t) {
-                    for l in hang("", "  ", &why, self.width).lines() {
-                        writeln!(out, "{}", paint(self.color, Style::new().bold(), l))?;
-                    }
+                    let bold = (self.color, Style::new().bold());
+                    write_hung(out, bold, ("", "  "), &why, self.width)?;
                 }
             }
         }

@@ -586,8 +586,7 @@ pub(super) fn normalize(d: &Detected, ctx: &Context) -> Event {
     let time = obj
         .get("time")
         .or_else(|| obj.get("startTime"))
-        .and_then(crate::time::from_json_ms)
-        .filter(|t| crate::time::PLAUSIBLE.contains(t));
+        .and_then(crate::time::call_time_ms);
     Event {
         vendor: d.vendor,
         event: rec.event.clone(),

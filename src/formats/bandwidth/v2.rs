@@ -624,11 +624,7 @@ fn cause_outcome(cause: &str) -> Option<Outcome> {
 pub(super) fn normalize(d: &Detected, ctx: &Context) -> Event {
     let (obj, rec) = (d.payload, &d.rec);
     let kind = rec.spec.map_or(EventKind::Other, |s| s.kind);
-    let time = |key: &str| {
-        obj.get(key)
-            .and_then(crate::time::from_json_ms)
-            .filter(|t| crate::time::PLAUSIBLE.contains(t))
-    };
+    let time = |key: &str| obj.get(key).and_then(crate::time::call_time_ms);
     let mut details = Details::new(ctx.keep);
     details.str("from", obj.get_str("from"));
     details.str("to", obj.get_str("to"));

@@ -390,10 +390,7 @@ fn normalize(d: &Detected, ctx: &Context) -> Event {
             kind = EventKind::Other;
         }
     }
-    let time = obj
-        .get("createdAt")
-        .and_then(crate::time::from_json_ms)
-        .filter(|t| crate::time::PLAUSIBLE.contains(t));
+    let time = obj.get("createdAt").and_then(crate::time::call_time_ms);
     Event {
         vendor: d.vendor,
         event: rec.event.clone(),

@@ -441,17 +441,8 @@ impl Rows {
             );
             out.write_all(hang(&format!("  {mark} "), "    ", &line, self.width).as_bytes())?;
             if let Some(meaning) = anomaly_meaning(kind) {
-                let meaning = hang("      ", "      ", meaning, self.width);
-                let dim = owo_colors::Style::new().dimmed();
-                for l in meaning.lines() {
-                    let text = l.trim_start();
-                    writeln!(
-                        out,
-                        "{}{}",
-                        &l[..l.len() - text.len()],
-                        paint(self.color, dim, text)
-                    )?;
-                }
+                let dim = (self.color, owo_colors::Style::new().dimmed());
+                crate::render::write_hung(out, dim, ("      ", "      "), meaning, self.width)?;
             }
         }
         Ok(())
