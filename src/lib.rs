@@ -23,6 +23,7 @@ mod input;
 pub mod invariants;
 pub mod json;
 mod listen;
+mod merge;
 mod output;
 mod pipeline;
 mod pool;

@@ -12,12 +12,19 @@ use anyhow::Result;
 use crate::config::Settings;
 use crate::exit::Interrupted;
 use crate::input::follow::Restart;
+use crate::merge::Merger;
 use crate::output;
 use crate::pipeline::{self, Unit};
 use crate::pool::Pool;
 use crate::progress::Progress;
-use crate::record::{self, Analysis, Needs, Tally};
+use crate::record::{self, Analysis, Analyzed, Needs, Results, Tally};
 use crate::render::View;
+
+/// Whether several inputs are read merged by time for views that take records so
+/// (`View::merges_events`): more than one input, and an end to each.
+pub(crate) fn merges_events(settings: &Settings) -> bool {
+    settings.sources.len() > 1 && !settings.follow
+}
 
 /// What a view needs, read as the settings say (`--as`, `--source-tz`, `--vendor`).
 pub(crate) fn analysis(needs: Needs, settings: &Settings) -> Analysis {
@@ -67,6 +74,11 @@ pub(crate) fn read_into(
         files: settings.sources.len() as u64,
         ..Tally::default()
     };
+    // Several inputs merged by time, for the views that take records so.
+    let mut merger = (view.merges_events() && merges_events(settings))
+        .then(|| Merger::new(names.clone().into()));
+    // Else emptied by the worker that takes them again (`analyze_batch`).
+    let frees = view.frees_on_workers();
     let bytes = Arc::new(AtomicU64::new(0));
     let mut progress = Progress::new(settings.progress, &settings.sources, Arc::clone(&bytes));
     let follow = settings.follow;
@@ -75,6 +87,7 @@ pub(crate) fn read_into(
         threads: settings.threads,
         ahead: view.read_ahead(),
         follow,
+        merge: view.merges_events(),
         bytes_read: &bytes,
     };
     pipeline::run(
@@ -86,13 +99,15 @@ pub(crate) fn read_into(
                 record::analyze_batch(batch, name, &stems[batch.source], analysis, spares.take());
             // Counted here, on every core, before the view's pre-work takes what it packs.
             let mut counted = Tally::default();
+            let mut latest = None;
             for r in &results.records {
                 counted.add(name, r);
+                latest = latest.max(r.normalized.as_ref().and_then(|e| e.time));
             }
             if let Some(work) = prework.as_deref() {
                 work(name, &mut results);
             }
-            (results, counted, batch.restart)
+            ((results, counted, batch.restart), latest)
         },
         |unit| {
             match unit {
@@ -114,23 +129,27 @@ pub(crate) fn read_into(
                     }
                     tally.merge(counted);
                     progress.tick(tally.records);
-                    if progress.is_visible() {
-                        progress.suspend(|| -> Result<()> {
-                            view.batch(&names[source], &mut result, out)?;
-                            Ok(out.flush()?)
-                        })?;
-                    } else {
-                        view.batch(&names[source], &mut result, out)?;
+                    if let Some(merger) = merger.as_mut() {
+                        merger.push(source, result);
+                        release(merger, false, view, &mut progress, out, (&spares, frees))?;
+                        return Ok(());
                     }
-                    check_calls(view)?;
+                    deliver(view, &mut progress, out, &names[source], &mut result)?;
                     if follow {
                         out.flush()?;
                     }
-                    // Else emptied by the worker that takes it again (`analyze_batch`).
-                    if !view.frees_on_workers() {
-                        result.records.clear();
+                    spend((&spares, frees), result);
+                }
+                Unit::Begun(source) => {
+                    if let Some(merger) = merger.as_mut() {
+                        merger.begin(source);
                     }
-                    spares.give(result.records);
+                }
+                Unit::Ended(source) => {
+                    if let Some(merger) = merger.as_mut() {
+                        merger.end(source);
+                        release(merger, false, view, &mut progress, out, (&spares, frees))?;
+                    }
                 }
                 Unit::Failed { error } => {
                     out.flush()?;
@@ -146,6 +165,9 @@ pub(crate) fn read_into(
                 Unit::Interrupted => {
                     // Finish what was read (summary -f prints the calls still open), close the
                     // document, and stop without waiting for a blocked reader.
+                    if let Some(merger) = merger.as_mut() {
+                        release(merger, true, view, &mut progress, out, (&spares, frees))?;
+                    }
                     progress.clear();
                     tally.interrupted = true;
                     view.finish(&tally, out)?;
@@ -165,11 +187,59 @@ pub(crate) fn read_into(
             Ok(())
         },
     )?;
+    if let Some(merger) = merger.as_mut() {
+        release(merger, true, view, &mut progress, out, (&spares, frees))?;
+    }
     progress.clear();
     view.finish(&tally, out)?;
     check_calls(view)?;
     out.flush()?;
     Ok(tally)
+}
+
+/// Hand a batch to the view (the progress line put aside while it writes).
+fn deliver(
+    view: &mut dyn View,
+    progress: &mut Progress,
+    out: &mut dyn Write,
+    name: &str,
+    results: &mut Results,
+) -> Result<()> {
+    if progress.is_visible() {
+        progress.suspend(|| -> Result<()> {
+            view.batch(name, results, out)?;
+            Ok(out.flush()?)
+        })?;
+    } else {
+        view.batch(name, results, out)?;
+    }
+    check_calls(view)
+}
+
+/// A batch's vector of records, given back to be filled again (emptied here unless the view
+/// leaves that to the workers: `View::frees_on_workers`).
+fn spend((spares, frees): (&Pool<Vec<Analyzed>>, bool), mut results: Results) {
+    if !frees {
+        results.records.clear();
+    }
+    spares.give(results.records);
+}
+
+/// Hand the view what the merge of several inputs can give now (`all`: everything held).
+fn release(
+    merger: &mut Merger,
+    all: bool,
+    view: &mut dyn View,
+    progress: &mut Progress,
+    out: &mut dyn Write,
+    spares: (&Pool<Vec<Analyzed>>, bool),
+) -> Result<()> {
+    let mut hand = |name: &str, mut chunk: Results| -> Result<()> {
+        deliver(view, progress, out, name, &mut chunk)?;
+        spend(spares, chunk);
+        Ok(())
+    };
+    merger.release(all, &mut hand, &mut |r| spend(spares, r))
 }
 
 /// A `--call` pattern that names two calls is a usage error (see `CallMatcher::check`).

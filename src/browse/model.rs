@@ -18,7 +18,7 @@ use crate::config::Filter;
 use crate::diagnostic::{Code, Severity};
 use crate::event::Outcome;
 use crate::input::Stored;
-use crate::record::{Needs, Results, Tally};
+use crate::record::{Arrived, Needs, Results, Tally};
 use crate::render::View;
 use crate::time::Millis;
 use crate::vendor_id::Vendor;
@@ -236,27 +236,42 @@ impl Collector {
 impl Model {
     /// Fold in a batch of the source at this place of `sources`.
     fn add(&mut self, source: u32, results: &mut Results, collector: &Collector) {
-        let batch = u32::try_from(self.batches.len()).unwrap_or(u32::MAX);
-        let held = results.held.take().map(Vec::into_boxed_slice);
-        if let Some(h) = &held {
-            self.held_bytes += h.len() as u64;
-            self.held_inputs.insert(source);
+        let mut batch = u32::try_from(self.batches.len()).unwrap_or(u32::MAX);
+        // Records merged from several inputs: the batches they came from are taken in first,
+        // numbered as the merge numbers them (from 0, in the order it took them in).
+        let mut origins = results.origins.take();
+        let arrived = match origins.as_mut() {
+            Some(o) => std::mem::take(&mut o.arrived),
+            None => vec![Arrived {
+                source,
+                first_line: results.first_line,
+                stored: results.stored,
+                held: results.held.take(),
+            }],
+        };
+        for a in arrived {
+            let held = a.held.map(Vec::into_boxed_slice);
+            if let Some(h) = &held {
+                self.held_bytes += h.len() as u64;
+                self.held_inputs.insert(a.source);
+            }
+            self.batches.push(BatchAt {
+                source: a.source,
+                line: a.first_line,
+                stored: a.stored,
+                held,
+            });
         }
-        self.batches.push(BatchAt {
-            source,
-            line: results.first_line,
-            stored: results.stored,
-            held,
-        });
         self.open.begin_batch();
-        let source_name = self
-            .sources
-            .get(source as usize)
-            .cloned()
-            .unwrap_or_default();
-        for r in &results.records {
+        for (i, r) in results.records.iter().enumerate() {
+            let run = origins.as_ref().and_then(|o| o.run(i));
+            if let Some(run) = run {
+                batch = run.batch;
+            }
+            let from = run.map_or(source, |r| r.source);
+            let name = self.sources.get(from as usize).map_or("", String::as_str);
             // Counted as `validate` counts them: records, not the text and other JSON beside.
-            self.tally.add(&source_name, r);
+            self.tally.add(name, r);
             let mut row_of_record = None;
             if let Some(e) = &r.normalized {
                 if let Some(id) = e.call_id.as_deref() {
@@ -341,15 +356,24 @@ impl Model {
         open.selected |= selected;
         open.dirty = true;
         let row = &mut self.rows[open.row as usize];
+        // Ascending, each once: several inputs merged by time may bring an earlier batch's
+        // record after a later one's.
         if row.batches.last() != Some(&at.0) {
-            row.batches.push(at.0);
+            if let Err(place) = row.batches.binary_search(&at.0) {
+                row.batches.insert(place, at.0);
+            }
         }
-        row.last = at;
+        row.first = row.first.min(at);
+        row.last = row.last.max(at);
         Some(open.row)
     }
 }
 
 impl View for Collector {
+    fn merges_events(&self) -> bool {
+        true
+    }
+
     fn needs(&self) -> Needs {
         Collector::NEEDS
     }

@@ -292,6 +292,57 @@ pub(crate) struct Results {
     /// The batch's bytes, zstd-compressed, when the analysis asks to hold them
     /// (`Analysis::hold`) and they cannot be read again from a file.
     pub(crate) held: Option<Vec<u8>>,
+    /// Records of several sources merged by time (see `merge`): which source each came from.
+    pub(crate) origins: Option<Origins>,
+}
+
+/// Where a merged chunk's records came from: runs of records of one batch of one source, by
+/// the index of the run's first record; and the batches the merge took in since the last chunk,
+/// numbered from 0 in the order taken, with where each stands in its source (for `browse`,
+/// which reads a call's batches again).
+#[derive(Debug, Default)]
+pub(crate) struct Origins {
+    pub(crate) names: std::sync::Arc<[String]>,
+    pub(crate) runs: Vec<Run>,
+    pub(crate) arrived: Vec<Arrived>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Run {
+    pub(crate) first: u32,
+    pub(crate) source: u32,
+    /// The batch's number among those the merge took in.
+    pub(crate) batch: u32,
+}
+
+/// A batch the merge took in: its source, and what says where it stands there.
+#[derive(Debug)]
+pub(crate) struct Arrived {
+    pub(crate) source: u32,
+    pub(crate) first_line: u64,
+    pub(crate) stored: Option<crate::input::Stored>,
+    pub(crate) held: Option<Vec<u8>>,
+}
+
+impl Origins {
+    /// The run record `i` is in.
+    pub(crate) fn run(&self, i: usize) -> Option<Run> {
+        let run = self.runs.partition_point(|r| r.first as usize <= i);
+        run.checked_sub(1).map(|r| self.runs[r])
+    }
+
+    /// The name of the source record `i` came from.
+    pub(crate) fn name(&self, i: usize) -> Option<&str> {
+        self.run(i)
+            .and_then(|r| self.names.get(r.source as usize))
+            .map(String::as_str)
+    }
+}
+
+/// The name of the source record `i` of a batch came from: `batch`, the batch's own source,
+/// unless its records were merged from several (`origins`).
+pub(crate) fn source_of<'a>(origins: Option<&'a Origins>, i: usize, batch: &'a str) -> &'a str {
+    origins.and_then(|o| o.name(i)).unwrap_or(batch)
 }
 
 /// Work a view does on the workers after analysis (given the source's name), ahead of the

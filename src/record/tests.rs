@@ -75,13 +75,14 @@ fn read_threaded(data: &[u8], threads: usize) -> Outline {
         threads,
         ahead: 2,
         follow: false,
+        merge: false,
         bytes_read: &bytes,
     };
     let mut all = Vec::new();
     crate::pipeline::run(
         &sources,
         opts,
-        |b| analyze_batch(b, "x", "x", &ALL, Vec::new()),
+        |b| (analyze_batch(b, "x", "x", &ALL, Vec::new()), None),
         |u| {
             if let crate::pipeline::Unit::Batch { result, .. } = u {
                 all.extend(result.records);

@@ -50,6 +50,15 @@ pub(crate) trait View {
         1
     }
 
+    /// Whether, reading several inputs, the view takes their records merged into one order by
+    /// time (see `merge`), in batches of records from several sources (`Results::origins`
+    /// names each record's source and batch): views that fold calls from their events in order. The
+    /// reader then reads the inputs in time order too (`pipeline::read_merged`), so that what
+    /// the merge holds stays short.
+    fn merges_events(&self) -> bool {
+        false
+    }
+
     /// Whether a batch's records are freed by the worker that takes their vector again rather
     /// than on the caller's thread: for views that leave much in them and whose own work holds
     /// the caller's thread (timeline). Freed there, they are held a little longer, so the others

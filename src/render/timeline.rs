@@ -510,6 +510,10 @@ fn push_row(
 }
 
 impl View for Timeline {
+    fn merges_events(&self) -> bool {
+        true
+    }
+
     fn needs(&self) -> Needs {
         Needs::EVENTS
     }
@@ -556,17 +560,27 @@ impl View for Timeline {
 
     fn batch(&mut self, source: &str, results: &mut Results, out: &mut dyn Write) -> Result<()> {
         self.calls.begin_batch();
-        let src = self.source_index(source);
+        let batch_src = self.source_index(source);
         let wanted = self.filter.calls.clone();
-        let Results { records, text, .. } = results;
-        for r in records.iter_mut() {
+        let Results {
+            records,
+            text,
+            origins,
+            ..
+        } = results;
+        for (i, r) in records.iter_mut().enumerate() {
             // Left in its record, an event is freed by the worker that takes the batch's
             // vector again (see `reading::read`); only one a row must be written from is taken.
             let Some(e) = r.normalized.as_ref() else {
                 continue;
             };
+            // Records merged from several inputs name theirs.
+            let (name, src) = match origins.as_ref().and_then(|o| o.name(i)) {
+                Some(name) => (name, self.source_index(name)),
+                None => (source, batch_src),
+            };
             let Some(id) = e.call_id.as_deref() else {
-                self.no_call.add(source, r.line);
+                self.no_call.add(name, r.line);
                 continue;
             };
             // Calls `--call` does not name are not followed at all.

@@ -184,6 +184,10 @@ fn captured_request(bytes: &[u8], source: Arc<str>, line: u64) -> Option<Outgoin
 }
 
 impl View for Collect {
+    fn merges_events(&self) -> bool {
+        true
+    }
+
     fn needs(&self) -> Needs {
         Needs {
             source: true,
@@ -200,9 +204,19 @@ impl View for Collect {
             return Ok(());
         }
         self.calls.begin_batch();
-        let src = self.source(source);
-        let Results { records, text, .. } = results;
-        for r in records.iter() {
+        let batch_src = self.source(source);
+        let Results {
+            records,
+            text,
+            origins,
+            ..
+        } = results;
+        for (i, r) in records.iter().enumerate() {
+            // Records merged from several inputs name theirs.
+            let src = match origins.as_ref().and_then(|o| o.name(i)) {
+                Some(name) => self.source(name),
+                None => Arc::clone(&batch_src),
+            };
             let bytes = r.rendered.map(|p| &text[p.start..p.end]);
             let Some(e) = r.normalized.as_ref() else {
                 if let Some(one) = bytes

@@ -154,12 +154,24 @@ fn the_same_input_twice_counts_each_call_once_however_far_apart() {
                 .concat()
         })
         .collect();
-    for (name, text) in [("near.log", timed), ("far.log", untimed + &filler)] {
+    // Given twice, a file's copies are read merged by time, so near together; written twice
+    // into one input, far apart.
+    let far = untimed.clone() + &filler;
+    let write = |name: &str, text: &str| {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        let path = path.to_str().unwrap();
-        let (once, _) = calls_of(&[path]);
-        let (twice, duplicates) = calls_of(&[path, path]);
+        path.to_string_lossy().into_owned()
+    };
+    let near = write("near.log", &timed);
+    let doubled = write("doubled.log", &(far.clone() + &far));
+    let far = write("far.log", &far);
+    for (name, path, given, once) in [
+        ("near", &near, 2, &near),
+        ("far", &far, 2, &far),
+        ("doubled", &doubled, 1, &far),
+    ] {
+        let (once, _) = calls_of(&[once.as_str()]);
+        let (twice, duplicates) = calls_of(&vec![path.as_str(); given]);
         assert_eq!(once, twice, "{name}");
         let call = &twice["1F2E3D4C5B6A79880000000000000002"];
         assert_eq!(
@@ -169,12 +181,11 @@ fn the_same_input_twice_counts_each_call_once_however_far_apart() {
         );
         // Near together, the copy's events are the call's duplicates; far apart, the call was
         // written long before, and stderr says its copy was not counted again.
-        if name == "near.log" {
-            assert_eq!(duplicates, 8);
+        if given == 2 {
+            assert_eq!(duplicates, 8, "{name}");
         }
     }
-    let far = dir.path().join("far.log");
-    let out = run(&["summary", far.to_str().unwrap(), far.to_str().unwrap()]);
+    let out = run(&["summary", &doubled]);
     assert!(
         out.stderr
             .contains("repeat events of calls already finished"),

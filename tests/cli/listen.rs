@@ -137,9 +137,11 @@ fn capture_records(path: &Path) -> Vec<Value> {
     ndjson(&std::fs::read_to_string(path).unwrap())
 }
 
-/// What a summary says of each call that does not depend on when it was received.
+/// What a summary says of each call that does not depend on when it was received, by call id
+/// (several files are read merged by time, so their calls may come in another order than the
+/// capture's).
 fn calls(summary: &str) -> Vec<Value> {
-    ndjson(summary)
+    let mut calls: Vec<Value> = ndjson(summary)
         .into_iter()
         .map(|c| {
             serde_json::json!([
@@ -153,7 +155,9 @@ fn calls(summary: &str) -> Vec<Value> {
                 c["duplicates"]
             ])
         })
-        .collect()
+        .collect();
+    calls.sort_by_key(|c| c[0].to_string());
+    calls
 }
 
 #[test]

@@ -298,3 +298,74 @@ fn values_no_call_can_have_are_findings_and_stay_out_of_the_numbers() {
         v.stdout
     );
 }
+
+/// One host's share of a log: every `hosts`-th line from `host` on, each followed by a line of
+/// the host's own chatter, so that each host's file is larger than the window calls are kept
+/// open in (a few MB of input).
+fn host_log(log: &str, host: usize, hosts: usize) -> String {
+    let chatter = format!("host{host} INFO {}\n", "worker heartbeat ok ".repeat(60));
+    log.lines()
+        .skip(host)
+        .step_by(hosts)
+        .flat_map(|l| [format!("{l}\n"), chatter.clone()])
+        .collect()
+}
+
+/// The summary rows by call id, without what names where a call was read.
+fn by_call(rows: Vec<Value>) -> std::collections::BTreeMap<String, Value> {
+    rows.into_iter()
+        .map(|mut r| {
+            let o = r.as_object_mut().unwrap();
+            o.remove("source");
+            o.remove("line");
+            o.remove("first_seen");
+            (r["call_id"].as_str().unwrap().to_owned(), r)
+        })
+        .collect()
+}
+
+/// A fleet's logs: each call's events spread over three hosts' files, each file larger than a
+/// call's window. Read together, in any order, they give each call once, with what the whole
+/// log in time order gives: its events, durations, outcome, and digits and holds in the order
+/// they happened (read one file after another, calls were split where a host's file ended and
+/// digits came in file order).
+#[test]
+fn calls_spread_over_hosts_logs_are_whole_whatever_order_the_files_come_in() {
+    let log = crate::util::zstd_text("tests/data/corpus-3000.log.zst");
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole.log");
+    std::fs::write(&whole, &log).unwrap();
+    let hosts: Vec<String> = (0..3)
+        .map(|h| {
+            let path = dir.path().join(format!("host{h}.log"));
+            let text = host_log(&log, h, 3);
+            assert!(text.len() > 5 << 20, "host{h}: {} bytes", text.len());
+            std::fs::write(&path, text).unwrap();
+            path.to_string_lossy().into_owned()
+        })
+        .collect();
+    let expected = by_call(calls(&[whole.to_str().unwrap()]));
+    assert!(expected.len() >= 3000, "{}", expected.len());
+    for order in [[0, 1, 2], [2, 0, 1]] {
+        let files: Vec<&str> = order.iter().map(|&h| hosts[h].as_str()).collect();
+        let got = by_call(calls(&files));
+        let differ: Vec<String> = expected
+            .iter()
+            .filter(|(id, row)| got.get(*id) != Some(row))
+            .map(|(id, row)| format!("{id}: {row}\n  got {:?}", got.get(id)))
+            .collect();
+        assert!(
+            differ.is_empty() && got.len() == expected.len(),
+            "{order:?}: {} calls, {} expected; {} differ, e.g.\n{}",
+            got.len(),
+            expected.len(),
+            differ.len(),
+            differ
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}

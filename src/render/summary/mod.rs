@@ -19,7 +19,7 @@ use crate::event::Outcome;
 use crate::output::{safe, thousands, Format, RecordWriter};
 use crate::pool::Pool;
 use crate::record::Tally;
-use crate::record::{Needs, Prework, Results};
+use crate::record::{source_of, Needs, Prework, Results};
 use crate::render::fit::{hang, together};
 use crate::render::notes::NoCall;
 use crate::render::View;
@@ -70,6 +70,9 @@ pub(crate) struct Summary {
     packs: Arc<Pool<Pack>>,
     /// The event and time filters, applied on the workers.
     filter: Filter,
+    /// Several inputs merged by time: events are packed here after the merge, not on the
+    /// workers.
+    merged: bool,
     /// Ticks of the input read so far.
     ticks: Ticks,
     /// Calls' other ids (a Workonflow thread's), bound in input order before events go to the
@@ -153,6 +156,30 @@ fn anomaly_meaning(kind: &str) -> Option<&'static str> {
     })
 }
 
+/// Pack each event with a call id for the shard of its call (`count` shards), taking it out of
+/// its record: the records left with an event belong to no call.
+fn pack(count: usize, filter: &Filter, spares: &Pool<Pack>, results: &mut Results) {
+    let per_shard = results.records.len() / count + 1;
+    let mut packs: Vec<Pack> = (0..count)
+        .map(|_| {
+            let mut pack = spares.take();
+            pack.reserve(per_shard);
+            pack
+        })
+        .collect();
+    for (i, r) in results.records.iter_mut().enumerate() {
+        let Some(e) = &r.normalized else { continue };
+        let Some(id) = e.call_id.as_deref() else {
+            continue;
+        };
+        let key = call_key(id);
+        // A batch holds far fewer than 2^32 records.
+        packs[shard_of(key, count)].push(i as u32, key, filter.keeps_event(e), e);
+        r.normalized = None;
+    }
+    results.payload = Some(Box::new(packs));
+}
+
 impl Summary {
     pub(crate) fn new(settings: &Settings, shape: SummaryOptions) -> Result<Summary> {
         // Spare packs, one per shard, for every batch in flight: the batches the records'
@@ -187,6 +214,7 @@ impl Summary {
                 packs,
             )?,
             filter: settings.filter.clone(),
+            merged: crate::reading::merges_events(settings),
             ticks: Ticks::default(),
             aliases: Aliases::default(),
             no_call: NoCall::default(),
@@ -529,9 +557,16 @@ impl View for Summary {
 
     fn batch(&mut self, source: &str, results: &mut Results, out: &mut dyn Write) -> Result<()> {
         self.ticks.begin();
+        // Records merged from several inputs are packed here, in their merged order.
+        if self.merged && results.payload.is_none() {
+            pack(self.shards.len(), &self.filter, &self.packs, results);
+        }
         // Events with a call id were packed on the workers; those left belong to no call.
-        for r in results.records.iter().filter(|r| r.normalized.is_some()) {
-            self.no_call.add(source, r.line);
+        let origins = results.origins.as_ref();
+        for (i, r) in results.records.iter().enumerate() {
+            if r.normalized.is_some() {
+                self.no_call.add(source_of(origins, i, source), r.line);
+            }
         }
         // The workers made one pack per shard (`prework`); the count is only guarded here.
         let packed = results
@@ -557,32 +592,22 @@ impl View for Summary {
             .batch(parts, sweep, results.tick, &mut |m| rows.emit(m, out))
     }
 
-    /// Each event with a call id packed for the shard of its call.
+    /// Each event with a call id packed for the shard of its call (merged from several
+    /// inputs, after the merge: see `batch`).
     fn prework(&self) -> Option<Box<Prework>> {
+        if self.merged {
+            return None;
+        }
         let count = self.shards.len();
         let filter = self.filter.clone();
         let spares = Arc::clone(&self.packs);
         Some(Box::new(move |_source: &str, results: &mut Results| {
-            let per_shard = results.records.len() / count + 1;
-            let mut packs: Vec<Pack> = (0..count)
-                .map(|_| {
-                    let mut pack = spares.take();
-                    pack.reserve(per_shard);
-                    pack
-                })
-                .collect();
-            for (i, r) in results.records.iter_mut().enumerate() {
-                let Some(e) = &r.normalized else { continue };
-                let Some(id) = e.call_id.as_deref() else {
-                    continue;
-                };
-                let key = call_key(id);
-                // A batch holds far fewer than 2^32 records.
-                packs[shard_of(key, count)].push(i as u32, key, filter.keeps_event(e), e);
-                r.normalized = None;
-            }
-            results.payload = Some(Box::new(packs));
+            pack(count, &filter, &spares, results);
         }))
+    }
+
+    fn merges_events(&self) -> bool {
+        true
     }
 
     /// Sweeps make the work here come in bursts; 16 batches (4 MB) read ahead keep the workers
