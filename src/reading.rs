@@ -87,7 +87,7 @@ pub(crate) fn read_into(
         threads: settings.threads,
         ahead: view.read_ahead(),
         follow,
-        merge: view.merges_events(),
+        merge: view.merges_events() && merges_events(settings),
         bytes_read: &bytes,
     };
     pipeline::run(
