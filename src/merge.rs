@@ -54,6 +54,8 @@ pub(crate) struct Merger {
     /// Where the chunk's records came from, and the batches taken in since the last chunk.
     origins: Origins,
     taken: u32,
+    /// A spent batch's vector, kept for the next chunk's records (so chunks do not grow theirs).
+    spare: Vec<crate::record::Analyzed>,
 }
 
 impl Merger {
@@ -64,6 +66,7 @@ impl Merger {
             chunk: Results::default(),
             origins: Origins::default(),
             taken: 0,
+            spare: Vec::new(),
         }
     }
 
@@ -175,6 +178,7 @@ impl Merger {
                     sources,
                     chunk,
                     origins,
+                    spare,
                     ..
                 } = self;
                 let source = &mut sources[from];
@@ -220,9 +224,12 @@ impl Merger {
                 if q.placed.is_empty() {
                     // A batch ending at a tick of its input ends the chunk, so the views
                     // count every tick (see `lifetime::Ticks`).
-                    if let Some(done) = source.queue.pop_front() {
+                    if let Some(mut done) = source.queue.pop_front() {
                         chunk.tick |= done.results.tick;
                         flush = done.results.tick;
+                        if spare.capacity() == 0 {
+                            *spare = std::mem::take(&mut done.results.records);
+                        }
                         spent(done.results);
                     }
                 }
@@ -244,6 +251,7 @@ impl Merger {
             return Ok(());
         }
         let mut chunk = std::mem::take(&mut self.chunk);
+        self.chunk.records = std::mem::take(&mut self.spare);
         let origins = Origins {
             names: Arc::clone(&self.names),
             runs: std::mem::take(&mut self.origins.runs),
