@@ -273,24 +273,108 @@ mod tests {
     /// A source's records: a call event per entry, at second `t` of a minute (a log line's
     /// time), or untimed (`None`: the payload alone).
     fn batch(name: &str, times: &[Option<u32>], tick: bool) -> Results {
-        let text: String = times
+        let ids: Vec<(String, Option<u32>)> = times.iter().map(|&t| ("c1".to_owned(), t)).collect();
+        batch_of(name, &ids, tick)
+    }
+
+    /// `batch`, each record of its own call.
+    fn batch_of(name: &str, records: &[(String, Option<u32>)], tick: bool) -> Results {
+        let text: String = records
             .iter()
-            .map(|t| {
-                let body = r#"{"eventType":"call.started","threadId":"5f0000000000000000000001","callId":"c1"}"#;
+            .map(|(id, t)| {
+                let body = format!(
+                    r#"{{"eventType":"call.started","threadId":"5f0000000000000000000001","callId":"{id}"}}"#
+                );
                 match t {
-                    Some(s) => format!("2026-11-21T10:00:{s:02}.000Z INFO got: {body}\n"),
+                    Some(s) => format!("2026-11-21T10:{:02}:{:02}.000Z INFO got: {body}\n", s / 60, s % 60),
                     None => format!("{body}\n"),
                 }
             })
             .collect();
         let analysis = Analysis::new(Needs::EVENTS, None, 0, crate::formats::Vendors::ALL);
-        let records = analyze_reader(text.as_bytes(), InputFormat::Auto, name, name, &analysis)
-            .expect("reading memory does not fail");
-        assert_eq!(records.len(), times.len());
+        let records_read =
+            analyze_reader(text.as_bytes(), InputFormat::Auto, name, name, &analysis)
+                .expect("reading memory does not fail");
+        assert_eq!(records_read.len(), records.len());
         Results {
-            records,
+            records: records_read,
             tick,
             ..Results::default()
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Whatever the files' times and however their batches arrive: every record handed on
+        /// once, each file's in its own order, all in the order of their places (the file's
+        /// latest time up to the record, then the file), and every tick handed on.
+        #[test]
+        fn any_arrival_gives_the_merged_order(
+            files in proptest::collection::vec(
+                proptest::collection::vec(
+                    (proptest::collection::vec(proptest::option::weighted(0.8, 0u32..40), 0..4),
+                     proptest::bool::ANY),
+                    1..4),
+                1..4),
+            schedule in proptest::collection::vec(0usize..4, 0..16),
+        ) {
+            let names: Arc<[String]> = (0..files.len()).map(|f| format!("f{f}")).collect();
+            let mut merger = Merger::new(Arc::clone(&names));
+            for f in 0..files.len() {
+                merger.begin(f);
+            }
+            // Each record's id and place, by file, in its file's order.
+            let mut want: Vec<(Option<Millis>, usize, String)> = Vec::new();
+            let mut batches: Vec<std::collections::VecDeque<Results>> = Vec::new();
+            let mut ticks = 0;
+            for (f, file) in files.iter().enumerate() {
+                let mut latest: Option<Millis> = None;
+                let mut n = 0;
+                let mut queue = std::collections::VecDeque::new();
+                for (times, tick) in file {
+                    let records: Vec<(String, Option<u32>)> = times
+                        .iter()
+                        .map(|&t| {
+                            n += 1;
+                            (format!("f{f}-{n}"), t)
+                        })
+                        .collect();
+                    for (id, t) in &records {
+                        let t = t.map(|s| 1_795_255_200_000 + i64::from(s) * 1000);
+                        latest = latest.max(t);
+                        want.push((latest, f, id.clone()));
+                    }
+                    ticks += usize::from(*tick);
+                    queue.push_back(batch_of(&names[f], &records, *tick));
+                }
+                batches.push(queue);
+            }
+            want.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            let mut got: Vec<String> = Vec::new();
+            let mut got_ticks = 0;
+            let mut emit = |_: &str, chunk: Results| {
+                got_ticks += usize::from(chunk.tick);
+                got.extend(chunk.records.iter().filter_map(|r| {
+                    r.normalized.as_ref().and_then(|e| e.call_id.clone())
+                }));
+                Ok(())
+            };
+            // Batches arrive as the schedule picks files, then the rest in turn.
+            let picks = schedule.iter().copied().chain((0..files.len()).cycle().take(16));
+            for pick in picks {
+                let f = pick % files.len();
+                if let Some(b) = batches[f].pop_front() {
+                    merger.push(f, b);
+                    if batches[f].is_empty() {
+                        merger.end(f);
+                    }
+                    merger.release(false, &mut emit, &mut |_| {}).unwrap();
+                }
+            }
+            merger.release(true, &mut emit, &mut |_| {}).unwrap();
+            let want: Vec<String> = want.into_iter().map(|w| w.2).collect();
+            proptest::prop_assert_eq!(got, want);
+            proptest::prop_assert_eq!(got_ticks, ticks);
         }
     }
 
