@@ -349,7 +349,7 @@ mod tests {
                 }
                 batches.push(queue);
             }
-            want.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            want.sort_by_key(|w| (w.0, w.1));
             let mut got: Vec<String> = Vec::new();
             let mut got_ticks = 0;
             let mut emit = |_: &str, chunk: Results| {
