@@ -197,6 +197,15 @@ impl RecordWriter {
         w: &mut W,
         pieces: &[&[u8]],
     ) -> io::Result<()> {
+        self.json_open(w)?;
+        for p in pieces {
+            w.write_all(p)?;
+        }
+        self.json_close(w)
+    }
+
+    /// What comes before a JSON record written in pieces of the caller's (`json_pieces`).
+    pub(crate) fn json_open<W: Write + ?Sized>(&mut self, w: &mut W) -> io::Result<()> {
         if self.format == Format::Json {
             if self.rows == 0 {
                 w.write_all(self.open().as_bytes())?;
@@ -204,9 +213,11 @@ impl RecordWriter {
                 w.write_all(b",\n")?;
             }
         }
-        for p in pieces {
-            w.write_all(p)?;
-        }
+        Ok(())
+    }
+
+    /// What comes after it.
+    pub(crate) fn json_close<W: Write + ?Sized>(&mut self, w: &mut W) -> io::Result<()> {
         if self.format == Format::Ndjson {
             w.write_all(b"\n")?;
         }

@@ -6,7 +6,7 @@
 //! `summary` finishes calls), so memory follows the calls in flight, not the input.
 
 use std::borrow::Cow;
-use std::io::Write;
+use std::io::{self, Write};
 
 use anyhow::Result;
 use owo_colors::Style;
@@ -48,8 +48,76 @@ struct HeldEvent {
     parties: [u64; PARTY_KEYS.len()],
     /// Its text as a worker wrote it, in its call's `text`: a table row's tail with the
     /// parties then without them (none: the same), or the events record with `seq` 0 at the
-    /// middle offset.
-    pre: Option<[u32; 3]>,
+    /// middle: where it begins, and where its middle and end are after that.
+    pre: Option<(u64, u32, u32)>,
+}
+
+/// How much of a call's held text stays in memory: beyond it, the text goes to a temporary
+/// file, so a call of millions of events (a soak, a stuck loop) holds its events' places, not
+/// their text (1.6 KB an event as JSON records).
+const HELD_IN_MEMORY: usize = 32 << 20;
+
+/// A call's block is written on to the output in pieces of about this size.
+const PIECE: usize = 1 << 20;
+
+/// A call's held text (see `HeldEvent::pre`): in memory, then, past `HELD_IN_MEMORY`, in a
+/// temporary file (where one cannot be made, in memory still).
+#[derive(Default)]
+struct CallText {
+    mem: Vec<u8>,
+    file: Option<std::fs::File>,
+    /// Bytes in the file: the text in memory begins there.
+    spilled: u64,
+}
+
+impl CallText {
+    fn len(&self) -> u64 {
+        self.spilled + self.mem.len() as u64
+    }
+
+    /// Add a piece of text (whole: a piece is never split between file and memory); where it
+    /// begins.
+    fn push(&mut self, piece: &[u8]) -> u64 {
+        if self.mem.len() + piece.len() > HELD_IN_MEMORY && !self.mem.is_empty() {
+            self.spill();
+        }
+        let at = self.len();
+        self.mem.extend_from_slice(piece);
+        at
+    }
+
+    fn spill(&mut self) {
+        use std::io::Write as _;
+        if self.file.is_none() {
+            self.file = tempfile::tempfile().ok();
+        }
+        let Some(file) = &mut self.file else { return };
+        if file.write_all(&self.mem).is_ok() {
+            self.spilled += self.mem.len() as u64;
+            self.mem.clear();
+        } else {
+            // Left in memory; the file is not used again.
+            self.file = None;
+            self.spilled = 0;
+        }
+    }
+
+    /// The text from `start` to `end`, read into `scratch` when it was spilled.
+    fn get<'a>(&'a self, start: u64, end: u64, scratch: &'a mut Vec<u8>) -> io::Result<&'a [u8]> {
+        if start >= self.spilled {
+            let (a, b) = (
+                (start - self.spilled) as usize,
+                (end - self.spilled) as usize,
+            );
+            return Ok(self.mem.get(a..b).unwrap_or_default());
+        }
+        let Some(file) = &self.file else {
+            return Ok(&[]);
+        };
+        scratch.resize((end - start) as usize, 0);
+        std::os::unix::fs::FileExt::read_exact_at(file, scratch, start)?;
+        Ok(scratch)
+    }
 }
 
 struct CallEvents {
@@ -60,7 +128,7 @@ struct CallEvents {
     /// Events it has had, the repeats and those not held included.
     count: u64,
     /// Its held events' text, written on the workers (see `HeldEvent::pre`).
-    text: Vec<u8>,
+    text: CallText,
     selected: bool,
 }
 
@@ -116,7 +184,7 @@ impl CallEvents {
             state: CallState::new(id.to_owned(), vendor),
             events: Vec::new(),
             count: 0,
-            text: Vec::new(),
+            text: CallText::default(),
             selected: false,
         }
     }
@@ -263,7 +331,10 @@ impl Timeline {
             // Records written on the workers, spliced; any written anew here (an event named by
             // another id of its call) written in between.
             Format::Json | Format::Ndjson => {
-                let mut buf = Vec::with_capacity(call.text.len() + 64 * events.len() + 128);
+                // Written on in pieces of about a MB: a call may hold millions of events.
+                let mut buf = Vec::with_capacity((call.text.len() as usize).min(PIECE) + 256);
+                let mut scratch = Vec::new();
+                self.writer.json_open(out)?;
                 buf.extend_from_slice(b"{\"call_id\":");
                 serde_json::to_writer(&mut buf, &call.state.call_id)?;
                 buf.extend_from_slice(b",\"vendor\":\"");
@@ -274,7 +345,11 @@ impl Timeline {
                     if n > 0 {
                         buf.push(b',');
                     }
-                    let Some([a, b, c]) = h.pre.map(|p| p.map(|x| x as usize)) else {
+                    if buf.len() >= PIECE {
+                        out.write_all(&buf)?;
+                        buf.clear();
+                    }
+                    let Some((a, b, c)) = h.pre else {
                         if let Some(e) = h.event.as_deref() {
                             let source = &self.sources[h.source as usize];
                             let origin = crate::event_record::Origin::now();
@@ -292,8 +367,8 @@ impl Timeline {
                         seq[..d.len()].copy_from_slice(d);
                         &seq[..d.len()]
                     };
-                    let pieces =
-                        crate::render::events::spliced(&call.text[a..c], b - a, seq, h.repeat);
+                    let held = call.text.get(a, a + u64::from(c), &mut scratch)?;
+                    let pieces = crate::render::events::spliced(held, b as usize, seq, h.repeat);
                     for piece in pieces {
                         buf.extend_from_slice(piece);
                     }
@@ -306,7 +381,8 @@ impl Timeline {
                     buf.push(b'}');
                 }
                 buf.extend_from_slice(b"]}");
-                self.writer.json_pieces(out, &[&buf])?;
+                out.write_all(&buf)?;
+                self.writer.json_close(out)?;
             }
             Format::Parquet => {
                 let rec = CallRecord {
@@ -632,11 +708,9 @@ impl View for Timeline {
                 .rendered
                 .filter(|_| renamed.is_none() || !records)
                 .and_then(|p| {
-                    let base = call.text.len();
-                    let at = |x: usize| u32::try_from(base + x - p.start).ok();
-                    let pre = [at(p.start)?, at(p.insert_at)?, at(p.end)?];
-                    call.text.extend_from_slice(&text[p.start..p.end]);
-                    Some(pre)
+                    let mid = u32::try_from(p.insert_at - p.start).ok()?;
+                    let end = u32::try_from(p.end - p.start).ok()?;
+                    Some((call.text.push(&text[p.start..p.end]), mid, end))
                 });
             call.events.push(HeldEvent {
                 line: r.line,
@@ -797,9 +871,15 @@ impl Timeline {
         let mut on_hold = false;
         let mut previous: Option<i64> = None;
         let mut shown_parties = [0u64; PARTY_KEYS.len()];
-        let mut text = Vec::with_capacity(call.text.len() + 32 * events.len());
+        let mut text = Vec::with_capacity((call.text.len() as usize).min(PIECE) + 256);
         let mut tail = Vec::new();
+        let mut scratch = Vec::new();
         for (n, h) in events.iter().enumerate() {
+            // Written on in pieces of about a MB: a call may hold millions of events.
+            if text.len() >= PIECE {
+                out.write_all(&text)?;
+                text.clear();
+            }
             if let (Some(p), Some(t)) = (previous, h.time) {
                 if t - p >= LONG_GAP_MS {
                     let gap = human_duration(t - p);
@@ -839,9 +919,14 @@ impl Timeline {
                 }
                 changed
             };
-            let row: &[u8] = match h.pre.map(|p| p.map(|x| x as usize)) {
-                Some([first, _, end]) if parties => &call.text[first..end],
-                Some([first, bare, _]) => &call.text[first..bare],
+            let row: &[u8] = match h.pre {
+                Some((first, _, end)) if parties => {
+                    call.text.get(first, first + u64::from(end), &mut scratch)?
+                }
+                Some((first, bare, _)) => {
+                    call.text
+                        .get(first, first + u64::from(bare), &mut scratch)?
+                }
                 None => {
                     tail.clear();
                     if let Some(e) = &h.event {
@@ -866,5 +951,38 @@ impl Timeline {
         }
         out.write_all(&text)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A call's text past `HELD_IN_MEMORY` goes to a file, and every piece reads back as it was
+    /// pushed, from the file or from memory.
+    #[test]
+    fn a_large_calls_text_is_spilled_and_read_back_whole() {
+        let mut text = CallText::default();
+        let mut pieces = Vec::new();
+        let mut n = 0u64;
+        while text.len() < (HELD_IN_MEMORY as u64) * 5 / 2 {
+            let piece = format!(
+                "{{\"seq\":{n},\"pad\":\"{}\"}}",
+                "x".repeat((n % 97) as usize)
+            )
+            .repeat(64);
+            pieces.push((text.push(piece.as_bytes()), piece));
+            n += 1;
+        }
+        assert!(text.file.is_some(), "spilled");
+        assert!(text.mem.len() <= HELD_IN_MEMORY);
+        assert!(text.spilled >= HELD_IN_MEMORY as u64);
+        let mut scratch = Vec::new();
+        for (at, piece) in &pieces {
+            let got = text
+                .get(*at, at + piece.len() as u64, &mut scratch)
+                .unwrap();
+            assert_eq!(got, piece.as_bytes());
+        }
     }
 }
