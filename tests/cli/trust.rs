@@ -328,7 +328,7 @@ fn by_call(rows: Vec<Value>) -> std::collections::BTreeMap<String, Value> {
 /// call's window. Read together, in any order, they give each call once, with what the whole
 /// log in time order gives: its events, durations, outcome, and digits and holds in the order
 /// they happened (read one file after another, calls were split where a host's file ended and
-/// digits came in file order).
+/// digits came in file order); and `timeline` gives each call's events as the whole log does.
 #[test]
 fn calls_spread_over_hosts_logs_are_whole_whatever_order_the_files_come_in() {
     let log = crate::util::zstd_text("tests/data/corpus-3000.log.zst");
@@ -346,6 +346,34 @@ fn calls_spread_over_hosts_logs_are_whole_whatever_order_the_files_come_in() {
         .collect();
     let expected = by_call(calls(&[whole.to_str().unwrap()]));
     assert!(expected.len() >= 3000, "{}", expected.len());
+    // timeline: each call's events, all but where each was read, as the whole log's.
+    // (Calls are written as they are finished, which the input's size paces: compared by id.)
+    let timeline = |files: &[&str]| {
+        let mut args = vec!["timeline", "-o", "ndjson"];
+        args.extend(files);
+        let mut calls: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
+        for mut call in ndjson(&run(&args).stdout) {
+            for e in call["events"].as_array_mut().unwrap() {
+                let e = e.as_object_mut().unwrap();
+                for key in [
+                    "source",
+                    "line",
+                    "offset",
+                    "received_at",
+                    "record_id",
+                    "host",
+                ] {
+                    e.remove(key);
+                }
+            }
+            let id = call["call_id"].as_str().unwrap().to_owned();
+            calls.entry(id).or_default().push(call);
+        }
+        calls
+    };
+    let whole_timeline = timeline(&[whole.to_str().unwrap()]);
+    let host_files: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    assert!(whole_timeline == timeline(&host_files), "timeline differs");
     for order in [[0, 1, 2], [2, 0, 1]] {
         let files: Vec<&str> = order.iter().map(|&h| hosts[h].as_str()).collect();
         let got = by_call(calls(&files));
