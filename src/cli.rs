@@ -118,7 +118,9 @@ pub(crate) struct DisplayArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Input")]
 pub(crate) struct InputArgs {
-    /// Input files; `-` is standard input, which is also read when no file is given
+    /// Input files; `-` is standard input, which is also read when no file is given. summary,
+    /// timeline, send and browse read several merged by time (a call spread over hosts' logs or
+    /// rotated files is one call); the others one after another
     #[arg(value_name = "FILE", help_heading = "Arguments")]
     #[arg(value_parser = clap::value_parser!(std::ffi::OsString))]
     pub(crate) files: Vec<std::ffi::OsString>,
