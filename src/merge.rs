@@ -167,10 +167,11 @@ impl Merger {
                     None => {}
                 }
             }
-            let Some((_, from)) = best else { break };
-            if bound.is_some_and(|b| best.is_some_and(|k| k > b)) {
+            let Some(head) = best else { break };
+            if bound.is_some_and(|b| head > b) {
                 break;
             }
+            let from = head.1;
             // The run: records of `from` placed before the bound.
             let mut flush = false;
             {
@@ -185,10 +186,6 @@ impl Merger {
                 let Some(q) = source.queue.front_mut() else {
                     break;
                 };
-                if chunk.records.is_empty() {
-                    chunk.read_at = q.results.read_at;
-                    chunk.first_line = q.results.records.last().map_or(0, |r| r.line);
-                }
                 let run = Run {
                     first: chunk.records.len() as u32,
                     source: from as u32,

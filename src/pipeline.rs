@@ -65,7 +65,8 @@ pub(crate) struct Options<'a> {
     pub(crate) ahead: usize,
     /// Keep reading the last source as it grows.
     pub(crate) follow: bool,
-    /// Read several sources merged by time (see `read_merged`), not one after another.
+    /// Read the sources merged by time (see `read_merged`), not one after another: asked only
+    /// where there are several and an end to each (`reading::merges_events`), never following.
     pub(crate) merge: bool,
     /// Bytes read so far, as stored (before decompression), for progress.
     pub(crate) bytes_read: &'a Arc<AtomicU64>,
@@ -83,8 +84,7 @@ where
     F: FnMut(Unit<T>) -> Result<()>,
 {
     let threads = opts.threads.max(1);
-    // Merged only where there is something to merge and an end to every source.
-    let merge = opts.merge && !opts.follow && sources.len() > 1;
+    let merge = opts.merge;
     let (report_tx, report_rx) = channel::<Report>();
     let (order_tx, order_rx) = sync_channel::<Slot<T>>(threads + opts.ahead);
     let (work_tx, work_rx) = sync_channel::<Job<T>>(threads);

@@ -75,8 +75,8 @@ pub(crate) fn read_into(
         ..Tally::default()
     };
     // Several inputs merged by time, for the views that take records so.
-    let mut merger = (view.merges_events() && merges_events(settings))
-        .then(|| Merger::new(names.clone().into()));
+    let merging = view.merges_events() && merges_events(settings);
+    let mut merger = merging.then(|| Merger::new(names.clone().into()));
     // Else emptied by the worker that takes them again (`analyze_batch`).
     let frees = view.frees_on_workers();
     let bytes = Arc::new(AtomicU64::new(0));
@@ -87,7 +87,7 @@ pub(crate) fn read_into(
         threads: settings.threads,
         ahead: view.read_ahead(),
         follow,
-        merge: view.merges_events() && merges_events(settings),
+        merge: merging,
         bytes_read: &bytes,
     };
     pipeline::run(
@@ -99,10 +99,13 @@ pub(crate) fn read_into(
                 record::analyze_batch(batch, name, &stems[batch.source], analysis, spares.take());
             // Counted here, on every core, before the view's pre-work takes what it packs.
             let mut counted = Tally::default();
+            // The batch's latest event time, by which the reader merges inputs.
             let mut latest = None;
             for r in &results.records {
                 counted.add(name, r);
-                latest = latest.max(r.normalized.as_ref().and_then(|e| e.time));
+                if merging {
+                    latest = latest.max(r.normalized.as_ref().and_then(|e| e.time));
+                }
             }
             if let Some(work) = prework.as_deref() {
                 work(name, &mut results);

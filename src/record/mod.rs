@@ -293,6 +293,8 @@ pub(crate) struct Results {
     /// (`Analysis::hold`) and they cannot be read again from a file.
     pub(crate) held: Option<Vec<u8>>,
     /// Records of several sources merged by time (see `merge`): which source each came from.
+    /// Such a chunk leaves `stored`, `first_line`, `held` and `read_at` empty: its batches'
+    /// are in `Origins::arrived`.
     pub(crate) origins: Option<Origins>,
 }
 
