@@ -18,6 +18,31 @@ pub(crate) const MAX_RECORD: usize = 64 << 20;
 /// what callev writes it reads.
 pub(crate) const OWN_RECORD: usize = 4 * MAX_RECORD;
 
+/// Whether a line begins as callev's own events record does (`{"source":"…","line":N,
+/// "vendor":`): such a line, written from an input record within `MAX_RECORD`, may be longer
+/// than any input record, and is taken up to `OWN_RECORD` so that what callev writes it reads.
+pub(crate) fn own_record_start(line: &[u8]) -> bool {
+    let Some(rest) = line.strip_prefix(b"{\"source\":\"") else {
+        return false;
+    };
+    // The source's name (a path): look a little way in for the end of its string.
+    let head = &rest[..rest.len().min(8192)];
+    let mut i = 0;
+    let end = loop {
+        match head.get(i) {
+            None => return false,
+            Some(b'\\') => i += 2,
+            Some(b'"') => break i,
+            Some(_) => i += 1,
+        }
+    };
+    let Some(rest) = head[end + 1..].strip_prefix(b",\"line\":") else {
+        return false;
+    };
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && rest[digits..].starts_with(b",\"vendor\":")
+}
+
 /// What makes these bytes not text, if anything: NUL bytes, or bytes that are not UTF-8
 /// (binary data, a torn write, text in another encoding).
 pub(crate) fn not_text(bytes: &[u8]) -> Option<&'static str> {
@@ -609,7 +634,11 @@ impl<R: Read> Framer<R> {
             match memchr::memrchr(b'\n', &self.buf) {
                 Some(nl) => nl + 1,
                 None => {
-                    if self.buf.len() > self.max_record {
+                    let mut max = self.max_record;
+                    if self.buf.len() > max && max < OWN_RECORD && own_record_start(&self.buf) {
+                        max = OWN_RECORD;
+                    }
+                    if self.buf.len() > max {
                         let mut out = Out {
                             records: &mut records,
                             extra: &mut extra,
@@ -619,7 +648,7 @@ impl<R: Read> Framer<R> {
                             self.line,
                             format!(
                                 "line longer than {} MiB; skipped to the next line",
-                                self.max_record >> 20
+                                max >> 20
                             ),
                         );
                         self.consumed += self.buf.len() as u64;
@@ -1159,6 +1188,26 @@ mod tests {
                 _ => (l, t),
             })
             .collect()
+    }
+
+    #[test]
+    fn own_records_are_known_by_how_they_begin() {
+        assert!(own_record_start(
+            br#"{"source":"a.log","line":12,"vendor":"bandwidth","event":"x"#
+        ));
+        assert!(own_record_start(
+            br#"{"source":"C:\\logs\\\"a\".log","line":1,"vendor":"#
+        ));
+        for not in [
+            &br#"{"source":"a.log","vendor":"bandwidth""#[..],
+            br#"{"source":"a.log","line":"12","vendor":"#,
+            br#"{"source":"a.log","line":,"vendor":"#,
+            br#"{"eventType":"hangup","source":"a"#,
+            br#"{"source":"unterminated"#,
+            b"",
+        ] {
+            assert!(!own_record_start(not), "{}", String::from_utf8_lossy(not));
+        }
     }
 
     #[test]

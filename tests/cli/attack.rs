@@ -347,3 +347,51 @@ fn an_events_record_larger_than_an_input_record_reads_back_from_parquet() {
         Some(22_000_000)
     );
 }
+
+/// The same as NDJSON: `events -o ndjson` of one input record within the line limit writes a
+/// record longer than it (88 MB), and callev reads it back; a line of another shape that long is
+/// still refused.
+#[test]
+fn an_events_record_larger_than_an_input_record_reads_back_from_ndjson() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "x".repeat(22_000_000);
+    let input = dir.path().join("big.ndjson");
+    std::fs::write(
+        &input,
+        format!(
+            "{{\"eventType\":\"hangup\",\"callId\":\"c-big\",\"time\":\"2026-11-21T10:00:00Z\",\"cause\":\"{big}\",\"tag\":\"{big}\"}}\n"
+        ),
+    )
+    .unwrap();
+    let out = crate::util::process()
+        .args(["events", "-o", "ndjson", input.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.len() > 64 << 20, "{} bytes", out.stdout.len());
+    let records = dir.path().join("events.ndjson");
+    std::fs::write(&records, &out.stdout).unwrap();
+    let r = run(&["summary", "-o", "ndjson", records.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let calls = ndjson(&r.stdout);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["call_id"], "c-big");
+    assert_eq!(
+        calls[0]["end_reason"].as_str().map(str::len),
+        Some(22_000_000)
+    );
+    // An input line of that length that is not callev's record meets the limit.
+    let other = dir.path().join("other.ndjson");
+    let mut line = b"{\"eventType\":\"hangup\",\"pad\":\"".to_vec();
+    line.resize(70 << 20, b'y');
+    line.extend_from_slice(b"\"}\n");
+    std::fs::write(&other, line).unwrap();
+    let r = run(&["validate", other.to_str().unwrap()]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("longer than 64 MiB") || r.stdout.contains("longer than 64 MiB"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+}
