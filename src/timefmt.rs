@@ -266,7 +266,14 @@ pub(crate) fn push_duration(out: &mut String, ms: i64) {
 
 /// An offset from a call's start: `+00:05.000`, `+1:02:03.450`.
 pub(crate) fn offset_clock(ms: i64) -> String {
-    let sign = if ms < 0 { '-' } else { '+' };
+    let mut out = String::with_capacity(12);
+    push_offset_clock(&mut out, ms);
+    out
+}
+
+/// `offset_clock` written onto the end of `out`, for rows written by the thousand.
+pub(crate) fn push_offset_clock(out: &mut String, ms: i64) {
+    out.push(if ms < 0 { '-' } else { '+' });
     let ms = ms.unsigned_abs();
     let (h, m, s, f) = (
         ms / 3_600_000,
@@ -275,9 +282,22 @@ pub(crate) fn offset_clock(ms: i64) -> String {
         ms % 1000,
     );
     if h > 0 {
-        format!("{sign}{h}:{m:02}:{s:02}.{f:03}")
-    } else {
-        format!("{sign}{m:02}:{s:02}.{f:03}")
+        out.push_str(itoa::Buffer::new().format(h));
+        out.push(':');
+    }
+    let digit = |d: u64| char::from(b'0' + d as u8);
+    for c in [
+        digit(m / 10),
+        digit(m % 10),
+        ':',
+        digit(s / 10),
+        digit(s % 10),
+        '.',
+        digit(f / 100),
+        digit(f / 10 % 10),
+        digit(f % 10),
+    ] {
+        out.push(c);
     }
 }
 

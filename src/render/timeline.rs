@@ -26,7 +26,7 @@ use crate::render::fit::{self, Cell, Col, Fit};
 use crate::render::View;
 use crate::render::{kind_look, outcome_look, paint};
 use crate::time::Millis;
-use crate::timefmt::{human_duration, offset_clock, Zone};
+use crate::timefmt::{human_duration, offset_clock, push_duration, push_offset_clock, Zone};
 
 /// A gap between events long enough to show on its own line.
 const LONG_GAP_MS: i64 = 10_000;
@@ -294,14 +294,14 @@ impl Timeline {
                 continue;
             };
             if !self.follow {
-                self.write_call(&call, out)?;
+                self.write_call(call, out)?;
             }
         }
         Ok(())
     }
 
     /// A finished call, if it is selected: its block, record or CSV rows.
-    fn write_call(&mut self, call: &CallEvents, out: &mut dyn Write) -> Result<()> {
+    fn write_call(&mut self, call: CallEvents, out: &mut dyn Write) -> Result<()> {
         if !call.selected || !self.matcher.matches(&call.state.call_id) {
             return Ok(());
         }
@@ -314,6 +314,14 @@ impl Timeline {
                 return Ok(());
             }
         }
+        if self.format == Format::Table {
+            if self.written > 0 {
+                writeln!(out)?;
+            }
+            self.written += 1;
+            return self.block(call, out);
+        }
+        let call = &call;
         let events = ordered(&call.events);
         match self.format {
             Format::Csv => {
@@ -404,12 +412,8 @@ impl Timeline {
                 };
                 self.writer.row(out, &rec)?;
             }
-            Format::Table => {
-                if self.written > 0 {
-                    writeln!(out)?;
-                }
-                self.block(call, &events, out)?;
-            }
+            // Written above.
+            Format::Table => {}
         }
         self.written += 1;
         Ok(())
@@ -440,6 +444,18 @@ fn ordered(events: &[HeldEvent]) -> Vec<&HeldEvent> {
 /// `items` (in the order they arrived) in time order: timed ones by their time (stable),
 /// untimed ones kept after the item they arrived after (the timeline's and `browse`'s order).
 pub(crate) fn in_time_order<T>(items: Vec<T>, time: impl Fn(&T) -> Option<Millis>) -> Vec<T> {
+    // Most calls' events arrive in time order already.
+    let mut latest = i64::MIN;
+    if items.iter().all(|item| match time(item) {
+        Some(t) if t < latest => false,
+        Some(t) => {
+            latest = t;
+            true
+        }
+        None => true,
+    }) {
+        return items;
+    }
     let mut carry = i64::MIN;
     let mut keyed: Vec<(i64, usize, T)> = items
         .into_iter()
@@ -532,6 +548,14 @@ fn prerender_details(results: &mut Results) {
     }
 }
 
+/// Text the workers wrote (UTF-8 but for a fault), as text.
+fn text_of(bytes: &[u8]) -> Cow<'_, str> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// The timeline's columns: the offset from the call's start, the hold gutter, the kind, the
 /// vendor's name, then the details, free text that wraps under itself.
 fn layout(width: Option<usize>) -> Fit {
@@ -562,13 +586,14 @@ fn push_row(
     color: bool,
     out: &mut Vec<u8>,
 ) {
-    let gutter = gutter.encode_utf8(&mut [0; 4]).to_owned();
+    let mut buf = [0; 4];
+    let gutter = &*gutter.encode_utf8(&mut buf);
     let name = safe(name.unwrap_or("-"));
     let dim = Some(Style::new().dimmed());
     let cells: [Cell; 5] = if repeat {
         [
             (at, dim),
-            (&gutter, dim),
+            (gutter, dim),
             (kind.as_str(), dim),
             (&name, dim),
             ("repeated delivery, ignored", dim),
@@ -576,7 +601,7 @@ fn push_row(
     } else {
         [
             (at, dim),
-            (&gutter, Some(Style::new().yellow())),
+            (gutter, Some(Style::new().yellow())),
             (kind.as_str(), Some(kind_look(kind).style())),
             (&name, None),
             (details, None),
@@ -787,39 +812,63 @@ impl View for Timeline {
 /// A call's facts as its header line lists them: start, durations, events and repeats, end,
 /// parent call (the timeline's block and `browse`'s call view).
 pub(crate) fn facts(s: &crate::call::CallSummary, zone: Zone) -> Vec<String> {
-    let mut facts: Vec<String> = Vec::new();
+    // Written piece by piece (a timeline writes one set per call).
+    let fact = |label: &str| {
+        let mut f = String::with_capacity(40);
+        f.push_str(label);
+        f
+    };
+    let mut facts: Vec<String> = Vec::with_capacity(8);
     if let Some(t) = s.started_at {
-        facts.push(format!("started {}", zone.format(t)));
+        let mut f = fact("started ");
+        zone.push(&mut f, t);
+        facts.push(f);
     }
     for (label, v) in [
-        ("ring", s.ring_ms),
-        ("talk", s.talk_ms),
-        ("hold", s.hold_ms.filter(|h| *h > 0)),
-        ("total", s.total_ms),
+        ("ring ", s.ring_ms),
+        ("talk ", s.talk_ms),
+        ("hold ", s.hold_ms.filter(|h| *h > 0)),
+        ("total ", s.total_ms),
     ] {
         if let Some(ms) = v {
-            facts.push(format!("{label} {}", human_duration(ms)));
+            let mut f = fact(label);
+            push_duration(&mut f, ms);
+            facts.push(f);
         }
     }
-    let repeats = if s.duplicates > 0 {
-        format!(", {} repeated", s.duplicates)
-    } else {
-        String::new()
-    };
-    let events = if s.events == 1 { "event" } else { "events" };
-    facts.push(format!("{} {events}{repeats}", s.events));
+    let mut f = fact(itoa::Buffer::new().format(s.events));
+    f.push_str(if s.events == 1 { " event" } else { " events" });
+    if s.duplicates > 0 {
+        f.push_str(", ");
+        f.push_str(itoa::Buffer::new().format(s.duplicates));
+        f.push_str(" repeated");
+    }
+    facts.push(f);
     if let Some(r) = &s.end_reason {
-        facts.push(format!("end {}", safe(r)));
+        let mut f = fact("end ");
+        f.push_str(&safe(r));
+        facts.push(f);
     }
     if let Some(parent) = &s.parent_call_id {
-        facts.push(format!("a leg of call {}", safe(parent)));
+        let mut f = fact("a leg of call ");
+        f.push_str(&safe(parent));
+        facts.push(f);
     }
     facts
 }
 
 impl Timeline {
-    fn block(&self, call: &CallEvents, events: &[&HeldEvent], out: &mut dyn Write) -> Result<()> {
-        let s = call.state.finish();
+    /// A call's block: its header, facts and anomalies, then a row per event.
+    fn block(&self, call: CallEvents, out: &mut dyn Write) -> Result<()> {
+        let CallEvents {
+            state,
+            events: held,
+            text: call_text,
+            ..
+        } = call;
+        let events = ordered(&held);
+        // The call is done with: its summary takes its state's text.
+        let s = state.into_summary();
         let c = self.color;
         // The header's parts and facts break between them to fit, never inside one.
         let head = [
@@ -871,9 +920,10 @@ impl Timeline {
         let mut on_hold = false;
         let mut previous: Option<i64> = None;
         let mut shown_parties = [0u64; PARTY_KEYS.len()];
-        let mut text = Vec::with_capacity((call.text.len() as usize).min(PIECE) + 256);
+        let mut text = Vec::with_capacity((call_text.len() as usize).min(PIECE) + 256);
         let mut tail = Vec::new();
         let mut scratch = Vec::new();
+        let mut at = String::new();
         for (n, h) in events.iter().enumerate() {
             // Written on in pieces of about a MB: a call may hold millions of events.
             if text.len() >= PIECE {
@@ -891,11 +941,15 @@ impl Timeline {
                 }
             }
             previous = h.time.or(previous);
-            let at = match (h.time, start, timed) {
-                (Some(t), Some(s0), _) => offset_clock(t - s0),
-                (None, _, true) => "?".to_owned(),
-                _ => format!("#{}", n + 1),
-            };
+            at.clear();
+            match (h.time, start, timed) {
+                (Some(t), Some(s0), _) => push_offset_clock(&mut at, t - s0),
+                (None, _, true) => at.push('?'),
+                _ => {
+                    at.push('#');
+                    at.push_str(itoa::Buffer::new().format(n + 1));
+                }
+            }
             let gutter = match h.kind {
                 EventKind::Hold if !h.repeat => {
                     on_hold = true;
@@ -921,11 +975,10 @@ impl Timeline {
             };
             let row: &[u8] = match h.pre {
                 Some((first, _, end)) if parties => {
-                    call.text.get(first, first + u64::from(end), &mut scratch)?
+                    call_text.get(first, first + u64::from(end), &mut scratch)?
                 }
                 Some((first, bare, _)) => {
-                    call.text
-                        .get(first, first + u64::from(bare), &mut scratch)?
+                    call_text.get(first, first + u64::from(bare), &mut scratch)?
                 }
                 None => {
                     tail.clear();
@@ -943,7 +996,7 @@ impl Timeline {
                 &at,
                 gutter,
                 (h.kind, h.name.as_deref()),
-                &String::from_utf8_lossy(row),
+                &text_of(row),
                 h.repeat,
                 c,
                 &mut text,
