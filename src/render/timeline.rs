@@ -512,20 +512,15 @@ impl HeldEvent {
 /// returns where the parties begin (the end when it names none), so that the details without
 /// them are the text up to there.
 fn push_details_text(e: &Event, out: &mut Vec<u8>) -> usize {
-    let mut details = String::new();
-    push_details(
-        e.vendor,
-        &e.details,
-        |k| !PARTY_KEYS.contains(&k),
-        &mut details,
-    );
+    push_details_text_with(e, &mut String::new(), out)
+}
+
+/// `push_details_text` with a scratch string of the caller's (the workers write millions).
+fn push_details_text_with(e: &Event, details: &mut String, out: &mut Vec<u8>) -> usize {
+    details.clear();
+    push_details(e.vendor, &e.details, |k| !PARTY_KEYS.contains(&k), details);
     let bare = details.trim_end().len();
-    push_details(
-        e.vendor,
-        &e.details,
-        |k| PARTY_KEYS.contains(&k),
-        &mut details,
-    );
+    push_details(e.vendor, &e.details, |k| PARTY_KEYS.contains(&k), details);
     let start = out.len();
     out.extend_from_slice(details.trim_end().as_bytes());
     start + bare
@@ -536,10 +531,11 @@ fn prerender_details(results: &mut Results) {
     let Results { records, text, .. } = results;
     // Details of 30 to 100 bytes: grown from nothing the text was copied a dozen times.
     text.reserve(records.len() * 96);
+    let mut details = String::with_capacity(256);
     for r in records {
         let Some(e) = &r.normalized else { continue };
         let start = text.len();
-        let split = push_details_text(e, text);
+        let split = push_details_text_with(e, &mut details, text);
         r.rendered = Some(crate::record::Rendered {
             start,
             insert_at: split,
