@@ -45,9 +45,16 @@ def callev(args, out_path):
         subprocess.run([CALLEV] + args, stdout=out, check=True)
 
 
-def duckdb_path(ddl, records, parquet):
+def quiet_duckdb():
+    """A DuckDB connection that prints no progress bar into the timings."""
     import duckdb
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def duckdb_path(ddl, records, parquet):
+    con = quiet_duckdb()
     for st in statements(ddl):
         con.execute(st)
     start = time.perf_counter()
@@ -63,10 +70,9 @@ def duckdb_path(ddl, records, parquet):
 def duckdb_in_place(ddl, records, parquet):
     """The view over the Parquet file where it lies: `call_events` a view of read_parquet, not a
     table, so only the columns the view reads are read (nothing is loaded first)."""
-    import duckdb
     if not parquet:
         return None
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = quiet_duckdb()
     for st in statements(ddl):
         if "CREATE TABLE" in st:
             con.execute("CREATE VIEW call_events AS SELECT * FROM read_parquet('%s')" % records)
@@ -105,10 +111,9 @@ DUCKDB_FLOORS = [
 
 def duckdb_floors(records, runs):
     """Each floor query's median time over the Parquet in place."""
-    import duckdb
     out = []
     for name, query in DUCKDB_FLOORS:
-        t, _ = timed(lambda: duckdb.connect(config={"enable_progress_bar": False}).execute(query.format(p=records)).fetchone(), runs)
+        t, _ = timed(lambda: quiet_duckdb().execute(query.format(p=records)).fetchone(), runs)
         out.append((name, t))
     return out
 
