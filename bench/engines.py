@@ -102,6 +102,10 @@ DUCKDB_FLOORS = [
     ("group them by call (unordered aggregates)",
      "SELECT sum(hash(COLUMNS(*))) FROM (SELECT call_id, %s FROM read_parquet('{p}') "
      "WHERE call_id IS NOT NULL GROUP BY call_id)" % AGGREGATES),
+    ("place each file's records (a window by file over the keys alone)",
+     "SELECT sum(hash(COLUMNS(*))) FROM (SELECT host, source, line, \"time\", max(\"time\") OVER "
+     "(PARTITION BY host, source ORDER BY line ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) "
+     "FROM read_parquet('{p}') WHERE call_id IS NOT NULL)"),
     ("put each call's records in order (one window)",
      "SELECT sum(hash(COLUMNS(*))) FROM (SELECT %s, row_number() OVER (PARTITION BY call_id "
      'ORDER BY "time" NULLS FIRST, received_at, host, source, line) AS ord '
