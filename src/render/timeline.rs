@@ -1007,6 +1007,29 @@ impl Timeline {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Whether or not the items arrive in time order already (then they are given back as
+        /// they are), the order is the one the carried sort gives: timed items by time, stable,
+        /// untimed ones after the item they arrived after.
+        #[test]
+        fn time_order_is_the_carried_sort(times in proptest::collection::vec(
+            proptest::option::of(0i64..6), 0..24)) {
+            let items: Vec<(usize, Option<i64>)> = times.iter().copied().enumerate().collect();
+            let mut carry = i64::MIN;
+            let mut expected: Vec<(i64, usize)> = items
+                .iter()
+                .map(|&(i, t)| {
+                    carry = t.unwrap_or(carry);
+                    (carry, i)
+                })
+                .collect();
+            expected.sort();
+            let got: Vec<usize> = in_time_order(items, |(_, t)| *t).into_iter().map(|(i, _)| i).collect();
+            let expected: Vec<usize> = expected.into_iter().map(|(_, i)| i).collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
+    }
+
     /// A call's text past `HELD_IN_MEMORY` goes to a file, and every piece reads back as it was
     /// pushed, from the file or from memory.
     #[test]
