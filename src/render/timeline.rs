@@ -87,7 +87,6 @@ impl CallText {
     }
 
     fn spill(&mut self) {
-        use std::io::Write as _;
         if self.file.is_none() {
             self.file = tempfile::tempfile().ok();
         }
@@ -275,7 +274,7 @@ impl Timeline {
             &offset,
             ' ',
             (e.kind, name),
-            &String::from_utf8_lossy(&details),
+            &text_of(&details),
             at.repeat,
             self.color,
             &mut row,
@@ -314,11 +313,12 @@ impl Timeline {
                 return Ok(());
             }
         }
+        let first = self.written == 0;
+        self.written += 1;
         if self.format == Format::Table {
-            if self.written > 0 {
+            if !first {
                 writeln!(out)?;
             }
-            self.written += 1;
             return self.block(call, out);
         }
         let call = &call;
@@ -415,7 +415,6 @@ impl Timeline {
             // Written above.
             Format::Table => {}
         }
-        self.written += 1;
         Ok(())
     }
 }
