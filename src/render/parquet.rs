@@ -11,7 +11,7 @@ use arrow_array::builder::{
     BooleanBuilder, Int64Builder, ListBuilder, StringBuilder, TimestampMillisecondBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{DataType, Field, FieldRef, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
@@ -28,8 +28,14 @@ fn data_type(kind: ColumnType) -> DataType {
         ColumnType::Int => DataType::Int64,
         ColumnType::Bool => DataType::Boolean,
         ColumnType::Time => DataType::Timestamp(TimeUnit::Millisecond, Some("+00:00".into())),
-        ColumnType::TextList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+        ColumnType::TextList => DataType::List(list_item()),
     }
+}
+
+/// A list's item: a string, never null (so an engine reading the file in place types the
+/// column as the `call_events` table does, ClickHouse's `Array(String)`).
+fn list_item() -> FieldRef {
+    Arc::new(Field::new("item", DataType::Utf8, false))
 }
 
 /// The Arrow schema of the events records.
@@ -59,7 +65,9 @@ impl Builder {
             ColumnType::Time => {
                 Builder::Time(TimestampMillisecondBuilder::new().with_timezone("+00:00"))
             }
-            ColumnType::TextList => Builder::List(ListBuilder::new(StringBuilder::new())),
+            ColumnType::TextList => {
+                Builder::List(ListBuilder::new(StringBuilder::new()).with_field(list_item()))
+            }
         }
     }
 

@@ -262,14 +262,16 @@ fn records_and_summary(dir: &std::path::Path, name: &str, input: &str) -> (Strin
 
 /// The `call_summary` view each engine gets from `callev schema --sql` gives, from the events
 /// records, every field of every call `callev summary -o ndjson` gives: on every fixture, on a
-/// generated corpus bare, as log lines and with damaged lines, from Parquet, and with the log
-/// lines spread over three hosts' files read in separate runs and loaded together.
+/// generated corpus bare, as log lines and with damaged lines, from Parquet (loaded, and read in
+/// place through a view), and with the log lines spread over three hosts' files read in separate
+/// runs and loaded together (and their Parquet files read in place together).
 #[test]
 fn the_call_summary_view_gives_what_callev_summary_gives() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let mut groups = Vec::new();
     let mut live_steps: Vec<String> = Vec::new();
+    let mut in_place: Vec<String> = Vec::new();
     let mut fixtures: Vec<_> = walk("fixtures")
         .into_iter()
         .filter(|p| !p.ends_with("README.md"))
@@ -309,7 +311,13 @@ fn the_call_summary_view_gives_what_callev_summary_gives() {
             groups.push((
                 "corpus log, Parquet".to_owned(),
                 summary.clone(),
-                vec![parquet],
+                vec![parquet.clone()],
+            ));
+            // The Parquet read where it lies: `call_events` a view over the file, not a table.
+            groups.push((
+                "corpus log, Parquet in place".to_owned(),
+                summary.clone(),
+                vec![format!("in-place:{parquet}")],
             ));
             // Three hosts, each receiving every third line: separate runs, loaded together.
             let hosts: Vec<String> = (0..3)
@@ -322,8 +330,10 @@ fn the_call_summary_view_gives_what_callev_summary_gives() {
                         .collect();
                     let path = d.join(format!("host{h}.log"));
                     std::fs::write(&path, part).unwrap();
-                    let (events, alone) =
-                        records_and_summary(d, &format!("host{h}.ndjson"), path.to_str().unwrap());
+                    let path = path.to_str().unwrap();
+                    let (events, alone) = records_and_summary(d, &format!("host{h}.ndjson"), path);
+                    let (parquet, _) = records_and_summary(d, &format!("host{h}.parquet"), path);
+                    in_place.push(format!("in-place:{parquet}"));
                     // Inserted one host at a time: the first host's summary alone, all three's
                     // the whole log's.
                     live_steps.push(match h {
@@ -334,7 +344,16 @@ fn the_call_summary_view_gives_what_callev_summary_gives() {
                     events
                 })
                 .collect();
-            groups.push(("corpus log over three hosts".to_owned(), summary, hosts));
+            groups.push((
+                "corpus log over three hosts".to_owned(),
+                summary.clone(),
+                hosts,
+            ));
+            groups.push((
+                "corpus log over three hosts, their Parquet in place".to_owned(),
+                summary,
+                std::mem::take(&mut in_place),
+            ));
         }
     }
     let calls: usize =
