@@ -62,6 +62,11 @@ pub(crate) fn ddl(engine: Engine) -> String {
     out.push_str(&head);
     match engine {
         Engine::DuckDb => {
+            out.push_str(
+                "-- Parquet read where it lies instead: make call_events a view before these\n\
+                 -- statements (this table is then not made), and call_summary reads the files:\n\
+                 --   CREATE VIEW call_events AS SELECT * FROM read_parquet('events/*.parquet');\n",
+            );
             out.push_str("CREATE TABLE IF NOT EXISTS call_events (\n");
             for (i, c) in COLUMNS.iter().enumerate() {
                 let null = if c.nullable { "" } else { " NOT NULL" };
@@ -85,7 +90,10 @@ pub(crate) fn ddl(engine: Engine) -> String {
         Engine::ClickHouse => {
             out.push_str(
                 "-- ReplacingMergeTree keyed on record_id: a record delivered twice (at-least-once\n\
-                 -- shipping, a file read again) is kept once after merges (SELECT ... FINAL).\n",
+                 -- shipping, a file read again) is kept once after merges (SELECT ... FINAL).\n\
+                 -- Parquet read where it lies instead: make call_events a view before these\n\
+                 -- statements (this table is then not made; nothing folds a record read twice):\n\
+                 --   CREATE VIEW call_events AS SELECT * FROM file('events/*.parquet', Parquet);\n",
             );
             out.push_str("CREATE TABLE IF NOT EXISTS call_events (\n");
             for (i, c) in COLUMNS.iter().enumerate() {
