@@ -34,26 +34,45 @@ impl Stamp {
         }
     }
 
-    /// The 24 bytes, for years 0 to 9999; `None` beyond.
+    /// The 24 bytes, for years 0 to 9999; `None` beyond. By arithmetic on the day number
+    /// (every events record writes five of these; chrono's calendar was a tenth of writing one).
     pub(crate) fn bytes(self) -> Option<[u8; 24]> {
-        let t = DateTime::<Utc>::from_timestamp_millis(self.0)?;
-        let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
+        const DAY: i64 = 86_400_000;
+        let (year, month, day) = civil(self.0.div_euclid(DAY));
+        let year = u32::try_from(year).ok().filter(|y| *y <= 9999)?;
+        let ms = self.0.rem_euclid(DAY) as u32;
+        let secs = ms / 1000;
         let mut b = *b"0000-00-00T00:00:00.000Z";
-        let mut put = |at: usize, width: usize, mut v: u32| {
-            for i in (at..at + width).rev() {
-                b[i] = b'0' + (v % 10) as u8;
-                v /= 10;
-            }
+        let mut put2 = |at: usize, v: u32| {
+            b[at] = b'0' + (v / 10) as u8;
+            b[at + 1] = b'0' + (v % 10) as u8;
         };
-        put(0, 4, year);
-        put(5, 2, t.month());
-        put(8, 2, t.day());
-        put(11, 2, t.hour());
-        put(14, 2, t.minute());
-        put(17, 2, t.second());
-        put(20, 3, self.0.rem_euclid(1000) as u32);
+        put2(0, year / 100);
+        put2(2, year % 100);
+        put2(5, month);
+        put2(8, day);
+        put2(11, secs / 3600);
+        put2(14, secs / 60 % 60);
+        put2(17, secs % 60);
+        let milli = ms % 1000;
+        put2(21, milli % 100);
+        b[20] = b'0' + (milli / 100) as u8;
         Some(b)
     }
+}
+
+/// The proleptic Gregorian date (year, month, day) of a day number counted from 1970-01-01
+/// (Howard Hinnant's `civil_from_days`, <https://howardhinnant.github.io/date_algorithms.html>).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11], March first
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 impl fmt::Display for Stamp {
@@ -306,6 +325,54 @@ mod tests {
     use super::*;
 
     const T: Millis = 1_348_062_941_343; // 2012-09-19T13:55:41.343Z
+
+    /// chrono's calendar, as `Stamp::bytes` wrote it before doing the arithmetic itself.
+    fn by_chrono(ms: Millis) -> Option<String> {
+        let t = DateTime::<Utc>::from_timestamp_millis(ms)?;
+        (0..=9999).contains(&t.year()).then(|| {
+            format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                ms.rem_euclid(1000)
+            )
+        })
+    }
+
+    fn by_arithmetic(ms: Millis) -> Option<String> {
+        Stamp(ms).bytes().map(|b| String::from_utf8(b.to_vec()).unwrap())
+    }
+
+    #[test]
+    fn stamps_are_chrono_s_calendar_at_the_edges() {
+        let edges = [
+            0,
+            -1,
+            T,
+            951_782_400_000,     // 2000-02-29
+            4_107_542_399_999,   // 2100-02-28T23:59:59.999
+            -62_167_219_200_000, // 0000-01-01
+            -62_167_219_200_001, // the year before
+            253_402_300_799_999, // 9999-12-31T23:59:59.999
+            253_402_300_800_000, // 10000
+            i64::MIN,
+            i64::MAX,
+        ];
+        for ms in edges {
+            assert_eq!(by_arithmetic(ms), by_chrono(ms), "{ms}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stamps_are_chrono_s_calendar(ms in -63_000_000_000_000i64..254_000_000_000_000) {
+            proptest::prop_assert_eq!(by_arithmetic(ms), by_chrono(ms));
+        }
+    }
 
     #[test]
     fn human_times_are_chrono_s_form() {

@@ -371,6 +371,13 @@ impl View for Events {
         Needs::EVENTS
     }
 
+    /// Batches queued ahead of this thread: with one, the reader, two workers and this thread
+    /// took turns on two cores and left a tenth of them idle (1.24 s against 1.11 s on 300 MB,
+    /// medians of five); sixteen, as timeline and summary, cost about 20 MB.
+    fn read_ahead(&self) -> usize {
+        16
+    }
+
     fn call_matcher(&self) -> Option<&CallMatcher> {
         Some(&self.calls)
     }
