@@ -109,12 +109,38 @@ impl Write for Stdout {
         }
     }
 
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        match self {
+            Stdout::Exact(out) => out.write_vectored(bufs),
+            Stdout::Screen(out) => out.write_vectored(bufs),
+        }
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Stdout::Exact(out) => out.flush(),
             Stdout::Screen(out) => out.flush(),
         }
     }
+}
+
+/// Write every byte of `bufs`, in order, with as few copies as `w` allows: pieces of a batch's
+/// records that lie in several buffers go to the kernel as they lie (`writev`) once they are
+/// more than the stdout buffer holds, rather than copied into it first.
+pub(crate) fn write_all_vectored(
+    w: &mut dyn Write,
+    mut bufs: &mut [io::IoSlice<'_>],
+) -> io::Result<()> {
+    io::IoSlice::advance_slices(&mut bufs, 0);
+    while !bufs.is_empty() {
+        match w.write_vectored(bufs) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => io::IoSlice::advance_slices(&mut bufs, n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Writes records in a machine format as they come: a JSON array, one object per line, or CSV

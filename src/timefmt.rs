@@ -344,7 +344,9 @@ mod tests {
     }
 
     fn by_arithmetic(ms: Millis) -> Option<String> {
-        Stamp(ms).bytes().map(|b| String::from_utf8(b.to_vec()).unwrap())
+        Stamp(ms)
+            .bytes()
+            .map(|b| String::from_utf8(b.to_vec()).unwrap())
     }
 
     #[test]

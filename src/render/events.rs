@@ -1,7 +1,7 @@
 //! `callev events`: one row per event, in input order, normalized across vendors. Rows stream:
 //! each batch is written as it arrives, as a table chunk or as records.
 
-use std::io::Write;
+use std::io::{IoSlice, Write};
 
 use anyhow::Result;
 
@@ -212,6 +212,70 @@ fn prerender(source: &str, results: &mut Results) {
     }
 }
 
+/// A piece of a batch's JSON output: its records lie in the text the workers wrote, their seq
+/// and repeat (known only here) and the framing in bytes of this thread's (`Own`). Written
+/// together, without copying the records (`output::write_all_vectored`).
+enum Piece {
+    /// Bytes of the batch's text.
+    Text(std::ops::Range<usize>),
+    /// Bytes of `Own`.
+    Own(std::ops::Range<usize>),
+    Repeat(bool),
+}
+
+impl Piece {
+    fn bytes<'a>(&self, text: &'a [u8], own: &'a [u8]) -> &'a [u8] {
+        match self {
+            Piece::Text(r) => &text[r.clone()],
+            Piece::Own(r) => &own[r.clone()],
+            Piece::Repeat(true) => b"true",
+            Piece::Repeat(false) => b"false",
+        }
+    }
+}
+
+/// The bytes a batch's pieces take from this thread: seq numbers, the format's framing, and
+/// records written anew here.
+#[derive(Default)]
+struct Own(Vec<u8>);
+
+impl Own {
+    fn put(&mut self, bytes: &[u8]) -> Piece {
+        self.written(|v| {
+            v.extend_from_slice(bytes);
+            Ok(())
+        })
+        .unwrap_or(Piece::Own(0..0))
+    }
+
+    /// What `write` writes, as a piece.
+    fn written(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>,
+    ) -> std::io::Result<Piece> {
+        let start = self.0.len();
+        write(&mut self.0)?;
+        Ok(Piece::Own(start..self.0.len()))
+    }
+
+    /// A record's pieces (`record`) between what the format puts before and after it.
+    fn framed(
+        &mut self,
+        writer: &mut RecordWriter,
+        pieces: &mut Vec<Piece>,
+        record: impl FnOnce(&mut Own, &mut Vec<Piece>) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let start = self.0.len();
+        writer.json_open(&mut self.0)?;
+        if self.0.len() > start {
+            pieces.push(Piece::Own(start..self.0.len()));
+        }
+        record(self, pieces)?;
+        pieces.push(self.written(|v| writer.json_close(v))?);
+        Ok(())
+    }
+}
+
 pub(crate) struct Events {
     format: Format,
     width: Option<usize>,
@@ -409,6 +473,8 @@ impl View for Events {
         let mut renames: Vec<(usize, Box<str>)> = Vec::new();
         self.seq.next_batch();
         let mut digits = itoa::Buffer::new();
+        // `-o json`/`ndjson`: the batch's output, in pieces (see `Piece`).
+        let (mut pieces, mut own) = (Vec::new(), Own::default());
         // `-o parquet`: each event's seq and repeat, and whether the filters keep it.
         let (mut seqs, mut repeats, mut keep) = (Vec::new(), Vec::new(), Vec::new());
         for r in records {
@@ -463,10 +529,25 @@ impl View for Events {
                     None => self.layout.row(e, &mut rows),
                 }
             } else if let (Some(p), Format::Json | Format::Ndjson) = (rendered, self.format) {
-                let record = &results.text[p.start..p.end];
-                let seq = digits.format(seq).as_bytes();
-                let pieces = spliced(record, p.insert_at - p.start, seq, repeat);
-                self.writer.json_pieces(out, &pieces)?;
+                // The record as the worker wrote it, its seq and repeat put in: pieces of the
+                // batch's text and of `own`, written together below.
+                own.framed(&mut self.writer, &mut pieces, |own, pieces| {
+                    let at = p.insert_at;
+                    pieces.push(Piece::Text(p.start..at));
+                    pieces.push(own.put(digits.format(seq).as_bytes()));
+                    pieces.push(Piece::Text(at + 1..at + REPEAT_AT));
+                    pieces.push(Piece::Repeat(repeat));
+                    pieces.push(Piece::Text(at + REPEAT_AT + 5..p.end));
+                    Ok(())
+                })?;
+                self.shown += 1;
+            } else if matches!(self.format, Format::Json | Format::Ndjson) {
+                let origin = Origin::read_at(results.read_at);
+                let mut record = EventRecord::new(source, r.line, e, seq, origin);
+                record.offset = r.offset;
+                record.repeat = repeat;
+                let writer = &mut self.writer;
+                pieces.push(own.written(|own| writer.row(own, &record))?);
                 self.shown += 1;
             } else {
                 let origin = Origin::read_at(results.read_at);
@@ -480,6 +561,13 @@ impl View for Events {
         if !rows.is_empty() {
             out.write_all(&rows)?;
             self.shown += 1;
+        }
+        if !pieces.is_empty() {
+            let mut slices: Vec<IoSlice> = pieces
+                .iter()
+                .map(|p| IoSlice::new(p.bytes(&results.text, &own.0)))
+                .collect();
+            crate::output::write_all_vectored(out, &mut slices)?;
         }
         let columns = results
             .payload

@@ -92,7 +92,7 @@ pub(crate) fn ddl(engine: Engine) -> String {
                 "-- ReplacingMergeTree keyed on record_id: a record delivered twice (at-least-once\n\
                  -- shipping, a file read again) is kept once after merges (SELECT ... FINAL).\n\
                  -- Parquet read where it lies instead: make call_events a view before these\n\
-                 -- statements (this table is then not made; nothing folds a record read twice):\n\
+                 -- statements (this table is then not made, and nothing folds a record read twice):\n\
                  --   CREATE VIEW call_events AS SELECT * FROM file('events/*.parquet', Parquet);\n",
             );
             out.push_str("CREATE TABLE IF NOT EXISTS call_events (\n");
