@@ -17,7 +17,7 @@ use crate::output;
 use crate::pipeline::{self, Unit};
 use crate::pool::Pool;
 use crate::progress::Progress;
-use crate::record::{self, Analysis, Analyzed, Needs, Results, Tally};
+use crate::record::{self, Analysis, Needs, Results, Spare, Tally};
 use crate::render::View;
 
 /// Whether several inputs are read merged by time for views that take records so
@@ -219,14 +219,26 @@ fn deliver(
     check_calls(view)
 }
 
-/// A batch's vector of records, given back to be filled again (emptied here unless the view
+/// A batch's vectors, given back to be filled again (emptied here unless the view
 /// leaves that to the workers: `View::frees_on_workers`).
-fn spend((spares, frees): (&Pool<Vec<Analyzed>>, bool), mut results: Results) {
+fn spend((spares, frees): (&Pool<Spare>, bool), mut results: Results) {
     if !frees {
         results.records.clear();
     }
-    spares.give(results.records);
+    let mut text = std::mem::take(&mut results.text);
+    // A batch of huge records leaves no huge buffer behind.
+    if text.capacity() > SPARE_TEXT {
+        text = Vec::new();
+    }
+    text.clear();
+    spares.give(Spare {
+        records: results.records,
+        text,
+    });
 }
+
+/// The most text a spare keeps (a batch's records as NDJSON take about a megabyte).
+const SPARE_TEXT: usize = 8 << 20;
 
 /// Hand the view what the merge of several inputs can give now (`all`: everything held).
 fn release(
@@ -235,7 +247,7 @@ fn release(
     view: &mut dyn View,
     progress: &mut Progress,
     out: &mut dyn Write,
-    spares: (&Pool<Vec<Analyzed>>, bool),
+    spares: (&Pool<Spare>, bool),
 ) -> Result<()> {
     let mut hand = |name: &str, mut chunk: Results| -> Result<()> {
         deliver(view, progress, out, name, &mut chunk)?;

@@ -66,7 +66,7 @@ pub(crate) fn batch_records(
     };
     let mut out = Vec::new();
     while let Some(batch) = framer.next_batch()? {
-        let results = analyze_batch(&batch, &source, &stem, &analysis, Vec::new());
+        let results = analyze_batch(&batch, &source, &stem, &analysis, Default::default());
         for analyzed in results.records {
             let text = batch
                 .records

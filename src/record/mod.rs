@@ -273,6 +273,15 @@ pub(crate) struct Rendered {
     pub(crate) end: usize,
 }
 
+/// A batch's vectors, handed back to be filled again (see `pool`): its records, and the text
+/// the view's pre-work wrote (a megabyte a batch for `events -o ndjson`, grown from nothing
+/// each time before).
+#[derive(Default)]
+pub(crate) struct Spare {
+    pub(crate) records: Vec<Analyzed>,
+    pub(crate) text: Vec<u8>,
+}
+
 /// A batch's analyzed records, and what views made of them on the workers: text rendered ahead
 /// of the caller, and whatever else the view's pre-work makes (`payload`: summary's events
 /// packed for aggregation, events' Parquet columns).
@@ -438,13 +447,17 @@ pub(crate) fn analyze_batch(
     name: &str,
     stem: &str,
     a: &Analysis,
-    mut records: Vec<Analyzed>,
+    spare: Spare,
 ) -> Results {
+    let Spare {
+        mut records,
+        mut text,
+    } = spare;
     records.clear();
     records.reserve(batch.records.len());
+    text.clear();
     let mut scratch = Scratch::default();
     let mut parsed = Vec::new();
-    let mut text = Vec::new();
     for raw in &batch.records {
         let before = records.len();
         analyze_raw(
@@ -1081,7 +1094,7 @@ pub(crate) fn analyze_reader<R: std::io::Read>(
     let mut framer = crate::input::Framer::new(reader, 0, format);
     let mut all = Vec::new();
     while let Some(batch) = framer.next_batch()? {
-        all.extend(analyze_batch(&batch, name, stem, a, Vec::new()).records);
+        all.extend(analyze_batch(&batch, name, stem, a, Spare::default()).records);
     }
     Ok(all)
 }

@@ -82,7 +82,7 @@ fn read_threaded(data: &[u8], threads: usize) -> Outline {
     crate::pipeline::run(
         &sources,
         opts,
-        |b| (analyze_batch(b, "x", "x", &ALL, Vec::new()), None),
+        |b| (analyze_batch(b, "x", "x", &ALL, Default::default()), None),
         |u| {
             if let crate::pipeline::Unit::Batch { result, .. } = u {
                 all.extend(result.records);
