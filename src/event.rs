@@ -161,7 +161,14 @@ pub(crate) struct Details {
     items: Vec<(&'static str, Detail)>,
     keep: Option<fn(&str) -> bool>,
     digest: u64,
+    /// An alias key is among the items (`ALIAS_KEYS`): known here, on the workers, so that
+    /// the thread following calls does not look for them in every event.
+    aliased: bool,
 }
+
+/// The extras that name other ids of the event's call (a Workonflow thread or stream: see
+/// `call::alias`).
+pub(crate) const ALIAS_KEYS: [&str; 2] = ["thread", "stream"];
 
 impl PartialEq for Details {
     fn eq(&self, other: &Details) -> bool {
@@ -176,6 +183,7 @@ impl Details {
             items: Vec::new(),
             keep,
             digest: 0,
+            aliased: false,
         }
     }
 
@@ -204,10 +212,21 @@ impl Details {
         self.digest = h.finish();
     }
 
+    /// Store an item (kept, as `kept` says).
+    fn store(&mut self, key: &'static str, value: Detail) {
+        self.aliased |= ALIAS_KEYS.contains(&key);
+        self.items.push((key, value));
+    }
+
+    /// Whether an item names another id of the call (`ALIAS_KEYS`).
+    pub(crate) fn aliased(&self) -> bool {
+        self.aliased
+    }
+
     pub(crate) fn push(&mut self, key: &'static str, value: Detail) {
         self.note(key, |h| hash_detail(&value, h));
         if self.kept(key) {
-            self.items.push((key, value));
+            self.store(key, value);
         }
     }
 
@@ -215,7 +234,7 @@ impl Details {
         if let Some(v) = value {
             self.note(key, |h| v.hash(h));
             if self.kept(key) {
-                self.items.push((key, Detail::Str(v.into())));
+                self.store(key, Detail::Str(v.into()));
             }
         }
     }
@@ -230,7 +249,7 @@ impl Details {
     pub(crate) fn json(&mut self, key: &'static str, value: &crate::json::Json) {
         self.note(key, |h| hash_tree(value, h));
         if self.kept(key) {
-            self.items.push((key, Detail::Json(value.to_value())));
+            self.store(key, Detail::Json(value.to_value()));
         }
     }
 }
@@ -421,9 +440,7 @@ impl Event {
     /// Whether its call goes by other ids too (a Workonflow thread or stream, see
     /// `call::alias`): a view may find it belongs to a call named otherwise, and write it anew.
     pub(crate) fn has_aliases(&self) -> bool {
-        self.details
-            .iter()
-            .any(|(k, _)| matches!(*k, "thread" | "stream"))
+        self.details.aliased()
     }
 
     /// A time the payload itself gave (never an envelope's or a log line's, which differ between

@@ -108,13 +108,18 @@ pub(crate) struct Arriving<'a> {
 impl<'a> Arriving<'a> {
     pub(crate) fn of(e: &'a Event) -> Arriving<'a> {
         let text = |key| e.details.get(key).and_then(crate::event::Detail::as_str);
+        let [thread, stream] = crate::event::ALIAS_KEYS;
         Arriving {
             terminal: e.kind.is_terminal(),
             new_call: e.new_call,
             fingerprint: e.fingerprint,
             twin: e.twin,
             time: e.time,
-            aliases: [text("thread"), text("stream")],
+            aliases: if e.has_aliases() {
+                [text(thread), text(stream)]
+            } else {
+                [None; 2]
+            },
         }
     }
 
