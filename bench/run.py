@@ -115,6 +115,9 @@ def main():
     ap.add_argument("--jq-sample", default="10M",
                     help="jq runs on this much of each corpus: jq 1.6's per-key accumulation is "
                          "quadratic, so whole corpora would take hours (jq 1.7+ is linear)")
+    ap.add_argument("--rates", action="store_true",
+                    help="also timeline's and events' rates against summary's, their runs interleaved "
+                         "(each round runs every command once) so that all see the same machine")
     ap.add_argument("--callev", default=None, help="the binary to measure (default: %s); give an older build to compare" % CALLEV)
     ap.add_argument("--gen", default=None, help="the corpus generator, gen_corpus.py (default: %s)" % GEN)
     args = ap.parse_args()
@@ -174,6 +177,8 @@ def main():
                 print("| %s | jq per-call summary, first %s | %.2f | %.1f | %.1f | 1× |" % (name, args.jq_sample, jq_time, jq_mbps, jq_rss / 1024))
             if duckdb:
                 duckdb_against_summary(duckdb, path, variant, name, mb, args.runs)
+            if args.rates:
+                rates_against_summary(path, name, mb, args.runs)
 
 
 def duckdb_against_summary(duckdb, path, variant, name, mb, runs):
@@ -205,6 +210,28 @@ def duckdb_against_summary(duckdb, path, variant, name, mb, runs):
     for k in ("summary", "summary -o ndjson"):
         print("| %s | callev %s, interleaved with duckdb: %.2f× DuckDB's speed | %.2f | %.0f | %.1f | |"
               % (name, k, med["duckdb"] / med[k], med[k], mb / med[k], peaks[k] / 1024))
+
+
+def rates_against_summary(path, name, mb, runs):
+    """`timeline` and `events -o ndjson` beside `summary`, interleaved run by run: each one's
+    rate as a multiple of summary's. A machine's speed drifts by a fifth within minutes here;
+    a ratio from runs taken together does not."""
+    commands = {
+        "summary": [CALLEV, "summary", path],
+        "summary -o ndjson": [CALLEV, "summary", "-o", "ndjson", path],
+        "timeline": [CALLEV, "timeline", path],
+        "events -o ndjson": [CALLEV, "events", "-o", "ndjson", path],
+    }
+    times = {k: [] for k in commands}
+    for _ in range(runs):
+        for k, argv in commands.items():
+            times[k].append(run_once(argv)[0])
+    med = {k: sorted(v)[len(v) // 2] for k, v in times.items()}
+    for k in ("timeline", "events -o ndjson"):
+        print("| %s | callev %s, interleaved: %.2f× summary's rate, %.2f× summary -o ndjson's | %.2f | %.0f | | |"
+              % (name, k, med["summary"] / med[k], med["summary -o ndjson"] / med[k], med[k], mb / med[k]))
+    for k in ("summary", "summary -o ndjson"):
+        print("| %s | callev %s, interleaved with them | %.2f | %.0f | | |" % (name, k, med[k], mb / med[k]))
 
 
 if __name__ == "__main__":
