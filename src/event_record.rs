@@ -230,7 +230,8 @@ pub(crate) struct EventRecord<'a> {
     pub(crate) cause: Option<&'a str>,
     pub(crate) reported_talk_ms: Option<i64>,
     pub(crate) reported_total_ms: Option<i64>,
-    pub(crate) participants: Vec<&'a str>,
+    /// At most `PARTY_KEYS`' six, held in place (a vector was an allocation a record).
+    pub(crate) participants: smallvec::SmallVec<[&'a str; 6]>,
     pub(crate) parent_call_id: Option<&'a str>,
     pub(crate) new_call: bool,
     pub(crate) fingerprint: Option<Hex>,
@@ -256,10 +257,8 @@ impl<'a> EventRecord<'a> {
         seq: u64,
         origin: Origin<'a>,
     ) -> EventRecord<'a> {
-        let step = Step::of(e);
+        let (step, cause, code) = Step::with_cause(e);
         let end_reason = step.reason.clone();
-        let text = |key: &str| e.details.get(key).and_then(crate::event::Detail::as_str);
-        let cause = text("cause").or_else(|| text("reason"));
         EventRecord {
             source,
             line,
@@ -279,7 +278,7 @@ impl<'a> EventRecord<'a> {
             terminal: e.kind.is_terminal(),
             end_reason,
             digit: step.digit,
-            code: e.details.get("code").and_then(crate::event::Detail::as_i64),
+            code,
             cause,
             reported_talk_ms: step.talk_ms,
             reported_total_ms: step.duration_ms,

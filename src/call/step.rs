@@ -65,6 +65,13 @@ impl<'a> Step<'a> {
     }
 
     pub(crate) fn of(e: &'a Event) -> Step<'a> {
+        Step::with_cause(e).0
+    }
+
+    /// The step, and the event's `cause` (else its `reason`) as text and its `code` as a number,
+    /// as `Details::get` finds them: what an events record says beside the end reason, found in
+    /// the same pass.
+    pub(crate) fn with_cause(e: &'a Event) -> (Step<'a>, Option<&'a str>, Option<i64>) {
         // One pass over the details, the first of each key counting (as `Details::get` finds).
         let mut step = Step {
             kind: e.kind,
@@ -143,7 +150,10 @@ impl<'a> Step<'a> {
                 (None, None, None) => None,
             };
         }
-        step
+        let said = cause
+            .and_then(Detail::as_str)
+            .or_else(|| why.and_then(Detail::as_str));
+        (step, said, code.and_then(Detail::as_i64))
     }
 }
 
