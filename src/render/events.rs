@@ -155,13 +155,29 @@ pub(crate) fn spliced<'a>(
     seq: &'a [u8],
     repeat: bool,
 ) -> [&'a [u8]; 5] {
+    let [before, between, after] = around(at, record.len());
     [
-        &record[..at],
+        &record[before],
         seq,
-        &record[at + 1..at + REPEAT_AT],
-        if repeat { b"true" } else { b"false" },
-        &record[at + REPEAT_AT + 5..],
+        &record[between],
+        repeat_text(repeat),
+        &record[after],
     ]
+}
+
+/// Where a record `render_record` wrote (`len` bytes, its `seq` placeholder at `at`) lies
+/// around the seq and the repeat that take the placeholders' places: before the seq, between
+/// the two, after the repeat.
+fn around(at: usize, len: usize) -> [std::ops::Range<usize>; 3] {
+    [0..at, at + 1..at + REPEAT_AT, at + REPEAT_AT + 5..len]
+}
+
+fn repeat_text(repeat: bool) -> &'static [u8] {
+    if repeat {
+        b"true"
+    } else {
+        b"false"
+    }
 }
 
 /// An event's record written onto `text` with `seq` 0, and where the 0 is, for the caller to put
@@ -228,8 +244,7 @@ impl Piece {
         match self {
             Piece::Text(r) => &text[r.clone()],
             Piece::Own(r) => &own[r.clone()],
-            Piece::Repeat(true) => b"true",
-            Piece::Repeat(false) => b"false",
+            Piece::Repeat(repeat) => repeat_text(*repeat),
         }
     }
 }
@@ -241,11 +256,9 @@ struct Own(Vec<u8>);
 
 impl Own {
     fn put(&mut self, bytes: &[u8]) -> Piece {
-        self.written(|v| {
-            v.extend_from_slice(bytes);
-            Ok(())
-        })
-        .unwrap_or(Piece::Own(0..0))
+        let start = self.0.len();
+        self.0.extend_from_slice(bytes);
+        Piece::Own(start..self.0.len())
     }
 
     /// What `write` writes, as a piece.
@@ -532,12 +545,13 @@ impl View for Events {
                 // The record as the worker wrote it, its seq and repeat put in: pieces of the
                 // batch's text and of `own`, written together below.
                 own.framed(&mut self.writer, &mut pieces, |own, pieces| {
-                    let at = p.insert_at;
-                    pieces.push(Piece::Text(p.start..at));
+                    let [before, between, after] = around(p.insert_at - p.start, p.end - p.start)
+                        .map(|r| Piece::Text(p.start + r.start..p.start + r.end));
+                    pieces.push(before);
                     pieces.push(own.put(digits.format(seq).as_bytes()));
-                    pieces.push(Piece::Text(at + 1..at + REPEAT_AT));
+                    pieces.push(between);
                     pieces.push(Piece::Repeat(repeat));
-                    pieces.push(Piece::Text(at + REPEAT_AT + 5..p.end));
+                    pieces.push(after);
                     Ok(())
                 })?;
                 self.shown += 1;
