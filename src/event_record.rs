@@ -542,22 +542,16 @@ pub(crate) enum ColumnValue<'a> {
     /// Milliseconds since the epoch.
     Time(Option<Millis>),
     List(&'a [&'a str]),
-    /// Text made for the column (hex ids).
-    Owned(Option<String>),
-    /// The details, as JSON text.
-    Json(String),
+    /// A hex id, written as its 16 digits.
+    Hex(Option<Hex>),
+    /// The details, written as JSON text.
+    Details(&'a crate::event::Details),
 }
 
 impl EventRecord<'_> {
-    /// Each column's value, in `COLUMNS`' order.
+    /// Each column's value, in `COLUMNS`' order. Nothing is allocated: the hex ids and the
+    /// details are written by the column's writer, where they go.
     pub(crate) fn values(&self) -> [ColumnValue<'_>; COLUMNS.len()] {
-        let hex = |h: Option<Hex>| h.map(|h| format!("{:016x}", h.0));
-        let (fingerprint, twin_key, record_id) = (
-            hex(self.fingerprint),
-            hex(self.twin_key),
-            format!("{:016x}", self.record_id.0),
-        );
-        let details = serde_json::to_string(self.details).unwrap_or_else(|_| "{}".to_owned());
         let time = |s: Option<Stamp>| ColumnValue::Time(s.map(|s| s.0));
         [
             ColumnValue::Text(Some(self.source)),
@@ -570,7 +564,7 @@ impl EventRecord<'_> {
             ColumnValue::Text(self.time_source),
             ColumnValue::Int(i64::try_from(self.seq).ok()),
             ColumnValue::Bool(Some(self.repeat)),
-            ColumnValue::Json(details),
+            ColumnValue::Details(self.details),
             time(self.call_started_at),
             time(self.call_answered_at),
             time(self.call_ended_at),
@@ -585,11 +579,11 @@ impl EventRecord<'_> {
             ColumnValue::List(&self.participants),
             ColumnValue::Text(self.parent_call_id),
             ColumnValue::Bool(Some(self.new_call)),
-            ColumnValue::Owned(fingerprint),
-            ColumnValue::Owned(twin_key),
+            ColumnValue::Hex(self.fingerprint),
+            ColumnValue::Hex(self.twin_key),
             ColumnValue::Bool(self.twin_notation),
             ColumnValue::Text(Some(self.host)),
-            ColumnValue::Owned(Some(record_id)),
+            ColumnValue::Hex(Some(self.record_id)),
             time(Some(self.received_at)),
             ColumnValue::Int(Some(i64::from(self.events_schema))),
             ColumnValue::Int(self.offset.and_then(|o| i64::try_from(o).ok())),

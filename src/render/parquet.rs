@@ -57,25 +57,43 @@ enum Builder {
 }
 
 impl Builder {
-    fn new(kind: ColumnType) -> Builder {
+    /// A column of `rows` rows, its room made at once (a batch's column grown from nothing was
+    /// copied a dozen times); text columns get `bytes` a row.
+    fn new(kind: ColumnType, rows: usize, bytes: usize) -> Builder {
         match kind {
-            ColumnType::Text | ColumnType::Object => Builder::Text(StringBuilder::new()),
-            ColumnType::Int => Builder::Int(Int64Builder::new()),
-            ColumnType::Bool => Builder::Bool(BooleanBuilder::new()),
-            ColumnType::Time => {
-                Builder::Time(TimestampMillisecondBuilder::new().with_timezone("+00:00"))
+            ColumnType::Text | ColumnType::Object => {
+                Builder::Text(StringBuilder::with_capacity(rows, rows * bytes))
             }
-            ColumnType::TextList => {
-                Builder::List(ListBuilder::new(StringBuilder::new()).with_field(list_item()))
-            }
+            ColumnType::Int => Builder::Int(Int64Builder::with_capacity(rows)),
+            ColumnType::Bool => Builder::Bool(BooleanBuilder::with_capacity(rows)),
+            ColumnType::Time => Builder::Time(
+                TimestampMillisecondBuilder::with_capacity(rows).with_timezone("+00:00"),
+            ),
+            ColumnType::TextList => Builder::List(
+                ListBuilder::with_capacity(StringBuilder::with_capacity(rows, rows * bytes), rows)
+                    .with_field(list_item()),
+            ),
         }
     }
 
-    fn append(&mut self, v: &ColumnValue) {
+    /// A value appended; `scratch` is where the details are written first.
+    fn append(&mut self, v: &ColumnValue, scratch: &mut Vec<u8>) {
         match (self, v) {
             (Builder::Text(b), ColumnValue::Text(t)) => b.append_option(*t),
-            (Builder::Text(b), ColumnValue::Json(t)) => b.append_value(t),
-            (Builder::Text(b), ColumnValue::Owned(t)) => b.append_option(t.as_deref()),
+            (Builder::Text(b), ColumnValue::Hex(h)) => match h {
+                // Hex digits are ASCII.
+                Some(h) => b.append_value(std::str::from_utf8(&h.digits()).unwrap_or_default()),
+                None => b.append_null(),
+            },
+            (Builder::Text(b), ColumnValue::Details(d)) => {
+                scratch.clear();
+                d.write_json(scratch);
+                match simdutf8::basic::from_utf8(scratch) {
+                    Ok(text) => b.append_value(text),
+                    // Written from strings, the JSON is UTF-8; were it not, it is kept as text.
+                    Err(_) => b.append_value(String::from_utf8_lossy(scratch)),
+                }
+            }
             (Builder::Int(b), ColumnValue::Int(n)) => b.append_option(*n),
             (Builder::Bool(b), ColumnValue::Bool(x)) => b.append_option(*x),
             (Builder::Time(b), ColumnValue::Time(t)) => b.append_option(*t),
@@ -113,13 +131,20 @@ const REPEAT: usize = 9;
 /// On the workers: a batch's events as typed columns (`seq` and `repeat` left for the caller).
 pub(crate) fn columns_of(source: &str, results: &mut crate::record::Results) -> Result<()> {
     let origin = crate::event_record::Origin::read_at(results.read_at);
-    let mut builders: Vec<Builder> = COLUMNS.iter().map(|c| Builder::new(c.kind)).collect();
+    let rows = results.records.len();
+    // Text of ids, names and paths a row; the details (Object) run longer.
+    let bytes = |kind| if kind == ColumnType::Object { 128 } else { 24 };
+    let mut builders: Vec<Builder> = COLUMNS
+        .iter()
+        .map(|c| Builder::new(c.kind, rows, bytes(c.kind)))
+        .collect();
+    let mut scratch = Vec::new();
     for r in &mut results.records {
         let Some(e) = &mut r.normalized else { continue };
         let mut record = EventRecord::new(source, r.line, e, 0, origin);
         record.offset = r.offset;
         for (b, v) in builders.iter_mut().zip(record.values()) {
-            b.append(&v);
+            b.append(&v, &mut scratch);
         }
         drop(record);
         // In the columns now: freed here, where they were made.
@@ -368,12 +393,16 @@ impl ParquetSummary {
                 .fields()
                 .iter()
                 .map(|f| {
-                    Builder::new(match f.data_type() {
-                        DataType::Int64 => ColumnType::Int,
-                        DataType::Timestamp(..) => ColumnType::Time,
-                        DataType::List(_) => ColumnType::TextList,
-                        _ => ColumnType::Text,
-                    })
+                    Builder::new(
+                        match f.data_type() {
+                            DataType::Int64 => ColumnType::Int,
+                            DataType::Timestamp(..) => ColumnType::Time,
+                            DataType::List(_) => ColumnType::TextList,
+                            _ => ColumnType::Text,
+                        },
+                        0,
+                        0,
+                    )
                 })
                 .collect(),
             out: ParquetOut::new(Arc::clone(&schema))?,
@@ -397,7 +426,7 @@ impl ParquetSummary {
                     ColumnValue::List(&items)
                 }
             };
-            b.append(&value);
+            b.append(&value, &mut Vec::new());
         }
         self.rows += 1;
         if self.rows >= ROWS {
