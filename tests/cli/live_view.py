@@ -1,6 +1,7 @@
 """Loads events records into chdb one INSERT at a time and, after each, compares the summary
 `call_summary_live` keeps (a materialized view's per-call states) with `call_summary` over the
-same table and, where given, with `callev summary -o ndjson`.
+same table and, where given, with `callev summary -o ndjson`. Each INSERT goes in blocks of a
+few hundred records, as a server's would at a file's end.
 
     live_view.py DDL STEP...
 
@@ -10,6 +11,9 @@ import collections, json, sys
 
 from engines import chdb_loaded
 from summary_view import TIMES, canonical, ms
+
+# Records an insert block holds.
+BLOCK = 300
 
 
 def rows(s, view):
@@ -24,9 +28,13 @@ def main():
     with chdb_loaded(ddl, []) as s:
         for step in sys.argv[2:]:
             events, _, summary = step.partition("=")
+            # In blocks of a few hundred records, so that blocks begin inside files (the view
+            # runs a block at a time, and must place a record by the blocks before its own).
             s.query(f"INSERT INTO call_events SELECT * FROM file('{events}', JSONEachRow) "
                     "SETTINGS date_time_input_format = 'best_effort', "
-                    "input_format_json_read_objects_as_strings = 1")
+                    "input_format_json_read_objects_as_strings = 1, "
+                    f"max_insert_block_size = {BLOCK}, min_insert_block_size_rows = {BLOCK}, "
+                    "min_insert_block_size_bytes = 0, max_block_size = " + str(BLOCK))
             live = rows(s, "call_summary_live")
             view = rows(s, "call_summary")
             off_callev = 0
