@@ -416,7 +416,8 @@ fn the_call_summary_view_gives_what_callev_summary_gives() {
     }
     // ClickHouse's `call_summary_live`, kept by a materialized view as records are inserted (in
     // blocks that begin inside files): after each host's INSERT it gives what `call_summary`
-    // gives, and what callev gives for the first host alone and for the three together.
+    // gives, and what callev gives for the first host alone; for the log lines, also for the
+    // three hosts together (the whole log).
     if has("chdb") {
         let ddl = d.join("clickhouse-live.sql");
         std::fs::write(&ddl, run(&["schema", "--sql", "clickhouse"]).stdout).unwrap();
