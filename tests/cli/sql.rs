@@ -260,6 +260,20 @@ fn records_and_summary(dir: &std::path::Path, name: &str, input: &str) -> (Strin
     (events, summary)
 }
 
+/// Host `host`'s share of `text` (every third line from its own, as three hosts receiving one
+/// stream in turn), written to `NAME.log` in `dir`; its path.
+fn host_file(dir: &std::path::Path, name: &str, text: &str, host: usize) -> String {
+    let part: String = text
+        .lines()
+        .skip(host)
+        .step_by(3)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let path = dir.join(format!("{name}.log"));
+    std::fs::write(&path, part).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
 /// The `call_summary` view each engine gets from `callev schema --sql` gives, from the events
 /// records, every field of every call `callev summary -o ndjson` gives: on every fixture, on a
 /// generated corpus bare, as log lines and with damaged lines, from Parquet (loaded, and read in
@@ -314,15 +328,7 @@ fn the_call_summary_view_gives_what_callev_summary_gives() {
             // three files orders untimed records of different files otherwise than runs read
             // one after another: compared with `call_summary` only after the others.)
             for h in 0..3 {
-                let part: String = text
-                    .lines()
-                    .skip(h)
-                    .step_by(3)
-                    .map(|l| format!("{l}\n"))
-                    .collect();
-                let path = d.join(format!("bare-host{h}.log"));
-                std::fs::write(&path, part).unwrap();
-                let path = path.to_string_lossy().into_owned();
+                let path = host_file(d, &format!("bare-host{h}"), text, h);
                 let (events, alone) =
                     records_and_summary(d, &format!("bare-host{h}.ndjson"), &path);
                 bare_steps.push(if h == 0 {
@@ -348,17 +354,9 @@ fn the_call_summary_view_gives_what_callev_summary_gives() {
             // Three hosts, each receiving every third line: separate runs, loaded together.
             let hosts: Vec<String> = (0..3)
                 .map(|h| {
-                    let part: String = logline
-                        .lines()
-                        .skip(h)
-                        .step_by(3)
-                        .map(|l| format!("{l}\n"))
-                        .collect();
-                    let path = d.join(format!("host{h}.log"));
-                    std::fs::write(&path, part).unwrap();
-                    let path = path.to_str().unwrap();
-                    let (events, alone) = records_and_summary(d, &format!("host{h}.ndjson"), path);
-                    let (parquet, _) = records_and_summary(d, &format!("host{h}.parquet"), path);
+                    let path = host_file(d, &format!("host{h}"), &logline, h);
+                    let (events, alone) = records_and_summary(d, &format!("host{h}.ndjson"), &path);
+                    let (parquet, _) = records_and_summary(d, &format!("host{h}.parquet"), &path);
                     in_place.push(format!("in-place:{parquet}"));
                     // Inserted one host at a time: the first host's summary alone, all three's
                     // the whole log's.
